@@ -1,0 +1,18 @@
+import type { Db } from '../db/client';
+import type { Logger } from '../server/logger';
+import { createOrderActivities } from './orders';
+
+/** Everything activities may touch, wired by the worker (tests may pass other parts). */
+export interface ActivityDeps {
+  db: Db;
+  log: Logger;
+}
+
+/** All activities registered on the `shopflow` task queue. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createOrderActivities(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,80 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { orderEvents, orders } from '../db/schema';
+
+/** What an order workflow knows about its order when it starts. */
+export interface OrderRecordInput {
+  orderId: string;
+  workflowId: string;
+  channel?: string;
+  customer?: { name?: string; phone?: string };
+  definition?: { name: string; version: number };
+}
+
+/** One transition of an order, written once even when the activity is retried. */
+export interface OrderEventInput {
+  orderId: string;
+  /** Stable per transition (e.g. `<workflowId>:<seq>`), so a retried write is a no-op. */
+  dedupeKey: string;
+  type: string;
+  fromStage?: string | null;
+  toStage?: string | null;
+  actor?: string | null;
+  data?: Record<string, unknown>;
+  /** Also move the order's read model to this stage/status. */
+  setStage?: string | null;
+  setStatus?: string;
+}
+
+/** Order book-keeping activities (idempotent: safe under Temporal's at-least-once retries). */
+export function createOrderActivities(deps: { db: Db }) {
+  const { db } = deps;
+  return {
+    /** Creates the order row and its `opened` event; running twice changes nothing. */
+    async recordOrderOpened(input: OrderRecordInput): Promise<void> {
+      await db.transaction(async (tx) => {
+        await tx.insert(orders).values({
+          id: input.orderId,
+          workflowId: input.workflowId,
+          channel: input.channel,
+          customerName: input.customer?.name,
+          customerPhone: input.customer?.phone,
+          definitionName: input.definition?.name,
+          definitionVersion: input.definition?.version,
+          status: 'open',
+        }).onConflictDoNothing();
+        await tx.insert(orderEvents).values({
+          orderId: input.orderId,
+          dedupeKey: `${input.workflowId}:opened`,
+          type: 'opened',
+          data: { channel: input.channel ?? null, definition: input.definition ?? null },
+        }).onConflictDoNothing();
+      });
+    },
+
+    /** Records a transition and updates the order's stage/status in one transaction. */
+    async recordOrderEvent(event: OrderEventInput): Promise<void> {
+      await db.transaction(async (tx) => {
+        const inserted = await tx.insert(orderEvents).values({
+          orderId: event.orderId,
+          dedupeKey: event.dedupeKey,
+          type: event.type,
+          fromStage: event.fromStage ?? null,
+          toStage: event.toStage ?? null,
+          actor: event.actor ?? null,
+          data: event.data ?? null,
+        }).onConflictDoNothing().returning({ id: orderEvents.id });
+        if (inserted.length === 0) return; // already recorded by an earlier attempt
+        if (event.setStage !== undefined || event.setStatus !== undefined) {
+          await tx.update(orders).set({
+            ...(event.setStage !== undefined ? { stage: event.setStage } : {}),
+            ...(event.setStatus !== undefined ? { status: event.setStatus } : {}),
+            updatedAt: sql`now()`,
+          }).where(eq(orders.id, event.orderId));
+        }
+      });
+    },
+  };
+}
+
+export type OrderActivities = ReturnType<typeof createOrderActivities>;

@@ -1,0 +1,29 @@
+/**
+ * Two projects: `unit` (pure code, no services) and `integration` (a real Temporal dev server
+ * and a real PostgreSQL, started once per run by the global setup).
+ * TypeScript is compiled by swc (already a Temporal dependency); type checking is `npm run typecheck`.
+ */
+const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
+
+module.exports = {
+  testTimeout: 120_000,
+  maxWorkers: 2,
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/tests/unit'],
+      testMatch: ['**/*.test.ts'],
+      transform,
+    },
+    {
+      displayName: 'integration',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/tests/integration'],
+      testMatch: ['**/*.test.ts'],
+      transform,
+      globalSetup: '<rootDir>/tests/setup/global-setup.ts',
+      globalTeardown: '<rootDir>/tests/setup/global-teardown.ts',
+    },
+  ],
+};

@@ -1,0 +1,20 @@
+/** `npm run api`: the HTTP API alone, for M replicas behind a load balancer (needs DATABASE_URL). */
+import { createLogger } from './logger';
+import { listen } from './listen';
+import { configOrExit, onShutdownSignal, startRuntime } from './runtime';
+
+async function main(): Promise<void> {
+  const config = configOrExit();
+  const log = createLogger(config.logLevel);
+  const runtime = await startRuntime('api', config, log);
+  const server = await listen(runtime, log);
+  onShutdownSignal(log, async () => {
+    await server.close();
+    await runtime.close();
+  });
+}
+
+main().catch((err) => {
+  process.stderr.write(`shopflow api failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,129 @@
+import path from 'node:path';
+import { projectRoot } from './paths';
+
+/** Connection settings for a Temporal cluster (local dev server, self-hosted, or Temporal Cloud). */
+export interface TemporalConfig {
+  /** host:port of the frontend; undefined means "start a local dev server" (npm start only). */
+  address?: string;
+  namespace: string;
+  taskQueue: string;
+  tls: boolean;
+  tlsCertPath?: string;
+  tlsKeyPath?: string;
+  tlsCaPath?: string;
+  tlsServerName?: string;
+  apiKey?: string;
+  /** Local dev server settings, used only when `address` is unset. */
+  dev: { ip: string; port: number; uiPort: number; cliPath?: string };
+}
+
+/** Everything shopflow reads from the environment, typed and validated once at start-up. */
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  /** PostgreSQL URL; undefined means embedded PGlite under `dataDir`. */
+  databaseUrl?: string;
+  dataDir: string;
+  definitionsDir: string;
+  logLevel: string;
+  adminToken?: string;
+  temporal: TemporalConfig;
+}
+
+/** A configuration error names every bad variable so one restart fixes them all. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Reads and validates the configuration from `env` (defaults: process.env). Throws ConfigError. */
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const str = (name: string): string | undefined => {
+    const v = env[name]?.trim();
+    return v ? v : undefined;
+  };
+  const port = (name: string, fallback: number): number => {
+    const raw = str(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) {
+      problems.push(`${name}="${raw}" is not a TCP port (a whole number from 0 to 65535)`);
+      return fallback;
+    }
+    return n;
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = str(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+    problems.push(`${name}="${env[name]}" must be true or false`);
+    return fallback;
+  };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const raw = str(name);
+    if (raw === undefined) return fallback;
+    if (!allowed.includes(raw as T)) {
+      problems.push(`${name}="${raw}" must be one of: ${allowed.join(', ')}`);
+      return fallback;
+    }
+    return raw as T;
+  };
+
+  const databaseUrl = str('DATABASE_URL');
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push(`DATABASE_URL must start with postgres:// or postgresql:// (got "${databaseUrl.replace(/:[^:@/]*@/, ':***@')}")`);
+  }
+  const address = str('TEMPORAL_ADDRESS');
+  if (address && !/^[^\s:]+:\d+$/.test(address)) {
+    problems.push(`TEMPORAL_ADDRESS="${address}" must be host:port, e.g. localhost:7233 or my-ns.abcde.tmprl.cloud:7233`);
+  }
+  const apiKey = str('TEMPORAL_API_KEY');
+  const tlsCertPath = str('TEMPORAL_TLS_CERT_PATH');
+  const tlsKeyPath = str('TEMPORAL_TLS_KEY_PATH');
+  if (Boolean(tlsCertPath) !== Boolean(tlsKeyPath)) {
+    problems.push('TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together (mTLS needs both)');
+  }
+  const root = projectRoot();
+  const config: Config = {
+    env: oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development'),
+    host: str('HOST') ?? '0.0.0.0',
+    port: port('PORT', 3000),
+    databaseUrl,
+    dataDir: path.resolve(root, str('DATA_DIR') ?? 'data'),
+    definitionsDir: path.resolve(root, str('DEFINITIONS_DIR') ?? 'definitions'),
+    logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    adminToken: str('SHOPFLOW_ADMIN_TOKEN'),
+    temporal: {
+      address,
+      namespace: str('TEMPORAL_NAMESPACE') ?? 'default',
+      taskQueue: str('TEMPORAL_TASK_QUEUE') ?? 'shopflow',
+      // API keys and client certificates only travel over TLS, so either one turns it on.
+      tls: bool('TEMPORAL_TLS', Boolean(apiKey || tlsCertPath)),
+      tlsCertPath,
+      tlsKeyPath,
+      tlsCaPath: str('TEMPORAL_TLS_CA_PATH'),
+      tlsServerName: str('TEMPORAL_TLS_SERVER_NAME'),
+      apiKey,
+      dev: {
+        ip: str('TEMPORAL_DEV_IP') ?? '127.0.0.1',
+        port: port('TEMPORAL_DEV_PORT', 7233),
+        uiPort: port('TEMPORAL_UI_PORT', 8233),
+        cliPath: str('TEMPORAL_CLI'),
+      },
+    },
+  };
+  if (config.adminToken && config.adminToken.length < 24) {
+    problems.push('SHOPFLOW_ADMIN_TOKEN must be at least 24 characters long');
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}

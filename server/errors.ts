@@ -1,0 +1,47 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+
+/** An error with its HTTP status and a stable machine-readable code: the one error shape. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export const badRequest = (message: string, details?: unknown) => new HttpError(400, 'bad_request', message, details);
+export const unauthorized = (message = 'a valid API token is required (Authorization: Bearer <token>)') =>
+  new HttpError(401, 'unauthorized', message);
+export const forbidden = (message: string) => new HttpError(403, 'forbidden', message);
+export const notFound = (message: string) => new HttpError(404, 'not_found', message);
+export const conflict = (message: string, details?: unknown) => new HttpError(409, 'conflict', message, details);
+export const unprocessable = (message: string, details?: unknown) => new HttpError(422, 'invalid', message, details);
+
+/** 404 for routes that do not exist, in the same shape as every other error. */
+export const notFoundRoute: RequestHandler = (req, _res, next) => {
+  next(notFound(`no route ${req.method} ${req.path}`));
+};
+
+/** Renders every error as `{error:{code,message,details}}`; unexpected ones are logged and hidden. */
+export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  if (err instanceof HttpError) {
+    res.status(err.status).json({ error: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) } });
+    return;
+  }
+  // body-parser's errors carry a status and a type (too large, bad JSON, wrong charset).
+  const status = typeof err?.status === 'number' ? err.status : typeof err?.statusCode === 'number' ? err.statusCode : 500;
+  if (status === 413) {
+    res.status(413).json({ error: { code: 'too_large', message: `request body is larger than the limit (${err.limit} bytes)` } });
+    return;
+  }
+  if (status >= 400 && status < 500) {
+    res.status(status).json({ error: { code: 'bad_request', message: err.type === 'entity.parse.failed' ? `malformed request body: ${err.message}` : String(err.message) } });
+    return;
+  }
+  req.log?.error({ err }, 'unhandled error');
+  res.status(500).json({ error: { code: 'internal', message: 'internal error; the details are in the server log' } });
+};

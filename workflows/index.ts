@@ -1,0 +1,2 @@
+/** Every workflow type the `shopflow` worker runs (this file is the bundle's entry point). */
+export { orderWorkflow } from './order';
