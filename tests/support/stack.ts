@@ -1,0 +1,127 @@
+/**
+ * The real parts a test file uses: the run's dev server, its PostgreSQL database, workers on a
+ * task queue of the file's own, and the real HTTP app listening on a free port.
+ */
+import crypto from 'node:crypto';
+import type { Server } from 'node:http';
+import type { Client } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import pino from 'pino';
+import { openDatabase, type Database } from '../../db/client';
+import { createApp } from '../../server/app';
+import { loadConfig, type Config } from '../../server/config';
+import { connectClient, connectWorker } from '../../server/temporal';
+import { createShopflowWorker } from '../../server/worker';
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run integration tests through jest (its global setup starts the stack)`);
+  return value;
+}
+
+export const testLog = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+
+/** A config pointing at the test stack, with a task queue unique to the caller. */
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: required('SHOPFLOW_TEST_DATABASE_URL'),
+    TEMPORAL_ADDRESS: required('SHOPFLOW_TEST_TEMPORAL_ADDRESS'),
+    TEMPORAL_TASK_QUEUE: `shopflow-test-${crypto.randomUUID().slice(0, 8)}`,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ...overrides,
+  });
+}
+
+/** Everything a test file opened, closed in one call from afterAll. */
+export interface TestStack {
+  config: Config;
+  database: Database;
+  temporal: Client;
+  /** Starts a worker on the stack's task queue; stop it with `stopWorker`. */
+  startWorker(): Promise<RunningWorker>;
+  /** Starts the real HTTP app on a free port; returns its base URL. */
+  startApp(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface RunningWorker {
+  worker: Worker;
+  /** Graceful shutdown, as on SIGTERM. */
+  stop(): Promise<void>;
+}
+
+export async function openTestStack(overrides: Record<string, string> = {}): Promise<TestStack> {
+  const config = testConfig(overrides);
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 4 });
+  const temporal = await connectClient(config.temporal, config.temporal.address!);
+  const workers: RunningWorker[] = [];
+  const servers: Server[] = [];
+  return {
+    config,
+    database,
+    temporal,
+    async startWorker() {
+      const running = await startTestWorker(config, database);
+      workers.push(running);
+      return running;
+    },
+    async startApp() {
+      const app = createApp({ config, database, temporal, log: testLog });
+      const server = await new Promise<Server>((resolve) => {
+        const s = app.listen(0, '127.0.0.1', () => resolve(s));
+      });
+      servers.push(server);
+      const address = server.address();
+      return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    },
+    async close() {
+      for (const s of servers) await new Promise((r) => s.close(r));
+      for (const w of workers) await w.stop();
+      await temporal.connection.close();
+      await database.close();
+    },
+  };
+}
+
+/** A real worker with the run's pre-built workflow bundle and real activities. */
+export async function startTestWorker(config: Config, database: Database): Promise<RunningWorker> {
+  const connection = await connectWorker(config.temporal, config.temporal.address!, testLog);
+  const worker = await createShopflowWorker({
+    connection,
+    temporal: config.temporal,
+    deps: { db: database.db, log: testLog },
+    workflowBundlePath: required('SHOPFLOW_TEST_WORKFLOW_BUNDLE'),
+  });
+  const done = worker.run();
+  let stopped = false;
+  return {
+    worker,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done;
+      await connection.close();
+    },
+  };
+}
+
+/** Polls until `check` returns a value (not undefined/false) or the timeout passes. */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value as T;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+export const uniqueId = (prefix: string) => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
