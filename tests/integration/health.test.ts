@@ -30,7 +30,7 @@ describe('GET /healthz when a part is down', () => {
     await broken.database.close(); // the pool is gone: every query fails
     const res = await fetch(`${base}/healthz`);
     expect(res.status).toBe(503);
-    const body = await res.json();
+    const body = (await res.json()) as Record<string, string>;
     expect(body).toMatchObject({ status: 'unavailable', temporal: 'ok' });
     expect(body.db).toMatch(/^error: /);
     broken.database.close = async () => undefined;
@@ -43,7 +43,7 @@ describe('GET /healthz when a part is down', () => {
     await broken.temporal.connection.close();
     const res = await fetch(`${base}/healthz`);
     expect(res.status).toBe(503);
-    const body = await res.json();
+    const body = (await res.json()) as Record<string, string>;
     expect(body).toMatchObject({ status: 'unavailable', db: 'ok' });
     expect(body.temporal).toMatch(/^error: /);
     broken.temporal.connection.close = async () => undefined;
