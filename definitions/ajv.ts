@@ -1,0 +1,36 @@
+/**
+ * The one Ajv instance of shopflow: it checks definition files against the JSON Schemas in
+ * `schema/` and checks/validates the `form` schemas definitions declare. Compiled validators are
+ * cached (Ajv caches schemas added by key; forms are cached by content in forms.ts).
+ */
+import Ajv, { type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import orderProcessSchema from './schema/order-process.schema.json';
+import shopSchema from './schema/shop.schema.json';
+
+export const ajv = new Ajv({
+  allErrors: true, // report every problem at once, not the first
+  verbose: true, // keep the failing value and schema, so messages can quote them
+  strict: true, // an unknown keyword in a form is a typo (requried, maxLenght), not an extension
+  strictTypes: false, // forms written by admins may omit `type` next to `properties`; that is fine
+  strictTuples: false,
+  strictRequired: false, // forms.ts checks required-vs-properties itself, without flagging anyOf: [{ required }]
+  allowUnionTypes: true,
+});
+addFormats(ajv);
+
+/** Keys of the definition schemas, one per file kind. */
+export const SCHEMAS = {
+  shop: shopSchema,
+  'order-process': orderProcessSchema,
+} as const;
+export type SchemaKey = keyof typeof SCHEMAS;
+
+for (const [key, schema] of Object.entries(SCHEMAS)) ajv.addSchema(schema, key);
+
+/** The compiled validator of a definition schema (compiled once, then cached by Ajv). */
+export function definitionValidator(key: SchemaKey): ValidateFunction {
+  const validate = ajv.getSchema(key);
+  if (!validate) throw new Error(`definition schema "${key}" is not registered`);
+  return validate;
+}

@@ -1,0 +1,269 @@
+/**
+ * The compiled, plain shapes the loader produces. Everything here is JSON-serialisable (no
+ * classes, functions or Maps; durations in milliseconds), so a compiled definition can be stored
+ * as a snapshot and passed to a Temporal workflow as input unchanged.
+ *
+ * No runtime imports (only types and constants): safe to import from workflow code.
+ */
+import type { Clock, CompiledWorkingHours } from './business-time';
+import type { CompiledCondition, CompiledCourierRule, CompiledSegment, WhenField } from './conditions';
+
+export type { Clock, CompiledWorkingHours, Weekday, WorkingInterval } from './business-time';
+export type {
+  CompiledCondition,
+  CompiledCourierRule,
+  CompiledSegment,
+  CustomerMetrics,
+  FieldTest,
+  Operator,
+  Scalar,
+  SegmentMetric,
+  WhenFacts,
+  WhenField,
+} from './conditions';
+
+export const API_VERSION = 'shopflow/v1';
+
+/** Permissions a role may hold; `*` grants all of them (admin). Mirrors shop.schema.json. */
+export const PERMISSIONS = [
+  '*',
+  'tasks.read',
+  'tasks.complete',
+  'tasks.reassign',
+  'orders.read',
+  'orders.create',
+  'orders.update',
+  'orders.cancel',
+  'leads.read',
+  'leads.create',
+  'customers.read',
+  'customers.manage',
+  'complaints.manage',
+  'staff.manage',
+  'definitions.manage',
+  'kpi.read',
+  'kpi.manage',
+  'books.manage',
+  'stock.manage',
+  'reports.read',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/** Task priorities, lowest first. */
+export type Priority = 'low' | 'normal' | 'high' | 'urgent';
+
+// ─── Shop ────────────────────────────────────────────────────────────────────
+
+/** A staff role: what its members may do and whose data they see. */
+export interface CompiledRole {
+  id: string;
+  title: string;
+  permissions: Permission[];
+  /** `own`: only records assigned to the staff member; `all`: every record. */
+  scope: 'own' | 'all';
+  /** How new tasks for this role pick a staff member; absent means they wait in the role's queue. */
+  autoAssign?: {
+    strategy: 'round-robin' | 'least-loaded';
+    /** `last-rep`: a returning customer goes back to the rep who served them last. */
+    returningCustomer?: 'last-rep' | 'none';
+  };
+}
+
+/** A sales channel leads come from. */
+export interface CompiledChannel {
+  id: string;
+  title: string;
+}
+
+/** Courier-specific shipment defaults; each field names the courier API that reads it. */
+export interface CourierServiceOptions {
+  serviceTypeId?: number;
+  paymentTypeId?: number;
+  requiredNote?: 'CHOTHUHANG' | 'CHOXEMHANGKHONGTHU' | 'KHONGCHOXEMHANG';
+  transport?: 'road' | 'fly';
+  pickOption?: 'cod' | 'post';
+  insuranceValue?: number;
+}
+
+/** A courier account the shop ships with. Credentials are never in YAML, only env var names. */
+export interface CompiledCourier {
+  id: string;
+  title: string;
+  /** Which adapter speaks to it. */
+  api: 'ghn' | 'ghtk' | 'simulator';
+  enabled: boolean;
+  baseUrl: string;
+  /** Env var that, when set, overrides `baseUrl` (e.g. to point at the local simulator). */
+  baseUrlEnv?: string;
+  tokenEnv?: string;
+  shopIdEnv?: string;
+  webhookSecretEnv?: string;
+  service: CourierServiceOptions;
+}
+
+/** A shop's configuration compiled from shop.yaml. */
+export interface CompiledShop {
+  apiVersion: typeof API_VERSION;
+  kind: 'Shop';
+  name: string;
+  title: string;
+  profile: { name: string; currency: string; timezone: string; locale: string };
+  workingHours: CompiledWorkingHours;
+  roles: Record<string, CompiledRole>;
+  channels: Record<string, CompiledChannel>;
+  couriers: Record<string, CompiledCourier>;
+  /** In evaluation order; the last one is the fallback. */
+  segments: CompiledSegment[];
+}
+
+// ─── Order process ───────────────────────────────────────────────────────────
+
+/** One rung of an escalation ladder, measured from the moment the stage started. */
+export interface CompiledEscalationStep {
+  afterMs: number;
+  /** Roles to notify (may be empty). */
+  notify: string[];
+  /** Role the open task moves to (human stages only). */
+  reassign?: string;
+  /** New priority of the open task (human stages only). */
+  priority?: Priority;
+  /** A follow-up task to open. */
+  task?: { role: string; title: string; priority: Priority };
+}
+
+/** A JSON Schema (draft-07) object describing the data a step collects. */
+export type FormSchema = Record<string, unknown>;
+
+/** One way a human step can finish. */
+export interface CompiledOutcome {
+  name: string;
+  /** Label for buttons; defaults to `name`. */
+  title: string;
+  /** Stage id to go to. */
+  to: string;
+  /** The data this outcome must carry (the stage form unless the outcome overrides it). */
+  form: FormSchema;
+}
+
+/** Fields every non-end stage has. */
+interface CompiledStageBase {
+  id: string;
+  title: string;
+  /** If present and false when the stage is entered, the stage is skipped and the order goes to `otherwise`. */
+  when?: CompiledCondition<WhenField>;
+  otherwise?: string;
+}
+
+/** A task handed to a role; the order waits for a staff member to finish it with one of `outcomes`. */
+export interface CompiledHumanStage extends CompiledStageBase {
+  kind: 'human';
+  description?: string;
+  role: string;
+  priority: Priority;
+  slaMs: number;
+  clock: Clock;
+  /** The stage form (each outcome carries the form that applies to it). */
+  form: FormSchema;
+  escalate: CompiledEscalationStep[];
+  /** In the order written; the first is the forward (happy-path) outcome. */
+  outcomes: CompiledOutcome[];
+}
+
+/** Courier shipment outcomes the runtime maps each courier's own status codes onto. */
+export type CourierOutcome = 'delivered' | 'returned' | 'failed';
+
+/** Hands the parcel to a courier and waits for delivery, return or failure. */
+export interface CompiledCourierStage extends CompiledStageBase {
+  kind: 'courier';
+  courier: CompiledCourierRule;
+  deliverySlaMs: number;
+  clock: Clock;
+  /** Escalations while the parcel is on its way; no reassign/priority as no task is open. */
+  escalate: CompiledEscalationStep[];
+  on: Record<CourierOutcome, string>;
+}
+
+/** Waits a fixed time, then continues. */
+export interface CompiledWaitStage extends CompiledStageBase {
+  kind: 'wait';
+  durationMs: number;
+  clock: Clock;
+  next: string;
+}
+
+/** Sends a message to roles, then continues immediately. */
+export interface CompiledNotifyStage extends CompiledStageBase {
+  kind: 'notify';
+  notify: string[];
+  message: string;
+  next: string;
+}
+
+/** How an order finished; reports and KPIs (e.g. return rate) read it. */
+export type OrderResult = 'completed' | 'lost' | 'cancelled' | 'returned';
+
+/** Finishes the order with a result. */
+export interface CompiledEndStage {
+  id: string;
+  kind: 'end';
+  title: string;
+  result: OrderResult;
+}
+
+export type CompiledStage =
+  | CompiledHumanStage
+  | CompiledCourierStage
+  | CompiledWaitStage
+  | CompiledNotifyStage
+  | CompiledEndStage;
+
+export type StageKind = CompiledStage['kind'];
+
+/** An order process compiled against a shop; the snapshot an order workflow runs. */
+export interface CompiledOrderProcess {
+  apiVersion: typeof API_VERSION;
+  kind: 'OrderProcess';
+  name: string;
+  title: string;
+  description?: string;
+  start: string;
+  /** Keyed by stage id, in the order written. */
+  stages: Record<string, CompiledStage>;
+  /** The shop's working hours at compile time, so `clock: business` needs nothing else. */
+  workingHours: CompiledWorkingHours;
+}
+
+/** Any compiled process definition (more kinds, e.g. KpiPlan, join this union). */
+export type CompiledDefinition = CompiledOrderProcess;
+
+// ─── Loading ─────────────────────────────────────────────────────────────────
+
+/** One problem in a definition file, positioned for an editor and worded for a shop admin. */
+export interface DefinitionError {
+  file: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  col: number;
+  /** Where in the document, e.g. `spec.stages[3].role`; empty for the whole file. */
+  path: string;
+  message: string;
+}
+
+/** A short description of what was loaded, for APIs and CLI output. */
+export interface LoadSummary {
+  kind: string;
+  name: string;
+  title: string;
+  /** Number of stages (process definitions only). */
+  stageCount?: number;
+  /** Roles the definition refers to (process) or defines (shop), sorted. */
+  roles: string[];
+  /** One line, e.g. `OrderProcess standard-order (Quy trình đơn hàng chuẩn): 14 stages; roles: cskh, sales`. */
+  text: string;
+}
+
+/** The result of loading one file: a compiled value, or every error found. */
+export type LoadResult<T> =
+  | { ok: true; value: T; summary: LoadSummary }
+  | { ok: false; errors: DefinitionError[] };
