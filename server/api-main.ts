@@ -1,13 +1,15 @@
 /** `npm run api`: the HTTP API alone, for M replicas behind a load balancer (needs DATABASE_URL). */
 import { createLogger } from './logger';
 import { listen } from './listen';
-import { configOrExit, onShutdownSignal, startRuntime } from './runtime';
+import { bootstrapTokenNotice, configOrExit, onShutdownSignal, startRuntime } from './runtime';
 
 async function main(): Promise<void> {
   const config = configOrExit();
   const log = createLogger(config.logLevel);
   const runtime = await startRuntime('api', config, log);
   const server = await listen(runtime, log);
+  const notice = bootstrapTokenNotice(runtime.bootstrapToken);
+  if (notice.length) process.stdout.write(`${notice.join('\n')}\n\n`);
   onShutdownSignal(log, async () => {
     await server.close();
     await runtime.close();

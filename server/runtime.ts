@@ -3,6 +3,8 @@ import type { Client } from '@temporalio/client';
 import { openDatabase, type Database } from '../db/client';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger, type Logger } from './logger';
+import { createDefinitionsStore } from './definitions-store';
+import { createStaffStore } from './staff-store';
 import { connectClient } from './temporal';
 import { resolveTemporalCli } from './temporal-cli';
 import { startDevServer, type DevServer } from './temporal-dev-server';
@@ -18,6 +20,8 @@ export interface Runtime {
   temporal: Client;
   temporalAddress: string;
   devServer?: DevServer;
+  /** The admin token created on the very first start (print it once), if it was just created. */
+  bootstrapToken?: string;
   /** Closes what this module opened (Temporal client, database, dev server), in reverse order. */
   close(): Promise<void>;
 }
@@ -79,11 +83,25 @@ export async function startRuntime(role: ProcessRole, config: Config, log: Logge
     log.info({ driver: database.driver, location: database.location }, 'applying database migrations…');
     await database.migrate();
 
-    return { config, log, database, temporal, temporalAddress, devServer, close };
+    await createDefinitionsStore(database.db).syncFromDir(config.definitionsDir, log);
+    const bootstrapToken = role === 'worker' ? undefined : await createStaffStore(database.db).ensureBootstrapAdmin(config.adminToken);
+
+    return { config, log, database, temporal, temporalAddress, devServer, bootstrapToken, close };
   } catch (err) {
     await close();
     throw err;
   }
+}
+
+/** The first start's admin token, printed once for the person who installed shopflow. */
+export function bootstrapTokenNotice(token: string | undefined): string[] {
+  if (!token) return [];
+  return [
+    '',
+    '  Admin API token (shown only this once — store it now; it is kept only as a hash):',
+    `    ${token}`,
+    '  Use it as: Authorization: Bearer <token>   (or set SHOPFLOW_ADMIN_TOKEN to choose your own)',
+  ];
 }
 
 /**

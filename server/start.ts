@@ -3,7 +3,7 @@
  * dev server (unless TEMPORAL_ADDRESS is set), migrations, the worker and the HTTP server.
  */
 import { createLogger } from './logger';
-import { configOrExit, onShutdownSignal, startRuntime } from './runtime';
+import { bootstrapTokenNotice, configOrExit, onShutdownSignal, startRuntime } from './runtime';
 import { listen } from './listen';
 import { connectWorker } from './temporal';
 import { createShopflowWorker } from './worker';
@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     ...(runtime.devServer?.uiUrl ? [`  Web UI     ${runtime.devServer.uiUrl}`] : []),
     `  Database   ${runtime.database.driver === 'pglite' ? 'embedded PGlite' : 'PostgreSQL'} at ${runtime.database.location}`,
     `  Worker     task queue "${config.temporal.taskQueue}"`,
+    ...bootstrapTokenNotice(runtime.bootstrapToken),
     'Press Ctrl-C to stop.',
   ];
   process.stdout.write(`\n${lines.join('\n')}\n\n`);
