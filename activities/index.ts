@@ -1,6 +1,8 @@
 import type { Db } from '../db/client';
 import type { Logger } from '../server/logger';
+import { createNotifyActivities } from './notify';
 import { createOrderActivities } from './orders';
+import { createTaskActivities } from './tasks';
 
 /** Everything activities may touch, wired by the worker (tests may pass other parts). */
 export interface ActivityDeps {
@@ -12,6 +14,8 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createOrderActivities(deps),
+    ...createTaskActivities(deps),
+    ...createNotifyActivities(deps),
   };
 }
 

@@ -1,10 +1,20 @@
-import express, { type Express } from 'express';
+import express, { Router, type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Client } from '@temporalio/client';
 import type { Database } from '../db/client';
 import type { Config } from './config';
+import { authenticate } from './auth';
+import { createDefinitionsStore } from './definitions-store';
 import { errorHandler, notFoundRoute } from './errors';
+import { definitionsRouter } from './routes/definitions';
+import { staffRouter } from './routes/staff';
+import { leadsRouter } from './routes/leads';
+import { tasksRouter } from './routes/tasks';
+import { createOrdersService } from './orders-service';
+import { createTasksStore } from './tasks-store';
+import { createShopCache } from './shop-cache';
+import { createStaffStore } from './staff-store';
 import { healthRouter } from './health';
 import type { Logger } from './logger';
 
@@ -29,6 +39,23 @@ export function createApp(deps: AppDeps): Express {
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
   }));
   app.use(healthRouter(deps));
+
+  const staff = createStaffStore(deps.database.db);
+  const definitions = createDefinitionsStore(deps.database.db);
+  const shop = createShopCache(definitions);
+  const api = Router();
+  api.use(express.json({ limit: '256kb' }));
+  api.use(authenticate({ staff, shop: shop.get }));
+  api.get('/me', (req, res) => {
+    const p = req.principal!;
+    res.json({ staffId: p.staffId, name: p.name, roles: p.roles, channels: p.channels, scope: p.scope, permissions: [...p.permissions].sort() });
+  });
+  api.use('/definitions', definitionsRouter({ definitions, shop }));
+  api.use('/staff', staffRouter({ staff, shop }));
+  api.use('/tasks', tasksRouter({ tasks: createTasksStore(deps.database.db), staff, shop, temporal: deps.temporal }));
+  api.use('/leads', leadsRouter({ orders: createOrdersService({ temporal: deps.temporal, config: deps.config, definitions, shop }), db: deps.database.db }));
+  app.use('/api/v1', api);
+
   app.use(notFoundRoute);
   app.use(errorHandler);
   return app;

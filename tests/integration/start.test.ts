@@ -14,8 +14,7 @@ import { openDatabase } from '../../db/client';
 import { orders } from '../../db/schema';
 import { projectRoot } from '../../server/paths';
 import { freePort } from '../../server/temporal-dev-server';
-import { closeLeadSignal, orderWorkflow, statusQuery } from '../../workflows/order';
-import { eventually, uniqueId } from '../support/stack';
+import { apiClient, eventually, uniqueId } from '../support/stack';
 
 interface Started {
   child: ChildProcess;
@@ -53,24 +52,27 @@ const portOpen = (port: number) => new Promise<boolean>((resolve) => {
 test('When shopflow is started, stopped with SIGTERM and started again, then it is healthy each time and the waiting order resumes', async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shopflow-start-'));
   const [port, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort()];
+  const adminToken = `sf_test_${uniqueId('admin')}_0123456789abcdef`;
   const env = {
-    PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir,
+    PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SHOPFLOW_ADMIN_TOKEN: adminToken,
     TEMPORAL_DEV_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort),
     TEMPORAL_CLI: process.env.SHOPFLOW_TEST_TEMPORAL_CLI!,
   };
   const base = `http://127.0.0.1:${port}`;
-  const orderId = uniqueId('ord');
+  const api = apiClient(base, adminToken);
 
-  // First run: healthy, with its own dev server and PGlite; an order starts and waits.
+  // First run: healthy, with its own dev server and PGlite; the shipped definitions are active.
   const first = startShopflow(env);
   expect(await healthy(base, first)).toMatchObject({ status: 'ok', temporal: 'ok', db: 'ok', dbDriver: 'pglite' });
   expect(first.output()).toContain(`Web UI     http://127.0.0.1:${uiPort}`);
   expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200);
-  let connection = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
-  let client = new Client({ connection });
-  const handle = await client.workflow.start(orderWorkflow, { workflowId: `order:${orderId}`, taskQueue: 'shopflow', args: [{ orderId, channel: 'tiktok' }] });
-  await eventually(async () => (await handle.query(statusQuery)).stage === 'lead', 30_000, 'order at stage lead');
-  await connection.close();
+  expect((await api.get('/api/v1/definitions')).body.definitions.map((d: { name: string; activeVersion: number }) => [d.name, d.activeVersion]))
+    .toEqual([['default-shop', 1], ['standard-order', 1]]);
+  const lead = await api.post('/api/v1/leads', { channel: 'tiktok', customer: { name: 'Lê Văn C', phone: '0901234567' } });
+  expect(lead.status).toBe(201);
+  const { orderId, workflowId } = lead.body;
+  const task = await eventually(async () => (await api.get(`/api/v1/tasks?order=${orderId}&status=open`)).body.tasks[0], 30_000, 'close task');
+  expect(task).toMatchObject({ stage: 'close', role: 'sales' });
 
   first.child.kill('SIGTERM');
   expect(await first.exited).toBe(0);
@@ -78,21 +80,24 @@ test('When shopflow is started, stopped with SIGTERM and started again, then it 
   expect(await portOpen(port)).toBe(false);
   expect(fs.existsSync(path.join(dataDir, 'temporal.db'))).toBe(true);
 
-  // Second run: same data dir; the order is still there and finishes when the lead is closed.
+  // Second run: same data dir; the order waits where it was, and completing its task moves it on.
   const second = startShopflow(env);
   await healthy(base, second);
-  connection = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
-  client = new Client({ connection });
-  const resumed = client.workflow.getHandle(`order:${orderId}`);
-  await resumed.signal(closeLeadSignal, { actor: 'sales-1' });
-  expect(await resumed.result()).toMatchObject({ stage: 'closed', status: 'done' });
+  const done = await api.post(`/api/v1/tasks/${task.id}/complete`, {
+    outcome: 'lost', data: { reason: 'no-answer' },
+  });
+  expect(done.status).toBe(200);
+  expect(done.body.nextStage).toBe('lost');
+  const connection = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
+  const result = await new Client({ connection }).workflow.getHandle(workflowId).result();
+  expect(result).toMatchObject({ stage: 'lost', status: 'done', result: 'lost' });
   await connection.close();
   second.child.kill('SIGTERM');
   expect(await second.exited).toBe(0);
 
   const database = await openDatabase({ dataDir });
   const [row] = await database.db.select().from(orders).where(eq(orders.id, orderId));
-  expect(row).toMatchObject({ channel: 'tiktok', stage: 'closed', status: 'done' });
+  expect(row).toMatchObject({ channel: 'tiktok', customerPhone: '0901234567', stage: 'lost', status: 'lost', definitionName: 'standard-order', definitionVersion: 1 });
   await database.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });

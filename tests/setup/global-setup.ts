@@ -8,7 +8,9 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { openDatabase } from '../../db/client';
 import { bundleWorkflows } from '../../scripts/bundle-workflows';
-import { cacheDir } from '../../server/paths';
+import pino from 'pino';
+import { createDefinitionsStore } from '../../server/definitions-store';
+import { cacheDir, projectRoot } from '../../server/paths';
 import { resolveTemporalCli } from '../../server/temporal-cli';
 import { freePort, startDevServer, type DevServer } from '../../server/temporal-dev-server';
 
@@ -52,6 +54,8 @@ async function createTestDatabase(): Promise<{ url: string; adminUrl: string; na
   url.pathname = `/${name}`;
   const database = await openDatabase({ databaseUrl: url.toString(), dataDir: fs.mkdtempSync('/tmp/shopflow-unused-') });
   await database.migrate();
+  // The shipped shop and processes, as `npm start` loads them: tests add their own processes.
+  await createDefinitionsStore(database.db).syncFromDir(path.join(projectRoot(), 'definitions'), pino({ level: 'silent' }));
   await database.close();
   return { url: url.toString(), adminUrl: adminUrl.toString(), name };
 }

@@ -3,12 +3,16 @@
  * task queue of the file's own, and the real HTTP app listening on a free port.
  */
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Server } from 'node:http';
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import pino from 'pino';
 import { openDatabase, type Database } from '../../db/client';
 import { createApp } from '../../server/app';
+import { createDefinitionsStore } from '../../server/definitions-store';
+import { createStaffStore } from '../../server/staff-store';
 import { loadConfig, type Config } from '../../server/config';
 import { connectClient, connectWorker } from '../../server/temporal';
 import { createShopflowWorker } from '../../server/worker';
@@ -43,6 +47,10 @@ export interface TestStack {
   startWorker(): Promise<RunningWorker>;
   /** Starts the real HTTP app on a free port; returns its base URL. */
   startApp(): Promise<string>;
+  /** A staff member with these roles and a fresh API token. */
+  createStaff(roles: string[], extra?: { channels?: string[]; name?: string }): Promise<{ id: string; token: string }>;
+  /** Stores and activates a process YAML under a name unique to this stack; returns the name. */
+  activateProcess(yaml: string, name?: string): Promise<{ name: string; version: number }>;
   close(): Promise<void>;
 }
 
@@ -75,6 +83,19 @@ export async function openTestStack(overrides: Record<string, string> = {}): Pro
       servers.push(server);
       const address = server.address();
       return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    },
+    async createStaff(roles, extra = {}) {
+      const staff = createStaffStore(database.db);
+      const member = await staff.create({ name: extra.name ?? `Test ${roles.join('+')}`, roles, channels: extra.channels ?? [] });
+      const { token } = await staff.issueToken(member.id, 'test');
+      return { id: member.id, token };
+    },
+    async activateProcess(yaml, name = uniqueId('proc')) {
+      const definitions = createDefinitionsStore(database.db);
+      const renamed = yaml.replace(/^(  name:\s*).*$/m, `$1${name}`);
+      const { row } = await definitions.save({ yaml: renamed, file: `${name}.yaml`, author: 'test' });
+      await definitions.activate(row.name, row.version);
+      return { name: row.name, version: row.version };
     },
     async close() {
       for (const s of servers) await new Promise((r) => s.close(r));
@@ -125,3 +146,35 @@ export async function eventually<T>(check: () => Promise<T | undefined | false>,
 }
 
 export const uniqueId = (prefix: string) => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
+
+/** A small HTTP client for the real API: JSON in, `{status, body}` out. */
+export function apiClient(base: string, token?: string) {
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined && typeof body !== 'string' ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: any = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* not JSON */
+    }
+    return { status: res.status, body: parsed, headers: res.headers };
+  };
+  return {
+    get: (path: string) => call('GET', path),
+    post: (path: string, body?: unknown, headers?: Record<string, string>) => call('POST', path, body ?? {}, headers),
+    patch: (path: string, body: unknown) => call('PATCH', path, body),
+    delete: (path: string) => call('DELETE', path),
+    yaml: (path: string, yaml: string) => call('POST', path, yaml, { 'content-type': 'application/yaml' }),
+  };
+}
+
+export const fixture = (name: string) => fs.readFileSync(path.join(__dirname, '..', 'fixtures', name), 'utf8');

@@ -1,0 +1,142 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { definitionVersions, staff, taskEvents, tasks } from '../db/schema';
+import type { CompiledShop, FormSchema, Priority } from '../definitions/types';
+import type { Logger } from '../server/logger';
+import { pickAssignee } from './assignment';
+import { recordNotification } from './notify';
+
+/** Everything the task row needs; ids and times come from the workflow, so retries write the same row. */
+export interface OpenTaskInput {
+  taskId: string;
+  workflowId: string;
+  subject: { type: string; id: string; summary: Record<string, unknown>; channel?: string; customerPhone?: string };
+  stage: string;
+  role: string;
+  title: string;
+  description: string | null;
+  form: FormSchema;
+  /** In the definition's order: the forward outcome first; each with the form its data must satisfy. */
+  outcomes: Array<{ name: string; title: string; form: FormSchema }>;
+  priority: Priority;
+  openedAt: string;
+  dueAt: string | null;
+  parentTaskId: string | null;
+}
+
+export interface EscalateTaskInput {
+  /** null for a stage without a task (a courier stage's late delivery). */
+  taskId: string | null;
+  subject: { type: string; id: string };
+  stage: string;
+  title: string;
+  level: number;
+  step: { notify: string[]; reassign?: string; priority?: Priority; afterMs: number };
+  dedupeKey: string;
+}
+
+export function createTaskActivities(deps: { db: Db; log: Logger }) {
+  const { db, log } = deps;
+
+  /** The active shop (for auto-assignment rules and to tell roles from people). */
+  async function activeShop(): Promise<CompiledShop | undefined> {
+    const [row] = await db.select({ compiled: definitionVersions.compiled }).from(definitionVersions)
+      .where(and(eq(definitionVersions.kind, 'Shop'), eq(definitionVersions.active, true)));
+    return row?.compiled as CompiledShop | undefined;
+  }
+
+  return {
+    /** Writes the task row and its `opened` event, auto-assigning if the role says so. Idempotent. */
+    async openTask(input: OpenTaskInput): Promise<{ assigneeId: string | null }> {
+      const shop = await activeShop();
+      return db.transaction(async (tx) => {
+        const [existing] = await tx.select({ assigneeId: tasks.assigneeId }).from(tasks).where(eq(tasks.id, input.taskId));
+        if (existing) return existing;
+        const assigneeId = await pickAssignee(tx, shop?.roles[input.role], { roleId: input.role, channel: input.subject.channel, customerPhone: input.subject.customerPhone });
+        await tx.insert(tasks).values({
+          id: input.taskId, workflowId: input.workflowId, subjectType: input.subject.type, subjectId: input.subject.id,
+          stage: input.stage, role: input.role, assigneeId, title: input.title, description: input.description, form: input.form,
+          outcomes: input.outcomes, priority: input.priority, status: 'open', summary: input.subject.summary,
+          createdAt: new Date(input.openedAt), dueAt: input.dueAt ? new Date(input.dueAt) : null, parentTaskId: input.parentTaskId,
+        });
+        await tx.insert(taskEvents).values({
+          taskId: input.taskId, type: 'opened', actor: 'system', dedupeKey: `${input.taskId}:opened`,
+          data: { role: input.role, assigneeId, dueAt: input.dueAt, priority: input.priority, ...(input.parentTaskId ? { followUpOf: input.parentTaskId } : {}) },
+        });
+        return { assigneeId };
+      });
+    },
+
+    /** Marks the task done with who, which outcome and what data. Idempotent. */
+    async recordTaskCompleted(input: { taskId: string; outcome: string; data: Record<string, unknown>; actor: string }): Promise<void> {
+      await db.transaction(async (tx) => {
+        await tx.update(tasks).set({ status: 'done', outcome: input.outcome, data: input.data, completedBy: input.actor, completedAt: sql`now()` })
+          .where(and(eq(tasks.id, input.taskId), eq(tasks.status, 'open')));
+        await tx.insert(taskEvents).values({ taskId: input.taskId, type: 'completed', actor: input.actor, dedupeKey: `${input.taskId}:completed`, data: { outcome: input.outcome } })
+          .onConflictDoNothing();
+      });
+    },
+
+    /**
+     * One escalation rung: reassign (to a role, or to a person by staff id), raise priority,
+     * record the escalation, and notify the rung's roles plus whoever now holds the task.
+     * Returns the task's role/assignee/priority after the rung.
+     */
+    async escalateTask(input: EscalateTaskInput): Promise<{ role: string | null; assigneeId: string | null; priority: Priority | null }> {
+      const shop = await activeShop();
+      return db.transaction(async (tx) => {
+        let after: { role: string | null; assigneeId: string | null; priority: Priority | null } = { role: null, assigneeId: null, priority: null };
+        if (input.taskId) {
+          const [task] = await tx.select().from(tasks).where(eq(tasks.id, input.taskId));
+          if (!task) throw new Error(`task ${input.taskId} does not exist`);
+          after = { role: task.role, assigneeId: task.assigneeId, priority: task.priority as Priority };
+          const firstTime = (await tx.insert(taskEvents).values({
+            taskId: input.taskId, type: 'escalated', actor: 'system', dedupeKey: input.dedupeKey,
+            data: { level: input.level, afterMs: input.step.afterMs, notify: input.step.notify, reassign: input.step.reassign ?? null, priority: input.step.priority ?? null },
+          }).onConflictDoNothing().returning({ id: taskEvents.id })).length > 0;
+          if (firstTime && task.status === 'open') {
+            const target = input.step.reassign;
+            if (target) {
+              if (shop?.roles[target]) {
+                after.role = target;
+                after.assigneeId = await pickAssignee(tx, shop.roles[target], { roleId: target, channel: (task.summary as { channel?: string } | null)?.channel });
+              } else {
+                const [person] = await tx.select({ id: staff.id, roles: staff.roles }).from(staff).where(and(eq(staff.id, target), eq(staff.active, true)));
+                if (person) after.assigneeId = person.id;
+                else log.warn({ taskId: task.id, target }, 'escalation reassigns to an unknown or inactive person; the task stays where it is');
+              }
+              await tx.insert(taskEvents).values({
+                taskId: task.id, type: 'reassigned', actor: 'system', dedupeKey: `${input.dedupeKey}:reassign`,
+                data: { from: { role: task.role, assigneeId: task.assigneeId }, to: { role: after.role, assigneeId: after.assigneeId }, reason: `escalation level ${input.level}` },
+              }).onConflictDoNothing();
+            }
+            if (input.step.priority) after.priority = input.step.priority;
+            await tx.update(tasks).set({ role: after.role!, assigneeId: after.assigneeId, priority: after.priority!, escalationLevel: input.level }).where(eq(tasks.id, task.id));
+          }
+        }
+        const late = input.taskId ? `Task "${input.title}"` : `Stage "${input.title}"`;
+        const roles = [...new Set([...input.step.notify, ...(input.step.reassign && shop?.roles[input.step.reassign] ? [input.step.reassign] : [])])];
+        if (roles.length || after.assigneeId) {
+          await recordNotification(tx, log, {
+            roles, staffIds: after.assigneeId ? [after.assigneeId] : [],
+            message: `${late} of ${input.subject.type} ${input.subject.id} is late (escalation level ${input.level})`,
+            subject: input.subject, taskId: input.taskId, data: { level: input.level, stage: input.stage }, dedupeKey: `${input.dedupeKey}:notify`,
+          });
+        }
+        return after;
+      });
+    },
+
+    /** Closes the tasks still open when a process ends (follow-ups nobody finished). */
+    async cancelOpenTasks(input: { workflowId: string; reason: string }): Promise<number> {
+      return db.transaction(async (tx) => {
+        const cancelled = await tx.update(tasks).set({ status: 'cancelled', completedAt: sql`now()` })
+          .where(and(eq(tasks.workflowId, input.workflowId), eq(tasks.status, 'open'))).returning({ id: tasks.id });
+        for (const { id } of cancelled) {
+          await tx.insert(taskEvents).values({ taskId: id, type: 'cancelled', actor: 'system', dedupeKey: `${id}:cancelled`, data: { reason: input.reason } }).onConflictDoNothing();
+        }
+        return cancelled.length;
+      });
+    },
+  };
+}

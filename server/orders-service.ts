@@ -1,0 +1,79 @@
+import crypto from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { CompiledOrderProcess } from '../definitions/types';
+import type { Config } from './config';
+import type { DefinitionsStore } from './definitions-store';
+import { HttpError, unprocessable } from './errors';
+import { normalizePhone } from './phone';
+import type { ShopCache } from './shop-cache';
+import type { OrderWorkflowInput } from '../workflows/order';
+
+/** A lead as sales/marketing send it (already schema-checked at the HTTP edge). */
+export interface LeadInput {
+  channel: string;
+  campaign?: string;
+  source?: string;
+  note?: string;
+  cost?: number;
+  /** Name of an active OrderProcess; default: the most recently activated one. */
+  process?: string;
+  customer: { name: string; phone: string; address?: string };
+}
+
+/** Workflow id of an order: business-derived, so starting the same order twice is refused. */
+export const orderWorkflowId = (orderId: string) => `order:${orderId}`;
+
+/**
+ * Order ids read well on a phone call: DH + date + 6 characters. With an Idempotency-Key the id
+ * is derived from the key, so a retried request maps to the same workflow instead of a new order.
+ */
+export function newOrderId(now: Date, idempotencyKey?: string): string {
+  const day = now.toISOString().slice(2, 10).replace(/-/g, '');
+  const suffix = idempotencyKey
+    ? crypto.createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 8).toUpperCase()
+    : crypto.randomBytes(4).toString('hex').toUpperCase();
+  return `DH${day}-${suffix}`;
+}
+
+/** Starts `order:<id>` for a lead with a snapshot of the active order definition. */
+export function createOrdersService(deps: { temporal: Client; config: Config; definitions: DefinitionsStore; shop: ShopCache }) {
+  return {
+    async startFromLead(lead: LeadInput, opts: { actor: string; idempotencyKey?: string }): Promise<{ orderId: string; workflowId: string; created: boolean; definition: { name: string; version: number } }> {
+      const shop = await deps.shop.get();
+      const fields: Array<{ field: string; message: string }> = [];
+      if (!shop.channels[lead.channel]) fields.push({ field: 'channel', message: `unknown channel "${lead.channel}" — known channels: ${Object.keys(shop.channels).join(', ')}` });
+      const phone = normalizePhone(lead.customer.phone);
+      if (!phone) fields.push({ field: 'customer.phone', message: `"${lead.customer.phone}" is not a Vietnamese phone number (0xxxxxxxxx or +84xxxxxxxxx)` });
+      if (fields.length) throw unprocessable('the lead is invalid', { fields });
+
+      const definition = lead.process
+        ? await deps.definitions.active(lead.process).then((row) => (row && row.kind === 'OrderProcess' ? { name: row.name, version: row.version, compiled: row.compiled as CompiledOrderProcess } : undefined))
+        : await deps.definitions.activeOfKind<CompiledOrderProcess>('OrderProcess');
+      if (!definition) {
+        throw new HttpError(409, 'no_active_process', lead.process ? `no active order process named "${lead.process}"` : 'no order process is active: activate one first');
+      }
+      const orderId = newOrderId(new Date(), opts.idempotencyKey ? `${opts.actor}:${opts.idempotencyKey}` : undefined);
+      const workflowId = orderWorkflowId(orderId);
+      const input: OrderWorkflowInput = {
+        orderId,
+        definition: { name: definition.name, version: definition.version, process: definition.compiled },
+        lead: {
+          channel: lead.channel, campaign: lead.campaign, source: lead.source, note: lead.note,
+          customer: { name: lead.customer.name.trim(), phone: phone! },
+        },
+        facts: { order: { channel: lead.channel } },
+      };
+      try {
+        await deps.temporal.workflow.start('orderWorkflow', { workflowId, taskQueue: deps.config.temporal.taskQueue, args: [input] });
+        return { orderId, workflowId, created: true, definition: { name: definition.name, version: definition.version } };
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError && opts.idempotencyKey) {
+          return { orderId, workflowId, created: false, definition: { name: definition.name, version: definition.version } };
+        }
+        throw err;
+      }
+    },
+  };
+}
+
+export type OrdersService = ReturnType<typeof createOrdersService>;

@@ -1,0 +1,47 @@
+import { Router } from 'express';
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { tasks } from '../../db/schema';
+import { requirePermission } from '../auth';
+import type { LeadInput, OrdersService } from '../orders-service';
+import { validateBody } from '../validate';
+
+const leadSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['channel', 'customer'],
+  properties: {
+    channel: { type: 'string', minLength: 1 },
+    campaign: { type: 'string', maxLength: 200 },
+    source: { type: 'string', maxLength: 200 },
+    note: { type: 'string', maxLength: 2000 },
+    cost: { type: 'number', minimum: 0 },
+    process: { type: 'string', minLength: 1 },
+    customer: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name', 'phone'],
+      properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, phone: { type: 'string', minLength: 8, maxLength: 20 }, address: { type: 'string', maxLength: 500 } },
+    },
+  },
+};
+
+/** `POST /leads`: a lead arrives (from marketing, sales or a channel hook) and its order starts. */
+export function leadsRouter(deps: { orders: OrdersService; db: Db }): Router {
+  const router = Router();
+  router.post('/', requirePermission('leads.create'), validateBody(leadSchema), async (req, res) => {
+    const idempotencyKey = req.get('idempotency-key') || undefined;
+    const started = await deps.orders.startFromLead(req.body as LeadInput, { actor: req.principal!.staffId, idempotencyKey });
+    // The first task is opened by the workflow a moment after the start; wait briefly to name its assignee.
+    let firstTask: { assigneeId: string | null } | undefined;
+    for (let i = 0; i < 20 && !firstTask; i++) {
+      [firstTask] = await deps.db.select({ assigneeId: tasks.assigneeId }).from(tasks).where(eq(tasks.subjectId, started.orderId)).limit(1);
+      if (!firstTask) await new Promise((r) => setTimeout(r, 100));
+    }
+    res.status(started.created ? 201 : 200).json({
+      leadId: started.orderId, orderId: started.orderId, workflowId: started.workflowId, definition: started.definition,
+      assignedTo: firstTask?.assigneeId ?? null, created: started.created,
+    });
+  });
+  return router;
+}

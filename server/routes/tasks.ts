@@ -1,0 +1,145 @@
+import { Router, type Request } from 'express';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { can, requirePermission } from '../auth';
+import { badRequest, conflict, forbidden, notFound, unprocessable } from '../errors';
+import type { ShopCache } from '../shop-cache';
+import type { StaffStore } from '../staff-store';
+import { toTaskView, type TaskFilter, type TaskRow, type TasksStore } from '../tasks-store';
+import { validateBody } from '../validate';
+import { completeTaskUpdate, TaskRejection, type CompleteTaskResult } from '../../workflows/tasks';
+
+const completeSchema = {
+  type: 'object', additionalProperties: false, required: ['outcome'],
+  properties: { outcome: { type: 'string', minLength: 1 }, data: { type: 'object' } },
+};
+const reassignSchema = {
+  type: 'object', additionalProperties: false, required: ['to'],
+  properties: { to: { type: 'string', minLength: 1, description: 'a staff id or a role id' } },
+};
+
+function parseFilter(req: Request): TaskFilter {
+  const q = req.query as Record<string, string | undefined>;
+  const status = q.status;
+  if (status && !['open', 'done', 'cancelled'].includes(status)) throw badRequest('status must be open, done or cancelled');
+  const limit = q.limit === undefined ? 50 : Number(q.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw badRequest('limit must be a whole number from 1 to 200');
+  if (q.overdue && !['true', 'false'].includes(q.overdue)) throw badRequest('overdue must be true or false');
+  return {
+    status: status as TaskFilter['status'], role: q.role || undefined,
+    assignee: q.assignee === 'me' ? req.principal!.staffId : q.assignee || undefined,
+    overdue: q.overdue === 'true', subjectId: q.order || undefined, limit, cursor: q.cursor || undefined,
+  };
+}
+
+/** The staff-facing task API: list, read, claim, complete, reassign. */
+export function tasksRouter(deps: { tasks: TasksStore; staff: StaffStore; shop: ShopCache; temporal: Client }): Router {
+  const router = Router();
+  router.use(requirePermission('tasks.read'));
+
+  /** The task, if the caller may see it (404 otherwise: no probing of others' tasks). */
+  const visibleTask = async (req: Request): Promise<TaskRow> => {
+    const task = await deps.tasks.get(String(req.params.id));
+    const p = req.principal!;
+    const mine = task && (p.scope === 'all' || can(p, '*') || task.assigneeId === p.staffId || (!task.assigneeId && p.roles.includes(task.role)));
+    if (!task || !mine) throw notFound(`no task "${req.params.id}"`);
+    return task;
+  };
+  const requireOpen = (task: TaskRow) => {
+    if (task.status !== 'open') throw conflict(`task ${task.id} is already ${task.status === 'done' ? 'completed' : task.status}`, { status: task.status });
+  };
+  /** Acting on a task needs its role, and if it is assigned, to be the assignee. */
+  const requireActor = (req: Request, task: TaskRow) => {
+    const p = req.principal!;
+    if (can(p, '*')) return;
+    if (!p.roles.includes(task.role)) throw forbidden(`this task is for role "${task.role}"; your roles are ${p.roles.join(', ')}`);
+    if (task.assigneeId && task.assigneeId !== p.staffId) throw forbidden(`this task is assigned to ${task.assigneeId}`);
+  };
+
+  router.get('/', async (req, res) => {
+    res.json(await deps.tasks.list(req.principal!, parseFilter(req)));
+  });
+
+  router.get('/:id', async (req, res) => {
+    const task = await visibleTask(req);
+    res.json({
+      ...toTaskView(task), description: task.description, form: task.form,
+      outcomes: task.outcomes.map((o, i) => ({ ...o, forward: i === 0 })),
+      timeline: await deps.tasks.timeline(task.subjectId),
+    });
+  });
+
+  router.post('/:id/claim', async (req, res) => {
+    const task = await visibleTask(req);
+    requireOpen(task);
+    const p = req.principal!;
+    if (task.assigneeId === p.staffId) return void res.json(toTaskView(task));
+    if (!can(p, '*') && !p.roles.includes(task.role)) throw forbidden(`this task is for role "${task.role}"`);
+    if (!(await deps.tasks.claim(task.id, p.staffId))) {
+      const now = await deps.tasks.get(task.id);
+      throw conflict(now?.status !== 'open' ? `task ${task.id} is no longer open` : `task ${task.id} was claimed by ${now.assigneeId}`, { assigneeId: now?.assigneeId });
+    }
+    res.json(toTaskView((await deps.tasks.get(task.id))!));
+  });
+
+  router.post('/:id/unclaim', async (req, res) => {
+    const task = await visibleTask(req);
+    requireOpen(task);
+    const p = req.principal!;
+    if (!task.assigneeId) throw conflict(`task ${task.id} is not claimed`);
+    if (task.assigneeId !== p.staffId && !can(p, 'tasks.reassign')) throw forbidden(`task ${task.id} is claimed by ${task.assigneeId}, not you`);
+    if (!(await deps.tasks.unclaim(task.id, p.staffId, task.assigneeId))) throw conflict(`task ${task.id} changed meanwhile; reload it`);
+    res.json(toTaskView((await deps.tasks.get(task.id))!));
+  });
+
+  router.post('/:id/complete', validateBody(completeSchema), async (req, res) => {
+    const task = await visibleTask(req);
+    requireOpen(task);
+    requireActor(req, task);
+    if (!can(req.principal!, 'tasks.complete')) throw forbidden('your roles do not allow "tasks.complete"');
+    let result: CompleteTaskResult;
+    try {
+      result = await deps.temporal.workflow.getHandle(task.workflowId).executeUpdate(completeTaskUpdate, {
+        args: [{ taskId: task.id, outcome: req.body.outcome, data: req.body.data ?? {}, actor: req.principal!.staffId }],
+      });
+    } catch (err) {
+      throw taskUpdateError(err, task);
+    }
+    res.json({ task: toTaskView((await deps.tasks.get(task.id))!), nextStage: result.nextStage });
+  });
+
+  router.post('/:id/reassign', requirePermission('tasks.reassign'), validateBody(reassignSchema), async (req, res) => {
+    const task = await visibleTask(req);
+    requireOpen(task);
+    const shop = await deps.shop.get();
+    const to: string = req.body.to;
+    let target: { role?: string; assigneeId: string | null };
+    if (shop.roles[to]) target = { role: to, assigneeId: null };
+    else {
+      const member = await deps.staff.get(to);
+      if (!member || !member.active) throw unprocessable(`"${to}" is neither a role nor an active staff member`, { fields: [{ field: 'to', message: 'unknown role or staff member' }] });
+      target = { role: member.roles.includes(task.role) ? task.role : member.roles[0], assigneeId: member.id };
+    }
+    const updated = await deps.tasks.reassign(task.id, req.principal!.staffId, target);
+    if (!updated) throw conflict(`task ${task.id} is no longer open`);
+    res.json(toTaskView(updated));
+  });
+
+  return router;
+}
+
+/** Maps the workflow's rejection of a completion to the HTTP answer staff understand. */
+function taskUpdateError(err: unknown, task: TaskRow): unknown {
+  if (err instanceof WorkflowNotFoundError) return conflict(`the ${task.subjectType} of task ${task.id} has already ended`);
+  const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
+  if (cause instanceof ApplicationFailure) {
+    const details = cause.details?.[0];
+    if (cause.type === TaskRejection.notOpen) return conflict(cause.message);
+    if (cause.type === TaskRejection.invalidOutcome) return unprocessable(cause.message, { field: 'outcome', allowed: details });
+    if (cause.type === TaskRejection.invalidData) {
+      return unprocessable('the task data is invalid', { fields: (details as string[]).map((m) => { const i = m.indexOf(': '); return i > 0 ? { field: `data.${m.slice(0, i)}`, message: m.slice(i + 2) } : { field: 'data', message: m }; }) });
+    }
+  }
+  if (err instanceof Error && /workflow execution already completed/i.test(err.message)) return conflict(`the ${task.subjectType} of task ${task.id} has already ended`);
+  return err;
+}

@@ -1,0 +1,127 @@
+import { and, asc, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { orderEvents, taskEvents, tasks } from '../db/schema';
+import type { Principal } from './auth';
+import { badRequest } from './errors';
+
+export type TaskRow = typeof tasks.$inferSelect;
+
+/** Filters of `GET /tasks` (already parsed from the query string). */
+export interface TaskFilter {
+  status?: 'open' | 'done' | 'cancelled';
+  role?: string;
+  assignee?: string;
+  overdue?: boolean;
+  subjectId?: string;
+  limit: number;
+  cursor?: string;
+}
+
+/** A task as lists show it: what, for whom, due when, how much time is left. */
+export function toTaskView(row: TaskRow, now = Date.now()) {
+  return {
+    id: row.id, stage: row.stage, title: row.title, role: row.role, assigneeId: row.assigneeId, priority: row.priority,
+    status: row.status, subject: { type: row.subjectType, id: row.subjectId, ...(row.summary ?? {}) },
+    createdAt: row.createdAt.toISOString(), dueAt: row.dueAt?.toISOString() ?? null,
+    timeLeftSeconds: row.dueAt && row.status === 'open' ? Math.round((row.dueAt.getTime() - now) / 1000) : null,
+    overdue: Boolean(row.dueAt && row.status === 'open' && row.dueAt.getTime() < now),
+    escalationLevel: row.escalationLevel, followUpOf: row.parentTaskId,
+    ...(row.status !== 'open' ? { outcome: row.outcome, completedBy: row.completedBy, completedAt: row.completedAt?.toISOString() ?? null } : {}),
+  };
+}
+
+/** What a caller may see: scope `all` sees every task; scope `own` sees theirs and the unassigned queue of their roles. */
+export function visibleTo(p: Principal): SQL | undefined {
+  if (p.scope === 'all' || p.permissions.has('*')) return undefined;
+  return or(eq(tasks.assigneeId, p.staffId), and(isNull(tasks.assigneeId), p.roles.length ? inArray(tasks.role, p.roles) : sql`false`));
+}
+
+const encodeCursor = (row: TaskRow) => Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString('base64url');
+function decodeCursor(cursor: string): [Date, string] {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string];
+    const date = new Date(at);
+    if (Number.isNaN(date.getTime()) || typeof id !== 'string') throw new Error();
+    return [date, id];
+  } catch {
+    throw badRequest('cursor is not one this API returned');
+  }
+}
+
+/** Task reads and the few writes the API does itself (claim, unclaim, reassign). */
+export function createTasksStore(db: Db) {
+  return {
+    async list(p: Principal, f: TaskFilter): Promise<{ tasks: ReturnType<typeof toTaskView>[]; nextCursor: string | null }> {
+      const conditions = [
+        visibleTo(p),
+        f.status ? eq(tasks.status, f.status) : undefined,
+        f.role ? eq(tasks.role, f.role) : undefined,
+        f.assignee ? eq(tasks.assigneeId, f.assignee) : undefined,
+        f.subjectId ? eq(tasks.subjectId, f.subjectId) : undefined,
+        f.overdue ? and(eq(tasks.status, 'open'), lt(tasks.dueAt, sql`now()`)) : undefined,
+      ];
+      if (f.cursor) {
+        const [at, id] = decodeCursor(f.cursor);
+        conditions.push(or(lt(tasks.createdAt, at), and(eq(tasks.createdAt, at), lt(tasks.id, id))));
+      }
+      const rows = await db.select().from(tasks).where(and(...conditions)).orderBy(desc(tasks.createdAt), desc(tasks.id)).limit(f.limit + 1);
+      const page = rows.slice(0, f.limit);
+      const now = Date.now();
+      return { tasks: page.map((r) => toTaskView(r, now)), nextCursor: rows.length > f.limit ? encodeCursor(page[page.length - 1]!) : null };
+    },
+
+    async get(id: string): Promise<TaskRow | undefined> {
+      return (await db.select().from(tasks).where(eq(tasks.id, id)))[0];
+    },
+
+    /** The order's timeline: its events and the events of its tasks, in time order. */
+    async timeline(subjectId: string) {
+      const [events, subjectTasks] = await Promise.all([
+        db.select().from(orderEvents).where(eq(orderEvents.orderId, subjectId)).orderBy(asc(orderEvents.id)),
+        db.select({ id: tasks.id, title: tasks.title }).from(tasks).where(eq(tasks.subjectId, subjectId)),
+      ]);
+      const titles = new Map(subjectTasks.map((t) => [t.id, t.title]));
+      const taskEventRows = titles.size
+        ? await db.select().from(taskEvents).where(inArray(taskEvents.taskId, [...titles.keys()])).orderBy(asc(taskEvents.id))
+        : [];
+      return [
+        ...events.map((e) => ({ at: e.at.toISOString(), type: e.type, from: e.fromStage, to: e.toStage, actor: e.actor, data: e.data })),
+        ...taskEventRows.map((e) => ({ at: e.at.toISOString(), type: `task_${e.type}`, taskId: e.taskId, task: titles.get(e.taskId), actor: e.actor, data: e.data })),
+      ].sort((a, b) => a.at.localeCompare(b.at));
+    },
+
+    /** Atomic: of two people claiming at once, exactly one update matches. */
+    async claim(id: string, staffId: string): Promise<boolean> {
+      return db.transaction(async (tx) => {
+        const rows = await tx.update(tasks).set({ assigneeId: staffId, claimedAt: sql`now()` })
+          .where(and(eq(tasks.id, id), eq(tasks.status, 'open'), isNull(tasks.assigneeId))).returning({ id: tasks.id });
+        if (rows.length) await tx.insert(taskEvents).values({ taskId: id, type: 'claimed', actor: staffId, dedupeKey: `${id}:claimed:${Date.now()}:${staffId}` });
+        return rows.length > 0;
+      });
+    },
+
+    async unclaim(id: string, actor: string, fromStaffId: string): Promise<boolean> {
+      return db.transaction(async (tx) => {
+        const rows = await tx.update(tasks).set({ assigneeId: null, claimedAt: null })
+          .where(and(eq(tasks.id, id), eq(tasks.status, 'open'), eq(tasks.assigneeId, fromStaffId))).returning({ id: tasks.id });
+        if (rows.length) await tx.insert(taskEvents).values({ taskId: id, type: 'unclaimed', actor, dedupeKey: `${id}:unclaimed:${Date.now()}:${actor}` });
+        return rows.length > 0;
+      });
+    },
+
+    async reassign(id: string, actor: string, to: { role?: string; assigneeId: string | null }): Promise<TaskRow | undefined> {
+      return db.transaction(async (tx) => {
+        const [before] = await tx.select().from(tasks).where(and(eq(tasks.id, id), eq(tasks.status, 'open'))).for('update');
+        if (!before) return undefined;
+        const [after] = await tx.update(tasks).set({ role: to.role ?? before.role, assigneeId: to.assigneeId, claimedAt: null }).where(eq(tasks.id, id)).returning();
+        await tx.insert(taskEvents).values({
+          taskId: id, type: 'reassigned', actor, dedupeKey: `${id}:reassigned:${Date.now()}:${actor}`,
+          data: { from: { role: before.role, assigneeId: before.assigneeId }, to: { role: after!.role, assigneeId: after!.assigneeId } },
+        });
+        return after;
+      });
+    },
+  };
+}
+
+export type TasksStore = ReturnType<typeof createTasksStore>;
