@@ -16,6 +16,7 @@ import { createTasksStore } from './tasks-store';
 import { createShopCache } from './shop-cache';
 import { createStaffStore } from './staff-store';
 import { healthRouter } from './health';
+import { docsRouter } from './routes/docs';
 import type { Logger } from './logger';
 
 /** What the HTTP app needs; built by the entry points, or by tests with real parts. */
@@ -39,6 +40,7 @@ export function createApp(deps: AppDeps): Express {
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
   }));
   app.use(healthRouter(deps));
+  app.use(docsRouter()); // public: the OpenAPI document and its docs page
 
   const staff = createStaffStore(deps.database.db);
   const definitions = createDefinitionsStore(deps.database.db);

@@ -6,7 +6,7 @@ import { requirePermission } from '../auth';
 import type { LeadInput, OrdersService } from '../orders-service';
 import { validateBody } from '../validate';
 
-const leadSchema = {
+export const leadSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['channel', 'customer'],

@@ -14,9 +14,9 @@ const staffFields = {
   roles: { ...roleList, minItems: 1 },
   channels: roleList,
 };
-const createStaffSchema = { type: 'object', additionalProperties: false, required: ['name', 'roles'], properties: { ...staffFields, issueToken: { type: 'boolean' } } };
-const patchStaffSchema = { type: 'object', additionalProperties: false, minProperties: 1, properties: staffFields };
-const tokenSchema = { type: 'object', additionalProperties: false, properties: { label: { type: 'string', maxLength: 100 } } };
+export const createStaffSchema = { type: 'object', additionalProperties: false, required: ['name', 'roles'], properties: { ...staffFields, issueToken: { type: 'boolean' } } };
+export const patchStaffSchema = { type: 'object', additionalProperties: false, minProperties: 1, properties: staffFields };
+export const tokenSchema = { type: 'object', additionalProperties: false, properties: { label: { type: 'string', maxLength: 100 } } };
 
 /** Roles and channels must exist in shop.yaml; and nobody grants powers they do not hold themselves. */
 function checkGrant(caller: Principal, shop: CompiledShop, roles: string[] | undefined, channels: string[] | undefined): void {

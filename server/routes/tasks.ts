@@ -9,11 +9,11 @@ import { toTaskView, type TaskFilter, type TaskRow, type TasksStore } from '../t
 import { validateBody } from '../validate';
 import { completeTaskUpdate, TaskRejection, type CompleteTaskResult } from '../../workflows/tasks';
 
-const completeSchema = {
+export const completeSchema = {
   type: 'object', additionalProperties: false, required: ['outcome'],
   properties: { outcome: { type: 'string', minLength: 1 }, data: { type: 'object' } },
 };
-const reassignSchema = {
+export const reassignSchema = {
   type: 'object', additionalProperties: false, required: ['to'],
   properties: { to: { type: 'string', minLength: 1, description: 'a staff id or a role id' } },
 };

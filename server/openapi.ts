@@ -1,0 +1,636 @@
+/**
+ * The OpenAPI 3.1 description of shopflow's whole HTTP API, built in code so it can reuse the
+ * JSON Schemas the routes validate bodies with. `tests/integration/openapi.test.ts` keeps it
+ * true: every route the app registers is documented here, and everything documented exists.
+ */
+import { leadSchema } from './routes/leads';
+import { createStaffSchema, patchStaffSchema, tokenSchema } from './routes/staff';
+import { completeSchema, reassignSchema } from './routes/tasks';
+
+const version: string = require('../package.json').version;
+
+/** A JSON Schema (OpenAPI 3.1 uses JSON Schema 2020-12); the routes' Ajv schemas are ones too. */
+export type JsonSchema = { readonly [keyword: string]: unknown };
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+export const HTTP_METHODS: readonly HttpMethod[] = ['get', 'post', 'put', 'patch', 'delete'];
+
+interface Ref { $ref: string }
+interface MediaType { schema: JsonSchema | Ref; example?: unknown }
+interface Header { description: string; schema: JsonSchema }
+export interface ResponseObject { description: string; headers?: Record<string, Header>; content?: Record<string, MediaType> }
+export interface Parameter { name: string; in: 'path' | 'query' | 'header'; required?: boolean; description: string; schema: JsonSchema }
+interface RequestBody { required: boolean; description?: string; content: Record<string, MediaType> }
+type SecurityRequirement = Record<string, string[]>;
+
+export interface Operation {
+  operationId: string;
+  tags: string[];
+  summary: string;
+  description?: string;
+  /** `[]` marks a public operation; absent means the document's global bearer token. */
+  security?: SecurityRequirement[];
+  parameters?: Parameter[];
+  requestBody?: RequestBody;
+  responses: Record<string, ResponseObject | Ref>;
+}
+
+export type PathItem = Partial<Record<HttpMethod, Operation>>;
+
+/** The subset of OpenAPI 3.1 this document uses. */
+export interface OpenApiDocument {
+  openapi: '3.1.0';
+  info: { title: string; version: string; description: string };
+  tags: Array<{ name: string; description: string }>;
+  security: SecurityRequirement[];
+  paths: Record<string, PathItem>;
+  components: {
+    securitySchemes: Record<string, { type: 'http'; scheme: 'bearer'; description: string }>;
+    schemas: Record<string, JsonSchema>;
+    responses: Record<string, ResponseObject>;
+  };
+}
+
+// ─── Helpers ────────────────────────────────────────────────────────────────
+
+const schema = (name: string): Ref => ({ $ref: `#/components/schemas/${name}` });
+const shared = (name: string): Ref => ({ $ref: `#/components/responses/${name}` });
+const json = (body: JsonSchema | Ref): Record<string, MediaType> => ({ 'application/json': { schema: body } });
+const answer = (description: string, body: JsonSchema | Ref): ResponseObject => ({ description, content: json(body) });
+const failure = (description: string): ResponseObject => answer(description, schema('Error'));
+const object = (required: string[], properties: Record<string, JsonSchema | Ref>, description?: string): JsonSchema =>
+  ({ type: 'object', ...(description ? { description } : {}), required, properties });
+const nullable = (type: string, extra: JsonSchema = {}): JsonSchema => ({ type: [type, 'null'], ...extra });
+const timestamp: JsonSchema = { type: 'string', format: 'date-time' };
+const strings: JsonSchema = { type: 'array', items: { type: 'string' } };
+
+const pathParam = (name: string, description: string, type = 'string'): Parameter => ({ name, in: 'path', required: true, description, schema: { type } });
+const query = (name: string, description: string, schemaOf: JsonSchema): Parameter => ({ name, in: 'query', description, schema: schemaOf });
+
+/**
+ * An operation under `/api/v1`: every one needs the bearer token (401, or 429 after too many
+ * failed tries), and most need a permission of the caller's roles (403).
+ */
+function apiOperation(op: Operation & { permission?: string | string[]; bodyIsJson?: boolean }): Operation {
+  const { permission, bodyIsJson, ...rest } = op;
+  const needed = [permission ?? []].flat();
+  const needs = needed.length ? `Needs the permission ${needed.map((p) => `\`${p}\``).join(' and ')} (or \`*\`).` : undefined;
+  return {
+    ...rest,
+    description: [rest.description, needs].filter(Boolean).join('\n\n') || undefined,
+    responses: {
+      ...rest.responses,
+      ...(bodyIsJson ? { 400: shared('MalformedBody'), 413: shared('TooLarge') } : {}),
+      401: shared('Unauthorized'),
+      ...(permission && !rest.responses[403] ? { 403: shared('Forbidden') } : {}),
+      429: shared('TooManyFailedLogins'),
+    },
+  };
+}
+
+/** A JSON request body validated with one of the routes' schemas (422 with field errors). */
+const jsonBody = (body: JsonSchema | Ref, description?: string): RequestBody => ({ required: true, ...(description ? { description } : {}), content: json(body) });
+const yamlBody: RequestBody = {
+  required: true,
+  description: 'The YAML definition (a Shop or an OrderProcess). Also accepted as `application/x-yaml`, `text/yaml`, `text/x-yaml`, `text/plain`; at most 1 MB.',
+  content: { 'application/yaml': { schema: { type: 'string' }, example: 'apiVersion: shopflow/v1\nkind: OrderProcess\nmetadata:\n  name: standard-order\n…' } },
+};
+const yamlFailures = {
+  400: failure('The body is empty.'),
+  413: shared('TooLarge'),
+  415: failure('The body is not YAML: send it with `Content-Type: application/yaml` (code `unsupported_media_type`).'),
+};
+
+// ─── Shapes ─────────────────────────────────────────────────────────────────
+
+const schemas: Record<string, JsonSchema> = {
+  Error: object(['error'], {
+    error: object(['code', 'message'], {
+      code: { type: 'string', description: 'Stable and machine-readable: `bad_request`, `unauthorized`, `forbidden`, `not_found`, `conflict`, `invalid`, `invalid_definition`, `no_active_process`, `unsupported_media_type`, `too_large`, `too_many_failed_logins`, `internal`.' },
+      message: { type: 'string', description: 'For people; may change.' },
+      details: { description: 'More about the error. For an invalid body (422 `invalid`): `{fields: [{field, message}]}`.' },
+    }),
+  }, 'The one error shape of the API.'),
+  FieldError: object(['field', 'message'], { field: { type: 'string', examples: ['customer.phone'] }, message: { type: 'string' } }),
+
+  Health: object(['status', 'temporal', 'db', 'dbDriver', 'namespace', 'taskQueue', 'version', 'uptimeSeconds'], {
+    status: { type: 'string', enum: ['ok', 'unavailable'] },
+    temporal: { type: 'string', description: '`ok`, or `error: <reason>`.' },
+    db: { type: 'string', description: '`ok`, or `error: <reason>`.' },
+    dbDriver: { type: 'string', examples: ['postgres', 'pglite'] },
+    namespace: { type: 'string' },
+    taskQueue: { type: 'string' },
+    version: { type: 'string' },
+    uptimeSeconds: { type: 'integer' },
+  }),
+
+  Me: object(['staffId', 'name', 'roles', 'channels', 'scope', 'permissions'], {
+    staffId: { type: 'string' },
+    name: { type: 'string' },
+    roles: strings,
+    channels: strings,
+    scope: { type: 'string', enum: ['own', 'all'], description: '`all` if any of the roles sees every record.' },
+    permissions: { ...strings, description: 'The union of the roles\' permissions, sorted; `*` is all of them.' },
+  }),
+
+  DefinitionSummary: object(['name', 'kind', 'latestVersion', 'activeVersion', 'title'], {
+    name: { type: 'string' },
+    kind: { type: 'string', examples: ['Shop', 'OrderProcess'] },
+    latestVersion: { type: 'integer' },
+    activeVersion: nullable('integer'),
+    title: { type: 'string', description: 'Of the active version, else of the latest.' },
+  }),
+  DefinitionVersion: object(['name', 'kind', 'version', 'hash', 'active', 'author', 'source', 'createdAt', 'activatedAt'], {
+    name: { type: 'string' },
+    kind: { type: 'string' },
+    version: { type: 'integer', minimum: 1 },
+    hash: { type: 'string', description: '`sha256:<hex>` of the YAML.' },
+    active: { type: 'boolean' },
+    author: nullable('string', { description: 'Staff id, or `system` for files loaded at start-up.' }),
+    source: nullable('string', { description: '`api`, or the file it was loaded from.' }),
+    createdAt: timestamp,
+    activatedAt: nullable('string', { format: 'date-time' }),
+  }),
+  DefinitionVersionDetail: {
+    allOf: [schema('DefinitionVersion'), object(['yaml', 'compiled'], {
+      yaml: { type: 'string' },
+      compiled: { type: 'object', description: 'The compiled definition, as workflows run it.' },
+    })],
+  },
+  Definition: object(['name', 'kind', 'latestVersion', 'activeVersion', 'active'], {
+    name: { type: 'string' },
+    kind: { type: 'string' },
+    latestVersion: { type: 'integer' },
+    activeVersion: nullable('integer'),
+    active: { oneOf: [schema('DefinitionVersionDetail'), { type: 'null' }] },
+  }),
+  LoadSummary: object(['kind', 'name', 'title', 'roles', 'text'], {
+    kind: { type: 'string' },
+    name: { type: 'string' },
+    title: { type: 'string' },
+    stageCount: { type: 'integer', description: 'Process definitions only.' },
+    roles: strings,
+    text: { type: 'string', examples: ['OrderProcess standard-order (Quy trình đơn hàng chuẩn): 14 stages; roles: cskh, sales'] },
+  }),
+  DefinitionError: object(['path', 'line', 'col', 'message'], {
+    path: { type: 'string', description: 'Where in the document, e.g. `spec.stages.close.sla`.' },
+    line: { type: 'integer' },
+    col: { type: 'integer' },
+    message: { type: 'string' },
+  }),
+  DefinitionSaved: object(['name', 'kind', 'version', 'hash', 'created', 'active', 'summary'], {
+    name: { type: 'string' },
+    kind: { type: 'string' },
+    version: { type: 'integer' },
+    hash: { type: 'string' },
+    created: { type: 'boolean', description: 'false when identical YAML was already stored (that version is returned).' },
+    active: { type: 'boolean' },
+    summary: schema('LoadSummary'),
+  }),
+
+  Staff: object(['id', 'name', 'phone', 'email', 'roles', 'channels', 'active', 'createdAt'], {
+    id: { type: 'string', examples: ['stf_1a2b3c4d5e6f'] },
+    name: { type: 'string' },
+    phone: nullable('string'),
+    email: nullable('string'),
+    roles: strings,
+    channels: strings,
+    active: { type: 'boolean' },
+    createdAt: timestamp,
+  }),
+  ApiToken: object(['id', 'label', 'createdAt', 'lastUsedAt', 'revokedAt'], {
+    id: { type: 'string', examples: ['tok_1a2b3c4d5e6f'] },
+    label: nullable('string'),
+    createdAt: timestamp,
+    lastUsedAt: nullable('string', { format: 'date-time' }),
+    revokedAt: nullable('string', { format: 'date-time' }),
+  }, 'A token as listed: never its secret.'),
+  IssuedToken: object(['tokenId', 'token'], {
+    tokenId: { type: 'string' },
+    token: { type: 'string', description: 'The secret (`sf_…`), shown this once; only its hash is stored.' },
+  }),
+
+  Task: object(['id', 'stage', 'title', 'role', 'assigneeId', 'priority', 'status', 'subject', 'createdAt', 'dueAt', 'timeLeftSeconds', 'overdue', 'escalationLevel', 'followUpOf'], {
+    id: { type: 'string' },
+    stage: { type: 'string' },
+    title: { type: 'string' },
+    role: { type: 'string' },
+    assigneeId: nullable('string', { description: 'null: in the queue of the role.' }),
+    priority: { type: 'string', enum: ['low', 'normal', 'high', 'urgent'] },
+    status: { type: 'string', enum: ['open', 'done', 'cancelled'] },
+    subject: {
+      type: 'object', required: ['type', 'id'],
+      properties: { type: { type: 'string', examples: ['order'] }, id: { type: 'string', examples: ['DH250301-1A2B3C4D'] } },
+      description: 'What the task is about, plus summary fields for lists (customer, phone, channel, …).',
+    },
+    createdAt: timestamp,
+    dueAt: nullable('string', { format: 'date-time' }),
+    timeLeftSeconds: nullable('integer', { description: 'Negative when overdue; null when not open or without SLA.' }),
+    overdue: { type: 'boolean' },
+    escalationLevel: { type: 'integer' },
+    followUpOf: nullable('string', { description: 'The task whose escalation opened this one.' }),
+    outcome: nullable('string', { description: 'Only when not open.' }),
+    completedBy: nullable('string', { description: 'Only when not open.' }),
+    completedAt: nullable('string', { format: 'date-time', description: 'Only when not open.' }),
+  }),
+  TaskOutcome: object(['name', 'title', 'form', 'forward'], {
+    name: { type: 'string' },
+    title: { type: 'string' },
+    form: { type: 'object', description: 'JSON Schema of the data this outcome needs.' },
+    forward: { type: 'boolean', description: 'true for the first outcome: the one that moves the process on.' },
+  }),
+  TimelineEvent: object(['at', 'type', 'actor', 'data'], {
+    at: timestamp,
+    type: { type: 'string', description: 'An order event (`opened`, `stage_entered`, …) or a task event prefixed `task_` (`task_opened`, `task_claimed`, `task_escalated`, …).' },
+    actor: nullable('string'),
+    data: nullable('object'),
+    from: nullable('string', { description: 'Order events: the stage left.' }),
+    to: nullable('string', { description: 'Order events: the stage entered.' }),
+    taskId: { type: 'string', description: 'Task events only.' },
+    task: { type: 'string', description: 'Task events only: the task\'s title.' },
+  }),
+  TaskDetail: {
+    allOf: [schema('Task'), object(['description', 'form', 'outcomes', 'timeline'], {
+      description: nullable('string'),
+      form: { type: 'object', description: 'JSON Schema of the data the task asks for.' },
+      outcomes: { type: 'array', items: schema('TaskOutcome') },
+      timeline: { type: 'array', items: schema('TimelineEvent'), description: 'The order\'s events and its tasks\' events, oldest first.' },
+    })],
+  },
+  TaskPage: object(['tasks', 'nextCursor'], {
+    tasks: { type: 'array', items: schema('Task') },
+    nextCursor: nullable('string', { description: 'Pass as `cursor` for the next page; null on the last page.' }),
+  }),
+
+  NewStaff: { ...createStaffSchema, description: 'Roles and channels must exist in the active shop; `issueToken` defaults to true.' },
+  StaffChange: { ...patchStaffSchema, description: 'At least one field.' },
+  TokenRequest: { ...tokenSchema, description: 'The body may be omitted.' },
+  TaskCompletion: { ...completeSchema, description: '`outcome` is one of the task\'s outcomes; `data` must match that outcome\'s form.' },
+  TaskReassignment: reassignSchema,
+  Lead: { ...leadSchema, description: '`customer.phone` must be a Vietnamese number (0xxxxxxxxx or +84xxxxxxxxx); `channel` one of the shop\'s channels; `process` an active OrderProcess (default: the most recently activated one).' },
+  LeadStarted: object(['leadId', 'orderId', 'workflowId', 'definition', 'assignedTo', 'created'], {
+    leadId: { type: 'string', description: 'Same as `orderId`.' },
+    orderId: { type: 'string', examples: ['DH250301-1A2B3C4D'] },
+    workflowId: { type: 'string', examples: ['order:DH250301-1A2B3C4D'] },
+    definition: object(['name', 'version'], { name: { type: 'string' }, version: { type: 'integer' } }),
+    assignedTo: nullable('string', { description: 'Who the first task went to, if it opened within ~2 s and was auto-assigned.' }),
+    created: { type: 'boolean' },
+  }),
+};
+
+const responses: Record<string, ResponseObject> = {
+  Unauthorized: failure('No `Authorization: Bearer <token>`, or the token is unknown, revoked, or of a deactivated staff member.'),
+  Forbidden: failure('The caller\'s roles do not allow this.'),
+  TooManyFailedLogins: {
+    description: 'Too many failed authentications from this address (20 a minute); code `too_many_failed_logins`.',
+    headers: { 'Retry-After': { description: 'Seconds until the address may try again.', schema: { type: 'integer' } } },
+    content: json(schema('Error')),
+  },
+  MalformedBody: failure('The body is not valid JSON.'),
+  TooLarge: failure('The body is larger than the limit (JSON 256 kB, YAML 1 MB); code `too_large`.'),
+  InvalidBody: answer('The body does not match the schema; `details.fields` names each field (code `invalid`).', {
+    allOf: [schema('Error'), object(['error'], { error: object(['details'], { details: object(['fields'], { fields: { type: 'array', items: schema('FieldError') } }) }) })],
+  }),
+};
+
+// ─── Operations ─────────────────────────────────────────────────────────────
+
+const definitionName = pathParam('name', 'The definition\'s `metadata.name`.');
+const definitionVersion = pathParam('version', 'A version number (1, 2, …).', 'integer');
+const badVersion = failure('`version` is not a whole number ≥ 1.');
+const staffId = pathParam('id', 'Staff id.');
+const taskId = pathParam('id', 'Task id.');
+const noSuchStaff = failure('No such staff member.');
+const noSuchTask = failure('No such task, or not one the caller may see.');
+const taskNotOpen = failure('The task is no longer open (details.status), or it changed meanwhile.');
+
+const paths: Record<string, PathItem> = {
+  '/healthz': {
+    get: {
+      operationId: 'getHealth', tags: ['health'], security: [],
+      summary: 'Health of the API and the parts it needs',
+      description: 'For load balancers: 200 when Temporal and the database answer within 3 s each.',
+      responses: { 200: answer('Every part is ok.', schema('Health')), 503: answer('A part is down; it is named, with the reason.', schema('Health')) },
+    },
+  },
+  '/api/v1/openapi.json': {
+    get: {
+      operationId: 'getOpenApi', tags: ['docs'], security: [],
+      summary: 'This OpenAPI document',
+      responses: { 200: answer('The OpenAPI 3.1 document.', { type: 'object' }) },
+    },
+  },
+  '/api/docs': {
+    get: {
+      operationId: 'getApiDocs', tags: ['docs'], security: [],
+      summary: 'Browsable API docs (Swagger UI)',
+      description: 'An HTML page showing this document; its assets are served under `/api/docs/`. Works offline.',
+      responses: { 200: { description: 'The docs page.', content: { 'text/html': { schema: { type: 'string' } } } } },
+    },
+  },
+
+  '/api/v1/me': {
+    get: apiOperation({
+      operationId: 'getMe', tags: ['me'],
+      summary: 'Who the token belongs to',
+      description: 'The caller\'s roles, channels, scope and resolved permissions.',
+      responses: { 200: answer('The caller.', schema('Me')) },
+    }),
+  },
+
+  '/api/v1/definitions': {
+    get: apiOperation({
+      operationId: 'listDefinitions', tags: ['definitions'], permission: 'definitions.manage',
+      summary: 'List definitions',
+      description: 'One entry per name, with its latest and active version.',
+      responses: { 200: answer('The definitions.', object(['definitions'], { definitions: { type: 'array', items: schema('DefinitionSummary') } })) },
+    }),
+    post: apiOperation({
+      operationId: 'uploadDefinition', tags: ['definitions'], permission: 'definitions.manage',
+      summary: 'Upload a definition version',
+      description: 'Validates the YAML and stores it as a new immutable version; it is not activated. Identical YAML returns the existing version (200).',
+      requestBody: yamlBody,
+      responses: {
+        201: answer('A new version was stored.', schema('DefinitionSaved')),
+        200: answer('This exact YAML was already stored; that version.', schema('DefinitionSaved')),
+        ...yamlFailures,
+        409: failure('The name is already used by a definition of another kind.'),
+        422: answer('The YAML is invalid: code `invalid_definition`, every error in `details.errors`.', {
+          allOf: [schema('Error'), object(['error'], { error: object(['details'], { details: object(['errors'], { errors: { type: 'array', items: schema('DefinitionError') } }) }) })],
+        }),
+      },
+    }),
+  },
+  '/api/v1/definitions/validate': {
+    post: apiOperation({
+      operationId: 'validateDefinition', tags: ['definitions'], permission: 'definitions.manage',
+      summary: 'Validate a definition without storing it',
+      description: 'A process is validated against the active shop.',
+      requestBody: yamlBody,
+      responses: {
+        200: answer('The YAML is valid.', object(['valid', 'summary'], { valid: { const: true }, summary: schema('LoadSummary') })),
+        ...yamlFailures,
+        422: answer('The YAML is invalid (this body is not the error shape).', object(['valid', 'errors'], { valid: { const: false }, errors: { type: 'array', items: schema('DefinitionError') } })),
+      },
+    }),
+  },
+  '/api/v1/definitions/{name}': {
+    get: apiOperation({
+      operationId: 'getDefinition', tags: ['definitions'], permission: 'definitions.manage',
+      summary: 'Read a definition and its active version',
+      parameters: [definitionName],
+      responses: { 200: answer('The definition.', schema('Definition')), 404: failure('No definition of that name.') },
+    }),
+  },
+  '/api/v1/definitions/{name}/versions': {
+    get: apiOperation({
+      operationId: 'listDefinitionVersions', tags: ['definitions'], permission: 'definitions.manage',
+      summary: 'List the versions of a definition',
+      description: 'Newest first.',
+      parameters: [definitionName],
+      responses: { 200: answer('The versions.', object(['versions'], { versions: { type: 'array', items: schema('DefinitionVersion') } })), 404: failure('No definition of that name.') },
+    }),
+  },
+  '/api/v1/definitions/{name}/versions/{version}': {
+    get: apiOperation({
+      operationId: 'getDefinitionVersion', tags: ['definitions'], permission: 'definitions.manage',
+      summary: 'Read one version',
+      description: 'JSON with the YAML and compiled form; the YAML alone with `Accept: application/yaml`.',
+      parameters: [definitionName, definitionVersion],
+      responses: {
+        200: { description: 'The version.', content: { ...json(schema('DefinitionVersionDetail')), 'application/yaml': { schema: { type: 'string' } } } },
+        400: badVersion,
+        404: failure('No such definition or version.'),
+      },
+    }),
+  },
+  '/api/v1/definitions/{name}/versions/{version}/activate': {
+    post: apiOperation({
+      operationId: 'activateDefinitionVersion', tags: ['definitions'], permission: 'definitions.manage',
+      summary: 'Make a version the active one',
+      description: 'New orders take the active process version; running orders keep theirs. A shop version is refused if an active process would no longer validate against it.',
+      parameters: [definitionName, definitionVersion],
+      responses: {
+        200: answer('The version, now active.', schema('DefinitionVersion')),
+        400: badVersion,
+        404: failure('No such definition or version.'),
+        422: failure('The shop version would break active processes: `details.errors` lists `{definition, path, line, col, message}` (code `invalid`).'),
+      },
+    }),
+  },
+
+  '/api/v1/staff': {
+    get: apiOperation({
+      operationId: 'listStaff', tags: ['staff'], permission: 'staff.manage',
+      summary: 'List staff members',
+      parameters: [
+        query('role', 'Only members with this role.', { type: 'string' }),
+        query('active', 'Only active (`true`) or deactivated (`false`) members; any other value is ignored.', { type: 'string', enum: ['true', 'false'] }),
+      ],
+      responses: { 200: answer('The members, oldest first.', object(['staff'], { staff: { type: 'array', items: schema('Staff') } })) },
+    }),
+    post: apiOperation({
+      operationId: 'createStaff', tags: ['staff'], permission: 'staff.manage', bodyIsJson: true,
+      summary: 'Add a staff member',
+      description: 'Roles and channels must exist in the active shop. An API token is issued unless `issueToken` is false; its secret is returned this once.',
+      requestBody: jsonBody(schema('NewStaff')),
+      responses: {
+        201: answer('The member (and token).', object(['staff'], { staff: schema('Staff'), token: { type: 'string' }, tokenId: { type: 'string' } })),
+        403: failure('The caller\'s roles do not allow this, or the roles would grant permissions the caller does not hold.'),
+        422: shared('InvalidBody'),
+      },
+    }),
+  },
+  '/api/v1/staff/{id}': {
+    get: apiOperation({
+      operationId: 'getStaff', tags: ['staff'], permission: 'staff.manage',
+      summary: 'Read a staff member and their tokens',
+      parameters: [staffId],
+      responses: { 200: answer('The member.', object(['staff', 'tokens'], { staff: schema('Staff'), tokens: { type: 'array', items: schema('ApiToken') } })), 404: noSuchStaff },
+    }),
+    patch: apiOperation({
+      operationId: 'updateStaff', tags: ['staff'], permission: 'staff.manage', bodyIsJson: true,
+      summary: 'Change a staff member',
+      description: 'Only the fields sent change; `roles` and `channels` replace the lists.',
+      parameters: [staffId],
+      requestBody: jsonBody(schema('StaffChange')),
+      responses: {
+        200: answer('The member.', object(['staff'], { staff: schema('Staff') })),
+        403: failure('The caller\'s roles do not allow this, or the roles would grant permissions the caller does not hold.'),
+        404: noSuchStaff,
+        422: shared('InvalidBody'),
+      },
+    }),
+  },
+  '/api/v1/staff/{id}/deactivate': {
+    post: apiOperation({
+      operationId: 'deactivateStaff', tags: ['staff'], permission: 'staff.manage',
+      summary: 'Deactivate a staff member',
+      description: 'Immediate: none of their tokens works afterwards.',
+      parameters: [staffId],
+      responses: {
+        200: answer('The member, deactivated.', object(['staff'], { staff: schema('Staff') })),
+        403: failure('The caller\'s roles do not allow this, or the caller tried to deactivate themselves.'),
+        404: noSuchStaff,
+      },
+    }),
+  },
+  '/api/v1/staff/{id}/tokens': {
+    post: apiOperation({
+      operationId: 'issueStaffToken', tags: ['staff'], permission: 'staff.manage', bodyIsJson: true,
+      summary: 'Issue an API token',
+      description: 'The secret is returned this once.',
+      parameters: [staffId],
+      requestBody: { ...jsonBody(schema('TokenRequest')), required: false },
+      responses: {
+        201: answer('The token.', schema('IssuedToken')),
+        404: noSuchStaff,
+        422: failure('The body is invalid (`details.fields`), or the member is deactivated.'),
+      },
+    }),
+  },
+  '/api/v1/staff/{id}/tokens/{tokenId}': {
+    delete: apiOperation({
+      operationId: 'revokeStaffToken', tags: ['staff'], permission: 'staff.manage',
+      summary: 'Revoke an API token',
+      parameters: [staffId, pathParam('tokenId', 'Token id (`tok_…`).')],
+      responses: { 204: { description: 'Revoked.' }, 404: failure('No such member, or no active token of that id for them.') },
+    }),
+  },
+
+  '/api/v1/tasks': {
+    get: apiOperation({
+      operationId: 'listTasks', tags: ['tasks'], permission: 'tasks.read',
+      summary: 'List tasks',
+      description: 'Newest first. A caller with scope `own` sees their tasks and the unassigned tasks of their roles; scope `all` sees every task.',
+      parameters: [
+        query('status', 'Only tasks in this status.', { type: 'string', enum: ['open', 'done', 'cancelled'] }),
+        query('role', 'Only tasks for this role.', { type: 'string' }),
+        query('assignee', '`me`, or a staff id.', { type: 'string', examples: ['me', 'stf_1a2b3c4d5e6f'] }),
+        query('overdue', '`true`: only open tasks past their due time (`false` does not filter).', { type: 'string', enum: ['true', 'false'] }),
+        query('order', 'Only tasks about this order id.', { type: 'string' }),
+        query('limit', 'Page size.', { type: 'integer', minimum: 1, maximum: 200, default: 50 }),
+        query('cursor', '`nextCursor` of the previous page.', { type: 'string' }),
+      ],
+      responses: { 200: answer('A page of tasks.', schema('TaskPage')), 400: failure('A filter is invalid (status, limit, overdue, cursor).') },
+    }),
+  },
+  '/api/v1/tasks/{id}': {
+    get: apiOperation({
+      operationId: 'getTask', tags: ['tasks'], permission: 'tasks.read',
+      summary: 'Read a task with its form, outcomes and the order\'s timeline',
+      parameters: [taskId],
+      responses: { 200: answer('The task.', schema('TaskDetail')), 404: noSuchTask },
+    }),
+  },
+  '/api/v1/tasks/{id}/claim': {
+    post: apiOperation({
+      operationId: 'claimTask', tags: ['tasks'], permission: 'tasks.read',
+      summary: 'Take a task from the role\'s queue',
+      description: 'Claiming a task one already holds is a no-op. Of two people claiming at once, one wins; the other gets 409.',
+      parameters: [taskId],
+      responses: {
+        200: answer('The task, assigned to the caller.', schema('Task')),
+        403: failure('The caller\'s roles do not allow this, or the task is for another role.'),
+        404: noSuchTask,
+        409: failure('The task is no longer open, or someone else holds it (`details.assigneeId`).'),
+      },
+    }),
+  },
+  '/api/v1/tasks/{id}/unclaim': {
+    post: apiOperation({
+      operationId: 'unclaimTask', tags: ['tasks'], permission: 'tasks.read',
+      summary: 'Put a task back in the role\'s queue',
+      description: 'By its holder, or by someone with `tasks.reassign`.',
+      parameters: [taskId],
+      responses: {
+        200: answer('The task, unassigned.', schema('Task')),
+        403: failure('The caller\'s roles do not allow this, or someone else holds the task.'),
+        404: noSuchTask,
+        409: failure('The task is not open, not claimed, or changed meanwhile.'),
+      },
+    }),
+  },
+  '/api/v1/tasks/{id}/complete': {
+    post: apiOperation({
+      operationId: 'completeTask', tags: ['tasks'], permission: 'tasks.read',
+      summary: 'Finish a task with an outcome',
+      description: 'The order\'s workflow checks the outcome and its data (the outcome\'s form) and moves on. Also needs `tasks.complete`, the task\'s role, and, if assigned, to be its assignee.',
+      parameters: [taskId],
+      requestBody: jsonBody(schema('TaskCompletion')),
+      bodyIsJson: true,
+      responses: {
+        200: answer('The completed task and the stage the order moved to.', object(['task', 'nextStage'], {
+          task: schema('Task'),
+          nextStage: nullable('string', { description: 'null for a follow-up task that does not move the order.' }),
+        })),
+        403: failure('The caller may not complete this task (permission, role, or assignee).'),
+        404: noSuchTask,
+        409: failure('The task is no longer open, or its order has ended.'),
+        422: failure('The body is invalid (`details.fields`), the outcome is not one of the task\'s (`details.allowed`), or the data does not match the outcome\'s form (`details.fields`).'),
+      },
+    }),
+  },
+  '/api/v1/tasks/{id}/reassign': {
+    post: apiOperation({
+      operationId: 'reassignTask', tags: ['tasks'], permission: ['tasks.read', 'tasks.reassign'], bodyIsJson: true,
+      summary: 'Hand a task to a role\'s queue or to a person',
+      description: '`to` is a role id (the task goes to that role\'s queue) or an active staff id (assigned to them).',
+      parameters: [taskId],
+      requestBody: jsonBody(schema('TaskReassignment')),
+      responses: {
+        200: answer('The task.', schema('Task')),
+        403: failure('The caller\'s roles do not allow `tasks.read` and `tasks.reassign`.'),
+        404: noSuchTask,
+        409: failure('The task is no longer open.'),
+        422: failure('The body is invalid, or `to` is neither a role nor an active staff member (`details.fields`).'),
+      },
+    }),
+  },
+
+  '/api/v1/leads': {
+    post: apiOperation({
+      operationId: 'createLead', tags: ['leads'], permission: 'leads.create', bodyIsJson: true,
+      summary: 'A lead arrives: start its order',
+      description: 'Starts the workflow `order:<orderId>` on the active order process. With an `Idempotency-Key`, a retry of the same request returns the same order (200, `created: false`).',
+      parameters: [{ name: 'Idempotency-Key', in: 'header', description: 'Any string unique to this lead from the caller; retries reuse it.', schema: { type: 'string' } }],
+      requestBody: jsonBody(schema('Lead')),
+      responses: {
+        201: answer('The order started.', schema('LeadStarted')),
+        200: answer('Already started with this Idempotency-Key.', schema('LeadStarted')),
+        409: failure('No order process is active, or none of the name given (code `no_active_process`).'),
+        422: failure('The body is invalid, the channel is unknown, or the phone is not a Vietnamese number (`details.fields`).'),
+      },
+    }),
+  },
+};
+
+/** The API as it is now; served at `/api/v1/openapi.json`. */
+export const openApiDocument: OpenApiDocument = {
+  openapi: '3.1.0',
+  info: {
+    title: 'shopflow API',
+    version,
+    description: 'Workflow automation for online shops: staff tasks, leads that start orders, process definitions, staff and tokens. '
+      + 'Every `/api/v1` call needs `Authorization: Bearer <token>`. Every error has the shape `{"error": {"code", "message", "details"?}}`; '
+      + 'an unexpected failure is 500 with code `internal`.',
+  },
+  tags: [
+    { name: 'health', description: 'Probes for load balancers.' },
+    { name: 'docs', description: 'This document and its browsable page.' },
+    { name: 'me', description: 'The caller.' },
+    { name: 'definitions', description: 'Shop and process definitions (YAML): versions and activation.' },
+    { name: 'staff', description: 'Staff members and their API tokens.' },
+    { name: 'tasks', description: 'Human steps of running orders.' },
+    { name: 'leads', description: 'Leads that start orders.' },
+  ],
+  security: [{ bearerAuth: [] }],
+  paths,
+  components: {
+    securitySchemes: {
+      bearerAuth: { type: 'http', scheme: 'bearer', description: 'A staff member\'s API token (`sf_…`), issued by `POST /api/v1/staff` or `POST /api/v1/staff/{id}/tokens`.' },
+    },
+    schemas,
+    responses,
+  },
+};
