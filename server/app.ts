@@ -46,8 +46,9 @@ export function createApp(deps: AppDeps): Express {
   const definitions = createDefinitionsStore(deps.database.db);
   const shop = createShopCache(definitions);
   const api = Router();
-  api.use(express.json({ limit: '256kb' }));
+  // Who is asking comes first: an anonymous caller gets 401, whatever body it sent.
   api.use(authenticate({ staff, shop: shop.get }));
+  api.use(express.json({ limit: '256kb' }));
   api.get('/me', (req, res) => {
     const p = req.principal!;
     res.json({ staffId: p.staffId, name: p.name, roles: p.roles, channels: p.channels, scope: p.scope, permissions: [...p.permissions].sort() });

@@ -485,7 +485,8 @@ const paths: Record<string, PathItem> = {
       responses: {
         201: answer('The token.', schema('IssuedToken')),
         404: noSuchStaff,
-        422: failure('The body is invalid (`details.fields`), or the member is deactivated.'),
+        409: failure('The member is deactivated: tokens are issued only to active staff.'),
+        422: failure('The body is invalid (`details.fields`).'),
       },
     }),
   },

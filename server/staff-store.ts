@@ -64,7 +64,8 @@ export function createStaffStore(db: Db) {
 
     /** Deactivation is immediate: token lookups join on `active`, so no token of theirs works after this. */
     async deactivate(id: string): Promise<StaffRow | undefined> {
-      return (await db.update(staff).set({ active: false, deactivatedAt: sql`now()` }).where(eq(staff.id, id)).returning())[0];
+      const [changed] = await db.update(staff).set({ active: false, deactivatedAt: sql`now()` }).where(and(eq(staff.id, id), eq(staff.active, true))).returning();
+      return changed ?? (await db.select().from(staff).where(eq(staff.id, id)))[0]; // already inactive: unchanged
     },
 
     /** Issues a token; the clear text is returned here once and never stored. */

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { CompiledShop } from '../../definitions/types';
 import { can, principalFor, requirePermission, type Principal } from '../auth';
-import { forbidden, notFound, unprocessable } from '../errors';
+import { conflict, forbidden, notFound, unprocessable } from '../errors';
 import type { ShopCache } from '../shop-cache';
 import { toStaffView, type StaffStore } from '../staff-store';
 import { validateBody } from '../validate';
@@ -81,7 +81,7 @@ export function staffRouter(deps: { staff: StaffStore; shop: ShopCache }): Route
 
   router.post('/:id/tokens', validateBody(tokenSchema), async (req, res) => {
     const row = await existing(String(req.params.id));
-    if (!row.active) throw unprocessable(`staff member "${row.id}" is deactivated; reactivate them before issuing a token`);
+    if (!row.active) throw conflict(`staff member "${row.id}" is deactivated; tokens are issued only to active staff`);
     const token = await staff.issueToken(row.id, req.body.label);
     res.status(201).json({ tokenId: token.id, token: token.token });
   });
