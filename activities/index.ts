@@ -1,6 +1,8 @@
 import type { Db } from '../db/client';
 import type { Logger } from '../server/logger';
+import type { CourierDirectory } from './couriers/directory';
 import { createNotifyActivities } from './notify';
+import { createShipmentActivities } from './shipments';
 import { createOrderActivities } from './orders';
 import { createTaskActivities } from './tasks';
 
@@ -8,6 +10,7 @@ import { createTaskActivities } from './tasks';
 export interface ActivityDeps {
   db: Db;
   log: Logger;
+  couriers: CourierDirectory;
 }
 
 /** All activities registered on the `shopflow` task queue. */
@@ -16,6 +19,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createOrderActivities(deps),
     ...createTaskActivities(deps),
     ...createNotifyActivities(deps),
+    ...createShipmentActivities(deps),
   };
 }
 

@@ -7,7 +7,9 @@ export interface OrderRecordInput {
   orderId: string;
   workflowId: string;
   channel?: string;
-  customer?: { name?: string; phone?: string };
+  campaign?: string;
+  leadCost?: number;
+  customer?: { id?: string; name?: string; phone?: string };
   definition?: { name: string; version: number };
 }
 
@@ -37,6 +39,9 @@ export function createOrderActivities(deps: { db: Db }) {
           id: input.orderId,
           workflowId: input.workflowId,
           channel: input.channel,
+          campaign: input.campaign,
+          leadCost: input.leadCost,
+          customerId: input.customer?.id,
           customerName: input.customer?.name,
           customerPhone: input.customer?.phone,
           definitionName: input.definition?.name,
@@ -50,6 +55,15 @@ export function createOrderActivities(deps: { db: Db }) {
           data: { channel: input.channel ?? null, definition: input.definition ?? null },
         }).onConflictDoNothing();
       });
+    },
+
+    /** Keeps the order's money figures (known once the lead is closed) on its row for lists and KPIs. */
+    async updateOrderFigures(input: { orderId: string; total?: number; codAmount?: number }): Promise<void> {
+      await db.update(orders).set({
+        ...(input.total !== undefined ? { total: Math.round(input.total) } : {}),
+        ...(input.codAmount !== undefined ? { codAmount: Math.round(input.codAmount) } : {}),
+        updatedAt: sql`now()`,
+      }).where(eq(orders.id, input.orderId));
     },
 
     /** Records a transition and updates the order's stage/status in one transaction. */

@@ -13,13 +13,71 @@ export const orders = pgTable('orders', {
   channel: text('channel'),
   status: text('status').notNull().default('open'),
   stage: text('stage'),
+  customerId: text('customer_id'),
   customerName: text('customer_name'),
   customerPhone: text('customer_phone'),
+  campaign: text('campaign'),
+  leadCost: integer('lead_cost'),
+  /** Order total and cash to collect, in VND, known once the lead is closed. */
+  total: integer('total'),
+  codAmount: integer('cod_amount'),
+  courier: text('courier'),
+  trackingCode: text('tracking_code'),
   definitionName: text('definition_name'),
   definitionVersion: integer('definition_version'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-}, (t) => [index('orders_stage_idx').on(t.stage), index('orders_status_idx').on(t.status)]);
+}, (t) => [
+  index('orders_stage_idx').on(t.stage),
+  index('orders_status_idx').on(t.status),
+  index('orders_customer_idx').on(t.customerId),
+  index('orders_created_idx').on(t.createdAt, t.id),
+]);
+
+/** One customer per normalised phone number (0xxxxxxxxx); orders point at it. */
+export const customers = pgTable('customers', {
+  id: text('id').primaryKey(),
+  phone: text('phone').notNull(),
+  name: text('name').notNull(),
+  channel: text('channel'),
+  address: text('address'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [uniqueIndex('customers_phone_uq').on(t.phone)]);
+
+/** The parcel of an order at a courier: created once per order (idempotent by order id). */
+export const shipments = pgTable('shipments', {
+  orderId: text('order_id').primaryKey(),
+  courier: text('courier').notNull(),
+  trackingCode: text('tracking_code').notNull(),
+  state: text('state').notNull(),
+  rawStatus: text('raw_status'),
+  fee: integer('fee'),
+  codAmount: integer('cod_amount'),
+  expectedDeliveryAt: timestamp('expected_delivery_at', { withTimezone: true }),
+  /** Courier time of the newest applied event: older events are recorded but never move the state back. */
+  lastEventAt: timestamp('last_event_at', { withTimezone: true }),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [uniqueIndex('shipments_courier_tracking_uq').on(t.courier, t.trackingCode)]);
+
+/** Every status report from a courier (webhook or poll), deduplicated by its event key. */
+export const courierEvents = pgTable('courier_events', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  courier: text('courier').notNull(),
+  eventKey: text('event_key').notNull(),
+  orderId: text('order_id'),
+  trackingCode: text('tracking_code'),
+  rawStatus: text('raw_status').notNull(),
+  state: text('state').notNull(),
+  at: timestamp('at', { withTimezone: true }).notNull(),
+  receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  /** false when stale (older than the shipment's newest event) or for an unknown order. */
+  applied: boolean('applied').notNull(),
+  /** The order's workflow has received it (a failed signal is retried when the courier resends). */
+  signalled: boolean('signalled').notNull().default(false),
+  via: text('via').notNull(),
+  data: jsonb('data').$type<Record<string, unknown>>(),
+}, (t) => [uniqueIndex('courier_events_key_uq').on(t.courier, t.eventKey), index('courier_events_order_idx').on(t.orderId, t.id)]);
 
 /**
  * Every transition of an order (who, from → to, when). Reports read this table, not Temporal

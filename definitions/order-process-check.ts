@@ -41,6 +41,10 @@ export function checkOrderProcess(data: unknown, shop: CompiledShop | null): Iss
 
   const startOk = target(spec.start, ['spec', 'start'], (t) => `start stage "${t}" does not exist`);
 
+  // Staff can cancel an order while it waits at any stage: an end stage with result `cancelled`
+  // is reached that way, so it counts as reachable from every stage that is not an end.
+  const cancelEnds = stages.map(recordOf).filter((s) => s.kind === 'end' && s.result === 'cancelled').map((s) => textOf(s.id)).filter((id): id is string => id !== undefined);
+
   const nodes: StageNode[] = [];
   stages.forEach((raw, i) => {
     const stage = recordOf(raw);
@@ -93,6 +97,7 @@ export function checkOrderProcess(data: unknown, shop: CompiledShop | null): Iss
     }
 
     if (kind !== 'end') {
+      for (const end of cancelEnds) edges.push({ to: end, instant: false });
       issues.push(...checkGuard(stage, path, shop));
       if ('otherwise' in stage) edge(stage.otherwise, [...path, 'otherwise'], true, (t) => `otherwise stage "${t}" does not exist`);
     }

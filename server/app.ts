@@ -10,8 +10,12 @@ import { errorHandler, notFoundRoute } from './errors';
 import { definitionsRouter } from './routes/definitions';
 import { staffRouter } from './routes/staff';
 import { leadsRouter } from './routes/leads';
+import { ordersRouter } from './routes/orders';
+import { courierWebhooksRouter } from './routes/webhooks';
+import { createCourierDirectory, type CourierDirectory } from '../activities/couriers/directory';
 import { tasksRouter } from './routes/tasks';
 import { createOrdersService } from './orders-service';
+import { createCustomersStore } from './customers-store';
 import { createTasksStore } from './tasks-store';
 import { createShopCache } from './shop-cache';
 import { createStaffStore } from './staff-store';
@@ -25,6 +29,8 @@ export interface AppDeps {
   database: Database;
   temporal: Client;
   log: Logger;
+  /** Courier adapters for webhooks (default: from the active shop and the environment). */
+  couriers?: CourierDirectory;
 }
 
 /** The Express app: health, and the /api/v1 routes. It does not listen; the caller does. */
@@ -42,6 +48,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRouter(deps));
   app.use(docsRouter()); // public: the OpenAPI document and its docs page
 
+  const couriers = deps.couriers ?? createCourierDirectory(deps.database.db);
+  app.use('/webhooks/couriers', courierWebhooksRouter({ db: deps.database.db, couriers, temporal: deps.temporal, log: deps.log }));
+
   const staff = createStaffStore(deps.database.db);
   const definitions = createDefinitionsStore(deps.database.db);
   const shop = createShopCache(definitions);
@@ -55,8 +64,10 @@ export function createApp(deps: AppDeps): Express {
   });
   api.use('/definitions', definitionsRouter({ definitions, shop }));
   api.use('/staff', staffRouter({ staff, shop }));
-  api.use('/tasks', tasksRouter({ tasks: createTasksStore(deps.database.db), staff, shop, temporal: deps.temporal }));
-  api.use('/leads', leadsRouter({ orders: createOrdersService({ temporal: deps.temporal, config: deps.config, definitions, shop }), db: deps.database.db }));
+  const tasks = createTasksStore(deps.database.db);
+  api.use('/tasks', tasksRouter({ tasks, staff, shop, temporal: deps.temporal }));
+  api.use('/orders', ordersRouter({ db: deps.database.db, temporal: deps.temporal, tasks }));
+  api.use('/leads', leadsRouter({ orders: createOrdersService({ temporal: deps.temporal, config: deps.config, definitions, shop, customers: createCustomersStore(deps.database.db) }), db: deps.database.db }));
   app.use('/api/v1', api);
 
   app.use(notFoundRoute);

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseDuration } from '../definitions/duration';
 import { projectRoot } from './paths';
 
 /** Connection settings for a Temporal cluster (local dev server, self-hosted, or Temporal Cloud). */
@@ -28,6 +29,11 @@ export interface Config {
   definitionsDir: string;
   logLevel: string;
   adminToken?: string;
+  /** `simulator`: couriers point at the local simulator (started by npm start); `live`: real APIs. */
+  couriers: 'simulator' | 'live';
+  courierSimPort: number;
+  /** Ask a courier for news when its webhooks have been quiet this long. */
+  courierPollAfterMs: number;
   temporal: TemporalConfig;
 }
 
@@ -78,6 +84,17 @@ export function loadConfig(env: Env = process.env): Config {
     return raw as T;
   };
 
+  const duration = (name: string, fallback: number): number => {
+    const raw = str(name);
+    if (raw === undefined) return fallback;
+    try {
+      return parseDuration(raw);
+    } catch (err) {
+      problems.push(`${name}="${raw}": ${(err as Error).message}`);
+      return fallback;
+    }
+  };
+
   const databaseUrl = str('DATABASE_URL');
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     problems.push(`DATABASE_URL must start with postgres:// or postgresql:// (got "${databaseUrl.replace(/:[^:@/]*@/, ':***@')}")`);
@@ -102,6 +119,10 @@ export function loadConfig(env: Env = process.env): Config {
     definitionsDir: path.resolve(root, str('DEFINITIONS_DIR') ?? 'definitions'),
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     adminToken: str('SHOPFLOW_ADMIN_TOKEN'),
+    // Local installs ship through the simulator until someone configures real courier accounts.
+    couriers: oneOf('COURIERS', ['simulator', 'live'] as const, address || env.NODE_ENV === 'production' ? 'live' : 'simulator'),
+    courierSimPort: port('COURIER_SIM_PORT', 4010),
+    courierPollAfterMs: duration('COURIER_POLL_AFTER', 6 * 3600_000),
     temporal: {
       address,
       namespace: str('TEMPORAL_NAMESPACE') ?? 'default',

@@ -5,6 +5,7 @@ import type { Config } from './config';
 import type { DefinitionsStore } from './definitions-store';
 import { HttpError, unprocessable } from './errors';
 import { normalizePhone } from './phone';
+import type { CustomersStore } from './customers-store';
 import type { ShopCache } from './shop-cache';
 import type { OrderWorkflowInput } from '../workflows/order';
 
@@ -36,7 +37,7 @@ export function newOrderId(now: Date, idempotencyKey?: string): string {
 }
 
 /** Starts `order:<id>` for a lead with a snapshot of the active order definition. */
-export function createOrdersService(deps: { temporal: Client; config: Config; definitions: DefinitionsStore; shop: ShopCache }) {
+export function createOrdersService(deps: { temporal: Client; config: Config; definitions: DefinitionsStore; shop: ShopCache; customers: CustomersStore }) {
   return {
     async startFromLead(lead: LeadInput, opts: { actor: string; idempotencyKey?: string }): Promise<{ orderId: string; workflowId: string; created: boolean; definition: { name: string; version: number } }> {
       const shop = await deps.shop.get();
@@ -53,15 +54,19 @@ export function createOrdersService(deps: { temporal: Client; config: Config; de
         throw new HttpError(409, 'no_active_process', lead.process ? `no active order process named "${lead.process}"` : 'no order process is active: activate one first');
       }
       const orderId = newOrderId(new Date(), opts.idempotencyKey ? `${opts.actor}:${opts.idempotencyKey}` : undefined);
+      const name = lead.customer.name.trim();
+      const customer = await deps.customers.upsertByPhone({ phone: phone!, name, channel: lead.channel, address: lead.customer.address });
+      const history = await deps.customers.history(customer.id);
       const workflowId = orderWorkflowId(orderId);
       const input: OrderWorkflowInput = {
         orderId,
         definition: { name: definition.name, version: definition.version, process: definition.compiled },
         lead: {
-          channel: lead.channel, campaign: lead.campaign, source: lead.source, note: lead.note,
-          customer: { name: lead.customer.name.trim(), phone: phone! },
+          channel: lead.channel, campaign: lead.campaign, source: lead.source, note: lead.note, cost: lead.cost,
+          customer: { id: customer.id, name, phone: phone!, address: lead.customer.address },
         },
-        facts: { order: { channel: lead.channel } },
+        facts: { customer: deps.customers.factsFor(history, shop), order: { channel: lead.channel } },
+        settings: { courierPollAfterMs: deps.config.courierPollAfterMs },
       };
       try {
         await deps.temporal.workflow.start('orderWorkflow', { workflowId, taskQueue: deps.config.temporal.taskQueue, args: [input] });

@@ -2,6 +2,7 @@
  * `npm start`: everything in one process tree for a single shop or a developer — the Temporal
  * dev server (unless TEMPORAL_ADDRESS is set), migrations, the worker and the HTTP server.
  */
+import { createCourierDirectory } from '../activities/couriers/directory';
 import { createLogger } from './logger';
 import { bootstrapTokenNotice, configOrExit, onShutdownSignal, startRuntime } from './runtime';
 import { listen } from './listen';
@@ -14,7 +15,7 @@ async function main(): Promise<void> {
   const runtime = await startRuntime('all', config, log);
   log.info('bundling workflows and starting the worker…');
   const connection = await connectWorker(config.temporal, runtime.temporalAddress, log);
-  const worker = await createShopflowWorker({ connection, temporal: config.temporal, deps: { db: runtime.database.db, log } });
+  const worker = await createShopflowWorker({ connection, temporal: config.temporal, deps: { db: runtime.database.db, log, couriers: createCourierDirectory(runtime.database.db) } });
   const workerDone = worker.run();
   const server = await listen(runtime, log);
 

@@ -1,5 +1,6 @@
 /** `npm run worker`: one worker of the `shopflow` task queue; run N of them (needs DATABASE_URL). */
 import os from 'node:os';
+import { createCourierDirectory } from '../activities/couriers/directory';
 import { createLogger } from './logger';
 import { configOrExit, onShutdownSignal, startRuntime } from './runtime';
 import { connectWorker } from './temporal';
@@ -13,7 +14,7 @@ async function main(): Promise<void> {
   const worker = await createShopflowWorker({
     connection,
     temporal: config.temporal,
-    deps: { db: runtime.database.db, log },
+    deps: { db: runtime.database.db, log, couriers: createCourierDirectory(runtime.database.db) },
     workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
     identity: `shopflow-worker@${os.hostname()}:${process.pid}`,
   });

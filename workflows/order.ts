@@ -1,10 +1,12 @@
 import {
-  allHandlersFinished, condition, defineQuery, defineSignal, proxyActivities, setHandler, sleep, workflowInfo,
+  allHandlersFinished, ApplicationFailure, condition, defineQuery, defineSignal, defineUpdate, proxyActivities, setHandler, sleep, workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { CreateShipmentRequest } from '../activities/couriers/types';
+import type { CourierNews } from '../activities/shipments';
 import { dueAt } from '../definitions/business-time';
-import { evaluateWhen, type WhenFacts } from '../definitions/conditions';
-import type { CompiledOrderProcess, CompiledStage, CourierOutcome, OrderResult } from '../definitions/types';
+import { chooseCourier, evaluateWhen, type WhenFacts } from '../definitions/conditions';
+import type { CompiledCourierStage, CompiledOrderProcess, CompiledStage, CourierOutcome, OrderResult } from '../definitions/types';
 import { climbLadder } from './escalation';
 import { TaskBoard, type OpenTaskView } from './tasks';
 
@@ -17,10 +19,15 @@ export interface OrderWorkflowInput {
     campaign?: string;
     source?: string;
     note?: string;
-    customer: { id?: string; name: string; phone: string };
+    cost?: number;
+    customer: { id?: string; name: string; phone: string; address?: string };
   };
   /** What is known for `when` conditions at the start (customer segment, return rate…). */
   facts?: WhenFacts;
+  settings?: {
+    /** Ask the courier for news when no webhook arrived for this long (default 6 h). */
+    courierPollAfterMs?: number;
+  };
 }
 
 /** One step of the order's path, for the status query and timelines. */
@@ -45,33 +52,46 @@ export interface OrderStatus {
   since: string;
   /** Open tasks (the stage's and any follow-ups), with role, assignee and due time. */
   waitingOn: OpenTaskView[];
-  /** For a courier stage: when the delivery is due. */
-  deliveryDueAt?: string;
+  shipment?: { courier: string; trackingCode: string; state: string; status: string; deliveryDueAt: string };
+  cancellation?: { reason: string; actor: string };
   path: StageVisit[];
 }
 
-/** A courier's news about the parcel, already mapped from the courier's own status codes. */
-export interface CourierEvent {
-  outcome: CourierOutcome | 'in_transit';
-  status: string;
-  at: string;
+export interface CancelOrderInput {
+  reason: string;
+  actor: string;
+}
+export interface CancelOrderResult {
+  cancelled: boolean;
+  /** Why not, e.g. the courier refused because the parcel is already picked up. */
+  reason?: string;
 }
 
 export const statusQuery = defineQuery<OrderStatus>('status');
-export const courierEventSignal = defineSignal<[CourierEvent]>('courierEvent');
+export const courierEventSignal = defineSignal<[CourierNews]>('courierEvent');
+export const cancelOrderUpdate = defineUpdate<CancelOrderResult, [CancelOrderInput]>('cancelOrder');
 
-const { recordOrderOpened, recordOrderEvent, notify, cancelOpenTasks } = proxyActivities<Activities>({
+const { recordOrderOpened, recordOrderEvent, updateOrderFigures, notify, cancelOpenTasks } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+// Couriers can be slow or down for a while: retry for up to a day, but never on a 4xx (non-retryable).
+const { createShipment, cancelShipment, pollShipment } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: ['CourierRejected'] },
+  scheduleToCloseTimeout: '1 day',
 });
 
 /** One lead/order walking the stages of its definition snapshot until an end stage. */
 export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderStatus> {
   const { workflowId } = workflowInfo();
   const process = input.definition.process;
+  const customer = input.lead.customer;
   const facts: WhenFacts = { ...input.facts, order: { channel: input.lead.channel, ...input.facts?.order } };
+  /** Everything staff entered on this order's tasks (address, items, weight…), newest wins. */
+  const orderData: Record<string, unknown> = {};
   const board = new TaskBoard(
-    { type: 'order', id: input.orderId, summary: { customer: input.lead.customer.name, phone: input.lead.customer.phone, channel: input.lead.channel }, channel: input.lead.channel, customerPhone: input.lead.customer.phone },
+    { type: 'order', id: input.orderId, summary: { customer: customer.name, phone: customer.phone, channel: input.lead.channel }, channel: input.lead.channel, customerPhone: customer.phone },
     process.workingHours,
   );
   const status: OrderStatus = {
@@ -79,14 +99,38 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     stage: process.start, stageTitle: process.stages[process.start]!.title, status: 'open', since: new Date().toISOString(), waitingOn: [], path: [],
   };
   setHandler(statusQuery, () => ({ ...status, waitingOn: board.list() }));
-  const courierEvents: CourierEvent[] = [];
-  setHandler(courierEventSignal, (event) => {
-    courierEvents.push(event);
+
+  const courierNews: CourierNews[] = [];
+  let lastNewsAt = Date.now();
+  setHandler(courierEventSignal, (news) => {
+    courierNews.push(news);
+    lastNewsAt = Date.now();
+    if (status.shipment) Object.assign(status.shipment, { state: news.state, status: news.status });
   });
 
+  const cancelStage = Object.values(process.stages).find((s) => s.kind === 'end' && s.result === 'cancelled');
+  let cancelled: CancelOrderInput | undefined;
+  setHandler(cancelOrderUpdate, async (request): Promise<CancelOrderResult> => {
+    if (status.shipment && !['cancelled'].includes(status.shipment.state)) {
+      const answer = await cancelShipment({ orderId: input.orderId, courier: status.shipment.courier, trackingCode: status.shipment.trackingCode });
+      if (!answer.cancelled) return { cancelled: false, reason: answer.reason ?? `${status.shipment.courier} refused to cancel` };
+    }
+    cancelled ??= request;
+    return { cancelled: true };
+  }, {
+    validator: (_request: CancelOrderInput) => {
+      if (status.status === 'done' || cancelled) throw ApplicationFailure.create({ type: 'OrderNotCancellable', message: `order ${input.orderId} has already ended`, nonRetryable: true });
+      if (!cancelStage) throw ApplicationFailure.create({ type: 'OrderNotCancellable', message: `process ${input.definition.name} has no end stage with result "cancelled"`, nonRetryable: true });
+      if (status.shipment && ['delivered', 'returning', 'returned'].includes(status.shipment.state)) {
+        throw ApplicationFailure.create({ type: 'OrderNotCancellable', message: `the parcel is already ${status.shipment.state}; it can no longer be cancelled`, nonRetryable: true });
+      }
+    },
+  });
+  const isCancelled = () => cancelled !== undefined;
+
   await recordOrderOpened({
-    orderId: input.orderId, workflowId, channel: input.lead.channel, customer: input.lead.customer,
-    definition: { name: input.definition.name, version: input.definition.version },
+    orderId: input.orderId, workflowId, channel: input.lead.channel, campaign: input.lead.campaign, leadCost: input.lead.cost,
+    customer, definition: { name: input.definition.name, version: input.definition.version },
   });
 
   let seq = 0;
@@ -97,8 +141,11 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     seq += 1;
     const visit: StageVisit = { stage: stage.id, kind: stage.kind, enteredAt: new Date().toISOString() };
     status.path.push(visit);
-    Object.assign(status, { stage: stage.id, stageTitle: stage.title, since: visit.enteredAt, deliveryDueAt: undefined });
-    await recordOrderEvent({ orderId: input.orderId, dedupeKey: `${workflowId}:${seq}:enter`, type: 'stage_entered', fromStage: from, toStage: stage.id, setStage: stage.id });
+    Object.assign(status, { stage: stage.id, stageTitle: stage.title, since: visit.enteredAt });
+    await recordOrderEvent({
+      orderId: input.orderId, dedupeKey: `${workflowId}:${seq}:enter`, type: 'stage_entered', fromStage: from, toStage: stage.id, setStage: stage.id,
+      ...(cancelled && stage.kind === 'end' ? { actor: cancelled.actor, data: { reason: cancelled.reason } } : {}),
+    });
 
     if (stage.kind === 'end') {
       status.status = 'done';
@@ -109,48 +156,116 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       break;
     }
 
-    let next: string;
+    let next: string | undefined;
     if (stage.when && !evaluateWhen(stage.when, facts)) {
       visit.outcome = 'skipped';
       next = stage.otherwise!;
     } else if (stage.kind === 'human') {
-      const done = await board.humanTask(stage);
-      Object.assign(visit, { outcome: done.outcome, actor: done.actor });
-      absorbTaskData(facts, done.data ?? {});
-      next = stage.outcomes.find((o) => o.name === done.outcome)!.to;
+      const done = await board.humanTask(stage, isCancelled);
+      if (done) {
+        Object.assign(visit, { outcome: done.outcome, actor: done.actor });
+        Object.assign(orderData, done.data ?? {});
+        absorbTaskData(facts, done.data ?? {});
+        if (done.data && ('codAmount' in done.data || 'items' in done.data)) {
+          await updateOrderFigures({ orderId: input.orderId, total: facts.order?.total, codAmount: facts.order?.codAmount });
+        }
+        next = stage.outcomes.find((o) => o.name === done.outcome)!.to;
+      }
     } else if (stage.kind === 'wait') {
-      await sleep(Math.max(0, dueAt(Date.now(), stage.durationMs, stage.clock, process.workingHours) - Date.now()));
+      await condition(isCancelled, Math.max(0, dueAt(Date.now(), stage.durationMs, stage.clock, process.workingHours) - Date.now()));
       next = stage.next;
     } else if (stage.kind === 'notify') {
       const message = stage.message.replace(/\{\{\s*(order\.code|order\.id|customer\.name|customer\.phone)\s*\}\}/g, (_, key: string) =>
-        key.startsWith('order.') ? input.orderId : key === 'customer.name' ? input.lead.customer.name : input.lead.customer.phone);
+        key.startsWith('order.') ? input.orderId : key === 'customer.name' ? customer.name : customer.phone);
       await notify({ roles: stage.notify, message, subject: { type: 'order', id: input.orderId }, dedupeKey: `${workflowId}:${seq}:notify` });
       next = stage.next;
     } else {
-      // Courier stage: wait for the courier's verdict while the delivery SLA ladder escalates.
-      const startedAt = Date.now();
-      status.deliveryDueAt = new Date(dueAt(startedAt, stage.deliverySlaMs, stage.clock, process.workingHours)).toISOString();
-      const verdict = () => courierEvents.find((e) => e.outcome !== 'in_transit');
-      await climbLadder({
-        ladder: stage.escalate, startedAt, clock: stage.clock, workingHours: process.workingHours,
-        done: () => verdict() !== undefined,
-        onStep: (step, level) => board.escalate(undefined, step, level, { stage: stage.id, title: stage.title }),
-      });
-      const event = verdict()!;
-      courierEvents.splice(0, courierEvents.indexOf(event) + 1);
-      visit.outcome = event.outcome;
-      next = stage.on[event.outcome as CourierOutcome];
+      const outcome = await shipAndWait(stage);
+      if (outcome) {
+        visit.outcome = outcome;
+        next = stage.on[outcome];
+      }
+    }
+    if (isCancelled()) {
+      visit.outcome = 'cancelled';
+      next = cancelStage!.id;
+      status.cancellation = { reason: cancelled!.reason, actor: cancelled!.actor };
     }
     visit.leftAt = new Date().toISOString();
     await recordOrderEvent({
-      orderId: input.orderId, dedupeKey: `${workflowId}:${seq}:leave`, type: 'stage_left', fromStage: stage.id, toStage: next,
+      orderId: input.orderId, dedupeKey: `${workflowId}:${seq}:leave`, type: 'stage_left', fromStage: stage.id, toStage: next!,
       actor: visit.actor ?? null, data: { outcome: visit.outcome ?? null },
     });
     from = stage.id;
-    current = next;
+    current = next!;
   }
   await condition(allHandlersFinished);
   return { ...status, waitingOn: [] };
+
+  /**
+   * Courier stage: hand the parcel over (idempotent by order id), then wait for the courier's
+   * verdict while the delivery-SLA ladder escalates by itself and a poll asks the courier when
+   * its webhooks go quiet. Returns undefined when the order was cancelled meanwhile.
+   */
+  async function shipAndWait(stage: CompiledCourierStage): Promise<CourierOutcome | undefined> {
+    const courier = chooseCourier(stage.courier, facts);
+    const shipment = await createShipment({ orderId: input.orderId, courier, request: shipmentRequest(input, orderData) });
+    const startedAt = Date.now();
+    status.shipment = {
+      courier, trackingCode: shipment.trackingCode, state: 'created', status: 'created',
+      deliveryDueAt: new Date(dueAt(startedAt, stage.deliverySlaMs, stage.clock, process.workingHours)).toISOString(),
+    };
+    const verdict = () => courierNews.find((n) => n.outcome !== 'in_transit');
+    const finished = () => verdict() !== undefined || isCancelled();
+    const pollAfterMs = input.settings?.courierPollAfterMs ?? 6 * 3600_000;
+    const pollWhenQuiet = async () => {
+      while (!finished()) {
+        const heardFrom = lastNewsAt;
+        const quietFor = Date.now() - heardFrom;
+        if (await condition(() => finished() || lastNewsAt !== heardFrom, Math.max(1, pollAfterMs - quietFor))) continue;
+        const news = await pollShipment({ orderId: input.orderId, courier, trackingCode: shipment.trackingCode });
+        lastNewsAt = Date.now();
+        if (news) {
+          courierNews.push(news);
+          Object.assign(status.shipment!, { state: news.state, status: news.status });
+        }
+      }
+    };
+    await Promise.all([
+      climbLadder({
+        ladder: stage.escalate, startedAt, clock: stage.clock, workingHours: process.workingHours, done: finished,
+        onStep: (step, level) => board.escalate(undefined, step, level, { stage: stage.id, title: stage.title }),
+      }),
+      pollWhenQuiet(),
+    ]);
+    const news = verdict();
+    if (!news) return undefined;
+    courierNews.splice(0, courierNews.indexOf(news) + 1);
+    return news.outcome as CourierOutcome;
+  }
+}
+
+/** The courier request from what staff entered: the closing form (address, items, COD) and packing (weight, size). */
+function shipmentRequest(input: OrderWorkflowInput, data: Record<string, unknown>): CreateShipmentRequest {
+  const address = (data.shippingAddress ?? {}) as { street?: string; ward?: string; district?: string; province?: string };
+  const items = (Array.isArray(data.items) ? data.items : []) as Array<{ sku?: string; name?: string; qty?: number; price?: number }>;
+  const num = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
+  const value = items.reduce((sum, i) => sum + num(i.qty, 0) * num(i.price, 0), 0);
+  return {
+    orderCode: input.orderId,
+    to: {
+      name: typeof data.customerName === 'string' ? data.customerName : input.lead.customer.name,
+      phone: typeof data.phone === 'string' ? data.phone : input.lead.customer.phone,
+      address: typeof data.newAddress === 'string' && data.newAddress ? data.newAddress : address.street ?? input.lead.customer.address ?? '',
+      ward: address.ward ?? '', district: address.district, province: address.province ?? '',
+    },
+    codAmount: num(data.codAmount, 0),
+    value,
+    weightGrams: num(data.weightGrams, 500),
+    lengthCm: num(data.lengthCm, 20), widthCm: num(data.widthCm, 15), heightCm: num(data.heightCm, 10),
+    items: items.map((i) => ({ name: i.name ?? i.sku ?? 'item', sku: i.sku, qty: num(i.qty, 1), price: num(i.price, 0) })),
+    note: [input.lead.note, typeof data.note === 'string' ? data.note : undefined].filter(Boolean).join(' ') || undefined,
+  };
 }
 
 /**

@@ -86,9 +86,9 @@ export class TaskBoard {
 
   /**
    * A human stage: opens the task, waits for its completion while climbing the escalation
-   * ladder, and returns the chosen outcome and data.
+   * ladder, and returns the chosen outcome and data (undefined when `interrupted()` turned true).
    */
-  async humanTask(stage: CompiledHumanStage): Promise<CompleteTaskInput> {
+  async humanTask(stage: CompiledHumanStage, interrupted: () => boolean = () => false): Promise<CompleteTaskInput | undefined> {
     const task = await this.openTask({
       stage: stage.id, title: stage.title, description: stage.description, role: stage.role, priority: stage.priority,
       slaMs: stage.slaMs, clock: stage.clock,
@@ -100,11 +100,12 @@ export class TaskBoard {
       startedAt: Date.parse(task.view.openedAt),
       clock: stage.clock,
       workingHours: this.workingHours,
-      done: () => task.completion !== undefined,
+      done: () => task.completion !== undefined || interrupted(),
       onStep: (step, level) => this.escalate(task, step, level),
     });
+    if (!task.completion) return undefined; // interrupted (e.g. the order was cancelled)
     await condition(() => task.recorded);
-    return task.completion!;
+    return task.completion;
   }
 
   /** Runs one escalation rung on an open task: notify, reassign, raise priority, open a follow-up. */

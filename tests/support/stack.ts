@@ -9,6 +9,7 @@ import type { Server } from 'node:http';
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import pino from 'pino';
+import { createCourierDirectory } from '../../activities/couriers/directory';
 import { openDatabase, type Database } from '../../db/client';
 import { createApp } from '../../server/app';
 import { createDefinitionsStore } from '../../server/definitions-store';
@@ -76,7 +77,7 @@ export async function openTestStack(overrides: Record<string, string> = {}): Pro
       return running;
     },
     async startApp() {
-      const app = createApp({ config, database, temporal, log: testLog });
+      const app = createApp({ config, database, temporal, log: testLog, couriers: createCourierDirectory(database.db, courierEnv) });
       const server = await new Promise<Server>((resolve) => {
         const s = app.listen(0, '127.0.0.1', () => resolve(s));
       });
@@ -106,13 +107,19 @@ export async function openTestStack(overrides: Record<string, string> = {}): Pro
   };
 }
 
+/**
+ * The environment courier adapters read (base URLs, secrets), shared by a test file's workers
+ * and app, so a test can point couriers at its own simulator.
+ */
+export const courierEnv: NodeJS.ProcessEnv = { ...process.env };
+
 /** A real worker with the run's pre-built workflow bundle and real activities. */
 export async function startTestWorker(config: Config, database: Database): Promise<RunningWorker> {
   const connection = await connectWorker(config.temporal, config.temporal.address!, testLog);
   const worker = await createShopflowWorker({
     connection,
     temporal: config.temporal,
-    deps: { db: database.db, log: testLog },
+    deps: { db: database.db, log: testLog, couriers: createCourierDirectory(database.db, courierEnv) },
     workflowBundlePath: required('SHOPFLOW_TEST_WORKFLOW_BUNDLE'),
   });
   const done = worker.run();

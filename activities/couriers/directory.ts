@@ -1,0 +1,35 @@
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { definitionVersions } from '../../db/schema';
+import type { CompiledShop } from '../../definitions/types';
+import { createCourierAdapter } from './index';
+import type { CourierAdapter } from './types';
+
+/** Finds the adapter of a courier id, built from the active shop's courier settings and the environment. */
+export interface CourierDirectory {
+  get(courierId: string): Promise<CourierAdapter>;
+}
+
+/** Adapters are rebuilt when the active shop changes (new base URL, new credentials env names). */
+export function createCourierDirectory(db: Db, env: NodeJS.ProcessEnv = process.env): CourierDirectory {
+  let cache: { shopJson: string; adapters: Map<string, CourierAdapter> } | undefined;
+  return {
+    async get(courierId) {
+      const [row] = await db.select({ compiled: definitionVersions.compiled }).from(definitionVersions)
+        .where(and(eq(definitionVersions.kind, 'Shop'), eq(definitionVersions.active, true)));
+      const shop = row?.compiled as CompiledShop | undefined;
+      if (!shop) throw new Error('no shop definition is active');
+      const shopJson = JSON.stringify(shop.couriers);
+      if (cache?.shopJson !== shopJson) cache = { shopJson, adapters: new Map() };
+      let adapter = cache.adapters.get(courierId);
+      if (!adapter) {
+        const courier = shop.couriers[courierId];
+        if (!courier) throw new Error(`courier "${courierId}" is not in the active shop definition`);
+        if (!courier.enabled) throw new Error(`courier "${courierId}" is disabled in shop.yaml`);
+        adapter = createCourierAdapter(courier, env);
+        cache.adapters.set(courierId, adapter);
+      }
+      return adapter;
+    },
+  };
+}

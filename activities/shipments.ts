@@ -1,0 +1,127 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { courierEvents, orderEvents, orders, shipments } from '../db/schema';
+import type { Logger } from '../server/logger';
+import type { CourierDirectory } from './couriers/directory';
+import { CourierError, outcomeOf, type CourierStatusEvent, type CreateShipmentRequest, type ShipmentOutcome } from './couriers/types';
+
+/** The courier's news as the order workflow receives it (the `courierEvent` signal's payload). */
+export interface CourierNews {
+  outcome: ShipmentOutcome;
+  state: string;
+  status: string;
+  at: string;
+  reason?: string;
+}
+
+export const toCourierNews = (e: CourierStatusEvent): CourierNews => ({
+  outcome: outcomeOf(e.state), state: e.state, status: e.rawStatus, at: e.at, ...(e.reason ? { reason: e.reason } : {}),
+});
+
+/**
+ * Records a courier event once (by its key). It is applied — moves the shipment's state and
+ * should reach the workflow — only if it is new, for a known shipment, and not older than the
+ * newest event already applied (couriers send out of order).
+ */
+export async function recordCourierEvent(db: Db, event: CourierStatusEvent, via: 'webhook' | 'poll'): Promise<{ duplicate: boolean; applied: boolean; signalled: boolean; orderId: string | null; eventId: number }> {
+  return db.transaction(async (tx) => {
+    const [shipment] = await tx.select().from(shipments)
+      .where(and(eq(shipments.courier, event.courier), eq(shipments.trackingCode, event.trackingCode))).for('update');
+    const at = new Date(event.at);
+    const stale = Boolean(shipment?.lastEventAt && at.getTime() < shipment.lastEventAt.getTime());
+    // An unknown code is kept and alerted on, but never replaces the last known state.
+    const applied = Boolean(shipment) && !stale && event.state !== 'unknown';
+    const inserted = await tx.insert(courierEvents).values({
+      courier: event.courier, eventKey: event.eventKey, orderId: shipment?.orderId ?? (event.orderCode || null), trackingCode: event.trackingCode,
+      rawStatus: event.rawStatus, state: event.state, at, applied, via,
+      data: { reason: event.reason ?? null, reasonCode: event.reasonCode ?? null, codAmount: event.codAmount ?? null },
+    }).onConflictDoNothing().returning({ id: courierEvents.id });
+    if (inserted.length === 0) {
+      const [seen] = await tx.select().from(courierEvents).where(and(eq(courierEvents.courier, event.courier), eq(courierEvents.eventKey, event.eventKey)));
+      return { duplicate: true, applied: seen!.applied, signalled: seen!.signalled, orderId: seen!.orderId, eventId: seen!.id };
+    }
+    if (applied && shipment) {
+      await tx.update(shipments).set({ state: event.state, rawStatus: event.rawStatus, lastEventAt: at, updatedAt: sql`now()` }).where(eq(shipments.orderId, shipment.orderId));
+      await tx.insert(orderEvents).values({
+        orderId: shipment.orderId, type: 'courier_status', actor: event.courier, dedupeKey: `courier:${event.courier}:${event.eventKey}`,
+        data: { status: event.rawStatus, state: event.state, at: event.at, reason: event.reason ?? null, via },
+      }).onConflictDoNothing();
+    }
+    return { duplicate: false, applied, signalled: false, orderId: shipment?.orderId ?? null, eventId: inserted[0]!.id };
+  });
+}
+
+/** Marks an applied event as delivered to the order's workflow. */
+export async function markCourierEventSignalled(db: Db, eventId: number): Promise<void> {
+  await db.update(courierEvents).set({ signalled: true }).where(eq(courierEvents.id, eventId));
+}
+
+/** Activities of the courier stage: create (idempotent), cancel, and poll when webhooks go quiet. */
+export function createShipmentActivities(deps: { db: Db; log: Logger; couriers: CourierDirectory }) {
+  const { db, couriers } = deps;
+
+  /** A non-retryable courier answer (4xx, business error) must not be retried by Temporal. */
+  const asActivityError = (err: unknown): unknown =>
+    err instanceof CourierError && !err.retryable
+      ? ApplicationFailure.nonRetryable(err.message, 'CourierRejected', { courier: err.courier, status: err.status })
+      : err;
+
+  return {
+    /** Creates the shipment; a retry (or a second call) returns the first one, never a second parcel. */
+    async createShipment(input: { orderId: string; courier: string; request: CreateShipmentRequest }): Promise<{ trackingCode: string; fee: number | null; expectedDeliveryAt: string | null }> {
+      const [existing] = await db.select().from(shipments).where(eq(shipments.orderId, input.orderId));
+      if (existing) return { trackingCode: existing.trackingCode, fee: existing.fee, expectedDeliveryAt: existing.expectedDeliveryAt?.toISOString() ?? null };
+      const adapter = await couriers.get(input.courier);
+      let created;
+      try {
+        created = await adapter.createShipment(input.request);
+      } catch (err) {
+        throw asActivityError(err);
+      }
+      await db.transaction(async (tx) => {
+        await tx.insert(shipments).values({
+          orderId: input.orderId, courier: input.courier, trackingCode: created.trackingCode, state: 'created',
+          fee: created.fee ?? null, codAmount: input.request.codAmount,
+          expectedDeliveryAt: created.expectedDeliveryAt ? new Date(created.expectedDeliveryAt) : null,
+        }).onConflictDoNothing();
+        await tx.update(orders).set({ courier: input.courier, trackingCode: created.trackingCode, updatedAt: sql`now()` }).where(eq(orders.id, input.orderId));
+        await tx.insert(orderEvents).values({
+          orderId: input.orderId, type: 'shipment_created', actor: input.courier, dedupeKey: `${input.orderId}:shipment_created`,
+          data: { courier: input.courier, trackingCode: created.trackingCode, fee: created.fee ?? null, alreadyExisted: created.alreadyExisted },
+        }).onConflictDoNothing();
+      });
+      return { trackingCode: created.trackingCode, fee: created.fee ?? null, expectedDeliveryAt: created.expectedDeliveryAt ?? null };
+    },
+
+    /** Asks the courier to cancel; `cancelled: false` with the courier's reason when it refuses. */
+    async cancelShipment(input: { orderId: string; courier: string; trackingCode: string }): Promise<{ cancelled: boolean; reason?: string }> {
+      const adapter = await couriers.get(input.courier);
+      try {
+        const result = await adapter.cancel(input.trackingCode, input.orderId);
+        if (result.cancelled) {
+          await db.update(shipments).set({ state: 'cancelled', updatedAt: sql`now()` }).where(eq(shipments.orderId, input.orderId));
+        }
+        return result;
+      } catch (err) {
+        throw asActivityError(err);
+      }
+    },
+
+    /** The polling fallback: asks the courier, records the answer like a webhook, returns it if new. */
+    async pollShipment(input: { orderId: string; courier: string; trackingCode: string }): Promise<CourierNews | null> {
+      const adapter = await couriers.get(input.courier);
+      let event: CourierStatusEvent;
+      try {
+        event = await adapter.getStatus(input.trackingCode, input.orderId);
+      } catch (err) {
+        throw asActivityError(err);
+      }
+      const recorded = await recordCourierEvent(db, event, 'poll');
+      if (!recorded.applied || recorded.signalled) return null;
+      // The workflow receives it as this activity's result rather than as a signal.
+      await markCourierEventSignalled(db, recorded.eventId);
+      return toCourierNews(event);
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import express, { Router } from 'express';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { CourierDirectory } from '../../activities/couriers/directory';
+import { ForgedWebhookError } from '../../activities/couriers/types';
+import { recordNotification } from '../../activities/notify';
+import { markCourierEventSignalled, recordCourierEvent, toCourierNews } from '../../activities/shipments';
+import type { Db } from '../../db/client';
+import { courierEventSignal } from '../../workflows/order';
+import { HttpError, notFound } from '../errors';
+import type { Logger } from '../logger';
+import { orderWorkflowId } from '../orders-service';
+
+/**
+ * `POST /webhooks/couriers/:courier`: verified by the courier's secret, recorded once per event
+ * (duplicates and stale events are kept but never move a shipment back), then signalled to the
+ * order's workflow. Answered quickly; if the signal cannot be sent, 503 makes the courier resend
+ * and the resend delivers it.
+ */
+export function courierWebhooksRouter(deps: { db: Db; couriers: CourierDirectory; temporal: Client; log: Logger }): Router {
+  const router = Router();
+  router.post('/:courier', express.json({ limit: '64kb' }), express.urlencoded({ extended: false, limit: '64kb' }), async (req, res) => {
+    const courierId = String(req.params.courier);
+    const adapter = await deps.couriers.get(courierId).catch(() => {
+      throw notFound(`no enabled courier "${courierId}"`);
+    });
+    let events;
+    try {
+      events = adapter.parseWebhook({ headers: req.headers, query: req.query as Record<string, unknown>, body: (req.body ?? {}) as Record<string, unknown> });
+    } catch (err) {
+      if (err instanceof ForgedWebhookError) {
+        req.log.warn({ courier: courierId, ip: req.ip }, err.message);
+        throw new HttpError(401, 'forged_webhook', err.message);
+      }
+      throw new HttpError(400, 'bad_webhook', `cannot read the ${courierId} webhook: ${(err as Error).message}`);
+    }
+    let applied = 0;
+    let duplicates = 0;
+    for (const event of events) {
+      const recorded = await recordCourierEvent(deps.db, event, 'webhook');
+      if (recorded.duplicate) duplicates++;
+      if (event.state === 'unknown' && !recorded.duplicate) {
+        await recordNotification(deps.db, deps.log, {
+          roles: ['manager', 'warehouse-lead'], message: `${courierId} sent an unknown status "${event.rawStatus}" for order ${recorded.orderId ?? event.orderCode}; check it by hand`,
+          subject: recorded.orderId ? { type: 'order', id: recorded.orderId } : undefined, dedupeKey: `courier-unknown:${courierId}:${event.eventKey}`,
+          data: { courier: courierId, status: event.rawStatus, trackingCode: event.trackingCode },
+        });
+      }
+      if (!recorded.applied || recorded.signalled || !recorded.orderId) continue;
+      try {
+        await deps.temporal.workflow.getHandle(orderWorkflowId(recorded.orderId)).signal(courierEventSignal, toCourierNews(event));
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) {
+          throw new HttpError(503, 'unavailable', 'the event is recorded but could not be delivered to the order yet; please resend');
+        }
+        // The order has already ended: the event stays recorded for the timeline.
+      }
+      await markCourierEventSignalled(deps.db, recorded.eventId);
+      applied++;
+    }
+    res.json({ ok: true, received: events.length, applied, duplicates });
+  });
+  return router;
+}
