@@ -6,6 +6,7 @@
 import { leadSchema } from './routes/leads';
 import { createStaffSchema, patchStaffSchema, tokenSchema } from './routes/staff';
 import { completeSchema, reassignSchema } from './routes/tasks';
+import { cancelSchema } from './routes/orders';
 
 const version: string = require('../package.json').version;
 
@@ -276,6 +277,52 @@ const schemas: Record<string, JsonSchema> = {
     assignedTo: nullable('string', { description: 'Who the first task went to, if it opened within ~2 s and was auto-assigned.' }),
     created: { type: 'boolean' },
   }),
+
+  Order: object(['id', 'status', 'stage', 'channel', 'customer', 'total', 'codAmount', 'courier', 'trackingCode', 'definition', 'createdAt', 'updatedAt'], {
+    id: { type: 'string', examples: ['DH250301-1A2B3C4D'] },
+    status: { type: 'string', description: '`open` while it runs; then the end stage\'s result: `completed`, `lost`, `cancelled`, `returned`.' },
+    stage: nullable('string', { description: 'Current (or final) stage id.' }),
+    channel: nullable('string'),
+    campaign: nullable('string'),
+    customer: object(['id', 'name', 'phone'], { id: nullable('string'), name: nullable('string'), phone: nullable('string', { description: 'Normalised: 0xxxxxxxxx.' }) }),
+    total: nullable('integer', { description: 'VND, known once the lead is closed.' }),
+    codAmount: nullable('integer', { description: 'Cash to collect on delivery, VND.' }),
+    courier: nullable('string'),
+    trackingCode: nullable('string'),
+    definition: { oneOf: [{ type: 'null' }, object(['name', 'version'], { name: { type: 'string' }, version: nullable('integer') })], description: 'The definition version the order runs (never changes).' },
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  }),
+  OrderPage: object(['orders', 'nextCursor'], {
+    orders: { type: 'array', items: schema('Order') },
+    nextCursor: nullable('string', { description: 'Pass as `cursor` for the next page; null on the last page.' }),
+  }),
+  OrderDetail: {
+    allOf: [schema('Order'), object(['current', 'path', 'shipment', 'timeline'], {
+      current: {
+        oneOf: [{ type: 'null' }, object(['stage', 'title', 'since', 'waitingOn', 'result'], {
+          stage: { type: 'string' }, title: { type: 'string' }, since: timestamp,
+          waitingOn: { type: 'array', items: { type: 'object' }, description: 'Open tasks: taskId, role, assigneeId, priority, dueAt, escalationLevel.' },
+          result: nullable('string'),
+        })],
+        description: 'Where the order is, from its workflow; null if the workflow could not be asked.',
+      },
+      path: { oneOf: [{ type: 'null' }, { type: 'array', items: { type: 'object' } }], description: 'Stages visited with outcome and actor.' },
+      shipment: {
+        oneOf: [{ type: 'null' }, object(['courier', 'trackingCode', 'state', 'status'], {
+          courier: { type: 'string' }, trackingCode: { type: 'string' },
+          state: { type: 'string', description: 'shopflow\'s state: created, picking, picked, in_transit, delivering, delivered, delivery_failed, returning, returned, cancelled, lost, …' },
+          status: nullable('string', { description: 'The courier\'s own last status code.' }),
+          deliveryDueAt: nullable('string', { format: 'date-time' }), expectedDeliveryAt: nullable('string', { format: 'date-time' }),
+        })],
+      },
+      timeline: { type: 'array', items: schema('TimelineEvent') },
+    })],
+  },
+  OrderCancellation: { ...cancelSchema, description: 'Why the order is cancelled (kept in its timeline).' },
+  CourierWebhookAnswer: object(['ok', 'received', 'applied', 'duplicates'], {
+    ok: { type: 'boolean' }, received: { type: 'integer' }, applied: { type: 'integer' }, duplicates: { type: 'integer' },
+  }),
 };
 
 const responses: Record<string, ResponseObject> = {
@@ -303,6 +350,9 @@ const taskId = pathParam('id', 'Task id.');
 const noSuchStaff = failure('No such staff member.');
 const noSuchTask = failure('No such task, or not one the caller may see.');
 const taskNotOpen = failure('The task is no longer open (details.status), or it changed meanwhile.');
+
+const orderId = pathParam('id', 'Order id.');
+const noSuchOrder = failure('No such order, or not one the caller may see.');
 
 const paths: Record<string, PathItem> = {
   '/healthz': {
@@ -589,6 +639,68 @@ const paths: Record<string, PathItem> = {
     }),
   },
 
+  '/api/v1/orders': {
+    get: apiOperation({
+      operationId: 'listOrders', tags: ['orders'], permission: 'orders.read',
+      summary: 'List orders',
+      description: 'Newest first, from the database projection. Scope `own` sees orders whose tasks the caller holds or held.',
+      parameters: [
+        query('stage', 'Only orders at this stage.', { type: 'string' }),
+        query('status', '`open`, `completed`, `lost`, `cancelled` or `returned`.', { type: 'string' }),
+        query('late', '`true`: only orders with an overdue task or a parcel past its expected delivery.', { type: 'string', enum: ['true', 'false'] }),
+        query('channel', 'Only orders from this channel.', { type: 'string' }),
+        query('assignee', 'Only orders with an open task held by `me` or this staff id.', { type: 'string' }),
+        query('from', 'Created at or after (ISO 8601).', { type: 'string', format: 'date-time' }),
+        query('to', 'Created at or before (ISO 8601).', { type: 'string', format: 'date-time' }),
+        query('limit', 'Page size.', { type: 'integer', minimum: 1, maximum: 200, default: 50 }),
+        query('cursor', '`nextCursor` of the previous page.', { type: 'string' }),
+      ],
+      responses: { 200: answer('A page of orders.', schema('OrderPage')), 400: failure('A filter is invalid (limit, from, to, cursor).') },
+    }),
+  },
+  '/api/v1/orders/{id}': {
+    get: apiOperation({
+      operationId: 'getOrder', tags: ['orders'], permission: 'orders.read',
+      summary: 'Read an order: where it is, who it waits on, its shipment and full timeline',
+      parameters: [orderId],
+      responses: { 200: answer('The order.', schema('OrderDetail')), 404: noSuchOrder },
+    }),
+  },
+  '/api/v1/orders/{id}/cancel': {
+    post: apiOperation({
+      operationId: 'cancelOrder', tags: ['orders'], permission: ['orders.read', 'orders.cancel'], bodyIsJson: true,
+      summary: 'Cancel an order',
+      description: 'Before hand-over the order ends cancelled at once. After hand-over the courier is asked to cancel first; if it refuses (parcel picked up), 409 with its reason and the order goes on.',
+      parameters: [orderId],
+      requestBody: jsonBody(schema('OrderCancellation')),
+      responses: {
+        200: answer('Cancelled.', object(['id', 'cancelled', 'status', 'stage'], { id: { type: 'string' }, cancelled: { type: 'boolean', const: true }, status: { type: 'string' }, stage: nullable('string') })),
+        404: noSuchOrder,
+        409: failure('The order has ended, its process has no cancelled end stage, or the courier refused (`details.reason`).'),
+        422: failure('The body is invalid (`details.fields`).'),
+      },
+    }),
+  },
+
+  '/webhooks/couriers/{courier}': {
+    post: {
+      operationId: 'courierWebhook', tags: ['couriers'], security: [],
+      summary: 'Status reports from a courier',
+      description: 'GHN and the simulator send JSON (`Type`, `OrderCode`, `ClientOrderCode`, `Status`, `Time`, …) with the shared secret in the `Token` header (or `?token=`); GHTK sends form fields (`partner_id`, `label_id`, `status_id`, `action_time`, `reason_code`, …) with the secret as `hash`. '
+        + 'Each event is recorded once; stale events are kept but never move a shipment back; applied events are signalled to the order.',
+      parameters: [pathParam('courier', 'Courier id from shop.yaml: `ghn`, `ghtk`, `simulator`.')],
+      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } }, 'application/x-www-form-urlencoded': { schema: { type: 'object' } } } },
+      responses: {
+        200: answer('Received.', schema('CourierWebhookAnswer')),
+        400: failure('The webhook could not be read (code `bad_webhook`).'),
+        401: failure('The secret is missing or wrong (code `forged_webhook`): nothing is recorded.'),
+        404: failure('No enabled courier of that id.'),
+        413: shared('TooLarge'),
+        503: failure('Recorded, but the order could not be told yet: resend (the resend delivers it).'),
+      },
+    },
+  },
+
   '/api/v1/leads': {
     post: apiOperation({
       operationId: 'createLead', tags: ['leads'], permission: 'leads.create', bodyIsJson: true,
@@ -624,6 +736,8 @@ export const openApiDocument: OpenApiDocument = {
     { name: 'staff', description: 'Staff members and their API tokens.' },
     { name: 'tasks', description: 'Human steps of running orders.' },
     { name: 'leads', description: 'Leads that start orders.' },
+    { name: 'orders', description: 'Orders: lists, details with timeline, cancellation.' },
+    { name: 'couriers', description: 'Webhooks from couriers (GHN, GHTK, the simulator).' },
   ],
   security: [{ bearerAuth: [] }],
   paths,

@@ -3,7 +3,10 @@
  * dev server (unless TEMPORAL_ADDRESS is set), migrations, the worker and the HTTP server.
  */
 import { createCourierDirectory } from '../activities/couriers/directory';
-import { createLogger } from './logger';
+import { createCourierSimulator } from './courier-sim';
+import { courierSimulatorConfig } from './courier-sim/config';
+import type { Config } from './config';
+import { createLogger, type Logger } from './logger';
 import { bootstrapTokenNotice, configOrExit, onShutdownSignal, startRuntime } from './runtime';
 import { listen } from './listen';
 import { connectWorker } from './temporal';
@@ -13,6 +16,7 @@ async function main(): Promise<void> {
   const config = configOrExit();
   const log = createLogger(config.logLevel);
   const runtime = await startRuntime('all', config, log);
+  const simulator = config.couriers === 'simulator' ? await startLocalCourierSimulator(config, log) : undefined;
   log.info('bundling workflows and starting the worker…');
   const connection = await connectWorker(config.temporal, runtime.temporalAddress, log);
   const worker = await createShopflowWorker({ connection, temporal: config.temporal, deps: { db: runtime.database.db, log, couriers: createCourierDirectory(runtime.database.db) } });
@@ -26,6 +30,7 @@ async function main(): Promise<void> {
     ...(runtime.devServer?.uiUrl ? [`  Web UI     ${runtime.devServer.uiUrl}`] : []),
     `  Database   ${runtime.database.driver === 'pglite' ? 'embedded PGlite' : 'PostgreSQL'} at ${runtime.database.location}`,
     `  Worker     task queue "${config.temporal.taskQueue}"`,
+    `  Couriers   ${simulator ? `simulator at ${simulator.url} (GHN and GHTK point at it; COURIERS=live for real accounts)` : 'live courier APIs'}`,
     ...bootstrapTokenNotice(runtime.bootstrapToken),
     'Press Ctrl-C to stop.',
   ];
@@ -36,6 +41,7 @@ async function main(): Promise<void> {
     if (worker.getState() === 'RUNNING') worker.shutdown();
     await workerDone.catch(() => undefined);
     await connection.close();
+    await simulator?.close();
     await runtime.close();
     log.info('stopped');
   };
@@ -47,6 +53,22 @@ async function main(): Promise<void> {
     await stop().catch(() => undefined);
     process.exit(1);
   });
+}
+
+/**
+ * Local mode ships through the simulator: it speaks GHN's and GHTK's API shapes and plays
+ * delivery scenarios back as real-format webhooks to this server. Courier settings already in
+ * the environment win, so one real courier can be tried while the other stays simulated.
+ */
+async function startLocalCourierSimulator(config: Config, log: Logger) {
+  const simConfig = courierSimulatorConfig({ ...process.env, COURIER_SIM_PORT: String(config.courierSimPort), COURIER_SIM_WEBHOOK_URL: process.env.COURIER_SIM_WEBHOOK_URL ?? `http://127.0.0.1:${config.port}/webhooks/couriers` });
+  const simulator = await createCourierSimulator({ ...simConfig, log: log.child({ component: 'courier-sim' }) });
+  const defaults: Record<string, string> = {
+    GHN_BASE_URL: `${simulator.url}/shiip/public-api`, GHN_TOKEN: 'simulator', GHN_SHOP_ID: '1', GHN_WEBHOOK_SECRET: simConfig.secret,
+    GHTK_BASE_URL: simulator.url, GHTK_TOKEN: 'simulator', GHTK_WEBHOOK_SECRET: simConfig.secret, COURIER_SIMULATOR_URL: simulator.url,
+  };
+  for (const [name, value] of Object.entries(defaults)) process.env[name] ??= value;
+  return simulator;
 }
 
 function displayHost(host: string): string {

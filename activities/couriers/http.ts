@@ -29,6 +29,7 @@ export interface CourierAnswer {
  * are returned for the adapter to judge; a body that is not JSON is a non-retryable error.
  */
 export async function callCourier(courier: string, call: CourierCall): Promise<CourierAnswer> {
+  if (!URL.canParse(call.url)) throw new CourierError(courier, `the courier URL "${call.url}" is not a URL (check the base URL in shop.yaml and its env override)`, false);
   const what = `${call.method} ${new URL(call.url).pathname}`;
   let response: Response;
   try {

@@ -106,7 +106,7 @@ describe('the OpenAPI document against the real app', () => {
     expect(registered).toEqual(expect.arrayContaining(['GET /healthz', 'GET /api/v1/me', 'DELETE /api/v1/staff/{id}/tokens/{tokenId}', 'POST /api/v1/definitions/{name}/versions/{version}/activate']));
   });
 
-  test('When the document is read, then its references resolve, path parameters are declared, and only health and docs are public', () => {
+  test('When the document is read, then its references resolve, path parameters are declared, and only health, docs and courier webhooks (authenticated by the courier secret) are public', () => {
     const refs: string[] = [];
     const collect = (node: unknown): void => {
       if (Array.isArray(node)) node.forEach(collect);
@@ -129,7 +129,7 @@ describe('the OpenAPI document against the real app', () => {
       if (path.startsWith('/api/v1/') && op.security === undefined) expect(op.responses).toHaveProperty('401');
     }
     const publicOps = operations().filter(([, , op]) => op.security?.length === 0).map(([path, method]) => `${method.toUpperCase()} ${path}`).sort();
-    expect(publicOps).toEqual(['GET /api/docs', 'GET /api/v1/openapi.json', 'GET /healthz']);
+    expect(publicOps).toEqual(['GET /api/docs', 'GET /api/v1/openapi.json', 'GET /healthz', 'POST /webhooks/couriers/{courier}']);
     expect(openApiDocument.security).toEqual([{ bearerAuth: [] }]);
     expect(openApiDocument.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
   });

@@ -12,6 +12,7 @@ import pino from 'pino';
 import { createCourierDirectory } from '../../activities/couriers/directory';
 import { openDatabase, type Database } from '../../db/client';
 import { createApp } from '../../server/app';
+import { createCourierSimulator } from '../../server/courier-sim';
 import { createDefinitionsStore } from '../../server/definitions-store';
 import { createStaffStore } from '../../server/staff-store';
 import { loadConfig, type Config } from '../../server/config';
@@ -50,6 +51,11 @@ export interface TestStack {
   startApp(): Promise<string>;
   /** A staff member with these roles and a fresh API token. */
   createStaff(roles: string[], extra?: { channels?: string[]; name?: string }): Promise<{ id: string; token: string }>;
+  /**
+   * Starts a courier simulator posting webhooks to this stack's app (start the app first) and
+   * points the GHN, GHTK and simulator couriers at it. Returns its URL.
+   */
+  startCourierSimulator(options?: { timeScale?: number }): Promise<string>;
   /** Stores and activates a process YAML under a name unique to this stack; returns the name. */
   activateProcess(yaml: string, name?: string): Promise<{ name: string; version: number }>;
   close(): Promise<void>;
@@ -67,6 +73,8 @@ export async function openTestStack(overrides: Record<string, string> = {}): Pro
   const temporal = await connectClient(config.temporal, config.temporal.address!);
   const workers: RunningWorker[] = [];
   const servers: Server[] = [];
+  const simulators: Array<{ close(): Promise<void> }> = [];
+  let appUrl: string | undefined;
   return {
     config,
     database,
@@ -83,7 +91,20 @@ export async function openTestStack(overrides: Record<string, string> = {}): Pro
       });
       servers.push(server);
       const address = server.address();
-      return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+      appUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+      return appUrl;
+    },
+    async startCourierSimulator(options = {}) {
+      if (!appUrl) throw new Error('start the app before the courier simulator: it posts webhooks to it');
+      const secret = `sim-secret-${crypto.randomUUID()}`;
+      const simulator = await createCourierSimulator({ port: 0, webhookUrl: `${appUrl}/webhooks/couriers`, secret, timeScale: options.timeScale ?? 1, startDelayMs: 100, webhookRetryDelayMs: 200, log: testLog });
+      simulators.push(simulator);
+      Object.assign(courierEnv, {
+        GHN_BASE_URL: `${simulator.url}/shiip/public-api`, GHN_TOKEN: 'test', GHN_SHOP_ID: '1', GHN_WEBHOOK_SECRET: secret,
+        GHTK_BASE_URL: simulator.url, GHTK_TOKEN: 'test', GHTK_WEBHOOK_SECRET: secret,
+        COURIER_SIMULATOR_URL: simulator.url, COURIER_SIM_SECRET: secret, SIMULATOR_WEBHOOK_SECRET: secret,
+      });
+      return simulator.url;
     },
     async createStaff(roles, extra = {}) {
       const staff = createStaffStore(database.db);
@@ -99,6 +120,7 @@ export async function openTestStack(overrides: Record<string, string> = {}): Pro
       return { name: row.name, version: row.version };
     },
     async close() {
+      for (const sim of simulators) await sim.close();
       for (const s of servers) await new Promise((r) => s.close(r));
       for (const w of workers) await w.stop();
       await temporal.connection.close();
