@@ -63,7 +63,10 @@ export function createOrdersService(deps: { temporal: Client; config: Config; de
         definition: { name: definition.name, version: definition.version, process: definition.compiled },
         lead: {
           channel: lead.channel, campaign: lead.campaign, source: lead.source, note: lead.note, cost: lead.cost,
-          customer: { id: customer.id, name, phone: phone!, address: lead.customer.address },
+          customer: {
+            id: customer.id, name, phone: phone!, address: lead.customer.address,
+            history: { orders: history.orders, delivered: history.delivered, returned: history.returned, returnRate: history.returnRate },
+          },
         },
         facts: { customer: deps.customers.factsFor(history, shop), order: { channel: lead.channel } },
         settings: { courierPollAfterMs: deps.config.courierPollAfterMs },

@@ -20,7 +20,14 @@ export interface OrderWorkflowInput {
     source?: string;
     note?: string;
     cost?: number;
-    customer: { id?: string; name: string; phone: string; address?: string };
+    customer: {
+      id?: string;
+      name: string;
+      phone: string;
+      address?: string;
+      /** Shown on every task of the order, so CSKH can question risky COD orders. */
+      history?: { orders: number; delivered: number; returned: number; returnRate: number };
+    };
   };
   /** What is known for `when` conditions at the start (customer segment, return rate…). */
   facts?: WhenFacts;
@@ -91,7 +98,10 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   /** Everything staff entered on this order's tasks (address, items, weight…), newest wins. */
   const orderData: Record<string, unknown> = {};
   const board = new TaskBoard(
-    { type: 'order', id: input.orderId, summary: { customer: customer.name, phone: customer.phone, channel: input.lead.channel }, channel: input.lead.channel, customerPhone: customer.phone },
+    {
+      type: 'order', id: input.orderId, channel: input.lead.channel, customerPhone: customer.phone,
+      summary: { customer: customer.name, phone: customer.phone, channel: input.lead.channel, ...(customer.history ? { customerHistory: customer.history } : {}) },
+    },
     process.workingHours,
   );
   const status: OrderStatus = {

@@ -51,11 +51,11 @@ const portOpen = (port: number) => new Promise<boolean>((resolve) => {
 
 test('When shopflow is started, stopped with SIGTERM and started again, then it is healthy each time and the waiting order resumes', async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shopflow-start-'));
-  const [port, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort()];
+  const [port, temporalPort, uiPort, simPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const adminToken = `sf_test_${uniqueId('admin')}_0123456789abcdef`;
   const env = {
     PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SHOPFLOW_ADMIN_TOKEN: adminToken,
-    TEMPORAL_DEV_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort),
+    TEMPORAL_DEV_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort), COURIER_SIM_PORT: String(simPort),
     TEMPORAL_CLI: process.env.SHOPFLOW_TEST_TEMPORAL_CLI!,
   };
   const base = `http://127.0.0.1:${port}`;
@@ -66,6 +66,8 @@ test('When shopflow is started, stopped with SIGTERM and started again, then it 
   expect(await healthy(base, first)).toMatchObject({ status: 'ok', temporal: 'ok', db: 'ok', dbDriver: 'pglite' });
   expect(first.output()).toContain(`Web UI     http://127.0.0.1:${uiPort}`);
   expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200);
+  expect(first.output()).toContain(`Couriers   simulator at http://127.0.0.1:${simPort}`);
+  expect((await fetch(`http://127.0.0.1:${simPort}/__sim/shipments`)).status).toBe(200);
   expect((await api.get('/api/v1/definitions')).body.definitions.map((d: { name: string; activeVersion: number }) => [d.name, d.activeVersion]))
     .toEqual([['default-shop', 1], ['standard-order', 1]]);
   const lead = await api.post('/api/v1/leads', { channel: 'tiktok', customer: { name: 'Lê Văn C', phone: '0901234567' } });

@@ -55,7 +55,7 @@ export interface TestStack {
    * Starts a courier simulator posting webhooks to this stack's app (start the app first) and
    * points the GHN, GHTK and simulator couriers at it. Returns its URL.
    */
-  startCourierSimulator(options?: { timeScale?: number }): Promise<string>;
+  startCourierSimulator(options?: { timeScale?: number; webhookUrl?: string }): Promise<string>;
   /** Stores and activates a process YAML under a name unique to this stack; returns the name. */
   activateProcess(yaml: string, name?: string): Promise<{ name: string; version: number }>;
   close(): Promise<void>;
@@ -97,7 +97,7 @@ export async function openTestStack(overrides: Record<string, string> = {}): Pro
     async startCourierSimulator(options = {}) {
       if (!appUrl) throw new Error('start the app before the courier simulator: it posts webhooks to it');
       const secret = `sim-secret-${crypto.randomUUID()}`;
-      const simulator = await createCourierSimulator({ port: 0, webhookUrl: `${appUrl}/webhooks/couriers`, secret, timeScale: options.timeScale ?? 1, startDelayMs: 100, webhookRetryDelayMs: 200, log: testLog });
+      const simulator = await createCourierSimulator({ port: 0, webhookUrl: options.webhookUrl ?? `${appUrl}/webhooks/couriers`, secret, timeScale: options.timeScale ?? 1, startDelayMs: 100, webhookRetryDelayMs: 200, log: testLog });
       simulators.push(simulator);
       Object.assign(courierEnv, {
         GHN_BASE_URL: `${simulator.url}/shiip/public-api`, GHN_TOKEN: 'test', GHN_SHOP_ID: '1', GHN_WEBHOOK_SECRET: secret,
