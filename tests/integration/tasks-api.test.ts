@@ -179,7 +179,7 @@ describe('task API and human-task workflow', () => {
   test('When the worker restarts while a task is open, then the task survives and completing it still moves the order', async () => {
     const { orderId } = await newLead('0944444444');
     const task = await openTaskOf(orderId, 'close');
-    const separate = await openTestStack({ TEMPORAL_TASK_QUEUE: stack.config.temporal.taskQueue });
+    const separate = await openTestStack({ TEMPORAL_TASK_QUEUE: stack.config.temporal.taskQueue, DATABASE_URL: stack.config.databaseUrl! });
     try {
       // Stop every worker of this queue, then bring a fresh one up.
       await stack.close();

@@ -1,7 +1,8 @@
 /**
  * Once per `npm test` run (integration project): a real Temporal dev server on free ports with
- * the resolved CLI, a fresh PostgreSQL database with migrations applied, and the workflow
- * bundle built once. Test files find them through SHOPFLOW_TEST_* variables.
+ * the resolved CLI, a fresh PostgreSQL template database (migrations applied, shipped definitions
+ * active) from which each test file gets a database of its own, and the workflow bundle built
+ * once. Test files find them through SHOPFLOW_TEST_* variables.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -32,6 +33,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.SHOPFLOW_TEST_TEMPORAL_CLI = cli.path;
   process.env.SHOPFLOW_TEST_WORKFLOW_BUNDLE = bundlePath;
   process.env.SHOPFLOW_TEST_DATABASE_URL = db.url;
+  process.env.SHOPFLOW_TEST_ADMIN_DATABASE_URL = db.adminUrl;
   globalThis.__shopflowTest = { devServer, adminUrl: db.adminUrl, dbName: db.name };
   console.log(`\n[test setup] Temporal ${devServer.address} (${cli.source}), PostgreSQL database ${db.name}, ready in ${Date.now() - started} ms`);
 }

@@ -1,4 +1,4 @@
-/** Stops the run's dev server and drops its database (both made by global-setup). */
+/** Stops the run's dev server and drops its databases (the template and each test file's copy). */
 import fs from 'node:fs';
 import { Client } from 'pg';
 
@@ -8,7 +8,9 @@ export default async function globalTeardown(): Promise<void> {
   await state.devServer.stop();
   const admin = new Client({ connectionString: state.adminUrl });
   await admin.connect();
-  await admin.query(`drop database if exists "${state.dbName}" with (force)`);
+  // The template and every per-file copy share its name as prefix.
+  const { rows } = await admin.query<{ datname: string }>('select datname from pg_database where datname like $1', [`${state.dbName}%`]);
+  for (const { datname } of rows) await admin.query(`drop database if exists "${datname}" with (force)`);
   await admin.end();
   const bundle = process.env.SHOPFLOW_TEST_WORKFLOW_BUNDLE;
   if (bundle) fs.rmSync(bundle, { force: true });

@@ -9,6 +9,7 @@ import type { Server } from 'node:http';
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import pino from 'pino';
+import { Client as PgClient } from 'pg';
 import { createCourierDirectory } from '../../activities/couriers/directory';
 import { openDatabase, type Database } from '../../db/client';
 import { createApp } from '../../server/app';
@@ -67,8 +68,37 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
+/**
+ * A database of the caller's own, copied from the run's template (migrated, shipped definitions
+ * active), so test files never see each other's staff, tasks or orders.
+ */
+export async function createFileDatabase(): Promise<string> {
+  const template = new URL(required('SHOPFLOW_TEST_DATABASE_URL'));
+  const name = `${template.pathname.slice(1)}_${crypto.randomUUID().slice(0, 8)}`;
+  const admin = new PgClient({ connectionString: required('SHOPFLOW_TEST_ADMIN_DATABASE_URL') });
+  await admin.connect();
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await admin.query(`create database "${name}" template "${template.pathname.slice(1)}"`);
+        break;
+      } catch (err) {
+        // Two files copying the template at the same instant: PostgreSQL lets one at a time.
+        if ((err as { code?: string }).code !== '55006' || attempt > 50) throw err;
+        await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+      }
+    }
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(template);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** The real parts for one test file. Pass DATABASE_URL to share another stack's database. */
 export async function openTestStack(overrides: Record<string, string> = {}): Promise<TestStack> {
-  const config = testConfig(overrides);
+  const config = testConfig({ DATABASE_URL: overrides.DATABASE_URL ?? (await createFileDatabase()), ...overrides });
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 4 });
   const temporal = await connectClient(config.temporal, config.temporal.address!);
   const workers: RunningWorker[] = [];
