@@ -1,10 +1,10 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { courierEvents, orderEvents, orders, shipments } from '../db/schema';
 import type { Logger } from '../server/logger';
 import type { CourierDirectory } from './couriers/directory';
-import { CourierError, outcomeOf, type CourierStatusEvent, type CreateShipmentRequest, type ShipmentOutcome } from './couriers/types';
+import { CourierError, outcomeOf, type CourierStatusEvent, type CreateShipmentRequest, type ShipmentOutcome, type ShipmentState } from './couriers/types';
 
 /** The courier's news as the order workflow receives it (the `courierEvent` signal's payload). */
 export interface CourierNews {
@@ -68,10 +68,15 @@ export function createShipmentActivities(deps: { db: Db; log: Logger; couriers: 
       : err;
 
   return {
-    /** Creates the shipment; a retry (or a second call) returns the first one, never a second parcel. */
-    async createShipment(input: { orderId: string; courier: string; request: CreateShipmentRequest }): Promise<{ trackingCode: string; fee: number | null; expectedDeliveryAt: string | null }> {
+    /**
+     * Creates the shipment; a retry (or a second call) returns the first one, never a second
+     * parcel. A courier may report on the parcel before its row is written here (its webhooks
+     * race our insert, or the answer to our first attempt was lost): those early events are
+     * applied now and returned, so the workflow hears them.
+     */
+    async createShipment(input: { orderId: string; courier: string; request: CreateShipmentRequest }): Promise<{ trackingCode: string; fee: number | null; expectedDeliveryAt: string | null; backlog: CourierNews[] }> {
       const [existing] = await db.select().from(shipments).where(eq(shipments.orderId, input.orderId));
-      if (existing) return { trackingCode: existing.trackingCode, fee: existing.fee, expectedDeliveryAt: existing.expectedDeliveryAt?.toISOString() ?? null };
+      if (existing) return { trackingCode: existing.trackingCode, fee: existing.fee, expectedDeliveryAt: existing.expectedDeliveryAt?.toISOString() ?? null, backlog: [] };
       const adapter = await couriers.get(input.courier);
       let created;
       try {
@@ -79,7 +84,7 @@ export function createShipmentActivities(deps: { db: Db; log: Logger; couriers: 
       } catch (err) {
         throw asActivityError(err);
       }
-      await db.transaction(async (tx) => {
+      const backlog = await db.transaction(async (tx) => {
         await tx.insert(shipments).values({
           orderId: input.orderId, courier: input.courier, trackingCode: created.trackingCode, state: 'created',
           fee: created.fee ?? null, codAmount: input.request.codAmount,
@@ -90,8 +95,23 @@ export function createShipmentActivities(deps: { db: Db; log: Logger; couriers: 
           orderId: input.orderId, type: 'shipment_created', actor: input.courier, dedupeKey: `${input.orderId}:shipment_created`,
           data: { courier: input.courier, trackingCode: created.trackingCode, fee: created.fee ?? null, alreadyExisted: created.alreadyExisted },
         }).onConflictDoNothing();
+        const early = await tx.select().from(courierEvents)
+          .where(and(eq(courierEvents.courier, input.courier), eq(courierEvents.trackingCode, created.trackingCode), eq(courierEvents.applied, false), sql`${courierEvents.state} <> 'unknown'`))
+          .orderBy(asc(courierEvents.at), asc(courierEvents.id));
+        const news: CourierNews[] = [];
+        for (const e of early) {
+          await tx.update(courierEvents).set({ applied: true, signalled: true, orderId: input.orderId }).where(eq(courierEvents.id, e.id));
+          await tx.insert(orderEvents).values({
+            orderId: input.orderId, type: 'courier_status', actor: input.courier, dedupeKey: `courier:${input.courier}:${e.eventKey}`,
+            data: { status: e.rawStatus, state: e.state, at: e.at.toISOString(), reason: (e.data?.reason as string | null) ?? null, via: e.via },
+          }).onConflictDoNothing();
+          news.push({ outcome: outcomeOf(e.state as ShipmentState), state: e.state, status: e.rawStatus, at: e.at.toISOString(), ...(e.data?.reason ? { reason: String(e.data.reason) } : {}) });
+        }
+        const last = early[early.length - 1];
+        if (last) await tx.update(shipments).set({ state: last.state, rawStatus: last.rawStatus, lastEventAt: last.at }).where(eq(shipments.orderId, input.orderId));
+        return news;
       });
-      return { trackingCode: created.trackingCode, fee: created.fee ?? null, expectedDeliveryAt: created.expectedDeliveryAt ?? null };
+      return { trackingCode: created.trackingCode, fee: created.fee ?? null, expectedDeliveryAt: created.expectedDeliveryAt ?? null, backlog };
     },
 
     /** Asks the courier to cancel; `cancelled: false` with the courier's reason when it refuses. */

@@ -225,6 +225,10 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       courier, trackingCode: shipment.trackingCode, state: 'created', status: 'created',
       deliveryDueAt: new Date(dueAt(startedAt, stage.deliverySlaMs, stage.clock, process.workingHours)).toISOString(),
     };
+    for (const news of shipment.backlog) {
+      courierNews.push(news);
+      Object.assign(status.shipment, { state: news.state, status: news.status });
+    }
     const verdict = () => courierNews.find((n) => n.outcome !== 'in_transit');
     const finished = () => verdict() !== undefined || isCancelled();
     const pollAfterMs = input.settings?.courierPollAfterMs ?? 6 * 3600_000;

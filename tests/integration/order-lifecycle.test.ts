@@ -193,4 +193,15 @@ describe('order lifecycle with the courier simulator', () => {
     expect(atCourier).toHaveLength(1);
     expect(await stack.database.db.select().from(shipments).where(eq(shipments.orderId, orderId))).toHaveLength(1);
   });
+
+  test('When the courier creates the parcel but its answer never arrives (timeout), then the retry finds that parcel instead of creating a second one', async () => {
+    // The simulator creates the shipment, then holds its answer past the adapter's 10 s timeout.
+    const faults = await fetch(`${sim}/__sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ createFailures: 1, timeoutMs: 12_000 }) });
+    expect(faults.status).toBe(200);
+    const orderId = await closedOrder('normal');
+    expect(await finalResult(orderId)).toMatchObject({ result: 'completed' });
+    expect(await simShipment(orderId)).toHaveLength(1);
+    const [created] = await stack.database.db.select().from(orderEvents).where(and(eq(orderEvents.orderId, orderId), eq(orderEvents.type, 'shipment_created')));
+    expect(created!.data).toMatchObject({ alreadyExisted: true });
+  }, 60_000);
 });
