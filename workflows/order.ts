@@ -190,7 +190,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       await notify({ roles: stage.notify, message, subject: { type: 'order', id: input.orderId }, dedupeKey: `${workflowId}:${seq}:notify` });
       next = stage.next;
     } else {
-      const outcome = await shipAndWait(stage);
+      const outcome = await shipAndWait(stage, seq);
       if (outcome) {
         visit.outcome = outcome;
         next = stage.on[outcome];
@@ -217,7 +217,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
    * verdict while the delivery-SLA ladder escalates by itself and a poll asks the courier when
    * its webhooks go quiet. Returns undefined when the order was cancelled meanwhile.
    */
-  async function shipAndWait(stage: CompiledCourierStage): Promise<CourierOutcome | undefined> {
+  async function shipAndWait(stage: CompiledCourierStage, visit: number): Promise<CourierOutcome | undefined> {
     const courier = chooseCourier(stage.courier, facts);
     const shipment = await createShipment({ orderId: input.orderId, courier, request: shipmentRequest(input, orderData) });
     const startedAt = Date.now();
@@ -248,7 +248,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     await Promise.all([
       climbLadder({
         ladder: stage.escalate, startedAt, clock: stage.clock, workingHours: process.workingHours, done: finished,
-        onStep: (step, level) => board.escalate(undefined, step, level, { stage: stage.id, title: stage.title }),
+        onStep: (step, level) => board.escalate(undefined, step, level, { stage: stage.id, title: stage.title, visit }),
       }),
       pollWhenQuiet(),
     ]);

@@ -109,7 +109,7 @@ export class TaskBoard {
   }
 
   /** Runs one escalation rung on an open task: notify, reassign, raise priority, open a follow-up. */
-  async escalate(task: OpenTask | undefined, step: CompiledEscalationStep, level: number, context?: { stage: string; title: string }): Promise<void> {
+  async escalate(task: OpenTask | undefined, step: CompiledEscalationStep, level: number, context?: { stage: string; title: string; visit: number }): Promise<void> {
     const result = await escalateTask({
       taskId: task?.view.taskId ?? null,
       subject: { type: this.subject.type, id: this.subject.id },
@@ -117,7 +117,8 @@ export class TaskBoard {
       title: task?.view.title ?? context?.title ?? '',
       level,
       step: { notify: step.notify, reassign: step.reassign, priority: step.priority, afterMs: step.afterMs },
-      dedupeKey: `${workflowInfo().workflowId}:${task?.view.taskId ?? context?.stage}:esc:${level}`,
+      // A stage without a task (courier) can be visited again (redelivery): each visit escalates anew.
+      dedupeKey: `${workflowInfo().workflowId}:${task?.view.taskId ?? `${context?.stage}#${context?.visit}`}:esc:${level}`,
     });
     if (task && !task.completion) {
       Object.assign(task.view, { role: result.role ?? task.view.role, assigneeId: result.assigneeId, priority: result.priority ?? task.view.priority, escalationLevel: level });
