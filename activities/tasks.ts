@@ -1,7 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { definitionVersions, staff, taskEvents, tasks } from '../db/schema';
-import type { CompiledShop, FormSchema, Priority } from '../definitions/types';
+import { activeShop } from '../db/active-shop';
+import { staff, taskEvents, tasks } from '../db/schema';
+import type { FormSchema, Priority } from '../definitions/types';
 import type { Logger } from '../server/logger';
 import { pickAssignee } from './assignment';
 import { recordNotification } from './notify';
@@ -38,17 +39,13 @@ export interface EscalateTaskInput {
 export function createTaskActivities(deps: { db: Db; log: Logger }) {
   const { db, log } = deps;
 
-  /** The active shop (for auto-assignment rules and to tell roles from people). */
-  async function activeShop(): Promise<CompiledShop | undefined> {
-    const [row] = await db.select({ compiled: definitionVersions.compiled }).from(definitionVersions)
-      .where(and(eq(definitionVersions.kind, 'Shop'), eq(definitionVersions.active, true)));
-    return row?.compiled as CompiledShop | undefined;
-  }
+  /** The active shop: auto-assignment rules, and telling roles from people. */
+  const shopNow = () => activeShop(db);
 
   return {
     /** Writes the task row and its `opened` event, auto-assigning if the role says so. Idempotent. */
     async openTask(input: OpenTaskInput): Promise<{ assigneeId: string | null }> {
-      const shop = await activeShop();
+      const shop = await shopNow();
       return db.transaction(async (tx) => {
         const [existing] = await tx.select({ assigneeId: tasks.assigneeId }).from(tasks).where(eq(tasks.id, input.taskId));
         if (existing) return existing;
@@ -83,7 +80,7 @@ export function createTaskActivities(deps: { db: Db; log: Logger }) {
      * Returns the task's role/assignee/priority after the rung.
      */
     async escalateTask(input: EscalateTaskInput): Promise<{ role: string | null; assigneeId: string | null; priority: Priority | null }> {
-      const shop = await activeShop();
+      const shop = await shopNow();
       return db.transaction(async (tx) => {
         let after: { role: string | null; assigneeId: string | null; priority: Priority | null } = { role: null, assigneeId: null, priority: null };
         if (input.taskId) {

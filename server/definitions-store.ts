@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { parse } from 'yaml';
+import { activeShop } from '../db/active-shop';
 import type { Db } from '../db/client';
 import { definitionVersions } from '../db/schema';
 import { formatDefinitionError } from '../definitions/errors';
@@ -45,10 +46,7 @@ export class InvalidDefinition extends Error {
 
 /** Immutable, content-hashed versions of the shop and process definitions; explicit activation. */
 export function createDefinitionsStore(db: Db) {
-  async function activeShop(): Promise<CompiledShop | undefined> {
-    const [row] = await db.select().from(definitionVersions).where(and(eq(definitionVersions.kind, 'Shop'), eq(definitionVersions.active, true)));
-    return row?.compiled as CompiledShop | undefined;
-  }
+  const shopNow = () => activeShop(db);
 
   /** Validates YAML of any kind against the active shop (a Shop is validated on its own). */
   async function validate(yaml: string, file: string): Promise<{ ok: true; value: Compiled; summary: LoadSummary } | { ok: false; errors: DefinitionError[] }> {
@@ -56,14 +54,14 @@ export function createDefinitionsStore(db: Db) {
       return { ok: false, errors: [{ file, line: 1, col: 1, path: '', message: `the definition is ${Buffer.byteLength(yaml)} bytes; the limit is ${MAX_DEFINITION_BYTES} bytes` }] };
     }
     if (peekHeader(yaml).kind === 'Shop') return loadShopText(yaml, file);
-    const shop = await activeShop();
+    const shop = await shopNow();
     if (!shop) return { ok: false, errors: [{ file, line: 1, col: 1, path: '', message: 'no shop definition is active yet: upload and activate shop.yaml first' }] };
     return loadDefinitionText(yaml, file, shop);
   }
 
   const store = {
     validate,
-    activeShop,
+    activeShop: shopNow,
 
     /** One row per definition name: its latest and its active version. */
     async list() {

@@ -1,7 +1,5 @@
-import { and, eq } from 'drizzle-orm';
+import { activeShop } from '../../db/active-shop';
 import type { Db } from '../../db/client';
-import { definitionVersions } from '../../db/schema';
-import type { CompiledShop } from '../../definitions/types';
 import { createCourierAdapter } from './index';
 import type { CourierAdapter } from './types';
 
@@ -15,9 +13,7 @@ export function createCourierDirectory(db: Db, env: NodeJS.ProcessEnv = process.
   let cache: { shopJson: string; adapters: Map<string, CourierAdapter> } | undefined;
   return {
     async get(courierId) {
-      const [row] = await db.select({ compiled: definitionVersions.compiled }).from(definitionVersions)
-        .where(and(eq(definitionVersions.kind, 'Shop'), eq(definitionVersions.active, true)));
-      const shop = row?.compiled as CompiledShop | undefined;
+      const shop = await activeShop(db);
       if (!shop) throw new Error('no shop definition is active');
       const shopJson = JSON.stringify(shop.couriers);
       if (cache?.shopJson !== shopJson) cache = { shopJson, adapters: new Map() };
