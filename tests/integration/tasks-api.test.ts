@@ -174,6 +174,30 @@ describe('task API and human-task workflow', () => {
     const second = await lead('0355000002');
     expect(new Set([first, second])).toEqual(new Set(reps.map((r) => r.id)));
     expect(await lead('+84 355 000 001')).toBe(first); // the same customer, written differently
+
+    // Scope `own`: each rep lists only their own tasks (and their role's unassigned queue).
+    const [repA, repB] = reps;
+    const seen = async (rep: { token: string }) => (await apiClient(base, rep.token).get('/api/v1/tasks?status=open')).body.tasks.map((t: { assigneeId: string }) => t.assigneeId);
+    expect(new Set(await seen(repA!))).toEqual(new Set([repA!.id]));
+    expect(new Set(await seen(repB!))).toEqual(new Set([repB!.id]));
+  });
+
+  test('When a manager reassigns a task to a role or to a person, then it moves, the event is recorded, and others cannot reassign', async () => {
+    const { orderId } = await newLead('0966666666');
+    const task = await openTaskOf(orderId, 'close');
+    const toRole = await apiClient(base, manager.token).post(`/api/v1/tasks/${task.id}/reassign`, { to: 'cskh' });
+    expect(toRole.status).toBe(200);
+    expect(toRole.body).toMatchObject({ role: 'cskh', assigneeId: null });
+    const toPerson = await apiClient(base, manager.token).post(`/api/v1/tasks/${task.id}/reassign`, { to: cskh.id });
+    expect(toPerson.body).toMatchObject({ role: 'cskh', assigneeId: cskh.id });
+    const unknown = await apiClient(base, manager.token).post(`/api/v1/tasks/${task.id}/reassign`, { to: 'nobody' });
+    expect(unknown.status).toBe(422);
+    expect((await apiClient(base, cskh.token).post(`/api/v1/tasks/${task.id}/reassign`, { to: 'manager' })).status).toBe(403);
+    const events = await stack.database.db.select().from(taskEvents).where(and(eq(taskEvents.taskId, task.id), eq(taskEvents.type, 'reassigned'))).orderBy(asc(taskEvents.id));
+    expect(events.map((e) => [e.actor, (e.data as { to: { role: string } }).to.role])).toEqual([[manager.id, 'cskh'], [manager.id, 'cskh']]);
+    // The new holder completes it and the order moves on.
+    const done = await apiClient(base, cskh.token).post(`/api/v1/tasks/${task.id}/complete`, { outcome: 'closed', data: { codAmount: 5 } });
+    expect(done.body.nextStage).toBe('confirm');
   });
 
   test('When the worker restarts while a task is open, then the task survives and completing it still moves the order', async () => {
