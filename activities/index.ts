@@ -3,8 +3,10 @@ import type { Logger } from '../server/logger';
 import type { CourierDirectory } from './couriers/directory';
 import { createNotifyActivities } from './notify';
 import { createShipmentActivities } from './shipments';
+import { createStockActivities } from './stock';
 import { createOrderActivities } from './orders';
 import { createTaskActivities } from './tasks';
+import { createKpiActivities } from './kpi';
 
 /** Everything activities may touch, wired by the worker (tests may pass other parts). */
 export interface ActivityDeps {
@@ -20,6 +22,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createTaskActivities(deps),
     ...createNotifyActivities(deps),
     ...createShipmentActivities(deps),
+    ...createStockActivities(deps),
+    ...createKpiActivities(deps),
   };
 }
 

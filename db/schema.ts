@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
-  bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex,
+  bigserial, boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
 /**
@@ -32,6 +32,8 @@ export const orders = pgTable('orders', {
   index('orders_status_idx').on(t.status),
   index('orders_customer_idx').on(t.customerId),
   index('orders_created_idx').on(t.createdAt, t.id),
+  // KPI new customers: a customer's earlier orders.
+  index('orders_customer_created_idx').on(t.customerId, t.createdAt),
 ]);
 
 /** One customer per normalised phone number (0xxxxxxxxx); orders point at it. */
@@ -58,7 +60,11 @@ export const shipments = pgTable('shipments', {
   lastEventAt: timestamp('last_event_at', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-}, (t) => [uniqueIndex('shipments_courier_tracking_uq').on(t.courier, t.trackingCode)]);
+}, (t) => [
+  uniqueIndex('shipments_courier_tracking_uq').on(t.courier, t.trackingCode),
+  // KPI return rate: parcels handed over in a period.
+  index('shipments_created_idx').on(t.createdAt),
+]);
 
 /** Every status report from a courier (webhook or poll), deduplicated by its event key. */
 export const courierEvents = pgTable('courier_events', {
@@ -77,7 +83,12 @@ export const courierEvents = pgTable('courier_events', {
   signalled: boolean('signalled').notNull().default(false),
   via: text('via').notNull(),
   data: jsonb('data').$type<Record<string, unknown>>(),
-}, (t) => [uniqueIndex('courier_events_key_uq').on(t.courier, t.eventKey), index('courier_events_order_idx').on(t.orderId, t.id)]);
+}, (t) => [
+  uniqueIndex('courier_events_key_uq').on(t.courier, t.eventKey),
+  index('courier_events_order_idx').on(t.orderId, t.id),
+  // KPI revenue: applied delivered/returned events by courier time.
+  index('courier_events_outcome_idx').on(t.state, t.at, t.orderId).where(sql`${t.applied}`),
+]);
 
 /**
  * Every transition of an order (who, from → to, when). Reports read this table, not Temporal
@@ -178,6 +189,8 @@ export const tasks = pgTable('tasks', {
   index('tasks_assignee_idx').on(t.assigneeId, t.status),
   index('tasks_subject_idx').on(t.subjectId),
   index('tasks_created_idx').on(t.createdAt, t.id),
+  // KPI tasks on time: tasks finished in a period, per role.
+  index('tasks_role_completed_idx').on(t.role, t.completedAt),
 ]);
 
 /** Who did what to a task, when: opened, claimed, completed, escalated, reassigned, cancelled. */
@@ -204,3 +217,74 @@ export const notifications = pgTable('notifications', {
   dedupeKey: text('dedupe_key').notNull(),
   at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [uniqueIndex('notifications_dedupe_key_uq').on(t.dedupeKey), index('notifications_subject_idx').on(t.subjectId)]);
+
+/**
+ * One KPI period of a plan (`kpi:<plan>:<period>`): the targets snapshotted at its start (revised
+ * only through the workflow), the latest actuals, and the final evaluation once closed.
+ */
+export const kpiPeriods = pgTable('kpi_periods', {
+  /** `<plan>:<periodKey>`, e.g. `shop-kpi:2026-01`; the workflow id is `kpi:` + this. */
+  id: text('id').primaryKey(),
+  plan: text('plan').notNull(),
+  planVersion: integer('plan_version'),
+  periodKey: text('period_key').notNull(),
+  workflowId: text('workflow_id').notNull(),
+  startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+  endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+  /** `running` until the period ends, then `closed`. */
+  status: text('status').notNull().default('running'),
+  /** The compiled plan the period runs (metrics, pacing, grades). */
+  planSnapshot: jsonb('plan_snapshot').$type<Record<string, unknown>>().notNull(),
+  targets: jsonb('targets').$type<Record<string, unknown>>().notNull(),
+  actuals: jsonb('actuals').$type<Record<string, unknown>>(),
+  actualsAt: timestamp('actuals_at', { withTimezone: true }),
+  evaluation: jsonb('evaluation').$type<Record<string, unknown>>(),
+  firedAlerts: text('fired_alerts').array().notNull().default(sql`'{}'::text[]`),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  closedAt: timestamp('closed_at', { withTimezone: true }),
+}, (t) => [index('kpi_periods_plan_starts_idx').on(t.plan, t.startsAt)]);
+
+/** Every recomputation of a period's actuals, for pacing history. */
+export const kpiSnapshots = pgTable('kpi_snapshots', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  periodId: text('period_id').notNull().references(() => kpiPeriods.id),
+  /** The instant the actuals are counted up to. */
+  asOf: timestamp('as_of', { withTimezone: true }).notNull(),
+  elapsed: doublePrecision('elapsed').notNull(),
+  actuals: jsonb('actuals').$type<Record<string, unknown>>().notNull(),
+  dedupeKey: text('dedupe_key').notNull(),
+  at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [uniqueIndex('kpi_snapshots_dedupe_key_uq').on(t.dedupeKey), index('kpi_snapshots_period_idx').on(t.periodId, t.asOf)]);
+
+/** A manager's mid-period revision of a target: who, why, from what to what. */
+export const kpiTargetRevisions = pgTable('kpi_target_revisions', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  periodId: text('period_id').notNull().references(() => kpiPeriods.id),
+  metric: text('metric').notNull(),
+  /** `total`, `channel:<id>` or `rep:<staffId>`. */
+  scope: text('scope').notNull(),
+  oldValue: doublePrecision('old_value'),
+  newValue: doublePrecision('new_value').notNull(),
+  actor: text('actor').notNull(),
+  reason: text('reason').notNull(),
+  dedupeKey: text('dedupe_key').notNull(),
+  at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [uniqueIndex('kpi_target_revisions_dedupe_key_uq').on(t.dedupeKey), index('kpi_target_revisions_period_idx').on(t.periodId, t.id)]);
+
+/**
+ * Stock as an append-only ledger (sổ kho): receipts, reservations and their releases, issues at
+ * hand-over, restocks from returns, adjustments. Quantities on hand are sums, never edited.
+ */
+export const stockMovements = pgTable('stock_movements', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  sku: text('sku').notNull(),
+  warehouse: text('warehouse').notNull().default('main'),
+  /** Signed: + adds to the kind's balance (on hand, or reserved), − takes from it. */
+  qty: integer('qty').notNull(),
+  kind: text('kind').notNull(),
+  orderId: text('order_id'),
+  reason: text('reason'),
+  actor: text('actor'),
+  dedupeKey: text('dedupe_key').notNull(),
+  at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [uniqueIndex('stock_movements_dedupe_key_uq').on(t.dedupeKey), index('stock_movements_sku_idx').on(t.sku, t.warehouse), index('stock_movements_order_idx').on(t.orderId)]);

@@ -5,6 +5,7 @@
  */
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import kpiPlanSchema from './schema/kpi-plan.schema.json';
 import orderProcessSchema from './schema/order-process.schema.json';
 import shopSchema from './schema/shop.schema.json';
 
@@ -23,6 +24,7 @@ addFormats(ajv);
 export const SCHEMAS = {
   shop: shopSchema,
   'order-process': orderProcessSchema,
+  'kpi-plan': kpiPlanSchema,
 } as const;
 export type SchemaKey = keyof typeof SCHEMAS;
 

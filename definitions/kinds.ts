@@ -5,11 +5,13 @@
  */
 import type { SchemaKey } from './ajv';
 import type { Issue } from './errors';
+import { checkKpiPlan } from './kpi-plan-check';
+import { compileKpiPlan, summarizeKpiPlan } from './kpi-plan-compile';
 import { checkOrderProcess } from './order-process-check';
 import { compileOrderProcess, summarizeOrderProcess } from './order-process-compile';
 import { checkShop } from './shop-check';
 import { compileShop, summarizeShop } from './shop-compile';
-import type { CompiledDefinition, CompiledShop, LoadSummary } from './types';
+import type { CompiledDefinition, CompiledKpiPlan, CompiledShop, LoadSummary } from './types';
 
 /** How to check and compile one kind of file. */
 export interface DefinitionKind<T> {
@@ -39,5 +41,12 @@ export const DEFINITION_KINDS: Record<string, DefinitionKind<CompiledDefinition>
     check: checkOrderProcess,
     compile: compileOrderProcess,
     summarize: summarizeOrderProcess,
+  },
+  KpiPlan: {
+    schema: 'kpi-plan',
+    needsShop: true,
+    check: checkKpiPlan,
+    compile: compileKpiPlan,
+    summarize: (value) => summarizeKpiPlan(value as CompiledKpiPlan),
   },
 };

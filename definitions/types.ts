@@ -7,6 +7,9 @@
  */
 import type { Clock, CompiledWorkingHours } from './business-time';
 import type { CompiledCondition, CompiledCourierRule, CompiledSegment, WhenField } from './conditions';
+import type { CompiledKpiPlan } from './kpi-types';
+
+export type * from './kpi-types';
 
 export type { Clock, CompiledWorkingHours, Weekday, WorkingInterval } from './business-time';
 export type {
@@ -233,8 +236,8 @@ export interface CompiledOrderProcess {
   workingHours: CompiledWorkingHours;
 }
 
-/** Any compiled process definition (more kinds, e.g. KpiPlan, join this union). */
-export type CompiledDefinition = CompiledOrderProcess;
+/** Any compiled process definition (more kinds join this union). */
+export type CompiledDefinition = CompiledOrderProcess | CompiledKpiPlan;
 
 // ─── Loading ─────────────────────────────────────────────────────────────────
 

@@ -21,6 +21,8 @@ import { createShopCache } from './shop-cache';
 import { createStaffStore } from './staff-store';
 import { healthRouter } from './health';
 import { docsRouter } from './routes/docs';
+import { kpiRouter } from './routes/kpi';
+import { createKpiService } from './kpi-service';
 import type { Logger } from './logger';
 
 /** What the HTTP app needs; built by the entry points, or by tests with real parts. */
@@ -68,6 +70,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/tasks', tasksRouter({ tasks, staff, shop, temporal: deps.temporal }));
   api.use('/orders', ordersRouter({ db: deps.database.db, temporal: deps.temporal, tasks }));
   api.use('/leads', leadsRouter({ orders: createOrdersService({ temporal: deps.temporal, config: deps.config, definitions, shop, customers: createCustomersStore(deps.database.db) }), db: deps.database.db }));
+  api.use('/kpi', kpiRouter({ kpi: createKpiService({ db: deps.database.db, temporal: deps.temporal, taskQueue: deps.config.temporal.taskQueue, definitions }) }));
   app.use('/api/v1', api);
 
   app.use(notFoundRoute);

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger, type Logger } from './logger';
 import { createDefinitionsStore } from './definitions-store';
 import { createStaffStore } from './staff-store';
+import { ensureKpiSchedules } from './kpi-schedule';
 import { connectClient } from './temporal';
 import { resolveTemporalCli } from './temporal-cli';
 import { startDevServer, type DevServer } from './temporal-dev-server';
@@ -84,6 +85,8 @@ export async function startRuntime(role: ProcessRole, config: Config, log: Logge
     await database.migrate();
 
     await createDefinitionsStore(database.db).syncFromDir(config.definitionsDir, log);
+    // KPI periods start from Temporal Schedules, kept in step with the active kpi.yaml.
+    await ensureKpiSchedules({ db: database.db, temporal, taskQueue: config.temporal.taskQueue, log });
     const bootstrapToken = role === 'worker' ? undefined : await createStaffStore(database.db).ensureBootstrapAdmin(config.adminToken);
 
     return { config, log, database, temporal, temporalAddress, devServer, bootstrapToken, close };

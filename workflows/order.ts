@@ -78,7 +78,7 @@ export const statusQuery = defineQuery<OrderStatus>('status');
 export const courierEventSignal = defineSignal<[CourierNews]>('courierEvent');
 export const cancelOrderUpdate = defineUpdate<CancelOrderResult, [CancelOrderInput]>('cancelOrder');
 
-const { recordOrderOpened, recordOrderEvent, updateOrderFigures, notify, cancelOpenTasks } = proxyActivities<Activities>({
+const { recordOrderOpened, recordOrderEvent, updateOrderFigures, notify, cancelOpenTasks, moveOrderStock } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
@@ -137,6 +137,8 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     },
   });
   const isCancelled = () => cancelled !== undefined;
+  /** Stock follows the order: reserved when the items are agreed, issued at hand-over, restocked from returns. */
+  const stock = { reserved: [] as Array<{ sku: string; qty: number }>, issued: false };
 
   await recordOrderOpened({
     orderId: input.orderId, workflowId, channel: input.lead.channel, campaign: input.lead.campaign, leadCost: input.lead.cost,
@@ -158,6 +160,9 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     });
 
     if (stage.kind === 'end') {
+      if (stock.reserved.length && !stock.issued) {
+        await moveOrderStock({ orderId: input.orderId, kind: 'release', lines: stock.reserved, dedupeKey: `${input.orderId}:release` });
+      }
       status.status = 'done';
       status.result = stage.result;
       visit.leftAt = visit.enteredAt;
@@ -176,6 +181,15 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
         Object.assign(visit, { outcome: done.outcome, actor: done.actor });
         Object.assign(orderData, done.data ?? {});
         absorbTaskData(facts, done.data ?? {});
+        const items = stockLines(done.data?.items);
+        if (items.length && stock.reserved.length === 0) {
+          await moveOrderStock({ orderId: input.orderId, kind: 'reserve', lines: items, actor: done.actor, dedupeKey: `${input.orderId}:reserve` });
+          stock.reserved = items;
+        }
+        const restocked = stockLines(done.data?.restockedItems);
+        if (restocked.length) {
+          await moveOrderStock({ orderId: input.orderId, kind: 'restock', lines: restocked, actor: done.actor, dedupeKey: `${input.orderId}:restock:${seq}` });
+        }
         if (done.data && ('codAmount' in done.data || 'items' in done.data)) {
           await updateOrderFigures({ orderId: input.orderId, total: facts.order?.total, codAmount: facts.order?.codAmount });
         }
@@ -225,6 +239,10 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       courier, trackingCode: shipment.trackingCode, state: 'created', status: 'created',
       deliveryDueAt: new Date(dueAt(startedAt, stage.deliverySlaMs, stage.clock, process.workingHours)).toISOString(),
     };
+    if (!stock.issued && stock.reserved.length) {
+      await moveOrderStock({ orderId: input.orderId, kind: 'issue', lines: stock.reserved, actor: courier, dedupeKey: `${input.orderId}:issue` });
+    }
+    stock.issued = true;
     for (const news of shipment.backlog) {
       courierNews.push(news);
       Object.assign(status.shipment, { state: news.state, status: news.status });
@@ -280,6 +298,14 @@ function shipmentRequest(input: OrderWorkflowInput, data: Record<string, unknown
     items: items.map((i) => ({ name: i.name ?? i.sku ?? 'item', sku: i.sku, qty: num(i.qty, 1), price: num(i.price, 0) })),
     note: [input.lead.note, typeof data.note === 'string' ? data.note : undefined].filter(Boolean).join(' ') || undefined,
   };
+}
+
+/** `[{sku, qty}]` lines from task data (items of the order, items taken back from a return). */
+function stockLines(value: unknown): Array<{ sku: string; qty: number }> {
+  if (!Array.isArray(value)) return [];
+  return value
+    .map((v: { sku?: unknown; qty?: unknown }) => ({ sku: typeof v?.sku === 'string' ? v.sku : '', qty: typeof v?.qty === 'number' ? v.qty : 0 }))
+    .filter((l) => l.sku && l.qty > 0);
 }
 
 /**

@@ -4,7 +4,8 @@
  * dev server and PostgreSQL. Second-scale SLAs make late deliveries escalate for real.
  */
 import { and, asc, eq } from 'drizzle-orm';
-import { courierEvents, customers, notifications, orderEvents, orders, shipments, tasks } from '../../db/schema';
+import { stockLevels } from '../../activities/stock';
+import { courierEvents, customers, notifications, orderEvents, orders, shipments, stockMovements, tasks } from '../../db/schema';
 import { apiClient, eventually, fixture, openTestStack, type TestStack } from '../support/stack';
 
 let stack: TestStack;
@@ -21,6 +22,8 @@ beforeAll(async () => {
   sim = await stack.startCourierSimulator({ timeScale: 1 }); // one simulated day per second
   ({ name: processName } = await stack.activateProcess(fixture('fast-ship.yaml')));
   [admin, marketing] = await Promise.all([stack.createStaff(['admin']), stack.createStaff(['marketing'])]);
+  // Goods received from a supplier, so stock levels are easy to read.
+  await stack.database.db.insert(stockMovements).values({ sku: 'AO-01', qty: 1000, kind: 'receipt', reason: 'opening stock', dedupeKey: 'test:receipt:AO-01' });
 });
 afterAll(() => stack?.close());
 
@@ -82,6 +85,10 @@ describe('order lifecycle with the courier simulator', () => {
     expect(detail.body.timeline.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['opened', 'task_completed', 'shipment_created', 'courier_status', 'order_ended']));
     const list = await api().get(`/api/v1/orders?status=completed&channel=facebook`);
     expect(list.body.orders.map((o: { id: string }) => o.id)).toContain(orderId);
+
+    // Stock: reserved when the items were agreed, issued (and the reservation released) at hand-over.
+    const moves = await stack.database.db.select().from(stockMovements).where(eq(stockMovements.orderId, orderId)).orderBy(asc(stockMovements.id));
+    expect(moves.map((m) => [m.kind, m.sku, m.qty])).toEqual([['reserve', 'AO-01', 2], ['issue', 'AO-01', -2], ['release', 'AO-01', -2]]);
   });
 
   test('When the delivery SLA passes without delivery, then the late-delivery escalation fires by itself and the order still completes on delivery', async () => {
@@ -116,8 +123,16 @@ describe('order lifecycle with the courier simulator', () => {
     const receive = await openTask(orderId, 'receive-return');
     expect(receive.role).toBe('warehouse');
     await eventually(async () => (await stack.database.db.select().from(shipments).where(eq(shipments.orderId, orderId)))[0]?.state === 'returned', 20_000, 'shipment returned');
-    expect((await api().post(`/api/v1/tasks/${receive.id}/complete`, { outcome: 'restocked' })).body.nextStage).toBe('returned');
+    const before = (await stockLevels(stack.database.db, ['AO-01']))['AO-01']!;
+    const received = await api().post(`/api/v1/tasks/${receive.id}/complete`, { outcome: 'restocked', data: { restockedItems: [{ sku: 'AO-01', qty: 2 }] } });
+    expect(received.body.nextStage).toBe('returned');
     expect(await finalResult(orderId)).toMatchObject({ result: 'returned' });
+    // The returned goods are back on hand; nothing of this order stays reserved.
+    const after = (await stockLevels(stack.database.db, ['AO-01']))['AO-01']!;
+    expect(after.onHand - before.onHand).toBe(2);
+    const net = await stack.database.db.select().from(stockMovements).where(eq(stockMovements.orderId, orderId));
+    expect(net.filter((m) => m.kind === 'reserve' || m.kind === 'release').reduce((sum, m) => sum + m.qty, 0)).toBe(0);
+    expect(net.filter((m) => ['issue', 'restock'].includes(m.kind)).reduce((sum, m) => sum + m.qty, 0)).toBe(0);
     const [order] = await stack.database.db.select().from(orders).where(eq(orders.id, orderId));
     expect(order!.status).toBe('returned');
   });

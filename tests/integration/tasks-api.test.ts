@@ -85,7 +85,11 @@ describe('task API and human-task workflow', () => {
     const notes = await stack.database.db.select().from(notifications).where(eq(notifications.taskId, task.id)).orderBy(asc(notifications.id));
     expect(notes.map((n) => [n.roles, n.data])).toEqual([[['manager'], { level: 1, stage: 'close' }], [['manager'], { level: 2, stage: 'close' }]]);
 
-    const managerView = await apiClient(base, manager.token).get(`/api/v1/tasks?order=${orderId}&status=open`);
+    // The follow-up task is opened right after the rung is recorded.
+    const managerView = await eventually(async () => {
+      const view = await apiClient(base, manager.token).get(`/api/v1/tasks?order=${orderId}&status=open`);
+      return view.body.tasks.length === 2 ? view : undefined;
+    }, 20_000, 'escalated task and its follow-up');
     const byStage = Object.fromEntries(managerView.body.tasks.map((t: { title: string }) => [t.title, t]));
     expect(byStage['Chốt đơn']).toMatchObject({ id: task.id, role: 'manager', priority: 'high', escalationLevel: 2, overdue: true });
     expect(byStage['Gọi lại khách chưa được chốt']).toMatchObject({ role: 'cskh', followUpOf: task.id });

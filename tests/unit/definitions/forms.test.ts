@@ -1,12 +1,12 @@
 import { validateFormData } from '../../../definitions/forms';
 import { loadDefinitionText } from '../../../definitions/loader';
-import type { CompiledHumanStage } from '../../../definitions/types';
+import type { CompiledHumanStage, CompiledOrderProcess } from '../../../definitions/types';
 import { orderText, ORDER_FILE, shippedShop } from './helpers';
 
 describe('validating the data staff submit for a task', () => {
   const result = loadDefinitionText(orderText(), ORDER_FILE, shippedShop());
   if (!result.ok) throw new Error(JSON.stringify(result.errors));
-  const close = result.value.stages.close as CompiledHumanStage;
+  const close = (result.value as CompiledOrderProcess).stages.close as CompiledHumanStage;
   const closed = close.outcomes[0].form;
   const lost = close.outcomes[1].form;
 

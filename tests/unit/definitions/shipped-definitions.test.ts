@@ -6,11 +6,11 @@ import { PERMISSIONS, type CompiledOrderProcess, type CompiledStage } from '../.
 import { DEFINITIONS_DIR, ORDER_FILE, orderText, SHOP_FILE, shippedShop, shopText } from './helpers';
 
 describe('the shipped definitions', () => {
-  it('When definitions/ is loaded, then shop.yaml and processes/order.yaml load without errors', async () => {
+  it('When definitions/ is loaded, then shop.yaml, processes/kpi.yaml and processes/order.yaml load without errors', async () => {
     const loaded = await loadDefinitionsDir(DEFINITIONS_DIR);
     expect(loaded.errors).toEqual([]);
     expect(loaded.shop?.name).toBe('default-shop');
-    expect(loaded.definitions.map((d) => d.summary.name)).toEqual(['standard-order']);
+    expect(loaded.definitions.map((d) => d.summary.name)).toEqual(['shop-kpi', 'standard-order']);
   });
 
   it('When shop.yaml is loaded, then it has the roles, channels, couriers and segments the process relies on', () => {
@@ -38,7 +38,7 @@ describe('the shipped definitions', () => {
       if (!result.ok) throw new Error(JSON.stringify(result.errors, null, 2));
       return result;
     };
-    const process = (): CompiledOrderProcess => load().value;
+    const process = (): CompiledOrderProcess => load().value as CompiledOrderProcess;
     const stage = <K extends CompiledStage['kind']>(id: string, kind: K) => {
       const found = process().stages[id];
       expect(found?.kind).toBe(kind);

@@ -1,0 +1,133 @@
+import {
+  allHandlersFinished, ApplicationFailure, condition, continueAsNew, defineQuery, defineUpdate, ParentClosePolicy, proxyActivities, setHandler, sleep,
+  startChild, workflowInfo, WorkflowIdReusePolicy,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { KpiPeriodRef } from '../activities/kpi';
+import type { KpiTargets, TargetRevision } from '../activities/kpi-model';
+import { periodContaining } from '../definitions/kpi-period';
+
+/** Input of `kpi:<plan>:<period>`: the period and the plan snapshot it runs; `carried` after continue-as-new. */
+export interface KpiPeriodInput {
+  ref: KpiPeriodRef;
+  carried?: { targets: KpiTargets; fired: string[]; revisions: number };
+}
+
+/** Answer of the `kpiStatus` query. */
+export interface KpiPeriodStatus {
+  periodId: string;
+  status: 'running' | 'closed';
+  targets: KpiTargets;
+  firedAlerts: string[];
+  revisions: number;
+  lastRecomputedAt: string | null;
+}
+
+export const kpiStatusQuery = defineQuery<KpiPeriodStatus>('kpiStatus');
+/** A manager revises a target mid-period; answers the targets after the revision. */
+export const reviseTargetUpdate = defineUpdate<KpiTargets, [TargetRevision]>('reviseTarget');
+
+const { openKpiPeriod, recomputeKpiActuals, fireKpiAlert, recordKpiTargetRevision, closeKpiPeriod, activeKpiPlan } = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+/** Histories stay small: a month recomputed hourly would otherwise grow for weeks. */
+const MAX_HISTORY_EVENTS = 2_000;
+
+/**
+ * One KPI period: snapshot the targets, recompute actuals on the plan's cadence, alert once per
+ * pacing rule, accept target revisions from managers, and close with the evaluation at period end.
+ */
+export async function kpiPeriodWorkflow(input: KpiPeriodInput): Promise<KpiPeriodStatus> {
+  const { ref } = input;
+  const { workflowId } = workflowInfo();
+  const status: KpiPeriodStatus = {
+    periodId: ref.periodId, status: 'running', targets: input.carried?.targets ?? {}, firedAlerts: [...(input.carried?.fired ?? [])],
+    revisions: input.carried?.revisions ?? 0, lastRecomputedAt: null,
+  };
+  setHandler(kpiStatusQuery, () => status);
+
+  let revising = false;
+  setHandler(reviseTargetUpdate, async (revision) => {
+    await condition(() => !revising);
+    revising = true;
+    try {
+      status.revisions += 1;
+      status.targets = await recordKpiTargetRevision({ periodId: ref.periodId, revision, targets: status.targets, dedupeKey: `${workflowId}:revision:${status.revisions}` });
+      return status.targets;
+    } finally {
+      revising = false;
+    }
+  }, {
+    validator: (revision) => {
+      const metric = ref.plan.metrics.find((m) => m.id === revision.metric);
+      const reject = (message: string) => { throw ApplicationFailure.create({ type: 'InvalidRevision', message, nonRetryable: true }); };
+      if (status.status === 'closed') reject(`period ${ref.periodId} is closed; its targets can no longer change`);
+      if (!metric) reject(`unknown metric "${revision.metric}"; metrics: ${ref.plan.metrics.map((m) => m.id).join(', ')}`);
+      if (!Number.isFinite(revision.value) || revision.value < 0) reject('value must be a number ≥ 0');
+      if (!revision.actor || !revision.reason?.trim()) reject('a revision needs who (actor) and why (reason)');
+      if (revision.scope !== 'total') {
+        if (metric!.type !== 'revenue') reject(`only revenue targets are split to channels and reps; use scope "total" for ${metric!.id}`);
+        if (!/^(channel|rep):.+$/.test(revision.scope)) reject('scope is total, channel:<id> or rep:<staffId>');
+        const channel = revision.scope.startsWith('channel:') ? revision.scope.slice(8) : undefined;
+        if (channel && !(channel in (status.targets[metric!.id]?.channels ?? {}))) reject(`channel "${channel}" has no allocation in this plan`);
+      }
+    },
+  });
+
+  if (!input.carried) status.targets = await openKpiPeriod(ref);
+
+  while (Date.now() < ref.endsAt) {
+    const asOf = Date.now();
+    const { breaches } = await recomputeKpiActuals({ ref, targets: status.targets, asOf });
+    status.lastRecomputedAt = new Date(asOf).toISOString();
+    for (const breach of breaches) {
+      if (status.firedAlerts.includes(breach.rule)) continue;
+      status.firedAlerts.push(breach.rule);
+      await fireKpiAlert({ periodId: ref.periodId, breach });
+    }
+    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY_EVENTS) {
+      await condition(() => !revising && allHandlersFinished());
+      await continueAsNew<typeof kpiPeriodWorkflow>({ ref, carried: { targets: status.targets, fired: status.firedAlerts, revisions: status.revisions } });
+    }
+    await sleep(Math.max(1, Math.min(ref.plan.recomputeEveryMs, ref.endsAt - Date.now())));
+  }
+  await condition(() => !revising);
+  status.status = 'closed';
+  await closeKpiPeriod({ ref, targets: status.targets });
+  await condition(allHandlersFinished);
+  return status;
+}
+
+/** The workflow id of a period: business-derived, so starting it twice is refused, not duplicated. */
+export const kpiWorkflowId = (plan: string, periodKey: string) => `kpi:${plan}:${periodKey}`;
+
+/**
+ * Started by the plan's Temporal Schedule at each period start (and for missed starts within the
+ * catch-up window): starts `kpi:<plan>:<period>` for the period of the scheduled time on the
+ * plan's active version. Schedules add a timestamp to their workflow ids, hence this hop to the
+ * business id; a period already started is left alone.
+ */
+export async function kpiScheduleWorkflow(input: { plan: string }): Promise<string> {
+  const info = workflowInfo();
+  const scheduled = info.searchAttributes?.TemporalScheduledStartTime?.[0] as Date | string | undefined;
+  const at = scheduled ? new Date(scheduled).getTime() : Date.now();
+  const active = await activeKpiPlan({ name: input.plan });
+  if (!active) return `no active KpiPlan "${input.plan}"`;
+  const period = periodContaining(active.plan.period, active.plan.utcOffsetMinutes, at);
+  const workflowId = kpiWorkflowId(input.plan, period.key);
+  const ref: KpiPeriodRef = {
+    periodId: `${input.plan}:${period.key}`, workflowId, plan: active.plan, planVersion: active.version,
+    periodKey: period.key, startsAt: period.startsAt, endsAt: period.endsAt,
+  };
+  try {
+    await startChild(kpiPeriodWorkflow, {
+      workflowId, args: [{ ref }], parentClosePolicy: ParentClosePolicy.ABANDON, workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    });
+    return workflowId;
+  } catch (err) {
+    if ((err as Error).name === 'WorkflowExecutionAlreadyStartedError') return `${workflowId} already started`;
+    throw err;
+  }
+}
