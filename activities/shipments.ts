@@ -26,6 +26,7 @@ export const toCourierNews = (e: CourierStatusEvent): CourierNews => ({
  */
 export async function recordCourierEvent(db: Db, event: CourierStatusEvent, via: 'webhook' | 'poll'): Promise<{ duplicate: boolean; applied: boolean; signalled: boolean; orderId: string | null; eventId: number }> {
   return db.transaction(async (tx) => {
+    await lockParcel(tx, event.courier, event.trackingCode);
     const [shipment] = await tx.select().from(shipments)
       .where(and(eq(shipments.courier, event.courier), eq(shipments.trackingCode, event.trackingCode))).for('update');
     const at = new Date(event.at);
@@ -50,6 +51,15 @@ export async function recordCourierEvent(db: Db, event: CourierStatusEvent, via:
     }
     return { duplicate: false, applied, signalled: false, orderId: shipment?.orderId ?? null, eventId: inserted[0]!.id };
   });
+}
+
+/**
+ * Serialises the writes about one parcel: an event recorded while the shipment row is being
+ * inserted would otherwise miss the row, and the insert would miss the event (each inside its
+ * own uncommitted transaction), leaving the order deaf until the next poll.
+ */
+async function lockParcel(tx: Pick<Db, 'execute'>, courier: string, trackingCode: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`parcel:${courier}:${trackingCode}`}))`);
 }
 
 /** Marks an applied event as delivered to the order's workflow. */
@@ -85,6 +95,7 @@ export function createShipmentActivities(deps: { db: Db; log: Logger; couriers: 
         throw asActivityError(err);
       }
       const backlog = await db.transaction(async (tx) => {
+        await lockParcel(tx, input.courier, created.trackingCode);
         await tx.insert(shipments).values({
           orderId: input.orderId, courier: input.courier, trackingCode: created.trackingCode, state: 'created',
           fee: created.fee ?? null, codAmount: input.request.codAmount,

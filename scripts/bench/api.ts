@@ -1,0 +1,141 @@
+/**
+ * `npm run bench:api`: autocannon against the real HTTP app on PostgreSQL.
+ * - `GET /api/v1/tasks?status=open` with 100,000 task rows (bulk-inserted with SQL, spread over
+ *   roles, assignees, statuses and 70 days), for a sales rep (scope own: theirs plus their roles'
+ *   unassigned queue) and for a manager (scope all): at a fixed 200 req/s, then flat out.
+ * - `POST /api/v1/tasks/:id/complete` on real open `close` tasks of real order workflows.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { and, eq, inArray } from 'drizzle-orm';
+import { Client as PgClient } from 'pg';
+import { tasks } from '../../db/schema';
+import { projectRoot } from '../../server/paths';
+import {
+  apiClient, benchPhone, machine, machineCpu, note, numericFlags, pool, progress, runBench, startBenchStack, writeResult,
+} from './support';
+
+const flags = numericFlags({ rows: 100_000, completions: 200, rate: 200, seconds: 15 });
+const LIST_GOAL_P99_MS = 50;
+
+interface LoadResult {
+  label: string;
+  requestsPerSecond: number;
+  latencyMs: { p50: number; p90: number; p99: number; max: number };
+  ok: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  machineCpuBusyPercent: number;
+}
+
+async function load(label: string, opts: autocannon.Options): Promise<LoadResult> {
+  note(`${label}…`);
+  const cpu = machineCpu();
+  const r = await autocannon({ timeout: 10, ...opts });
+  return {
+    label, requestsPerSecond: Math.round(r.requests.average * 10) / 10,
+    latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max },
+    ok: r['2xx'], non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, machineCpuBusyPercent: cpu.busyPercent(),
+  };
+}
+
+/** 100,000 tasks in one statement: 30 % open, 60 % done, 10 % cancelled; a quarter unassigned. */
+async function seedTasks(databaseUrl: string, rows: number, sales: string[], cskh: string[]): Promise<void> {
+  const pg = new PgClient({ connectionString: databaseUrl });
+  await pg.connect();
+  try {
+    await pg.query(`
+      insert into tasks (id, workflow_id, subject_type, subject_id, stage, role, assignee_id, title, form, outcomes, priority, status, summary, created_at, due_at, completed_at, completed_by, outcome)
+      select 'tsk_seed' || lpad(g::text, 12, '0'), 'order:SEED-' || (g / 3), 'order', 'SEED-' || (g / 3),
+        s.stage, s.role,
+        case when g % 4 = 0 then null when s.role = 'sales' then ($1::text[])[1 + g % cardinality($1::text[])] when s.role = 'cskh' then ($2::text[])[1 + g % cardinality($2::text[])] else null end,
+        s.title, '{"type":"object"}'::jsonb, '[{"name":"done","title":"Xong","form":{"type":"object"}}]'::jsonb,
+        (array['normal','normal','high','low'])[1 + g % 4], st.status,
+        jsonb_build_object('customer', 'Khách ' || g, 'phone', '09' || lpad((g % 100000000)::text, 8, '0'), 'channel', 'facebook'),
+        now() - g * interval '1 minute', now() - g * interval '1 minute' + interval '2 hours',
+        case when st.status <> 'open' then now() - g * interval '1 minute' + interval '30 minutes' end,
+        case when st.status = 'done' then 'seed' end, case when st.status = 'done' then 'done' end
+      from generate_series(1, $3::int) g
+      cross join lateral (select (array['close','confirm','pack','call-customer','receive-return'])[1 + g % 5] as stage,
+                                 (array['sales','cskh','warehouse','cskh','sales-lead'])[1 + g % 5] as role,
+                                 (array['Chốt đơn','Xác nhận đơn','Đóng gói','Xử lý giao thất bại','Nhận hàng hoàn'])[1 + g % 5] as title) s
+      cross join lateral (select case when g % 10 < 3 then 'open' when g % 10 < 9 then 'done' else 'cancelled' end as status) st`,
+    [sales, cskh, rows]);
+    await pg.query('analyze tasks');
+  } finally {
+    await pg.end();
+  }
+}
+
+runBench(async () => {
+  const info = machine();
+  const stack = await startBenchStack('api');
+  try {
+    const taskQueue = 'bench-api';
+    const appUrl = await stack.startApp(taskQueue);
+    await stack.startSimulator(appUrl, { scenario: 'manual' });
+    const { name } = await stack.activateProcess(fs.readFileSync(path.join(projectRoot(), 'tests/fixtures/fast-ship.yaml'), 'utf8'), 'bench-api');
+    const admin = await stack.createStaff(['admin'], 'Bench admin');
+    const manager = await stack.createStaff(['manager'], 'Bench manager');
+    const sales = await Promise.all(Array.from({ length: 20 }, (_, i) => stack.createStaff(['sales'], `Sales ${i}`)));
+    const cskh = await Promise.all(Array.from({ length: 5 }, (_, i) => stack.createStaff(['cskh'], `CSKH ${i}`)));
+
+    note(`inserting ${flags.rows} task rows…`);
+    const seedStarted = Date.now();
+    await seedTasks(stack.databaseUrl, flags.rows, sales.map((s) => s.id), cskh.map((s) => s.id));
+    note(`inserted in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s`);
+
+    const listUrl = `${appUrl}/api/v1/tasks?status=open`;
+    const rep = { authorization: `Bearer ${sales[0]!.token}` };
+    const boss = { authorization: `Bearer ${manager.token}` };
+    // Warm up connections, caches and query plans.
+    await autocannon({ url: listUrl, headers: rep, connections: 5, duration: 2 });
+    const lists = [
+      await load(`GET /tasks?status=open as a sales rep at ${flags.rate} req/s`, { url: listUrl, headers: rep, connections: 20, overallRate: flags.rate, duration: flags.seconds }),
+      await load(`GET /tasks?status=open as a manager at ${flags.rate} req/s`, { url: listUrl, headers: boss, connections: 20, overallRate: flags.rate, duration: flags.seconds }),
+      await load('GET /tasks?status=open as a sales rep, max throughput (20 connections)', { url: listUrl, headers: rep, connections: 20, duration: 10 }),
+      await load('GET /tasks?status=open as a manager, max throughput (20 connections)', { url: listUrl, headers: boss, connections: 20, duration: 10 }),
+    ];
+
+    // Real open tasks: leads through the API, each order waiting on its `close` task.
+    const worker = await stack.startShopflowWorker(taskQueue);
+    const api = apiClient(appUrl, admin.token);
+    const orderIds: string[] = [];
+    const bar = progress('opening orders', flags.completions);
+    await pool(flags.completions, 10, async (i) => {
+      const lead = await api.post('/api/v1/leads', { channel: 'facebook', process: name, note: '[sim:manual]', customer: { name: `Khách ${i}`, phone: benchPhone(i) } });
+      if (lead.status !== 201) throw new Error(`lead: HTTP ${lead.status} ${JSON.stringify(lead.body)}`);
+      orderIds.push(lead.body.orderId);
+    }, (done) => bar.update(done));
+    bar.end();
+    const open = await stack.database.db.select({ id: tasks.id }).from(tasks).where(and(inArray(tasks.subjectId, orderIds), eq(tasks.stage, 'close'), eq(tasks.status, 'open')));
+    const body = JSON.stringify({
+      outcome: 'closed',
+      data: { items: [{ sku: 'AO-01', name: 'Áo thun', qty: 1, price: 150000 }], shippingAddress: { street: '12 Lê Lợi', ward: 'Bến Nghé', province: 'Hồ Chí Minh' }, codAmount: 150000 },
+    });
+    let next = 0;
+    const complete = await load(`POST /tasks/:id/complete on ${open.length} real open tasks (10 connections)`, {
+      url: appUrl, connections: 10, amount: open.length,
+      requests: [{ method: 'POST', headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' }, body, setupRequest: (req) => ({ ...req, path: `/api/v1/tasks/${open[next++ % open.length]!.id}/complete` }) }],
+    });
+    await worker.stop();
+
+    const rated = lists.slice(0, 2);
+    const met = rated.every((r) => r.latencyMs.p99 < LIST_GOAL_P99_MS && r.non2xx === 0);
+    const file = writeResult('api', { bench: 'api', flags, machine: info, lists, complete, goal: { listP99Ms: LIST_GOAL_P99_MS, atRate: flags.rate, met } });
+    const row = (r: LoadResult) => `  ${r.label}\n      ${r.requestsPerSecond} req/s · p50 ${r.latencyMs.p50} ms · p90 ${r.latencyMs.p90} ms · p99 ${r.latencyMs.p99} ms · max ${r.latencyMs.max} ms · 2xx ${r.ok}, non-2xx ${r.non2xx}, errors ${r.errors} · machine CPU ${r.machineCpuBusyPercent}%`;
+    process.stdout.write([
+      '',
+      `bench:api — ${flags.rows} task rows (node ${info.node}, ${info.cpus} CPUs, load ${info.loadavg.join(' ')})`,
+      ...lists.map(row),
+      row(complete),
+      `list p99 at ${flags.rate} req/s: ${rated.map((r) => `${r.latencyMs.p99} ms`).join(' / ')} (goal < ${LIST_GOAL_P99_MS} ms: ${met ? 'met' : 'MISSED'})`,
+      `results: ${file}`,
+      '',
+    ].join('\n'));
+  } finally {
+    await stack.close();
+  }
+});

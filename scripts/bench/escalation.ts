@@ -1,0 +1,114 @@
+/**
+ * `npm run bench:escalation -- --tasks N`: N tasks whose SLA passes in the same second, and how
+ * late each `escalated` task event is recorded after its deadline (task_events.at − tasks.due_at).
+ *
+ * How the deadlines line up: the process (escalation.yaml) measures its 5 s SLA on the business
+ * clock, and each order workflow is started directly with the client carrying working hours that
+ * open at one instant T0 a little after every task should be open. A task opened before T0 is due
+ * at T0 + 5 s, like a shop's overnight queue falling due at opening time.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import type { CompiledWorkingHours } from '../../definitions/business-time';
+import { WEEKDAYS } from '../../definitions/business-time';
+import type { CompiledOrderProcess } from '../../definitions/types';
+import { createDefinitionsStore } from '../../server/definitions-store';
+import type { OrderWorkflowInput } from '../../workflows/order';
+import {
+  benchPhone, distribution, fmtMs, machine, machineCpu, mib, note, numericFlags, pool, progress, runBench, sleep, startBenchStack, writeResult,
+} from './support';
+
+const defaults = numericFlags({ tasks: 2000, openSeconds: 0 });
+const flags = { ...defaults, openSeconds: defaults.openSeconds || Math.ceil(defaults.tasks / 12) + 15 };
+const SLA_MS = 5_000;
+const GOAL_P99_MS = 2_000;
+
+/** Open all day every day, except that the day of `opensAt` opens at that exact instant (UTC). */
+function hoursOpeningAt(opensAt: number): CompiledWorkingHours {
+  const dayMs = 86_400_000;
+  const weekly = Object.fromEntries(WEEKDAYS.map((d) => [d, [{ fromMinute: 0, toMinute: 1440 }]])) as CompiledWorkingHours['weekly'];
+  weekly[WEEKDAYS[new Date(opensAt).getUTCDay()]!] = [{ fromMinute: (opensAt % dayMs) / 60_000, toMinute: 1440 }];
+  return { timezone: 'UTC', utcOffsetMinutes: 0, weekly, daysOff: [] };
+}
+
+runBench(async () => {
+  const info = machine();
+  const stack = await startBenchStack('escalation');
+  try {
+    const taskQueue = 'bench-escalation';
+    const { name, version } = await stack.activateProcess(fs.readFileSync(path.join(__dirname, 'escalation.yaml'), 'utf8'), 'bench-escalation');
+    const row = await createDefinitionsStore(stack.database.db).active(name);
+    const compiled = row!.compiled as CompiledOrderProcess;
+    const worker = await stack.startShopflowWorker(taskQueue);
+    const rssBefore = worker.stats().rssKb;
+
+    const opensAt = Date.now() + flags.openSeconds * 1000;
+    const dueAt = opensAt + SLA_MS;
+    const snapshot = { ...compiled, workingHours: hoursOpeningAt(opensAt) };
+    note(`${flags.tasks} orders; the shop opens in ${flags.openSeconds} s, every task opened before then is due at ${new Date(dueAt).toISOString()}`);
+
+    const bar = progress('starting orders', flags.tasks);
+    await pool(flags.tasks, 50, async (i) => {
+      const input: OrderWorkflowInput = {
+        orderId: `ESC${String(i).padStart(6, '0')}`, definition: { name, version, process: snapshot },
+        lead: { channel: 'facebook', customer: { name: `Khách ${i}`, phone: benchPhone(i) } }, facts: { order: { channel: 'facebook' } },
+      };
+      await stack.temporal.workflow.start('orderWorkflow', { taskQueue, workflowId: `order:${input.orderId}`, args: [input] });
+    }, (done) => bar.update(done));
+    bar.end();
+
+    const db = stack.database.db;
+    const countOf = async (query: ReturnType<typeof sql>) => Number(((await db.execute(query)) as unknown as { rows: Array<{ n: string }> }).rows[0]!.n);
+    const openBar = progress('tasks open', flags.tasks);
+    let opened = 0;
+    while (opened < flags.tasks && Date.now() < dueAt + 120_000) {
+      opened = await countOf(sql`select count(*) as n from tasks where workflow_id like 'order:ESC%'`);
+      openBar.update(opened, Date.now() < opensAt ? `(shop opens in ${Math.round((opensAt - Date.now()) / 1000)} s)` : '(shop open)');
+      if (opened < flags.tasks) await sleep(500);
+    }
+    openBar.end(opened);
+    const openedLate = await countOf(sql`select count(*) as n from tasks where workflow_id like 'order:ESC%' and created_at >= ${new Date(opensAt).toISOString()}::timestamptz`);
+    if (openedLate) note(`${openedLate} tasks opened after the shop opened: their deadlines are later (still measured from their own due_at)`);
+
+    const cpu = machineCpu();
+    const before = worker.stats();
+    const escBar = progress('escalated', flags.tasks);
+    let escalated = 0;
+    while (escalated < opened && Date.now() < dueAt + 180_000) {
+      escalated = await countOf(sql`select count(*) as n from task_events e join tasks t on t.id = e.task_id where e.type = 'escalated' and t.workflow_id like 'order:ESC%'`);
+      escBar.update(escalated, Date.now() < dueAt ? `(deadline in ${Math.round((dueAt - Date.now()) / 1000)} s)` : '');
+      if (escalated < opened) await sleep(500);
+    }
+    escBar.end(escalated);
+    const after = worker.stats();
+    const burstCpuSeconds = Math.round(after.cpuMs - before.cpuMs) / 1000;
+    const busy = cpu.busyPercent();
+
+    const rows = ((await db.execute(sql`
+      select extract(epoch from (e.at - t.due_at)) * 1000 as delay_ms
+      from tasks t join task_events e on e.task_id = t.id and e.type = 'escalated'
+      where t.workflow_id like 'order:ESC%'`)) as unknown as { rows: Array<{ delay_ms: string }> }).rows;
+    const delays = distribution(rows.map((r) => Number(r.delay_ms)));
+    await worker.stop();
+
+    const met = delays.n === flags.tasks && delays.p99 < GOAL_P99_MS;
+    const file = writeResult('escalation', {
+      bench: 'escalation', flags, machine: info, slaMs: SLA_MS, dueAt: new Date(dueAt).toISOString(), tasks: flags.tasks, opened, openedLate, escalated,
+      delayMs: delays, worker: { burstCpuSeconds, rssBeforeMiB: mib(rssBefore), rssAfterMiB: mib(after.rssKb), peakRssMiB: mib(worker.sampledPeakKb()) },
+      machineCpuBusyPercent: busy, goal: { p99Ms: GOAL_P99_MS, met },
+    });
+    process.stdout.write([
+      '',
+      `bench:escalation — ${flags.tasks} tasks due at the same instant (node ${info.node}, ${info.cpus} CPUs, load ${info.loadavg.join(' ')})`,
+      `  opened ${opened} (${openedLate} after the shop opened), escalated ${escalated}`,
+      `  deadline → recorded escalation: ${fmtMs(delays)}`,
+      `  worker CPU during the burst ${burstCpuSeconds} s, RSS ${mib(after.rssKb)} MiB; machine CPU busy ${busy}%`,
+      `  goal p99 < ${GOAL_P99_MS} ms: ${met ? 'met' : 'MISSED'}`,
+      `results: ${file}`,
+      '',
+    ].join('\n'));
+  } finally {
+    await stack.close();
+  }
+});

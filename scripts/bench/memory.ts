@@ -1,0 +1,70 @@
+/**
+ * `npm run bench:memory -- --orders N`: the RSS of `npm run worker` (its own process, read from
+ * /proc) idle, then with N open orders each waiting on its `close` task (started through the
+ * same service POST /leads uses), and the growth per open order.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { createCustomersStore } from '../../server/customers-store';
+import { createDefinitionsStore } from '../../server/definitions-store';
+import { createOrdersService } from '../../server/orders-service';
+import { projectRoot } from '../../server/paths';
+import { createShopCache } from '../../server/shop-cache';
+import { benchPhone, machine, mib, note, numericFlags, pool, progress, runBench, sleep, startBenchStack, writeResult } from './support';
+
+const flags = numericFlags({ orders: 2000, concurrency: 20 });
+
+runBench(async () => {
+  const info = machine();
+  const stack = await startBenchStack('memory');
+  try {
+    const taskQueue = 'bench-memory';
+    const { name } = await stack.activateProcess(fs.readFileSync(path.join(projectRoot(), 'tests/fixtures/fast-ship.yaml'), 'utf8'), 'bench-memory');
+    const worker = await stack.startShopflowWorker(taskQueue);
+    const definitions = createDefinitionsStore(stack.database.db);
+    const orders = createOrdersService({
+      temporal: stack.temporal, config: stack.config(taskQueue), definitions, shop: createShopCache(definitions), customers: createCustomersStore(stack.database.db),
+    });
+    await sleep(3000);
+    const idle = worker.stats();
+    note(`worker idle: RSS ${mib(idle.rssKb)} MiB`);
+
+    const started = Date.now();
+    const bar = progress('starting orders', flags.orders);
+    await pool(flags.orders, flags.concurrency, async (i) => {
+      await orders.startFromLead({ channel: 'facebook', process: name, customer: { name: `Khách ${i}`, phone: benchPhone(i) } }, { actor: 'bench' });
+    }, (done) => bar.update(done));
+    bar.end();
+    const openBar = progress('tasks open', flags.orders);
+    let open = 0;
+    while (open < flags.orders && Date.now() - started < 600_000) {
+      open = Number(((await stack.database.db.execute(sql`select count(*) as n from tasks where status = 'open'`)) as unknown as { rows: Array<{ n: string }> }).rows[0]!.n);
+      openBar.update(open, `worker RSS ${mib(worker.stats().rssKb)} MiB`);
+      if (open < flags.orders) await sleep(500);
+    }
+    openBar.end(open);
+    const openSeconds = (Date.now() - started) / 1000;
+    await sleep(5000); // let the worker settle (GC, sticky caches)
+    const loaded = worker.stats();
+    await worker.stop();
+
+    const perOrderKb = (loaded.rssKb - idle.rssKb) / Math.max(1, open);
+    const result = {
+      bench: 'memory', flags, machine: info, openOrders: open, secondsToOpenAll: Math.round(openSeconds * 10) / 10,
+      rssIdleMiB: mib(idle.rssKb), rssWithOpenOrdersMiB: mib(loaded.rssKb), peakRssMiB: mib(Math.max(loaded.peakRssKb, worker.sampledPeakKb())),
+      perOpenOrderKiB: Math.round(perOrderKb * 10) / 10, workerCpuSeconds: Math.round(loaded.cpuMs - idle.cpuMs) / 1000,
+    };
+    const file = writeResult('memory', result);
+    process.stdout.write([
+      '',
+      `bench:memory — ${open} open orders waiting on their close task (node ${info.node}, ${info.cpus} CPUs, load ${info.loadavg.join(' ')})`,
+      `  worker RSS idle ${result.rssIdleMiB} MiB → ${result.rssWithOpenOrdersMiB} MiB with ${open} open orders (peak ${result.peakRssMiB} MiB)`,
+      `  ≈ ${result.perOpenOrderKiB} KiB per open order; all open after ${result.secondsToOpenAll} s (${Math.round(open / openSeconds)} orders/s), worker CPU ${result.workerCpuSeconds} s`,
+      `results: ${file}`,
+      '',
+    ].join('\n'));
+  } finally {
+    await stack.close();
+  }
+});
