@@ -42,6 +42,28 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     res.status(status).json({ error: { code: 'bad_request', message: err.type === 'entity.parse.failed' ? `malformed request body: ${err.message}` : String(err.message) } });
     return;
   }
+  const down = unavailablePart(err);
+  if (down) {
+    // A dependency is down (restarting, failing over): say so and when to retry, not "internal error".
+    req.log?.warn({ err: { message: err?.message, code: err?.code } }, `${down} unavailable`);
+    res.setHeader('Retry-After', '5');
+    res.status(503).json({ error: { code: 'unavailable', message: `${down === 'database' ? 'the database' : 'Temporal'} is not answering right now; nothing was changed — retry in a few seconds` } });
+    return;
+  }
   req.log?.error({ err }, 'unhandled error');
   res.status(500).json({ error: { code: 'internal', message: 'internal error; the details are in the server log' } });
 };
+
+const DB_DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+
+/** Which dependency an error says is unreachable, if any (PostgreSQL connection errors, gRPC UNAVAILABLE). */
+function unavailablePart(err: any): 'database' | 'temporal' | undefined {
+  const code = err?.code ?? err?.cause?.code;
+  if (typeof code === 'string' && DB_DOWN_CODES.has(code)) return 'database';
+  // Drizzle wraps driver errors ("Failed query: …") with the driver's error as the cause.
+  const messages = `${String(err?.message)}\n${String(err?.cause?.message)}`;
+  if (/Connection terminated|Cannot use a pool after calling end|timeout exceeded when trying to connect|ECONNREFUSED/i.test(messages)) return 'database';
+  // @temporalio/client surfaces gRPC status 14 (UNAVAILABLE) for a frontend it cannot reach.
+  if (code === 14 || err?.cause?.code === 14 || /14 UNAVAILABLE/.test(String(err?.message))) return 'temporal';
+  return undefined;
+}

@@ -27,12 +27,18 @@ describe('GET /healthz when a part is down', () => {
   test('When the database is unreachable, then it is 503 naming the database', async () => {
     const broken = await openTestStack();
     const base = await broken.startApp();
+    const member = await broken.createStaff(['manager']);
     await broken.database.close(); // the pool is gone: every query fails
     const res = await fetch(`${base}/healthz`);
     expect(res.status).toBe(503);
     const body = (await res.json()) as Record<string, string>;
     expect(body).toMatchObject({ status: 'unavailable', temporal: 'ok' });
     expect(body.db).toMatch(/^error: /);
+    // The API says what is wrong and that retrying is safe, rather than a bare 500.
+    const api = await fetch(`${base}/api/v1/me`, { headers: { authorization: `Bearer ${member.token}` } });
+    expect(api.status).toBe(503);
+    expect(api.headers.get('retry-after')).toBe('5');
+    expect(((await api.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'unavailable', message: expect.stringContaining('the database is not answering') });
     broken.database.close = async () => undefined;
     await broken.close();
   });
