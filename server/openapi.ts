@@ -86,6 +86,7 @@ function apiOperation(op: Operation & { permission?: string | string[]; bodyIsJs
       401: shared('Unauthorized'),
       ...(permission && !rest.responses[403] ? { 403: shared('Forbidden') } : {}),
       429: shared('TooManyFailedLogins'),
+      503: shared('Unavailable'),
     },
   };
 }
@@ -370,6 +371,7 @@ const schemas: Record<string, JsonSchema> = {
 const responses: Record<string, ResponseObject> = {
   Unauthorized: failure('No `Authorization: Bearer <token>`, or the token is unknown, revoked, or of a deactivated staff member.'),
   Forbidden: failure('The caller\'s roles do not allow this.'),
+  Unavailable: { ...failure('PostgreSQL or Temporal is not answering (code `unavailable`); nothing was changed. Retry after `Retry-After` seconds.'), headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } } } },
   TooManyFailedLogins: {
     description: 'Too many failed authentications from this address (20 a minute); code `too_many_failed_logins`.',
     headers: { 'Retry-After': { description: 'Seconds until the address may try again.', schema: { type: 'integer' } } },
