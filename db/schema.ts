@@ -187,6 +187,9 @@ export const tasks = pgTable('tasks', {
 }, (t) => [
   index('tasks_status_role_idx').on(t.status, t.role, t.dueAt),
   index('tasks_assignee_idx').on(t.assigneeId, t.status),
+  // Task lists, newest first: a person's own tasks, and a role's queue.
+  index('tasks_assignee_created_idx').on(t.assigneeId, t.createdAt, t.id),
+  index('tasks_role_created_idx').on(t.role, t.createdAt, t.id),
   index('tasks_subject_idx').on(t.subjectId),
   index('tasks_created_idx').on(t.createdAt, t.id),
   // KPI tasks on time: tasks finished in a period, per role.

@@ -88,13 +88,16 @@ export function createStaffStore(db: Db) {
 
     /** The active staff member owning this unrevoked token, if any. */
     async findByToken(token: string): Promise<StaffRow | undefined> {
-      const rows = await db.select({ staff, tokenId: apiTokens.id }).from(apiTokens)
+      const rows = await db.select({ staff, tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt }).from(apiTokens)
         .innerJoin(staff, eq(staff.id, apiTokens.staffId))
         .where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt), eq(staff.active, true)));
       const hit = rows[0];
       if (!hit) return undefined;
-      // Best effort, off the request's path: a failed write must not fail the request.
-      void db.update(apiTokens).set({ lastUsedAt: sql`now()` }).where(eq(apiTokens.id, hit.tokenId)).catch(() => undefined);
+      // Best effort, off the request's path, and at most once a minute per token: a write on every
+      // request would cost more than the request itself.
+      if (!hit.lastUsedAt || Date.now() - hit.lastUsedAt.getTime() > 60_000) {
+        void db.update(apiTokens).set({ lastUsedAt: sql`now()` }).where(eq(apiTokens.id, hit.tokenId)).catch(() => undefined);
+      }
       return hit.staff;
     },
 

@@ -17,8 +17,17 @@ export interface TaskFilter {
   cursor?: string;
 }
 
+/** The columns lists need: not the form, outcomes or submitted data, which can be large. */
+const listColumns = {
+  id: tasks.id, stage: tasks.stage, title: tasks.title, role: tasks.role, assigneeId: tasks.assigneeId, priority: tasks.priority,
+  status: tasks.status, subjectType: tasks.subjectType, subjectId: tasks.subjectId, summary: tasks.summary, createdAt: tasks.createdAt,
+  dueAt: tasks.dueAt, escalationLevel: tasks.escalationLevel, parentTaskId: tasks.parentTaskId, outcome: tasks.outcome,
+  completedBy: tasks.completedBy, completedAt: tasks.completedAt,
+};
+type TaskListRow = Pick<TaskRow, keyof typeof listColumns>;
+
 /** A task as lists show it: what, for whom, due when, how much time is left. */
-export function toTaskView(row: TaskRow, now = Date.now()) {
+export function toTaskView(row: TaskListRow, now = Date.now()) {
   return {
     id: row.id, stage: row.stage, title: row.title, role: row.role, assigneeId: row.assigneeId, priority: row.priority,
     status: row.status, subject: { type: row.subjectType, id: row.subjectId, ...(row.summary ?? {}) },
@@ -36,7 +45,7 @@ export function visibleTo(p: Principal): SQL | undefined {
   return or(eq(tasks.assigneeId, p.staffId), and(isNull(tasks.assigneeId), p.roles.length ? inArray(tasks.role, p.roles) : sql`false`));
 }
 
-const encodeCursor = (row: TaskRow) => Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString('base64url');
+const encodeCursor = (row: TaskListRow) => Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString('base64url');
 function decodeCursor(cursor: string): [Date, string] {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string];
@@ -64,7 +73,7 @@ export function createTasksStore(db: Db) {
         const [at, id] = decodeCursor(f.cursor);
         conditions.push(or(lt(tasks.createdAt, at), and(eq(tasks.createdAt, at), lt(tasks.id, id))));
       }
-      const rows = await db.select().from(tasks).where(and(...conditions)).orderBy(desc(tasks.createdAt), desc(tasks.id)).limit(f.limit + 1);
+      const rows = await db.select(listColumns).from(tasks).where(and(...conditions)).orderBy(desc(tasks.createdAt), desc(tasks.id)).limit(f.limit + 1);
       const page = rows.slice(0, f.limit);
       const now = Date.now();
       return { tasks: page.map((r) => toTaskView(r, now)), nextCursor: rows.length > f.limit ? encodeCursor(page[page.length - 1]!) : null };

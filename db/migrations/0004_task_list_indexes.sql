@@ -1,0 +1,2 @@
+CREATE INDEX "tasks_assignee_created_idx" ON "tasks" USING btree ("assignee_id","created_at","id");--> statement-breakpoint
+CREATE INDEX "tasks_role_created_idx" ON "tasks" USING btree ("role","created_at","id");
