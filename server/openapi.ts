@@ -396,6 +396,11 @@ const noSuchTask = failure('No such task, or not one the caller may see.');
 const taskNotOpen = failure('The task is no longer open (details.status), or it changed meanwhile.');
 
 const orderId = pathParam('id', 'Order id.');
+/** Lists page the same way (server/pagination.ts): newest first, an opaque cursor. */
+const pageParams = [
+  query('limit', 'Page size.', { type: 'integer', minimum: 1, maximum: 200, default: 50 }),
+  query('cursor', '`nextCursor` of the previous page.', { type: 'string' }),
+];
 const noSuchOrder = failure('No such order, or not one the caller may see.');
 
 const paths: Record<string, PathItem> = {
@@ -604,8 +609,7 @@ const paths: Record<string, PathItem> = {
         query('assignee', '`me`, or a staff id.', { type: 'string', examples: ['me', 'stf_1a2b3c4d5e6f'] }),
         query('overdue', '`true`: only open tasks past their due time (`false` does not filter).', { type: 'string', enum: ['true', 'false'] }),
         query('order', 'Only tasks about this order id.', { type: 'string' }),
-        query('limit', 'Page size.', { type: 'integer', minimum: 1, maximum: 200, default: 50 }),
-        query('cursor', '`nextCursor` of the previous page.', { type: 'string' }),
+        ...pageParams,
       ],
       responses: { 200: answer('A page of tasks.', schema('TaskPage')), 400: failure('A filter is invalid (status, limit, overdue, cursor).') },
     }),
@@ -696,8 +700,7 @@ const paths: Record<string, PathItem> = {
         query('assignee', 'Only orders with an open task held by `me` or this staff id.', { type: 'string' }),
         query('from', 'Created at or after (ISO 8601).', { type: 'string', format: 'date-time' }),
         query('to', 'Created at or before (ISO 8601).', { type: 'string', format: 'date-time' }),
-        query('limit', 'Page size.', { type: 'integer', minimum: 1, maximum: 200, default: 50 }),
-        query('cursor', '`nextCursor` of the previous page.', { type: 'string' }),
+        ...pageParams,
       ],
       responses: { 200: answer('A page of orders.', schema('OrderPage')), 400: failure('A filter is invalid (limit, from, to, cursor).') },
     }),

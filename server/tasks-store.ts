@@ -2,7 +2,7 @@ import { and, asc, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'driz
 import type { Db } from '../db/client';
 import { orderEvents, taskEvents, tasks } from '../db/schema';
 import type { Principal } from './auth';
-import { badRequest } from './errors';
+import { afterCursor, pageOf } from './pagination';
 
 export type TaskRow = typeof tasks.$inferSelect;
 
@@ -45,18 +45,6 @@ export function visibleTo(p: Principal): SQL | undefined {
   return or(eq(tasks.assigneeId, p.staffId), and(isNull(tasks.assigneeId), p.roles.length ? inArray(tasks.role, p.roles) : sql`false`));
 }
 
-const encodeCursor = (row: TaskListRow) => Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString('base64url');
-function decodeCursor(cursor: string): [Date, string] {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string];
-    const date = new Date(at);
-    if (Number.isNaN(date.getTime()) || typeof id !== 'string') throw new Error();
-    return [date, id];
-  } catch {
-    throw badRequest('cursor is not one this API returned');
-  }
-}
-
 /** Task reads and the few writes the API does itself (claim, unclaim, reassign). */
 export function createTasksStore(db: Db) {
   return {
@@ -69,14 +57,11 @@ export function createTasksStore(db: Db) {
         f.subjectId ? eq(tasks.subjectId, f.subjectId) : undefined,
         f.overdue ? and(eq(tasks.status, 'open'), lt(tasks.dueAt, sql`now()`)) : undefined,
       ];
-      if (f.cursor) {
-        const [at, id] = decodeCursor(f.cursor);
-        conditions.push(or(lt(tasks.createdAt, at), and(eq(tasks.createdAt, at), lt(tasks.id, id))));
-      }
+      conditions.push(afterCursor(f.cursor, tasks.createdAt, tasks.id));
       const rows = await db.select(listColumns).from(tasks).where(and(...conditions)).orderBy(desc(tasks.createdAt), desc(tasks.id)).limit(f.limit + 1);
-      const page = rows.slice(0, f.limit);
+      const { page, nextCursor } = pageOf(rows, f.limit);
       const now = Date.now();
-      return { tasks: page.map((r) => toTaskView(r, now)), nextCursor: rows.length > f.limit ? encodeCursor(page[page.length - 1]!) : null };
+      return { tasks: page.map((r) => toTaskView(r, now)), nextCursor };
     },
 
     async get(id: string): Promise<TaskRow | undefined> {

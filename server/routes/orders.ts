@@ -1,13 +1,14 @@
 import { Router, type Request } from 'express';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { and, desc, eq, gte, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { orders, shipments, tasks } from '../../db/schema';
 import { cancelOrderUpdate, statusQuery, type OrderStatus } from '../../workflows/order';
 import { requirePermission } from '../auth';
 import { badRequest, conflict, notFound } from '../errors';
 import type { TasksStore } from '../tasks-store';
+import { afterCursor, pageOf, parseLimit } from '../pagination';
 import { validateBody } from '../validate';
 
 export const cancelSchema = {
@@ -38,8 +39,7 @@ export function ordersRouter(deps: { db: Db; temporal: Client; tasks: TasksStore
 
   router.get('/', async (req, res) => {
     const q = req.query as Record<string, string | undefined>;
-    const limit = q.limit === undefined ? 50 : Number(q.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw badRequest('limit must be a whole number from 1 to 200');
+    const limit = parseLimit(q.limit);
     const date = (name: string) => {
       if (!q[name]) return undefined;
       const d = new Date(q[name]!);
@@ -47,15 +47,6 @@ export function ordersRouter(deps: { db: Db; temporal: Client; tasks: TasksStore
       return d;
     };
     const [from, to] = [date('from'), date('to')];
-    let cursor: [Date, string] | undefined;
-    if (q.cursor) {
-      try {
-        const [at, id] = JSON.parse(Buffer.from(q.cursor, 'base64url').toString()) as [string, string];
-        cursor = [new Date(at), id];
-      } catch {
-        throw badRequest('cursor is not one this API returned');
-      }
-    }
     const lateSql = sql`(exists (select 1 from ${tasks} where ${tasks.subjectId} = ${orders.id} and ${tasks.status} = 'open' and ${tasks.dueAt} < now())
       or exists (select 1 from ${shipments} where ${shipments.orderId} = ${orders.id} and ${shipments.state} not in ('delivered','returned','cancelled') and ${shipments.expectedDeliveryAt} < now()))`;
     const rows = await deps.db.select().from(orders).where(and(
@@ -67,14 +58,10 @@ export function ordersRouter(deps: { db: Db; temporal: Client; tasks: TasksStore
       q.late === 'true' ? lateSql : undefined,
       from ? gte(orders.createdAt, from) : undefined,
       to ? lte(orders.createdAt, to) : undefined,
-      cursor ? or(lt(orders.createdAt, cursor[0]), and(eq(orders.createdAt, cursor[0]), lt(orders.id, cursor[1]))) : undefined,
+      afterCursor(q.cursor, orders.createdAt, orders.id),
     )).orderBy(desc(orders.createdAt), desc(orders.id)).limit(limit + 1);
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    res.json({
-      orders: page.map(toOrderView),
-      nextCursor: rows.length > limit && last ? Buffer.from(JSON.stringify([last.createdAt.toISOString(), last.id])).toString('base64url') : null,
-    });
+    const { page, nextCursor } = pageOf(rows, limit);
+    res.json({ orders: page.map(toOrderView), nextCursor });
   });
 
   router.get('/:id', async (req, res) => {

@@ -6,6 +6,7 @@ import { badRequest, conflict, forbidden, notFound, unprocessable } from '../err
 import type { ShopCache } from '../shop-cache';
 import type { StaffStore } from '../staff-store';
 import { toTaskView, type TaskFilter, type TaskRow, type TasksStore } from '../tasks-store';
+import { parseLimit } from '../pagination';
 import { validateBody } from '../validate';
 import { completeTaskUpdate, TaskRejection, type CompleteTaskResult } from '../../workflows/tasks';
 
@@ -22,8 +23,7 @@ function parseFilter(req: Request): TaskFilter {
   const q = req.query as Record<string, string | undefined>;
   const status = q.status;
   if (status && !['open', 'done', 'cancelled'].includes(status)) throw badRequest('status must be open, done or cancelled');
-  const limit = q.limit === undefined ? 50 : Number(q.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw badRequest('limit must be a whole number from 1 to 200');
+  const limit = parseLimit(q.limit);
   if (q.overdue && !['true', 'false'].includes(q.overdue)) throw badRequest('overdue must be true or false');
   return {
     status: status as TaskFilter['status'], role: q.role || undefined,

@@ -66,6 +66,14 @@ describe('task API and human-task workflow', () => {
     expect(status).toMatchObject({ stage: 'confirm', status: 'open', waitingOn: [{ taskId: confirm.id, role: 'cskh' }] });
 
     const finisher = confirm.assigneeId === cskh.id ? cskh : await stack.createStaff(['admin']);
+    // Lists page newest first with an opaque cursor; a forged cursor is a 400.
+    const first = await apiClient(base, sales.token).get(`/api/v1/tasks?order=${orderId}&limit=1`);
+    expect(first.body.tasks.map((t: { id: string }) => t.id)).toEqual([confirm.id]);
+    const second = await apiClient(base, sales.token).get(`/api/v1/tasks?order=${orderId}&limit=1&cursor=${first.body.nextCursor}`);
+    expect(second.body).toMatchObject({ tasks: [{ id: task.id }], nextCursor: null });
+    expect((await apiClient(base, sales.token).get('/api/v1/tasks?cursor=nonsense')).status).toBe(400);
+    expect((await apiClient(base, sales.token).get('/api/v1/tasks?limit=500')).status).toBe(400);
+
     const finished = await apiClient(base, finisher.token).post(`/api/v1/tasks/${confirm.id}/complete`, { outcome: 'confirmed' });
     expect(finished.body.nextStage).toBe('done');
     expect(await stack.temporal.workflow.getHandle(workflowId).result()).toMatchObject({ stage: 'done', status: 'done', result: 'completed' });

@@ -1,0 +1,39 @@
+import { and, eq, lt, or, type SQL } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
+import { badRequest } from './errors';
+
+/**
+ * The one way lists page: newest first by (created_at, id), an opaque cursor naming the last row
+ * of the previous page, `limit` from 1 to 200 (default 50).
+ */
+export function parseLimit(raw: unknown): number {
+  const limit = raw === undefined ? 50 : Number(raw);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw badRequest('limit must be a whole number from 1 to 200');
+  return limit;
+}
+
+export function encodeCursor(row: { createdAt: Date; id: string }): string {
+  return Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString('base64url');
+}
+
+/** The condition "older than the cursor's row", for a list ordered by (createdAt desc, id desc). */
+export function afterCursor(cursor: string | undefined, createdAt: PgColumn, id: PgColumn): SQL | undefined {
+  if (!cursor) return undefined;
+  let at: Date;
+  let lastId: string;
+  try {
+    const [rawAt, rawId] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string];
+    at = new Date(rawAt);
+    lastId = rawId;
+    if (Number.isNaN(at.getTime()) || typeof lastId !== 'string') throw new Error('bad cursor');
+  } catch {
+    throw badRequest('cursor is not one this API returned');
+  }
+  return or(lt(createdAt, at), and(eq(createdAt, at), lt(id, lastId)));
+}
+
+/** Splits the `limit + 1` rows a query fetched into the page and the next cursor. */
+export function pageOf<T extends { createdAt: Date; id: string }>(rows: T[], limit: number): { page: T[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  return { page, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null };
+}
