@@ -1,4 +1,4 @@
-import { and, inArray, sql } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { stockMovements } from '../db/schema';
 
@@ -50,7 +50,7 @@ export async function stockLevels(db: Db, skus: string[]): Promise<Record<string
     sku: stockMovements.sku,
     onHand: sql<number>`coalesce(sum(${stockMovements.qty}) filter (where ${stockMovements.kind} in ('receipt','issue','restock','adjust')), 0)::int`,
     reserved: sql<number>`coalesce(sum(${stockMovements.qty}) filter (where ${stockMovements.kind} in ('reserve','release')), 0)::int`,
-  }).from(stockMovements).where(and(inArray(stockMovements.sku, skus))).groupBy(stockMovements.sku);
+  }).from(stockMovements).where(inArray(stockMovements.sku, skus)).groupBy(stockMovements.sku);
   const levels: Record<string, { onHand: number; reserved: number; available: number }> = {};
   for (const sku of skus) levels[sku] = { onHand: 0, reserved: 0, available: 0 };
   for (const r of rows) levels[r.sku] = { onHand: r.onHand, reserved: r.reserved, available: r.onHand - r.reserved };

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { and, eq, gte, inArray, sql } from 'drizzle-orm';
+import { eq, gte, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { customers, orders } from '../db/schema';
 import { classifyCustomer } from '../definitions/conditions';
@@ -51,10 +51,6 @@ export function createCustomersStore(db: Db) {
         returnRate: history.returnRate,
         segment: classifyCustomer(shop.segments, { deliveredValue12m: history.deliveredValue12m, deliveredOrders: history.delivered, returnRate: history.returnRate }),
       };
-    },
-
-    async byIds(ids: string[]) {
-      return ids.length ? db.select().from(customers).where(and(inArray(customers.id, ids))) : [];
     },
   };
 }

@@ -393,7 +393,6 @@ const staffId = pathParam('id', 'Staff id.');
 const taskId = pathParam('id', 'Task id.');
 const noSuchStaff = failure('No such staff member.');
 const noSuchTask = failure('No such task, or not one the caller may see.');
-const taskNotOpen = failure('The task is no longer open (details.status), or it changed meanwhile.');
 
 const orderId = pathParam('id', 'Order id.');
 /** Lists page the same way (server/pagination.ts): newest first, an opaque cursor. */

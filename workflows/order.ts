@@ -1,5 +1,5 @@
 import {
-  allHandlersFinished, ApplicationFailure, condition, defineQuery, defineSignal, defineUpdate, proxyActivities, setHandler, sleep, workflowInfo,
+  allHandlersFinished, ApplicationFailure, condition, defineQuery, defineSignal, defineUpdate, proxyActivities, setHandler, workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { CreateShipmentRequest } from '../activities/couriers/types';
@@ -121,7 +121,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   const cancelStage = Object.values(process.stages).find((s) => s.kind === 'end' && s.result === 'cancelled');
   let cancelled: CancelOrderInput | undefined;
   setHandler(cancelOrderUpdate, async (request): Promise<CancelOrderResult> => {
-    if (status.shipment && !['cancelled'].includes(status.shipment.state)) {
+    if (status.shipment && status.shipment.state !== 'cancelled') {
       const answer = await cancelShipment({ orderId: input.orderId, courier: status.shipment.courier, trackingCode: status.shipment.trackingCode });
       if (!answer.cancelled) return { cancelled: false, reason: answer.reason ?? `${status.shipment.courier} refused to cancel` };
     }

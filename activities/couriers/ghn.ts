@@ -79,6 +79,15 @@ export function createGhnAdapter(options: GhnAdapterOptions): CourierAdapter {
     return dataOf(answer);
   }
 
+  /** A created (or, on a retry, found) GHN order as the contract's ShipmentCreated. */
+  const shipmentOf = (order: Record<string, unknown>, expected: string, alreadyExisted: boolean): ShipmentCreated => ({
+    courier: id,
+    trackingCode: asText(order.order_code),
+    fee: asAmount(order.total_fee),
+    expectedDeliveryAt: isoInstant(expected),
+    alreadyExisted,
+  });
+
   return {
     id,
 
@@ -86,28 +95,14 @@ export function createGhnAdapter(options: GhnAdapterOptions): CourierAdapter {
       const answer = await post('/v2/shipping-order/create', ghnOrderBody(request, service));
       if (succeeded(answer)) {
         const data = dataOf(answer);
-        return {
-          courier: id,
-          trackingCode: asText(data.order_code),
-          fee: asAmount(data.total_fee),
-          expectedDeliveryAt: isoInstant(asText(data.expected_delivery_time)),
-          alreadyExisted: false,
-        };
+        return shipmentOf(data, asText(data.expected_delivery_time), false);
       }
       // GHN refuses a client_order_code it already has with a 400. Rather than depend on the
       // wording of that message, any 400 is checked against what GHN holds for our order code:
       // a retried creation (say, after a timeout whose order did go through) finds its order.
       if (answer.status === 400 || answer.body.code === 400) {
         const existing = await findByClientCode(request.orderCode);
-        if (existing && asText(existing.order_code)) {
-          return {
-            courier: id,
-            trackingCode: asText(existing.order_code),
-            fee: asAmount(existing.total_fee),
-            expectedDeliveryAt: isoInstant(asText(existing.leadtime)),
-            alreadyExisted: true,
-          };
-        }
+        if (existing && asText(existing.order_code)) return shipmentOf(existing, asText(existing.leadtime), true);
       }
       throw rejected(id, 'create order', answer);
     },

@@ -136,7 +136,7 @@ export function ghtkApiRouter(ctx: SimContext): Router {
     res.json(ghtkError(message, code));
   });
 
-  router.use((req, res) => {
+  router.use((_req, res) => {
     res.status(404).json(ghtkError('Đường dẫn không tồn tại, vui lòng thử lại sau', 10104));
   });
   const badJson: ErrorRequestHandler = (err, _req, res, _next) => {
