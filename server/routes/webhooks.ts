@@ -47,7 +47,10 @@ export function courierWebhooksRouter(deps: { db: Db; couriers: CourierDirectory
       }
       if (!recorded.applied || recorded.signalled || !recorded.orderId) continue;
       try {
-        await deps.temporal.workflow.getHandle(orderWorkflowId(recorded.orderId)).signal(courierEventSignal, toCourierNews(event));
+        // Couriers wait for our answer: if Temporal is away, answer 503 within seconds (they resend)
+        // rather than holding the request open in the client's retry loop.
+        await deps.temporal.withDeadline(Date.now() + 5_000, () =>
+          deps.temporal.workflow.getHandle(orderWorkflowId(recorded.orderId!)).signal(courierEventSignal, toCourierNews(event)));
       } catch (err) {
         if (!(err instanceof WorkflowNotFoundError)) {
           throw new HttpError(503, 'unavailable', 'the event is recorded but could not be delivered to the order yet; please resend');
