@@ -291,3 +291,5 @@ export const stockMovements = pgTable('stock_movements', {
   dedupeKey: text('dedupe_key').notNull(),
   at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [uniqueIndex('stock_movements_dedupe_key_uq').on(t.dedupeKey), index('stock_movements_sku_idx').on(t.sku, t.warehouse), index('stock_movements_order_idx').on(t.orderId)]);
+
+export * from "./schema-books";
