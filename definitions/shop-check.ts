@@ -27,7 +27,21 @@ export function checkShop(data: unknown): Issue[] {
     ...checkDaysOff(profile.daysOff, at('profile', 'daysOff')),
     ...checkCouriers(spec.couriers, at('couriers')),
     ...checkSegments(spec.segments, at('segments')),
+    ...checkStockRoles(spec.stock, recordOf(spec.roles), at('stock')),
   ];
+}
+
+/** Low-stock alerts and shortage tasks must go to roles that exist. */
+function checkStockRoles(stock: unknown, roles: Record<string, unknown>, path: PathSegment[]): Issue[] {
+  if (!isRecord(stock)) return [];
+  const issues: Issue[] = [];
+  listOf(stock.lowStockNotify).forEach((role, i) => {
+    if (typeof role === 'string' && !(role in roles)) issues.push({ path: [...path, 'lowStockNotify', i], message: `role "${role}" is not defined under roles` });
+  });
+  if (typeof stock.shortageRole === 'string' && !(stock.shortageRole in roles)) {
+    issues.push({ path: [...path, 'shortageRole'], message: `role "${stock.shortageRole}" is not defined under roles` });
+  }
+  return issues;
 }
 
 function checkTimezone(timezone: unknown, path: PathSegment[]): Issue[] {

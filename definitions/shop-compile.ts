@@ -6,7 +6,7 @@ import { fixedUtcOffsetMinutes, WEEKDAYS, type CompiledWorkingHours, type Weekda
 import { compileCondition } from './condition-compile';
 import type { CompiledSegment, SegmentMetric } from './conditions';
 import type { PlainRecord } from './plain';
-import { API_VERSION, type CompiledCourier, type CompiledRole, type CompiledShop, type LoadSummary } from './types';
+import { API_VERSION, stockSettings, type CompiledCourier, type CompiledRole, type CompiledShop, type CompiledStockSettings, type LoadSummary } from './types';
 import { expandDates, parseHoursRange, rangesOf } from './working-hours';
 
 interface RawShop {
@@ -24,6 +24,7 @@ interface RawShop {
     channels: Record<string, { title: string; description?: string }>;
     couriers: Record<string, Omit<CompiledCourier, 'id' | 'service'> & { service?: CompiledCourier['service'] }>;
     segments: Record<string, { title: string; description?: string; rule: 'otherwise' | PlainRecord }>;
+    stock?: { allowNegative?: boolean; warehouses?: Record<string, { title: string }>; lowStockNotify?: string[]; shortageRole?: string };
   };
 }
 
@@ -76,6 +77,19 @@ export function compileShop(data: unknown): CompiledShop {
             : { otherwise: false, condition: compileCondition<SegmentMetric>(segment.rule) },
       }),
     ),
+    stock: compileStock(spec.stock),
+  };
+}
+
+function compileStock(stock: RawShop['spec']['stock']): CompiledStockSettings {
+  const defaults = stockSettings(undefined);
+  const warehouses = stock?.warehouses ? mapById(stock.warehouses, (id, w) => ({ id, title: w.title })) : defaults.warehouses;
+  return {
+    allowNegative: stock?.allowNegative ?? defaults.allowNegative,
+    warehouses,
+    defaultWarehouse: Object.keys(warehouses)[0]!,
+    lowStockNotify: stock?.lowStockNotify ?? defaults.lowStockNotify,
+    shortageRole: stock?.shortageRole ?? defaults.shortageRole,
   };
 }
 

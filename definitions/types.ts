@@ -7,9 +7,11 @@
  */
 import type { Clock, CompiledWorkingHours } from './business-time';
 import type { CompiledCondition, CompiledCourierRule, CompiledSegment, WhenField } from './conditions';
+import type { CompiledComplaintProcess } from './complaint-types';
 import type { CompiledKpiPlan } from './kpi-types';
 
 export type * from './kpi-types';
+export type * from './complaint-types';
 
 export type { Clock, CompiledWorkingHours, Weekday, WorkingInterval } from './business-time';
 export type {
@@ -41,6 +43,8 @@ export const PERMISSIONS = [
   'leads.create',
   'customers.read',
   'customers.manage',
+  'customers.merge',
+  'complaints.read',
   'complaints.manage',
   'staff.manage',
   'definitions.manage',
@@ -117,6 +121,25 @@ export interface CompiledShop {
   couriers: Record<string, CompiledCourier>;
   /** In evaluation order; the last one is the fallback. */
   segments: CompiledSegment[];
+  /** Stock keeping; absent in shops compiled before it existed (read through `stockSettings`). */
+  stock?: CompiledStockSettings;
+}
+
+/** shop.yaml `stock`: warehouses (the first is where orders ship from), negative stock, who is told. */
+export interface CompiledStockSettings {
+  allowNegative: boolean;
+  warehouses: Record<string, { id: string; title: string }>;
+  defaultWarehouse: string;
+  lowStockNotify: string[];
+  shortageRole: string;
+}
+
+/** The shop's stock settings with their defaults: one warehouse `main`, never negative. */
+export function stockSettings(shop: Pick<CompiledShop, 'stock'> | undefined): CompiledStockSettings {
+  return shop?.stock ?? {
+    allowNegative: false, warehouses: { main: { id: 'main', title: 'Kho chính' } }, defaultWarehouse: 'main',
+    lowStockNotify: ['warehouse', 'accounting'], shortageRole: 'warehouse',
+  };
 }
 
 // ─── Order process ───────────────────────────────────────────────────────────
@@ -237,7 +260,7 @@ export interface CompiledOrderProcess {
 }
 
 /** Any compiled process definition (more kinds join this union). */
-export type CompiledDefinition = CompiledOrderProcess | CompiledKpiPlan;
+export type CompiledDefinition = CompiledOrderProcess | CompiledKpiPlan | CompiledComplaintProcess;
 
 // ─── Loading ─────────────────────────────────────────────────────────────────
 
