@@ -4,6 +4,7 @@ import type { CourierDirectory } from './couriers/directory';
 import { createNotifyActivities } from './notify';
 import { createShipmentActivities } from './shipments';
 import { createStockActivities } from './stock';
+import { createBooksActivities } from './books';
 import { createOrderActivities } from './orders';
 import { createTaskActivities } from './tasks';
 import { createKpiActivities } from './kpi';
@@ -23,6 +24,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createNotifyActivities(deps),
     ...createShipmentActivities(deps),
     ...createStockActivities(deps),
+    ...createBooksActivities(deps),
     ...createKpiActivities(deps),
   };
 }

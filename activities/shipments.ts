@@ -3,6 +3,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { courierEvents, orderEvents, orders, shipments } from '../db/schema';
 import type { Logger } from '../server/logger';
+import { recordCourierCod } from './cod';
 import type { CourierDirectory } from './couriers/directory';
 import { CourierError, outcomeOf, type CourierStatusEvent, type CreateShipmentRequest, type ShipmentOutcome, type ShipmentState } from './couriers/types';
 
@@ -42,6 +43,8 @@ export async function recordCourierEvent(db: Db, event: CourierStatusEvent, via:
       const [seen] = await tx.select().from(courierEvents).where(and(eq(courierEvents.courier, event.courier), eq(courierEvents.eventKey, event.eventKey)));
       return { duplicate: true, applied: seen!.applied, signalled: seen!.signalled, orderId: seen!.orderId, eventId: seen!.id };
     }
+    // COD the courier says it paid over (GHN CODTransferDate, GHTK "đã đối soát") goes to the books.
+    await recordCourierCod(tx, event, shipment?.orderId ?? null);
     if (applied && shipment) {
       await tx.update(shipments).set({ state: event.state, rawStatus: event.rawStatus, lastEventAt: at, updatedAt: sql`now()` }).where(eq(shipments.orderId, shipment.orderId));
       await tx.insert(orderEvents).values({

@@ -23,6 +23,12 @@ import { healthRouter } from './health';
 import { docsRouter } from './routes/docs';
 import { kpiRouter } from './routes/kpi';
 import { createKpiService } from './kpi-service';
+import { createBooksStore } from './books-store';
+import { productsRouter } from './routes/products';
+import { stockRouter } from './routes/stock';
+import { purchasesRouter } from './routes/purchases';
+import { booksRouter } from './routes/books';
+import { codRouter } from './routes/cod';
 import type { Logger } from './logger';
 
 /** What the HTTP app needs; built by the entry points, or by tests with real parts. */
@@ -76,6 +82,12 @@ export function createApp(deps: AppDeps): Express {
   api.use('/orders', ordersRouter({ db: deps.database.db, temporal: deps.temporal, tasks }));
   api.use('/leads', leadsRouter({ orders: createOrdersService({ temporal: deps.temporal, config: deps.config, definitions, shop, customers: createCustomersStore(deps.database.db) }), db: deps.database.db }));
   api.use('/kpi', kpiRouter({ kpi: createKpiService({ db: deps.database.db, temporal: deps.temporal, taskQueue: deps.config.temporal.taskQueue, definitions }) }));
+  const books = createBooksStore(deps.database.db, deps.log);
+  api.use('/products', productsRouter({ books }));
+  api.use('/stock', stockRouter({ books, shop }));
+  api.use('/purchases', purchasesRouter({ db: deps.database.db, log: deps.log, books, shop }));
+  api.use('/books', booksRouter({ db: deps.database.db, books, shop }));
+  api.use('/cod', codRouter({ db: deps.database.db, shop }));
   app.use('/api/v1', api);
 
   app.use(notFoundRoute);

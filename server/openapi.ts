@@ -8,6 +8,7 @@ import { createStaffSchema, patchStaffSchema, tokenSchema } from './routes/staff
 import { completeSchema, reassignSchema } from './routes/tasks';
 import { cancelSchema } from './routes/orders';
 import { reviseTargetSchema, startPeriodSchema } from './routes/kpi';
+import { booksOpenApi } from './openapi-books';
 
 const version: string = require('../package.json').version;
 
@@ -845,6 +846,8 @@ const paths: Record<string, PathItem> = {
   },
 };
 
+const books = booksOpenApi({ apiOperation, schema, answer, failure, object, nullable, pathParam, query, jsonBody, pageParams });
+
 /** The API as it is now; served at `/api/v1/openapi.json`. */
 export const openApiDocument: OpenApiDocument = {
   openapi: '3.1.0',
@@ -866,14 +869,15 @@ export const openApiDocument: OpenApiDocument = {
     { name: 'orders', description: 'Orders: lists, details with timeline, cancellation.' },
     { name: 'couriers', description: 'Webhooks from couriers (GHN, GHTK, the simulator).' },
     { name: 'kpi', description: 'KPI periods: targets, actuals, pacing, evaluation.' },
+    ...books.tags,
   ],
   security: [{ bearerAuth: [] }],
-  paths,
+  paths: { ...paths, ...books.paths },
   components: {
     securitySchemes: {
       bearerAuth: { type: 'http', scheme: 'bearer', description: 'A staff member\'s API token (`sf_…`), issued by `POST /api/v1/staff` or `POST /api/v1/staff/{id}/tokens`.' },
     },
-    schemas,
+    schemas: { ...schemas, ...books.schemas },
     responses,
   },
 };

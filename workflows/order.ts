@@ -1,12 +1,13 @@
 import {
-  allHandlersFinished, ApplicationFailure, condition, defineQuery, defineSignal, defineUpdate, proxyActivities, setHandler, workflowInfo,
+  allHandlersFinished, ApplicationFailure, condition, defineQuery, defineSignal, defineUpdate, patched, proxyActivities, setHandler, workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { CreateShipmentRequest } from '../activities/couriers/types';
 import type { CourierNews } from '../activities/shipments';
+import type { StockShortage } from '../activities/stock';
 import { dueAt } from '../definitions/business-time';
 import { chooseCourier, evaluateWhen, type WhenFacts } from '../definitions/conditions';
-import type { CompiledCourierStage, CompiledOrderProcess, CompiledStage, CourierOutcome, OrderResult } from '../definitions/types';
+import type { CompiledCourierStage, CompiledHumanStage, CompiledOrderProcess, CompiledStage, CourierOutcome, OrderResult } from '../definitions/types';
 import { climbLadder } from './escalation';
 import { TaskBoard, type OpenTaskView } from './tasks';
 
@@ -78,7 +79,7 @@ export const statusQuery = defineQuery<OrderStatus>('status');
 export const courierEventSignal = defineSignal<[CourierNews]>('courierEvent');
 export const cancelOrderUpdate = defineUpdate<CancelOrderResult, [CancelOrderInput]>('cancelOrder');
 
-const { recordOrderOpened, recordOrderEvent, updateOrderFigures, notify, cancelOpenTasks, moveOrderStock } = proxyActivities<Activities>({
+const { recordOrderOpened, recordOrderEvent, updateOrderFigures, notify, cancelOpenTasks, moveOrderStock, recordSale } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
@@ -183,8 +184,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
         absorbTaskData(facts, done.data ?? {});
         const items = stockLines(done.data?.items);
         if (items.length && stock.reserved.length === 0) {
-          await moveOrderStock({ orderId: input.orderId, kind: 'reserve', lines: items, actor: done.actor, dedupeKey: `${input.orderId}:reserve` });
-          stock.reserved = items;
+          stock.reserved = await reserveItems(items, done.actor);
         }
         const restocked = stockLines(done.data?.restockedItems);
         if (restocked.length) {
@@ -205,6 +205,14 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       next = stage.next;
     } else {
       const outcome = await shipAndWait(stage, seq);
+      if (outcome === 'delivered' && patched('books-sales-document')) {
+        // The books: one sales document per delivered order (idempotent by order id).
+        await recordSale({
+          orderId: input.orderId, channel: input.lead.channel, courier: status.shipment?.courier ?? null,
+          customer: { name: typeof orderData.customerName === 'string' ? orderData.customerName : customer.name, phone: typeof orderData.phone === 'string' ? orderData.phone : customer.phone },
+          items: saleLines(orderData.items), shippingFee: typeof orderData.shippingFee === 'number' ? orderData.shippingFee : 0, codAmount: facts.order?.codAmount ?? 0,
+        });
+      }
       if (outcome) {
         visit.outcome = outcome;
         next = stage.on[outcome];
@@ -225,6 +233,32 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   }
   await condition(allHandlersFinished);
   return { ...status, waitingOn: [] };
+
+  /**
+   * Reserves the agreed items. When catalogue stock is short the order waits at its stage on a
+   * task for the warehouse, "restock or substitute": `restocked` (goods received, or the items
+   * replaced by the form's `items`) tries again; `cancel` ends the order cancelled. Returns what
+   * was reserved (nothing when the order was cancelled meanwhile).
+   */
+  async function reserveItems(items: Array<{ sku: string; qty: number }>, actor: string): Promise<Array<{ sku: string; qty: number }>> {
+    for (let attempt = 1; ; attempt++) {
+      const answer = await moveOrderStock({ orderId: input.orderId, kind: 'reserve', lines: items, actor, dedupeKey: `${input.orderId}:reserve` });
+      if (!answer || answer.ok) return items; // no answer: a history from before reservations were checked
+      const decision = await board.humanTask(shortageStage(status.stage, answer.short, answer.role, cancelStage !== undefined, attempt), isCancelled);
+      if (!decision) return [];
+      if (decision.outcome === 'cancel') {
+        cancelled ??= { reason: `out of stock: ${answer.short.map((s) => s.sku).join(', ')}`, actor: decision.actor };
+        return [];
+      }
+      const substitute = stockLines(decision.data?.items);
+      if (substitute.length) {
+        Object.assign(orderData, { items: decision.data!.items });
+        absorbTaskData(facts, { items: decision.data!.items });
+        await updateOrderFigures({ orderId: input.orderId, total: facts.order?.total, codAmount: facts.order?.codAmount });
+        items = substitute;
+      }
+    }
+  }
 
   /**
    * Courier stage: hand the parcel over (idempotent by order id), then wait for the courier's
@@ -298,6 +332,32 @@ function shipmentRequest(input: OrderWorkflowInput, data: Record<string, unknown
     items: items.map((i) => ({ name: i.name ?? i.sku ?? 'item', sku: i.sku, qty: num(i.qty, 1), price: num(i.price, 0) })),
     note: [input.lead.note, typeof data.note === 'string' ? data.note : undefined].filter(Boolean).join(' ') || undefined,
   };
+}
+
+/** The warehouse's task when an order's items are short: restock (or substitute) and retry, or cancel. */
+function shortageStage(stageId: string, short: StockShortage[], role: string, canCancel: boolean, attempt: number): CompiledHumanStage {
+  const item = { type: 'object', required: ['sku', 'name', 'qty', 'price'], properties: { sku: { type: 'string', minLength: 1 }, name: { type: 'string', minLength: 1 }, qty: { type: 'integer', minimum: 1 }, price: { type: 'integer', minimum: 0 } } };
+  const form = { type: 'object', properties: { items: { type: 'array', minItems: 1, items: item, title: 'Sản phẩm thay thế (nếu đổi)' }, note: { type: 'string' } } };
+  return {
+    id: stageId, kind: 'human', role, priority: 'high', slaMs: 4 * 3600_000, clock: 'business', escalate: [], form,
+    title: attempt === 1 ? 'Thiếu hàng — nhập thêm hoặc đổi sản phẩm' : `Vẫn thiếu hàng (lần ${attempt}) — nhập thêm hoặc đổi sản phẩm`,
+    description: short.map((s) => `${s.sku}: cần ${s.requested}, kho ${s.warehouse} còn ${s.available}`).join('; '),
+    outcomes: [
+      { name: 'restocked', title: 'Đã có hàng / đã đổi sản phẩm — giữ hàng lại', to: stageId, form },
+      ...(canCancel ? [{ name: 'cancel', title: 'Hủy đơn vì hết hàng', to: stageId, form: { type: 'object', properties: { note: { type: 'string' } } } }] : []),
+    ],
+  };
+}
+
+/** Sales document lines from the agreed items (sku, name, qty, unit price). */
+function saleLines(value: unknown): Array<{ sku: string; name: string | null; qty: number; price: number }> {
+  if (!Array.isArray(value)) return [];
+  return value
+    .map((v: { sku?: unknown; name?: unknown; qty?: unknown; price?: unknown }) => ({
+      sku: typeof v?.sku === 'string' ? v.sku : '', name: typeof v?.name === 'string' ? v.name : null,
+      qty: typeof v?.qty === 'number' ? v.qty : 0, price: typeof v?.price === 'number' ? v.price : 0,
+    }))
+    .filter((l) => l.sku && l.qty > 0);
 }
 
 /** `[{sku, qty}]` lines from task data (items of the order, items taken back from a return). */

@@ -165,6 +165,7 @@ export function createGhnAdapter(options: GhnAdapterOptions): CourierAdapter {
           reason: asText(body.Reason) || undefined,
           reasonCode: asText(body.ReasonCode) || undefined,
           codAmount: asAmount(body.CODAmount),
+          codTransferredAt: isoInstant(asText(body.CODTransferDate)),
         }),
       ];
     },
@@ -201,7 +202,7 @@ export function ghnOrderBody(request: CreateShipmentRequest, service: CourierSer
 
 function statusEvent(
   courier: string,
-  e: { trackingCode: string; orderCode: string; status: string; at: string | undefined; reason?: string; reasonCode?: string; codAmount?: number },
+  e: { trackingCode: string; orderCode: string; status: string; at: string | undefined; reason?: string; reasonCode?: string; codAmount?: number; codTransferredAt?: string },
 ): CourierStatusEvent {
   return withoutUndefined<CourierStatusEvent>({
     courier,
@@ -214,6 +215,7 @@ function statusEvent(
     reason: e.reason,
     reasonCode: e.reasonCode,
     codAmount: e.codAmount,
+    codTransferredAt: e.codTransferredAt,
     eventKey: eventKeyOf(courier, e.trackingCode, e.status, e.at),
   });
 }

@@ -231,6 +231,8 @@ function statusEvent(
     reason: e.reason,
     reasonCode: e.reasonCode,
     codAmount: e.codAmount,
+    // 6 "Đã đối soát": GHTK has reconciled the COD it collected, to be paid over to the shop.
+    codTransferredAt: e.statusId === '6' ? (e.at ?? new Date().toISOString()) : undefined,
     eventKey: eventKeyOf(courier, e.trackingCode, e.statusId, e.at),
   });
 }

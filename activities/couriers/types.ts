@@ -74,6 +74,8 @@ export interface CourierStatusEvent {
   reason?: string;
   reasonCode?: string;
   codAmount?: number;
+  /** The courier says it has paid (or reconciled) this parcel's COD: GHN `CODTransferDate`, GHTK status 6 "đã đối soát". */
+  codTransferredAt?: string;
   /** Stable per distinct event (courier + tracking code + status + time), for deduplication. */
   eventKey: string;
 }

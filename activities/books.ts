@@ -1,0 +1,182 @@
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { activeShop } from '../db/active-shop';
+import { courierEvents, documentCounters, products, purchaseLines, purchases, salesDocumentLines, salesDocuments } from '../db/schema';
+import { fixedUtcOffsetMinutes } from '../definitions/business-time';
+import { stockSettings, type CompiledShop } from '../definitions/types';
+import type { Logger } from '../server/logger';
+import { applyMovements } from './stock';
+
+/** Document kinds and their number prefixes: phiếu nhập, hoá đơn bán hàng, phiếu trả hàng. */
+export const DOCUMENT_PREFIX = { purchase: 'PN', sale: 'HD', return: 'TH' } as const;
+export type DocumentKind = keyof typeof DOCUMENT_PREFIX;
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** Input the books refuse, with the fields at fault (the API answers 422 / 409 with them). */
+export class BooksInputError extends Error {
+  constructor(message: string, readonly fields: Array<{ field: string; message: string }> = [], readonly kind: 'invalid' | 'conflict' | 'not_found' = 'invalid') {
+    super(message);
+    this.name = 'BooksInputError';
+  }
+}
+
+/** `PN-2026-000001`. */
+export function documentNumber(kind: DocumentKind, year: number, seq: number): string {
+  return `${DOCUMENT_PREFIX[kind]}-${year}-${String(seq).padStart(6, '0')}`;
+}
+
+/** The calendar year of an instant in the shop's time zone (a fixed offset, e.g. UTC+7). */
+export function localYear(at: Date, utcOffsetMinutes: number): number {
+  return new Date(at.getTime() + utcOffsetMinutes * 60_000).getUTCFullYear();
+}
+
+/** UTC offset of the shop's time zone in minutes (Asia/Ho_Chi_Minh: 420). */
+export function shopOffsetMinutes(shop: Pick<CompiledShop, 'profile'> | undefined): number {
+  return fixedUtcOffsetMinutes(shop?.profile.timezone ?? 'Asia/Ho_Chi_Minh') ?? 420;
+}
+
+/**
+ * The next number of a kind in a year. The counter row is incremented in the caller's
+ * transaction and stays locked until it commits: concurrent documents queue here, and a
+ * document that rolls back gives its number back, so a year's numbers have no gaps.
+ */
+export async function nextDocumentSeq(tx: Tx, kind: DocumentKind, year: number): Promise<number> {
+  const [row] = await tx.insert(documentCounters).values({ kind, year, last: 1 })
+    .onConflictDoUpdate({ target: [documentCounters.kind, documentCounters.year], set: { last: sql`${documentCounters.last} + 1` } })
+    .returning({ last: documentCounters.last });
+  return row!.last;
+}
+
+export interface PurchaseInput {
+  supplier: string;
+  supplierInvoice?: string;
+  warehouse?: string;
+  note?: string;
+  lines: Array<{ sku: string; qty: number; unitCost: number }>;
+  actor: string;
+}
+
+/**
+ * Records goods received from a supplier: the purchase document (numbered PN-<year>-NNNNNN)
+ * and one receipt movement per line, all in one transaction. Unknown or inactive SKUs, an
+ * unknown warehouse, or a supplier invoice already recorded change nothing.
+ */
+export async function createPurchase(db: Db, log: Logger, shop: CompiledShop, input: PurchaseInput) {
+  const settings = stockSettings(shop);
+  const warehouse = input.warehouse ?? settings.defaultWarehouse;
+  if (!settings.warehouses[warehouse]) {
+    throw new BooksInputError(`unknown warehouse "${warehouse}"`, [{ field: 'warehouse', message: `must be one of: ${Object.keys(settings.warehouses).join(', ')}` }]);
+  }
+  await requireCatalogueSkus(db, input.lines.map((l) => l.sku), 'lines');
+  const offset = shopOffsetMinutes(shop);
+  return db.transaction(async (tx) => {
+    if (input.supplierInvoice) {
+      const [dup] = await tx.select({ number: purchases.number }).from(purchases)
+        .where(and(eq(purchases.supplier, input.supplier), eq(purchases.supplierInvoice, input.supplierInvoice)));
+      if (dup) throw new BooksInputError(`invoice ${input.supplierInvoice} of ${input.supplier} is already recorded as ${dup.number}`, [{ field: 'supplierInvoice', message: `already recorded as ${dup.number}` }], 'conflict');
+    }
+    const now = new Date();
+    const year = localYear(now, offset);
+    const seq = await nextDocumentSeq(tx, 'purchase', year);
+    const number = documentNumber('purchase', year, seq);
+    const total = input.lines.reduce((sum, l) => sum + l.qty * l.unitCost, 0);
+    const [doc] = await tx.insert(purchases).values({
+      number, year, seq, supplier: input.supplier, supplierInvoice: input.supplierInvoice ?? null, warehouse, total, note: input.note ?? null, actor: input.actor, createdAt: now,
+    }).returning();
+    await tx.insert(purchaseLines).values(input.lines.map((l) => ({ purchaseId: doc!.id, sku: l.sku, qty: l.qty, unitCost: l.unitCost, amount: l.qty * l.unitCost })));
+    await applyMovements(tx, log, settings, input.lines.map((l, i) => ({
+      sku: l.sku, warehouse, qty: l.qty, kind: 'receipt' as const, reason: `${number} ${input.supplier}`, actor: input.actor, dedupeKey: `purchase:${number}:${i}`,
+    })), 'none');
+    return { ...doc!, lines: input.lines.map((l) => ({ ...l, amount: l.qty * l.unitCost })) };
+  });
+}
+
+/** 422 naming every SKU of the list that is not an active catalogue product. */
+export async function requireCatalogueSkus(db: Pick<Db, 'select'>, skus: string[], field: string): Promise<void> {
+  const known = new Set((await db.select({ sku: products.sku }).from(products).where(and(inArray(products.sku, [...new Set(skus)]), eq(products.active, true)))).map((p) => p.sku));
+  const unknown = skus.map((sku, i) => ({ sku, i })).filter((x) => !known.has(x.sku));
+  if (unknown.length) {
+    throw new BooksInputError(`unknown or inactive SKU: ${[...new Set(unknown.map((u) => u.sku))].join(', ')}`, unknown.map((u) => ({ field: `${field}.${u.i}.sku`, message: `"${u.sku}" is not an active product` })));
+  }
+}
+
+export interface SaleInput {
+  orderId: string;
+  channel?: string | null;
+  courier?: string | null;
+  customer: { name: string; phone: string };
+  items: Array<{ sku: string; name: string | null; qty: number; price: number }>;
+  shippingFee: number;
+  codAmount: number;
+}
+
+/**
+ * The sales document of a delivered order (HD-<year>-NNNNNN), dated at the courier's delivery
+ * time. Written once per order: a retry, or a second call, returns the first document.
+ */
+export async function recordSaleDocument(db: Db, shop: CompiledShop | undefined, input: SaleInput): Promise<{ number: string; created: boolean }> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`sale:${input.orderId}`}))`);
+    const [existing] = await tx.select({ number: salesDocuments.number }).from(salesDocuments)
+      .where(and(eq(salesDocuments.orderId, input.orderId), eq(salesDocuments.kind, 'sale')));
+    if (existing) return { number: existing.number, created: false };
+    const [delivered] = await tx.select({ at: courierEvents.at }).from(courierEvents)
+      .where(and(eq(courierEvents.orderId, input.orderId), eq(courierEvents.state, 'delivered'), eq(courierEvents.applied, true))).orderBy(desc(courierEvents.at)).limit(1);
+    const at = delivered?.at ?? new Date();
+    const year = localYear(at, shopOffsetMinutes(shop));
+    const seq = await nextDocumentSeq(tx, 'sale', year);
+    const number = documentNumber('sale', year, seq);
+    const goodsTotal = input.items.reduce((sum, l) => sum + l.qty * l.price, 0);
+    const [doc] = await tx.insert(salesDocuments).values({
+      number, kind: 'sale', year, seq, orderId: input.orderId, channel: input.channel ?? null, courier: input.courier ?? null,
+      customerName: input.customer.name, customerPhone: input.customer.phone, goodsTotal, shippingFee: input.shippingFee, codAmount: input.codAmount, at,
+    }).returning({ id: salesDocuments.id });
+    if (input.items.length) {
+      await tx.insert(salesDocumentLines).values(input.items.map((l) => ({ documentId: doc!.id, sku: l.sku, name: l.name, qty: l.qty, price: l.price, amount: l.qty * l.price })));
+    }
+    return { number, created: true };
+  });
+}
+
+/**
+ * Reverses a delivered order's sale when its goods come back after delivery (a complaint, a
+ * return the customer sends): a return document TH-<year>-NNNNNN with the sale's lines and
+ * amounts negated, so sums over the books are net sales. Once per order.
+ */
+export async function recordSalesReturn(db: Db, shop: CompiledShop | undefined, input: { saleNumber: string; reason: string; actor: string }): Promise<{ number: string; created: boolean }> {
+  return db.transaction(async (tx) => {
+    const [sale] = await tx.select().from(salesDocuments).where(and(eq(salesDocuments.number, input.saleNumber), eq(salesDocuments.kind, 'sale')));
+    if (!sale) throw new BooksInputError(`no sales document ${input.saleNumber}`, [], 'not_found');
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`sale:${sale.orderId}`}))`);
+    const [existing] = await tx.select({ number: salesDocuments.number }).from(salesDocuments)
+      .where(and(eq(salesDocuments.orderId, sale.orderId), eq(salesDocuments.kind, 'return')));
+    if (existing) return { number: existing.number, created: false };
+    const at = new Date();
+    const year = localYear(at, shopOffsetMinutes(shop));
+    const seq = await nextDocumentSeq(tx, 'return', year);
+    const number = documentNumber('return', year, seq);
+    const [doc] = await tx.insert(salesDocuments).values({
+      number, kind: 'return', year, seq, orderId: sale.orderId, reverses: sale.number, channel: sale.channel, courier: sale.courier,
+      customerName: sale.customerName, customerPhone: sale.customerPhone, goodsTotal: -sale.goodsTotal, shippingFee: -sale.shippingFee, codAmount: -sale.codAmount,
+      reason: input.reason, actor: input.actor, at,
+    }).returning({ id: salesDocuments.id });
+    const lines = await tx.select().from(salesDocumentLines).where(eq(salesDocumentLines.documentId, sale.id));
+    if (lines.length) {
+      await tx.insert(salesDocumentLines).values(lines.map((l) => ({ documentId: doc!.id, sku: l.sku, name: l.name, qty: -l.qty, price: l.price, amount: -l.amount })));
+    }
+    return { number, created: true };
+  });
+}
+
+/** Activities of the books, called by the order workflow. */
+export function createBooksActivities(deps: { db: Db; log: Logger }) {
+  return {
+    /** Once per delivered order: its sales document (idempotent by order id). */
+    async recordSale(input: SaleInput): Promise<{ number: string; created: boolean }> {
+      const result = await recordSaleDocument(deps.db, await activeShop(deps.db), input);
+      if (result.created) deps.log.info({ orderId: input.orderId, number: result.number }, 'sales document recorded');
+      return result;
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { Router } from 'express';
+import { requirePermission } from '../auth';
+import { booksHttpError, type BooksStore } from '../books-store';
+import { badRequest, HttpError } from '../errors';
+import { parseLimit } from '../pagination';
+import type { ShopCache } from '../shop-cache';
+import { validateBody } from '../validate';
+
+export const adjustmentSchema = {
+  type: 'object', additionalProperties: false, required: ['sku', 'qty', 'reason'],
+  properties: {
+    sku: { type: 'string', minLength: 1 },
+    warehouse: { type: 'string', minLength: 1, description: 'Default: the first warehouse of shop.yaml.' },
+    qty: { type: 'integer', not: { const: 0 }, minimum: -1_000_000, maximum: 1_000_000, description: 'Signed: + found or added, − lost, damaged, written off.' },
+    reason: { type: 'string', minLength: 3, maxLength: 500, description: 'Why (stock count, damaged, gift…): required, kept in the ledger.' },
+  },
+};
+
+const KINDS = ['receipt', 'reserve', 'release', 'issue', 'restock', 'adjust'];
+
+/** Stock: levels per SKU and warehouse, the ledger, adjustments. Levels are sums of the ledger. */
+export function stockRouter(deps: { books: BooksStore; shop: ShopCache }): Router {
+  const router = Router();
+  router.get('/levels', requirePermission('orders.read'), async (req, res) => {
+    const q = req.query as Record<string, string | undefined>;
+    const levels = await deps.books.levels({ skus: q.sku ? q.sku.split(',').filter(Boolean) : undefined, warehouse: q.warehouse || undefined });
+    res.json({ levels: q.low === 'true' ? levels.filter((l) => l.low) : levels });
+  });
+  router.get('/movements', requirePermission('stock.manage'), async (req, res) => {
+    const q = req.query as Record<string, string | undefined>;
+    if (q.kind && !KINDS.includes(q.kind)) throw badRequest(`kind must be one of: ${KINDS.join(', ')}`);
+    res.json(await deps.books.movements({ sku: q.sku || undefined, warehouse: q.warehouse || undefined, orderId: q.order || undefined, kind: q.kind, limit: parseLimit(q.limit), cursor: q.cursor || undefined }));
+  });
+  router.post('/adjustments', requirePermission('stock.manage'), validateBody(adjustmentSchema), async (req, res) => {
+    let result;
+    try {
+      result = await deps.books.adjust(await deps.shop.get(), { ...req.body, actor: req.principal!.staffId });
+    } catch (err) {
+      throw booksHttpError(err);
+    }
+    if (!result.ok) {
+      const s = result.short[0]!;
+      throw new HttpError(409, 'insufficient_stock', `only ${s.available} of ${s.sku} on hand in ${s.warehouse}; the shop does not allow negative stock`, { short: result.short });
+    }
+    res.status(201).json({ movementId: result.movementId, level: result.level });
+  });
+  return router;
+}
