@@ -224,7 +224,7 @@ export function booksOpenApi(h: OpenApiHelpers): { tags: Array<{ name: string; d
       get: apiOperation({
         operationId: 'getCodRemittance', tags: ['books'], permission: 'books.manage', summary: 'A batch with each line matched against its order', parameters: [remittanceIdParam],
         responses: {
-          200: answer('The batch.', { allOf: [schema('CodRemittance'), object(['lines'], { lines: { type: 'array', items: object(['lineNo', 'orderId', 'orderCode', 'trackingCode', 'codCollected', 'fee', 'expectedCod', 'orderCollected', 'match'], {
+          200: answer('The batch.', { allOf: [schema('CodRemittance'), object(['parcels'], { parcels: { type: 'array', description: 'The batch\'s lines, each matched against its order.', items: object(['lineNo', 'orderId', 'orderCode', 'trackingCode', 'codCollected', 'fee', 'expectedCod', 'orderCollected', 'match'], {
             lineNo: int, orderId: nullable('string'), orderCode: nullable('string'), trackingCode: nullable('string'), codCollected: int, fee: int, expectedCod: nullable('integer'),
             orderCollected: nullable('integer', { description: 'COD reported for the order over all batches.' }), match: { type: 'string', enum: ['matched', 'short', 'over', 'unknown_order', 'not_delivered'] },
           }) } })] }),

@@ -90,7 +90,7 @@ export function codRouter(deps: { db: Db; shop: ShopCache }): Router {
     const rid = remittanceId(req.params.id);
     const remittance = await getRemittance(deps.db, rid);
     if (!remittance) throw notFound(`no remittance "${req.params.id}"`);
-    res.json({ ...remittanceView(remittance), lines: await remittanceLines(deps.db, rid) });
+    res.json({ ...remittanceView(remittance), parcels: await remittanceLines(deps.db, rid) });
   });
 
   router.post('/remittances/:id/settle', async (req, res) => {

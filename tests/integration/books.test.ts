@@ -1,0 +1,246 @@
+/**
+ * The books end to end on the real dev server, PostgreSQL and HTTP app: stock through a real
+ * order and a return, reservations that never oversell, gapless document numbers under
+ * concurrency, COD reconciliation, low-stock alerts, and bad input that changes nothing.
+ */
+import { and, asc, count, eq } from 'drizzle-orm';
+import { createStockActivities } from '../../activities/stock';
+import { codRemittances, notifications, orders, purchases, salesDocuments, stockMovements } from '../../db/schema';
+import { apiClient, eventually, fixture, openTestStack, testLog, type TestStack } from '../support/stack';
+
+let stack: TestStack;
+let base: string;
+let processName: string;
+let admin: { id: string; token: string };
+let marketing: { id: string; token: string };
+let accountant: { id: string; token: string };
+let storekeeper: { id: string; token: string };
+
+beforeAll(async () => {
+  stack = await openTestStack();
+  await stack.startWorker();
+  base = await stack.startApp();
+  await stack.startCourierSimulator({ timeScale: 1 });
+  ({ name: processName } = await stack.activateProcess(fixture('fast-ship.yaml')));
+  [admin, marketing, accountant, storekeeper] = await Promise.all([
+    stack.createStaff(['admin']), stack.createStaff(['marketing']), stack.createStaff(['accounting']), stack.createStaff(['warehouse']),
+  ]);
+});
+afterAll(() => stack?.close());
+
+const api = () => apiClient(base, admin.token);
+const books = () => apiClient(base, accountant.token);
+const level = async (sku: string) => (await api().get(`/api/v1/stock/levels?sku=${sku}&warehouse=main`)).body.levels[0] ?? { onHand: 0, reserved: 0, available: 0 };
+let phoneSeq = 0;
+
+async function product(sku: string, extra: Record<string, unknown> = {}) {
+  const res = await apiClient(base, storekeeper.token).post('/api/v1/products', { sku, name: `Sản phẩm ${sku}`, price: 150000, ...extra });
+  expect(res.status).toBe(201);
+}
+async function purchase(sku: string, qty: number, extra: Record<string, unknown> = {}) {
+  return apiClient(base, storekeeper.token).post('/api/v1/purchases', { supplier: 'NCC Bình Minh', lines: [{ sku, qty, unitCost: 90000 }], ...extra });
+}
+async function openTask(orderId: string, stage: string, role?: string) {
+  return eventually(async () => (await api().get(`/api/v1/tasks?order=${orderId}&status=open`)).body.tasks.find((t: { stage: string; role: string }) => t.stage === stage && (!role || t.role === role)), 20_000, `open ${stage} task`);
+}
+/** A lead closed by sales with `qty` of `sku` at 150 000 VND each, COD the total. */
+async function closedOrder(scenario: string, sku: string, qty = 2) {
+  phoneSeq += 1;
+  const lead = await apiClient(base, marketing.token).post('/api/v1/leads', {
+    channel: 'facebook', process: processName, note: `[sim:${scenario}]`,
+    customer: { name: `Khách ${scenario}`, phone: `0377${String(Date.now() % 100000).padStart(5, '0')}${phoneSeq}`.slice(0, 10) },
+  });
+  expect(lead.status).toBe(201);
+  const orderId: string = lead.body.orderId;
+  const task = await openTask(orderId, 'close');
+  const done = await api().post(`/api/v1/tasks/${task.id}/complete`, {
+    outcome: 'closed',
+    data: { items: [{ sku, name: 'Áo thun', qty, price: 150000 }], shippingAddress: { street: '12 Lê Lợi', ward: 'Bến Nghé', province: 'Hồ Chí Minh' }, codAmount: qty * 150000 },
+  });
+  expect(done.status).toBe(200);
+  return orderId;
+}
+const finalResult = (orderId: string) => stack.temporal.workflow.getHandle(`order:${orderId}`).result();
+
+describe('stock through real orders', () => {
+  test('When an order is delivered and another is returned, then the ledger issues and restocks, on hand ends where the return started, and the delivered one gets a sales document', async () => {
+    await product('BK-TEE');
+    expect((await purchase('BK-TEE', 10)).status).toBe(201);
+    expect(await level('BK-TEE')).toMatchObject({ onHand: 10, reserved: 0, available: 10 });
+
+    const delivered = await closedOrder('normal', 'BK-TEE', 2);
+    expect(await finalResult(delivered)).toMatchObject({ result: 'completed' });
+    expect(await level('BK-TEE')).toMatchObject({ onHand: 8, reserved: 0, available: 8 });
+    const [sale] = await stack.database.db.select().from(salesDocuments).where(eq(salesDocuments.orderId, delivered));
+    expect(sale).toMatchObject({ kind: 'sale', goodsTotal: 300000, codAmount: 300000 });
+    expect(sale!.number).toMatch(/^HD-\d{4}-\d{6}$/);
+    const doc = await books().get(`/api/v1/books/sales/${sale!.number}`);
+    expect(doc.body.lines).toEqual([{ sku: 'BK-TEE', name: 'Áo thun', qty: 2, price: 150000, amount: 300000 }]);
+
+    const before = await level('BK-TEE');
+    const returned = await closedOrder('return', 'BK-TEE', 3);
+    const call = await openTask(returned, 'call-customer');
+    await api().post(`/api/v1/tasks/${call.id}/complete`, { outcome: 'return' });
+    const receive = await openTask(returned, 'receive-return');
+    expect(await level('BK-TEE')).toMatchObject({ onHand: before.onHand - 3, reserved: 0 });
+    await api().post(`/api/v1/tasks/${receive.id}/complete`, { outcome: 'restocked', data: { restockedItems: [{ sku: 'BK-TEE', qty: 3 }] } });
+    expect(await finalResult(returned)).toMatchObject({ result: 'returned' });
+    expect(await level('BK-TEE')).toEqual(expect.objectContaining({ onHand: before.onHand, reserved: 0, available: before.onHand }));
+    const moves = await api().get(`/api/v1/stock/movements?order=${returned}`);
+    expect(moves.body.movements.map((m: { kind: string; qty: number }) => [m.kind, m.qty]).reverse()).toEqual([['reserve', 3], ['issue', -3], ['release', -3], ['restock', 3]]);
+    expect(await stack.database.db.select().from(salesDocuments).where(eq(salesDocuments.orderId, returned))).toHaveLength(0);
+
+    // Goods that came back after delivery: the sale is reversed by a return document, once.
+    const reversal = await books().post(`/api/v1/books/sales/${sale!.number}/return`, { reason: 'khách khiếu nại, trả hàng' });
+    expect(reversal.status).toBe(201);
+    expect(reversal.body).toMatchObject({ kind: 'return', reverses: sale!.number, goodsTotal: -300000 });
+    expect((await books().post(`/api/v1/books/sales/${sale!.number}/return`, { reason: 'again' })).status).toBe(200);
+    const summary = await books().get('/api/v1/books/summary?granularity=month');
+    expect(summary.body.totals).toMatchObject({ salesDocuments: 1, returnDocuments: 1, salesGoods: 300000, returnedGoods: 300000, netSales: 0 });
+    const csv = await fetch(`${base}/api/v1/books/sales/export.csv`, { headers: { authorization: `Bearer ${accountant.token}` } });
+    expect(await csv.text()).toContain(sale!.number);
+  });
+
+  test('When catalogue stock is short at closing, then the order waits on a warehouse task and goes on once goods arrive', async () => {
+    await product('BK-SHORT');
+    const orderId = await closedOrder('normal', 'BK-SHORT', 2);
+    const shortage = await openTask(orderId, 'close', 'warehouse');
+    expect(shortage.title).toMatch(/Thiếu hàng/);
+    expect(await level('BK-SHORT')).toMatchObject({ reserved: 0 });
+    expect((await purchase('BK-SHORT', 5)).status).toBe(201);
+    const retried = await api().post(`/api/v1/tasks/${shortage.id}/complete`, { outcome: 'restocked' });
+    expect(retried.status).toBe(200);
+    expect(await finalResult(orderId)).toMatchObject({ result: 'completed' });
+    expect(await level('BK-SHORT')).toMatchObject({ onHand: 3, reserved: 0 });
+  });
+});
+
+describe('concurrency', () => {
+  test('When 20 orders reserve the last 5 units at once, then exactly 5 succeed and stock never goes below zero', async () => {
+    await product('BK-RACE');
+    expect((await purchase('BK-RACE', 5)).status).toBe(201);
+    const ids = Array.from({ length: 20 }, (_, i) => `race-${Date.now()}-${i}`);
+    await stack.database.db.insert(orders).values(ids.map((id) => ({ id, workflowId: `order:${id}` })));
+    const stock = createStockActivities({ db: stack.database.db, log: testLog });
+    const answers = await Promise.all(ids.map((orderId) => stock.moveOrderStock({ orderId, kind: 'reserve', lines: [{ sku: 'BK-RACE', qty: 1 }], dedupeKey: `${orderId}:reserve` })));
+    expect(answers.filter((a) => a.ok)).toHaveLength(5);
+    expect(answers.filter((a) => !a.ok)).toHaveLength(15);
+    expect(await level('BK-RACE')).toMatchObject({ onHand: 5, reserved: 5, available: 0 });
+    // A retried reservation (same dedupe key) is not a second one.
+    const winner = ids[answers.findIndex((a) => a.ok)]!;
+    expect(await stock.moveOrderStock({ orderId: winner, kind: 'reserve', lines: [{ sku: 'BK-RACE', qty: 1 }], dedupeKey: `${winner}:reserve` })).toEqual({ ok: true });
+    expect(await level('BK-RACE')).toMatchObject({ reserved: 5 });
+  });
+
+  test('When 50 purchases are recorded at once, then their numbers are exactly 1..50 of the year with no gap', async () => {
+    await product('BK-BULK');
+    const [{ n: before }] = await stack.database.db.select({ n: count() }).from(purchases);
+    const answers = await Promise.all(Array.from({ length: 50 }, () => purchase('BK-BULK', 1)));
+    expect(answers.map((a) => a.status)).toEqual(Array(50).fill(201));
+    const year = answers[0]!.body.number.slice(3, 7);
+    const seqs = answers.map((a) => Number(a.body.number.slice(8))).sort((a, b) => a - b);
+    expect(seqs).toEqual(Array.from({ length: 50 }, (_, i) => before + i + 1));
+    const all = (await stack.database.db.select({ number: purchases.number }).from(purchases).orderBy(asc(purchases.seq))).map((p) => p.number);
+    expect(all).toEqual(Array.from({ length: before + 50 }, (_, i) => `PN-${year}-${String(i + 1).padStart(6, '0')}`));
+    expect(await level('BK-BULK')).toMatchObject({ onHand: 50 });
+  });
+});
+
+describe('COD reconciliation', () => {
+  test('When a remittance pays one order short and names an unknown order, then both are flagged, the unpaid delivered order is listed, and the batch settles once', async () => {
+    await product('BK-COD');
+    await purchase('BK-COD', 10);
+    const [paidShort, unpaid] = [await closedOrder('normal', 'BK-COD', 2), await closedOrder('normal', 'BK-COD', 1)];
+    await Promise.all([finalResult(paidShort), finalResult(unpaid)]);
+    const reference = `GHN-DS-${Date.now()}`;
+    const csv = `order_code,tracking_code,cod_collected,fee\n${paidShort},,"250.000",15000\nno-such-order,GHNXXX,100000,5000\n`;
+    const imported = await books().post(`/api/v1/cod/remittances?courier=simulator&reference=${reference}`, csv, { 'content-type': 'text/csv' });
+    expect(imported.status).toBe(201);
+    expect(imported.body).toMatchObject({ lines: 2, codCollected: 350000, fees: 20000, net: 330000, status: 'open', created: true });
+    expect(imported.body.mismatches).toEqual(expect.arrayContaining([
+      expect.objectContaining({ kind: 'short', orderId: paidShort, expectedCod: 300000, collected: 250000, difference: 50000 }),
+      expect.objectContaining({ kind: 'unknown_order', orderCode: 'no-such-order', collected: 100000 }),
+    ]));
+    const again = await books().post(`/api/v1/cod/remittances?courier=simulator&reference=${reference}`, csv, { 'content-type': 'text/csv' });
+    expect(again).toMatchObject({ status: 200, body: { id: imported.body.id, created: false } });
+
+    const unpaidList = await books().get('/api/v1/cod/unpaid?courier=simulator');
+    const unpaidIds = unpaidList.body.orders.map((o: { orderId: string }) => o.orderId);
+    expect(unpaidIds).toContain(unpaid);
+    expect(unpaidIds).not.toContain(paidShort);
+    const detail = await books().get(`/api/v1/cod/remittances/${imported.body.id}`);
+    expect(detail.body.parcels.map((l: { match: string }) => l.match)).toEqual(['short', 'unknown_order']);
+
+    expect((await books().post(`/api/v1/cod/remittances/${imported.body.id}/settle`)).body).toMatchObject({ status: 'settled', settledBy: accountant.id });
+    expect((await books().post(`/api/v1/cod/remittances/${imported.body.id}/settle`)).status).toBe(409);
+  });
+
+  test('When a GHN-style webhook reports CODTransferDate, then the COD lands in that day\'s webhook batch once', async () => {
+    await product('BK-HOOK');
+    await purchase('BK-HOOK', 5);
+    const orderId = await closedOrder('manual', 'BK-HOOK', 1);
+    const { shipments } = await import('../../db/schema');
+    const [shipment] = await eventually(async () => {
+      const rows = await stack.database.db.select().from(shipments).where(eq(shipments.orderId, orderId));
+      return rows.length ? rows : undefined;
+    }, 20_000, 'shipment');
+    const secret = (await import('../support/stack')).courierEnv.COURIER_SIM_SECRET!;
+    const hook = () => fetch(`${base}/webhooks/couriers/simulator`, {
+      method: 'POST', headers: { 'content-type': 'application/json', Token: secret },
+      body: JSON.stringify({ Type: 'switch_status', OrderCode: shipment!.trackingCode, ClientOrderCode: orderId, Status: 'delivered', Time: '2030-01-02T10:00:00+07:00', CODAmount: 150000, CODTransferDate: '2030-01-03T09:00:00+07:00' }),
+    });
+    expect((await hook()).status).toBe(200);
+    expect((await hook()).status).toBe(200);
+    expect(await finalResult(orderId)).toMatchObject({ result: 'completed' });
+    const [batch] = await stack.database.db.select().from(codRemittances).where(and(eq(codRemittances.courier, 'simulator'), eq(codRemittances.reference, 'webhook:2030-01-03')));
+    const detail = await books().get(`/api/v1/cod/remittances/${batch!.id}`);
+    expect(detail.body).toMatchObject({ source: 'webhook', lines: 1, codCollected: 150000 });
+    expect(detail.body.parcels[0]).toMatchObject({ orderId, match: 'matched' });
+  });
+});
+
+describe('alerts and bad input', () => {
+  test('When available stock falls below the threshold twice without recovering, then warehouse and accounting are alerted once; after recovering, again', async () => {
+    await product('BK-LOW', { lowStockThreshold: 3 });
+    await purchase('BK-LOW', 5);
+    const adjust = (qty: number) => apiClient(base, storekeeper.token).post('/api/v1/stock/adjustments', { sku: 'BK-LOW', qty, reason: 'kiểm kê' });
+    expect((await adjust(-3)).status).toBe(201);
+    expect((await adjust(-1)).status).toBe(201);
+    const alerts = () => stack.database.db.select().from(notifications).where(and(eq(notifications.subjectType, 'product'), eq(notifications.subjectId, 'BK-LOW')));
+    expect(await alerts()).toHaveLength(1);
+    expect((await alerts())[0]!.roles).toEqual(['warehouse', 'accounting']);
+    expect((await purchase('BK-LOW', 10)).status).toBe(201);
+    expect((await adjust(-10)).status).toBe(201);
+    expect(await alerts()).toHaveLength(2);
+  });
+
+  test('When input is bad (negative qty, unknown SKU, no reason, going below zero, malformed CSV), then a clear 4xx answers and nothing changes', async () => {
+    await product('BK-BAD');
+    await purchase('BK-BAD', 2);
+    const counts = async () => ({
+      purchases: (await stack.database.db.select({ n: count() }).from(purchases))[0]!.n,
+      movements: (await stack.database.db.select({ n: count() }).from(stockMovements))[0]!.n,
+      remittances: (await stack.database.db.select({ n: count() }).from(codRemittances))[0]!.n,
+    });
+    const before = await counts();
+    const keeper = apiClient(base, storekeeper.token);
+    const negative = await keeper.post('/api/v1/purchases', { supplier: 'NCC', lines: [{ sku: 'BK-BAD', qty: -1, unitCost: 1 }] });
+    expect(negative.status).toBe(422);
+    expect(negative.body.error.details.fields[0].field).toBe('lines.0.qty');
+    const unknown = await keeper.post('/api/v1/purchases', { supplier: 'NCC', lines: [{ sku: 'BK-BAD', qty: 1, unitCost: 1 }, { sku: 'NO-SUCH', qty: 1, unitCost: 1 }] });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.error.details.fields).toEqual([{ field: 'lines.1.sku', message: '"NO-SUCH" is not an active product' }]);
+    expect((await keeper.post('/api/v1/stock/adjustments', { sku: 'BK-BAD', qty: -1 })).status).toBe(422);
+    const below = await keeper.post('/api/v1/stock/adjustments', { sku: 'BK-BAD', qty: -3, reason: 'mất hàng' });
+    expect(below).toMatchObject({ status: 409, body: { error: { code: 'insufficient_stock' } } });
+    expect((await keeper.post('/api/v1/purchases', { supplier: 'NCC', warehouse: 'nowhere', lines: [{ sku: 'BK-BAD', qty: 1, unitCost: 1 }] })).status).toBe(422);
+    const malformed = await books().post('/api/v1/cod/remittances?courier=simulator&reference=BAD-1', 'order_code,cod_collected\nord-1,"300000\n', { 'content-type': 'text/csv' });
+    expect(malformed.status).toBe(422);
+    expect(malformed.body.error.message).toMatch(/CSV cannot be read/);
+    expect((await books().post('/api/v1/cod/remittances', { courier: 'nope', reference: 'X', lines: [{ orderCode: 'a', codCollected: 1 }] })).status).toBe(422);
+    // Roles: the warehouse keeps stock but does not see the books.
+    expect((await keeper.get('/api/v1/books/summary')).status).toBe(403);
+    expect(await counts()).toEqual(before);
+    expect(await level('BK-BAD')).toMatchObject({ onHand: 2 });
+  });
+});
