@@ -1,0 +1,121 @@
+/**
+ * The staff console: sign in with a token, then the pages the caller's permissions open.
+ * Everything goes through the public HTTP API.
+ */
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { ApiError, get, session, setUnauthorizedHandler, type Me } from './api';
+import { can } from './components';
+import { initialLang, LangContext, saveLang, translator, useI18n, type Key, type Lang } from './i18n';
+import { Link, navigate, usePath } from './router';
+import { SignIn } from './pages/SignIn';
+import { TasksPage } from './pages/Tasks';
+import { OrderPage, OrdersPage } from './pages/Orders';
+import { DashboardPage } from './pages/Dashboard';
+import { DefinitionsPage } from './pages/Definitions';
+import { extraPages } from './pages/Books';
+
+export function App() {
+  const [lang, setLang] = useState<Lang>(initialLang);
+  const t = useMemo(() => translator(lang), [lang]);
+  const [me, setMe] = useState<Me | null | undefined>(session.token() ? undefined : null);
+  const path = usePath();
+
+  useEffect(() => {
+    document.documentElement.lang = lang;
+    saveLang(lang);
+  }, [lang]);
+
+  const signOut = useCallback(() => {
+    session.signOut();
+    setMe(null);
+    navigate('/signin', { replace: true });
+  }, []);
+  useEffect(() => setUnauthorizedHandler(signOut), [signOut]);
+
+  useEffect(() => {
+    if (me !== undefined) return;
+    get<Me>('/me').then(setMe, (err: unknown) => {
+      if (err instanceof ApiError && err.status === 401) signOut();
+      else setMe(null);
+    });
+  }, [me, signOut]);
+
+  const signedIn = (who: Me) => {
+    setMe(who);
+    const next = new URLSearchParams(location.search).get('next');
+    navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/tasks', { replace: true });
+  };
+
+  let page;
+  if (me === undefined) page = <p className="muted">{t('loading')}</p>;
+  else if (me === null) page = <SignIn onSignedIn={signedIn} />;
+  else page = <Page path={path} me={me} />;
+
+  useEffect(() => {
+    if (me === null && !location.pathname.startsWith('/signin')) {
+      const next = location.pathname === '/' ? '' : `?next=${encodeURIComponent(location.pathname + location.search)}`;
+      navigate(`/signin${next}`, { replace: true });
+    }
+    if (me && (location.pathname === '/' || location.pathname.startsWith('/signin'))) navigate('/tasks', { replace: true });
+  }, [me, path]);
+
+  return (
+    <LangContext.Provider value={{ lang, t }}>
+      <a className="skip" href="#main">{lang === 'vi' ? 'Bỏ qua điều hướng' : 'Skip to content'}</a>
+      <header className="top">
+        <div className="brand">{t('appName')}</div>
+        {me && <Nav me={me} path={path} />}
+        <div className="top-tools">
+          <label className="inline-label">
+            <span>{t('language')}</span>
+            <select value={lang} onChange={(e) => setLang(e.target.value as Lang)}>
+              <option value="vi">Tiếng Việt</option>
+              <option value="en">English</option>
+            </select>
+          </label>
+          {me && (
+            <span className="who">
+              <span className="muted small">{t('signedInAs')}</span> <strong>{me.name}</strong>
+              <button type="button" className="secondary" onClick={signOut}>{t('signOut')}</button>
+            </span>
+          )}
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>{page}</main>
+    </LangContext.Provider>
+  );
+}
+
+function Nav({ me, path }: { me: Me; path: string }) {
+  const { t } = useI18n();
+  const items: Array<[string, Key, boolean]> = [
+    ['/tasks', 'navTasks', can(me, 'tasks.read')],
+    ['/orders', 'navOrders', can(me, 'orders.read')],
+    ['/dashboard', 'navDashboard', can(me, 'reports.read') || can(me, 'kpi.manage')],
+    ['/definitions', 'navDefinitions', can(me, 'definitions.manage')],
+    ...extraPages.map((p): [string, Key, boolean] => [p.path, p.label, can(me, p.permission)]),
+  ];
+  return (
+    <nav aria-label={t('mainNav')}>
+      <ul>
+        {items.filter(([, , ok]) => ok).map(([href, label]) => (
+          <li key={href}>
+            <Link href={href} aria-current={path.startsWith(href) ? 'page' : undefined}>{t(label)}</Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+function Page({ path, me }: { path: string; me: Me }) {
+  const pathname = path.split('?')[0]!;
+  const order = /^\/orders\/([^/]+)$/.exec(pathname);
+  if (order) return <OrderPage id={decodeURIComponent(order[1]!)} />;
+  if (pathname === '/orders') return <OrdersPage />;
+  if (pathname === '/dashboard') return <DashboardPage me={me} />;
+  if (pathname === '/definitions') return <DefinitionsPage />;
+  const extra = extraPages.find((p) => p.path === pathname);
+  if (extra) return <extra.Component />;
+  return <TasksPage me={me} />;
+}

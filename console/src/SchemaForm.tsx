@@ -1,0 +1,175 @@
+/**
+ * A form generated from a stage's form JSON Schema (objects, arrays of objects, strings, enums,
+ * numbers, booleans), with the API's field errors shown beside their fields. Values are kept
+ * as typed in and converted by `formData` when submitted: the server's validation is the one
+ * that counts, so nothing is silently dropped or coerced here.
+ */
+import { useI18n } from './i18n';
+import type { JsonSchema } from './api';
+
+export type Raw = unknown;
+/** Field path (`items.0.qty`) → message. `''` is the form as a whole. */
+export type FieldErrors = Record<string, string>;
+
+/** `data.items[0].qty` (API) → `items.0.qty` (form path). */
+export function formPath(apiField: string): string {
+  return apiField.replace(/^data\.?/, '').replace(/\[(\d+)\]/g, '.$1').replace(/\["([^"]+)"\]/g, '.$1').replace(/^\./, '');
+}
+
+const typeOf = (schema: JsonSchema): string => (Array.isArray(schema.type) ? schema.type.find((x) => x !== 'null') ?? 'string' : schema.type ?? (schema.properties ? 'object' : 'string'));
+
+/** The value to send for what was typed: numbers parsed, empty optional fields left out. */
+export function formData(schema: JsonSchema, raw: Raw): unknown {
+  const type = typeOf(schema);
+  if (schema.enum) {
+    if (raw === '' || raw === undefined) return undefined;
+    return schema.enum[Number(raw)];
+  }
+  if (type === 'object') {
+    const out: Record<string, unknown> = {};
+    const values = (raw ?? {}) as Record<string, Raw>;
+    for (const [key, child] of Object.entries(schema.properties ?? {})) {
+      const value = formData(child, values[key]);
+      if (value !== undefined) out[key] = value;
+    }
+    return out;
+  }
+  if (type === 'array') {
+    const rows = (raw as Raw[] | undefined) ?? [];
+    return rows.length ? rows.map((row) => formData(schema.items ?? {}, row) ?? null) : undefined;
+  }
+  if (type === 'integer' || type === 'number') {
+    if (raw === '' || raw === undefined) return undefined;
+    const n = Number(String(raw).replace(/[\s.,](?=\d{3}\b)/g, ''));
+    return Number.isFinite(n) ? n : raw; // the server names the field if it is not a number
+  }
+  if (type === 'boolean') return raw === undefined ? undefined : Boolean(raw);
+  return raw === '' || raw === undefined ? undefined : raw;
+}
+
+/**
+ * Required fields first, in the order the YAML lists them under `required` (the stored schema
+ * is JSONB, which does not keep the order of object keys), then the optional ones.
+ */
+function orderedProperties(schema: JsonSchema): Array<[string, JsonSchema]> {
+  const properties = schema.properties ?? {};
+  const required = (schema.required ?? []).filter((k) => k in properties);
+  return [...required, ...Object.keys(properties).filter((k) => !required.includes(k))].map((k) => [k, properties[k]!]);
+}
+
+const humanize = (key: string) => key.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[-_]/g, ' ').replace(/^./, (c) => c.toUpperCase());
+
+interface FieldProps { schema: JsonSchema; value: Raw; onChange: (v: Raw) => void; path: string; idPrefix: string; errors: FieldErrors; label: string; required: boolean }
+
+export function SchemaForm({ schema, value, onChange, errors, idPrefix }: { schema: JsonSchema; value: Raw; onChange: (v: Raw) => void; errors: FieldErrors; idPrefix: string }) {
+  if (Object.keys(schema.properties ?? {}).length === 0) return null;
+  return <ObjectFields schema={schema} value={value} onChange={onChange} path="" idPrefix={idPrefix} errors={errors} />;
+}
+
+function ObjectFields({ schema, value, onChange, path, idPrefix, errors }: Omit<FieldProps, 'label' | 'required'>) {
+  const values = (value ?? {}) as Record<string, Raw>;
+  return (
+    <>
+      {orderedProperties(schema).map(([key, child]) => {
+        const childPath = path ? `${path}.${key}` : key;
+        return (
+          <Field key={key} schema={child} value={values[key]} path={childPath} idPrefix={idPrefix} errors={errors}
+            label={child.title ?? humanize(key)} required={(schema.required ?? []).includes(key)}
+            onChange={(v) => onChange({ ...values, [key]: v })} />
+        );
+      })}
+    </>
+  );
+}
+
+function FieldError({ id, message }: { id: string; message?: string }) {
+  if (!message) return null;
+  return <p id={id} className="field-error" role="alert">{message}</p>;
+}
+
+function Field(props: FieldProps) {
+  const { t } = useI18n();
+  const { schema, value, onChange, path, idPrefix, errors, label, required } = props;
+  const id = `${idPrefix}-${path.replace(/\./g, '-')}`;
+  const errorId = `${id}-error`;
+  const error = errors[path];
+  const type = typeOf(schema);
+  const mark = required ? <span className="req" aria-hidden="true"> *</span> : null;
+  const describedBy = [schema.description ? `${id}-help` : '', error ? errorId : ''].filter(Boolean).join(' ') || undefined;
+  const help = schema.description ? <p id={`${id}-help`} className="muted small">{schema.description}</p> : null;
+
+  if (type === 'object') {
+    return (
+      <fieldset className={error ? 'nested invalid' : 'nested'} aria-describedby={describedBy}>
+        <legend>{label}{mark}</legend>
+        {help}
+        <FieldError id={errorId} message={error} />
+        <ObjectFields schema={schema} value={value} onChange={onChange} path={path} idPrefix={idPrefix} errors={errors} />
+      </fieldset>
+    );
+  }
+  if (type === 'array') {
+    const rows = (value as Raw[] | undefined) ?? [];
+    const itemSchema = schema.items ?? { type: 'string' };
+    return (
+      <fieldset className={error ? 'nested invalid' : 'nested'} aria-describedby={describedBy}>
+        <legend>{label}{mark}</legend>
+        {help}
+        <FieldError id={errorId} message={error} />
+        {rows.map((row, i) => (
+          <div className="array-row" key={i}>
+            <Field schema={itemSchema} value={row} path={`${path}.${i}`} idPrefix={idPrefix} errors={errors}
+              label={`${label} #${i + 1}`} required={false}
+              onChange={(v) => onChange(rows.map((r, j) => (j === i ? v : r)))} />
+            <button type="button" className="secondary small" onClick={() => onChange(rows.filter((_, j) => j !== i))}>
+              {t('removeRow')} #{i + 1}
+            </button>
+          </div>
+        ))}
+        <button type="button" className="secondary small" onClick={() => onChange([...rows, typeOf(itemSchema) === 'object' ? {} : ''])}>
+          {t('addRow')}
+        </button>
+      </fieldset>
+    );
+  }
+  const common = {
+    id, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy, 'aria-required': required || undefined,
+  } as const;
+  let input;
+  if (schema.enum) {
+    input = (
+      <select {...common} value={value === undefined ? '' : String(value)} onChange={(e) => onChange(e.target.value)}>
+        <option value="">{t('choose')}</option>
+        {schema.enum.map((option, i) => <option key={i} value={i}>{String(option)}</option>)}
+      </select>
+    );
+  } else if (type === 'boolean') {
+    return (
+      <div className={error ? 'field invalid' : 'field'}>
+        <label className="check" htmlFor={id}>
+          <input {...common} type="checkbox" checked={Boolean(value)} onChange={(e) => onChange(e.target.checked)} /> {label}{mark}
+        </label>
+        {help}
+        <FieldError id={errorId} message={error} />
+      </div>
+    );
+  } else if (type === 'integer' || type === 'number') {
+    input = <input {...common} type="text" inputMode={type === 'integer' ? 'numeric' : 'decimal'} value={value === undefined ? '' : String(value)} onChange={(e) => onChange(e.target.value)} />;
+  } else if (schema.format === 'date') {
+    input = <input {...common} type="date" value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} />;
+  } else {
+    const key = path.split('.').pop() ?? '';
+    const long = (schema as { maxLength?: number }).maxLength === undefined && /^(note|notes|description|reason|comment)$/i.test(key);
+    input = long
+      ? <textarea {...common} rows={2} value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} />
+      : <input {...common} type={schema.format === 'email' ? 'email' : path.toLowerCase().includes('phone') ? 'tel' : 'text'} value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} />;
+  }
+  return (
+    <div className={error ? 'field invalid' : 'field'}>
+      <label htmlFor={id}>{label}{mark}</label>
+      {input}
+      {help}
+      <FieldError id={errorId} message={error} />
+    </div>
+  );
+}

@@ -1,0 +1,149 @@
+/** Orders: a filterable list, and one order with where it is, who it waits on, and its timeline. */
+import { useState } from 'react';
+import { get, type Order, type OrderDetail, type TimelineEvent } from '../api';
+import { Card, ErrorNote, LastUpdated, Loading, StatusText, TimeLeft } from '../components';
+import { useLoad, useNow } from '../hooks';
+import { formatDateTime, formatVnd, useI18n, type Key, type T } from '../i18n';
+import { Link, useOrderJump } from '../router';
+
+export function OrdersPage() {
+  const { t, lang } = useI18n();
+  const [status, setStatus] = useState('open');
+  const [late, setLate] = useState(false);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const query = `/orders?limit=50${status ? `&status=${status}` : ''}${late ? '&late=true' : ''}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+  const { data, error } = useLoad(() => get<{ orders: Order[]; nextCursor: string | null }>(query), [query]);
+  const jump = useOrderJump();
+  return (
+    <Card id="orders-title" title={t('navOrders')}>
+      <form className="toolbar" onSubmit={jump}>
+        <label htmlFor="order-id">{t('orderId')}</label>
+        <input id="order-id" name="orderId" placeholder="DH…" />
+        <button type="submit">{t('findOrder')}</button>
+      </form>
+      <div className="toolbar">
+        <label htmlFor="order-status">{t('filterStatus')}</label>
+        <select id="order-status" value={status} onChange={(e) => { setStatus(e.target.value); setCursor(null); }}>
+          <option value="">{t('all')}</option>
+          {['open', 'completed', 'lost', 'cancelled', 'returned'].map((s) => <option key={s} value={s}>{t(`status_${s}` as Key)}</option>)}
+        </select>
+        <label className="check"><input type="checkbox" checked={late} onChange={(e) => { setLate(e.target.checked); setCursor(null); }} /> {t('lateOnly')}</label>
+      </div>
+      <ErrorNote error={error} />
+      {!data ? <Loading /> : data.orders.length === 0 ? <p className="muted">{t('noOrders')}</p> : (
+        <div className="table-wrap">
+          <table>
+            <thead><tr><th scope="col">{t('orderId')}</th><th scope="col">{t('customer')}</th><th scope="col">{t('stage')}</th><th scope="col">{t('status')}</th><th scope="col">{t('total')}</th><th scope="col">{t('createdAt')}</th></tr></thead>
+            <tbody>
+              {data.orders.map((o) => (
+                <tr key={o.id}>
+                  <td><Link href={`/orders/${encodeURIComponent(o.id)}`}>{o.id}</Link></td>
+                  <td>{o.customer.name}<br /><span className="muted small">{o.customer.phone}</span></td>
+                  <td>{o.stage}</td>
+                  <td><StatusText status={o.status} /></td>
+                  <td className="num">{formatVnd(o.total, lang)}</td>
+                  <td>{formatDateTime(o.createdAt, lang)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {data?.nextCursor && <button type="button" className="secondary" onClick={() => setCursor(data.nextCursor)}>{t('more')}</button>}
+    </Card>
+  );
+}
+
+interface Item { sku?: string; name?: string; qty?: number; price?: number }
+interface Address { street?: string; ward?: string; district?: string; province?: string }
+
+/** What staff typed into the close form (items, address), found in the timeline's completions. */
+function closeData(timeline: TimelineEvent[]): { items?: Item[]; shippingAddress?: Address; note?: string } {
+  for (const e of timeline) {
+    const data = (e.data?.data ?? e.data) as Record<string, unknown> | null;
+    if (e.type === 'task_completed' && data && (Array.isArray(data.items) || data.shippingAddress)) return data as never;
+  }
+  return {};
+}
+
+export function OrderPage({ id }: { id: string }) {
+  const { t, lang } = useI18n();
+  const now = useNow();
+  const { data: order, error, loadedAt } = useLoad(() => get<OrderDetail>(`/orders/${encodeURIComponent(id)}`), [id], 15_000);
+  if (error && !order) return <Card id="order-title" title={t('orderTitle', { id })}><ErrorNote error={error} /></Card>;
+  if (!order) return <Loading />;
+  const close = closeData(order.timeline);
+  const address = close.shippingAddress;
+  return (
+    <>
+      <Card id="order-title" title={t('orderTitle', { id: order.id })}>
+        <LastUpdated at={loadedAt} />
+        <ErrorNote error={error} />
+        <dl className="meta grid">
+          <div><dt>{t('customer')}</dt><dd>{order.customer.name ?? '—'}</dd></div>
+          <div><dt>{t('phone')}</dt><dd>{order.customer.phone ? <a href={`tel:${order.customer.phone}`}>{order.customer.phone}</a> : '—'}</dd></div>
+          <div><dt>{t('channel')}</dt><dd>{order.channel ?? '—'}</dd></div>
+          <div><dt>{t('status')}</dt><dd><StatusText status={order.status} /></dd></div>
+          <div><dt>{t('currentStage')}</dt><dd>{order.current ? `${order.current.title} (${order.current.stage})` : order.stage ?? '—'}</dd></div>
+          <div><dt>{t('since')}</dt><dd>{formatDateTime(order.current?.since, lang)}</dd></div>
+          <div><dt>{t('total')}</dt><dd>{formatVnd(order.total, lang)}</dd></div>
+          <div><dt>{t('cod')}</dt><dd>{formatVnd(order.codAmount, lang)}</dd></div>
+          <div><dt>{t('courier')}</dt><dd>{order.shipment?.courier ?? order.courier ?? '—'}</dd></div>
+          <div><dt>{t('tracking')}</dt><dd>{order.shipment?.trackingCode ?? order.trackingCode ?? '—'}</dd></div>
+          {order.shipment && <div><dt>{t('shipmentState')}</dt><dd>{order.shipment.state}{order.shipment.status ? ` (${order.shipment.status})` : ''}</dd></div>}
+          {order.shipment?.deliveryDueAt && <div><dt>{t('dueAt')}</dt><dd>{formatDateTime(order.shipment.deliveryDueAt, lang)} · <TimeLeft dueAt={order.shipment.state === 'delivered' ? null : order.shipment.deliveryDueAt} now={now} /></dd></div>}
+          {order.definition && <div><dt>{t('process')}</dt><dd>{order.definition.name} v{order.definition.version}</dd></div>}
+          {address && <div><dt>{t('address')}</dt><dd>{[address.street, address.ward, address.district, address.province].filter(Boolean).join(', ')}</dd></div>}
+        </dl>
+        {close.items && close.items.length > 0 && (
+          <div className="table-wrap">
+            <table>
+              <caption>{t('items')}</caption>
+              <thead><tr><th scope="col">{t('sku')}</th><th scope="col">{t('product')}</th><th scope="col">SL</th><th scope="col">{t('total')}</th></tr></thead>
+              <tbody>{close.items.map((item, i) => (
+                <tr key={i}><td>{item.sku}</td><td>{item.name}</td><td className="num">{item.qty}</td><td className="num">{formatVnd((item.price ?? 0) * (item.qty ?? 0), lang)}</td></tr>
+              ))}</tbody>
+            </table>
+          </div>
+        )}
+        <h3>{t('waitingOn')}</h3>
+        {!order.current || order.current.waitingOn.length === 0 ? <p className="muted">{t('nobody')}</p> : (
+          <ul className="plain">
+            {order.current.waitingOn.map((w) => (
+              <li key={w.taskId}>
+                <strong>{w.title ?? w.taskId}</strong> — {t('role')}: {w.role}, {t('assignee')}: {w.assigneeId ?? t('unassigned')}
+                {' · '}<TimeLeft dueAt={w.dueAt || null} now={now} />
+                {w.escalationLevel > 0 && <span className="warn"> · {t('escalationLevel', { n: w.escalationLevel })}</span>}
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
+      <Card id="timeline-title" title={t('timeline')}>
+        <ol className="timeline">
+          {order.timeline.map((e, i) => (
+            <li key={i} className={`ev ev-${e.type}`}>
+              <time dateTime={e.at}>{formatDateTime(e.at, lang)}</time>
+              <p>{describe(e, t, order)}</p>
+              {e.actor && <p className="muted small">{t('by', { who: e.actor === 'system' ? t('system') : e.actor })}</p>}
+            </li>
+          ))}
+        </ol>
+      </Card>
+    </>
+  );
+}
+
+function describe(e: TimelineEvent, t: T, order: OrderDetail): string {
+  const data = e.data ?? {};
+  const key = `ev_${e.type}` as Key;
+  const vars: Record<string, string | number> = {
+    from: e.from ?? '', to: e.to ?? '', task: e.task ?? '', level: String(data.level ?? ''),
+    status: String(data.status ?? data.state ?? ''), result: String(data.result ?? order.status),
+    tracking: String(data.trackingCode ?? order.trackingCode ?? ''),
+  };
+  const sentence = t(key, vars);
+  const base = sentence === key ? e.type : sentence;
+  const extra = e.type === 'task_completed' && data.outcome ? ` → ${String(data.outcome)}` : e.type === 'courier_status' && data.reason ? ` (${String(data.reason)})` : '';
+  return base + extra;
+}

@@ -1,0 +1,175 @@
+/**
+ * My tasks: the caller's open tasks (held by them or waiting in their roles' queues), soonest
+ * due first, refreshed every few seconds; claim, and complete with the stage's form.
+ */
+import { useEffect, useState, type FormEvent } from 'react';
+import { allPages, ApiError, get, post, type Me, type Task, type TaskDetail } from '../api';
+import { Card, ErrorNote, LastUpdated, Loading, PriorityBadge, TimeLeft } from '../components';
+import { useLoad, useNow } from '../hooks';
+import { formatDateTime, useI18n } from '../i18n';
+import { Link } from '../router';
+import { formData, formPath, SchemaForm, type FieldErrors, type Raw } from '../SchemaForm';
+
+const REFRESH_SECONDS = 10;
+const PRIORITY_RANK = { urgent: 0, high: 1, normal: 2, low: 3 } as const;
+
+/** Soonest due first (no due time last), then the most urgent. */
+export function byDue(a: Task, b: Task): number {
+  const da = a.dueAt ? Date.parse(a.dueAt) : Infinity;
+  const db = b.dueAt ? Date.parse(b.dueAt) : Infinity;
+  return da - db || PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || a.createdAt.localeCompare(b.createdAt);
+}
+
+async function loadMyTasks(me: Me): Promise<Task[]> {
+  // `own` staff see exactly their tasks and their roles' queues; `all` staff would see every
+  // task, so ask for theirs and for their roles' unclaimed ones.
+  const lists = me.scope === 'own'
+    ? [await allPages<Task>('/tasks?status=open', 'tasks', 3)]
+    : await Promise.all([
+      allPages<Task>('/tasks?status=open&assignee=me', 'tasks', 3),
+      ...me.roles.map((role) => allPages<Task>(`/tasks?status=open&role=${encodeURIComponent(role)}`, 'tasks', 3)),
+    ]);
+  const seen = new Map<string, Task>();
+  for (const task of lists.flatMap((l) => l.items)) {
+    if (task.assigneeId === null || task.assigneeId === me.staffId) seen.set(task.id, task);
+  }
+  return [...seen.values()].sort(byDue);
+}
+
+export function TasksPage({ me }: { me: Me }) {
+  const { t } = useI18n();
+  const now = useNow();
+  const { data, error, loadedAt, reload } = useLoad(() => loadMyTasks(me), [me.staffId], REFRESH_SECONDS * 1000);
+  const [open, setOpen] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | undefined>();
+
+  return (
+    <Card id="tasks-title" title={t('navTasks')} actions={<button type="button" className="secondary" onClick={() => void reload()}>{t('refresh')}</button>}>
+      <LastUpdated at={loadedAt} everySeconds={REFRESH_SECONDS} />
+      <ErrorNote error={error} />
+      {notice && <p className="notice" role="status">{notice}</p>}
+      {!data ? <Loading /> : data.length === 0 ? <p className="muted">{t('noTasks')}</p> : (
+        <ul className="task-list">
+          {data.map((task) => (
+            <TaskItem key={task.id} task={task} me={me} now={now} open={open === task.id}
+              onToggle={() => setOpen(open === task.id ? null : task.id)}
+              onChanged={(message) => { setNotice(message); setOpen(null); void reload(); }} />
+          ))}
+        </ul>
+      )}
+    </Card>
+  );
+}
+
+function TaskItem({ task, me, now, open, onToggle, onChanged }: { task: Task; me: Me; now: number; open: boolean; onToggle: () => void; onChanged: (message?: string) => void }) {
+  const { t, lang } = useI18n();
+  const [error, setError] = useState<unknown>();
+  const overdue = task.dueAt !== null && Date.parse(task.dueAt) < now;
+  const claim = async () => {
+    try {
+      await post(`/tasks/${task.id}/claim`);
+      onChanged(t('claimed'));
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const s = task.subject;
+  return (
+    <li className={overdue ? 'task overdue' : 'task'} data-task-id={task.id} aria-labelledby={`task-${task.id}-title`}>
+      <div className="task-head">
+        <h3 id={`task-${task.id}-title`}>{task.title}</h3>
+        <TimeLeft dueAt={task.dueAt} now={now} />
+      </div>
+      <dl className="meta">
+        <div><dt>{t('order')}</dt><dd><Link href={`/orders/${encodeURIComponent(s.id)}`}>{s.id}</Link></dd></div>
+        {s.customer && <div><dt>{t('customer')}</dt><dd>{String(s.customer)}</dd></div>}
+        {s.phone && <div><dt>{t('phone')}</dt><dd><a href={`tel:${String(s.phone)}`}>{String(s.phone)}</a></dd></div>}
+        {s.channel && <div><dt>{t('channel')}</dt><dd>{String(s.channel)}</dd></div>}
+        <div><dt>{t('priority')}</dt><dd><PriorityBadge priority={task.priority} /></dd></div>
+        <div><dt>{t('due')}</dt><dd>{formatDateTime(task.dueAt, lang)}</dd></div>
+        <div><dt>{t('assignee')}</dt><dd>{task.assigneeId === null ? t('unassigned') : task.assigneeId === me.staffId ? t('you') : task.assigneeId}</dd></div>
+        {task.escalationLevel > 0 && <div><dt>{t('escalation')}</dt><dd className="warn">{t('escalationLevel', { n: task.escalationLevel })}</dd></div>}
+        {task.followUpOf && <div><dt>{t('followUpOf')}</dt><dd>{task.followUpOf}</dd></div>}
+      </dl>
+      <div className="actions">
+        {task.assigneeId === null && <button type="button" className="secondary" onClick={() => void claim()}>{t('claim')}</button>}
+        <button type="button" aria-expanded={open} aria-controls={`work-${task.id}`} onClick={onToggle}>{open ? t('close') : t('work')}</button>
+      </div>
+      <ErrorNote error={error} />
+      {open && <TaskWork id={task.id} onDone={onChanged} />}
+    </li>
+  );
+}
+
+/** The completion form: choose an outcome, fill its form, send; 422 field errors appear inline. */
+function TaskWork({ id, onDone }: { id: string; onDone: (message: string) => void }) {
+  const { t } = useI18n();
+  const [detail, setDetail] = useState<TaskDetail | undefined>();
+  const [loadError, setLoadError] = useState<unknown>();
+  const [outcome, setOutcome] = useState<string>('');
+  const [values, setValues] = useState<Record<string, Raw>>({});
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [message, setMessage] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    get<TaskDetail>(`/tasks/${id}`).then((d) => {
+      setDetail(d);
+      setOutcome(d.outcomes.find((o) => o.forward)?.name ?? d.outcomes[0]?.name ?? '');
+    }, setLoadError);
+  }, [id]);
+
+  if (loadError) return <ErrorNote error={loadError} />;
+  if (!detail) return <Loading />;
+  const chosen = detail.outcomes.find((o) => o.name === outcome);
+  const schema = chosen?.form ?? detail.form;
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setErrors({});
+    setMessage(undefined);
+    try {
+      const data = formData(schema, values[outcome]) ?? {};
+      const done = await post<{ nextStage: string | null }>(`/tasks/${id}/complete`, { outcome, data });
+      onDone(done.nextStage ? t('completed', { stage: done.nextStage }) : t('completedFollowUp'));
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 422) {
+        const fields: FieldErrors = {};
+        for (const f of err.fields) fields[f.field === 'outcome' ? 'outcome' : formPath(f.field)] = f.message;
+        setErrors(fields);
+        setMessage(err.fields.length ? t('fixErrors') : err.message);
+      } else {
+        setMessage(err instanceof Error ? err.message : String(err));
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form id={`work-${id}`} className="work" onSubmit={submit} noValidate>
+      {detail.description && <p>{detail.description}</p>}
+      <fieldset className="outcomes">
+        <legend>{t('outcome')}</legend>
+        {detail.outcomes.map((o) => (
+          <label key={o.name} className="check">
+            <input type="radio" name={`outcome-${id}`} value={o.name} checked={outcome === o.name} onChange={() => { setOutcome(o.name); setErrors({}); }} />
+            {' '}{o.title}
+          </label>
+        ))}
+        {errors.outcome && <p className="field-error" role="alert">{errors.outcome}</p>}
+      </fieldset>
+      {message && (
+        <div className="error" role="alert">
+          <p>{message}</p>
+          {Object.keys(errors).length > 0 && (
+            <ul>{Object.entries(errors).map(([field, msg]) => <li key={field}><code>{field || '—'}</code>: {msg}</li>)}</ul>
+          )}
+        </div>
+      )}
+      <SchemaForm schema={schema} value={values[outcome]} onChange={(v) => setValues({ ...values, [outcome]: v })} errors={errors} idPrefix={`f-${id}-${outcome}`} />
+      <button type="submit" disabled={busy || !outcome}>{busy ? t('submitting') : t('submit')}</button>
+    </form>
+  );
+}
