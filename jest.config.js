@@ -25,5 +25,16 @@ module.exports = {
       globalSetup: '<rootDir>/tests/setup/global-setup.ts',
       globalTeardown: '<rootDir>/tests/setup/global-teardown.ts',
     },
+    {
+      // The staff console in headless Chromium (Debian's `chromium`), against the real server,
+      // dev server and database; same global setup as integration (jest runs it once).
+      displayName: 'e2e',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/tests/e2e'],
+      testMatch: ['**/*.test.ts'],
+      transform,
+      globalSetup: '<rootDir>/tests/setup/global-setup.ts',
+      globalTeardown: '<rootDir>/tests/setup/global-teardown.ts',
+    },
   ],
 };

@@ -1,4 +1,6 @@
-import express, { Router, type Express } from 'express';
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { Router, type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Client } from '@temporalio/client';
@@ -30,6 +32,7 @@ import { purchasesRouter } from './routes/purchases';
 import { booksRouter } from './routes/books';
 import { codRouter } from './routes/cod';
 import type { Logger } from './logger';
+import { projectRoot } from './paths';
 
 /** What the HTTP app needs; built by the entry points, or by tests with real parts. */
 export interface AppDeps {
@@ -89,8 +92,32 @@ export function createApp(deps: AppDeps): Express {
   api.use('/books', booksRouter({ db: deps.database.db, books, shop }));
   api.use('/cod', codRouter({ db: deps.database.db, shop }));
   app.use('/api/v1', api);
+  serveStaffConsole(app);
 
   app.use(notFoundRoute);
   app.use(errorHandler);
   return app;
+}
+
+/** Paths the console's SPA fallback must never answer: they belong to the API and probes. */
+const NOT_CONSOLE = /^\/(api|healthz|webhooks)(\/|$)/;
+
+/**
+ * The staff web console (built into console/dist by `npm run build:console`) at `/`: hashed
+ * assets under `/assets/`, and index.html for any other page a browser asks for (the console
+ * routes in the browser). Its CSP is helmet's default less `upgrade-insecure-requests`, so it
+ * also works over plain HTTP on a LAN address (phones in the shop).
+ */
+function serveStaffConsole(app: Express): void {
+  const dir = path.join(projectRoot(), 'console', 'dist');
+  const csp = helmet.contentSecurityPolicy({ directives: { upgradeInsecureRequests: null } });
+  app.use('/assets', csp, express.static(path.join(dir, 'assets'), { index: false, immutable: true, maxAge: '1y' }));
+  const page: RequestHandler = (req, res, next) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || NOT_CONSOLE.test(req.path) || !req.accepts('html')) return next();
+    const index = path.join(dir, 'index.html');
+    if (!fs.existsSync(index)) return void res.status(503).type('text/plain').send('The staff console is not built yet: run `npm run build:console`.');
+    res.set('Cache-Control', 'no-cache');
+    res.sendFile(index, (err) => err && next(err));
+  };
+  app.use(csp, page);
 }
