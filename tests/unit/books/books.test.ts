@@ -1,3 +1,5 @@
+import { createGhnAdapter } from '../../../activities/couriers/ghn';
+import { createGhtkAdapter } from '../../../activities/couriers/ghtk';
 import { codMatch } from '../../../activities/cod';
 import { documentNumber, localYear } from '../../../activities/books';
 import { mergeLines } from '../../../activities/stock';
@@ -56,5 +58,22 @@ describe('CSV', () => {
     expect(() => parseRemittanceCsv('order_code,cod_collected\nord-1,abc\n,5\n')).toThrow('line 2: COD "abc" is not an amount in VND; line 3: no order code or tracking code');
     expect(() => parseRemittanceCsv('foo,bar\n1,2\n')).toThrow(/no order code/);
     expect(() => parseRemittanceCsv('order_code,cod\n')).toThrow(/at least one line/);
+  });
+});
+
+describe('COD facts in courier webhooks', () => {
+  test('When GHN sends CODTransferDate, then the event says when the COD was paid over; without it, nothing is said', () => {
+    const adapter = createGhnAdapter({ id: 'ghn', baseUrl: 'http://127.0.0.1:9/shiip/public-api', webhookSecret: 's' });
+    const body = { Type: 'switch_status', OrderCode: 'LK1', ClientOrderCode: 'SO-1', Status: 'delivered', Time: '2026-11-20T10:00:00+07:00', CODAmount: 300000 };
+    const paid = adapter.parseWebhook({ headers: { token: 's' }, query: {}, body: { ...body, CODTransferDate: '2026-11-22T09:00:00+07:00' } })[0]!;
+    expect(paid).toMatchObject({ codAmount: 300000, codTransferredAt: '2026-11-22T02:00:00.000Z' });
+    const notYet = adapter.parseWebhook({ headers: { token: 's' }, query: {}, body: { ...body, CODTransferDate: null } })[0]!;
+    expect(notYet.codTransferredAt).toBeUndefined();
+  });
+  test('When GHTK reports status 6 (đã đối soát), then the COD is reconciled at that time; status 5 (delivered, not reconciled) is not', () => {
+    const adapter = createGhtkAdapter({ id: 'ghtk', baseUrl: 'http://127.0.0.1:9', webhookSecret: 'h', pickup: {} });
+    const form = (status: string) => ({ partner_id: 'SO-2', label_id: 'S1.A1.1', status_id: status, action_time: '2026-11-21T16:30:00+07:00', pick_money: '470000', hash: 'h' });
+    expect(adapter.parseWebhook({ headers: {}, query: {}, body: form('6') })[0]).toMatchObject({ state: 'delivered', codAmount: 470000, codTransferredAt: '2026-11-21T09:30:00.000Z' });
+    expect(adapter.parseWebhook({ headers: {}, query: {}, body: form('5') })[0]!.codTransferredAt).toBeUndefined();
   });
 });
