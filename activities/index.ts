@@ -8,6 +8,8 @@ import { createBooksActivities } from './books';
 import { createOrderActivities } from './orders';
 import { createTaskActivities } from './tasks';
 import { createKpiActivities } from './kpi';
+import { createCustomerActivities } from './customers';
+import { createComplaintActivities } from './complaints';
 
 /** Everything activities may touch, wired by the worker (tests may pass other parts). */
 export interface ActivityDeps {
@@ -26,6 +28,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createStockActivities(deps),
     ...createBooksActivities(deps),
     ...createKpiActivities(deps),
+    ...createCustomerActivities(deps),
+    ...createComplaintActivities(deps),
   };
 }
 

@@ -36,15 +36,47 @@ export const orders = pgTable('orders', {
   index('orders_customer_created_idx').on(t.customerId, t.createdAt),
 ]);
 
-/** One customer per normalised phone number (0xxxxxxxxx); orders point at it. */
+/** A delivery address split the way couriers need it (GHN/GHTK: province, district, ward, street). */
+export interface CustomerAddress {
+  label?: string;
+  street: string;
+  ward: string;
+  district?: string;
+  province: string;
+  /** Exactly one address of a customer is the default. */
+  isDefault: boolean;
+}
+
+/**
+ * One customer per normalised phone number (0xxxxxxxxx); orders point at it. A merged duplicate
+ * stays with `merged_into` naming the survivor (CRM columns: db/schema-crm.ts holds the history).
+ */
 export const customers = pgTable('customers', {
   id: text('id').primaryKey(),
   phone: text('phone').notNull(),
   name: text('name').notNull(),
+  /** Channel of origin (where the customer first came from). */
   channel: text('channel'),
+  /** The free-text address of the first lead; `addresses` holds the structured ones. */
   address: text('address'),
+  addresses: jsonb('addresses').$type<CustomerAddress[]>().notNull().default(sql`'[]'::jsonb`),
+  notes: text('notes'),
+  tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+  wholesale: boolean('wholesale').notNull().default(false),
+  /** Current segment by the shop's rules (null: not classified yet, i.e. the fallback segment). */
+  segment: text('segment'),
+  segmentChangedAt: timestamp('segment_changed_at', { withTimezone: true }),
+  mergedInto: text('merged_into'),
+  mergedAt: timestamp('merged_at', { withTimezone: true }),
+  createdBy: text('created_by'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-}, (t) => [uniqueIndex('customers_phone_uq').on(t.phone)]);
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [
+  uniqueIndex('customers_phone_uq').on(t.phone),
+  index('customers_created_idx').on(t.createdAt, t.id),
+  index('customers_segment_idx').on(t.segment),
+  index('customers_merged_into_idx').on(t.mergedInto),
+]);
 
 /** The parcel of an order at a courier: created once per order (idempotent by order id). */
 export const shipments = pgTable('shipments', {
@@ -293,3 +325,5 @@ export const stockMovements = pgTable('stock_movements', {
 }, (t) => [uniqueIndex('stock_movements_dedupe_key_uq').on(t.dedupeKey), index('stock_movements_sku_idx').on(t.sku, t.warehouse), index('stock_movements_order_idx').on(t.orderId)]);
 
 export * from "./schema-books";
+
+export * from './schema-crm';

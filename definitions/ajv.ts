@@ -5,6 +5,7 @@
  */
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import complaintProcessSchema from './schema/complaint-process.schema.json';
 import kpiPlanSchema from './schema/kpi-plan.schema.json';
 import orderProcessSchema from './schema/order-process.schema.json';
 import shopSchema from './schema/shop.schema.json';
@@ -25,6 +26,7 @@ export const SCHEMAS = {
   shop: shopSchema,
   'order-process': orderProcessSchema,
   'kpi-plan': kpiPlanSchema,
+  'complaint-process': complaintProcessSchema,
 } as const;
 export type SchemaKey = keyof typeof SCHEMAS;
 

@@ -5,6 +5,9 @@
  */
 import type { SchemaKey } from './ajv';
 import type { Issue } from './errors';
+import { checkComplaintProcess } from './complaint-process-check';
+import { compileComplaintProcess, summarizeComplaintProcess } from './complaint-process-compile';
+import type { CompiledComplaintProcess } from './complaint-types';
 import { checkKpiPlan } from './kpi-plan-check';
 import { compileKpiPlan, summarizeKpiPlan } from './kpi-plan-compile';
 import { checkOrderProcess } from './order-process-check';
@@ -48,5 +51,12 @@ export const DEFINITION_KINDS: Record<string, DefinitionKind<CompiledDefinition>
     check: checkKpiPlan,
     compile: compileKpiPlan,
     summarize: (value) => summarizeKpiPlan(value as CompiledKpiPlan),
+  },
+  ComplaintProcess: {
+    schema: 'complaint-process',
+    needsShop: true,
+    check: checkComplaintProcess,
+    compile: compileComplaintProcess,
+    summarize: (value) => summarizeComplaintProcess(value as CompiledComplaintProcess),
   },
 };

@@ -136,7 +136,7 @@ function checkCourierChoice(courier: unknown, path: PathSegment[], shop: Compile
 }
 
 /** Each step must do something and come later than the one before; a courier stage has no task to move. */
-function checkEscalation(escalate: unknown, path: PathSegment[], shop: CompiledShop | null, hasTask: boolean): Issue[] {
+export function checkEscalation(escalate: unknown, path: PathSegment[], shop: CompiledShop | null, hasTask: boolean): Issue[] {
   const issues: Issue[] = [];
   let previous: { ms: number; text: string; step: number } | undefined;
   listOf(escalate).forEach((raw, j) => {

@@ -127,7 +127,7 @@ function compileStage(stage: RawStage): CompiledStage {
   }
 }
 
-function compileEscalation(steps: RawEscalationStep[] = []): CompiledEscalationStep[] {
+export function compileEscalation(steps: RawEscalationStep[] = []): CompiledEscalationStep[] {
   return steps.map((step) => ({
     afterMs: parseDuration(step.after),
     notify: step.notify ?? [],

@@ -7,9 +7,11 @@
  */
 import type { Clock, CompiledWorkingHours } from './business-time';
 import type { CompiledCondition, CompiledCourierRule, CompiledSegment, WhenField } from './conditions';
+import type { CompiledComplaintProcess } from './complaint-types';
 import type { CompiledKpiPlan } from './kpi-types';
 
 export type * from './kpi-types';
+export type * from './complaint-types';
 
 export type { Clock, CompiledWorkingHours, Weekday, WorkingInterval } from './business-time';
 export type {
@@ -41,6 +43,8 @@ export const PERMISSIONS = [
   'leads.create',
   'customers.read',
   'customers.manage',
+  'customers.merge',
+  'complaints.read',
   'complaints.manage',
   'staff.manage',
   'definitions.manage',
@@ -256,7 +260,7 @@ export interface CompiledOrderProcess {
 }
 
 /** Any compiled process definition (more kinds join this union). */
-export type CompiledDefinition = CompiledOrderProcess | CompiledKpiPlan;
+export type CompiledDefinition = CompiledOrderProcess | CompiledKpiPlan | CompiledComplaintProcess;
 
 // ─── Loading ─────────────────────────────────────────────────────────────────
 

@@ -34,6 +34,9 @@ import { codRouter } from './routes/cod';
 import type { Logger } from './logger';
 import { projectRoot } from './paths';
 
+import { customersRouter } from './routes/customers';
+import { complaintsRouter } from './routes/complaints';
+import { createComplaintsStore } from './complaints-store';
 /** What the HTTP app needs; built by the entry points, or by tests with real parts. */
 export interface AppDeps {
   config: Config;
@@ -83,7 +86,10 @@ export function createApp(deps: AppDeps): Express {
   const tasks = createTasksStore(deps.database.db);
   api.use('/tasks', tasksRouter({ tasks, staff, shop, temporal: deps.temporal }));
   api.use('/orders', ordersRouter({ db: deps.database.db, temporal: deps.temporal, tasks }));
-  api.use('/leads', leadsRouter({ orders: createOrdersService({ temporal: deps.temporal, config: deps.config, definitions, shop, customers: createCustomersStore(deps.database.db) }), db: deps.database.db }));
+  const customers = createCustomersStore(deps.database.db);
+  api.use('/leads', leadsRouter({ orders: createOrdersService({ temporal: deps.temporal, config: deps.config, definitions, shop, customers }), db: deps.database.db }));
+  api.use('/customers', customersRouter({ customers, shop }));
+  api.use('/complaints', complaintsRouter({ complaints: createComplaintsStore({ db: deps.database.db, temporal: deps.temporal, taskQueue: deps.config.temporal.taskQueue, definitions, customers }) }));
   api.use('/kpi', kpiRouter({ kpi: createKpiService({ db: deps.database.db, temporal: deps.temporal, taskQueue: deps.config.temporal.taskQueue, definitions }) }));
   const books = createBooksStore(deps.database.db, deps.log);
   api.use('/products', productsRouter({ books }));

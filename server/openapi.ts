@@ -8,6 +8,8 @@ import { createStaffSchema, patchStaffSchema, tokenSchema } from './routes/staff
 import { completeSchema, reassignSchema } from './routes/tasks';
 import { cancelSchema } from './routes/orders';
 import { reviseTargetSchema, startPeriodSchema } from './routes/kpi';
+import { createCustomerSchema, mergeCustomerSchema, patchCustomerSchema } from './routes/customers';
+import { complaintSchema } from './routes/complaints';
 import { booksOpenApi } from './openapi-books';
 
 const version: string = require('../package.json').version;
@@ -367,6 +369,82 @@ const schemas: Record<string, JsonSchema> = {
   KpiPeriodStart: startPeriodSchema,
   KpiTargetRevision: reviseTargetSchema,
   KpiTargets: { type: 'object', description: 'By metric id: `{target, channels?, reps?, unallocated?}`.', additionalProperties: { type: 'object', required: ['target'], properties: { target: { type: 'number' } } } },
+  // Customers (CRM) and complaints.
+  CustomerAddress: object(['street', 'ward', 'province', 'isDefault'], {
+    label: { type: 'string' }, street: { type: 'string' }, ward: { type: 'string' }, district: { type: 'string' }, province: { type: 'string' },
+    isDefault: { type: 'boolean', description: 'Exactly one address of a customer is the default.' },
+  }),
+  Customer: object(['id', 'phone', 'name', 'channel', 'addresses', 'defaultAddress', 'notes', 'tags', 'wholesale', 'segment', 'segmentChangedAt', 'createdAt', 'updatedAt'], {
+    id: { type: 'string', examples: ['cus_1a2b3c4d5e6f'] },
+    phone: { type: 'string', description: 'Normalised: 0xxxxxxxxx.' },
+    name: { type: 'string' },
+    channel: nullable('string', { description: 'Channel of origin.' }),
+    addresses: { type: 'array', items: schema('CustomerAddress') },
+    defaultAddress: { oneOf: [{ type: 'null' }, schema('CustomerAddress')] },
+    address: nullable('string', { description: 'Free-text address of the first lead.' }),
+    notes: nullable('string'),
+    tags: strings,
+    wholesale: { type: 'boolean' },
+    segment: { type: 'string', description: 'Segment id from shop.yaml, recomputed on every delivered or returned order (the fallback segment before the first).' },
+    segmentChangedAt: nullable('string', { format: 'date-time' }),
+    createdBy: nullable('string'),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  }),
+  CustomerPage: object(['customers', 'nextCursor'], {
+    customers: { type: 'array', items: schema('Customer') },
+    nextCursor: nullable('string', { description: 'Pass as `cursor` for the next page; null on the last page.' }),
+  }),
+  CustomerDetail: {
+    allOf: [schema('Customer'), object(['reliability', 'orders', 'segmentHistory', 'complaints', 'care', 'contacts', 'mergedFrom'], {
+      reliability: object(['orders', 'delivered', 'returned', 'deliveredValue12m', 'returnRate'], {
+        orders: { type: 'integer' }, delivered: { type: 'integer' }, returned: { type: 'integer' },
+        deliveredValue12m: { type: 'number', description: 'VND of delivered orders created in the last 12 months.' },
+        returnRate: { type: 'number', description: 'returned ÷ (delivered + returned), 0…1.' },
+      }),
+      orders: { type: 'array', items: object(['id', 'status', 'createdAt'], { id: { type: 'string' }, status: { type: 'string' }, stage: nullable('string'), channel: nullable('string'), total: nullable('integer'), codAmount: nullable('integer'), courier: nullable('string'), createdAt: timestamp }) },
+      segmentHistory: { type: 'array', items: object(['from', 'to', 'reason', 'orderId', 'at'], { from: nullable('string'), to: { type: 'string' }, reason: { type: 'string' }, orderId: nullable('string'), actor: nullable('string'), at: timestamp }), description: 'Oldest first.' },
+      complaints: { type: 'array', items: object(['id', 'category', 'status', 'openedAt'], { id: { type: 'string' }, orderId: nullable('string'), category: { type: 'string' }, status: { type: 'string' }, outcome: nullable('string'), openedAt: timestamp, dueAt: nullable('string'), resolvedAt: nullable('string'), resolvedWithinSla: nullable('boolean') }) },
+      care: { type: 'array', items: { type: 'object' }, description: 'Care tasks of the customer\'s orders (stages `care…`), open and done.' },
+      contacts: { type: 'array', items: object(['kind', 'taskId', 'at'], { kind: { type: 'string', enum: ['care', 'complaint'] }, taskId: { type: 'string' }, orderId: nullable('string'), complaintId: nullable('string'), stage: nullable('string'), staffId: nullable('string'), outcome: nullable('string'), segment: nullable('string'), at: timestamp }), description: 'When staff contacted the customer: finished care tasks and complaint decisions.' },
+      mergedFrom: { type: 'array', items: object(['id', 'actor', 'at'], { id: { type: 'string' }, actor: { type: 'string' }, at: timestamp }), description: 'Duplicates merged into this customer.' },
+    })],
+  },
+  NewCustomer: { ...createCustomerSchema, description: '`phone` in any accepted format (normalised to 0xxxxxxxxx); `channel` a channel of the shop; at most one address with `isDefault`.' },
+  CustomerChange: { ...patchCustomerSchema, description: 'At least one field. `addresses` and `tags` replace the lists. A change of `wholesale` or `tags` recomputes the segment.' },
+  CustomerMerge: mergeCustomerSchema,
+  NewComplaint: { ...complaintSchema, description: '`customerId` or `phone` names the customer; `category` is a category of the active ComplaintProcess.' },
+  Complaint: object(['id', 'workflowId', 'customerId', 'orderId', 'category', 'description', 'status', 'outcome', 'resolution', 'openedAt', 'dueAt', 'resolvedAt', 'resolvedWithinSla', 'closedAt', 'definition'], {
+    id: { type: 'string', examples: ['KN260301-1A2B3C4D'] },
+    workflowId: { type: 'string', examples: ['complaint:KN260301-1A2B3C4D'] },
+    customerId: { type: 'string' }, orderId: nullable('string'), category: { type: 'string' }, description: { type: 'string' },
+    status: { type: 'string', enum: ['open', 'resolved', 'rejected'] },
+    outcome: nullable('string', { description: 'The outcome CSKH chose (refund, resend, exchange, courier-claim, reject…).' }),
+    resolution: nullable('object', { description: '`decision`: what CSKH entered; `followUp`: what the follow-up task recorded.' }),
+    openedBy: nullable('string'), resolvedBy: nullable('string'),
+    openedAt: timestamp,
+    dueAt: nullable('string', { format: 'date-time', description: 'opened + the intake SLA (on its clock).' }),
+    resolvedAt: nullable('string', { format: 'date-time' }),
+    resolvedWithinSla: nullable('boolean', { description: 'resolvedAt ≤ dueAt; null while open.' }),
+    followUpTaskId: nullable('string'), followUpDoneAt: nullable('string', { format: 'date-time' }),
+    closedAt: nullable('string', { format: 'date-time', description: 'When nothing is left to do (decision taken, follow-up done).' }),
+    definition: object(['name', 'version'], { name: { type: 'string' }, version: { type: 'integer' } }),
+  }),
+  ComplaintPage: object(['complaints', 'nextCursor'], {
+    complaints: { type: 'array', items: schema('Complaint') },
+    nextCursor: nullable('string', { description: 'Pass as `cursor` for the next page; null on the last page.' }),
+  }),
+  ComplaintDetail: {
+    allOf: [schema('Complaint'), object(['customer', 'tasks', 'timeline'], {
+      customer: { type: ['object', 'null'] },
+      tasks: { type: 'array', items: schema('Task'), description: 'The CSKH task, the follow-up task and follow-ups opened by escalations.' },
+      timeline: { type: 'array', items: object(['at', 'type'], { at: timestamp, type: { type: 'string', description: 'A complaint event (`opened`, `resolved`, `rejected`, `follow_up_done`) or a task event prefixed `task_`.' } }) },
+    })],
+  },
+  ComplaintFiled: object(['complaintId', 'workflowId', 'created', 'complaint'], {
+    complaintId: { type: 'string' }, workflowId: { type: 'string' }, created: { type: 'boolean' },
+    complaint: { oneOf: [{ type: 'null' }, schema('Complaint')], description: 'null if the workflow had not written it within ~3 s.' },
+  }),
 };
 
 const responses: Record<string, ResponseObject> = {
@@ -402,6 +480,8 @@ const pageParams = [
   query('cursor', '`nextCursor` of the previous page.', { type: 'string' }),
 ];
 const noSuchOrder = failure('No such order, or not one the caller may see.');
+const customerId = pathParam('id', 'Customer id.');
+const noSuchCustomer = failure('No such customer, or not one the caller may see.');
 
 const paths: Record<string, PathItem> = {
   '/healthz': {
@@ -844,6 +924,103 @@ const paths: Record<string, PathItem> = {
       },
     }),
   },
+  '/api/v1/customers': {
+    get: apiOperation({
+      operationId: 'listCustomers', tags: ['customers'], permission: 'customers.read',
+      summary: 'Search customers by phone or name',
+      description: 'Newest first. `q` is a phone in any accepted format (0912 345 678, +84912345678, 84-912-345-678…; a merged duplicate\'s phone finds its survivor), digits of a phone, or part of a name. Merged duplicates are left out. Scope `own` sees customers of orders whose tasks the caller holds or held, and those the caller created.',
+      parameters: [
+        query('q', 'Phone (any format) or part of the name.', { type: 'string' }),
+        query('segment', 'Only customers of this segment.', { type: 'string' }),
+        ...pageParams,
+      ],
+      responses: { 200: answer('A page of customers.', schema('CustomerPage')), 400: failure('A filter is invalid (q empty, unknown segment, limit, cursor).') },
+    }),
+    post: apiOperation({
+      operationId: 'createCustomer', tags: ['customers'], permission: ['customers.read', 'customers.manage'], bodyIsJson: true,
+      summary: 'Create a customer',
+      requestBody: jsonBody(schema('NewCustomer')),
+      responses: {
+        201: answer('The customer.', schema('Customer')),
+        409: failure('A customer with this phone exists: `details.existingId`.'),
+        422: failure('The body is invalid, the phone is not Vietnamese, the channel is unknown, or two addresses are default (`details.fields`).'),
+      },
+    }),
+  },
+  '/api/v1/customers/{id}': {
+    get: apiOperation({
+      operationId: 'getCustomer', tags: ['customers'], permission: 'customers.read',
+      summary: 'A customer with reliability, orders, segment history, complaints and care history',
+      description: 'A merged duplicate answers 301 with `Location` of its survivor.',
+      parameters: [customerId],
+      responses: {
+        200: answer('The customer.', schema('CustomerDetail')),
+        301: { description: 'The customer was merged; `Location` names the survivor.', headers: { Location: { description: 'The survivor.', schema: { type: 'string' } } }, content: json(object(['id', 'mergedInto', 'mergedAt'], { id: { type: 'string' }, mergedInto: { type: 'string' }, mergedAt: nullable('string', { format: 'date-time' }) })) },
+        404: noSuchCustomer,
+      },
+    }),
+    patch: apiOperation({
+      operationId: 'updateCustomer', tags: ['customers'], permission: ['customers.read', 'customers.manage'], bodyIsJson: true,
+      summary: 'Change a customer',
+      parameters: [customerId],
+      requestBody: jsonBody(schema('CustomerChange')),
+      responses: {
+        200: answer('The customer.', schema('Customer')),
+        404: noSuchCustomer,
+        409: failure('The new phone belongs to another customer (`details.existingId`).'),
+        422: failure('The body is invalid (`details.fields`).'),
+      },
+    }),
+  },
+  '/api/v1/customers/{id}/merge': {
+    post: apiOperation({
+      operationId: 'mergeCustomer', tags: ['customers'], permission: ['customers.read', 'customers.merge'], bodyIsJson: true,
+      summary: 'Merge a duplicate into this customer',
+      description: 'Orders, complaints, segment history, contacts and customer tasks move to this customer; addresses and tags are united; the duplicate stays with `mergedInto` (left out of search; reading it points here). The segment is recomputed.',
+      parameters: [customerId],
+      requestBody: jsonBody(schema('CustomerMerge')),
+      responses: {
+        200: answer('The survivor and what moved.', object(['customer', 'mergedId', 'moved'], { customer: schema('Customer'), mergedId: { type: 'string' }, moved: { type: 'object', additionalProperties: { type: 'integer' } } })),
+        404: noSuchCustomer,
+        409: failure('One of the two was already merged (`details.mergedInto`).'),
+        422: failure('The body is invalid, the duplicate does not exist, or it is the same customer (`details.fields`).'),
+      },
+    }),
+  },
+
+  '/api/v1/complaints': {
+    get: apiOperation({
+      operationId: 'listComplaints', tags: ['complaints'], permission: 'complaints.read',
+      summary: 'List complaints, newest first',
+      parameters: [
+        query('status', '`open`, `resolved` or `rejected`.', { type: 'string', enum: ['open', 'resolved', 'rejected'] }),
+        query('customer', 'Only complaints of this customer id.', { type: 'string' }),
+        ...pageParams,
+      ],
+      responses: { 200: answer('A page of complaints.', schema('ComplaintPage')), 400: failure('A filter is invalid (status, limit, cursor).') },
+    }),
+    post: apiOperation({
+      operationId: 'fileComplaint', tags: ['complaints'], permission: 'complaints.manage', bodyIsJson: true,
+      summary: 'File a complaint: start its workflow',
+      description: 'Starts `complaint:<id>` on the active ComplaintProcess: a CSKH task with the SLA and escalation ladder, then the outcome\'s follow-up task. Tasks are finished through `POST /api/v1/tasks/{id}/complete`. With an `Idempotency-Key`, a retry returns the same complaint (200, `created: false`).',
+      parameters: [{ name: 'Idempotency-Key', in: 'header', description: 'Any string unique to this complaint from the caller; retries reuse it.', schema: { type: 'string' } }],
+      requestBody: jsonBody(schema('NewComplaint')),
+      responses: {
+        201: answer('Filed.', schema('ComplaintFiled')),
+        200: answer('Already filed with this Idempotency-Key.', schema('ComplaintFiled')),
+        409: failure('No ComplaintProcess is active (code `no_active_process`).'),
+        422: failure('The body is invalid, the customer or order is unknown, the order is another customer\'s, or the category is unknown (`details.fields`).'),
+      },
+    }),
+  },
+  '/api/v1/complaints/{id}': {
+    get: apiOperation({
+      operationId: 'getComplaint', tags: ['complaints'], permission: 'complaints.read',
+      summary: 'A complaint with its tasks and timeline',
+      parameters: [pathParam('id', 'Complaint id.')],
+      responses: { 200: answer('The complaint.', schema('ComplaintDetail')), 404: failure('No such complaint, or not one the caller may see.') },
+    }),
+  },
 };
 
 const books = booksOpenApi({ apiOperation, schema, answer, failure, object, nullable, pathParam, query, jsonBody, pageParams });
@@ -869,6 +1046,8 @@ export const openApiDocument: OpenApiDocument = {
     { name: 'orders', description: 'Orders: lists, details with timeline, cancellation.' },
     { name: 'couriers', description: 'Webhooks from couriers (GHN, GHTK, the simulator).' },
     { name: 'kpi', description: 'KPI periods: targets, actuals, pacing, evaluation.' },
+    { name: 'customers', description: 'Customers (CRM): search by phone, history, segments, merging duplicates.' },
+    { name: 'complaints', description: 'Complaints (khiếu nại) run as workflows with SLA and escalation.' },
     ...books.tags,
   ],
   security: [{ bearerAuth: [] }],

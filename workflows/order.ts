@@ -79,7 +79,7 @@ export const statusQuery = defineQuery<OrderStatus>('status');
 export const courierEventSignal = defineSignal<[CourierNews]>('courierEvent');
 export const cancelOrderUpdate = defineUpdate<CancelOrderResult, [CancelOrderInput]>('cancelOrder');
 
-const { recordOrderOpened, recordOrderEvent, updateOrderFigures, notify, cancelOpenTasks, moveOrderStock, recordSale } = proxyActivities<Activities>({
+const { recordOrderOpened, recordOrderEvent, updateOrderFigures, notify, cancelOpenTasks, moveOrderStock, recordSale, updateCustomerAfterOrder } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
@@ -169,6 +169,10 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       visit.leftAt = visit.enteredAt;
       await cancelOpenTasks({ workflowId, reason: `order ended (${stage.result})` });
       await recordOrderEvent({ orderId: input.orderId, dedupeKey: `${workflowId}:end`, type: 'order_ended', fromStage: stage.id, data: { result: stage.result }, setStatus: stage.result });
+      if ((stage.result === 'completed' || stage.result === 'returned') && patched('customer-after-order')) {
+        // The customer's care contacts and segment (up or down) follow every delivered or returned order.
+        await updateCustomerAfterOrder({ orderId: input.orderId, result: stage.result });
+      }
       break;
     }
 

@@ -6,11 +6,11 @@ import { PERMISSIONS, type CompiledOrderProcess, type CompiledStage } from '../.
 import { DEFINITIONS_DIR, ORDER_FILE, orderText, SHOP_FILE, shippedShop, shopText } from './helpers';
 
 describe('the shipped definitions', () => {
-  it('When definitions/ is loaded, then shop.yaml, processes/kpi.yaml and processes/order.yaml load without errors', async () => {
+  it('When definitions/ is loaded, then shop.yaml, processes/complaint.yaml, kpi.yaml and order.yaml load without errors', async () => {
     const loaded = await loadDefinitionsDir(DEFINITIONS_DIR);
     expect(loaded.errors).toEqual([]);
     expect(loaded.shop?.name).toBe('default-shop');
-    expect(loaded.definitions.map((d) => d.summary.name)).toEqual(['shop-kpi', 'standard-order']);
+    expect(loaded.definitions.map((d) => d.summary.name)).toEqual(['standard-complaint', 'shop-kpi', 'standard-order']);
   });
 
   it('When shop.yaml is loaded, then it has the roles, channels, couriers and segments the process relies on', () => {
