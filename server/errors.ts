@@ -42,6 +42,11 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     res.status(status).json({ error: { code: 'bad_request', message: err.type === 'entity.parse.failed' ? `malformed request body: ${err.message}` : String(err.message) } });
     return;
   }
+  // Text PostgreSQL cannot store (a NUL character in a path parameter, form or YAML body): the client's input, not our fault.
+  if (err?.code === '22021' || err?.code === '22P05' || err?.cause?.code === '22021' || err?.cause?.code === '22P05') {
+    res.status(400).json({ error: { code: 'bad_request', message: 'the request holds a NUL character (\\u0000), which text cannot contain' } });
+    return;
+  }
   const down = unavailablePart(err);
   if (down) {
     // A dependency is down (restarting, failing over): say so and when to retry, not "internal error".

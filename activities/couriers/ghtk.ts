@@ -6,7 +6,7 @@
  */
 import type { CourierServiceOptions } from '../../definitions/types';
 import { GHTK_REASONS, ghtkState } from './ghtk-status';
-import { asAmount, asText, callCourier, DEFAULT_TIMEOUT_MS, eventKeyOf, messageOf, secretMatches, withoutUndefined, type CourierAnswer } from './http';
+import { asAmount, asText, callCourier, DEFAULT_TIMEOUT_MS, eventKeyOf, instantOf, messageOf, secretMatches, withoutUndefined, type CourierAnswer } from './http';
 import {
   CourierError,
   ForgedWebhookError,
@@ -202,8 +202,7 @@ export function ghtkInstant(value: string): string | undefined {
   if (!value) return undefined;
   let v = value.trim().replace(/^(\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?) (\d\d:?\d\d)$/, '$1+$2');
   if (/^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?$/.test(v)) v = `${v.replace(' ', 'T')}+07:00`;
-  const time = Date.parse(v);
-  return Number.isNaN(time) ? undefined : new Date(time).toISOString();
+  return instantOf(Date.parse(v));
 }
 
 function pickupOrThrow(id: string, options: GhtkAdapterOptions): GhtkPickup {

@@ -120,8 +120,17 @@ export function asAmount(value: unknown): number | undefined {
 /** An instant as ISO 8601 UTC, or undefined when it does not parse. */
 export function isoInstant(value: string): string | undefined {
   if (!value) return undefined;
-  const time = Date.parse(value);
-  return Number.isNaN(time) ? undefined : new Date(time).toISOString();
+  return instantOf(Date.parse(value));
+}
+
+/**
+ * A parsed time as ISO 8601 UTC, or undefined when it is not a time a courier could mean: JS
+ * parses years far beyond what PostgreSQL stores (year -200000, 0000, +099999), and such a time
+ * would fail the insert of the whole event.
+ */
+export function instantOf(time: number): string | undefined {
+  if (Number.isNaN(time) || time < Date.UTC(1970, 0, 1) || time >= Date.UTC(10000, 0, 1)) return undefined;
+  return new Date(time).toISOString();
 }
 
 /**
