@@ -80,7 +80,8 @@ export async function recordCourierCod(tx: Tx, event: CourierStatusEvent, orderI
   const day = new Date(at.getTime() + utcOffsetMinutes * 60_000).toISOString().slice(0, 10);
   const reference = `webhook:${day}`;
   await tx.insert(codRemittances).values({ courier: event.courier, reference, source: 'webhook', importedBy: event.courier }).onConflictDoNothing();
-  const [batch] = await tx.select({ id: codRemittances.id }).from(codRemittances).where(and(eq(codRemittances.courier, event.courier), eq(codRemittances.reference, reference)));
+  // Locked, so two parcels reported at once get different line numbers.
+  const [batch] = await tx.select({ id: codRemittances.id }).from(codRemittances).where(and(eq(codRemittances.courier, event.courier), eq(codRemittances.reference, reference))).for('update');
   const [{ next }] = await tx.select({ next: sql<number>`coalesce(max(${codRemittanceLines.lineNo}), 0)::int + 1` }).from(codRemittanceLines).where(eq(codRemittanceLines.remittanceId, batch!.id)) as [{ next: number }];
   await tx.insert(codRemittanceLines).values({
     remittanceId: batch!.id, lineNo: next, orderId, orderCode: event.orderCode || null, trackingCode: event.trackingCode,

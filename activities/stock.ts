@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { activeShop } from '../db/active-shop';
@@ -150,7 +149,7 @@ export function createStockActivities(deps: { db: Db; log: Logger }) {
      * nothing, when available stock is short (unless the shop allows negative stock): the
      * answer names the short lines and the role that restocks or substitutes.
      */
-    async moveOrderStock(input: { orderId: string; kind: Exclude<StockMovementKind, 'receipt' | 'adjust'>; lines: StockLine[]; actor?: string; dedupeKey: string }): Promise<OrderStockResult> {
+    async moveOrderStock(input: { orderId: string; kind: Exclude<StockMovementKind, 'receipt' | 'adjust'>; lines: StockLine[]; actor?: string; dedupeKey: string; /** Which try of a reservation (after a shortage), for the shortage event's key. */ attempt?: number }): Promise<OrderStockResult> {
       const lines = mergeLines(input.lines);
       if (lines.length === 0) return { ok: true };
       const settings = stockSettings(await activeShop(db));
@@ -171,7 +170,7 @@ export function createStockActivities(deps: { db: Db; log: Logger }) {
         const result = await applyMovements(tx, log, settings, movements, input.kind === 'reserve' ? 'available' : 'none');
         if (result.applied) return { ok: true } as const;
         await tx.insert(orderEvents).values({
-          orderId: input.orderId, type: 'stock_short', actor: input.actor ?? null, dedupeKey: `${input.dedupeKey}:short:${randomUUID()}`,
+          orderId: input.orderId, type: 'stock_short', actor: input.actor ?? null, dedupeKey: `${input.dedupeKey}:short:${input.attempt ?? 1}`,
           data: { short: result.short },
         }).onConflictDoNothing();
         return { ok: false, short: result.short, role: settings.shortageRole } as const;

@@ -246,7 +246,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
    */
   async function reserveItems(items: Array<{ sku: string; qty: number }>, actor: string): Promise<Array<{ sku: string; qty: number }>> {
     for (let attempt = 1; ; attempt++) {
-      const answer = await moveOrderStock({ orderId: input.orderId, kind: 'reserve', lines: items, actor, dedupeKey: `${input.orderId}:reserve` });
+      const answer = await moveOrderStock({ orderId: input.orderId, kind: 'reserve', lines: items, actor, dedupeKey: `${input.orderId}:reserve`, attempt });
       if (!answer || answer.ok) return items; // no answer: a history from before reservations were checked
       const decision = await board.humanTask(shortageStage(status.stage, answer.short, answer.role, cancelStage !== undefined, attempt), isCancelled);
       if (!decision) return [];
