@@ -20,6 +20,8 @@ let sales: { id: string; token: string };
 let marketing: { id: string; token: string };
 let manager: { id: string; token: string };
 let admin: { id: string; token: string };
+/** The order the sales rep closed in the first journey; later journeys look it up. */
+let closedOrderId: string | undefined;
 
 const consoleFixture = fs.readFileSync(path.join(__dirname, 'fixtures', 'console-order.yaml'), 'utf8');
 
@@ -62,7 +64,10 @@ const taskCard = (page: Page, orderId: string) => page.locator('li.task', { has:
 describe('staff console in headless Chromium', () => {
   test('When a sales rep signs in, then the new lead\'s task is listed and completing its form moves the order to confirmation; a bad value is shown at its field', async () => {
     const orderId = await newLead('Trần Thị Hoa', consoleProcess);
-    await eventually(async () => (await apiClient(base, sales.token).get(`/api/v1/tasks?status=open&order=${orderId}`)).body.tasks.length === 1, 20_000, 'the close task');
+    const waiting = await newLead('Đỗ Văn Chờ', consoleProcess); // stays open: the phone screenshots show a task
+    for (const id of [orderId, waiting]) {
+      await eventually(async () => (await apiClient(base, sales.token).get(`/api/v1/tasks?status=open&order=${id}`)).body.tasks.length === 1, 20_000, 'the close task');
+    }
 
     const context = await newContext(browser);
     const page = await context.newPage();
@@ -111,6 +116,7 @@ describe('staff console in headless Chromium', () => {
     await form.getByRole('button', { name: 'Hoàn thành' }).click();
     await page.getByText('Đã hoàn thành. Đơn chuyển sang bước: confirm.').waitFor();
     await eventually(async () => (await orderStage(orderId)) === 'confirm', 10_000, 'the order at confirm');
+    closedOrderId = orderId;
     expect(await taskCard(page, orderId).count()).toBe(0);
 
     // The order page: customer, COD in VND, the stage it waits at, and the timeline.
@@ -139,7 +145,7 @@ describe('staff console in headless Chromium', () => {
     const phone = await newContext(browser, 'phone');
     const phonePage = await phone.newPage();
     await signIn(phonePage, base, sales.token);
-    await phonePage.getByRole('heading', { name: 'Việc của tôi' }).waitFor();
+    await taskCard(phonePage, waiting).waitFor();
     await screenshot(phonePage, '05-tasks-phone');
     await phonePage.goto(`${base}/orders/${orderId}`);
     await phonePage.locator('ol.timeline').waitFor();
@@ -254,5 +260,67 @@ describe('staff console in headless Chromium', () => {
     await screenshot(page, '11-definition-diff');
     await context.close();
     expect(errors).toEqual([]);
+  });
+
+  test('When an admin looks up a customer by phone, stock and COD, then the customers and books pages show them', async () => {
+    const orderId = closedOrderId ?? await newLead('Trần Thị Hoa', consoleProcess);
+    const order = (await apiClient(base, admin.token).get(`/api/v1/orders/${orderId}`)).body;
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await signIn(page, base, admin.token, `/orders/${orderId}`);
+    if (closedOrderId) {
+      // The items the rep agreed, from the stock ledger, named from the catalogue when listed there.
+      const items = page.locator('table', { has: page.locator('caption', { hasText: 'Sản phẩm' }) });
+      await items.waitFor();
+      expect(await items.textContent()).toContain('AO-01');
+    }
+
+    await page.getByRole('link', { name: 'Khách hàng' }).click();
+    // Typed the way a customer reads it out: spaces and +84 are accepted by the search.
+    const spoken = `+84 ${order.customer.phone.slice(1, 4)} ${order.customer.phone.slice(4)}`;
+    await page.getByLabel('Tìm theo số điện thoại').fill(spoken);
+    await page.getByRole('button', { name: 'Tìm', exact: true }).click();
+    const row = page.getByRole('row', { name: /Trần Thị Hoa/ });
+    await row.waitFor();
+    await row.getByRole('button', { name: 'Xem' }).click();
+    await page.getByRole('link', { name: orderId }).waitFor();
+    await screenshot(page, '12-customer');
+
+    await page.getByRole('link', { name: 'Tồn kho' }).click();
+    await page.getByRole('row', { name: /AO-01/ }).first().waitFor();
+    await screenshot(page, '13-stock');
+
+    await page.getByRole('link', { name: 'Đối soát COD' }).click();
+    await page.getByRole('heading', { name: 'Chênh lệch COD' }).waitFor();
+    await page.getByText('Không có chênh lệch.').waitFor();
+    await screenshot(page, '14-cod');
+    await context.close();
+    expect(errors).toEqual([]);
+  });
+
+  test('When the server is asked for console pages, then it answers index.html under its CSP and leaves the API, health and webhooks alone', async () => {
+    const page = await fetch(`${base}/orders/DH-anything`, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    const html = await page.text();
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('upgrade-insecure-requests');
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // no inline scripts: the CSP would block them
+    const bundle = /<script[^>]+src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(bundle).toBeDefined();
+    const asset = await fetch(`${base}${bundle}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-type')).toMatch(/javascript/);
+
+    const api = await fetch(`${base}/api/v1/no-such-thing`, { headers: { accept: 'text/html', authorization: `Bearer ${admin.token}` } });
+    expect(api.status).toBe(404);
+    expect(api.headers.get('content-type')).toMatch(/json/);
+    const health = await fetch(`${base}/healthz`, { headers: { accept: 'text/html' } });
+    expect(health.headers.get('content-type')).toMatch(/json/);
+    const webhook = await fetch(`${base}/webhooks/couriers/nope`, { headers: { accept: 'text/html' } });
+    expect(webhook.headers.get('content-type')).toMatch(/json/);
+    expect((await fetch(`${base}/assets/missing.js`)).status).toBe(404);
   });
 });

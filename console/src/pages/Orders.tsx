@@ -1,6 +1,6 @@
 /** Orders: a filterable list, and one order with where it is, who it waits on, and its timeline. */
 import { useState } from 'react';
-import { get, type Order, type OrderDetail, type TimelineEvent } from '../api';
+import { ApiError, get, type Order, type OrderDetail, type TimelineEvent } from '../api';
 import { Card, ErrorNote, LastUpdated, Loading, StatusText, TimeLeft } from '../components';
 import { useLoad, useNow } from '../hooks';
 import { formatDateTime, formatVnd, useI18n, type Key, type T } from '../i18n';
@@ -54,26 +54,12 @@ export function OrdersPage() {
   );
 }
 
-interface Item { sku?: string; name?: string; qty?: number; price?: number }
-interface Address { street?: string; ward?: string; district?: string; province?: string }
-
-/** What staff typed into the close form (items, address), found in the timeline's completions. */
-function closeData(timeline: TimelineEvent[]): { items?: Item[]; shippingAddress?: Address; note?: string } {
-  for (const e of timeline) {
-    const data = (e.data?.data ?? e.data) as Record<string, unknown> | null;
-    if (e.type === 'task_completed' && data && (Array.isArray(data.items) || data.shippingAddress)) return data as never;
-  }
-  return {};
-}
-
 export function OrderPage({ id }: { id: string }) {
   const { t, lang } = useI18n();
   const now = useNow();
   const { data: order, error, loadedAt } = useLoad(() => get<OrderDetail>(`/orders/${encodeURIComponent(id)}`), [id], 15_000);
   if (error && !order) return <Card id="order-title" title={t('orderTitle', { id })}><ErrorNote error={error} /></Card>;
   if (!order) return <Loading />;
-  const close = closeData(order.timeline);
-  const address = close.shippingAddress;
   return (
     <>
       <Card id="order-title" title={t('orderTitle', { id: order.id })}>
@@ -93,19 +79,8 @@ export function OrderPage({ id }: { id: string }) {
           {order.shipment && <div><dt>{t('shipmentState')}</dt><dd>{order.shipment.state}{order.shipment.status ? ` (${order.shipment.status})` : ''}</dd></div>}
           {order.shipment?.deliveryDueAt && <div><dt>{t('dueAt')}</dt><dd>{formatDateTime(order.shipment.deliveryDueAt, lang)} · <TimeLeft dueAt={order.shipment.state === 'delivered' ? null : order.shipment.deliveryDueAt} now={now} /></dd></div>}
           {order.definition && <div><dt>{t('process')}</dt><dd>{order.definition.name} v{order.definition.version}</dd></div>}
-          {address && <div><dt>{t('address')}</dt><dd>{[address.street, address.ward, address.district, address.province].filter(Boolean).join(', ')}</dd></div>}
         </dl>
-        {close.items && close.items.length > 0 && (
-          <div className="table-wrap">
-            <table>
-              <caption>{t('items')}</caption>
-              <thead><tr><th scope="col">{t('sku')}</th><th scope="col">{t('product')}</th><th scope="col">SL</th><th scope="col">{t('total')}</th></tr></thead>
-              <tbody>{close.items.map((item, i) => (
-                <tr key={i}><td>{item.sku}</td><td>{item.name}</td><td className="num">{item.qty}</td><td className="num">{formatVnd((item.price ?? 0) * (item.qty ?? 0), lang)}</td></tr>
-              ))}</tbody>
-            </table>
-          </div>
-        )}
+        <OrderItems orderId={order.id} />
         <h3>{t('waitingOn')}</h3>
         {!order.current || order.current.waitingOn.length === 0 ? <p className="muted">{t('nobody')}</p> : (
           <ul className="plain">
@@ -146,4 +121,36 @@ function describe(e: TimelineEvent, t: T, order: OrderDetail): string {
   const base = sentence === key ? e.type : sentence;
   const extra = e.type === 'task_completed' && data.outcome ? ` → ${String(data.outcome)}` : e.type === 'courier_status' && data.reason ? ` (${String(data.reason)})` : '';
   return base + extra;
+}
+
+interface Movement { sku: string; qty: number; kind: string }
+
+/**
+ * The order's items, as the stock ledger holds them (reserved when staff agreed them), named
+ * from the catalogue. The order API does not list items, and the ledger needs `stock.manage`:
+ * others see no items section.
+ */
+function OrderItems({ orderId }: { orderId: string }) {
+  const { t } = useI18n();
+  const { data, error } = useLoad(async () => {
+    try {
+      const { movements } = await get<{ movements: Movement[] }>(`/stock/movements?order=${encodeURIComponent(orderId)}&kind=reserve&limit=200`);
+      const names = await Promise.all(movements.map((m) => get<{ name: string }>(`/products/${encodeURIComponent(m.sku)}`).then((p) => p.name, () => null)));
+      return movements.map((m, i) => ({ sku: m.sku, qty: Math.abs(m.qty), name: names[i] }));
+    } catch (err) {
+      if (err instanceof ApiError && (err.status === 403 || err.status === 404)) return null;
+      throw err;
+    }
+  }, [orderId]);
+  if (error) return <ErrorNote error={error} />;
+  if (!data || data.length === 0) return null;
+  return (
+    <div className="table-wrap">
+      <table className="compact">
+        <caption>{t('items')}</caption>
+        <thead><tr><th scope="col">{t('sku')}</th><th scope="col">{t('product')}</th><th scope="col">{t('qty')}</th></tr></thead>
+        <tbody>{data.map((item) => <tr key={item.sku}><td>{item.sku}</td><td>{item.name ?? '—'}</td><td className="num">{item.qty}</td></tr>)}</tbody>
+      </table>
+    </div>
+  );
 }
