@@ -105,8 +105,8 @@ export function createApp(deps: AppDeps): Express {
   return app;
 }
 
-/** Paths the console's SPA fallback must never answer: they belong to the API and probes. */
-const NOT_CONSOLE = /^\/(api|healthz|webhooks)(\/|$)/;
+/** Paths the console's SPA fallback must never answer: the API, probes, webhooks, and missing assets (a 404, not a page). */
+const NOT_CONSOLE = /^\/(api|healthz|webhooks|assets)(\/|$)/;
 
 /**
  * The staff web console (built into console/dist by `npm run build:console`) at `/`: hashed
