@@ -68,7 +68,8 @@ export interface SegmentCause {
 /**
  * Recomputes a customer's segment by the shop's rules (follows `merged_into` to the survivor).
  * A change is written to the customer and to `segment_changes` in one transaction; the same
- * segment changes nothing. Returns the segments before and after.
+ * segment changes nothing, and a first classification into the fallback segment (new) is stored
+ * without a history row. Returns the segments before and after.
  */
 export async function recomputeSegment(db: Db, shop: CompiledShop, customerId: string, cause: SegmentCause): Promise<{ customerId: string; from: string | null; to: string; changed: boolean }> {
   return db.transaction(async (tx) => {
@@ -85,6 +86,11 @@ export async function recomputeSegment(db: Db, shop: CompiledShop, customerId: s
     const to = classifyCustomer(shop.segments, metrics);
     const from = customer.segment;
     if (from === to) return { customerId: customer.id, from, to, changed: false };
+    if (from === null && to === shop.segments[shop.segments.length - 1]?.id) {
+      // The first classification into the fallback segment is where every customer starts, not a change.
+      await tx.update(customers).set({ segment: to, updatedAt: sql`now()` }).where(eq(customers.id, customer.id));
+      return { customerId: customer.id, from, to, changed: false };
+    }
     const inserted = await tx.insert(segmentChanges).values({
       customerId: customer.id, fromSegment: from, toSegment: to, reason: cause.reason, orderId: cause.orderId ?? null,
       metrics: metrics as Record<string, unknown>, actor: cause.actor ?? 'system', dedupeKey: cause.dedupeKey,

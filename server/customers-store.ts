@@ -165,7 +165,7 @@ export function createCustomersStore(db: Db) {
         const existing = await store.findByPhone(phone);
         throw conflict(`a customer with phone ${phone} already exists`, { existingId: existing?.id ?? null });
       }
-      if (row.wholesale || row.tags.length) await recomputeSegment(db, shop, row.id, { reason: 'created with flags', actor, dedupeKey: `${row.id}:created` });
+      await recomputeSegment(db, shop, row.id, { reason: `created by ${actor}${row.wholesale ? ' as wholesale' : ''}${row.tags.length ? ` with tags [${row.tags.join(', ')}]` : ''}`, actor, dedupeKey: `${row.id}:created` });
       return (await db.select().from(customers).where(eq(customers.id, row.id)))[0]!;
     },
 

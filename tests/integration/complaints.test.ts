@@ -4,6 +4,7 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { customerContacts, notifications } from '../../db/schema';
+import { expectDocumented } from '../support/documented';
 import { apiClient, eventually, fixture, openTestStack, type TestStack } from '../support/stack';
 
 type Api = ReturnType<typeof apiClient>;
@@ -60,10 +61,12 @@ describe('filing complaints', () => {
     const body = { phone: '+84 905 111 222', category: 'wrong-item', description: 'Giao nhầm màu' };
     const first = await staff.cskh!.api.post('/api/v1/complaints', body, { 'Idempotency-Key': 'zalo-msg-1' });
     expect(first.status).toBe(201);
+    expectDocumented('/api/v1/complaints', 'post', first);
     expect(first.body).toMatchObject({ created: true, workflowId: `complaint:${first.body.complaintId}`, complaint: { customerId, status: 'open', category: 'wrong-item', resolvedAt: null, resolvedWithinSla: null } });
     expect(Date.parse(first.body.complaint.dueAt) - Date.parse(first.body.complaint.openedAt)).toBe(3_600_000);
     const again = await staff.cskh!.api.post('/api/v1/complaints', body, { 'Idempotency-Key': 'zalo-msg-1' });
     expect(again.status).toBe(200);
+    expectDocumented('/api/v1/complaints', 'post', again);
     expect(again.body).toMatchObject({ created: false, complaintId: first.body.complaintId });
     const task = await openTaskOf(first.body.complaintId, 'complaint-intake');
     expect(task).toMatchObject({ role: 'cskh', assigneeId: staff.cskh!.id, subject: { type: 'complaint', id: first.body.complaintId, customerId, category: 'wrong-item' } });
@@ -80,6 +83,7 @@ describe('filing complaints', () => {
     for (const [body, field] of cases) {
       const res = await staff.cskh!.api.post('/api/v1/complaints', body);
       expect({ field, status: res.status }).toEqual({ field, status: 422 });
+      expectDocumented('/api/v1/complaints', 'post', res);
       expect(res.body.error.details.fields[0].field).toBe(field);
     }
     expect((await staff.sales!.api.post('/api/v1/complaints', { customerId, category: 'damaged', description: 'x' })).status).toBe(403);
@@ -170,7 +174,9 @@ describe('settling complaints through the task API', () => {
   });
 
   test('When complaints are listed and read, then filters, pages, the customer\'s history and the contacts CSKH made agree with what happened', async () => {
-    const all = (await admin.get(`/api/v1/complaints?customer=${customerId}&limit=200`)).body.complaints;
+    const listed = await admin.get(`/api/v1/complaints?customer=${customerId}&limit=200`);
+    expectDocumented('/api/v1/complaints', 'get', listed);
+    const all = listed.body.complaints;
     expect(all.length).toBeGreaterThanOrEqual(7);
     const rejected = (await admin.get('/api/v1/complaints?status=rejected')).body.complaints;
     expect(rejected.length).toBeGreaterThan(0);
@@ -180,6 +186,7 @@ describe('settling complaints through the task API', () => {
     expect([...page1.body.complaints, ...page2.body.complaints].map((c: { id: string }) => c.id)).toEqual(all.slice(0, 6).map((c: { id: string }) => c.id));
     expect((await admin.get('/api/v1/complaints?status=late')).status).toBe(400);
     expect((await admin.get('/api/v1/complaints/KN-NOPE')).status).toBe(404);
+    for (const c of all) expectDocumented('/api/v1/complaints/{id}', 'get', await admin.get(`/api/v1/complaints/${c.id}`));
 
     const customer = (await admin.get(`/api/v1/customers/${customerId}`)).body;
     const settled = all.filter((c: { status: string }) => c.status !== 'open');
