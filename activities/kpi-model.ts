@@ -3,9 +3,10 @@
  * (expected by now vs actual), alert conditions, scores, grades and ranking. The workflow imports
  * only its types; activities and tests call the functions.
  */
+import { RATIO_TYPES } from '../definitions/kpi-plan-check';
 import { splitByWeight } from '../definitions/kpi-plan-compile';
 import type { CompiledKpiMetric, CompiledKpiPlan } from '../definitions/kpi-types';
-import type { LeadRow, ReturnRow, RevenueRow, TaskRow } from './kpi-queries';
+import type { CareRow, ComplaintRow, LeadRow, PackerRow, ReturnRow, RevenueRow, TaskRow } from './kpi-queries';
 
 /** A metric's target and its split, as snapshotted at period start (and revised by managers). */
 export interface MetricTarget {
@@ -26,6 +27,10 @@ export interface MetricActual {
   detail?: Record<string, number>;
   byChannel?: Record<string, number>;
   byStaff?: Record<string, number>;
+  /** What each staff member's figure is made of (leads/closed, orders/days, counted/on time). */
+  staffDetail?: Record<string, Record<string, number>>;
+  /** careCoverage: customers and contacted per segment. */
+  bySegment?: Record<string, { customers: number; contacted: number; value: number | null }>;
   byCourier?: Record<string, { value: number | null; shipped: number; returned: number; shippedValue: number; returnedValue: number }>;
   byCampaign?: Record<string, { leads: number; leadCost: number; costPerLead: number | null; closed: number }>;
 }
@@ -69,6 +74,11 @@ export interface KpiRows {
   leads: LeadRow[];
   /** By metric id (tasksOnTime metrics only). */
   tasks: Record<string, TaskRow[]>;
+  /** By metric id (ordersPerPackerDay metrics). */
+  packers?: Record<string, PackerRow[]>;
+  complaints?: ComplaintRow[];
+  /** By metric id (careCoverage metrics). */
+  care?: Record<string, CareRow[]>;
 }
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
@@ -116,7 +126,12 @@ function metricActual(metric: CompiledKpiMetric, rows: KpiRows): MetricActual {
       const byChannel: Record<string, number> = {};
       const byCampaign: NonNullable<MetricActual['byCampaign']> = {};
       const perChannel: Record<string, typeof d> = {};
+      const perRep: Record<string, { leads: number; closed: number }> = {};
       for (const r of rows.leads) {
+        if (r.rep) {
+          const x = (perRep[r.rep] ??= { leads: 0, closed: 0 });
+          x.leads += r.leads; x.closed += r.closed;
+        }
         d.leads += r.leads; d.leadCost += r.leadCost; d.closed += r.closed; d.newCustomerGross += r.newCustomerGross; d.newCustomerNet += r.newCustomerNet;
         const c = (perChannel[r.channel ?? '(none)'] ??= { leads: 0, leadCost: 0, closed: 0, newCustomerGross: 0, newCustomerNet: 0 });
         c.leads += r.leads; c.leadCost += r.leadCost; c.closed += r.closed; c.newCustomerGross += r.newCustomerGross; c.newCustomerNet += r.newCustomerNet;
@@ -130,7 +145,10 @@ function metricActual(metric: CompiledKpiMetric, rows: KpiRows): MetricActual {
         const v = valueOf(x);
         if (v !== null) byChannel[channel] = v;
       }
-      return { value: valueOf(d), detail: d, byChannel, byCampaign };
+      if (metric.type !== 'closeRate') return { value: valueOf(d), detail: d, byChannel, byCampaign };
+      // A rep's close rate: of the leads whose close step they finished (closed or lost), the share closed.
+      const byStaff = Object.fromEntries(Object.entries(perRep).map(([rep, x]) => [rep, x.closed / x.leads]));
+      return { value: valueOf(d), detail: d, byChannel, byCampaign, byStaff, staffDetail: perRep };
     }
     case 'tasksOnTime': {
       let done = 0;
@@ -141,6 +159,43 @@ function metricActual(metric: CompiledKpiMetric, rows: KpiRows): MetricActual {
         if (r.staffId) byStaff[r.staffId] = r.onTime / r.done;
       }
       return { value: ratio(onTime, done), detail: { done, onTime }, byStaff };
+    }
+    case 'ordersPerPackerDay': {
+      // Orders over packer-days: each packer's days are the local days on which they packed.
+      let orders = 0;
+      let packerDays = 0;
+      const byStaff: Record<string, number> = {};
+      const staffDetail: Record<string, Record<string, number>> = {};
+      for (const r of rows.packers?.[metric.id] ?? []) {
+        orders += r.orders; packerDays += r.days;
+        if (r.staffId) {
+          byStaff[r.staffId] = r.orders / r.days;
+          staffDetail[r.staffId] = { orders: r.orders, days: r.days };
+        }
+      }
+      return { value: ratio(orders, packerDays), detail: { orders, packerDays, packers: Object.keys(byStaff).length }, byStaff, staffDetail };
+    }
+    case 'complaintsOnTime': {
+      const d = { counted: 0, onTime: 0, open: 0 };
+      const byStaff: Record<string, number> = {};
+      const staffDetail: Record<string, Record<string, number>> = {};
+      for (const r of rows.complaints ?? []) {
+        d.counted += r.counted; d.onTime += r.onTime; d.open += r.open;
+        if (r.staffId && r.counted > 0) {
+          byStaff[r.staffId] = r.onTime / r.counted;
+          staffDetail[r.staffId] = { counted: r.counted, onTime: r.onTime };
+        }
+      }
+      return { value: ratio(d.onTime, d.counted), detail: d, byStaff, staffDetail };
+    }
+    case 'careCoverage': {
+      const d = { customers: 0, contacted: 0 };
+      const bySegment: NonNullable<MetricActual['bySegment']> = {};
+      for (const r of rows.care?.[metric.id] ?? []) {
+        d.customers += r.customers; d.contacted += r.contacted;
+        bySegment[r.segment] = { customers: r.customers, contacted: r.contacted, value: ratio(r.contacted, r.customers) };
+      }
+      return { value: ratio(d.contacted, d.customers), detail: d, bySegment };
     }
   }
 }
@@ -173,7 +228,7 @@ export function pacingBreaches(plan: CompiledKpiPlan, targets: KpiTargets, actua
     const target = targets[metric.id]?.target ?? metric.target;
     const holds = rule.overCeiling ? actual > target : rule.below !== undefined && actual < rule.below * target;
     if (!holds) continue;
-    const shown = (n: number) => (metric.type === 'returnRate' || metric.type === 'closeRate' || metric.type === 'tasksOnTime' ? `${(n * 100).toFixed(1)}%` : Math.round(n).toLocaleString('vi-VN'));
+    const shown = (n: number) => (RATIO_TYPES.has(metric.type) ? `${(n * 100).toFixed(1)}%` : metric.type === 'ordersPerPackerDay' ? n.toFixed(1) : Math.round(n).toLocaleString('vi-VN'));
     out.push({
       rule: rule.id, metric: metric.id, notify: rule.notify, actual, target,
       message: `${rule.message ?? `KPI ${metric.title} cần chú ý`}: ${metric.title} ${shown(actual)} / ${rule.overCeiling ? 'trần' : 'chỉ tiêu'} ${shown(target)} (đã qua ${Math.round(elapsed * 100)}% kỳ)`,
@@ -227,10 +282,13 @@ export function evaluate(plan: CompiledKpiPlan, targets: KpiTargets, actuals: Kp
   return evaluated;
 }
 
+/** Metrics whose per-staff figure is compared with the metric's own target. */
+const PERSONAL_RATE_TYPES = new Set(['tasksOnTime', 'closeRate', 'ordersPerPackerDay', 'complaintsOnTime']);
+
 /** A staff member's own figure where the metric has one (their revenue vs their allocation, their tasks). */
 function personalFigure(m: CompiledKpiMetric, t: MetricTarget, actual: MetricActual | undefined, staffId: string): { scope: 'personal'; target: number; actual: number | null } | undefined {
   if (m.type === 'revenue' && t.reps && staffId in t.reps) return { scope: 'personal', target: t.reps[staffId]!, actual: actual?.byStaff?.[staffId] ?? 0 };
-  if (m.type === 'tasksOnTime' && actual?.byStaff && staffId in actual.byStaff) return { scope: 'personal', target: t.target, actual: actual.byStaff[staffId]! };
+  if (PERSONAL_RATE_TYPES.has(m.type) && actual?.byStaff && staffId in actual.byStaff) return { scope: 'personal', target: t.target, actual: actual.byStaff[staffId]! };
   return undefined;
 }
 

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { orderEvents, orders } from '../db/schema';
 
@@ -64,6 +64,17 @@ export function createOrderActivities(deps: { db: Db }) {
         ...(input.codAmount !== undefined ? { codAmount: Math.round(input.codAmount) } : {}),
         updatedAt: sql`now()`,
       }).where(eq(orders.id, input.orderId));
+    },
+
+    /** Remembers who finished the order's first human step, and in which role (the rep KPIs credit); the first write wins. */
+    async recordOrderCloser(input: { orderId: string; staffId: string; role: string }): Promise<void> {
+      await db.update(orders).set({ closedBy: input.staffId, closedByRole: input.role, updatedAt: sql`now()` })
+        .where(and(eq(orders.id, input.orderId), isNull(orders.closedBy)));
+    },
+
+    /** Keeps the value of what came back from a (partial) return: revenue and return-rate KPIs take back only this. */
+    async recordReturnedAmount(input: { orderId: string; amount: number }): Promise<void> {
+      await db.update(orders).set({ returnedAmount: Math.max(0, Math.round(input.amount)), updatedAt: sql`now()` }).where(eq(orders.id, input.orderId));
     },
 
     /** Records a transition and updates the order's stage/status in one transaction. */

@@ -21,6 +21,17 @@ export const orders = pgTable('orders', {
   /** Order total and cash to collect, in VND, known once the lead is closed. */
   total: integer('total'),
   codAmount: integer('cod_amount'),
+  /**
+   * VND taken back by a return: the value of the items that came back (a partial return, from the
+   * warehouse's receive-return task). Null: not recorded, a return takes back the whole order.
+   */
+  returnedAmount: integer('returned_amount'),
+  /**
+   * Who finished the order's first human step (closing the lead: closed or lost) and in which
+   * role, written by the workflow then. KPIs credit the rep from here without reading tasks.
+   */
+  closedBy: text('closed_by'),
+  closedByRole: text('closed_by_role'),
   courier: text('courier'),
   trackingCode: text('tracking_code'),
   definitionName: text('definition_name'),
@@ -32,8 +43,8 @@ export const orders = pgTable('orders', {
   index('orders_status_idx').on(t.status),
   index('orders_customer_idx').on(t.customerId),
   index('orders_created_idx').on(t.createdAt, t.id),
-  // KPI new customers: a customer's earlier orders.
-  index('orders_customer_created_idx').on(t.customerId, t.createdAt),
+  // KPI new customers: a customer's earlier orders (id too, so the check reads the index only).
+  index('orders_customer_created_idx').on(t.customerId, t.createdAt, t.id),
 ]);
 
 /** A delivery address split the way couriers need it (GHN/GHTK: province, district, ward, street). */
@@ -120,6 +131,8 @@ export const courierEvents = pgTable('courier_events', {
   index('courier_events_order_idx').on(t.orderId, t.id),
   // KPI revenue: applied delivered/returned events by courier time.
   index('courier_events_outcome_idx').on(t.state, t.at, t.orderId).where(sql`${t.applied}`),
+  // KPI revenue: an order's first delivery and first return, read from the index only.
+  index('courier_events_order_outcome_idx').on(t.orderId, t.state, t.at).where(sql`${t.applied}`),
 ]);
 
 /**
@@ -226,6 +239,8 @@ export const tasks = pgTable('tasks', {
   index('tasks_created_idx').on(t.createdAt, t.id),
   // KPI tasks on time: tasks finished in a period, per role.
   index('tasks_role_completed_idx').on(t.role, t.completedAt),
+  // KPI rep credit: an order's first finished task of a role and who finished it, from the index only.
+  index('tasks_subject_role_done_idx').on(t.subjectId, t.role, t.completedAt, t.id, t.completedBy).where(sql`${t.status} = 'done'`),
 ]);
 
 /** Who did what to a task, when: opened, claimed, completed, escalated, reassigned, cancelled. */

@@ -10,8 +10,10 @@ import type { CompiledShop } from './types';
 
 /** Types whose goal is a ceiling (lower is better); the others have a target. */
 export const CEILING_TYPES = new Set(['returnRate', 'costPerLead']);
+/** Types counted over tasks of a role (and stages). */
+const TASK_TYPES = new Set(['tasksOnTime', 'ordersPerPackerDay']);
 /** Types measured as a share 0…1. */
-export const RATIO_TYPES = new Set(['returnRate', 'closeRate', 'tasksOnTime']);
+export const RATIO_TYPES = new Set(['returnRate', 'closeRate', 'tasksOnTime', 'complaintsOnTime', 'careCoverage']);
 
 /** `"8%"` → 0.08, numbers as they are. */
 export function ratioOf(value: unknown): number | undefined {
@@ -51,10 +53,17 @@ export function checkKpiPlan(data: unknown, shop: CompiledShop | null): Issue[] 
         issues.push({ path: [...path, needed], message: `${type} is a share: write ${needed} as 0…1 or a percentage such as "8%"` });
       }
       if (metric.basis !== undefined && type !== 'returnRate') issues.push({ path: [...path, 'basis'], message: 'basis applies to returnRate metrics only' });
-      if ((metric.taskRole !== undefined || metric.stages !== undefined) && type !== 'tasksOnTime') issues.push({ path: [...path, metric.taskRole !== undefined ? 'taskRole' : 'stages'], message: 'taskRole and stages apply to tasksOnTime metrics only' });
+      if ((metric.taskRole !== undefined || metric.stages !== undefined) && !TASK_TYPES.has(type)) issues.push({ path: [...path, metric.taskRole !== undefined ? 'taskRole' : 'stages'], message: 'taskRole and stages apply to tasksOnTime and ordersPerPackerDay metrics only' });
+      if (metric.segments !== undefined && type !== 'careCoverage') issues.push({ path: [...path, 'segments'], message: 'segments apply to careCoverage metrics only' });
       if (metric.allocation !== undefined && type !== 'revenue') issues.push({ path: [...path, 'allocation'], message: 'allocation applies to revenue metrics only' });
     }
     if (metric.taskRole !== undefined) issues.push(...checkRole(shop, metric.taskRole, [...path, 'taskRole'], false));
+    if (shop) {
+      const segments = shop.segments.map((s) => s.id);
+      listOf(metric.segments).forEach((segment, j) => {
+        if (typeof segment === 'string' && !segments.includes(segment)) issues.push({ path: [...path, 'segments', j], message: `unknown segment "${segment}"${didYouMean(segment, segments)} — segments: ${listNames(segments)}` });
+      });
+    }
     const allocation = recordOf(metric.allocation);
     if (shop) {
       const known = Object.keys(shop.channels);

@@ -18,6 +18,7 @@ interface RawMetric {
   basis?: 'count' | 'value';
   taskRole?: string;
   stages?: string[];
+  segments?: string[];
   allocation?: { by?: 'weight' | 'amount'; channels: Record<string, number>; reps?: 'equal' | Record<string, number> };
 }
 interface RawKpiPlan {
@@ -25,6 +26,7 @@ interface RawKpiPlan {
   spec: {
     period?: 'weekly' | 'monthly' | 'quarterly' | { every: string };
     recompute?: string;
+    continueAsNewAfter?: number;
     catchupWindow?: string;
     creditRole?: string;
     scoreCap?: number;
@@ -33,6 +35,9 @@ interface RawKpiPlan {
     grades?: Array<{ grade: string; min: number }>;
   };
 }
+
+/** About ten history events per recomputation: a run stays near 2,000 events (a month hourly takes four runs). */
+export const DEFAULT_CONTINUE_AS_NEW_AFTER = 200;
 
 const DEFAULT_GRADES = [{ grade: 'A', minScore: 100 }, { grade: 'B', minScore: 85 }, { grade: 'C', minScore: 70 }, { grade: 'D', minScore: 0 }];
 
@@ -52,6 +57,7 @@ export function compileKpiPlan(data: unknown, shop: CompiledShop): CompiledKpiPl
     timezone: shop.workingHours.timezone,
     utcOffsetMinutes: shop.workingHours.utcOffsetMinutes,
     recomputeEveryMs: parseDuration(spec.recompute ?? '1h'),
+    continueAsNewAfter: spec.continueAsNewAfter ?? DEFAULT_CONTINUE_AS_NEW_AFTER,
     catchupWindowMs: parseDuration(spec.catchupWindow ?? '31d'),
     creditRole: spec.creditRole ?? 'sales',
     metrics: spec.metrics.map(compileMetric),
@@ -79,6 +85,8 @@ function compileMetric(m: RawMetric): CompiledKpiMetric {
     weight: m.weight ?? 1,
     ...(m.type === 'returnRate' && { basis: m.basis ?? 'count' }),
     ...(m.type === 'tasksOnTime' && { taskRole: m.taskRole ?? m.owner, ...(m.stages && { stages: m.stages }) }),
+    ...(m.type === 'ordersPerPackerDay' && { taskRole: m.taskRole ?? m.owner, stages: m.stages ?? ['pack'] }),
+    ...(m.type === 'careCoverage' && { segments: m.segments ?? ['vip', 'loyal'] }),
     ...(m.allocation && { allocation: { channels: splitChannels(target, m.allocation), reps: m.allocation.reps ?? 'equal' } }),
   };
 }

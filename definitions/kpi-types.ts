@@ -17,7 +17,10 @@ export type KpiMetricType =
   | 'costPerLead'
   | 'closeRate'
   | 'newCustomerRevenue'
-  | 'tasksOnTime';
+  | 'tasksOnTime'
+  | 'ordersPerPackerDay'
+  | 'complaintsOnTime'
+  | 'careCoverage';
 
 /** Revenue target split: channel amounts (summing to the target) and how a channel's amount goes to reps. */
 export interface CompiledKpiAllocation {
@@ -42,9 +45,11 @@ export interface CompiledKpiMetric {
   weight: number;
   /** returnRate: which rate is compared with the ceiling. */
   basis?: 'count' | 'value';
-  /** tasksOnTime: the tasks' role, and optionally only these stages. */
+  /** tasksOnTime, ordersPerPackerDay: the tasks' role, and optionally only these stages (ordersPerPackerDay: `pack` by default). */
   taskRole?: string;
   stages?: string[];
+  /** careCoverage: the customer segments whose contact is measured (default vip, loyal). */
+  segments?: string[];
   /** revenue: split to channels and reps. */
   allocation?: CompiledKpiAllocation;
 }
@@ -81,6 +86,8 @@ export interface CompiledKpiPlan {
   timezone: string;
   utcOffsetMinutes: number;
   recomputeEveryMs: number;
+  /** A period workflow continues-as-new after this many recomputations (keeps its history small). */
+  continueAsNewAfter: number;
   /** How far back a schedule that was down catches up on missed period starts. */
   catchupWindowMs: number;
   /** A rep is credited with an order when they completed its first finished task of this role. */

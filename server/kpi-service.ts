@@ -35,9 +35,10 @@ export function toPeriodView(row: PeriodRow, revisions: Array<typeof kpiTargetRe
         target: t.target, actual: actual?.value ?? null, pacing: (actuals?.pacing[m.id] ?? null) as Record<string, unknown> | null,
         detail: actual?.detail ?? null,
         channels: t.channels || actual?.byChannel ? mergeKeys(t.channels, actual?.byChannel) : null,
-        staff: t.reps || actual?.byStaff ? mergeKeys(t.reps, actual?.byStaff) : null,
+        staff: t.reps || actual?.byStaff ? mergeKeys(t.reps ?? sameTarget(t.target, actual?.byStaff), actual?.byStaff, actual?.staffDetail) : null,
         couriers: actual?.byCourier ?? null,
         campaigns: actual?.byCampaign ?? null,
+        segments: actual?.bySegment ?? null,
         unallocated: t.unallocated ?? null,
       };
     }),
@@ -48,9 +49,15 @@ export function toPeriodView(row: PeriodRow, revisions: Array<typeof kpiTargetRe
 }
 export type PeriodView = ReturnType<typeof toPeriodView>;
 
-function mergeKeys(targets: Record<string, number> | undefined, actuals: Record<string, number> | undefined): Record<string, { target: number | null; actual: number | null }> {
+type SplitEntry = { target: number | null; actual: number | null; detail?: Record<string, number> };
+function mergeKeys(targets: Record<string, number> | undefined, actuals: Record<string, number> | undefined, details?: Record<string, Record<string, number>>): Record<string, SplitEntry> {
   const keys = [...new Set([...Object.keys(targets ?? {}), ...Object.keys(actuals ?? {})])].sort();
-  return Object.fromEntries(keys.map((k) => [k, { target: targets?.[k] ?? null, actual: actuals?.[k] ?? null }]));
+  return Object.fromEntries(keys.map((k) => [k, { target: targets?.[k] ?? null, actual: actuals?.[k] ?? null, ...(details?.[k] && { detail: details[k] }) }]));
+}
+
+/** Rates measured per staff member (close rate, tasks on time, orders per packer-day) are held to the metric's own target. */
+function sameTarget(target: number, byStaff: Record<string, number> | undefined): Record<string, number> | undefined {
+  return byStaff && Object.fromEntries(Object.keys(byStaff).map((k) => [k, target]));
 }
 
 export function createKpiService(deps: { db: Db; temporal: Client; taskQueue: string; definitions: DefinitionsStore }) {
@@ -127,7 +134,10 @@ export function createKpiService(deps: { db: Db; temporal: Client; taskQueue: st
       return rows.map((row) => {
         const view = toPeriodView(row);
         const evaluation = view.evaluation?.staff.find((s) => s.staffId === staffId) ?? null;
-        const metrics = view.metrics.filter((m) => m.staff && staffId in m.staff).map((m) => ({ metric: m.id, title: m.title, target: m.staff![staffId]!.target, actual: m.staff![staffId]!.actual }));
+        const metrics = view.metrics.filter((m) => m.staff && staffId in m.staff).map((m) => {
+          const mine = m.staff![staffId]!;
+          return { metric: m.id, title: m.title, type: m.type, target: mine.target, actual: mine.actual, ...(mine.detail && { detail: mine.detail }) };
+        });
         return { period: view.id, status: view.status, startsAt: view.startsAt, endsAt: view.endsAt, metrics, evaluation };
       });
     },
@@ -141,6 +151,7 @@ export function createKpiService(deps: { db: Db; temporal: Client; taskQueue: st
         for (const [k, v] of Object.entries(m.channels ?? {})) lines.push(['metric', m.id, 'channel', k, v.target === null ? '' : String(v.target), v.actual === null ? '' : String(v.actual), '', '']);
         for (const [k, v] of Object.entries(m.staff ?? {})) lines.push(['metric', m.id, 'staff', k, v.target === null ? '' : String(v.target), v.actual === null ? '' : String(v.actual), '', '']);
         for (const [k, v] of Object.entries(m.couriers ?? {})) lines.push(['metric', m.id, 'courier', k, String(m.target), v.value === null ? '' : String(v.value), '', '']);
+        for (const [k, v] of Object.entries(m.segments ?? {})) lines.push(['metric', m.id, 'segment', k, String(m.target), v.value === null ? '' : String(v.value), '', '']);
       }
       for (const s of view.evaluation?.staff ?? []) lines.push(['evaluation', '', 'staff', s.staffId, '', '', s.score === null ? '' : String(s.score), s.grade ?? '']);
       return `${lines.map((l) => l.map(csvCell).join(',')).join('\r\n')}\r\n`;

@@ -328,10 +328,10 @@ const schemas: Record<string, JsonSchema> = {
   CourierWebhookAnswer: object(['ok', 'received', 'applied', 'duplicates'], {
     ok: { type: 'boolean' }, received: { type: 'integer' }, applied: { type: 'integer' }, duplicates: { type: 'integer' },
   }),
-  KpiSplit: { type: 'object', description: 'By key (channel id, staff id): target and actual.', additionalProperties: object(['target', 'actual'], { target: nullable('number'), actual: nullable('number') }) },
+  KpiSplit: { type: 'object', description: 'By key (channel id, staff id): target and actual; `detail` says what a staff member\'s rate is made of (leads/closed, orders/days, counted/onTime).', additionalProperties: object(['target', 'actual'], { target: nullable('number'), actual: nullable('number'), detail: { type: 'object', additionalProperties: { type: 'number' } } }) },
   KpiMetric: object(['id', 'title', 'type', 'owner', 'goal', 'weight', 'target', 'actual', 'pacing', 'detail', 'channels', 'staff', 'couriers', 'campaigns', 'unallocated'], {
     id: { type: 'string' }, title: { type: 'string' },
-    type: { type: 'string', enum: ['revenue', 'returnRate', 'leads', 'costPerLead', 'closeRate', 'newCustomerRevenue', 'tasksOnTime'] },
+    type: { type: 'string', enum: ['revenue', 'returnRate', 'leads', 'costPerLead', 'closeRate', 'newCustomerRevenue', 'tasksOnTime', 'ordersPerPackerDay', 'complaintsOnTime', 'careCoverage'] },
     owner: { type: 'string', description: 'Role evaluated on the metric.' },
     goal: { type: 'string', enum: ['target', 'ceiling'], description: '`ceiling`: lower is better (return rate, cost per lead).' },
     weight: { type: 'number' },
@@ -343,6 +343,7 @@ const schemas: Record<string, JsonSchema> = {
     staff: { oneOf: [schema('KpiSplit'), { type: 'null' }] },
     couriers: { type: ['object', 'null'], description: 'Return rate per courier: `{value, shipped, returned, shippedValue, returnedValue}`.' },
     campaigns: { type: ['object', 'null'], description: 'Leads per campaign: `{leads, leadCost, costPerLead, closed}`.' },
+    segments: { type: ['object', 'null'], description: 'Care coverage per customer segment: `{customers, contacted, value}`.' },
     unallocated: nullable('number', { description: 'Revenue target of channels without an active rep.' }),
   }),
   KpiStaffEvaluation: object(['staffId', 'name', 'roles', 'metrics', 'score', 'grade', 'rank'], {
@@ -881,7 +882,7 @@ const paths: Record<string, PathItem> = {
           staffId: { type: 'string' },
           periods: { type: 'array', items: object(['period', 'status', 'startsAt', 'endsAt', 'metrics', 'evaluation'], {
             period: { type: 'string' }, status: { type: 'string' }, startsAt: timestamp, endsAt: timestamp,
-            metrics: { type: 'array', items: object(['metric', 'title', 'target', 'actual'], { metric: { type: 'string' }, title: { type: 'string' }, target: nullable('number'), actual: nullable('number') }) },
+            metrics: { type: 'array', items: object(['metric', 'title', 'target', 'actual'], { metric: { type: 'string' }, title: { type: 'string' }, type: { type: 'string' }, target: nullable('number'), actual: nullable('number'), detail: { type: 'object', additionalProperties: { type: 'number' } } }) },
             evaluation: { oneOf: [{ type: 'null' }, schema('KpiStaffEvaluation')] },
           }) },
         })),

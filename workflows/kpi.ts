@@ -10,7 +10,7 @@ import { periodContaining } from '../definitions/kpi-period';
 /** Input of `kpi:<plan>:<period>`: the period and the plan snapshot it runs; `carried` after continue-as-new. */
 export interface KpiPeriodInput {
   ref: KpiPeriodRef;
-  carried?: { targets: KpiTargets; fired: string[]; revisions: number };
+  carried?: { targets: KpiTargets; fired: string[]; revisions: number; lastRecomputedAt?: string | null };
 }
 
 /** Answer of the `kpiStatus` query. */
@@ -34,6 +34,8 @@ const { openKpiPeriod, recomputeKpiActuals, fireKpiAlert, recordKpiTargetRevisio
 
 /** Histories stay small: a month recomputed hourly would otherwise grow for weeks. */
 const MAX_HISTORY_EVENTS = 2_000;
+/** For plans compiled before `continueAsNewAfter` existed. */
+const DEFAULT_CONTINUE_AS_NEW_AFTER = 200;
 
 /**
  * One KPI period: snapshot the targets, recompute actuals on the plan's cadence, alert once per
@@ -44,13 +46,15 @@ export async function kpiPeriodWorkflow(input: KpiPeriodInput): Promise<KpiPerio
   const { workflowId } = workflowInfo();
   const status: KpiPeriodStatus = {
     periodId: ref.periodId, status: 'running', targets: input.carried?.targets ?? {}, firedAlerts: [...(input.carried?.fired ?? [])],
-    revisions: input.carried?.revisions ?? 0, lastRecomputedAt: null,
+    revisions: input.carried?.revisions ?? 0, lastRecomputedAt: input.carried?.lastRecomputedAt ?? null,
   };
   setHandler(kpiStatusQuery, () => status);
 
   let revising = false;
+  // A revision that arrives before the targets are snapshotted waits for them.
+  let opened = input.carried !== undefined;
   setHandler(reviseTargetUpdate, async (revision) => {
-    await condition(() => !revising);
+    await condition(() => opened && !revising);
     revising = true;
     try {
       status.revisions += 1;
@@ -77,21 +81,29 @@ export async function kpiPeriodWorkflow(input: KpiPeriodInput): Promise<KpiPerio
   });
 
   if (!input.carried) status.targets = await openKpiPeriod(ref);
+  opened = true;
 
+  // A run recomputes up to `continueAsNewAfter` times, then hands its state to a fresh run.
+  const continueAfter = ref.plan.continueAsNewAfter ?? DEFAULT_CONTINUE_AS_NEW_AFTER;
+  let recomputes = 0;
   while (Date.now() < ref.endsAt) {
     const asOf = Date.now();
     const { breaches } = await recomputeKpiActuals({ ref, targets: status.targets, asOf });
+    recomputes += 1;
     status.lastRecomputedAt = new Date(asOf).toISOString();
     for (const breach of breaches) {
       if (status.firedAlerts.includes(breach.rule)) continue;
       status.firedAlerts.push(breach.rule);
       await fireKpiAlert({ periodId: ref.periodId, breach });
     }
-    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY_EVENTS) {
-      await condition(() => !revising && allHandlersFinished());
-      await continueAsNew<typeof kpiPeriodWorkflow>({ ref, carried: { targets: status.targets, fired: status.firedAlerts, revisions: status.revisions } });
-    }
     await sleep(Math.max(1, Math.min(ref.plan.recomputeEveryMs, ref.endsAt - Date.now())));
+    const historyFull = workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY_EVENTS;
+    if (Date.now() < ref.endsAt && (recomputes >= continueAfter || historyFull)) {
+      await condition(() => !revising && allHandlersFinished());
+      await continueAsNew<typeof kpiPeriodWorkflow>({
+        ref, carried: { targets: status.targets, fired: status.firedAlerts, revisions: status.revisions, lastRecomputedAt: status.lastRecomputedAt },
+      });
+    }
   }
   await condition(() => !revising);
   status.status = 'closed';

@@ -7,6 +7,7 @@ import type { CourierNews } from '../activities/shipments';
 import type { StockShortage } from '../activities/stock';
 import { dueAt } from '../definitions/business-time';
 import { chooseCourier, evaluateWhen, type WhenFacts } from '../definitions/conditions';
+import { returnedLinesOf, returnedValue } from '../definitions/kpi-returns';
 import type { CompiledCourierStage, CompiledHumanStage, CompiledOrderProcess, CompiledStage, CourierOutcome, OrderResult } from '../definitions/types';
 import { climbLadder } from './escalation';
 import { TaskBoard, type OpenTaskView } from './tasks';
@@ -83,6 +84,10 @@ const { recordOrderOpened, recordOrderEvent, updateOrderFigures, notify, cancelO
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
+const { recordReturnedAmount, recordOrderCloser } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
 // Couriers can be slow or down for a while: retry for up to a day, but never on a 4xx (non-retryable).
 const { createShipment, cancelShipment, pollShipment } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -146,6 +151,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     customer, definition: { name: input.definition.name, version: input.definition.version },
   });
 
+  let closerRecorded = false;
   let seq = 0;
   let from: string | null = null;
   let current = process.start;
@@ -190,9 +196,19 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
         if (items.length && stock.reserved.length === 0) {
           stock.reserved = await reserveItems(items, done.actor);
         }
+        if (!closerRecorded && patched('kpi-order-closer')) {
+          // The first human step's finisher (the rep who closed the lead, or marked it lost) is credited by KPIs.
+          await recordOrderCloser({ orderId: input.orderId, staffId: done.actor, role: stage.role });
+          closerRecorded = true;
+        }
         const restocked = stockLines(done.data?.restockedItems);
         if (restocked.length) {
           await moveOrderStock({ orderId: input.orderId, kind: 'restock', lines: restocked, actor: done.actor, dedupeKey: `${input.orderId}:restock:${seq}` });
+        }
+        if (done.data && ('returnedItems' in done.data || 'restockedItems' in done.data) && patched('kpi-returned-amount')) {
+          // A partial return: revenue and return-rate KPIs take back only what came back (unknown: the whole order).
+          const amount = returnedValue(orderData.items, returnedLinesOf(done.data));
+          if (amount !== undefined) await recordReturnedAmount({ orderId: input.orderId, amount });
         }
         if (done.data && ('codAmount' in done.data || 'items' in done.data)) {
           await updateOrderFigures({ orderId: input.orderId, total: facts.order?.total, codAmount: facts.order?.codAmount });
