@@ -37,7 +37,7 @@ export const mergeCustomerSchema = {
 function parseFilter(req: Request): CustomerFilter {
   const q = req.query as Record<string, string | undefined>;
   if (q.q !== undefined && q.q.trim().length === 0) throw badRequest('q must not be empty');
-  return { q: q.q || q.phone || q.name || undefined, segment: q.segment || undefined, limit: parseLimit(q.limit), cursor: q.cursor || undefined };
+  return { q: q.q || undefined, segment: q.segment || undefined, limit: parseLimit(q.limit), cursor: q.cursor || undefined };
 }
 
 /** The CRM: search, create, change, read with full history, merge duplicates. */
