@@ -178,5 +178,16 @@ export function createBooksActivities(deps: { db: Db; log: Logger }) {
       if (result.created) deps.log.info({ orderId: input.orderId, number: result.number }, 'sales document recorded');
       return result;
     },
+
+    /**
+     * Goods of a delivered order came back (a complaint's refund or exchange): reverses its sale
+     * with a return document, once. Null when the order has no sale (it was never delivered).
+     */
+    async reverseSale(input: { orderId: string; reason: string; actor: string }): Promise<{ number: string; created: boolean } | null> {
+      const [sale] = await deps.db.select({ number: salesDocuments.number }).from(salesDocuments)
+        .where(and(eq(salesDocuments.orderId, input.orderId), eq(salesDocuments.kind, 'sale')));
+      if (!sale) return null;
+      return recordSalesReturn(deps.db, await activeShop(deps.db), { saleNumber: sale.number, reason: input.reason, actor: input.actor });
+    },
   };
 }

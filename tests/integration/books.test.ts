@@ -6,7 +6,7 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { and, asc, count, eq } from 'drizzle-orm';
-import { recordSaleDocument } from '../../activities/books';
+import { createBooksActivities, recordSaleDocument } from '../../activities/books';
 import { createStockActivities } from '../../activities/stock';
 import { codRemittances, notifications, orders, purchases, salesDocuments, stockMovements } from '../../db/schema';
 import { openApiDocument, type Operation } from '../../server/openapi';
@@ -111,6 +111,10 @@ describe('stock through real orders', () => {
     expect(reversal.status).toBe(201);
     expect(reversal.body).toMatchObject({ kind: 'return', reverses: sale!.number, goodsTotal: -300000 });
     expect((await books().post(`/api/v1/books/sales/${sale!.number}/return`, { reason: 'again' })).status).toBe(200);
+    // The same through the activity a complaint's refund calls: once per order, nothing for an order never delivered.
+    const activities = createBooksActivities({ db: stack.database.db, log: testLog });
+    expect(await activities.reverseSale({ orderId: delivered, reason: 'hoàn tiền', actor: admin.id })).toEqual({ number: reversal.body.number, created: false });
+    expect(await activities.reverseSale({ orderId: returned, reason: 'hoàn tiền', actor: admin.id })).toBeNull();
     const summary = await books().get('/api/v1/books/summary?granularity=month');
     expect(summary.body.totals).toMatchObject({ salesDocuments: 1, returnDocuments: 1, salesGoods: 300000, returnedGoods: 300000, netSales: 0 });
     const csv = await fetch(`${base}/api/v1/books/sales/export.csv`, { headers: { authorization: `Bearer ${accountant.token}` } });
