@@ -2,6 +2,8 @@
  * Two projects: `unit` (pure code, no services) and `integration` (a real Temporal dev server
  * and a real PostgreSQL, started once per run by the global setup).
  * TypeScript is compiled by swc (already a Temporal dependency); type checking is `npm run typecheck`.
+ * A third, `faults` (tests/faults: long fault tests such as stopping PostgreSQL mid-load), joins
+ * only when SHOPFLOW_FAULT_TESTS=1, so `npm test` leaves it out and `npm run test:faults` runs it.
  */
 const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 
@@ -36,5 +38,16 @@ module.exports = {
       globalSetup: '<rootDir>/tests/setup/global-setup.ts',
       globalTeardown: '<rootDir>/tests/setup/global-teardown.ts',
     },
+    ...(process.env.SHOPFLOW_FAULT_TESTS === '1'
+      ? [{
+        displayName: 'faults',
+        testEnvironment: 'node',
+        roots: ['<rootDir>/tests/faults'],
+        testMatch: ['**/*.test.ts'],
+        transform,
+        globalSetup: '<rootDir>/tests/setup/global-setup.ts',
+        globalTeardown: '<rootDir>/tests/setup/global-teardown.ts',
+      }]
+      : []),
   ],
 };

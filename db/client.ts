@@ -34,6 +34,11 @@ async function openPostgres(url: string, poolSize = 10): Promise<Database> {
   const pool = new Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000 });
   // An idle client losing its server (restart, failover) must not crash the process.
   pool.on('error', () => undefined);
+  // Nor may a checked-out one: pg-pool drops its own listener while a client is lent out, and a
+  // client waiting between two statements of a transaction when the server goes away emits
+  // 'error' with nobody listening (seen when PostgreSQL stopped mid-load). The statement in
+  // flight fails anyway, and the pool discards the broken client when it comes back.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = drizzle(pool, { schema });
   return {
     db: db as unknown as Db,
