@@ -5,9 +5,10 @@
  */
 import { eq } from 'drizzle-orm';
 import { complaints, customerContacts, orders } from '../../db/schema';
+import { createCustomerActivities } from '../../activities/customers';
 import { createDefinitionsStore } from '../../server/definitions-store';
 import { expectDocumented } from '../support/documented';
-import { apiClient, eventually, openTestStack, type TestStack } from '../support/stack';
+import { apiClient, eventually, openTestStack, testLog, type TestStack } from '../support/stack';
 
 type Api = ReturnType<typeof apiClient>;
 
@@ -281,6 +282,13 @@ describe('segments follow delivered and returned orders', () => {
     expect(contacts.map((c) => [c.kind, c.orderId, c.stage, c.staffId, c.segment]).sort()).toEqual([
       ['care', first, 'care', staff.cskh!.id, null], ['care', second, 'care', staff.cskh!.id, 'new'],
     ].sort());
+
+    // A retried activity (Temporal delivers at least once) records nothing twice.
+    const activities = createCustomerActivities({ db: stack.database.db, log: testLog });
+    expect(await activities.updateCustomerAfterOrder({ orderId: third, result: 'returned' })).toEqual({ segment: 'new', changed: false });
+    expect(await activities.updateCustomerAfterOrder({ orderId: second, result: 'completed' })).toEqual({ segment: 'new', changed: false });
+    expect((await admin.get(`/api/v1/customers/${customerId}`)).body.segmentHistory).toHaveLength(2);
+    expect(await stack.database.db.select().from(customerContacts).where(eq(customerContacts.customerId, customerId))).toHaveLength(2);
 
     // Confirmation staff see the delivered/returned history on the next order's tasks.
     const next = await lead(phone);
