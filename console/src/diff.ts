@@ -16,8 +16,9 @@ export function diffLines(before: string, after: string): DiffLine[] {
   let j = 0;
   while (i < n || j < m) {
     if (i < n && j < m && a[i] === b[j]) out.push({ kind: 'same', text: a[i]!, oldLine: ++i, newLine: ++j });
-    else if (j < m && (i >= n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) out.push({ kind: 'added', text: b[j]!, newLine: ++j });
-    else out.push({ kind: 'removed', text: a[i]!, oldLine: ++i });
+    // Removed lines before added ones, as `diff -u` shows a change.
+    else if (i < n && (j >= m || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) out.push({ kind: 'removed', text: a[i]!, oldLine: ++i });
+    else out.push({ kind: 'added', text: b[j]!, newLine: ++j });
   }
   return out;
 }
