@@ -56,7 +56,7 @@ const vi = {
   searchPhone: 'Tìm theo số điện thoại', search: 'Tìm', noResults: 'Không có kết quả.',
   sku: 'Mã hàng', onHand: 'Tồn thực', reserved: 'Đang giữ', available: 'Có thể bán', product: 'Sản phẩm',
   mismatches: 'Chênh lệch COD', expected: 'Phải thu', received: 'Đã nhận', difference: 'Chênh lệch',
-  qty: 'Số lượng', segment: 'Phân khúc', reliability: 'Độ tin cậy', delivered: 'Đã giao', returned: 'Hoàn', deliveredValue12m: 'Giá trị đã giao 12 tháng', complaints: 'Khiếu nại', orders: 'Đơn hàng',
+  editorKeys: 'Tab thụt lề 2 dấu cách; nhấn Esc rồi Tab để rời ô soạn.', qty: 'Số lượng', segment: 'Phân khúc', reliability: 'Độ tin cậy', delivered: 'Đã giao', returned: 'Hoàn', deliveredValue12m: 'Giá trị đã giao 12 tháng', complaints: 'Khiếu nại', orders: 'Đơn hàng',
   warehouse: 'Kho', lowOnly: 'Chỉ hàng sắp hết', low: 'Sắp hết', kindMismatch: 'Loại', mismatch_short: 'Thu thiếu', mismatch_over: 'Thu thừa', mismatch_unknown_order: 'Không rõ đơn', mismatch_not_delivered: 'Chưa giao mà đã thu',
   unpaid: 'Đơn COD đã giao chưa được đối soát', remittances: 'Đợt đối soát', noMismatches: 'Không có chênh lệch.', phoneHint: 'Ví dụ 0912 345 678 hoặc +84912345678',
 };
@@ -114,7 +114,7 @@ const en: Dict = {
   searchPhone: 'Search by phone number', search: 'Search', noResults: 'No results.',
   sku: 'SKU', onHand: 'On hand', reserved: 'Reserved', available: 'Available', product: 'Product',
   mismatches: 'COD mismatches', expected: 'Expected', received: 'Received', difference: 'Difference',
-  qty: 'Qty', segment: 'Segment', reliability: 'Reliability', delivered: 'Delivered', returned: 'Returned', deliveredValue12m: 'Delivered value, 12 months', complaints: 'Complaints', orders: 'Orders',
+  editorKeys: 'Tab indents by 2 spaces; press Esc then Tab to leave the editor.', qty: 'Qty', segment: 'Segment', reliability: 'Reliability', delivered: 'Delivered', returned: 'Returned', deliveredValue12m: 'Delivered value, 12 months', complaints: 'Complaints', orders: 'Orders',
   warehouse: 'Warehouse', lowOnly: 'Low stock only', low: 'Low', kindMismatch: 'Kind', mismatch_short: 'Short paid', mismatch_over: 'Over paid', mismatch_unknown_order: 'Unknown order', mismatch_not_delivered: 'Paid but not delivered',
   unpaid: 'Delivered COD orders not yet remitted', remittances: 'Remittances', noMismatches: 'No mismatches.', phoneHint: 'e.g. 0912 345 678 or +84912345678',
 };

@@ -218,7 +218,7 @@ function Editor({ initial, onStored }: { initial: string; onStored: () => void }
         </div>
         <label htmlFor="yaml" className="sr-only">YAML</label>
         <textarea id="yaml" ref={area} value={text} spellCheck={false} wrap="off" rows={18}
-          aria-describedby="yaml-status" aria-invalid={errors.length ? true : undefined}
+          aria-describedby="yaml-keys yaml-status" aria-invalid={errors.length ? true : undefined}
           onChange={(e) => setText(e.target.value)}
           onScroll={(e) => { if (gutter.current) gutter.current.scrollTop = e.currentTarget.scrollTop; }}
           onKeyDown={(e) => {
@@ -233,6 +233,7 @@ function Editor({ initial, onStored }: { initial: string; onStored: () => void }
             e.currentTarget.dataset.escaped = e.key === 'Escape' ? '1' : '';
           }} />
       </div>
+      <p id="yaml-keys" className="muted small">{t('editorKeys')}</p>
       <div id="yaml-status" className="check-status" aria-live="polite">
         {check.state === 'checking' && <p className="muted">{t('validating')}</p>}
         {check.state === 'valid' && <p className="ok">{t('valid', { summary: check.summary })}</p>}

@@ -1,6 +1,6 @@
 /** Orders: a filterable list, and one order with where it is, who it waits on, and its timeline. */
 import { useState } from 'react';
-import { ApiError, get, type Order, type OrderDetail, type TimelineEvent } from '../api';
+import { ApiError, get, type Order, type OrderDetail, type Staff, type TimelineEvent } from '../api';
 import { Card, ErrorNote, LastUpdated, Loading, StatusText, TimeLeft } from '../components';
 import { useLoad, useNow } from '../hooks';
 import { formatDateTime, formatVnd, useI18n, type Key, type T } from '../i18n';
@@ -58,6 +58,8 @@ export function OrderPage({ id }: { id: string }) {
   const { t, lang } = useI18n();
   const now = useNow();
   const { data: order, error, loadedAt } = useLoad(() => get<OrderDetail>(`/orders/${encodeURIComponent(id)}`), [id], 15_000);
+  // Staff names for the timeline, for those who may list staff; others see staff ids.
+  const { data: names } = useLoad(() => get<{ staff: Staff[] }>('/staff').then((r) => new Map(r.staff.map((s) => [s.id, s.name])), () => new Map<string, string>()), []);
   if (error && !order) return <Card id="order-title" title={t('orderTitle', { id })}><ErrorNote error={error} /></Card>;
   if (!order) return <Loading />;
   return (
@@ -86,7 +88,7 @@ export function OrderPage({ id }: { id: string }) {
           <ul className="plain">
             {order.current.waitingOn.map((w) => (
               <li key={w.taskId}>
-                <strong>{w.title ?? w.taskId}</strong> — {t('role')}: {w.role}, {t('assignee')}: {w.assigneeId ?? t('unassigned')}
+                <strong>{w.title ?? w.taskId}</strong> — {t('role')}: {w.role}, {t('assignee')}: {w.assigneeId ? names?.get(w.assigneeId) ?? w.assigneeId : t('unassigned')}
                 {' · '}<TimeLeft dueAt={w.dueAt || null} now={now} />
                 {w.escalationLevel > 0 && <span className="warn"> · {t('escalationLevel', { n: w.escalationLevel })}</span>}
               </li>
@@ -100,7 +102,7 @@ export function OrderPage({ id }: { id: string }) {
             <li key={i} className={`ev ev-${e.type}`}>
               <time dateTime={e.at}>{formatDateTime(e.at, lang)}</time>
               <p>{describe(e, t, order)}</p>
-              {e.actor && <p className="muted small">{t('by', { who: e.actor === 'system' ? t('system') : e.actor })}</p>}
+              {e.actor && <p className="muted small">{t('by', { who: e.actor === 'system' ? t('system') : names?.get(e.actor) ?? e.actor })}</p>}
             </li>
           ))}
         </ol>
