@@ -62,7 +62,7 @@ export function createComplaintsStore(deps: { db: Db; temporal: Client; taskQueu
 
   return {
     /** Validates the complaint against the customer, the order and the active ComplaintProcess, then starts its workflow. */
-    async file(input: ComplaintInput, opts: { actor: string; idempotencyKey?: string }): Promise<{ complaint: ReturnType<typeof toComplaintView> | null; complaintId: string; workflowId: string; created: boolean }> {
+    async file(input: ComplaintInput, opts: { actor: string; idempotencyKey?: string }): Promise<{ complaint: ReturnType<typeof toComplaintView> | null; complaintId: string; workflowId: string; created: boolean; assignedTo: string | null }> {
       if (!input.customerId && !input.phone) throw invalid('customerId', 'give customerId or phone');
       const customer = input.customerId ? await deps.customers.survivorOf(input.customerId) : await deps.customers.findByPhone(input.phone!);
       if (!customer) throw input.customerId ? invalid('customerId', `no customer "${input.customerId}"`) : invalid('phone', `no customer with phone "${input.phone}" — create the customer first (POST /api/v1/customers)`);
@@ -93,13 +93,16 @@ export function createComplaintsStore(deps: { db: Db; temporal: Client; taskQueu
         if (!(err instanceof WorkflowExecutionAlreadyStartedError && opts.idempotencyKey)) throw err;
         created = false;
       }
-      // The workflow writes the row first thing; wait briefly so the answer carries its due time.
+      // The workflow writes the row, then opens the CSKH task: wait briefly so the answer carries
+      // the due time and who got the task (as POST /leads does).
       let row: ComplaintRow | undefined;
-      for (let i = 0; i < 30 && !row; i++) {
+      let task: { assigneeId: string | null } | undefined;
+      for (let i = 0; i < 30 && !(row && task); i++) {
         [row] = await db.select().from(complaints).where(eq(complaints.id, complaintId));
-        if (!row) await new Promise((r) => setTimeout(r, 100));
+        [task] = await db.select({ assigneeId: tasks.assigneeId }).from(tasks).where(and(eq(tasks.subjectType, 'complaint'), eq(tasks.subjectId, complaintId))).limit(1);
+        if (!(row && task)) await new Promise((r) => setTimeout(r, 100));
       }
-      return { complaint: row ? toComplaintView(row) : null, complaintId, workflowId, created };
+      return { complaint: row ? toComplaintView(row) : null, complaintId, workflowId, created, assignedTo: task?.assigneeId ?? null };
     },
 
     async list(p: Principal, f: ComplaintFilter) {

@@ -442,8 +442,9 @@ const schemas: Record<string, JsonSchema> = {
       timeline: { type: 'array', items: object(['at', 'type'], { at: timestamp, type: { type: 'string', description: 'A complaint event (`opened`, `resolved`, `rejected`, `follow_up_done`) or a task event prefixed `task_`.' } }) },
     })],
   },
-  ComplaintFiled: object(['complaintId', 'workflowId', 'created', 'complaint'], {
+  ComplaintFiled: object(['complaintId', 'workflowId', 'created', 'complaint', 'assignedTo'], {
     complaintId: { type: 'string' }, workflowId: { type: 'string' }, created: { type: 'boolean' },
+    assignedTo: nullable('string', { description: 'Who the CSKH task went to, if it opened within ~3 s and was auto-assigned.' }),
     complaint: { oneOf: [{ type: 'null' }, schema('Complaint')], description: 'null if the workflow had not written it within ~3 s.' },
   }),
 };

@@ -62,7 +62,7 @@ describe('filing complaints', () => {
     const first = await staff.cskh!.api.post('/api/v1/complaints', body, { 'Idempotency-Key': 'zalo-msg-1' });
     expect(first.status).toBe(201);
     expectDocumented('/api/v1/complaints', 'post', first);
-    expect(first.body).toMatchObject({ created: true, workflowId: `complaint:${first.body.complaintId}`, complaint: { customerId, status: 'open', category: 'wrong-item', resolvedAt: null, resolvedWithinSla: null } });
+    expect(first.body).toMatchObject({ created: true, assignedTo: staff.cskh!.id, workflowId: `complaint:${first.body.complaintId}`, complaint: { customerId, status: 'open', category: 'wrong-item', resolvedAt: null, resolvedWithinSla: null } });
     expect(Date.parse(first.body.complaint.dueAt) - Date.parse(first.body.complaint.openedAt)).toBe(3_600_000);
     const again = await staff.cskh!.api.post('/api/v1/complaints', body, { 'Idempotency-Key': 'zalo-msg-1' });
     expect(again.status).toBe(200);
