@@ -14,7 +14,8 @@
  * - Return rate is by hand-over cohort: parcels handed to a courier in the period (not cancelled)
  *   and, of those, the ones returning/returned so far (by value: their returned amount).
  * - Leads are orders created in the period; a lead is closed once it has a total; marketing
- *   revenue is closed leads of new customers (no earlier order) not cancelled/returned/lost.
+ *   revenue is closed leads of new customers (no earlier order) not cancelled/lost, less what
+ *   came back from returned ones (the returned amount; all of it when none was recorded).
  * - Orders per packer per day: pack tasks done in the period per staff member, over the local
  *   days (shop timezone) on which they finished at least one.
  * - Complaints within SLA: complaints due in the period (opened in it when they have no due
@@ -104,7 +105,8 @@ export async function leadsByChannelAndCampaign(db: Db, from: number, to: number
       coalesce(sum(o.lead_cost), 0)::float8 as "leadCost",
       count(*) filter (where o.total is not null and o.status <> 'lost')::int as closed,
       coalesce(sum(${amount}) filter (where o.total is not null and o.status <> 'lost' and n.first), 0)::float8 as "newCustomerGross",
-      coalesce(sum(${amount}) filter (where o.total is not null and o.status not in ('lost', 'cancelled', 'returned') and n.first), 0)::float8 as "newCustomerNet"
+      coalesce(sum(${amount} - case when o.status = 'returned' then ${returnedAmount} else 0 end)
+        filter (where o.total is not null and o.status not in ('lost', 'cancelled') and n.first), 0)::float8 as "newCustomerNet"
     from orders o
     left join lateral (
       -- Only closed leads need the earlier-order check.

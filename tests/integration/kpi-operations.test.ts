@@ -140,6 +140,9 @@ describe('KPI operations, care and partial returns by SQL (January 2026, Asia/Ho
     expect(january.revenue!.byStaff).toEqual({ [s.repA]: 10_000_000 - 3_000_000 + 5_000_000, [s.repB]: 8_000_000 + 6_000_000 - 6_000_000 });
     expect(january.revenue!.detail).toMatchObject({ delivered: 4, deliveredValue: 29_000_000, returned: 2, returnedValue: 9_000_000 });
 
+    // New customers' closed leads less what came back: r1 10 − 3, r2 8 − 2, r3 5 − 5 (none recorded: all), r4 6 − 6.
+    expect(january['new-revenue']!.value).toBe(7_000_000 + 6_000_000);
+
     const february = await computeActuals(stack.database.db, plan, feb().startsAt, feb().endsAt);
     // Returned in February: r2 2 M (partial), r3 5 M (no returned amount recorded: the whole order).
     expect(february.revenue!.value).toBe(-2_000_000 - 5_000_000);
