@@ -42,9 +42,11 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     res.status(status).json({ error: { code: 'bad_request', message: err.type === 'entity.parse.failed' ? `malformed request body: ${err.message}` : String(err.message) } });
     return;
   }
-  // Text PostgreSQL cannot store (a NUL character in a path parameter, form or YAML body): the client's input, not our fault.
-  if (err?.code === '22021' || err?.code === '22P05' || err?.cause?.code === '22021' || err?.cause?.code === '22P05') {
-    res.status(400).json({ error: { code: 'bad_request', message: 'the request holds a NUL character (\\u0000), which text cannot contain' } });
+  // A value PostgreSQL refuses to store (a NUL character in a path parameter or YAML, a number beyond
+  // its column): the client's input, refused by the statement, not a server fault.
+  const refused = refusedValue(err);
+  if (refused) {
+    res.status(400).json({ error: { code: 'bad_request', message: refused } });
     return;
   }
   const down = unavailablePart(err);
@@ -58,6 +60,16 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   req.log?.error({ err }, 'unhandled error');
   res.status(500).json({ error: { code: 'internal', message: 'internal error; the details are in the server log' } });
 };
+
+/** PostgreSQL data exceptions caused by a value from the request: text it cannot hold, numbers out of range, unreadable values. */
+const REFUSED_VALUE_CODES = new Set(['22001', '22003', '22007', '22008', '22021', '22P02', '22P05']);
+
+function refusedValue(err: any): string | undefined {
+  const dbError = [err, err?.cause].find((e) => typeof e?.code === 'string' && REFUSED_VALUE_CODES.has(e.code) && typeof e?.severity === 'string');
+  if (!dbError) return undefined;
+  if (dbError.code === '22021' || dbError.code === '22P05') return 'the request holds a NUL character (\\u0000), which text cannot contain';
+  return `a value in the request cannot be stored: ${String(dbError.message)}`;
+}
 
 const DB_DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
 

@@ -15,7 +15,9 @@ export const leadSchema = {
     campaign: { type: 'string', maxLength: 200 },
     source: { type: 'string', maxLength: 200 },
     note: { type: 'string', maxLength: 2000 },
-    cost: { type: 'number', minimum: 0 },
+    // Whole VND that fits the order row's integer column: a cost it cannot store would fail the
+    // order's first activity forever, leaving an accepted lead with no order.
+    cost: { type: 'integer', minimum: 0, maximum: 2_147_483_647 },
     process: { type: 'string', minLength: 1 },
     customer: {
       type: 'object',
