@@ -35,7 +35,7 @@ export function toPeriodView(row: PeriodRow, revisions: Array<typeof kpiTargetRe
         target: t.target, actual: actual?.value ?? null, pacing: (actuals?.pacing[m.id] ?? null) as Record<string, unknown> | null,
         detail: actual?.detail ?? null,
         channels: t.channels || actual?.byChannel ? mergeKeys(t.channels, actual?.byChannel) : null,
-        staff: t.reps || actual?.byStaff ? mergeKeys(t.reps ?? sameTarget(t.target, actual?.byStaff), actual?.byStaff, actual?.staffDetail) : null,
+        staff: t.reps || actual?.byStaff ? mergeKeys(t.reps ?? (m.type === 'revenue' ? undefined : sameTarget(t.target, actual?.byStaff)), actual?.byStaff, actual?.staffDetail) : null,
         couriers: actual?.byCourier ?? null,
         campaigns: actual?.byCampaign ?? null,
         segments: actual?.bySegment ?? null,
