@@ -35,8 +35,41 @@ export function newStaffId(): string {
   return `stf_${crypto.randomBytes(6).toString('hex')}`;
 }
 
+/**
+ * How long a resolved token is trusted without asking the database again. Every API request
+ * authenticates, and a join on every request is the most frequent query the API runs; revoking,
+ * deactivating or changing a member through any store of this process clears the cache at once,
+ * so this bound only applies to changes made by another API replica (or by SQL by hand).
+ */
+export const TOKEN_CACHE_TTL_MS = 5_000;
+
+interface CachedToken {
+  member: StaffRow;
+  tokenId: string;
+  /** When `last_used_at` was last written (or read), so it is written at most once a minute. */
+  lastUsedAt: number;
+  cachedAt: number;
+}
+
+/** One token cache per database, shared by every store on it, so any store's change clears it. */
+const tokenCaches = new WeakMap<object, { tokens: Map<string, CachedToken>; changes: number }>();
+function tokenCacheOf(db: Db) {
+  let cache = tokenCaches.get(db);
+  if (!cache) tokenCaches.set(db, (cache = { tokens: new Map(), changes: 0 }));
+  return cache;
+}
+
 /** Staff and API tokens in the database. */
 export function createStaffStore(db: Db) {
+  const cache = tokenCacheOf(db);
+  /**
+   * Every change to staff or tokens forgets all resolved tokens (changes are rare; lookups are
+   * not). Called before and after the write, so a lookup that overlaps the write is not kept.
+   */
+  const forgetTokens = () => {
+    cache.changes += 1;
+    cache.tokens.clear();
+  };
   return {
     async create(input: { id?: string; name: string; phone?: string; email?: string; roles: string[]; channels?: string[] }): Promise<StaffRow> {
       const [row] = await db.insert(staff).values({
@@ -59,12 +92,17 @@ export function createStaffStore(db: Db) {
     },
 
     async update(id: string, patch: Partial<Pick<StaffRow, 'name' | 'phone' | 'email' | 'roles' | 'channels'>>): Promise<StaffRow | undefined> {
-      return (await db.update(staff).set(patch).where(eq(staff.id, id)).returning())[0];
+      forgetTokens();
+      const [row] = await db.update(staff).set(patch).where(eq(staff.id, id)).returning();
+      forgetTokens();
+      return row;
     },
 
     /** Deactivation is immediate: token lookups join on `active`, so no token of theirs works after this. */
     async deactivate(id: string): Promise<StaffRow | undefined> {
+      forgetTokens();
       const [changed] = await db.update(staff).set({ active: false, deactivatedAt: sql`now()` }).where(and(eq(staff.id, id), eq(staff.active, true))).returning();
+      forgetTokens();
       return changed ?? (await db.select().from(staff).where(eq(staff.id, id)))[0]; // already inactive: unchanged
     },
 
@@ -81,24 +119,46 @@ export function createStaffStore(db: Db) {
     },
 
     async revokeToken(staffId: string, tokenId: string): Promise<boolean> {
+      forgetTokens();
       const rows = await db.update(apiTokens).set({ revokedAt: sql`now()` })
         .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.staffId, staffId), isNull(apiTokens.revokedAt))).returning({ id: apiTokens.id });
+      forgetTokens();
       return rows.length > 0;
     },
 
-    /** The active staff member owning this unrevoked token, if any. */
+    /**
+     * The active staff member owning this unrevoked token, if any. Answers from the token cache
+     * for up to TOKEN_CACHE_TTL_MS; unknown tokens are never cached (failed logins are rate-limited
+     * instead), so a token issued a moment ago works at once.
+     */
     async findByToken(token: string): Promise<StaffRow | undefined> {
-      const rows = await db.select({ staff, tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt }).from(apiTokens)
-        .innerJoin(staff, eq(staff.id, apiTokens.staffId))
-        .where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt), eq(staff.active, true)));
-      const hit = rows[0];
-      if (!hit) return undefined;
+      const hash = hashToken(token);
+      const now = Date.now();
+      let hit = cache.tokens.get(hash);
+      if (!hit || now - hit.cachedAt > TOKEN_CACHE_TTL_MS) {
+        const changesBefore = cache.changes;
+        const rows = await db.select({ staff, tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt }).from(apiTokens)
+          .innerJoin(staff, eq(staff.id, apiTokens.staffId))
+          .where(and(eq(apiTokens.tokenHash, hash), isNull(apiTokens.revokedAt), eq(staff.active, true)));
+        const row = rows[0];
+        if (!row) {
+          cache.tokens.delete(hash);
+          return undefined;
+        }
+        hit = { member: row.staff, tokenId: row.tokenId, lastUsedAt: row.lastUsedAt?.getTime() ?? 0, cachedAt: now };
+        // A change that happened while this lookup ran may not be in `row`: answer, but do not keep it.
+        if (cache.changes === changesBefore) {
+          if (cache.tokens.size >= 10_000) cache.tokens.clear();
+          cache.tokens.set(hash, hit);
+        }
+      }
       // Best effort, off the request's path, and at most once a minute per token: a write on every
       // request would cost more than the request itself.
-      if (!hit.lastUsedAt || Date.now() - hit.lastUsedAt.getTime() > 60_000) {
+      if (now - hit.lastUsedAt > 60_000) {
+        hit.lastUsedAt = now;
         void db.update(apiTokens).set({ lastUsedAt: sql`now()` }).where(eq(apiTokens.id, hit.tokenId)).catch(() => undefined);
       }
-      return hit.staff;
+      return hit.member;
     },
 
     /**
@@ -107,6 +167,7 @@ export function createStaffStore(db: Db) {
      * returns a fresh token to print once. Returns the token only when it was just created.
      */
     async ensureBootstrapAdmin(configuredToken?: string): Promise<string | undefined> {
+      forgetTokens(); // it may replace the admin's token
       return db.transaction(async (tx) => {
         await tx.execute(sql`select pg_advisory_xact_lock(74657202)`);
         const [existing] = await tx.select().from(staff).where(eq(staff.id, 'admin'));

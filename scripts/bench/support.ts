@@ -205,6 +205,13 @@ export interface BenchStack {
   startWorkerProcess(entry: string, taskQueue: string, env?: NodeJS.ProcessEnv): Promise<WorkerProcess>;
   /** The real HTTP app in this process on a free loopback port. */
   startApp(taskQueue: string): Promise<string>;
+  /**
+   * `npm run api` (server/api-main.ts) as a child process on a free loopback port, logging at
+   * `logLevel` (default info, as in production) to a discarded stdout; resolves with its base URL
+   * once /healthz answers. A load generator in the bench process then does not share the app's
+   * event loop.
+   */
+  startApiProcess(taskQueue: string, opts?: { logLevel?: string; port?: number }): Promise<{ url: string; process: WorkerProcess }>;
   /** The courier simulator posting webhooks to `appUrl`, at `timeScale` real seconds per simulated day. */
   startSimulator(appUrl: string, opts?: { timeScale?: number; scenario?: 'normal' | 'manual' }): Promise<CourierSimulator>;
   createStaff(roles: string[], name?: string): Promise<{ id: string; token: string }>;
@@ -273,8 +280,10 @@ export async function startBenchStack(name: string): Promise<BenchStack> {
       return true;
     };
 
-    const startWorkerProcess = async (entry: string, taskQueue: string, env: NodeJS.ProcessEnv = {}): Promise<WorkerProcess> => {
-      const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry], {
+    const spawnMeasured = async (entry: string, taskQueue: string, env: NodeJS.ProcessEnv, ready: () => Promise<boolean>, what: string): Promise<WorkerProcess> => {
+      // BENCH_CPU_PROF_DIR=<dir>: each child writes a V8 CPU profile there when it stops (node --cpu-prof).
+      const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF_DIR)}`] : [];
+      const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', entry], {
         cwd: projectRoot(),
         env: {
           ...courierEnv, LOG_LEVEL: 'warn', NODE_ENV: 'development', DATABASE_URL: db.url, TEMPORAL_ADDRESS: devServer.address,
@@ -307,9 +316,9 @@ export async function startBenchStack(name: string): Promise<BenchStack> {
       };
       closers.push(stop);
       await until(async () => {
-        if (child.exitCode !== null) throw new Error(`worker ${entry} exited during start-up: ${recent.trim().slice(-1500)}`);
-        return pollsFor(taskQueue);
-      }, 120_000, `worker ${entry} polling ${taskQueue}`, 250);
+        if (child.exitCode !== null) throw new Error(`${entry} exited during start-up: ${recent.trim().slice(-1500)}`);
+        return ready();
+      }, 120_000, what, 250);
       return {
         pid: child.pid!,
         stats: () => procStats(child.pid!),
@@ -318,6 +327,8 @@ export async function startBenchStack(name: string): Promise<BenchStack> {
         stop,
       };
     };
+    const startWorkerProcess = (entry: string, taskQueue: string, env: NodeJS.ProcessEnv = {}) =>
+      spawnMeasured(entry, taskQueue, env, () => pollsFor(taskQueue), `worker ${entry} polling ${taskQueue}`);
 
     note(`stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s: Temporal ${devServer.address} (${cli.source}), database ${db.name}`);
     return {
@@ -329,6 +340,19 @@ export async function startBenchStack(name: string): Promise<BenchStack> {
       config: baseConfig,
       startWorkerProcess,
       startShopflowWorker: (taskQueue) => startWorkerProcess('server/worker-main.ts', taskQueue),
+      async startApiProcess(taskQueue, opts = {}) {
+        const port = opts.port ?? (await freePort());
+        const url = `http://127.0.0.1:${port}`;
+        const healthy = async () => {
+          try {
+            return (await fetch(`${url}/healthz`)).ok;
+          } catch {
+            return false;
+          }
+        };
+        const child = await spawnMeasured('server/api-main.ts', taskQueue, { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: opts.logLevel ?? 'info', COURIERS: 'simulator' }, healthy, `${url}/healthz`);
+        return { url, process: child };
+      },
       async startApp(taskQueue) {
         const app = createApp({ config: baseConfig(taskQueue), database, temporal, log: silentLog, couriers: createCourierDirectory(database.db, courierEnv) });
         const server = await new Promise<Server>((resolve) => {
