@@ -37,6 +37,8 @@ import { projectRoot } from './paths';
 import { customersRouter } from './routes/customers';
 import { complaintsRouter } from './routes/complaints';
 import { createComplaintsStore } from './complaints-store';
+import { dashboardRouter } from './routes/dashboard';
+import { createDashboardStore } from './dashboard-store';
 /** What the HTTP app needs; built by the entry points, or by tests with real parts. */
 export interface AppDeps {
   config: Config;
@@ -97,6 +99,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/purchases', purchasesRouter({ db: deps.database.db, log: deps.log, books, shop }));
   api.use('/books', booksRouter({ db: deps.database.db, books, shop }));
   api.use('/cod', codRouter({ db: deps.database.db, shop }));
+  api.use('/dashboard', dashboardRouter({ dashboard: createDashboardStore({ db: deps.database.db, definitions }), shop }));
   app.use('/api/v1', api);
   serveStaffConsole(app);
 

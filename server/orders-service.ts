@@ -1,5 +1,8 @@
 import crypto from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { sql, type SQL } from 'drizzle-orm';
+import { orders, tasks } from '../db/schema';
+import type { Principal } from './auth';
 import type { CompiledOrderProcess } from '../definitions/types';
 import type { Config } from './config';
 import type { DefinitionsStore } from './definitions-store';
@@ -85,3 +88,41 @@ export function createOrdersService(deps: { temporal: Client; config: Config; de
 }
 
 export type OrdersService = ReturnType<typeof createOrdersService>;
+
+/** Orders a caller may see: scope `all` sees every order; `own` the orders whose tasks they hold or held. */
+export function ordersVisibleTo(p: Principal): SQL | undefined {
+  if (p.scope === 'all' || p.permissions.has('*')) return undefined;
+  return sql`exists (select 1 from ${tasks} where ${tasks.subjectId} = ${orders.id} and ${tasks.assigneeId} = ${p.staffId})`;
+}
+
+/** One agreed line of an order: what the closing form (or a substitution) said. */
+export interface OrderItem { sku: string | null; name: string | null; qty: number | null; price: number | null; amount: number | null }
+/** Where the parcel goes, split as couriers need it. */
+export interface ShippingAddress { street: string | null; ward: string | null; district: string | null; province: string | null; text: string }
+
+/**
+ * The items and shipping address from the data staff entered on an order's finished steps,
+ * oldest first, each later step's fields winning — the way the order workflow merges them
+ * (`orderData`), so a substitution from the stock-shortage task replaces the items, and a new
+ * address typed by CSKH (`newAddress`) replaces the street as the courier request does.
+ */
+export function orderFacts(stepData: Array<Record<string, unknown>>): { items: OrderItem[]; shippingAddress: ShippingAddress | null } {
+  const merged: Record<string, unknown> = {};
+  for (const data of stepData) Object.assign(merged, data);
+  const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v : null);
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  const items = (Array.isArray(merged.items) ? merged.items : [])
+    .filter((v): v is Record<string, unknown> => v !== null && typeof v === 'object')
+    .map((v) => {
+      const qty = num(v.qty);
+      const price = num(v.price);
+      return { sku: str(v.sku), name: str(v.name), qty, price, amount: qty !== null && price !== null ? qty * price : null };
+    })
+    .filter((i) => i.sku !== null || i.name !== null);
+  const raw = merged.shippingAddress !== null && typeof merged.shippingAddress === 'object' ? merged.shippingAddress as Record<string, unknown> : undefined;
+  const street = str(merged.newAddress) ?? str(raw?.street);
+  if (!raw && !street) return { items, shippingAddress: null };
+  const parts = { street, ward: str(raw?.ward), district: str(raw?.district), province: str(raw?.province) };
+  const text = [parts.street, parts.ward, parts.district, parts.province].filter(Boolean).join(', ');
+  return { items, shippingAddress: { ...parts, text } };
+}

@@ -1,14 +1,15 @@
 import { Router, type Request } from 'express';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { and, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { orders, shipments, tasks } from '../../db/schema';
+import { orders, products, shipments, tasks } from '../../db/schema';
 import { cancelOrderUpdate, statusQuery, type OrderStatus } from '../../workflows/order';
 import { requirePermission } from '../auth';
 import { badRequest, conflict, notFound } from '../errors';
 import type { TasksStore } from '../tasks-store';
 import { afterCursor, pageOf, parseLimit } from '../pagination';
+import { orderFacts, ordersVisibleTo } from '../orders-service';
 import { validateBody } from '../validate';
 
 export const cancelSchema = {
@@ -30,12 +31,7 @@ export function ordersRouter(deps: { db: Db; temporal: Client; tasks: TasksStore
   const router = Router();
   router.use(requirePermission('orders.read'));
 
-  /** `own`-scoped staff see orders they hold or held a task of. */
-  const scopeFilter = (req: Request) => {
-    const p = req.principal!;
-    if (p.scope === 'all' || p.permissions.has('*')) return undefined;
-    return sql`exists (select 1 from ${tasks} where ${tasks.subjectId} = ${orders.id} and ${tasks.assigneeId} = ${p.staffId})`;
-  };
+  const scopeFilter = (req: Request) => ordersVisibleTo(req.principal!);
 
   router.get('/', async (req, res) => {
     const q = req.query as Record<string, string | undefined>;
@@ -64,11 +60,28 @@ export function ordersRouter(deps: { db: Db; temporal: Client; tasks: TasksStore
     res.json({ orders: page.map(toOrderView), nextCursor });
   });
 
+  /**
+   * The items and address staff agreed, from the data of the order's finished steps (follow-ups
+   * of escalations left out), merged oldest first as the workflow merges them; SKUs in the
+   * catalogue are named from it.
+   */
+  async function agreedFacts(orderId: string) {
+    const done = await deps.db.select({ data: tasks.data }).from(tasks)
+      .where(and(eq(tasks.subjectId, orderId), eq(tasks.subjectType, 'order'), eq(tasks.status, 'done'), isNull(tasks.parentTaskId)))
+      .orderBy(asc(tasks.completedAt), asc(tasks.id));
+    const facts = orderFacts(done.map((t) => t.data ?? {}));
+    const skus = [...new Set(facts.items.map((i) => i.sku).filter((s): s is string => s !== null))];
+    const named = skus.length ? await deps.db.select({ sku: products.sku, name: products.name }).from(products).where(inArray(products.sku, skus)) : [];
+    const names = new Map(named.map((p) => [p.sku, p.name]));
+    return { ...facts, items: facts.items.map((i) => ({ ...i, name: (i.sku && names.get(i.sku)) ?? i.name })) };
+  }
+
   router.get('/:id', async (req, res) => {
     const id = String(req.params.id);
     const [order] = await deps.db.select().from(orders).where(and(eq(orders.id, id), scopeFilter(req)));
     if (!order) throw notFound(`no order "${id}"`);
     const [shipment] = await deps.db.select().from(shipments).where(eq(shipments.orderId, id));
+    const facts = await agreedFacts(id);
     let live: OrderStatus | null = null;
     try {
       live = await deps.temporal.workflow.getHandle(order.workflowId).query(statusQuery);
@@ -79,6 +92,8 @@ export function ordersRouter(deps: { db: Db; temporal: Client; tasks: TasksStore
       ...toOrderView(order),
       current: live ? { stage: live.stage, title: live.stageTitle, since: live.since, waitingOn: live.waitingOn, result: live.result ?? null } : null,
       path: live?.path ?? null,
+      items: facts.items,
+      shippingAddress: facts.shippingAddress,
       shipment: shipment ? { courier: shipment.courier, trackingCode: shipment.trackingCode, state: shipment.state, status: shipment.rawStatus, deliveryDueAt: live?.shipment?.deliveryDueAt ?? null, expectedDeliveryAt: shipment.expectedDeliveryAt?.toISOString() ?? null } : null,
       timeline: await deps.tasks.timeline(id),
     });
