@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
-  bigint, bigserial, boolean, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex,
+  bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
 /**
@@ -79,9 +79,10 @@ export const purchaseLines = pgTable('purchase_lines', {
 }, (t) => [index('purchase_lines_purchase_idx').on(t.purchaseId)]);
 
 /**
- * A sales document: `sale` (hoá đơn bán hàng, HD-2026-000001) once per delivered order, or
- * `return` (phiếu trả hàng, TH-2026-000001) reversing a sale whose goods came back. Amounts of a
- * return are negative so sums over both kinds are net sales.
+ * A sales document: `sale` (hoá đơn bán hàng, HD-2026-000001) once per delivered order,
+ * `return` (phiếu trả hàng, TH-2026-000001) reversing a sale whose goods came back, or `refund`
+ * (phiếu hoàn tiền, HT-2026-000001) for money paid back on a complaint, once per complaint.
+ * Amounts of returns and refunds are negative so sums over all kinds are net sales.
  */
 export const salesDocuments = pgTable('sales_documents', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
@@ -89,14 +90,17 @@ export const salesDocuments = pgTable('sales_documents', {
   kind: text('kind').notNull(),
   year: integer('year').notNull(),
   seq: integer('seq').notNull(),
-  orderId: text('order_id').notNull(),
+  /** The order sold; for a refund the complaint's order, null when the complaint names none. */
+  orderId: text('order_id'),
+  /** For a refund: the complaint it pays back. */
+  complaintId: text('complaint_id'),
   /** For a return: the number of the sale it reverses. */
   reverses: text('reverses'),
   channel: text('channel'),
   customerName: text('customer_name'),
   customerPhone: text('customer_phone'),
   courier: text('courier'),
-  /** Goods value (Σ qty × price), VND; negative for a return. */
+  /** Goods value (Σ qty × price), VND; negative for a return; for a refund minus the money paid back. */
   goodsTotal: bigint('goods_total', { mode: 'number' }).notNull(),
   shippingFee: integer('shipping_fee').notNull().default(0),
   /** Cash the courier collects for this sale (COD), VND; negative for a return. */
@@ -109,8 +113,9 @@ export const salesDocuments = pgTable('sales_documents', {
 }, (t) => [
   uniqueIndex('sales_documents_number_uq').on(t.number),
   uniqueIndex('sales_documents_kind_year_seq_uq').on(t.kind, t.year, t.seq),
-  // One sale and at most one return per order: what makes recording them idempotent.
-  uniqueIndex('sales_documents_order_kind_uq').on(t.orderId, t.kind),
+  // One sale and at most one return per order, one refund per complaint: what makes recording them idempotent.
+  uniqueIndex('sales_documents_order_kind_uq').on(t.orderId, t.kind).where(sql`${t.kind} in ('sale', 'return')`),
+  uniqueIndex('sales_documents_complaint_refund_uq').on(t.complaintId).where(sql`${t.kind} = 'refund'`),
   index('sales_documents_at_idx').on(t.at),
   index('sales_documents_created_idx').on(t.createdAt, t.id),
 ]);
@@ -160,3 +165,22 @@ export const codRemittanceLines = pgTable('cod_remittance_lines', {
   index('cod_remittance_lines_remittance_idx').on(t.remittanceId, t.lineNo),
   index('cod_remittance_lines_order_idx').on(t.orderId),
 ]);
+
+/**
+ * The answer given to a write made with an `Idempotency-Key` (stock adjustments, purchases), per
+ * caller: a retry with the same key and body gets this answer again and writes nothing; the same
+ * key with another body is refused. Written in the transaction of the write it answers, so a
+ * crash leaves both or neither.
+ */
+export const idempotentRequests = pgTable('idempotent_requests', {
+  /** Which operation: `stock.adjustment`, `purchase`. */
+  scope: text('scope').notNull(),
+  /** Staff id of the caller: keys are the caller's own. */
+  actor: text('actor').notNull(),
+  key: text('key').notNull(),
+  /** sha256 of the request body (keys sorted), to tell a retry from a different request. */
+  requestHash: text('request_hash').notNull(),
+  status: integer('status').notNull(),
+  response: jsonb('response').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.scope, t.actor, t.key] })]);
