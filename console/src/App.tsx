@@ -13,6 +13,7 @@ import { OrderPage, OrdersPage } from './pages/Orders';
 import { DashboardPage } from './pages/Dashboard';
 import { DefinitionsPage } from './pages/Definitions';
 import { extraPages } from './pages/Books';
+import { ComplaintPage, ComplaintsPage } from './pages/Complaints';
 
 export function App() {
   const [lang, setLang] = useState<Lang>(initialLang);
@@ -93,6 +94,7 @@ function Nav({ me, path }: { me: Me; path: string }) {
     ['/orders', 'navOrders', can(me, 'orders.read')],
     ['/dashboard', 'navDashboard', can(me, 'reports.read') || can(me, 'kpi.manage')],
     ['/definitions', 'navDefinitions', can(me, 'definitions.manage')],
+    ['/complaints', 'navComplaints', can(me, 'complaints.read')],
     ...extraPages.map((p): [string, Key, boolean] => [p.path, p.label, can(me, p.permission)]),
   ];
   return (
@@ -115,6 +117,9 @@ function Page({ path, me }: { path: string; me: Me }) {
   if (pathname === '/orders') return <OrdersPage />;
   if (pathname === '/dashboard') return <DashboardPage me={me} />;
   if (pathname === '/definitions') return <DefinitionsPage />;
+  const complaint = /^\/complaints\/([^/]+)$/.exec(pathname);
+  if (complaint) return <ComplaintPage id={decodeURIComponent(complaint[1]!)} />;
+  if (pathname === '/complaints') return <ComplaintsPage me={me} />;
   const extra = extraPages.find((p) => p.path === pathname);
   if (extra) return <extra.Component />;
   return <TasksPage me={me} />;

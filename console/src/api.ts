@@ -63,6 +63,28 @@ export async function api<T>(method: string, path: string, body?: unknown, optio
 }
 
 export const get = <T>(path: string) => api<T>('GET', path);
+
+/**
+ * Saves a file the API answers (a CSV export) under `filename`: fetched with the bearer token
+ * (a plain link would not carry it), then handed to the browser as a download.
+ */
+export async function download(path: string, filename: string): Promise<void> {
+  const token = session.token();
+  const res = await fetch(`/api/v1${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  if (!res.ok) {
+    const body = await res.json().catch(() => undefined) as { error?: { code?: string; message?: string } } | undefined;
+    if (res.status === 401) onUnauthorized();
+    throw new ApiError(res.status, body?.error?.code ?? 'http', body?.error?.message ?? `${res.status} ${res.statusText}`);
+  }
+  const url = URL.createObjectURL(await res.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
 export const post = <T>(path: string, body: unknown = {}) => api<T>('POST', path, body);
 
 /** Reads every page of a cursor-paged list, up to `maxPages`. */
@@ -101,7 +123,11 @@ export interface Order {
   definition: { name: string; version: number | null } | null; createdAt: string; updatedAt: string;
 }
 export interface WaitingOn { taskId: string; role: string; assigneeId: string | null; priority: string; dueAt: string; escalationLevel: number; title?: string }
+export interface OrderItem { sku: string | null; name: string | null; qty: number | null; price: number | null; amount: number | null }
+export interface ShippingAddress { street: string | null; ward: string | null; district: string | null; province: string | null; text: string }
 export interface OrderDetail extends Order {
+  items: OrderItem[];
+  shippingAddress: ShippingAddress | null;
   current: { stage: string; title: string; since: string; waitingOn: WaitingOn[]; result: string | null } | null;
   path: Array<{ stage: string; outcome?: string; actor?: string; enteredAt?: string; title?: string }> | null;
   shipment: { courier: string; trackingCode: string; state: string; status: string | null; deliveryDueAt?: string | null; expectedDeliveryAt?: string | null } | null;
@@ -122,3 +148,20 @@ export interface DefinitionVersion { name: string; kind: string; version: number
 export interface DefinitionVersionDetail extends DefinitionVersion { yaml: string }
 export interface DefinitionError { path: string; line: number; col: number; message: string }
 export interface Staff { id: string; name: string; roles: string[]; active: boolean }
+
+export interface LateDelivery {
+  orderId: string; customer: { name: string | null; phone: string | null }; stage: string; courier: string; trackingCode: string; state: string; status: string | null;
+  shippedAt: string; deliveryDueAt: string; expectedDeliveryAt: string | null; escalationLevel: number;
+}
+/** `GET /dashboard`: late parcels and tasks, open orders per stage, today's figures. */
+export interface Dashboard {
+  asOf: string; timezone: string; day: string; scope: 'own' | 'all'; openOrders: number;
+  ordersPerStage: Array<{ stage: string; title: string | null; kind: string | null; count: number }>;
+  today: {
+    from: string; to: string;
+    closed: { orders: number; value: number };
+    delivered: { revenue: number; orders: number; value: number; returned: number; returnedValue: number; byChannel: Array<{ channel: string | null; revenue: number; delivered: number; returned: number }> };
+  };
+  lateDeliveries: { count: number; orders: LateDelivery[] };
+  overdueTasks: { count: number; tasks: Task[] };
+}

@@ -59,6 +59,21 @@ const vi = {
   editorKeys: 'Tab thụt lề 2 dấu cách; nhấn Esc rồi Tab để rời ô soạn.', qty: 'Số lượng', segment: 'Phân khúc', reliability: 'Độ tin cậy', delivered: 'Đã giao', returned: 'Hoàn', deliveredValue12m: 'Giá trị đã giao 12 tháng', complaints: 'Khiếu nại', orders: 'Đơn hàng',
   warehouse: 'Kho', lowOnly: 'Chỉ hàng sắp hết', low: 'Sắp hết', kindMismatch: 'Loại', mismatch_short: 'Thu thiếu', mismatch_over: 'Thu thừa', mismatch_unknown_order: 'Không rõ đơn', mismatch_not_delivered: 'Chưa giao mà đã thu',
   unpaid: 'Đơn COD đã giao chưa được đối soát', remittances: 'Đợt đối soát', noMismatches: 'Không có chênh lệch.', phoneHint: 'Ví dụ 0912 345 678 hoặc +84912345678',
+  unitPrice: 'Đơn giá', amount: 'Thành tiền', revenueToday: 'Doanh thu hôm nay (giao thành công)', deliveredCount: '{n} đơn giao thành công', returnedCount: '{n} đơn hoàn ({v})',
+  todayIs: 'Hôm nay: {day} (múi giờ {tz}).', showingFirst: 'Đang hiện {n} trên {total}.',
+  navComplaints: 'Khiếu nại', navSalesBook: 'Sổ bán hàng', navBooksSummary: 'Tổng hợp sổ sách', navPurchases: 'Nhập hàng',
+  complaint: 'Khiếu nại', complaintTitle: 'Khiếu nại {id}', newComplaint: 'Ghi nhận khiếu nại mới', category: 'Loại khiếu nại', description: 'Nội dung',
+  orderOptional: 'Mã đơn (nếu có)', customerPhone: 'Số điện thoại khách', fileComplaint: 'Ghi nhận', filed: 'Đã ghi nhận khiếu nại {id}.',
+  cstatus_open: 'Đang xử lý', cstatus_resolved: 'Đã giải quyết', cstatus_rejected: 'Từ chối', openedAt: 'Mở lúc', resolvedAt: 'Giải quyết lúc', withinSla: 'Đúng hạn', lateSla: 'Trễ hạn',
+  noComplaints: 'Không có khiếu nại nào.', tasks: 'Công việc', resolution: 'Cách xử lý', back: 'Quay lại danh sách',
+  cat_damaged: 'Hàng bị hư hỏng, vỡ', 'cat_wrong-item': 'Giao sai sản phẩm', 'cat_missing-item': 'Thiếu hàng', cat_quality: 'Chất lượng không như mô tả',
+  'cat_late-delivery': 'Giao hàng chậm', 'cat_courier-conduct': 'Thái độ shipper', cat_service: 'Thái độ phục vụ, tư vấn', cat_other: 'Khác',
+  fromDay: 'Từ ngày', toDay: 'Đến ngày', show: 'Xem', downloadCsv: 'Tải CSV', kindFilter: 'Loại chứng từ', doc_sale: 'Bán (HĐ)', doc_return: 'Trả lại (TH)',
+  number: 'Số chứng từ', date: 'Ngày', goods: 'Tiền hàng', shippingFee: 'Phí giao', noDocuments: 'Không có chứng từ trong khoảng này.', lines: 'Dòng hàng',
+  period: 'Kỳ', granularity: 'Theo', byDay: 'Ngày', byMonth: 'Tháng', salesDocs: 'Số HĐ bán', returnDocs: 'Số phiếu trả', salesGoods: 'Doanh số hàng', returnedGoods: 'Hàng trả lại',
+  netSales: 'Doanh thu thuần', purchaseDocs: 'Số phiếu nhập', purchasesTotal: 'Tiền nhập hàng', totalRow: 'Tổng cộng',
+  supplier: 'Nhà cung cấp', supplierInvoice: 'Số hóa đơn NCC', note: 'Ghi chú', unitCost: 'Giá nhập (₫)', newPurchase: 'Lập phiếu nhập', savePurchase: 'Lưu phiếu nhập', purchaseSaved: 'Đã lưu phiếu {number}.',
+  noPurchases: 'Không có phiếu nhập trong khoảng này.', line: 'Dòng {n}',
 };
 
 type Dict = typeof vi;
@@ -117,6 +132,21 @@ const en: Dict = {
   editorKeys: 'Tab indents by 2 spaces; press Esc then Tab to leave the editor.', qty: 'Qty', segment: 'Segment', reliability: 'Reliability', delivered: 'Delivered', returned: 'Returned', deliveredValue12m: 'Delivered value, 12 months', complaints: 'Complaints', orders: 'Orders',
   warehouse: 'Warehouse', lowOnly: 'Low stock only', low: 'Low', kindMismatch: 'Kind', mismatch_short: 'Short paid', mismatch_over: 'Over paid', mismatch_unknown_order: 'Unknown order', mismatch_not_delivered: 'Paid but not delivered',
   unpaid: 'Delivered COD orders not yet remitted', remittances: 'Remittances', noMismatches: 'No mismatches.', phoneHint: 'e.g. 0912 345 678 or +84912345678',
+  unitPrice: 'Unit price', amount: 'Amount', revenueToday: 'Revenue today (delivered)', deliveredCount: '{n} delivered', returnedCount: '{n} returned ({v})',
+  todayIs: 'Today: {day} ({tz}).', showingFirst: 'Showing {n} of {total}.',
+  navComplaints: 'Complaints', navSalesBook: 'Sales book', navBooksSummary: 'Books summary', navPurchases: 'Purchases',
+  complaint: 'Complaint', complaintTitle: 'Complaint {id}', newComplaint: 'File a new complaint', category: 'Category', description: 'Description',
+  orderOptional: 'Order id (if any)', customerPhone: 'Customer phone', fileComplaint: 'File', filed: 'Complaint {id} filed.',
+  cstatus_open: 'Open', cstatus_resolved: 'Resolved', cstatus_rejected: 'Rejected', openedAt: 'Opened', resolvedAt: 'Resolved', withinSla: 'On time', lateSla: 'Late',
+  noComplaints: 'No complaints.', tasks: 'Tasks', resolution: 'Resolution', back: 'Back to the list',
+  cat_damaged: 'Damaged or broken', 'cat_wrong-item': 'Wrong item', 'cat_missing-item': 'Missing item', cat_quality: 'Not as described',
+  'cat_late-delivery': 'Late delivery', 'cat_courier-conduct': 'Courier conduct', cat_service: 'Service or advice', cat_other: 'Other',
+  fromDay: 'From', toDay: 'To', show: 'Show', downloadCsv: 'Download CSV', kindFilter: 'Document kind', doc_sale: 'Sale (HD)', doc_return: 'Return (TH)',
+  number: 'Number', date: 'Date', goods: 'Goods', shippingFee: 'Shipping fee', noDocuments: 'No documents in this range.', lines: 'Lines',
+  period: 'Period', granularity: 'By', byDay: 'Day', byMonth: 'Month', salesDocs: 'Sales docs', returnDocs: 'Return docs', salesGoods: 'Goods sold', returnedGoods: 'Goods returned',
+  netSales: 'Net sales', purchaseDocs: 'Purchase docs', purchasesTotal: 'Purchases', totalRow: 'Total',
+  supplier: 'Supplier', supplierInvoice: 'Supplier invoice', note: 'Note', unitCost: 'Unit cost (₫)', newPurchase: 'New purchase', savePurchase: 'Save purchase', purchaseSaved: 'Saved {number}.',
+  noPurchases: 'No purchases in this range.', line: 'Line {n}',
 };
 
 const dictionaries: Record<Lang, Dict> = { vi, en };
@@ -175,4 +205,10 @@ export function shopMidnight(now = new Date()): Date {
   const offsetMs = 7 * 3_600_000;
   const local = new Date(now.getTime() + offsetMs);
   return new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate()) - offsetMs);
+}
+
+/** A local day in the shop's timezone (UTC+7), `YYYY-MM-DD`; `firstOfMonth` gives the 1st of its month. */
+export function shopDay(now = new Date(), firstOfMonth = false): string {
+  const day = new Date(now.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
+  return firstOfMonth ? `${day.slice(0, 8)}01` : day;
 }

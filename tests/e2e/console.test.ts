@@ -126,6 +126,12 @@ describe('staff console in headless Chromium', () => {
     expect(details).toContain('Trần Thị Hoa');
     expect(details).toMatch(/350\.000\s₫/);
     expect(details).toContain('Xác nhận đơn (confirm)');
+    // The items and address the rep agreed, from the order API (a sales rep has no stock ledger access).
+    expect(details).toContain('12 Lê Lợi, Bến Nghé, Hồ Chí Minh');
+    const agreed = await page.getByTestId('order-items').textContent();
+    expect(agreed).toContain('AO-01');
+    expect(agreed).toContain('Áo thun');
+    expect(agreed).toMatch(/350\.000\s₫/);
     const timeline = await page.locator('ol.timeline').textContent();
     expect(timeline).toContain('Hoàn thành «Chốt đơn»');
     expect(timeline).toContain('Vào bước confirm');
@@ -270,8 +276,8 @@ describe('staff console in headless Chromium', () => {
     const errors = watchErrors(page);
     await signIn(page, base, admin.token, `/orders/${orderId}`);
     if (closedOrderId) {
-      // The items the rep agreed, from the stock ledger, named from the catalogue when listed there.
-      const items = page.locator('table', { has: page.locator('caption', { hasText: 'Sản phẩm' }) });
+      // The items the rep agreed, from the order API.
+      const items = page.getByTestId('order-items');
       await items.waitFor();
       expect(await items.textContent()).toContain('AO-01');
     }
@@ -297,6 +303,119 @@ describe('staff console in headless Chromium', () => {
     await screenshot(page, '14-cod');
     await context.close();
     expect(errors).toEqual([]);
+  });
+
+  test('When CSKH files a complaint and an accountant opens the books, then the complaint is listed and the delivered order\'s sales document is in the sales book, its CSV, the summary and a new purchase', async () => {
+    const [cskh, accountant] = await Promise.all([
+      stack.createStaff(['cskh'], { name: 'Võ Chăm Sóc' }),
+      stack.createStaff(['accounting'], { name: 'Đặng Kế Toán' }),
+    ]);
+    // A delivered order: closed over the API; the simulator delivers it on simulated day 2 (2 s).
+    const orderId = await newLead('Khách Đã Giao', shipProcess, '[sim:normal]');
+    const close = await eventually(async () => (await apiClient(base, admin.token).get(`/api/v1/tasks?status=open&order=${orderId}`)).body.tasks[0], 20_000, 'close task');
+    const closed = await apiClient(base, admin.token).post(`/api/v1/tasks/${close.id}/complete`, {
+      outcome: 'closed',
+      data: { items: [{ sku: 'AO-01', name: 'Áo thun', qty: 1, price: 199000 }], shippingAddress: { street: '3 Trần Phú', ward: 'Lộc Thọ', province: 'Khánh Hòa' }, codAmount: 199000 },
+    });
+    expect(closed.body.nextStage).toBe('ship');
+    const order = await eventually(async () => {
+      const res = await apiClient(base, admin.token).get(`/api/v1/orders/${orderId}`);
+      return res.body.status === 'completed' ? res.body : undefined;
+    }, 30_000, 'the order delivered');
+
+    // Complaints: CSKH files one for the customer by phone; a missing category is shown at its field.
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await signIn(page, base, cskh.token, '/complaints');
+    await page.getByRole('heading', { name: 'Ghi nhận khiếu nại mới' }).waitFor();
+    await page.getByLabel('Số điện thoại khách').fill(order.customer.phone);
+    await page.getByLabel('Mã đơn (nếu có)').fill(orderId);
+    await page.getByLabel('Nội dung').fill('Áo bị rách ở tay áo');
+    await page.getByRole('button', { name: 'Ghi nhận', exact: true }).click();
+    const category = page.getByLabel('Loại khiếu nại');
+    await eventually(async () => (await category.getAttribute('aria-invalid')) === 'true', 10_000, 'the category marked invalid');
+    expect((await apiClient(base, admin.token).get('/api/v1/complaints')).body.complaints).toEqual([]); // nothing filed
+    await screenshot(page, '15-complaint-form-error');
+    await category.selectOption('damaged');
+    await page.getByRole('button', { name: 'Ghi nhận', exact: true }).click();
+    await page.getByText(/^Đã ghi nhận khiếu nại KN/).waitFor();
+    const row = page.getByTestId('complaints').locator('tr', { hasText: 'Áo bị rách ở tay áo' });
+    await row.waitFor();
+    const listed = await row.textContent();
+    expect(listed).toContain(orderId);
+    expect(listed).toContain('Hàng bị hư hỏng, vỡ');
+    expect(listed).toContain('Đang xử lý');
+    await screenshot(page, '16-complaints');
+    const complaintId = (await row.getByRole('link', { name: /^KN/ }).textContent())!;
+    await row.getByRole('link', { name: complaintId }).click();
+    await page.getByRole('heading', { name: `Khiếu nại ${complaintId}` }).waitFor();
+    expect(await page.locator('dl.meta').textContent()).toContain('Khách Đã Giao');
+    await screenshot(page, '17-complaint');
+
+    const phone = await newContext(browser, 'phone');
+    const phonePage = await phone.newPage();
+    await signIn(phonePage, base, cskh.token, '/complaints');
+    await phonePage.getByTestId('complaints').waitFor();
+    expect(await phonePage.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(0);
+    await screenshot(phonePage, '18-complaints-phone');
+    await phone.close();
+    await context.close();
+
+    // The books: the accountant finds the delivered order's sales document, downloads the CSV.
+    const books = await newContext(browser);
+    const bookPage = await books.newPage();
+    const bookErrors = watchErrors(bookPage);
+    await signIn(bookPage, base, accountant.token, '/sales-book');
+    const doc = bookPage.getByTestId('sales-documents').locator('tr', { has: bookPage.getByRole('link', { name: orderId }) });
+    await eventually(async () => {
+      if (await doc.count()) return true;
+      await bookPage.getByRole('button', { name: 'Xem', exact: true }).click();
+      await bookPage.waitForTimeout(1000);
+      return false;
+    }, 20_000, 'the sales document');
+    const text = (await doc.textContent())!;
+    expect(text).toMatch(/HD-\d{4}-\d{6}/);
+    expect(text).toContain('AO-01 Áo thun × 1');
+    expect(text).toMatch(/199\.000\s₫/);
+    const [file] = await Promise.all([bookPage.waitForEvent('download'), bookPage.getByRole('button', { name: 'Tải CSV' }).click()]);
+    expect(file.suggestedFilename()).toMatch(/^so-ban-hang-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = fs.readFileSync((await file.path())!, 'utf8');
+    expect(csv).toContain(orderId);
+    expect(csv).toContain(/HD-\d{4}-\d{6}/.exec(text)![0]);
+    await screenshot(bookPage, '19-sales-book');
+
+    await bookPage.getByRole('link', { name: 'Tổng hợp sổ sách' }).click();
+    const summary = (await apiClient(base, accountant.token).get('/api/v1/books/summary')).body;
+    const vnd = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '.');
+    const totals = bookPage.getByTestId('books-summary').locator('tr.total');
+    await totals.waitFor();
+    expect(summary.totals.salesGoods).toBeGreaterThanOrEqual(199000);
+    expect(await totals.textContent()).toContain(`${vnd(summary.totals.netSales)}`);
+    await screenshot(bookPage, '20-books-summary');
+
+    // Purchases: a supplier is required (shown at its field), then goods received are recorded.
+    const product = await apiClient(base, accountant.token).post('/api/v1/products', { sku: 'TUI-01', name: 'Túi vải canvas', price: 150000 });
+    expect(product.status).toBe(201);
+    await bookPage.getByRole('link', { name: 'Nhập hàng' }).click();
+    await bookPage.getByRole('heading', { name: 'Lập phiếu nhập' }).waitFor();
+    await bookPage.getByLabel('Mã hàng').fill('TUI-01');
+    await bookPage.getByLabel('Số lượng').fill('5');
+    await bookPage.getByLabel('Giá nhập (₫)').fill('120.000');
+    await bookPage.getByRole('button', { name: 'Lưu phiếu nhập' }).click();
+    const supplier = bookPage.getByLabel('Nhà cung cấp');
+    await eventually(async () => (await supplier.getAttribute('aria-invalid')) === 'true', 10_000, 'the supplier marked invalid');
+    await supplier.fill('Công ty May Việt');
+    await bookPage.getByLabel('Số hóa đơn NCC').fill(`NCC-${Date.now() % 100_000}`);
+    await bookPage.getByRole('button', { name: 'Lưu phiếu nhập' }).click();
+    await bookPage.getByText(/^Đã lưu phiếu PN-\d{4}-\d{6}\.$/).waitFor();
+    const purchase = bookPage.getByTestId('purchases').locator('tr', { hasText: 'Công ty May Việt' });
+    await purchase.waitFor();
+    expect(await purchase.textContent()).toMatch(/600\.000\s₫/);
+    await screenshot(bookPage, '21-purchases');
+    await books.close();
+    expect(errors).toEqual([]);
+    expect(bookErrors).toEqual([]);
   });
 
   test('When the server is asked for console pages, then it answers index.html under its CSP and leaves the API, health and webhooks alone', async () => {

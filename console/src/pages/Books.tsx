@@ -8,6 +8,7 @@ import { Card, ErrorNote, Loading, StatusText } from '../components';
 import { useLoad } from '../hooks';
 import { formatDateTime, formatPercent, formatVnd, useI18n, type Key } from '../i18n';
 import { Link } from '../router';
+import { ledgerPages } from './Ledgers';
 
 interface Customer { id: string; phone: string; name: string; channel: string | null; segment: string; wholesale: boolean; tags: string[]; createdAt: string; address?: string | null }
 interface CustomerDetail extends Customer {
@@ -162,4 +163,5 @@ export const extraPages: Array<{ path: string; label: Key; permission: string; C
   { path: '/customers', label: 'navCustomers', permission: 'customers.read', Component: CustomersPage },
   { path: '/stock', label: 'navStock', permission: 'orders.read', Component: StockPage },
   { path: '/cod', label: 'navCod', permission: 'books.manage', Component: CodPage },
+  ...ledgerPages,
 ];

@@ -1,76 +1,30 @@
 /**
- * The manager's dashboard: what is late (deliveries past their SLA, overdue tasks with their
- * escalation level), open orders per stage, today's revenue, and the running KPI period as
- * charts against targets. Figures come from the public API; lists are read a few pages deep.
+ * The manager's dashboard: what is late (parcels past their delivery SLA, overdue tasks, each
+ * with the escalation rung reached), open orders per stage, today's revenue, and the running KPI
+ * period as charts against targets. The figures come from `GET /dashboard` (indexed SQL on the
+ * server) and the KPI period from `GET /kpi/periods/current`.
  */
-import { allPages, ApiError, get, type KpiMetric, type KpiPeriod, type Me, type Order, type OrderDetail, type Staff, type Task } from '../api';
+import { ApiError, get, type Dashboard, type KpiMetric, type KpiPeriod, type Me, type Staff } from '../api';
 import { TargetChart } from '../charts';
 import { Card, can, ErrorNote, LastUpdated, Loading, PriorityBadge, TimeLeft } from '../components';
 import { useLoad, useNow } from '../hooks';
-import { formatDateTime, formatDuration, formatPercent, formatVnd, shopMidnight, useI18n } from '../i18n';
+import { formatDateTime, formatDuration, formatPercent, formatVnd, useI18n } from '../i18n';
 import { Link } from '../router';
 
 const REFRESH_SECONDS = 10;
-const FINAL_SHIPMENT_STATES = ['delivered', 'returned', 'cancelled', 'lost'];
-const MAX_LATE_CANDIDATES = 40;
-
-export interface LateDelivery { order: OrderDetail; dueAt: string; level: number }
-
-/**
- * Orders whose parcel is still out past its delivery SLA (the order's `deliveryDueAt`) or the
- * courier's expected delivery time. The escalation level is the number of rungs that opened a
- * follow-up on this stage visit (at least 1 once the SLA has passed).
- */
-async function lateDeliveries(now: number): Promise<LateDelivery[]> {
-  const [late, open] = await Promise.all([allPages<Order>('/orders?status=open&late=true', 'orders', 2), allPages<Order>('/orders?status=open', 'orders', 2)]);
-  const candidates = new Map<string, Order>();
-  for (const o of [...late.items, ...open.items]) if (o.trackingCode) candidates.set(o.id, o);
-  const details = await Promise.all([...candidates.keys()].slice(0, MAX_LATE_CANDIDATES).map((id) => get<OrderDetail>(`/orders/${encodeURIComponent(id)}`).catch(() => null)));
-  const found: LateDelivery[] = [];
-  for (const order of details) {
-    const s = order?.shipment;
-    if (!order || !s || FINAL_SHIPMENT_STATES.includes(s.state)) continue;
-    const dues = [s.deliveryDueAt, s.expectedDeliveryAt].filter((d): d is string => Boolean(d)).sort();
-    const passed = dues.find((d) => Date.parse(d) < now);
-    if (!passed) continue;
-    const followUps = order.current?.waitingOn.filter((w) => (w as { stage?: string }).stage === order.current?.stage).length ?? 0;
-    const slaPassed = s.deliveryDueAt ? Date.parse(s.deliveryDueAt) < now : false;
-    found.push({ order, dueAt: passed, level: Math.max(followUps, slaPassed ? 1 : 0) });
-  }
-  return found.sort((a, b) => a.dueAt.localeCompare(b.dueAt));
-}
+const orNull = (err: unknown, ...statuses: number[]) => (err instanceof ApiError && statuses.includes(err.status) ? null : Promise.reject(err));
 
 async function loadDashboard(me: Me) {
-  const now = Date.now();
-  const midnight = shopMidnight(new Date(now)).toISOString();
-  const [late, overdue, open, today, completed, kpi, staff] = await Promise.all([
-    lateDeliveries(now),
-    allPages<Task>('/tasks?status=open&overdue=true', 'tasks', 2),
-    allPages<Order>('/orders?status=open', 'orders', 5),
-    allPages<Order>(`/orders?from=${encodeURIComponent(midnight)}`, 'orders', 5),
-    allPages<Order>('/orders?status=completed', 'orders', 3),
-    can(me, 'kpi.read') ? get<KpiPeriod>('/kpi/periods/current').catch((err: unknown) => (err instanceof ApiError && (err.status === 404 || err.status === 409) ? null : Promise.reject(err))) : Promise.resolve(null),
+  const [figures, kpi, staff] = await Promise.all([
+    can(me, 'reports.read') ? get<Dashboard>('/dashboard') : Promise.resolve(null),
+    can(me, 'kpi.read') ? get<KpiPeriod>('/kpi/periods/current').catch((err: unknown) => orNull(err, 404, 409)) : Promise.resolve(null),
     can(me, 'staff.manage') ? get<{ staff: Staff[] }>('/staff').then((r) => r.staff).catch(() => []) : Promise.resolve([] as Staff[]),
   ]);
-  const perStage = new Map<string, number>();
-  for (const o of open.items) perStage.set(o.stage ?? '—', (perStage.get(o.stage ?? '—') ?? 0) + 1);
-  const closedToday = today.items.filter((o) => o.total !== null && !['lost', 'cancelled'].includes(o.status));
-  const deliveredToday = completed.items.filter((o) => o.updatedAt >= midnight);
-  return {
-    late,
-    overdue: overdue.items.sort((a, b) => (a.dueAt ?? '').localeCompare(b.dueAt ?? '')),
-    perStage: [...perStage.entries()].sort((a, b) => b[1] - a[1]),
-    openComplete: open.complete,
-    closedToday: { count: closedToday.length, sum: closedToday.reduce((n, o) => n + (o.total ?? 0), 0) },
-    deliveredToday: { count: deliveredToday.length, sum: deliveredToday.reduce((n, o) => n + (o.total ?? o.codAmount ?? 0), 0) },
-    kpi,
-    names: new Map(staff.map((s) => [s.id, s.name])),
-  };
+  return { figures, kpi, names: new Map(staff.map((s) => [s.id, s.name])) };
 }
 
 export function DashboardPage({ me }: { me: Me }) {
-  const { t, lang } = useI18n();
-  const now = useNow();
+  const { t } = useI18n();
   const { data, error, loadedAt, reload } = useLoad(() => loadDashboard(me), [me.staffId], REFRESH_SECONDS * 1000);
   if (!data) return <><ErrorNote error={error} /><Loading /></>;
   return (
@@ -81,42 +35,60 @@ export function DashboardPage({ me }: { me: Me }) {
       </div>
       <LastUpdated at={loadedAt} everySeconds={REFRESH_SECONDS} />
       <ErrorNote error={error} />
+      {data.figures && <Figures figures={data.figures} names={data.names} />}
+      <KpiCharts period={data.kpi} names={data.names} />
+    </div>
+  );
+}
+
+function Figures({ figures, names }: { figures: Dashboard; names: Map<string, string> }) {
+  const { t, lang } = useI18n();
+  const now = useNow();
+  const { closed, delivered } = figures.today;
+  const late = figures.lateDeliveries;
+  const overdue = figures.overdueTasks;
+  const stageLabel = (s: Dashboard['ordersPerStage'][number]) => (s.title ? `${s.title} (${s.stage})` : s.stage || '—');
+  return (
+    <>
       <div className="tiles">
-        <div className="tile"><h2>{t('closedToday')}</h2><p className="big">{formatVnd(data.closedToday.sum, lang)}</p><p className="muted small">{t('ordersCount', { n: data.closedToday.count })}</p></div>
-        <div className="tile"><h2>{t('deliveredToday')}</h2><p className="big">{formatVnd(data.deliveredToday.sum, lang)}</p><p className="muted small">{t('ordersCount', { n: data.deliveredToday.count })}</p></div>
-        <div className="tile"><h2>{t('lateDeliveries')}</h2><p className={data.late.length ? 'big overdue' : 'big'}>{data.late.length}</p></div>
-        <div className="tile"><h2>{t('overdueTasks')}</h2><p className={data.overdue.length ? 'big overdue' : 'big'}>{data.overdue.length}</p></div>
+        <div className="tile"><h2>{t('closedToday')}</h2><p className="big">{formatVnd(closed.value, lang)}</p><p className="muted small">{t('ordersCount', { n: closed.orders })}</p></div>
+        <div className="tile" data-testid="revenue-today"><h2>{t('revenueToday')}</h2><p className="big">{formatVnd(delivered.revenue, lang)}</p>
+          <p className="muted small">{t('deliveredCount', { n: delivered.orders })}{delivered.returned ? ` · ${t('returnedCount', { n: delivered.returned, v: formatVnd(delivered.returnedValue, lang) })}` : ''}</p></div>
+        <div className="tile"><h2>{t('lateDeliveries')}</h2><p className={late.count ? 'big overdue' : 'big'}>{late.count}</p></div>
+        <div className="tile"><h2>{t('overdueTasks')}</h2><p className={overdue.count ? 'big overdue' : 'big'}>{overdue.count}</p></div>
       </div>
+      <p className="muted small">{t('todayIs', { day: figures.day, tz: figures.timezone })}</p>
 
       <Card id="late-title" title={t('lateDeliveries')}>
-        {data.late.length === 0 ? <p className="muted">{t('noLate')}</p> : (
+        {late.orders.length === 0 ? <p className="muted">{t('noLate')}</p> : (
           <div className="table-wrap"><table data-testid="late-deliveries">
             <thead><tr><th scope="col">{t('orderId')}</th><th scope="col">{t('customer')}</th><th scope="col">{t('courier')}</th><th scope="col">{t('shipmentState')}</th><th scope="col">{t('dueAt')}</th><th scope="col">{t('lateBy')}</th><th scope="col">{t('escalation')}</th></tr></thead>
-            <tbody>{data.late.map(({ order, dueAt, level }) => (
-              <tr key={order.id}>
-                <td><Link href={`/orders/${encodeURIComponent(order.id)}`}>{order.id}</Link></td>
-                <td>{order.customer.name}<br /><span className="muted small">{order.customer.phone}</span></td>
-                <td>{order.shipment?.courier} · {order.shipment?.trackingCode}</td>
-                <td>{order.shipment?.state}</td>
-                <td>{formatDateTime(dueAt, lang)}</td>
-                <td className="overdue">{formatDuration((now - Date.parse(dueAt)) / 1000, lang)}</td>
-                <td>{t('escalationLevel', { n: level })}</td>
+            <tbody>{late.orders.map((o) => (
+              <tr key={o.orderId}>
+                <td><Link href={`/orders/${encodeURIComponent(o.orderId)}`}>{o.orderId}</Link></td>
+                <td>{o.customer.name}<br /><span className="muted small">{o.customer.phone}</span></td>
+                <td>{o.courier} · {o.trackingCode}</td>
+                <td>{o.state}</td>
+                <td>{formatDateTime(o.deliveryDueAt, lang)}</td>
+                <td className="overdue">{formatDuration((now - Date.parse(o.deliveryDueAt)) / 1000, lang)}</td>
+                <td>{t('escalationLevel', { n: o.escalationLevel })}</td>
               </tr>
             ))}</tbody>
           </table></div>
         )}
+        {late.count > late.orders.length && <p className="muted small">{t('showingFirst', { n: late.orders.length, total: late.count })}</p>}
       </Card>
 
       <Card id="overdue-title" title={t('overdueTasks')}>
-        {data.overdue.length === 0 ? <p className="muted">{t('noOverdue')}</p> : (
+        {overdue.tasks.length === 0 ? <p className="muted">{t('noOverdue')}</p> : (
           <div className="table-wrap"><table data-testid="overdue-tasks">
             <thead><tr><th scope="col">{t('navTasks')}</th><th scope="col">{t('order')}</th><th scope="col">{t('role')}</th><th scope="col">{t('assignee')}</th><th scope="col">{t('timeLeft')}</th><th scope="col">{t('priority')}</th><th scope="col">{t('escalation')}</th></tr></thead>
-            <tbody>{data.overdue.map((task) => (
+            <tbody>{overdue.tasks.map((task) => (
               <tr key={task.id}>
                 <td>{task.title}</td>
-                <td><Link href={`/orders/${encodeURIComponent(task.subject.id)}`}>{task.subject.id}</Link></td>
+                <td>{task.subject.type === 'order' ? <Link href={`/orders/${encodeURIComponent(task.subject.id)}`}>{task.subject.id}</Link> : task.subject.type === 'complaint' ? <Link href={`/complaints/${encodeURIComponent(task.subject.id)}`}>{task.subject.id}</Link> : task.subject.id}</td>
                 <td>{task.role}</td>
-                <td>{task.assigneeId ? data.names.get(task.assigneeId) ?? task.assigneeId : t('unassigned')}</td>
+                <td>{task.assigneeId ? names.get(task.assigneeId) ?? task.assigneeId : t('unassigned')}</td>
                 <td><TimeLeft dueAt={task.dueAt} now={now} /></td>
                 <td><PriorityBadge priority={task.priority} /></td>
                 <td>{t('escalationLevel', { n: task.escalationLevel })}</td>
@@ -124,21 +96,19 @@ export function DashboardPage({ me }: { me: Me }) {
             ))}</tbody>
           </table></div>
         )}
+        {overdue.count > overdue.tasks.length && <p className="muted small">{t('showingFirst', { n: overdue.tasks.length, total: overdue.count })}</p>}
       </Card>
 
       <Card id="stages-title" title={t('ordersPerStage')}>
-        {data.perStage.length === 0 ? <p className="muted">{t('noOrders')}</p> : (
+        {figures.ordersPerStage.length === 0 ? <p className="muted">{t('noOrders')}</p> : (
           <>
             <TargetChart label={t('ordersPerStage')} integer format={(v) => String(v)}
-              series={{ labels: data.perStage.map(([s]) => s), actual: data.perStage.map(([, n]) => n), actualLabel: t('count'), lineLabel: '' }} />
-            <div className="table-wrap"><table className="compact"><tbody>{data.perStage.map(([stage, n]) => <tr key={stage}><th scope="row">{stage}</th><td className="num">{n}</td></tr>)}</tbody></table></div>
-            {!data.openComplete && <p className="muted small">{t('approxNote', { n: 1000 })}</p>}
+              series={{ labels: figures.ordersPerStage.map(stageLabel), actual: figures.ordersPerStage.map((s) => s.count), actualLabel: t('count'), lineLabel: '' }} />
+            <div className="table-wrap"><table className="compact" data-testid="orders-per-stage"><tbody>{figures.ordersPerStage.map((s) => <tr key={s.stage}><th scope="row">{stageLabel(s)}</th><td className="num">{s.count}</td></tr>)}</tbody></table></div>
           </>
         )}
       </Card>
-
-      <KpiCharts period={data.kpi} names={data.names} />
-    </div>
+    </>
   );
 }
 

@@ -1,6 +1,6 @@
 /** Orders: a filterable list, and one order with where it is, who it waits on, and its timeline. */
 import { useState } from 'react';
-import { ApiError, get, type Order, type OrderDetail, type Staff, type TimelineEvent } from '../api';
+import { get, type Order, type OrderDetail, type OrderItem, type Staff, type TimelineEvent } from '../api';
 import { Card, ErrorNote, LastUpdated, Loading, StatusText, TimeLeft } from '../components';
 import { useLoad, useNow } from '../hooks';
 import { formatDateTime, formatVnd, useI18n, type Key, type T } from '../i18n';
@@ -81,8 +81,9 @@ export function OrderPage({ id }: { id: string }) {
           {order.shipment && <div><dt>{t('shipmentState')}</dt><dd>{order.shipment.state}{order.shipment.status ? ` (${order.shipment.status})` : ''}</dd></div>}
           {order.shipment?.deliveryDueAt && <div><dt>{t('dueAt')}</dt><dd>{formatDateTime(order.shipment.deliveryDueAt, lang)} · <TimeLeft dueAt={order.shipment.state === 'delivered' ? null : order.shipment.deliveryDueAt} now={now} /></dd></div>}
           {order.definition && <div><dt>{t('process')}</dt><dd>{order.definition.name} v{order.definition.version}</dd></div>}
+          {order.shippingAddress && <div><dt>{t('address')}</dt><dd>{order.shippingAddress.text}</dd></div>}
         </dl>
-        <OrderItems orderId={order.id} />
+        <OrderItems items={order.items} />
         <h3>{t('waitingOn')}</h3>
         {!order.current || order.current.waitingOn.length === 0 ? <p className="muted">{t('nobody')}</p> : (
           <ul className="plain">
@@ -125,33 +126,21 @@ function describe(e: TimelineEvent, t: T, order: OrderDetail): string {
   return base + extra;
 }
 
-interface Movement { sku: string; qty: number; kind: string }
-
-/**
- * The order's items, as the stock ledger holds them (reserved when staff agreed them), named
- * from the catalogue. The order API does not list items, and the ledger needs `stock.manage`:
- * others see no items section.
- */
-function OrderItems({ orderId }: { orderId: string }) {
-  const { t } = useI18n();
-  const { data, error } = useLoad(async () => {
-    try {
-      const { movements } = await get<{ movements: Movement[] }>(`/stock/movements?order=${encodeURIComponent(orderId)}&kind=reserve&limit=200`);
-      const names = await Promise.all(movements.map((m) => get<{ name: string }>(`/products/${encodeURIComponent(m.sku)}`).then((p) => p.name, () => null)));
-      return movements.map((m, i) => ({ sku: m.sku, qty: Math.abs(m.qty), name: names[i] }));
-    } catch (err) {
-      if (err instanceof ApiError && (err.status === 403 || err.status === 404)) return null;
-      throw err;
-    }
-  }, [orderId]);
-  if (error) return <ErrorNote error={error} />;
-  if (!data || data.length === 0) return null;
+/** The items staff agreed (the order API's `items`), named from the catalogue where listed there. */
+function OrderItems({ items }: { items: OrderItem[] }) {
+  const { t, lang } = useI18n();
+  if (items.length === 0) return null;
   return (
     <div className="table-wrap">
-      <table className="compact">
+      <table className="compact" data-testid="order-items">
         <caption>{t('items')}</caption>
-        <thead><tr><th scope="col">{t('sku')}</th><th scope="col">{t('product')}</th><th scope="col">{t('qty')}</th></tr></thead>
-        <tbody>{data.map((item) => <tr key={item.sku}><td>{item.sku}</td><td>{item.name ?? '—'}</td><td className="num">{item.qty}</td></tr>)}</tbody>
+        <thead><tr><th scope="col">{t('sku')}</th><th scope="col">{t('product')}</th><th scope="col">{t('qty')}</th><th scope="col">{t('unitPrice')}</th><th scope="col">{t('amount')}</th></tr></thead>
+        <tbody>{items.map((item, i) => (
+          <tr key={`${item.sku ?? ''}-${i}`}>
+            <td>{item.sku ?? '—'}</td><td>{item.name ?? '—'}</td><td className="num">{item.qty ?? '—'}</td>
+            <td className="num">{formatVnd(item.price, lang)}</td><td className="num">{formatVnd(item.amount, lang)}</td>
+          </tr>
+        ))}</tbody>
       </table>
     </div>
   );
