@@ -15,6 +15,8 @@ export const GHN_STATUS: Readonly<Record<string, ShipmentState>> = Object.freeze
   sorting: 'in_transit',
   delivering: 'delivering',
   money_collect_delivering: 'delivering', // shipper collecting COD at the door
+  // Also a partial delivery ("giao 1 phần"): `IsPartialReturn` true on the callback, the rest
+  // comes back under `PartialReturnCode`; the order is delivered, less what comes back.
   delivered: 'delivered',
   delivery_fail: 'delivery_failed', // one attempt failed; GHN retries or returns
   waiting_to_return: 'returning', // waiting for the shop to confirm the return

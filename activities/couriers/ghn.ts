@@ -25,6 +25,7 @@ import {
   type CourierStatusEvent,
   type CreateShipmentRequest,
   type IncomingWebhook,
+  type PartialDelivery,
   type ShipmentCreated,
 } from './types';
 
@@ -166,6 +167,7 @@ export function createGhnAdapter(options: GhnAdapterOptions): CourierAdapter {
           reasonCode: asText(body.ReasonCode) || undefined,
           codAmount: asAmount(body.CODAmount),
           codTransferredAt: isoInstant(asText(body.CODTransferDate)),
+          partial: ghnPartialDelivery(body),
         }),
       ];
     },
@@ -200,9 +202,24 @@ export function ghnOrderBody(request: CreateShipmentRequest, service: CourierSer
   });
 }
 
+/**
+ * GHN's "giao 1 phần - trả 1 phần": its callbacks carry `IsPartialReturn` (true once the customer
+ * kept only part of the parcel) and `PartialReturnCode` (the GHN order that carries the rest
+ * back). GHN does not state the value coming back; the callback's `CODAmount` is then what GHN
+ * collects for the part kept (GHN updates the COD when the customer pays for part of the goods).
+ */
+export function ghnPartialDelivery(body: Record<string, unknown>): PartialDelivery | undefined {
+  const flag = body.IsPartialReturn;
+  if (!(flag === true || (typeof flag === 'string' && flag.trim().toLowerCase() === 'true'))) return undefined;
+  return withoutUndefined<PartialDelivery>({ code: asText(body.PartialReturnCode) || undefined, deliveredValue: asAmount(body.CODAmount) });
+}
+
 function statusEvent(
   courier: string,
-  e: { trackingCode: string; orderCode: string; status: string; at: string | undefined; reason?: string; reasonCode?: string; codAmount?: number; codTransferredAt?: string },
+  e: {
+    trackingCode: string; orderCode: string; status: string; at: string | undefined; reason?: string; reasonCode?: string; codAmount?: number; codTransferredAt?: string;
+    partial?: PartialDelivery;
+  },
 ): CourierStatusEvent {
   return withoutUndefined<CourierStatusEvent>({
     courier,
@@ -216,6 +233,7 @@ function statusEvent(
     reasonCode: e.reasonCode,
     codAmount: e.codAmount,
     codTransferredAt: e.codTransferredAt,
+    partial: e.partial,
     eventKey: eventKeyOf(courier, e.trackingCode, e.status, e.at),
   });
 }

@@ -11,7 +11,9 @@ export const GHTK_STATUS: Readonly<Record<string, ShipmentState>> = Object.freez
   '2': 'created', // Đã tiếp nhận
   '3': 'picked', // Đã lấy hàng / Đã nhập kho
   '4': 'delivering', // Đã điều phối giao hàng / Đang giao hàng
-  '5': 'delivered', // Đã giao hàng / Chưa đối soát
+  // Đã giao hàng / Chưa đối soát. Also a partial delivery (giao hàng một phần): GHTK has no
+  // status of its own for it, the webhook carries `return_part_package=1` with status 5.
+  '5': 'delivered',
   '6': 'delivered', // Đã đối soát (COD reconciled)
   // Không lấy được hàng: nobody can ship it as it stands (out of area, refused goods, shop
   // unreachable); staff must act. Unless the shop itself cancelled, see `GHTK_PICKUP_CANCELLED`.

@@ -14,6 +14,7 @@ import {
   type CourierStatusEvent,
   type CreateShipmentRequest,
   type IncomingWebhook,
+  type PartialDelivery,
   type ShipmentCreated,
 } from './types';
 
@@ -149,6 +150,7 @@ export function createGhtkAdapter(options: GhtkAdapterOptions): CourierAdapter {
           reasonCode,
           reason: asText(body.reason) || (reasonCode ? GHTK_REASONS[reasonCode] : undefined),
           codAmount: asAmount(body.pick_money),
+          partial: ghtkPartialDelivery(body),
         }),
       ];
     },
@@ -216,9 +218,19 @@ function pickupOrThrow(id: string, options: GhtkAdapterOptions): GhtkPickup {
   );
 }
 
+/**
+ * GHTK's partial delivery: its webhook's `return_part_package` is 1 when the order was delivered
+ * in part (GHTK has no status_id of its own for it: the report is 5 "đã giao hàng" with the flag).
+ * GHTK does not state the value coming back; `pick_money` of that report is what it collected.
+ */
+export function ghtkPartialDelivery(body: Record<string, unknown>): PartialDelivery | undefined {
+  if (asText(body.return_part_package).trim() !== '1') return undefined;
+  return withoutUndefined<PartialDelivery>({ deliveredValue: asAmount(body.pick_money) });
+}
+
 function statusEvent(
   courier: string,
-  e: { trackingCode: string; orderCode: string; statusId: string; at: string | undefined; reason?: string; reasonCode?: string; codAmount?: number },
+  e: { trackingCode: string; orderCode: string; statusId: string; at: string | undefined; reason?: string; reasonCode?: string; codAmount?: number; partial?: PartialDelivery },
 ): CourierStatusEvent {
   return withoutUndefined<CourierStatusEvent>({
     courier,
@@ -232,6 +244,7 @@ function statusEvent(
     codAmount: e.codAmount,
     // 6 "Đã đối soát": GHTK has reconciled the COD it collected, to be paid over to the shop.
     codTransferredAt: e.statusId === '6' ? (e.at ?? new Date().toISOString()) : undefined,
+    partial: e.partial,
     eventKey: eventKeyOf(courier, e.trackingCode, e.statusId, e.at),
   });
 }

@@ -76,8 +76,26 @@ export interface CourierStatusEvent {
   codAmount?: number;
   /** The courier says it has paid (or reconciled) this parcel's COD: GHN `CODTransferDate`, GHTK status 6 "đã đối soát". */
   codTransferredAt?: string;
+  /** The courier delivered only part of the parcel and brings the rest back (GHN `IsPartialReturn`, GHTK `return_part_package`). */
+  partial?: PartialDelivery;
   /** Stable per distinct event (courier + tracking code + status + time), for deduplication. */
   eventKey: string;
+}
+
+/**
+ * A partial delivery ("giao 1 phần, trả 1 phần") as the courier reports it: the customer kept part
+ * of the parcel, paid for that part, and the rest travels back to the shop. Amounts in VND.
+ * Neither GHN nor GHTK states the value of what comes back; what they do state is the COD they
+ * collected for the part kept, so `returnedValue` is set only by a courier that says it outright,
+ * and shopflow derives it from the COD at hand-over otherwise (activities/shipments.ts).
+ */
+export interface PartialDelivery {
+  /** The courier's code of the return parcel that carries the rest back (GHN `PartialReturnCode`). */
+  code?: string;
+  /** COD the courier collected for the part the customer kept (GHN `CODAmount`, GHTK `pick_money` of that report). */
+  deliveredValue?: number;
+  /** Value of the part coming back, when the courier states it. */
+  returnedValue?: number;
 }
 
 /** A courier answered with an error. `retryable` only for 5xx, timeouts and network failures. */

@@ -5,7 +5,7 @@
 import express, { Router, type ErrorRequestHandler } from 'express';
 import { answerCreate, feeFor, numberOf, textOf, webhookPathOf, type SimContext } from './context';
 import { scenarioOf } from './scenarios';
-import type { SimShipment } from './state';
+import { linesOf, type SimShipment } from './state';
 
 /** GHN lets an order be cancelled until it is picked up. */
 const CANCELLABLE = new Set(['ready_to_pick', 'picking', 'money_collect_picking']);
@@ -134,6 +134,7 @@ function newShipment(ctx: SimContext, body: Record<string, unknown>, shopId: num
     weightGrams,
     shopId,
     request: body,
+    lines: linesOf(body.items),
     timers: new Set(),
     outbox: Promise.resolve(),
   };

@@ -6,7 +6,7 @@
 import express, { Router, type ErrorRequestHandler } from 'express';
 import { answerCreate, feeFor, numberOf, textOf, webhookPathOf, type SimContext } from './context';
 import { scenarioOf } from './scenarios';
-import type { SimShipment } from './state';
+import { linesOf, type SimShipment } from './state';
 import { vietnamTime } from './webhooks';
 
 const ghtkError = (message: string, errorCode?: number) => ({
@@ -204,6 +204,7 @@ function newShipment(ctx: SimContext, order: Record<string, unknown>, products: 
     weightGrams,
     shopId: 0,
     request: order,
+    lines: linesOf(products),
     timers: new Set(),
     outbox: Promise.resolve(),
   };

@@ -3,18 +3,25 @@
  * the courier's webhook. Manual steps and cancellation stop what is left of the scenario.
  */
 import { SCENARIO_STEPS } from './scenarios';
-import type { SimShipment } from './state';
+import { partialReturnOf, type SimShipment } from './state';
 import type { WebhookDelivery, WebhookSender } from './webhooks';
 
 export interface StatusChange {
   status: string;
   reason?: string;
   reasonCode?: string;
+  /** The customer keeps only part of the parcel (a partial delivery). */
+  partial?: boolean;
 }
 
 export function createScenarioPlayer(deps: { sender: WebhookSender; dayMs: number; startDelayMs: number }) {
   function apply(s: SimShipment, change: StatusChange, ghnType: 'create' | 'switch_status'): Promise<WebhookDelivery> {
     const at = new Date();
+    // From a partial delivery on, the courier collects (and reports) only the part kept.
+    if (change.partial && !s.partialReturn) {
+      s.partialReturn = partialReturnOf(s);
+      s.codAmount = s.partialReturn.collected;
+    }
     if (s.status !== change.status || s.history.length === 0) {
       s.status = change.status;
       s.history.push({
@@ -39,7 +46,7 @@ export function createScenarioPlayer(deps: { sender: WebhookSender; dayMs: numbe
       for (const step of SCENARIO_STEPS[s.scenario]) {
         const status = s.api === 'ghn' ? step.ghn : step.ghtk?.statusId;
         if (!status) continue;
-        const change: StatusChange = { status, reason: step.reason, reasonCode: s.api === 'ghtk' ? step.ghtk?.reasonCode : undefined };
+        const change: StatusChange = { status, reason: step.reason, reasonCode: s.api === 'ghtk' ? step.ghtk?.reasonCode : undefined, partial: step.partial };
         const ghnType = first ? 'create' : 'switch_status';
         first = false;
         const timer = setTimeout(() => {

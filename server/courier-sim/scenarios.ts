@@ -3,7 +3,7 @@
  * step in GHN's words and, where GHTK has one, in GHTK's (`status_id`, `reason_code`).
  */
 
-export const SCENARIOS = ['normal', 'late', 'fail-then-deliver', 'return', 'lost', 'manual'] as const;
+export const SCENARIOS = ['normal', 'late', 'fail-then-deliver', 'return', 'partial-return', 'lost', 'manual'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface ScenarioStep {
@@ -14,6 +14,12 @@ export interface ScenarioStep {
   ghtk?: { statusId: string; reasonCode?: string };
   /** The courier's explanation (failed delivery, return). */
   reason?: string;
+  /**
+   * A partial delivery: the customer keeps part of the parcel (see `partialReturnOf`). GHN then
+   * sends `IsPartialReturn: true`, the `PartialReturnCode` of the return order and the COD it
+   * collected; GHTK sends `return_part_package=1` and the collected `pick_money`.
+   */
+  partial?: boolean;
 }
 
 const accepted: ScenarioStep = { day: 0, ghn: 'ready_to_pick', ghtk: { statusId: '2' } };
@@ -53,6 +59,14 @@ export const SCENARIO_STEPS: Readonly<Record<ScenarioName, readonly ScenarioStep
     { day: 2.5, ghn: 'waiting_to_return' },
     { day: 3, ghn: 'returning', ghtk: { statusId: '20' } },
     { day: 4, ghn: 'returned', ghtk: { statusId: '21' } },
+  ],
+  // "Giao 1 phần, trả 1 phần": delivered, with the rest of the parcel on its way back (GHN carries
+  // it under a new order code, so this parcel's own reports end at delivered).
+  'partial-return': [
+    accepted,
+    ...pickUp,
+    { day: 1.75, ghn: 'delivering', ghtk: { statusId: '4' } },
+    { day: 2, ghn: 'delivered', ghtk: { statusId: '5' }, reason: 'Khách nhận một phần hàng, phần còn lại hoàn về shop', partial: true },
   ],
   lost: [accepted, ...pickUp, { day: 3, ghn: 'lost', ghtk: { statusId: '13' } }],
   manual: [accepted],

@@ -28,6 +28,10 @@ export interface SimShipment {
   shopId: number;
   /** The create request's body as received. */
   request: Record<string, unknown>;
+  /** The parcel's goods (GHN `items`, GHTK `products`): quantity and unit price in VND. */
+  lines?: Array<{ qty: number; price: number }>;
+  /** Set when the customer kept only part of the parcel (scenario `partial-return`). */
+  partialReturn?: PartialReturn;
   /** Scenario steps still to come. */
   timers: Set<NodeJS.Timeout>;
   /** Webhooks go out one after another per shipment, in order, even when one is being retried. */
@@ -41,6 +45,36 @@ export interface CreateFault {
   status?: number;
   /** Hold the answer this long: the shipment IS created, as when a courier's answer gets lost. */
   timeoutMs?: number;
+}
+
+/** The part of a parcel that comes back from a partial delivery, and what the courier collected for the rest. */
+export interface PartialReturn {
+  /** GHN's `PartialReturnCode`: the return order that carries the rest back. */
+  code: string;
+  returnedValue: number;
+  /** COD collected for the part kept (the parcel's COD less the returned value, never below 0). */
+  collected: number;
+}
+
+/**
+ * How the simulated customer splits a parcel: keeps everything but its last line (one unit of it
+ * when the parcel has a single line of several units), valued at the lines' unit prices. A single
+ * unit cannot be split: nothing comes back and the whole COD is collected.
+ */
+export function partialReturnOf(s: Pick<SimShipment, 'api' | 'lines' | 'codAmount'>): PartialReturn {
+  const lines = (s.lines ?? []).filter((l) => l.qty > 0);
+  const last = lines[lines.length - 1];
+  const returnedValue = !last ? 0 : lines.length > 1 ? last.qty * last.price : last.qty > 1 ? last.price : 0;
+  return { code: s.api === 'ghn' ? `L${randomCode(7)}` : '', returnedValue, collected: Math.max(0, s.codAmount - returnedValue) };
+}
+
+/** Quantity and unit price of request lines (`quantity`/`price` in both couriers' create bodies). */
+export function linesOf(items: unknown): Array<{ qty: number; price: number }> {
+  if (!Array.isArray(items)) return [];
+  const num = (v: unknown) => (typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN);
+  return (items as Array<Record<string, unknown>>)
+    .map((i) => ({ qty: num(i?.quantity ?? 1), price: num(i?.price ?? 0) }))
+    .filter((l) => Number.isFinite(l.qty) && Number.isFinite(l.price));
 }
 
 export function createShipmentStore() {

@@ -4,9 +4,9 @@
  *   (`status`, default 500) or are answered only after `timeoutMs` (the shipment is created).
  * - `GET /__sim/faults`: the armed fault.
  * - `GET /__sim/shipments`: every shipment with its create-call count and status history.
- * - `POST /__sim/shipments/:code/advance {status, reason?, reasonCode?}`: one status change now
- *   (in the shipment's courier's words), its webhook delivered before the answer; the rest of the
- *   scenario is dropped.
+ * - `POST /__sim/shipments/:code/advance {status, reason?, reasonCode?, partial?}`: one status
+ *   change now (in the shipment's courier's words), its webhook delivered before the answer; the
+ *   rest of the scenario is dropped. `partial: true` makes it a partial delivery.
  */
 import express, { Router } from 'express';
 import { numberOf, textOf, type SimContext } from './context';
@@ -45,6 +45,7 @@ export function testHooksRouter(ctx: SimContext): Router {
       status,
       reason: textOf(req.body?.reason) || undefined,
       reasonCode: textOf(req.body?.reasonCode) || undefined,
+      partial: req.body?.partial === true,
     });
     res.json({ shipment: shipmentView(s, ctx.store.createCallsOf(s.api, s.clientOrderCode)), webhook });
   });

@@ -15,6 +15,7 @@ export interface WebhookChange {
   ghnType: 'create' | 'switch_status';
 }
 
+
 export interface WebhookDelivery {
   delivered: boolean;
   attempts: number;
@@ -37,10 +38,11 @@ export function ghnCallbackBody(s: SimShipment, change: WebhookChange): Record<s
       MainService: s.fee, PickRemoteAreasFee: 0, R2S: 0, Return: 0, StationDO: 0, StationPU: 0, Total: s.fee,
     },
     Height: num(r.height),
-    IsPartialReturn: false,
+    // Once part of the parcel was delivered, every later callback says so (and CODAmount is what was collected).
+    IsPartialReturn: Boolean(s.partialReturn),
     Length: num(r.length),
     OrderCode: s.trackingCode,
-    PartialReturnCode: '',
+    PartialReturnCode: s.partialReturn?.code ?? '',
     PaymentType: num(r.payment_type_id) || 1,
     Reason: change.reason ?? '',
     ReasonCode: change.reasonCode ?? '',
@@ -67,7 +69,7 @@ export function ghtkCallbackForm(s: SimShipment, change: WebhookChange, secret: 
     weight: String(s.weightGrams / 1000),
     fee: String(s.fee),
     pick_money: String(s.codAmount),
-    return_part_package: '0',
+    return_part_package: s.partialReturn ? '1' : '0',
     hash: secret,
   });
 }
