@@ -67,7 +67,7 @@ const REFUSED_VALUE_CODES = new Set(['22001', '22003', '22007', '22008', '22021'
 function refusedValue(err: any): string | undefined {
   const dbError = [err, err?.cause].find((e) => typeof e?.code === 'string' && REFUSED_VALUE_CODES.has(e.code) && typeof e?.severity === 'string');
   if (!dbError) return undefined;
-  if (dbError.code === '22021' || dbError.code === '22P05') return 'the request holds a NUL character (\\u0000), which text cannot contain';
+  if (dbError.code === '22021' || dbError.code === '22P05') return 'the request holds text the database cannot store (a NUL character \\u0000, or half of a surrogate pair)';
   return `a value in the request cannot be stored: ${String(dbError.message)}`;
 }
 

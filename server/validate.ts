@@ -16,21 +16,27 @@ export function fieldErrors(validate: ValidateFunction): Array<{ field: string; 
   });
 }
 
+/** NUL, or half of a UTF-16 surrogate pair: text PostgreSQL cannot store (text columns refuse NUL, jsonb both). */
+const UNSTORABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 /**
- * Where a body holds the NUL character (a key or a text value), which PostgreSQL text and jsonb
- * cannot store: found at the edge, the request is refused before anything starts.
+ * Where a body holds text PostgreSQL cannot store (a key or a text value with a NUL character or
+ * a lone surrogate): found at the edge, the request is refused before anything starts.
  */
-export function nulCharacterAt(value: unknown, path = ''): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path || '(body)' : undefined;
+export function unstorableTextAt(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'string') return UNSTORABLE_TEXT.test(value) ? path || '(body)' : undefined;
   if (!value || typeof value !== 'object') return undefined;
   for (const [key, child] of Object.entries(value)) {
     const at = `${path ? `${path}.` : ''}${key}`;
-    if (key.includes('\u0000')) return at;
-    const found = nulCharacterAt(child, at);
+    if (UNSTORABLE_TEXT.test(key)) return at;
+    const found = unstorableTextAt(child, at);
     if (found) return found;
   }
   return undefined;
 }
+
+/** The field error for such text. */
+export const UNSTORABLE_TEXT_MESSAGE = 'must not contain a NUL character (\\u0000) or half of a surrogate pair';
 
 /** Validates `req.body` against a JSON Schema (compiled once, with the one shared Ajv); 422 with field errors. */
 export function validateBody(schema: object): RequestHandler {
@@ -41,8 +47,8 @@ export function validateBody(schema: object): RequestHandler {
   }
   const check = validate;
   return (req, _res, next) => {
-    const nul = nulCharacterAt(req.body);
-    if (nul) return next(unprocessable('the request body is invalid', { fields: [{ field: nul, message: 'must not contain the NUL character (\\u0000)' }] }));
+    const unstorable = unstorableTextAt(req.body);
+    if (unstorable) return next(unprocessable('the request body is invalid', { fields: [{ field: unstorable, message: UNSTORABLE_TEXT_MESSAGE }] }));
     if (check(req.body ?? {})) return next();
     next(unprocessable('the request body is invalid', { fields: fieldErrors(check) }));
   };

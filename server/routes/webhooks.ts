@@ -9,7 +9,7 @@ import { courierEventSignal } from '../../workflows/order';
 import { HttpError, notFound } from '../errors';
 import type { Logger } from '../logger';
 import { orderWorkflowId } from '../orders-service';
-import { nulCharacterAt } from '../validate';
+import { UNSTORABLE_TEXT_MESSAGE, unstorableTextAt } from '../validate';
 
 /**
  * `POST /webhooks/couriers/:courier`: verified by the courier's secret, recorded once per event
@@ -24,8 +24,8 @@ export function courierWebhooksRouter(deps: { db: Db; couriers: CourierDirectory
     const adapter = await deps.couriers.get(courierId).catch(() => {
       throw notFound(`no enabled courier "${courierId}"`);
     });
-    const nul = nulCharacterAt(req.body);
-    if (nul) throw new HttpError(400, 'bad_webhook', `cannot read the ${courierId} webhook: ${nul} holds a NUL character (\\u0000)`);
+    const unstorable = unstorableTextAt(req.body);
+    if (unstorable) throw new HttpError(400, 'bad_webhook', `cannot read the ${courierId} webhook: ${unstorable} ${UNSTORABLE_TEXT_MESSAGE}`);
     let events;
     try {
       events = adapter.parseWebhook({ headers: req.headers, query: req.query as Record<string, unknown>, body: (req.body ?? {}) as Record<string, unknown> });

@@ -6,6 +6,7 @@
  * a valid webhook per courier proves the checksum notices one.
  */
 import crypto from 'node:crypto';
+import fc from 'fast-check';
 import { eq, sql } from 'drizzle-orm';
 import { courierEvents, orders, shipments } from '../../db/schema';
 import { courierEnv, openTestStack, uniqueId, type TestStack } from '../support/stack';
@@ -182,25 +183,50 @@ describe.each(['ghn', 'ghtk'] as const)('%s webhooks', (courier) => {
     expect(shipmentAfter!.lastEventAt!.getTime()).toBeGreaterThanOrEqual(shipmentBefore!.lastEventAt!.getTime());
   });
 
+  test('When signed reports carry fuzzed fields (junk types, odd text, absurd times and amounts), then none is a 500 and a refused one records nothing', async () => {
+    const text = fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('\u0000', '\ud800', '🚚', '-200000-01-01T00:00:00Z', '2030-13-45', '1e309', '-1', '', ' '));
+    const junk = fc.oneof(text, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(text, { maxLength: 2 }), fc.dictionary(fc.string({ maxLength: 4 }), text, { maxKeys: 2 }));
+    const fieldNames = Object.keys(f.fields(p, f.status.delivered, '2030-01-01T12:00:00'));
+    const report = fc.record(Object.fromEntries(fieldNames.map((k) => [k, junk])), { requiredKeys: [] });
+    await fc.assert(
+      fc.asyncProperty(report, fc.boolean(), async (fields, aboutOurParcel) => {
+        const sent = aboutOurParcel ? { ...fields, ...(courier === 'ghn' ? { OrderCode: p.trackingCode } : { label_id: p.trackingCode }) } : fields;
+        // GHTK's form carries text only; GHN's JSON carries the junk as it is.
+        const req = courier === 'ghn' ? f.request(sent) : f.request(Object.fromEntries(Object.entries(sent).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])));
+        const before = await snapshot();
+        const res = await post(courier, req);
+        if (res.status >= 500) throw new Error(`${JSON.stringify(sent)} → ${res.status} ${JSON.stringify(res.body)}`);
+        if (res.status >= 400) {
+          expect(res.body).toEqual({ error: { code: expect.any(String), message: expect.any(String) } });
+          expect(await snapshot()).toEqual(before);
+        }
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 40), endOnFailure: true, ...(process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {}) },
+    );
+  });
+
   test('When a valid report arrives, then it is applied once; its duplicate and an older report change nothing', async () => {
+    // A parcel of its own, so nothing the fuzzing above applied can make these reports stale.
+    const own = await parcel(courier);
+    const report = (status: string, time: string) => f.request(f.fields(own, status, time));
     const before = await snapshot();
-    const first = await post(courier, valid(f.status.delivering, '2030-01-02T10:00:00'));
+    const first = await post(courier, report(f.status.delivering, '2030-01-02T10:00:00'));
     expect(first).toEqual({ status: 200, body: { ok: true, received: 1, applied: 1, duplicates: 0 } });
     // The control: a real change is seen by the checksum.
     const afterFirst = await snapshot();
     expect(afterFirst.shipments).not.toBe(before.shipments);
     expect(afterFirst.courier_events).not.toBe(before.courier_events);
-    expect((await stack.database.db.select().from(shipments).where(eq(shipments.orderId, p.orderId)))[0]).toMatchObject({ state: 'delivering', rawStatus: f.status.delivering });
+    expect((await stack.database.db.select().from(shipments).where(eq(shipments.orderId, own.orderId)))[0]).toMatchObject({ state: 'delivering', rawStatus: f.status.delivering });
 
-    const again = await post(courier, valid(f.status.delivering, '2030-01-02T10:00:00'));
+    const again = await post(courier, report(f.status.delivering, '2030-01-02T10:00:00'));
     expect(again).toEqual({ status: 200, body: { ok: true, received: 1, applied: 0, duplicates: 1 } });
     expect(await snapshot()).toEqual(afterFirst);
 
     // Older news (picking, before the delivering report) is recorded for the timeline, never applied.
-    const stale = await post(courier, valid(f.status.picking, '2030-01-02T08:00:00'));
+    const stale = await post(courier, report(f.status.picking, '2030-01-02T08:00:00'));
     expect(stale).toEqual({ status: 200, body: { ok: true, received: 1, applied: 0, duplicates: 0 } });
     const afterStale = await snapshot();
     for (const table of ['shipments', 'orders', 'order_events'] as const) expect(afterStale[table]).toBe(afterFirst[table]);
-    expect((await stack.database.db.select().from(shipments).where(eq(shipments.orderId, p.orderId)))[0]).toMatchObject({ state: 'delivering', rawStatus: f.status.delivering });
+    expect((await stack.database.db.select().from(shipments).where(eq(shipments.orderId, own.orderId)))[0]).toMatchObject({ state: 'delivering', rawStatus: f.status.delivering });
   });
 });
