@@ -1,14 +1,14 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { activeShop } from '../db/active-shop';
-import { courierEvents, documentCounters, products, purchaseLines, purchases, salesDocumentLines, salesDocuments } from '../db/schema';
+import { complaints, courierEvents, customers, documentCounters, orders, products, purchaseLines, purchases, salesDocumentLines, salesDocuments } from '../db/schema';
 import { fixedUtcOffsetMinutes } from '../definitions/business-time';
 import { stockSettings, type CompiledShop } from '../definitions/types';
 import type { Logger } from '../server/logger';
 import { applyMovements } from './stock';
 
-/** Document kinds and their number prefixes: phiếu nhập, hoá đơn bán hàng, phiếu trả hàng. */
-export const DOCUMENT_PREFIX = { purchase: 'PN', sale: 'HD', return: 'TH' } as const;
+/** Document kinds and their number prefixes: phiếu nhập, hoá đơn bán hàng, phiếu trả hàng, phiếu hoàn tiền. */
+export const DOCUMENT_PREFIX = { purchase: 'PN', sale: 'HD', return: 'TH', refund: 'HT' } as const;
 export type DocumentKind = keyof typeof DOCUMENT_PREFIX;
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -59,10 +59,10 @@ export interface PurchaseInput {
 
 /**
  * Records goods received from a supplier: the purchase document (numbered PN-<year>-NNNNNN)
- * and one receipt movement per line, all in one transaction. Unknown or inactive SKUs, an
+ * and one receipt movement per line, all in one transaction (the caller's, when given). Unknown or inactive SKUs, an
  * unknown warehouse, or a supplier invoice already recorded change nothing.
  */
-export async function createPurchase(db: Db, log: Logger, shop: CompiledShop, input: PurchaseInput) {
+export async function createPurchase(db: Db, log: Logger, shop: CompiledShop, input: PurchaseInput, within?: Tx) {
   const settings = stockSettings(shop);
   const warehouse = input.warehouse ?? settings.defaultWarehouse;
   if (!settings.warehouses[warehouse]) {
@@ -70,7 +70,7 @@ export async function createPurchase(db: Db, log: Logger, shop: CompiledShop, in
   }
   await requireCatalogueSkus(db, input.lines.map((l) => l.sku), 'lines');
   const offset = shopOffsetMinutes(shop);
-  return db.transaction(async (tx) => {
+  const write = async (tx: Tx) => {
     if (input.supplierInvoice) {
       const [dup] = await tx.select({ number: purchases.number }).from(purchases)
         .where(and(eq(purchases.supplier, input.supplier), eq(purchases.supplierInvoice, input.supplierInvoice)));
@@ -89,7 +89,8 @@ export async function createPurchase(db: Db, log: Logger, shop: CompiledShop, in
       sku: l.sku, warehouse, qty: l.qty, kind: 'receipt' as const, reason: `${number} ${input.supplier}`, actor: input.actor, dedupeKey: `purchase:${number}:${i}`,
     })), 'none');
     return { ...doc!, lines: input.lines.map((l) => ({ ...l, amount: l.qty * l.unitCost })) };
-  });
+  };
+  return within ? write(within) : db.transaction(write);
 }
 
 /** 422 naming every SKU of the list that is not an active catalogue product. */
@@ -147,7 +148,8 @@ export async function recordSaleDocument(db: Db, shop: CompiledShop | undefined,
 export async function recordSalesReturn(db: Db, shop: CompiledShop | undefined, input: { saleNumber: string; reason: string; actor: string }): Promise<{ number: string; created: boolean }> {
   return db.transaction(async (tx) => {
     const [sale] = await tx.select().from(salesDocuments).where(and(eq(salesDocuments.number, input.saleNumber), eq(salesDocuments.kind, 'sale')));
-    if (!sale) throw new BooksInputError(`no sales document ${input.saleNumber}`, [], 'not_found');
+    // A sale always has its order (only a refund may have none).
+    if (!sale?.orderId) throw new BooksInputError(`no sales document ${input.saleNumber}`, [], 'not_found');
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`sale:${sale.orderId}`}))`);
     const [existing] = await tx.select({ number: salesDocuments.number }).from(salesDocuments)
       .where(and(eq(salesDocuments.orderId, sale.orderId), eq(salesDocuments.kind, 'return')));
@@ -169,7 +171,46 @@ export async function recordSalesReturn(db: Db, shop: CompiledShop | undefined, 
   });
 }
 
-/** Activities of the books, called by the order workflow. */
+export interface RefundInput {
+  complaintId: string;
+  /** VND paid back to the customer (positive); the document carries it negated. */
+  amount: number;
+  /** The payment voucher or bank transaction the accountant entered. */
+  reference: string;
+  actor: string;
+}
+
+/**
+ * Money paid back on a complaint: a refund document HT-<year>-NNNNNN with the amount negated,
+ * linked to the complaint and its order (if any), dated now. Sums over the books subtract it.
+ * Once per complaint: a retry, or a second call, returns the first document.
+ */
+export async function recordRefundDocument(db: Db, shop: CompiledShop | undefined, input: RefundInput): Promise<{ number: string; created: boolean }> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`refund:${input.complaintId}`}))`);
+    const [existing] = await tx.select({ number: salesDocuments.number }).from(salesDocuments)
+      .where(and(eq(salesDocuments.complaintId, input.complaintId), eq(salesDocuments.kind, 'refund')));
+    if (existing) return { number: existing.number, created: false };
+    const [complaint] = await tx.select({ orderId: complaints.orderId, name: customers.name, phone: customers.phone }).from(complaints)
+      .innerJoin(customers, eq(customers.id, complaints.customerId)).where(eq(complaints.id, input.complaintId));
+    if (!complaint) throw new BooksInputError(`no complaint ${input.complaintId}`, [], 'not_found');
+    const [sale] = complaint.orderId
+      ? await tx.select().from(salesDocuments).where(and(eq(salesDocuments.orderId, complaint.orderId), eq(salesDocuments.kind, 'sale')))
+      : [];
+    const at = new Date();
+    const year = localYear(at, shopOffsetMinutes(shop));
+    const seq = await nextDocumentSeq(tx, 'refund', year);
+    const number = documentNumber('refund', year, seq);
+    await tx.insert(salesDocuments).values({
+      number, kind: 'refund', year, seq, orderId: complaint.orderId, complaintId: input.complaintId, reverses: sale?.number ?? null,
+      channel: sale?.channel ?? null, courier: sale?.courier ?? null, customerName: sale?.customerName ?? complaint.name, customerPhone: sale?.customerPhone ?? complaint.phone,
+      goodsTotal: -input.amount, shippingFee: 0, codAmount: 0, reason: `Hoàn tiền khiếu nại ${input.complaintId}: ${input.reference}`, actor: input.actor, at,
+    });
+    return { number, created: true };
+  });
+}
+
+/** Activities of the books, called by the order and complaint workflows. */
 export function createBooksActivities(deps: { db: Db; log: Logger }) {
   return {
     /** Once per delivered order: its sales document (idempotent by order id). */
@@ -188,6 +229,25 @@ export function createBooksActivities(deps: { db: Db; log: Logger }) {
         .where(and(eq(salesDocuments.orderId, input.orderId), eq(salesDocuments.kind, 'sale')));
       if (!sale) return null;
       return recordSalesReturn(deps.db, await activeShop(deps.db), { saleNumber: sale.number, reason: input.reason, actor: input.actor });
+    },
+
+    /** Accounting paid a complaint's refund: its refund document, once per complaint. */
+    async recordComplaintRefund(input: RefundInput): Promise<{ number: string; created: boolean }> {
+      const result = await recordRefundDocument(deps.db, await activeShop(deps.db), input);
+      if (result.created) deps.log.info({ complaintId: input.complaintId, number: result.number, amount: input.amount }, 'refund document recorded');
+      return result;
+    },
+
+    /**
+     * The most a refund on this order may pay back: what the customer was to pay for it (the
+     * order total), or its sale's goods and shipping once delivered; null when neither is known.
+     */
+    async orderRefundLimit(input: { orderId: string }): Promise<number | null> {
+      const [sale] = await deps.db.select({ goods: salesDocuments.goodsTotal, shipping: salesDocuments.shippingFee }).from(salesDocuments)
+        .where(and(eq(salesDocuments.orderId, input.orderId), eq(salesDocuments.kind, 'sale')));
+      if (sale) return Number(sale.goods) + sale.shipping;
+      const [order] = await deps.db.select({ total: orders.total }).from(orders).where(eq(orders.id, input.orderId));
+      return order?.total ?? null;
     },
   };
 }

@@ -176,6 +176,33 @@ export function createStockActivities(deps: { db: Db; log: Logger }) {
         return { ok: false, short: result.short, role: settings.shortageRole } as const;
       });
     },
+
+    /**
+     * The warehouse carried out a complaint's resend or exchange: what it sent out again is an
+     * `issue`, what it took back intact a `restock`, in the warehouse the complaint's order was
+     * reserved in (else the shop's first). Goods already sent are never refused, like an issue at
+     * hand-over. Written once per complaint and task: a retry changes nothing.
+     */
+    async moveComplaintStock(input: { complaintId: string; taskId: string; orderId: string | null; issue: StockLine[]; restock: StockLine[]; actor: string }): Promise<{ issued: number; restocked: number }> {
+      const issue = mergeLines(input.issue);
+      const restock = mergeLines(input.restock);
+      if (issue.length + restock.length === 0) return { issued: 0, restocked: 0 };
+      const settings = stockSettings(await activeShop(db));
+      await db.transaction(async (tx) => {
+        const [reserved] = input.orderId
+          ? await tx.select({ warehouse: stockMovements.warehouse }).from(stockMovements)
+            .where(and(eq(stockMovements.orderId, input.orderId), eq(stockMovements.kind, 'reserve'))).orderBy(asc(stockMovements.id)).limit(1)
+          : [];
+        const warehouse = reserved?.warehouse ?? settings.defaultWarehouse;
+        const key = `complaint:${input.complaintId}:${input.taskId}`;
+        const common = { warehouse, orderId: input.orderId, actor: input.actor };
+        await applyMovements(tx, log, settings, [
+          ...issue.map((l, i) => ({ ...common, sku: l.sku, qty: -l.qty, kind: 'issue' as const, reason: `Khiếu nại ${input.complaintId}: gửi hàng`, dedupeKey: `${key}:issue:${i}` })),
+          ...restock.map((l, i) => ({ ...common, sku: l.sku, qty: l.qty, kind: 'restock' as const, reason: `Khiếu nại ${input.complaintId}: nhận lại hàng`, dedupeKey: `${key}:restock:${i}` })),
+        ], 'none');
+      });
+      return { issued: issue.reduce((t, l) => t + l.qty, 0), restocked: restock.reduce((t, l) => t + l.qty, 0) };
+    },
   };
 }
 

@@ -3,10 +3,10 @@
  * purchase and sales document lists, day/month summaries. Writes go through the activities'
  * functions (activities/stock.ts, books.ts, cod.ts) so the rules live in one place.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { products, purchaseLines, purchases, salesDocumentLines, salesDocuments, stockLowFlags, stockMovements } from '../db/schema';
+import { idempotentRequests, products, purchaseLines, purchases, salesDocumentLines, salesDocuments, stockLowFlags, stockMovements } from '../db/schema';
 import { stockSettings, type CompiledShop } from '../definitions/types';
 import { applyMovements, type StockShortage } from '../activities/stock';
 import { BooksInputError, requireCatalogueSkus, shopOffsetMinutes } from '../activities/books';
@@ -15,6 +15,27 @@ import { afterCursor, pageOf } from './pagination';
 import { badRequest, HttpError } from './errors';
 
 export type ProductRow = typeof products.$inferSelect;
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+type Reader = Pick<Db, 'select'>;
+
+/** The answer a write gives, kept for its Idempotency-Key. */
+export interface StoredAnswer { status: number; body: unknown }
+
+/** JSON with object keys sorted, so two bodies that mean the same hash the same. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** The `Idempotency-Key` header: absent, or 1–200 visible characters. */
+export function idempotencyKeyOf(header: string | undefined): string | undefined {
+  if (header === undefined || header === '') return undefined;
+  if (header.length > 200 || !/^[\x21-\x7e]+$/.test(header)) throw badRequest('Idempotency-Key must be 1–200 visible ASCII characters');
+  return header;
+}
 
 /** A local calendar range [from, to) as instants, from `YYYY-MM-DD` days in the shop's zone (default: this month). */
 export function localRange(query: { from?: unknown; to?: unknown }, offsetMinutes: number, now = new Date()): { from: Date; to: Date; fromDay: string; toDay: string } {
@@ -36,14 +57,14 @@ export function localRange(query: { from?: unknown; to?: unknown }, offsetMinute
 
 export function createBooksStore(db: Db, log: Logger) {
   /** Levels per (SKU, warehouse), with the SKU's threshold and whether it is low now. */
-  async function levels(filter: { skus?: string[]; warehouse?: string }) {
+  async function levels(filter: { skus?: string[]; warehouse?: string }, q: Reader = db) {
     const where = and(filter.skus ? inArray(stockMovements.sku, filter.skus) : undefined, filter.warehouse ? eq(stockMovements.warehouse, filter.warehouse) : undefined);
-    const rows = await db.select({
+    const rows = await q.select({
       sku: stockMovements.sku, warehouse: stockMovements.warehouse,
       onHand: sql<number>`coalesce(sum(${stockMovements.qty}) filter (where ${stockMovements.kind} in ('receipt','issue','restock','adjust')), 0)::int`,
       reserved: sql<number>`coalesce(sum(${stockMovements.qty}) filter (where ${stockMovements.kind} in ('reserve','release')), 0)::int`,
     }).from(stockMovements).where(where).groupBy(stockMovements.sku, stockMovements.warehouse).orderBy(asc(stockMovements.sku), asc(stockMovements.warehouse));
-    const catalogue = new Map((await db.select().from(products).where(rows.length ? inArray(products.sku, [...new Set(rows.map((r) => r.sku))]) : sql`false`)).map((p) => [p.sku, p]));
+    const catalogue = new Map((await q.select().from(products).where(rows.length ? inArray(products.sku, [...new Set(rows.map((r) => r.sku))]) : sql`false`)).map((p) => [p.sku, p]));
     return rows.map((r) => {
       const product = catalogue.get(r.sku);
       const available = r.onHand - r.reserved;
@@ -54,6 +75,33 @@ export function createBooksStore(db: Db, log: Logger) {
 
   return {
     levels,
+
+    /**
+     * Runs a write once per (operation, caller, Idempotency-Key): the write and the answer it gave
+     * are committed together, a retry with the same body gets that answer (`replayed`) and writes
+     * nothing, the same key with another body is refused (409 `idempotency_conflict`). Refusals
+     * (4xx thrown by the write) are not kept: nothing was written, so a retry tries again. Without
+     * a key the write simply runs in a transaction.
+     */
+    async idempotent(req: { scope: string; actor: string; key?: string; body: unknown }, write: (tx: Tx) => Promise<StoredAnswer>): Promise<StoredAnswer & { replayed: boolean }> {
+      if (!req.key) return { ...(await db.transaction(write)), replayed: false };
+      const hash = createHash('sha256').update(canonicalJson(req.body)).digest('hex');
+      return db.transaction(async (tx) => {
+        // Two requests with the same key at once: the second waits here and then finds the first's answer.
+        await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`idempotency:${req.scope}:${req.actor}:${req.key}`}))`);
+        const [seen] = await tx.select().from(idempotentRequests)
+          .where(and(eq(idempotentRequests.scope, req.scope), eq(idempotentRequests.actor, req.actor), eq(idempotentRequests.key, req.key!)));
+        if (seen) {
+          if (seen.requestHash !== hash) {
+            throw new HttpError(409, 'idempotency_conflict', `Idempotency-Key "${req.key}" was already used for a different request; use a new key for a new request`);
+          }
+          return { status: seen.status, body: seen.response, replayed: true };
+        }
+        const answer = await write(tx);
+        await tx.insert(idempotentRequests).values({ scope: req.scope, actor: req.actor, key: req.key!, requestHash: hash, status: answer.status, response: answer.body });
+        return { ...answer, replayed: false };
+      });
+    },
 
     async listProducts(opts: { active?: boolean; limit: number; cursor?: string }) {
       const rows = await db.select().from(products)
@@ -96,20 +144,20 @@ export function createBooksStore(db: Db, log: Logger) {
     },
 
     /**
-     * A stock count correction or write-off with its reason. Refused (nothing written) for an
-     * unknown SKU or warehouse, or when it would take on-hand stock below zero and the shop does
-     * not allow that.
+     * A stock count correction or write-off with its reason, in the caller's transaction. Refused
+     * (nothing written) for an unknown SKU or warehouse, or when it would take on-hand stock below
+     * zero and the shop does not allow that.
      */
-    async adjust(shop: CompiledShop, input: { sku: string; warehouse?: string; qty: number; reason: string; actor: string }): Promise<{ ok: true; movementId: number; level: Awaited<ReturnType<typeof levels>>[number] } | { ok: false; short: StockShortage[] }> {
+    async adjust(tx: Tx, shop: CompiledShop, input: { sku: string; warehouse?: string; qty: number; reason: string; actor: string }): Promise<{ ok: true; movementId: number; level: Awaited<ReturnType<typeof levels>>[number] } | { ok: false; short: StockShortage[] }> {
       const settings = stockSettings(shop);
       const warehouse = input.warehouse ?? settings.defaultWarehouse;
       if (!settings.warehouses[warehouse]) throw new BooksInputError(`unknown warehouse "${warehouse}"`, [{ field: 'warehouse', message: `must be one of: ${Object.keys(settings.warehouses).join(', ')}` }]);
-      await requireCatalogueSkus(db, [input.sku], 'adjustment');
+      await requireCatalogueSkus(tx, [input.sku], 'adjustment');
       const dedupeKey = `adjust:${randomUUID()}`;
-      const result = await db.transaction((tx) => applyMovements(tx, log, settings, [{ sku: input.sku, warehouse, qty: input.qty, kind: 'adjust', reason: input.reason, actor: input.actor, dedupeKey }], 'onHand'));
+      const result = await applyMovements(tx, log, settings, [{ sku: input.sku, warehouse, qty: input.qty, kind: 'adjust', reason: input.reason, actor: input.actor, dedupeKey }], 'onHand');
       if (!result.applied) return { ok: false, short: result.short };
-      const [row] = await db.select({ id: stockMovements.id }).from(stockMovements).where(eq(stockMovements.dedupeKey, dedupeKey));
-      const [level] = await levels({ skus: [input.sku], warehouse });
+      const [row] = await tx.select({ id: stockMovements.id }).from(stockMovements).where(eq(stockMovements.dedupeKey, dedupeKey));
+      const [level] = await levels({ skus: [input.sku], warehouse }, tx);
       return { ok: true, movementId: row!.id, level: level! };
     },
 
@@ -126,10 +174,10 @@ export function createBooksStore(db: Db, log: Logger) {
       return { purchases: page.map((p) => purchaseView(p, lines.get(p.dbId) ?? [])), nextCursor };
     },
 
-    async getPurchase(number: string) {
-      const [p] = await db.select().from(purchases).where(eq(purchases.number, number));
+    async getPurchase(number: string, q: Reader = db) {
+      const [p] = await q.select().from(purchases).where(eq(purchases.number, number));
       if (!p) return undefined;
-      return purchaseView(p, (await purchaseLinesOf([p.id])).get(p.id) ?? []);
+      return purchaseView(p, (await purchaseLinesOf([p.id], q)).get(p.id) ?? []);
     },
 
     /** Every purchase line of a range, oldest first: the purchases spreadsheet. */
@@ -159,7 +207,8 @@ export function createBooksStore(db: Db, log: Logger) {
     /** Every sales document line of a range by document date: the sales book (sổ bán hàng). */
     async salesRows(range: { from: Date; to: Date }) {
       return db.select({
-        number: salesDocuments.number, kind: salesDocuments.kind, at: salesDocuments.at, orderId: salesDocuments.orderId, reverses: salesDocuments.reverses,
+        number: salesDocuments.number, kind: salesDocuments.kind, at: salesDocuments.at, orderId: salesDocuments.orderId, complaintId: salesDocuments.complaintId, reverses: salesDocuments.reverses,
+        goodsTotal: salesDocuments.goodsTotal,
         customerName: salesDocuments.customerName, customerPhone: salesDocuments.customerPhone, channel: salesDocuments.channel, courier: salesDocuments.courier,
         shippingFee: salesDocuments.shippingFee, codAmount: salesDocuments.codAmount,
         sku: salesDocumentLines.sku, name: salesDocumentLines.name, qty: salesDocumentLines.qty, price: salesDocumentLines.price, amount: salesDocumentLines.amount,
@@ -169,7 +218,7 @@ export function createBooksStore(db: Db, log: Logger) {
 
     /**
      * Sales and purchases per local day or month: documents, goods value, shipping fees, COD,
-     * returns, net sales, purchases. Periods without any document are left out.
+     * returns, complaint refunds, net sales (goods − returned − refunded), purchases. Periods without any document are left out.
      */
     async summary(shop: CompiledShop, range: { from: Date; to: Date }, granularity: 'day' | 'month') {
       const offset = shopOffsetMinutes(shop);
@@ -182,6 +231,8 @@ export function createBooksStore(db: Db, log: Logger) {
         returns: sql<number>`count(*) filter (where ${salesDocuments.kind} = 'return')::int`,
         goods: sql<string>`coalesce(sum(${salesDocuments.goodsTotal}) filter (where ${salesDocuments.kind} = 'sale'), 0)`,
         returned: sql<string>`coalesce(-sum(${salesDocuments.goodsTotal}) filter (where ${salesDocuments.kind} = 'return'), 0)`,
+        refunds: sql<number>`count(*) filter (where ${salesDocuments.kind} = 'refund')::int`,
+        refunded: sql<string>`coalesce(-sum(${salesDocuments.goodsTotal}) filter (where ${salesDocuments.kind} = 'refund'), 0)`,
         shipping: sql<string>`coalesce(sum(${salesDocuments.shippingFee}), 0)`,
         cod: sql<string>`coalesce(sum(${salesDocuments.codAmount}), 0)`,
       }).from(salesDocuments).where(and(gte(salesDocuments.at, range.from), lt(salesDocuments.at, range.to))).groupBy(sql`1`);
@@ -196,8 +247,10 @@ export function createBooksStore(db: Db, log: Logger) {
         const b = bought.find((x) => x.period === period);
         const goods = Number(s?.goods ?? 0);
         const returned = Number(s?.returned ?? 0);
+        const refunded = Number(s?.refunded ?? 0);
         return {
-          period, salesDocuments: s?.sales ?? 0, returnDocuments: s?.returns ?? 0, salesGoods: goods, returnedGoods: returned, netSales: goods - returned,
+          period, salesDocuments: s?.sales ?? 0, returnDocuments: s?.returns ?? 0, refundDocuments: s?.refunds ?? 0, salesGoods: goods, returnedGoods: returned, refunded,
+          netSales: goods - returned - refunded,
           shippingFees: Number(s?.shipping ?? 0), codAmount: Number(s?.cod ?? 0), purchaseDocuments: b?.purchases ?? 0, purchasesTotal: Number(b?.total ?? 0),
         };
       });
@@ -205,15 +258,16 @@ export function createBooksStore(db: Db, log: Logger) {
       return {
         granularity, timezone: shop.profile.timezone, rows,
         totals: {
-          salesDocuments: sum('salesDocuments'), returnDocuments: sum('returnDocuments'), salesGoods: sum('salesGoods'), returnedGoods: sum('returnedGoods'), netSales: sum('netSales'),
+          salesDocuments: sum('salesDocuments'), returnDocuments: sum('returnDocuments'), refundDocuments: sum('refundDocuments'), salesGoods: sum('salesGoods'), returnedGoods: sum('returnedGoods'),
+          refunded: sum('refunded'), netSales: sum('netSales'),
           shippingFees: sum('shippingFees'), codAmount: sum('codAmount'), purchaseDocuments: sum('purchaseDocuments'), purchasesTotal: sum('purchasesTotal'),
         },
       };
     },
   };
 
-  async function purchaseLinesOf(ids: number[]) {
-    const rows = ids.length ? await db.select().from(purchaseLines).where(inArray(purchaseLines.purchaseId, ids)).orderBy(asc(purchaseLines.id)) : [];
+  async function purchaseLinesOf(ids: number[], q: Reader = db) {
+    const rows = ids.length ? await q.select().from(purchaseLines).where(inArray(purchaseLines.purchaseId, ids)).orderBy(asc(purchaseLines.id)) : [];
     const by = new Map<number, typeof rows>();
     for (const r of rows) by.set(r.purchaseId, [...(by.get(r.purchaseId) ?? []), r]);
     return by;
@@ -241,7 +295,7 @@ function purchaseView(p: Omit<typeof purchases.$inferSelect, 'id'>, lines: Array
 
 function saleView(d: Omit<typeof salesDocuments.$inferSelect, 'id'>, lines: Array<typeof salesDocumentLines.$inferSelect>) {
   return {
-    number: d.number, kind: d.kind, orderId: d.orderId, reverses: d.reverses, channel: d.channel, customerName: d.customerName, customerPhone: d.customerPhone, courier: d.courier,
+    number: d.number, kind: d.kind, orderId: d.orderId, complaintId: d.complaintId, reverses: d.reverses, channel: d.channel, customerName: d.customerName, customerPhone: d.customerPhone, courier: d.courier,
     goodsTotal: Number(d.goodsTotal), shippingFee: d.shippingFee, codAmount: d.codAmount, reason: d.reason, at: d.at.toISOString(), createdAt: d.createdAt.toISOString(),
     lines: lines.map((l) => ({ sku: l.sku, name: l.name, qty: l.qty, price: l.price, amount: Number(l.amount) })),
   };

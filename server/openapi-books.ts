@@ -42,6 +42,11 @@ export function booksOpenApi(h: OpenApiHelpers): { tags: Array<{ name: string; d
   });
   const noProduct = failure('No product of that SKU.');
   const invalidBody = failure('The body is invalid, or names an unknown SKU or warehouse (`details.fields`). Nothing is changed.');
+  const idempotencyKey: Parameter = {
+    name: 'Idempotency-Key', in: 'header',
+    description: 'Any string unique to this request from the caller (1–200 visible ASCII characters); a retry reuses it. The same key with the same body answers as the first time (header `Idempotent-Replayed: true`) and writes nothing; with a different body, 409 `idempotency_conflict`. Keys are per caller; refused requests are not kept.',
+    schema: { type: 'string', minLength: 1, maxLength: 200 },
+  };
 
   const schemas: Record<string, JsonSchema> = {
     Product: object(['sku', 'name', 'unit', 'price', 'lowStockThreshold', 'active', 'createdAt', 'updatedAt', 'stock'], {
@@ -62,17 +67,20 @@ export function booksOpenApi(h: OpenApiHelpers): { tags: Array<{ name: string; d
       lines: { type: 'array', items: object(['sku', 'qty', 'unitCost', 'amount'], { sku: str, qty: int, unitCost: int, amount: int }) },
     }),
     PurchaseCreation: purchaseSchema,
-    SalesDocument: object(['number', 'kind', 'orderId', 'reverses', 'channel', 'customerName', 'customerPhone', 'courier', 'goodsTotal', 'shippingFee', 'codAmount', 'reason', 'at', 'createdAt', 'lines'], {
-      number: { type: 'string', examples: ['HD-2026-000001', 'TH-2026-000001'] },
-      kind: { type: 'string', enum: ['sale', 'return'], description: '`return` reverses a sale: its amounts and quantities are negative.' },
-      orderId: str, reverses: nullable('string', { description: 'For a return: the sale it reverses.' }), channel: nullable('string'), customerName: nullable('string'), customerPhone: nullable('string'), courier: nullable('string'),
+    SalesDocument: object(['number', 'kind', 'orderId', 'complaintId', 'reverses', 'channel', 'customerName', 'customerPhone', 'courier', 'goodsTotal', 'shippingFee', 'codAmount', 'reason', 'at', 'createdAt', 'lines'], {
+      number: { type: 'string', examples: ['HD-2026-000001', 'TH-2026-000001', 'HT-2026-000001'] },
+      kind: { type: 'string', enum: ['sale', 'return', 'refund'], description: '`return` reverses a sale: its amounts and quantities are negative. `refund` is money paid back on a complaint: `goodsTotal` is minus the amount, no lines.' },
+      orderId: nullable('string', { description: 'null only for a refund on a complaint that names no order.' }),
+      complaintId: nullable('string', { description: 'For a refund: the complaint it pays back.' }),
+      reverses: nullable('string', { description: 'For a return: the sale it reverses; for a refund: the order\'s sale, if delivered.' }), channel: nullable('string'), customerName: nullable('string'), customerPhone: nullable('string'), courier: nullable('string'),
       goodsTotal: int, shippingFee: int, codAmount: int, reason: nullable('string'), at: { ...ts, description: 'Delivery time (sale) or when the return was recorded: the document\'s day in the books.' }, createdAt: ts,
       lines: { type: 'array', items: object(['sku', 'name', 'qty', 'price', 'amount'], { sku: str, name: nullable('string'), qty: int, price: int, amount: int }) },
     }),
     SalesReturn: salesReturnSchema,
-    BooksSummaryRow: object(['salesDocuments', 'returnDocuments', 'salesGoods', 'returnedGoods', 'netSales', 'shippingFees', 'codAmount', 'purchaseDocuments', 'purchasesTotal'], {
-      period: { type: 'string', examples: ['2026-11-26', '2026-11'] }, salesDocuments: int, returnDocuments: int, salesGoods: int, returnedGoods: int,
-      netSales: { ...int, description: 'salesGoods − returnedGoods.' }, shippingFees: int, codAmount: int, purchaseDocuments: int, purchasesTotal: int,
+    BooksSummaryRow: object(['salesDocuments', 'returnDocuments', 'refundDocuments', 'salesGoods', 'returnedGoods', 'refunded', 'netSales', 'shippingFees', 'codAmount', 'purchaseDocuments', 'purchasesTotal'], {
+      period: { type: 'string', examples: ['2026-11-26', '2026-11'] }, salesDocuments: int, returnDocuments: int, refundDocuments: int, salesGoods: int, returnedGoods: int,
+      refunded: { ...int, description: 'Money paid back on complaints (refund documents), VND.' },
+      netSales: { ...int, description: 'salesGoods − returnedGoods − refunded.' }, shippingFees: int, codAmount: int, purchaseDocuments: int, purchasesTotal: int,
     }),
     CodRemittance: object(['id', 'courier', 'reference', 'source', 'status', 'lines', 'codCollected', 'fees', 'net', 'importedBy', 'createdAt', 'settledAt', 'settledBy'], {
       id: int, courier: str, reference: str, source: { type: 'string', enum: ['import', 'webhook'] }, status: { type: 'string', enum: ['open', 'settled'] },
@@ -128,10 +136,12 @@ export function booksOpenApi(h: OpenApiHelpers): { tags: Array<{ name: string; d
     '/api/v1/stock/adjustments': {
       post: apiOperation({
         operationId: 'adjustStock', tags: ['books'], permission: 'stock.manage', bodyIsJson: true, summary: 'Correct stock with a reason (count, damage, write-off)',
-        description: 'Appends an `adjust` movement; nothing is edited in place.', requestBody: jsonBody(schema('StockAdjustment')),
+        description: 'Appends an `adjust` movement; nothing is edited in place. With an `Idempotency-Key`, a retry gets the first answer and writes no second movement.',
+        parameters: [idempotencyKey], requestBody: jsonBody(schema('StockAdjustment')),
         responses: {
-          201: answer('Recorded.', object(['movementId', 'level'], { movementId: int, level: schema('StockLevel') })),
-          409: failure('It would take on-hand stock below zero and shop.yaml `stock.allowNegative` is false (code `insufficient_stock`, `details.short`). Nothing is changed.'),
+          201: answer('Recorded (or, with a replayed Idempotency-Key, the first answer).', object(['movementId', 'level'], { movementId: int, level: schema('StockLevel') })),
+          400: failure('The Idempotency-Key header is malformed.'),
+          409: failure('It would take on-hand stock below zero and shop.yaml `stock.allowNegative` is false (code `insufficient_stock`, `details.short`), or the Idempotency-Key was used for a different body (code `idempotency_conflict`). Nothing is changed.'),
           422: invalidBody,
         },
       }),
@@ -144,9 +154,14 @@ export function booksOpenApi(h: OpenApiHelpers): { tags: Array<{ name: string; d
       }),
       post: apiOperation({
         operationId: 'createPurchase', tags: ['books'], permission: 'stock.manage', bodyIsJson: true, summary: 'Record goods received from a supplier',
-        description: 'One transaction: the document numbered `PN-<year>-NNNNNN` without gaps, and a `receipt` movement per line.',
-        requestBody: jsonBody(schema('PurchaseCreation')),
-        responses: { 201: answer('The purchase.', schema('Purchase')), 409: failure('This supplier invoice is already recorded.'), 422: invalidBody },
+        description: 'One transaction: the document numbered `PN-<year>-NNNNNN` without gaps, and a `receipt` movement per line. With an `Idempotency-Key`, a retry gets the first answer and receives nothing twice.',
+        parameters: [idempotencyKey], requestBody: jsonBody(schema('PurchaseCreation')),
+        responses: {
+          201: answer('The purchase (or, with a replayed Idempotency-Key, the first answer).', schema('Purchase')),
+          400: failure('The Idempotency-Key header is malformed.'),
+          409: failure('This supplier invoice is already recorded (code `conflict`), or the Idempotency-Key was used for a different body (code `idempotency_conflict`).'),
+          422: invalidBody,
+        },
       }),
     },
     '/api/v1/purchases/export.csv': {
@@ -160,16 +175,16 @@ export function booksOpenApi(h: OpenApiHelpers): { tags: Array<{ name: string; d
     },
     '/api/v1/books/sales': {
       get: apiOperation({
-        operationId: 'listSalesDocuments', tags: ['books'], permission: 'books.manage', summary: 'The sales book: sales (HD) and returns (TH) of a range',
-        description: 'A sale is recorded once per delivered order, dated at delivery. A return reverses a sale whose goods came back after delivery.',
-        parameters: [...range, query('kind', '`sale` or `return`.', { type: 'string', enum: ['sale', 'return'] }), ...pageParams],
+        operationId: 'listSalesDocuments', tags: ['books'], permission: 'books.manage', summary: 'The sales book: sales (HD), returns (TH) and complaint refunds (HT) of a range',
+        description: 'A sale is recorded once per delivered order, dated at delivery. A return reverses a sale whose goods came back after delivery. A refund is written once per complaint when accounting finishes its refund task.',
+        parameters: [...range, query('kind', '`sale`, `return` or `refund`.', { type: 'string', enum: ['sale', 'return', 'refund'] }), ...pageParams],
         responses: { 200: answer('A page of documents.', object(['documents', 'nextCursor'], { documents: { type: 'array', items: schema('SalesDocument') }, nextCursor: nullable('string') })), 400: badRange },
       }),
     },
     '/api/v1/books/sales/export.csv': {
       get: apiOperation({
         operationId: 'exportSalesBook', tags: ['books'], permission: 'books.manage', summary: 'The sales book of a range as CSV', parameters: range,
-        responses: { 200: csv('`number,kind,date,order,reverses,customer,phone,channel,courier,sku,name,qty,price,amount,shipping_fee,cod_amount`.'), 400: badRange },
+        responses: { 200: csv('`number,kind,date,order,reverses,customer,phone,channel,courier,sku,name,qty,price,amount,shipping_fee,cod_amount,complaint`; a refund is one line whose amount is the money paid back (negative).'), 400: badRange },
       }),
     },
     '/api/v1/books/sales/{number}': {
@@ -199,7 +214,7 @@ export function booksOpenApi(h: OpenApiHelpers): { tags: Array<{ name: string; d
       get: apiOperation({
         operationId: 'exportBooksSummary', tags: ['books'], permission: 'books.manage', summary: 'The summary as CSV',
         parameters: [...range, query('granularity', '`day` (default) or `month`.', { type: 'string', enum: ['day', 'month'] })],
-        responses: { 200: csv('`period,sales_documents,return_documents,sales_goods,returned_goods,net_sales,shipping_fees,cod_amount,purchase_documents,purchases_total`, then a `total` line.'), 400: failure('A filter is invalid.') },
+        responses: { 200: csv('`period,sales_documents,return_documents,sales_goods,returned_goods,net_sales,shipping_fees,cod_amount,purchase_documents,purchases_total,refund_documents,refunded`, then a `total` line.'), 400: failure('A filter is invalid.') },
       }),
     },
     '/api/v1/cod/remittances': {

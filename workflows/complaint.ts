@@ -1,7 +1,7 @@
-import { allHandlersFinished, condition, defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, defineQuery, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { dueAt } from '../definitions/business-time';
-import type { CompiledComplaintProcess, CompiledComplaintTask, CompiledHumanStage } from '../definitions/types';
+import type { CompiledComplaintProcess, CompiledComplaintTask, CompiledHumanStage, FormSchema } from '../definitions/types';
 import { TaskBoard, type OpenTaskView } from './tasks';
 
 /** Input of `complaint:<id>`: the complaint as staff filed it, and a snapshot of the process it runs. */
@@ -33,7 +33,9 @@ export interface ComplaintStatus {
 
 export const complaintStatusQuery = defineQuery<ComplaintStatus>('complaintStatus');
 
-const { recordComplaintOpened, recordComplaintDecision, recordComplaintFollowUpDone, cancelOpenTasks } = proxyActivities<Activities>({
+const {
+  recordComplaintOpened, recordComplaintDecision, recordComplaintFollowUpDone, cancelOpenTasks, recordComplaintRefund, orderRefundLimit, moveComplaintStock,
+} = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
@@ -84,11 +86,16 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
 
   if (outcome.followUp) {
     status.step = 'follow-up';
+    // The books and the stock learn what the follow-up did (refund, goods sent and taken back).
+    const books = patched('complaint-books');
+    let form = outcome.followUp.form;
+    if (books) form = await followUpForm(outcome.name, form, decision.data ?? {}, complaint.orderId);
     const stage: CompiledHumanStage = {
-      ...humanStage(followUpStage(outcome.name), outcome.followUp),
-      outcomes: [{ name: 'done', title: 'Đã xử lý', to: 'closed', form: outcome.followUp.form }],
+      ...humanStage(followUpStage(outcome.name), { ...outcome.followUp, form }),
+      outcomes: [{ name: 'done', title: 'Đã xử lý', to: 'closed', form }],
     };
     const done = (await board.humanTask(stage))!;
+    if (books) await recordFollowUpInBooks(input.complaintId, complaint.orderId, outcome.name, decision.data ?? {}, done.data ?? {}, done.taskId, done.actor);
     await recordComplaintFollowUpDone({ complaintId: input.complaintId, taskId: done.taskId, data: done.data ?? {}, actor: done.actor });
   }
   status.step = 'closed';
@@ -96,6 +103,63 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
   await cancelOpenTasks({ workflowId: workflowInfo().workflowId, reason: 'complaint closed' });
   await condition(allHandlersFinished);
   return { ...status, waitingOn: [] };
+}
+
+type Items = Array<{ sku: string; qty: number }>;
+/** Where a refund's follow-up form keeps the amount paid back, in order of preference. */
+const REFUND_AMOUNT_FIELDS = ['paidAmount', 'amount'];
+/** The (sku, qty) lines of a form field; a shop's form may be loose, so anything else is left out. */
+function itemsOf(v: unknown): Items | undefined {
+  if (!Array.isArray(v)) return undefined;
+  const lines = v.filter((l): l is Items[number] => typeof l === 'object' && l !== null && typeof l.sku === 'string' && l.sku !== '' && Number.isInteger(l.qty) && l.qty > 0);
+  return lines.length ? lines.map((l) => ({ sku: l.sku, qty: l.qty })) : undefined;
+}
+
+/**
+ * The follow-up form as the task shows it: a refund may pay back at most the order's value (when
+ * the complaint names an order whose value is known); the warehouse's forms carry the items CSKH
+ * decided on as their defaults, so the task says what to send and take back.
+ */
+async function followUpForm(outcome: string, form: FormSchema, decision: Record<string, unknown>, orderId: string | null): Promise<FormSchema> {
+  if (!form.properties) return form;
+  const properties = { ...(form.properties as Record<string, Record<string, unknown>>) };
+  const amountField = REFUND_AMOUNT_FIELDS.find((f) => properties[f]);
+  if (outcome === 'refund' && amountField && orderId) {
+    const limit = await orderRefundLimit({ orderId });
+    if (limit !== null && limit > 0) properties[amountField] = { ...properties[amountField], maximum: limit };
+  } else {
+    const defaults: Record<string, unknown> = outcome === 'resend' ? { items: decision.items } : outcome === 'exchange' ? { sendItems: decision.sendItems, returnItems: decision.returnItems } : {};
+    for (const [field, value] of Object.entries(defaults)) {
+      const items = itemsOf(value);
+      if (properties[field] && items) properties[field] = { ...properties[field], default: items };
+    }
+  }
+  return { ...form, properties } as FormSchema;
+}
+
+/**
+ * A refund's follow-up writes the refund document (the amount accounting paid, else the amount
+ * decided); a resend's or exchange's writes the goods sent out again (`issue`) and, for an
+ * exchange, the goods taken back intact (`restock`). Items the warehouse entered win over those
+ * CSKH decided on.
+ */
+async function recordFollowUpInBooks(
+  complaintId: string, orderId: string | null, outcome: string, decision: Record<string, unknown>, done: Record<string, unknown>, taskId: string, actor: string,
+): Promise<void> {
+  // The amount accounting paid; a follow-up form without one pays what CSKH decided.
+  const paid = [...REFUND_AMOUNT_FIELDS.map((f) => done[f]), decision.amount].find((v): v is number => typeof v === 'number' && v > 0);
+  if (outcome === 'refund' && paid !== undefined) {
+    await recordComplaintRefund({ complaintId, amount: paid, reference: String(done.reference ?? ''), actor });
+  } else if (outcome === 'resend') {
+    await moveComplaintStock({ complaintId, taskId, orderId, issue: itemsOf(done.items) ?? itemsOf(decision.items) ?? [], restock: [], actor });
+  } else if (outcome === 'exchange') {
+    const takenBack = done.receivedBack === true && done.returnedIntact === true;
+    await moveComplaintStock({
+      complaintId, taskId, orderId, actor,
+      issue: itemsOf(done.sendItems) ?? itemsOf(decision.sendItems) ?? [],
+      restock: takenBack ? itemsOf(done.returnItems) ?? itemsOf(decision.returnItems) ?? [] : [],
+    });
+  }
 }
 
 /** A complaint task as the human stage the TaskBoard runs (outcomes are set by the caller). */

@@ -15,7 +15,8 @@ export const salesReturnSchema = {
   properties: { reason: { type: 'string', minLength: 3, maxLength: 500, description: 'Why the delivered goods came back (complaint, exchange…).' } },
 };
 
-const SUMMARY_HEADER = ['period', 'sales_documents', 'return_documents', 'sales_goods', 'returned_goods', 'net_sales', 'shipping_fees', 'cod_amount', 'purchase_documents', 'purchases_total'];
+const SUMMARY_HEADER = ['period', 'sales_documents', 'return_documents', 'sales_goods', 'returned_goods', 'net_sales', 'shipping_fees', 'cod_amount', 'purchase_documents', 'purchases_total', 'refund_documents', 'refunded'];
+const SALES_KINDS = ['sale', 'return', 'refund'];
 
 /** The sales book (sổ bán hàng) and the day/month summaries accounting reads. */
 export function booksRouter(deps: { db: Db; books: BooksStore; shop: ShopCache }): Router {
@@ -28,7 +29,7 @@ export function booksRouter(deps: { db: Db; books: BooksStore; shop: ShopCache }
 
   router.get('/sales', async (req, res) => {
     const q = req.query as Record<string, string | undefined>;
-    if (q.kind && !['sale', 'return'].includes(q.kind)) throw badRequest('kind must be sale or return');
+    if (q.kind && !SALES_KINDS.includes(q.kind)) throw badRequest('kind must be sale, return or refund');
     const range = localRange(q, shopOffsetMinutes(await deps.shop.get()));
     res.json(await deps.books.listSales({ ...range, kind: q.kind, limit: parseLimit(q.limit), cursor: q.cursor || undefined }));
   });
@@ -36,8 +37,10 @@ export function booksRouter(deps: { db: Db; books: BooksStore; shop: ShopCache }
     const offset = shopOffsetMinutes(await deps.shop.get());
     const range = localRange(req.query as Record<string, string | undefined>, offset);
     const rows = await deps.books.salesRows(range);
-    const csv = toCsv(['number', 'kind', 'date', 'order', 'reverses', 'customer', 'phone', 'channel', 'courier', 'sku', 'name', 'qty', 'price', 'amount', 'shipping_fee', 'cod_amount'],
-      rows.map((r) => [r.number, r.kind, localDate(r.at, offset), r.orderId, r.reverses, r.customerName, r.customerPhone, r.channel, r.courier, r.sku, r.name, r.qty, r.price, r.amount, r.shippingFee, r.codAmount]));
+    // A refund has no goods lines: its one row carries the money paid back (negative) as the amount.
+    const csv = toCsv(['number', 'kind', 'date', 'order', 'reverses', 'customer', 'phone', 'channel', 'courier', 'sku', 'name', 'qty', 'price', 'amount', 'shipping_fee', 'cod_amount', 'complaint'],
+      rows.map((r) => [r.number, r.kind, localDate(r.at, offset), r.orderId, r.reverses, r.customerName, r.customerPhone, r.channel, r.courier, r.sku, r.name, r.qty, r.price,
+        r.amount ?? (r.kind === 'refund' ? r.goodsTotal : null), r.shippingFee, r.codAmount, r.complaintId]));
     res.type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="sales-${range.fromDay}-${range.toDay}.csv"`);
     res.send(csv);
   });
@@ -66,7 +69,7 @@ export function booksRouter(deps: { db: Db; books: BooksStore; shop: ShopCache }
     const q = req.query as Record<string, string | undefined>;
     const range = localRange(q, shopOffsetMinutes(shop));
     const summary = await deps.books.summary(shop, range, granularityOf(q.granularity));
-    const line = (period: string, r: Omit<(typeof summary.rows)[number], 'period'>) => [period, r.salesDocuments, r.returnDocuments, r.salesGoods, r.returnedGoods, r.netSales, r.shippingFees, r.codAmount, r.purchaseDocuments, r.purchasesTotal];
+    const line = (period: string, r: Omit<(typeof summary.rows)[number], 'period'>) => [period, r.salesDocuments, r.returnDocuments, r.salesGoods, r.returnedGoods, r.netSales, r.shippingFees, r.codAmount, r.purchaseDocuments, r.purchasesTotal, r.refundDocuments, r.refunded];
     res.type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="summary-${range.fromDay}-${range.toDay}.csv"`);
     res.send(toCsv(SUMMARY_HEADER, [...summary.rows.map((r) => line(r.period, r)), line('total', summary.totals)]));
   });

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { createPurchase, shopOffsetMinutes } from '../../activities/books';
 import type { Db } from '../../db/client';
 import { requirePermission } from '../auth';
-import { booksHttpError, localRange, type BooksStore } from '../books-store';
+import { booksHttpError, idempotencyKeyOf, localRange, type BooksStore } from '../books-store';
 import { toCsv } from '../books-csv';
 import { notFound } from '../errors';
 import type { Logger } from '../logger';
@@ -36,12 +36,21 @@ export function purchasesRouter(deps: { db: Db; log: Logger; books: BooksStore; 
     const range = localRange(q, shopOffsetMinutes(await deps.shop.get()));
     res.json(await deps.books.listPurchases({ ...range, limit: parseLimit(q.limit), cursor: q.cursor || undefined }));
   });
+  // With an Idempotency-Key a retried request gets the first answer and receives nothing twice.
   router.post('/', validateBody(purchaseSchema), async (req, res) => {
+    const shop = await deps.shop.get();
+    const actor = req.principal!.staffId;
+    let answer;
     try {
-      res.status(201).json(await purchaseAnswer(await createPurchase(deps.db, deps.log, await deps.shop.get(), { ...req.body, actor: req.principal!.staffId })));
+      answer = await deps.books.idempotent({ scope: 'purchase', actor, key: idempotencyKeyOf(req.get('idempotency-key')), body: req.body }, async (tx) => {
+        const doc = await createPurchase(deps.db, deps.log, shop, { ...req.body, actor }, tx);
+        return { status: 201, body: (await deps.books.getPurchase(doc.number, tx))! };
+      });
     } catch (err) {
       throw booksHttpError(err);
     }
+    if (answer.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    res.status(answer.status).json(answer.body);
   });
   router.get('/export.csv', async (req, res) => {
     const shop = await deps.shop.get();
@@ -59,9 +68,6 @@ export function purchasesRouter(deps: { db: Db; log: Logger; books: BooksStore; 
     res.json(purchase);
   });
 
-  async function purchaseAnswer(doc: Awaited<ReturnType<typeof createPurchase>>) {
-    return (await deps.books.getPurchase(doc.number))!;
-  }
   return router;
 }
 

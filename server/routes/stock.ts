@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { requirePermission } from '../auth';
-import { booksHttpError, type BooksStore } from '../books-store';
+import { booksHttpError, idempotencyKeyOf, type BooksStore } from '../books-store';
 import { badRequest, HttpError } from '../errors';
 import { parseLimit } from '../pagination';
 import type { ShopCache } from '../shop-cache';
@@ -31,18 +31,25 @@ export function stockRouter(deps: { books: BooksStore; shop: ShopCache }): Route
     if (q.kind && !KINDS.includes(q.kind)) throw badRequest(`kind must be one of: ${KINDS.join(', ')}`);
     res.json(await deps.books.movements({ sku: q.sku || undefined, warehouse: q.warehouse || undefined, orderId: q.order || undefined, kind: q.kind, limit: parseLimit(q.limit), cursor: q.cursor || undefined }));
   });
+  // A client that retries (timeout, lost answer) sends the same Idempotency-Key: one movement, the same answer.
   router.post('/adjustments', requirePermission('stock.manage'), validateBody(adjustmentSchema), async (req, res) => {
-    let result;
+    const shop = await deps.shop.get();
+    const actor = req.principal!.staffId;
+    let answer;
     try {
-      result = await deps.books.adjust(await deps.shop.get(), { ...req.body, actor: req.principal!.staffId });
+      answer = await deps.books.idempotent({ scope: 'stock.adjustment', actor, key: idempotencyKeyOf(req.get('idempotency-key')), body: req.body }, async (tx) => {
+        const result = await deps.books.adjust(tx, shop, { ...req.body, actor });
+        if (!result.ok) {
+          const s = result.short[0]!;
+          throw new HttpError(409, 'insufficient_stock', `only ${s.available} of ${s.sku} on hand in ${s.warehouse}; the shop does not allow negative stock`, { short: result.short });
+        }
+        return { status: 201, body: { movementId: result.movementId, level: result.level } };
+      });
     } catch (err) {
       throw booksHttpError(err);
     }
-    if (!result.ok) {
-      const s = result.short[0]!;
-      throw new HttpError(409, 'insufficient_stock', `only ${s.available} of ${s.sku} on hand in ${s.warehouse}; the shop does not allow negative stock`, { short: result.short });
-    }
-    res.status(201).json({ movementId: result.movementId, level: result.level });
+    if (answer.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    res.status(answer.status).json(answer.body);
   });
   return router;
 }
