@@ -4,7 +4,11 @@
  * PostgreSQL. Second-scale SLAs make a task overdue and a parcel late for real; the figures are
  * worked out by hand from the orders the test makes.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { products, stockMovements } from '../../db/schema';
+import { orderFacts } from '../../server/orders-service';
+import { createDefinitionsStore } from '../../server/definitions-store';
 import { expectDocumented } from '../support/documented';
 import { apiClient, eventually, fixture, openTestStack, type TestStack } from '../support/stack';
 
@@ -125,6 +129,46 @@ describe('manager dashboard', () => {
     const res = await dashboard(sales.token);
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('forbidden');
+  });
+
+  test('When a reporter of scope `own` asks, then only the orders and tasks they hold count, and nothing they did not close', async () => {
+    // A role the shipped shop lacks: reads reports, sees only its own records.
+    const shopYaml = fs.readFileSync(path.join(__dirname, '..', '..', 'definitions', 'shop.yaml'), 'utf8')
+      .replace(/^  roles:\n/m, '  roles:\n    own-reporter:\n      title: "Báo cáo (chỉ của mình)"\n      permissions: [tasks.read, orders.read, reports.read]\n      scope: own\n');
+    const definitions = createDefinitionsStore(stack.database.db);
+    const { row } = await definitions.save({ yaml: shopYaml, file: 'shop.yaml', author: 'test' });
+    await definitions.activate(row.name, row.version);
+    const reporter = await stack.createStaff(['own-reporter']);
+    // The lead's own close task (its stage also holds the follow-up an escalation opened).
+    const task = (await api().get(`/api/v1/tasks?order=${waiting}&status=open`)).body.tasks.find((t: { stage: string; followUpOf: string | null }) => t.stage === 'close' && t.followUpOf === null);
+    expect((await api().post(`/api/v1/tasks/${task.id}/reassign`, { to: reporter.id })).status).toBe(200);
+
+    const body = await eventually(async () => {
+      const res = await dashboard(reporter.token); // the shop is cached for ~2 s
+      return res.status === 200 ? res.body : undefined;
+    }, 10_000, 'the reporter\'s dashboard');
+    expect(body.scope).toBe('own');
+    expect(body.openOrders).toBe(1);
+    expect(body.ordersPerStage).toEqual([{ stage: 'close', title: expect.any(String), kind: 'human', count: 1 }]);
+    expect(body.overdueTasks.count).toBe(1);
+    expect(body.overdueTasks.tasks[0]).toMatchObject({ id: task.id, assigneeId: reporter.id });
+    expect(body.lateDeliveries).toEqual({ count: 0, orders: [] });
+    expect(body.today.closed).toEqual({ orders: 0, value: 0 });
+    expect(body.today.delivered).toMatchObject({ revenue: 0, orders: 0, byChannel: [] });
+  });
+});
+
+describe('order facts from step data', () => {
+  test('When a shortage substitutes the items and CSKH types a new address, then the later step wins, as the workflow merges them', () => {
+    const facts = orderFacts([
+      { items: [{ sku: 'AO-01', name: 'Áo thun', qty: 2, price: 150000 }], shippingAddress: { street: '12 Lê Lợi', ward: 'Bến Nghé', province: 'Hồ Chí Minh' }, codAmount: 300000 },
+      { items: [{ sku: 'AO-03', name: 'Áo sơ mi', qty: 1, price: 320000 }], note: 'đổi mẫu' },
+      { newAddress: '88 Nguyễn Huệ' },
+      { restockedItems: [{ sku: 'AO-03', qty: 1 }] },
+    ]);
+    expect(facts.items).toEqual([{ sku: 'AO-03', name: 'Áo sơ mi', qty: 1, price: 320000, amount: 320000 }]);
+    expect(facts.shippingAddress).toEqual({ street: '88 Nguyễn Huệ', ward: 'Bến Nghé', district: null, province: 'Hồ Chí Minh', text: '88 Nguyễn Huệ, Bến Nghé, Hồ Chí Minh' });
+    expect(orderFacts([{ codAmount: 1 }, { items: 'not a list' }])).toEqual({ items: [], shippingAddress: null });
   });
 });
 
