@@ -1,11 +1,11 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { courierEvents, orderEvents, orders, shipments } from '../db/schema';
 import type { Logger } from '../server/logger';
 import { recordCourierCod } from './cod';
 import type { CourierDirectory } from './couriers/directory';
-import { CourierError, outcomeOf, type CourierStatusEvent, type CreateShipmentRequest, type ShipmentOutcome, type ShipmentState } from './couriers/types';
+import { CourierError, outcomeOf, type CourierStatusEvent, type CreateShipmentRequest, type PartialDelivery, type ShipmentOutcome, type ShipmentState } from './couriers/types';
 
 /** The courier's news as the order workflow receives it (the `courierEvent` signal's payload). */
 export interface CourierNews {
@@ -14,10 +14,12 @@ export interface CourierNews {
   status: string;
   at: string;
   reason?: string;
+  /** A partial delivery: the order is delivered, and the rest of the parcel comes back. */
+  partial?: PartialDelivery;
 }
 
 export const toCourierNews = (e: CourierStatusEvent): CourierNews => ({
-  outcome: outcomeOf(e.state), state: e.state, status: e.rawStatus, at: e.at, ...(e.reason ? { reason: e.reason } : {}),
+  outcome: outcomeOf(e.state), state: e.state, status: e.rawStatus, at: e.at, ...(e.reason ? { reason: e.reason } : {}), ...(e.partial ? { partial: e.partial } : {}),
 });
 
 /**
@@ -37,7 +39,7 @@ export async function recordCourierEvent(db: Db, event: CourierStatusEvent, via:
     const inserted = await tx.insert(courierEvents).values({
       courier: event.courier, eventKey: event.eventKey, orderId: shipment?.orderId ?? (event.orderCode || null), trackingCode: event.trackingCode,
       rawStatus: event.rawStatus, state: event.state, at, applied, via,
-      data: { reason: event.reason ?? null, reasonCode: event.reasonCode ?? null, codAmount: event.codAmount ?? null },
+      data: { reason: event.reason ?? null, reasonCode: event.reasonCode ?? null, codAmount: event.codAmount ?? null, ...(event.partial ? { partial: event.partial } : {}) },
     }).onConflictDoNothing().returning({ id: courierEvents.id });
     if (inserted.length === 0) {
       const [seen] = await tx.select().from(courierEvents).where(and(eq(courierEvents.courier, event.courier), eq(courierEvents.eventKey, event.eventKey)));
@@ -51,9 +53,57 @@ export async function recordCourierEvent(db: Db, event: CourierStatusEvent, via:
         orderId: shipment.orderId, type: 'courier_status', actor: event.courier, dedupeKey: `courier:${event.courier}:${event.eventKey}`,
         data: { status: event.rawStatus, state: event.state, at: event.at, reason: event.reason ?? null, via },
       }).onConflictDoNothing();
+      if (event.partial && event.state === 'delivered') await recordCourierPartialReturn(tx, shipment, event, at);
     }
     return { duplicate: false, applied, signalled: false, orderId: shipment?.orderId ?? null, eventId: inserted[0]!.id };
   });
+}
+
+/**
+ * The returned part of a partial delivery, as the courier reports it. Runs inside
+ * recordCourierEvent's transaction (parcel lock held), only for a new, applied `delivered` event.
+ *
+ * - Its value: what the courier states, else the COD at hand-over less the COD the courier
+ *   collected for the part kept (the customer did not pay for what came back). Unknown (a prepaid
+ *   parcel, no COD figure) or nothing: only the order event is written, and no return is counted.
+ * - Precedence: the courier's figure fills `orders.returned_amount` only while it is empty. The
+ *   warehouse's count of what physically came back (receive-return's `returnedItems`/
+ *   `restockedItems`, written by recordReturnedAmount) always overwrites it, and a courier report
+ *   arriving after the warehouse recorded (late, replayed) never replaces the warehouse's figure.
+ * - KPIs: revenue is recognised at the delivery and reversed, by `returned_amount`, at the first
+ *   applied `returned` event after it. The rest of a GHN parcel comes back under another code
+ *   (`PartialReturnCode`) that is not our shipment, so the return is written here as a derived
+ *   `returned` event of this parcel 1 ms after the delivery (`via` 'partial', already signalled:
+ *   the workflow acts on the delivery). The shipment's own state stays `delivered`. Revenue then
+ *   counts the delivered value in the delivery's period, and follows the warehouse's figure once
+ *   it is recorded (the KPI reads `returned_amount` when it computes).
+ */
+async function recordCourierPartialReturn(
+  tx: Pick<Db, 'insert' | 'update'>,
+  shipment: { orderId: string; codAmount: number | null },
+  event: CourierStatusEvent,
+  at: Date,
+): Promise<void> {
+  const partial = event.partial!;
+  const value = courierReturnedValue(partial, shipment.codAmount);
+  await tx.insert(orderEvents).values({
+    orderId: shipment.orderId, type: 'courier_partial_delivery', actor: event.courier, dedupeKey: `courier:${event.courier}:${event.eventKey}:partial`,
+    data: { code: partial.code ?? null, deliveredValue: partial.deliveredValue ?? null, returnedValue: value ?? null, at: event.at },
+  }).onConflictDoNothing();
+  if (value === undefined || value <= 0) return;
+  await tx.update(orders).set({ returnedAmount: value, updatedAt: sql`now()` }).where(and(eq(orders.id, shipment.orderId), isNull(orders.returnedAmount)));
+  await tx.insert(courierEvents).values({
+    courier: event.courier, eventKey: `${event.eventKey}|partial-return`, orderId: shipment.orderId, trackingCode: event.trackingCode,
+    rawStatus: `${event.rawStatus}:partial-return`, state: 'returned', at: new Date(at.getTime() + 1), applied: true, signalled: true, via: 'partial',
+    data: { partial: { ...partial, returnedValue: value }, derivedFrom: event.eventKey },
+  }).onConflictDoNothing();
+}
+
+/** VND coming back from a partial delivery: stated by the courier, else COD at hand-over less COD collected; undefined when unknown. */
+export function courierReturnedValue(partial: PartialDelivery, codAtHandOver: number | null): number | undefined {
+  if (partial.returnedValue !== undefined) return Math.max(0, Math.round(partial.returnedValue));
+  if (partial.deliveredValue === undefined || !codAtHandOver || codAtHandOver <= 0) return undefined;
+  return Math.max(0, Math.round(codAtHandOver - partial.deliveredValue));
 }
 
 /**

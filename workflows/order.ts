@@ -2,7 +2,7 @@ import {
   allHandlersFinished, ApplicationFailure, condition, defineQuery, defineSignal, defineUpdate, patched, proxyActivities, setHandler, workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { CreateShipmentRequest } from '../activities/couriers/types';
+import type { CreateShipmentRequest, PartialDelivery } from '../activities/couriers/types';
 import type { CourierNews } from '../activities/shipments';
 import type { StockShortage } from '../activities/stock';
 import { dueAt } from '../definitions/business-time';
@@ -143,6 +143,10 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     },
   });
   const isCancelled = () => cancelled !== undefined;
+  /** The courier's last verdict (the news that ended the courier stage). */
+  let courierVerdict: CourierNews | undefined;
+  /** The warehouse receiving the returned part of a partial delivery, while the order goes on as delivered. */
+  let partialReturn: Promise<void> | undefined;
   /** Stock follows the order: reserved when the items are agreed, issued at hand-over, restocked from returns. */
   const stock = { reserved: [] as Array<{ sku: string; qty: number }>, issued: false };
 
@@ -167,6 +171,8 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     });
 
     if (stage.kind === 'end') {
+      // A partial delivery's returned part is counted before the order ends (its task is not cancelled with the order's).
+      if (partialReturn) await partialReturn;
       if (stock.reserved.length && !stock.issued) {
         await moveOrderStock({ orderId: input.orderId, kind: 'release', lines: stock.reserved, dedupeKey: `${input.orderId}:release` });
       }
@@ -232,6 +238,9 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
           customer: { name: typeof orderData.customerName === 'string' ? orderData.customerName : customer.name, phone: typeof orderData.phone === 'string' ? orderData.phone : customer.phone },
           items: saleLines(orderData.items), shippingFee: typeof orderData.shippingFee === 'number' ? orderData.shippingFee : 0, codAmount: facts.order?.codAmount ?? 0,
         });
+      }
+      if (outcome === 'delivered' && courierVerdict?.partial && !partialReturn && patched('courier-partial-return')) {
+        partialReturn = receivePartialReturn(stage, courierVerdict.partial);
       }
       if (outcome) {
         visit.outcome = outcome;
@@ -326,9 +335,52 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     ]);
     const news = verdict();
     if (!news) return undefined;
+    courierVerdict = news;
     courierNews.splice(0, courierNews.indexOf(news) + 1);
     return news.outcome as CourierOutcome;
   }
+
+  /**
+   * A partial delivery ("giao 1 phần, trả 1 phần"): the order is delivered (and goes on to care),
+   * and the part the customer did not keep travels back. The warehouse gets a task to receive it,
+   * with the form of the stage the courier stage sends returns to: what it counts (`returnedItems`,
+   * else `restockedItems`, at the closing prices) becomes the order's returned amount, replacing
+   * the courier's estimate (the warehouse saw what came back), and what it restocks goes back on
+   * hand. The order ends once that task is done.
+   */
+  async function receivePartialReturn(courierStage: CompiledCourierStage, partial: PartialDelivery): Promise<void> {
+    const done = await board.humanTask(partialReturnStage(courierStage, process.stages[courierStage.on.returned ?? ''], partial));
+    if (!done) return;
+    const restocked = stockLines(done.data?.restockedItems);
+    if (restocked.length) {
+      await moveOrderStock({ orderId: input.orderId, kind: 'restock', lines: restocked, actor: done.actor, dedupeKey: `${input.orderId}:restock:partial` });
+    }
+    const amount = done.data ? returnedValue(orderData.items, returnedLinesOf(done.data)) : undefined;
+    if (amount !== undefined) await recordReturnedAmount({ orderId: input.orderId, amount });
+    await recordOrderEvent({
+      orderId: input.orderId, dedupeKey: `${workflowId}:partial-return-received`, type: 'partial_return_received', actor: done.actor,
+      data: { code: partial.code ?? null, returnedAmount: amount ?? null, restocked },
+    });
+  }
+}
+
+/**
+ * The warehouse's task for the returned part of a partial delivery: the role, form, SLA and
+ * ladder of the stage returns go to (receive-return), else a plain warehouse task; it does not
+ * move the process (the order is already past its courier stage).
+ */
+function partialReturnStage(courierStage: CompiledCourierStage, returnStage: CompiledStage | undefined, partial: PartialDelivery): CompiledHumanStage {
+  const like = returnStage?.kind === 'human' ? returnStage : undefined;
+  const line = { type: 'object', required: ['sku', 'qty'], properties: { sku: { type: 'string' }, qty: { type: 'integer', minimum: 0 } } };
+  const form = like?.form ?? { type: 'object', properties: { returnedItems: { type: 'array', items: line }, restockedItems: { type: 'array', items: line }, note: { type: 'string' } } };
+  const facts = [partial.code ? `mã đơn hoàn ${partial.code}` : '', partial.deliveredValue !== undefined ? `hãng đã thu ${partial.deliveredValue} đ cho phần khách nhận` : ''].filter(Boolean).join(', ');
+  return {
+    id: courierStage.id, kind: 'human', role: like?.role ?? 'warehouse', priority: like?.priority ?? 'normal',
+    slaMs: like?.slaMs ?? 7 * 86_400_000, clock: like?.clock ?? 'calendar', escalate: like?.escalate ?? [], form,
+    title: 'Nhận phần hàng hoàn (giao một phần)',
+    description: `Khách nhận một phần, phần còn lại hoàn về${facts ? ` (${facts})` : ''}: ghi hàng trả về (returnedItems) và phần nhập lại kho (restockedItems).`,
+    outcomes: [{ name: 'received', title: 'Đã nhận phần hàng hoàn', to: courierStage.id, form }],
+  };
 }
 
 /** The courier request from what staff entered: the closing form (address, items, COD) and packing (weight, size). */

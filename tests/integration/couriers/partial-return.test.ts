@@ -1,0 +1,146 @@
+/**
+ * A partial delivery end to end on real parts: an order through the HTTP app and the order
+ * workflow, shipped with the courier simulator playing `partial-return` (GHN's callback shape:
+ * `IsPartialReturn`, `PartialReturnCode`, the COD collected for the part kept), the webhook
+ * recorded by the real route, and KPI revenue read by the real SQL. Figures are worked out here:
+ *
+ *   items: 2 × AO-01 at 150,000 + 1 × QUAN-02 at 200,000 = 500,000 VND, COD 500,000.
+ *   The simulated customer keeps all but the last line: QUAN-02 (200,000) comes back, and the
+ *   courier collects 500,000 − 200,000 = 300,000.
+ *   Courier's figure: returned 500,000 − 300,000 = 200,000 → revenue 500,000 − 200,000 = 300,000.
+ *   The warehouse then counts what physically came back: the trousers and one shirt
+ *   (200,000 + 150,000 = 350,000) → its figure wins: revenue 500,000 − 350,000 = 150,000.
+ */
+import { and, asc, eq } from 'drizzle-orm';
+import { createGhtkAdapter } from '../../../activities/couriers/ghtk';
+import { revenueByChannelAndRep } from '../../../activities/kpi-queries';
+import { recordCourierEvent } from '../../../activities/shipments';
+import { stockLevels } from '../../../activities/stock';
+import { courierEvents, orderEvents, orders, shipments, stockMovements } from '../../../db/schema';
+import { apiClient, eventually, fixture, openTestStack, type TestStack } from '../../support/stack';
+
+let stack: TestStack;
+let base: string;
+let processName: string;
+let admin: { id: string; token: string };
+let marketing: { id: string; token: string };
+const startedAt = Date.now();
+
+beforeAll(async () => {
+  stack = await openTestStack();
+  await stack.startWorker();
+  base = await stack.startApp();
+  await stack.startCourierSimulator({ timeScale: 1 }); // one simulated day per second
+  ({ name: processName } = await stack.activateProcess(fixture('fast-ship.yaml')));
+  [admin, marketing] = await Promise.all([stack.createStaff(['admin']), stack.createStaff(['marketing'])]);
+  for (const sku of ['AO-01', 'QUAN-02']) {
+    await stack.database.db.insert(stockMovements).values({ sku, qty: 100, kind: 'receipt', reason: 'opening stock', dedupeKey: `partial-test:receipt:${sku}` });
+  }
+});
+afterAll(() => stack?.close());
+
+const api = () => apiClient(base, admin.token);
+const openTask = (orderId: string, title: string) => eventually(async () =>
+  (await api().get(`/api/v1/tasks?order=${orderId}&status=open`)).body.tasks.find((t: { title: string }) => t.title === title), 30_000, `open task "${title}"`);
+/** Revenue of every order in this file's database, from the order's start to an hour from now. */
+const revenue = async () => (await revenueByChannelAndRep(stack.database.db, startedAt - 3_600_000, Date.now() + 3_600_000, 'sales-lead'))
+  .reduce((sum, row) => sum + row.revenue, 0);
+
+describe('A partial delivery reported by the courier', () => {
+  test('When the courier delivers part of the parcel, then revenue takes back the courier\'s returned value, and once the warehouse counts what came back its figure wins', async () => {
+    const db = stack.database.db;
+    const lead = await apiClient(base, marketing.token).post('/api/v1/leads', {
+      channel: 'facebook', process: processName, note: '[sim:partial-return]', customer: { name: 'Khách nhận một phần', phone: `0377${String(Date.now() % 1_000_000).padStart(6, '0')}` },
+    });
+    expect(lead.status).toBe(201);
+    const orderId: string = lead.body.orderId;
+    const close = await openTask(orderId, 'Chốt đơn');
+    const closed = await api().post(`/api/v1/tasks/${close.id}/complete`, {
+      outcome: 'closed',
+      data: {
+        items: [{ sku: 'AO-01', name: 'Áo thun', qty: 2, price: 150_000 }, { sku: 'QUAN-02', name: 'Quần', qty: 1, price: 200_000 }],
+        shippingAddress: { street: '12 Lê Lợi', ward: 'Bến Nghé', province: 'Hồ Chí Minh' }, codAmount: 500_000,
+      },
+    });
+    expect(closed.status).toBe(200);
+
+    // The courier's report: delivered, in part; the courier's figure is on the order.
+    const courierFigure = await eventually(async () => {
+      const [order] = await db.select().from(orders).where(eq(orders.id, orderId));
+      return order?.returnedAmount ?? undefined;
+    }, 30_000, 'returned amount from the courier');
+    expect(courierFigure).toBe(500_000 - 300_000);
+    const [shipment] = await db.select().from(shipments).where(eq(shipments.orderId, orderId));
+    expect(shipment).toMatchObject({ state: 'delivered', rawStatus: 'delivered', codAmount: 500_000 });
+    const events = await db.select().from(courierEvents).where(eq(courierEvents.orderId, orderId)).orderBy(asc(courierEvents.at), asc(courierEvents.id));
+    const delivered = events.find((e) => e.state === 'delivered')!;
+    expect(delivered.data).toMatchObject({ codAmount: 300_000, partial: { deliveredValue: 300_000, code: expect.stringMatching(/^L[A-Z0-9]{7}$/) } });
+    const derived = events.filter((e) => e.state === 'returned');
+    expect(derived).toHaveLength(1);
+    expect(derived[0]).toMatchObject({ via: 'partial', applied: true, rawStatus: 'delivered:partial-return' });
+    expect(derived[0]!.at.getTime()).toBe(delivered.at.getTime() + 1);
+    const [partialEvent] = await db.select().from(orderEvents).where(and(eq(orderEvents.orderId, orderId), eq(orderEvents.type, 'courier_partial_delivery')));
+    expect(partialEvent!.data).toMatchObject({ deliveredValue: 300_000, returnedValue: 200_000 });
+    expect(await revenue()).toBe(500_000 - 200_000);
+
+    // The order is delivered and waits on the warehouse to receive the returned part.
+    const receive = await openTask(orderId, 'Nhận phần hàng hoàn (giao một phần)');
+    expect(receive).toMatchObject({ role: 'warehouse', stage: 'ship' });
+    const before = (await stockLevels(db, ['AO-01', 'QUAN-02']));
+    const received = await api().post(`/api/v1/tasks/${receive.id}/complete`, {
+      outcome: 'received',
+      data: { returnedItems: [{ sku: 'QUAN-02', qty: 1 }, { sku: 'AO-01', qty: 1 }], restockedItems: [{ sku: 'QUAN-02', qty: 1 }, { sku: 'AO-01', qty: 1 }] },
+    });
+    expect(received.status).toBe(200);
+    const result = await stack.temporal.workflow.getHandle(`order:${orderId}`).result();
+    expect(result).toMatchObject({ result: 'completed', shipment: { state: 'delivered' } });
+    expect(result.path.map((v: { stage: string; outcome?: string }) => [v.stage, v.outcome])).toEqual([['close', 'closed'], ['ship', 'delivered'], ['done', undefined]]);
+
+    const [order] = await db.select().from(orders).where(eq(orders.id, orderId));
+    expect(order).toMatchObject({ status: 'completed', total: 500_000, returnedAmount: 150_000 + 200_000 });
+    expect(await revenue()).toBe(500_000 - 350_000);
+    const after = await stockLevels(db, ['AO-01', 'QUAN-02']);
+    expect(after['AO-01']!.onHand - before['AO-01']!.onHand).toBe(1);
+    expect(after['QUAN-02']!.onHand - before['QUAN-02']!.onHand).toBe(1);
+
+    // A courier report replayed after the warehouse counted never replaces the warehouse's figure.
+    const replay = await recordCourierEvent(db, {
+      courier: 'simulator', orderCode: orderId, trackingCode: shipment!.trackingCode, rawStatus: 'delivered', state: 'delivered',
+      at: new Date(delivered.at.getTime() + 60_000).toISOString(), codAmount: 100_000, partial: { deliveredValue: 100_000 },
+      eventKey: `simulator|${shipment!.trackingCode}|delivered|replayed`,
+    }, 'webhook');
+    expect(replay).toMatchObject({ duplicate: false, applied: true });
+    const [still] = await db.select().from(orders).where(eq(orders.id, orderId));
+    expect(still!.returnedAmount).toBe(350_000);
+    expect(await revenue()).toBe(500_000 - 350_000);
+  });
+
+  test('When GHTK reports a partial delivery of a prepaid parcel (no COD to compare), then it is recorded with its partial facts and revenue keeps the whole order (there is no figure to take back)', async () => {
+    const db = stack.database.db;
+    const orderId = `ghtk-prepaid-${Date.now()}`;
+    const label = `S1.A1.${Date.now() % 1_000_000_000}`;
+    await db.insert(orders).values({ id: orderId, workflowId: `order:${orderId}`, channel: 'zalo', status: 'open', total: 400_000, codAmount: 0, courier: 'ghtk', trackingCode: label });
+    await db.insert(shipments).values({ orderId, courier: 'ghtk', trackingCode: label, state: 'delivering', codAmount: 0 });
+    const ghtk = createGhtkAdapter({ id: 'ghtk', baseUrl: 'http://127.0.0.1:9', webhookSecret: 'ghtk-secret', pickup: {} });
+    const [event] = ghtk.parseWebhook({
+      headers: {}, query: {},
+      body: {
+        partner_id: orderId, label_id: label, status_id: '5', action_time: new Date().toISOString(), reason_code: '', reason: '',
+        weight: '0.8', fee: '30400', pick_money: '0', return_part_package: '1', hash: 'ghtk-secret',
+      },
+    });
+    expect(event).toMatchObject({ state: 'delivered', partial: { deliveredValue: 0 } });
+    expect(await recordCourierEvent(db, event!, 'webhook')).toMatchObject({ duplicate: false, applied: true, orderId });
+    expect(await recordCourierEvent(db, event!, 'webhook')).toMatchObject({ duplicate: true });
+
+    const [order] = await db.select().from(orders).where(eq(orders.id, orderId));
+    expect(order!.returnedAmount).toBeNull();
+    const rows = await db.select().from(courierEvents).where(eq(courierEvents.orderId, orderId));
+    expect(rows.map((r) => r.state)).toEqual(['delivered']);
+    expect(rows[0]!.data).toMatchObject({ partial: { deliveredValue: 0 } });
+    const [partialEvent] = await db.select().from(orderEvents).where(and(eq(orderEvents.orderId, orderId), eq(orderEvents.type, 'courier_partial_delivery')));
+    expect(partialEvent!.data).toMatchObject({ deliveredValue: 0, returnedValue: null });
+    const zalo = (await revenueByChannelAndRep(db, startedAt - 3_600_000, Date.now() + 3_600_000, 'sales-lead')).filter((r) => r.channel === 'zalo');
+    expect(zalo.reduce((sum, r) => sum + r.revenue, 0)).toBe(400_000);
+  });
+});
