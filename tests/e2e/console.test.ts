@@ -414,6 +414,19 @@ describe('staff console in headless Chromium', () => {
     expect(await purchase.textContent()).toMatch(/600\.000\s₫/);
     await screenshot(bookPage, '21-purchases');
     await books.close();
+
+    // The books at phone width: wide tables scroll inside their frame, the page itself does not.
+    const bookPhone = await newContext(browser, 'phone');
+    const phoneBooks = await bookPhone.newPage();
+    await signIn(phoneBooks, base, accountant.token, '/sales-book');
+    await phoneBooks.getByTestId('sales-documents').waitFor();
+    expect(await phoneBooks.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(0);
+    await screenshot(phoneBooks, '22-sales-book-phone');
+    await phoneBooks.getByRole('link', { name: 'Nhập hàng' }).click();
+    await phoneBooks.getByTestId('purchases').waitFor();
+    expect(await phoneBooks.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(0);
+    await screenshot(phoneBooks, '23-purchases-phone');
+    await bookPhone.close();
     expect(errors).toEqual([]);
     expect(bookErrors).toEqual([]);
   });
