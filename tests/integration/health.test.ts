@@ -17,7 +17,11 @@ describe('GET /healthz (the real app on real Temporal and PostgreSQL)', () => {
 
   test('When a route does not exist, then it is 404 in the one error shape', async () => {
     const base = await stack.startApp();
-    const res = await fetch(`${base}/nope`);
+    const api = await fetch(`${base}/api/nope`);
+    expect(api.status).toBe(404);
+    expect(await api.json()).toEqual({ error: { code: 'not_found', message: 'no route GET /api/nope' } });
+    // Outside the API, pages belong to the console (its SPA fallback); a client asking for JSON still gets the error.
+    const res = await fetch(`${base}/nope`, { headers: { accept: 'application/json' } });
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({ error: { code: 'not_found', message: 'no route GET /nope' } });
   });
