@@ -117,6 +117,25 @@ describe('Scenarios through GHTK (form-encoded webhooks)', () => {
   });
 });
 
+describe('Partial delivery ([sim:partial-return]) in each courier’s shape', () => {
+  // Two lines: the customer keeps the shoes (320,000) and sends back the socks (2 × 40,000 = 80,000);
+  // the courier collects COD 400,000 − 80,000 = 320,000 for the part kept.
+  const twoLines = { codAmount: 400000, value: 400000, items: [{ name: 'Giày thể thao', sku: 'GTT-42', qty: 1, price: 320000 }, { name: 'Tất', sku: 'TAT-01', qty: 2, price: 40000 }] };
+
+  test.each<[string, string[], Record<string, unknown>]>([
+    ['simulator', ['ready_to_pick', 'picking', 'picked', 'transporting', 'delivering', 'delivered'], { code: expect.stringMatching(/^L[A-Z0-9]{7}$/), deliveredValue: 320000 }],
+    ['ghtk', ['2', '12', '3', '4', '5'], { deliveredValue: 320000 }],
+  ])('When a parcel through %s is delivered in part, then only the delivered report carries the partial facts and the COD collected', async (courier, raw, partial) => {
+    const code = orderCode(courier.toUpperCase());
+    const { trackingCode } = await adapters[courier]!.createShipment(shipmentRequest(code, { ...twoLines, note: '[sim:partial-return]' }));
+    const events = await receiver.waitFor(trackingCode, untilFinal);
+    expect(events.map((e) => e.rawStatus)).toEqual(raw);
+    const last = events[events.length - 1]!;
+    expect(last).toMatchObject({ state: 'delivered', codAmount: 320000, partial });
+    expect(events.slice(0, -1).every((e) => e.partial === undefined)).toBe(true);
+  });
+});
+
 describe('Webhook delivery', () => {
   test('When the shop’s server refuses the first webhooks (503), then the simulator retries and every state still arrives, in order', async () => {
     receiver.refuseNext(2);
