@@ -122,8 +122,41 @@ export function validateFormData(form: FormSchema, data: unknown): string[] {
     ajv.removeSchema(form);
     formValidators.set(key, validate);
   }
-  if (validate(data)) return [];
-  return schemaIssues(validate.errors).map((issue) =>
-    issue.path.length === 0 ? issue.message : `${formatPath(issue.path)}: ${issue.message}`,
-  );
+  if (!validate(data)) {
+    return schemaIssues(validate.errors).map((issue) =>
+      issue.path.length === 0 ? issue.message : `${formatPath(issue.path)}: ${issue.message}`,
+    );
+  }
+  return figureIssues(data);
+}
+
+/**
+ * Largest number a task's data may carry, whatever its form says: the order's figures, quantities
+ * and money are stored in PostgreSQL `integer` columns (VND up to 2 147 483 647, about 2.1 tỷ).
+ * A form without `maximum` must not let a typo of extra zeros through, where it would overflow a
+ * column and leave the order's next step retrying forever.
+ */
+export const MAX_FORM_NUMBER = 2_147_483_647;
+/** Largest order value the items may add up to (Σ qty × price), VND: the order's total column. */
+export const MAX_ITEMS_TOTAL = 2_147_483_647;
+
+/** Numbers beyond MAX_FORM_NUMBER anywhere in the data, and items whose value adds up beyond MAX_ITEMS_TOTAL. */
+function figureIssues(data: unknown): string[] {
+  const issues: string[] = [];
+  const walk = (value: unknown, at: PathSegment[]): void => {
+    if (typeof value === 'number') {
+      if (Math.abs(value) > MAX_FORM_NUMBER) issues.push(`${at.length ? `${formatPath(at)}: ` : ''}must be between -${MAX_FORM_NUMBER} and ${MAX_FORM_NUMBER}, not ${value}`);
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => walk(v, [...at, i]));
+    } else if (isRecord(value)) {
+      for (const [k, v] of Object.entries(value)) walk(v, [...at, k]);
+    }
+  };
+  walk(data, []);
+  if (issues.length === 0 && isRecord(data) && Array.isArray(data.items)) {
+    const total = data.items.reduce((sum: number, item: unknown) =>
+      sum + (isRecord(item) && typeof item.qty === 'number' && typeof item.price === 'number' ? item.qty * item.price : 0), 0);
+    if (total > MAX_ITEMS_TOTAL) issues.push(`items: the items add up to ${total} VND, more than the ${MAX_ITEMS_TOTAL} an order may hold`);
+  }
+  return issues;
 }

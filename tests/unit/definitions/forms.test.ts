@@ -37,3 +37,31 @@ describe('validating the data staff submit for a task', () => {
     expect(validateFormData(lost, { reason: 'cheap' })[0]).toMatch(/^reason: "cheap" is not allowed here — allowed: price, no-answer/);
   });
 });
+
+describe('figures beyond what an order can hold', () => {
+  const form = {
+    type: 'object',
+    properties: {
+      codAmount: { type: 'number', minimum: 0 },
+      items: { type: 'array', items: { type: 'object', properties: { sku: { type: 'string' }, qty: { type: 'integer' }, price: { type: 'number' } } } },
+    },
+  } as const;
+
+  test('When a number has a typo of extra zeros and the form sets no maximum, then it is refused with its path', () => {
+    expect(validateFormData(form as never, { codAmount: 350_000_000_000_000 })).toEqual([
+      'codAmount: must be between -2147483647 and 2147483647, not 350000000000000',
+    ]);
+    expect(validateFormData(form as never, { items: [{ sku: 'A', qty: 1, price: 1e300 }] })).toEqual([
+      'items[0].price: must be between -2147483647 and 2147483647, not 1e+300',
+    ]);
+  });
+
+  test('When each line is in range but the items add up beyond an order total, then the total is refused', () => {
+    // 3 lines of 1,000 × 1,000,000 VND = 3,000,000,000 VND > 2,147,483,647.
+    const items = [1, 2, 3].map((n) => ({ sku: `S${n}`, qty: 1000, price: 1_000_000 }));
+    expect(validateFormData(form as never, { items })).toEqual([
+      'items: the items add up to 3000000000 VND, more than the 2147483647 an order may hold',
+    ]);
+    expect(validateFormData(form as never, { items: items.slice(0, 2), codAmount: 2_000_000_000 })).toEqual([]);
+  });
+});
