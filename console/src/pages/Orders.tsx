@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { get, type Order, type OrderDetail, type OrderItem, type Staff, type TimelineEvent } from '../api';
 import { Card, ErrorNote, LastUpdated, Loading, StatusText, TimeLeft } from '../components';
 import { useLoad, useNow } from '../hooks';
-import { formatDateTime, formatVnd, useI18n, type Key, type T } from '../i18n';
+import { formatDateTime, formatVnd, useI18n, type Key, type Lang, type T } from '../i18n';
 import { Link, useOrderJump } from '../router';
 
 export function OrdersPage() {
@@ -102,7 +102,7 @@ export function OrderPage({ id }: { id: string }) {
           {order.timeline.map((e, i) => (
             <li key={i} className={`ev ev-${e.type}`}>
               <time dateTime={e.at}>{formatDateTime(e.at, lang)}</time>
-              <p>{describe(e, t, order)}</p>
+              <p>{describe(e, t, order, lang)}</p>
               {e.actor && <p className="muted small">{t('by', { who: e.actor === 'system' ? t('system') : names?.get(e.actor) ?? e.actor })}</p>}
             </li>
           ))}
@@ -112,13 +112,15 @@ export function OrderPage({ id }: { id: string }) {
   );
 }
 
-function describe(e: TimelineEvent, t: T, order: OrderDetail): string {
+function describe(e: TimelineEvent, t: T, order: OrderDetail, lang: Lang): string {
   const data = e.data ?? {};
   const key = `ev_${e.type}` as Key;
   const vars: Record<string, string | number> = {
     from: e.from ?? '', to: e.to ?? '', task: e.task ?? '', level: String(data.level ?? ''),
     status: String(data.status ?? data.state ?? ''), result: String(data.result ?? order.status),
     tracking: String(data.trackingCode ?? order.trackingCode ?? ''),
+    amount: typeof (data.returnedAmount ?? data.returnedValue) === 'number' ? formatVnd(Number(data.returnedAmount ?? data.returnedValue), lang) : '?',
+    skus: Array.isArray(data.short) ? (data.short as Array<{ sku?: unknown; missing?: unknown; qty?: unknown }>).map((l) => String(l.sku ?? '')).join(', ') : '',
   };
   const sentence = t(key, vars);
   const base = sentence === key ? e.type : sentence;
