@@ -68,7 +68,8 @@ export async function createPurchase(db: Db, log: Logger, shop: CompiledShop, in
   if (!settings.warehouses[warehouse]) {
     throw new BooksInputError(`unknown warehouse "${warehouse}"`, [{ field: 'warehouse', message: `must be one of: ${Object.keys(settings.warehouses).join(', ')}` }]);
   }
-  await requireCatalogueSkus(db, input.lines.map((l) => l.sku), 'lines');
+  // Inside the caller's transaction, read on its connection: a second one from the pool per request could exhaust it.
+  await requireCatalogueSkus(within ?? db, input.lines.map((l) => l.sku), 'lines');
   const offset = shopOffsetMinutes(shop);
   const write = async (tx: Tx) => {
     if (input.supplierInvoice) {

@@ -5,10 +5,12 @@
  */
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { and, asc, count, eq } from 'drizzle-orm';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { and, asc, count, eq, like } from 'drizzle-orm';
 import { createBooksActivities, recordSaleDocument } from '../../activities/books';
 import { createStockActivities } from '../../activities/stock';
-import { codRemittances, notifications, orders, purchases, salesDocuments, stockMovements } from '../../db/schema';
+import { codRemittances, idempotentRequests, notifications, orders, purchases, salesDocuments, stockMovements } from '../../db/schema';
 import { openApiDocument, type Operation } from '../../server/openapi';
 import { apiClient, eventually, fixture, openTestStack, testLog, type TestStack } from '../support/stack';
 
@@ -262,6 +264,165 @@ describe('alerts and bad input', () => {
     expect((await keeper.get('/api/v1/books/summary')).status).toBe(403);
     expect(await counts()).toEqual(before);
     expect(await level('BK-BAD')).toMatchObject({ onHand: 2 });
+  });
+});
+
+describe('complaints in the books', () => {
+  let cskh: { id: string; token: string };
+  let delivered: string;
+  let customerId: string;
+  /** Local day (shop zone, UTC+7) of an instant: the summary's period. */
+  const localDay = (iso: string) => new Date(Date.parse(iso) + 7 * 3_600_000).toISOString().slice(0, 10);
+  const task = (complaintId: string, stage: string) => openTask(complaintId, stage);
+  async function fileComplaint(description: string) {
+    const res = await apiClient(base, cskh.token).post('/api/v1/complaints', { customerId, orderId: delivered, category: 'damaged', description });
+    expect(res.status).toBe(201);
+    return res.body.complaintId as string;
+  }
+  async function decide(complaintId: string, outcome: string, data: Record<string, unknown>) {
+    const intake = await task(complaintId, 'complaint-intake');
+    expect((await apiClient(base, cskh.token).post(`/api/v1/tasks/${intake.id}/complete`, { outcome, data })).status).toBe(200);
+    return task(complaintId, `complaint-${outcome}`);
+  }
+  const closed = (complaintId: string) => eventually(async () => {
+    const c = (await api().get(`/api/v1/complaints/${complaintId}`)).body;
+    return c.closedAt ? c : undefined;
+  }, 20_000, `complaint ${complaintId} to close`);
+
+  beforeAll(async () => {
+    cskh = await stack.createStaff(['cskh']);
+    // The shipped process: its refund follow-up asks for the amount paid, the warehouse's for the items.
+    await stack.activateProcess(readFileSync(join(__dirname, '../../definitions/processes/complaint.yaml'), 'utf8'));
+    await product('BK-CMP');
+    await purchase('BK-CMP', 5);
+    delivered = await closedOrder('normal', 'BK-CMP', 2);
+    expect(await finalResult(delivered)).toMatchObject({ result: 'completed' });
+    const [order] = await stack.database.db.select({ customerId: orders.customerId }).from(orders).where(eq(orders.id, delivered));
+    customerId = order!.customerId!;
+  });
+
+  test('When accounting pays a refund on a delivered order, then one refund document with the amount negated joins the sales book, its CSV, and that day\'s summary nets it', async () => {
+    const [sale] = await stack.database.db.select().from(salesDocuments).where(and(eq(salesDocuments.orderId, delivered), eq(salesDocuments.kind, 'sale')));
+    const day = localDay(sale!.at.toISOString());
+    const summaryOf = async () => (await books().get(`/api/v1/books/summary?from=${day}&to=${day}`)).body;
+    const before = await summaryOf();
+
+    const complaintId = await fileComplaint('Áo bị rách một bên');
+    const refundTask = await decide(complaintId, 'refund', { summary: 'Hoàn một phần', amount: 120_000, method: 'bank-transfer' });
+    expect(refundTask).toMatchObject({ role: 'accounting' });
+    expect((await books().get(`/api/v1/tasks/${refundTask.id}`)).body.form.properties.paidAmount.maximum).toBe(Number(sale!.goodsTotal) + sale!.shippingFee);
+    // More than the order's value (its sale: goods and shipping) is refused, and nothing is written.
+    const limit = Number(sale!.goodsTotal) + sale!.shippingFee;
+    const tooMuch = await books().post(`/api/v1/tasks/${refundTask.id}/complete`, { outcome: 'done', data: { paidAmount: limit + 1, reference: 'UNC-1' } });
+    expect(tooMuch.status).toBe(422);
+    expect(tooMuch.body.error.details.fields[0].field).toBe('data.paidAmount');
+    expect((await books().post(`/api/v1/tasks/${refundTask.id}/complete`, { outcome: 'done', data: { paidAmount: 120_000, reference: 'UNC-1' } })).status).toBe(200);
+    await closed(complaintId);
+
+    const listed = await books().get(`/api/v1/books/sales?kind=refund&from=${day}&to=${day}`);
+    expectDocumented('/api/v1/books/sales', 'get', listed);
+    const refunds = listed.body.documents.filter((d: { complaintId: string }) => d.complaintId === complaintId);
+    expect(refunds).toHaveLength(1);
+    const refund = refunds[0];
+    expect(refund).toMatchObject({ kind: 'refund', orderId: delivered, complaintId, reverses: sale!.number, goodsTotal: -120_000, shippingFee: 0, codAmount: 0, lines: [] });
+    expect(refund.number).toMatch(/^HT-\d{4}-\d{6}$/);
+    expectDocumented('/api/v1/books/sales/{number}', 'get', await books().get(`/api/v1/books/sales/${refund.number}`));
+
+    // A retried activity (Temporal's at-least-once) writes nothing more.
+    const activities = createBooksActivities({ db: stack.database.db, log: testLog });
+    expect(await activities.recordComplaintRefund({ complaintId, amount: 120_000, reference: 'UNC-1', actor: accountant.id })).toEqual({ number: refund.number, created: false });
+    expect(await stack.database.db.select().from(salesDocuments).where(eq(salesDocuments.complaintId, complaintId))).toHaveLength(1);
+
+    const after = await summaryOf();
+    expectDocumented('/api/v1/books/summary', 'get', { status: 200, body: after });
+    const row = (s: { rows: Array<{ period: string }> }) => s.rows.find((r) => r.period === day) as Record<string, number> | undefined;
+    expect(row(after)).toMatchObject({
+      refundDocuments: (row(before)?.refundDocuments ?? 0) + 1, refunded: (row(before)?.refunded ?? 0) + 120_000,
+      salesGoods: row(before)!.salesGoods, netSales: row(before)!.netSales - 120_000,
+    });
+    expect(row(after)!.netSales).toBe(row(after)!.salesGoods - row(after)!.returnedGoods - row(after)!.refunded);
+    const csv = await (await fetch(`${base}/api/v1/books/sales/export.csv?from=${day}&to=${day}`, { headers: { authorization: `Bearer ${accountant.token}` } })).text();
+    const line = csv.split('\r\n').find((l) => l.startsWith(refund.number))!.split(',');
+    expect([line[1], line[3], line[13], line[16]]).toEqual(['refund', delivered, '-120000', complaintId]);
+  });
+
+  test('When the warehouse resends, then the goods are issued once; when it exchanges, the new goods are issued and the intact ones taken back restocked', async () => {
+    await product('BK-CMP-X');
+    await purchase('BK-CMP-X', 4);
+    const start = { cmp: (await level('BK-CMP')).onHand, x: (await level('BK-CMP-X')).onHand };
+
+    const resend = await fileComplaint('Thiếu một áo');
+    const resendTask = await decide(resend, 'resend', { summary: 'Gửi bù 1 áo', items: [{ sku: 'BK-CMP', qty: 1 }] });
+    // The warehouse's task says what to send.
+    expect((await api().get(`/api/v1/tasks/${resendTask.id}`)).body.form.properties.items.default).toEqual([{ sku: 'BK-CMP', qty: 1 }]);
+    expect((await apiClient(base, storekeeper.token).post(`/api/v1/tasks/${resendTask.id}/complete`, { outcome: 'done', data: { trackingCode: 'GHN-RS-1' } })).status).toBe(200);
+    await closed(resend);
+    expect(await level('BK-CMP')).toMatchObject({ onHand: start.cmp - 1 });
+    const issued = await stack.database.db.select().from(stockMovements).where(like(stockMovements.dedupeKey, `complaint:${resend}:%`));
+    expect(issued.map((m) => [m.kind, m.sku, m.qty, m.orderId])).toEqual([['issue', 'BK-CMP', -1, delivered]]);
+    // A retried activity issues nothing twice.
+    const stock = createStockActivities({ db: stack.database.db, log: testLog });
+    await stock.moveComplaintStock({ complaintId: resend, taskId: resendTask.id, orderId: delivered, issue: [{ sku: 'BK-CMP', qty: 1 }], restock: [], actor: storekeeper.id });
+    expect(await level('BK-CMP')).toMatchObject({ onHand: start.cmp - 1 });
+
+    const exchange = await fileComplaint('Sai màu, đổi áo khác');
+    const exchangeTask = await decide(exchange, 'exchange', { summary: 'Đổi sang màu khác', returnItems: [{ sku: 'BK-CMP', qty: 1 }], sendItems: [{ sku: 'BK-CMP-X', qty: 1 }] });
+    expect((await apiClient(base, storekeeper.token).post(`/api/v1/tasks/${exchangeTask.id}/complete`, {
+      outcome: 'done', data: { trackingCode: 'GHN-EX-1', receivedBack: true, returnedIntact: true, sendItems: [{ sku: 'BK-CMP-X', qty: 2 }] },
+    })).status).toBe(200);
+    await closed(exchange);
+    // What the warehouse entered (2 sent) wins over what CSKH decided (1).
+    expect(await level('BK-CMP-X')).toMatchObject({ onHand: start.x - 2 });
+    expect(await level('BK-CMP')).toMatchObject({ onHand: start.cmp });
+    const moved = await stack.database.db.select().from(stockMovements).where(like(stockMovements.dedupeKey, `complaint:${exchange}:%`)).orderBy(asc(stockMovements.id));
+    expect(moved.map((m) => [m.kind, m.sku, m.qty])).toEqual([['issue', 'BK-CMP-X', -2], ['restock', 'BK-CMP', 1]]);
+  });
+});
+
+describe('retried writes with an Idempotency-Key', () => {
+  test('When an adjustment or a purchase is replayed with the same key, then it is written once and answered the same; another body with that key is 409', async () => {
+    await product('BK-IDEM');
+    const keeper = apiClient(base, storekeeper.token);
+    const movementsOf = async () => (await stack.database.db.select({ n: count() }).from(stockMovements).where(eq(stockMovements.sku, 'BK-IDEM')))[0]!.n;
+    const purchasesOf = async () => (await stack.database.db.select({ n: count() }).from(purchases).where(eq(purchases.supplier, 'NCC Idem')))[0]!.n;
+
+    const buy = { supplier: 'NCC Idem', lines: [{ sku: 'BK-IDEM', qty: 5, unitCost: 1000 }] };
+    const key = `buy-${Date.now()}`;
+    const bought = await keeper.post('/api/v1/purchases', buy, { 'Idempotency-Key': key });
+    expect(bought.status).toBe(201);
+    expectDocumented('/api/v1/purchases', 'post', bought);
+    // Retries, one of them at the same moment as another: the first answer, nothing received twice.
+    const replays = await Promise.all([keeper.post('/api/v1/purchases', buy, { 'Idempotency-Key': key }), keeper.post('/api/v1/purchases', { lines: buy.lines, supplier: buy.supplier }, { 'Idempotency-Key': key })]);
+    for (const replay of replays) expect(replay).toMatchObject({ status: 201, body: bought.body });
+    expect(await purchasesOf()).toBe(1);
+    const otherPurchase = await keeper.post('/api/v1/purchases', { ...buy, lines: [{ sku: 'BK-IDEM', qty: 6, unitCost: 1000 }] }, { 'Idempotency-Key': key });
+    expect(otherPurchase).toMatchObject({ status: 409, body: { error: { code: 'idempotency_conflict' } } });
+    expectDocumented('/api/v1/purchases', 'post', otherPurchase);
+
+    const stockCount = { sku: 'BK-IDEM', qty: -2, reason: 'kiểm kê cuối ngày' };
+    const adjustKey = `count-${Date.now()}`;
+    const adjusted = await Promise.all(Array.from({ length: 4 }, () => keeper.post('/api/v1/stock/adjustments', stockCount, { 'Idempotency-Key': adjustKey })));
+    for (const a of adjusted) {
+      expectDocumented('/api/v1/stock/adjustments', 'post', a);
+      expect(a).toMatchObject({ status: 201, body: adjusted[0]!.body });
+    }
+    expect(adjusted[0]!.body.level).toMatchObject({ onHand: 3 });
+    expect(await movementsOf()).toBe(2); // the receipt and one adjustment
+    expect(await level('BK-IDEM')).toMatchObject({ onHand: 3 });
+    const other = await keeper.post('/api/v1/stock/adjustments', { ...stockCount, qty: -1 }, { 'Idempotency-Key': adjustKey });
+    expect(other).toMatchObject({ status: 409, body: { error: { code: 'idempotency_conflict' } } });
+    expectDocumented('/api/v1/stock/adjustments', 'post', other);
+    // Keys are the caller's own: the accountant's same key is a new adjustment.
+    expect((await apiClient(base, accountant.token).post('/api/v1/stock/adjustments', stockCount, { 'Idempotency-Key': adjustKey })).status).toBe(201);
+    expect(await level('BK-IDEM')).toMatchObject({ onHand: 1 });
+    // A refused write is not kept: the same key may try again once it is fixed.
+    const refusedKey = `refused-${Date.now()}`;
+    expect((await keeper.post('/api/v1/stock/adjustments', { ...stockCount, qty: -50 }, { 'Idempotency-Key': refusedKey })).status).toBe(409);
+    expect(await stack.database.db.select().from(idempotentRequests).where(eq(idempotentRequests.key, refusedKey))).toHaveLength(0);
+    const malformed = await keeper.post('/api/v1/stock/adjustments', stockCount, { 'Idempotency-Key': 'x'.repeat(201) });
+    expect(malformed.status).toBe(400);
+    expectDocumented('/api/v1/stock/adjustments', 'post', malformed);
+    expect(await movementsOf()).toBe(3);
   });
 });
 

@@ -3,7 +3,7 @@
  * server with second-scale SLAs (escalations really fire), PostgreSQL as the read model.
  */
 import { and, eq } from 'drizzle-orm';
-import { customerContacts, notifications } from '../../db/schema';
+import { customerContacts, notifications, salesDocuments } from '../../db/schema';
 import { expectDocumented } from '../support/documented';
 import { apiClient, eventually, fixture, openTestStack, type TestStack } from '../support/stack';
 
@@ -115,11 +115,12 @@ describe('settling complaints through the task API', () => {
   });
 
   test.each([
-    ['refund', { summary: 'Hoàn 200k', amount: 200_000 }, 'accounting', { reference: 'PC-0001' }],
-    ['resend', { summary: 'Gửi lại bình mới' }, 'warehouse', { trackingCode: 'GHN123' }],
-    ['exchange', { summary: 'Đổi màu khác' }, 'warehouse', {}],
-    ['courier-claim', { summary: 'Hãng làm vỡ' }, 'warehouse-lead', { claimReference: 'CLM-9' }],
-  ])('When CSKH settles with %s, then its follow-up task goes to the right role and finishing it closes the complaint', async (outcome, data, role, followUpData) => {
+    // A refund with no amount on its follow-up form pays what CSKH decided; no order named: none on the document.
+    ['refund', { summary: 'Hoàn 200k', amount: 200_000 }, 'accounting', { reference: 'PC-0001' }, [['refund', null, -200_000]]],
+    ['resend', { summary: 'Gửi lại bình mới' }, 'warehouse', { trackingCode: 'GHN123' }, []],
+    ['exchange', { summary: 'Đổi màu khác' }, 'warehouse', {}, []],
+    ['courier-claim', { summary: 'Hãng làm vỡ' }, 'warehouse-lead', { claimReference: 'CLM-9' }, []],
+  ])('When CSKH settles with %s, then its follow-up task goes to the right role, finishing it closes the complaint, and only a refund reaches the sales book', async (outcome, data, role, followUpData, salesBook) => {
     await stack.activateProcess(SLOW);
     const { id, task } = await file();
     const done = await staff.cskh!.api.post(`/api/v1/tasks/${task.id}/complete`, { outcome, data });
@@ -139,6 +140,8 @@ describe('settling complaints through the task API', () => {
     }, 20_000, 'the complaint to close');
     expect(closed).toMatchObject({ followUpTaskId: followUp.id, resolution: { decision: data, followUp: { taskId: followUp.id, by: staff[role]!.id, ...followUpData } } });
     expect(closed.tasks.map((t: { stage: string; status: string }) => [t.stage, t.status])).toEqual([['complaint-intake', 'done'], [`complaint-${outcome}`, 'done']]);
+    const documents = await stack.database.db.select().from(salesDocuments).where(eq(salesDocuments.complaintId, id));
+    expect(documents.map((d) => [d.kind, d.orderId, d.goodsTotal])).toEqual(salesBook);
   });
 
   test('When nobody answers within the 2-second SLA, then the ladder notifies, reassigns to the manager with a follow-up, and the late decision is not within the SLA', async () => {
