@@ -61,6 +61,13 @@ export function createComplaintsStore(deps: { db: Db; temporal: Client; taskQueu
   const invalid = (field: string, message: string) => unprocessable('the complaint is invalid', { fields: [{ field, message }] });
 
   return {
+    /** The categories a complaint may be filed under: the active ComplaintProcess's (none when none is active). */
+    async categories(): Promise<{ process: { name: string; version: number } | null; categories: Array<{ id: string; title: string }> }> {
+      const definition = await deps.definitions.activeOfKind<CompiledComplaintProcess>('ComplaintProcess');
+      if (!definition) return { process: null, categories: [] };
+      return { process: { name: definition.name, version: definition.version }, categories: definition.compiled.categories.map((c) => ({ id: c.id, title: c.title })) };
+    },
+
     /** Validates the complaint against the customer, the order and the active ComplaintProcess, then starts its workflow. */
     async file(input: ComplaintInput, opts: { actor: string; idempotencyKey?: string }): Promise<{ complaint: ReturnType<typeof toComplaintView> | null; complaintId: string; workflowId: string; created: boolean; assignedTo: string | null }> {
       if (!input.customerId && !input.phone) throw invalid('customerId', 'give customerId or phone');

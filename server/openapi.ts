@@ -1069,6 +1069,19 @@ const paths: Record<string, PathItem> = {
       },
     }),
   },
+  '/api/v1/complaints/categories': {
+    get: apiOperation({
+      operationId: 'listComplaintCategories', tags: ['complaints'], permission: 'complaints.read',
+      summary: 'What a complaint may be filed under',
+      description: 'The categories of the active ComplaintProcess, in the order written; `process` is null and the list empty when none is active.',
+      responses: {
+        200: answer('The categories.', object(['process', 'categories'], {
+          process: { oneOf: [{ type: 'null' }, object(['name', 'version'], { name: { type: 'string' }, version: { type: 'integer' } })] },
+          categories: { type: 'array', items: object(['id', 'title'], { id: { type: 'string' }, title: { type: 'string' } }) },
+        })),
+      },
+    }),
+  },
   '/api/v1/complaints/{id}': {
     get: apiOperation({
       operationId: 'getComplaint', tags: ['complaints'], permission: 'complaints.read',

@@ -36,6 +36,11 @@ export function complaintsRouter(deps: { complaints: ComplaintsStore }): Router 
     res.json(await deps.complaints.list(req.principal!, parseFilter(req)));
   });
 
+  // Before '/:id': what a complaint may be filed under, from the active ComplaintProcess.
+  router.get('/categories', requirePermission('complaints.read'), async (_req, res) => {
+    res.json(await deps.complaints.categories());
+  });
+
   router.get('/:id', requirePermission('complaints.read'), async (req, res) => {
     const complaint = await deps.complaints.detail(req.principal!, String(req.params.id));
     if (!complaint) throw notFound(`no complaint "${req.params.id}"`);

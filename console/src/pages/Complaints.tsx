@@ -20,9 +20,6 @@ interface ComplaintDetail extends Complaint {
   timeline: Array<{ at: string; type: string; actor?: string | null; task?: string; data?: Record<string, unknown> | null }>;
 }
 
-/** The shipped ComplaintProcess's categories: offered when the shop's own cannot be read (they need `definitions.manage`). */
-const SHIPPED_CATEGORIES = ['damaged', 'wrong-item', 'missing-item', 'quality', 'late-delivery', 'courier-conduct', 'service', 'other'];
-
 function CategoryName({ id }: { id: string }) {
   const { t } = useI18n();
   const key = `cat_${id}` as Key;
@@ -35,22 +32,10 @@ function ComplaintStatus({ status }: { status: string }) {
   return <span className={status === 'open' ? 'warn' : undefined}>{t(key) === key ? status : t(key)}</span>;
 }
 
-/** The active ComplaintProcess's categories for those who may read definitions; else the shipped ones. */
-async function categories(me: Me): Promise<Array<{ id: string; title: string | null }>> {
-  if (can(me, 'definitions.manage')) {
-    try {
-      const { definitions } = await get<{ definitions: Array<{ name: string; kind: string; activeVersion: number | null }> }>('/definitions');
-      const active = definitions.find((d) => d.kind === 'ComplaintProcess' && d.activeVersion !== null);
-      if (active) {
-        const detail = await get<{ active: { compiled: { categories?: Array<{ id: string; title?: string }> } } | null }>(`/definitions/${encodeURIComponent(active.name)}`);
-        const found = detail.active?.compiled.categories;
-        if (found?.length) return found.map((c) => ({ id: c.id, title: c.title ?? null }));
-      }
-    } catch {
-      // fall back to the shipped list; a wrong category is refused with the shop's list
-    }
-  }
-  return SHIPPED_CATEGORIES.map((id) => ({ id, title: null }));
+/** The active ComplaintProcess's categories, as the server lists them. */
+async function categories(): Promise<Array<{ id: string; title: string | null }>> {
+  const answer = await get<{ categories: Array<{ id: string; title: string }> }>('/complaints/categories');
+  return answer.categories;
 }
 
 export function ComplaintsPage({ me }: { me: Me }) {
@@ -99,7 +84,7 @@ export function ComplaintsPage({ me }: { me: Me }) {
 /** The filing form: the customer by phone, the order (optional), category and description; 422 field errors inline. */
 function NewComplaint({ me, onFiled }: { me: Me; onFiled: (id: string) => void }) {
   const { t } = useI18n();
-  const cats = useLoad(() => categories(me), [me.staffId]);
+  const cats = useLoad(() => categories(), [me.staffId]);
   const [values, setValues] = useState({ phone: '', orderId: '', category: '', description: '' });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>();
@@ -141,7 +126,7 @@ function NewComplaint({ me, onFiled }: { me: Me; onFiled: (id: string) => void }
         {field('category', t('category'), (
           <select {...aria('category')} required value={values.category} onChange={set('category')}>
             <option value="">{t('choose')}</option>
-            {(cats.data ?? SHIPPED_CATEGORIES.map((id) => ({ id, title: null }))).map((c) => <option key={c.id} value={c.id}>{c.title ?? t(`cat_${c.id}` as Key)}</option>)}
+            {(cats.data ?? []).map((c) => <option key={c.id} value={c.id}>{c.title ?? t(`cat_${c.id}` as Key)}</option>)}
           </select>
         ))}
         {field('description', t('description'), <textarea {...aria('description')} required rows={3} value={values.description} onChange={set('description')} />)}
