@@ -34,6 +34,27 @@ export function codMatch(input: { orderFound: boolean; delivered: boolean; expec
 }
 
 /**
+ * The COD an order's courier should remit, as SQL over the order row `o`: for a partial delivery
+ * (an order event `courier_partial_delivery`) what the courier collected for the part the customer
+ * kept — its `deliveredValue` when it stated one, else the COD at hand-over less the courier's
+ * returned value (else the warehouse's count in `returned_amount`) — and otherwise the order's
+ * whole COD. The latest partial report counts (a replayed report restates it).
+ */
+export const expectedCodSql = sql.raw(`coalesce((
+      select case
+        when e.data->>'deliveredValue' is not null then greatest(0, round((e.data->>'deliveredValue')::numeric))::int
+        else greatest(0, coalesce(o.cod_amount, 0) - coalesce(round((e.data->>'returnedValue')::numeric)::int, o.returned_amount, 0))
+      end
+      from order_events e where e.order_id = o.id and e.type = 'courier_partial_delivery' order by e.id desc limit 1
+    ), coalesce(o.cod_amount, 0))`);
+
+/** The COD an order's courier should remit (see expectedCodSql); null for an unknown order. */
+export async function expectedCod(db: Pick<Db, 'execute'>, orderId: string): Promise<number | null> {
+  const [row] = rowsOf<{ expected: number }>(await db.execute(sql`select ${expectedCodSql} as expected from orders o where o.id = ${orderId}`));
+  return row ? Number(row.expected) : null;
+}
+
+/**
  * Imports a courier's remittance (bảng đối soát COD): one batch per courier and reference, so
  * importing the same file twice is a no-op that returns the first batch. Each line is matched to
  * an order by order code, else by the courier's tracking code.
@@ -149,7 +170,7 @@ export interface RemittanceLineView {
 export async function remittanceLines(db: Db, id: number): Promise<RemittanceLineView[]> {
   const rows = rowsOf<{ line_no: number; order_id: string | null; order_code: string | null; tracking_code: string | null; cod_collected: number; fee: number; expected: number | null; collected: string | null; found: boolean; delivered: boolean }>(await db.execute(sql`
     select l.line_no, l.order_id, l.order_code, l.tracking_code, l.cod_collected, l.fee,
-           o.cod_amount as expected, o.id is not null as found, coalesce(s.state = 'delivered', false) as delivered,
+           case when o.id is null then null else ${expectedCodSql} end as expected, o.id is not null as found, coalesce(s.state = 'delivered', false) as delivered,
            (select sum(x.cod_collected) from cod_remittance_lines x where x.order_id = l.order_id) as collected
     from cod_remittance_lines l
     left join orders o on o.id = l.order_id
@@ -186,7 +207,7 @@ export async function codMismatches(db: Db, opts: { remittanceId?: number } = {}
   const only = opts.remittanceId === undefined ? sql`true` : sql`l.order_id in (select order_id from cod_remittance_lines where remittance_id = ${opts.remittanceId})`;
   const onlyUnknown = opts.remittanceId === undefined ? sql`true` : sql`l.remittance_id = ${opts.remittanceId}`;
   const paid = rowsOf<{ order_id: string; courier: string; expected: number | null; collected: string; delivered: boolean; tracking_code: string | null; refs: string[] }>(await db.execute(sql`
-    select l.order_id, min(r.courier) as courier, o.cod_amount as expected, sum(l.cod_collected) as collected,
+    select l.order_id, min(r.courier) as courier, min(${expectedCodSql}) as expected, sum(l.cod_collected) as collected,
            coalesce(bool_or(s.state = 'delivered'), false) as delivered, min(s.tracking_code) as tracking_code,
            array_agg(distinct r.courier || ':' || r.reference) as refs
     from cod_remittance_lines l
@@ -194,7 +215,7 @@ export async function codMismatches(db: Db, opts: { remittanceId?: number } = {}
     join orders o on o.id = l.order_id
     left join shipments s on s.order_id = l.order_id
     where l.order_id is not null and ${only}
-    group by l.order_id, o.cod_amount
+    group by l.order_id, o.id
     order by l.order_id`));
   const unknown = rowsOf<{ order_code: string | null; tracking_code: string | null; courier: string; cod_collected: number; ref: string }>(await db.execute(sql`
     select l.order_code, l.tracking_code, r.courier, l.cod_collected, r.courier || ':' || r.reference as ref
@@ -224,17 +245,22 @@ export interface UnpaidCodOrder {
   deliveredAt: string | null;
 }
 
-/** Delivered orders with COD to collect and no remittance line at all. */
+/** Delivered orders with COD to collect (the part kept, for a partial delivery) and no remittance line at all. */
 export async function unpaidCodOrders(db: Db, opts: { courier?: string } = {}): Promise<UnpaidCodOrder[]> {
-  const rows = await db.select({
-    orderId: orders.id, courier: shipments.courier, trackingCode: shipments.trackingCode, expectedCod: orders.codAmount, deliveredAt: shipments.lastEventAt,
-  }).from(orders).innerJoin(shipments, eq(shipments.orderId, orders.id))
-    .where(and(
-      eq(shipments.state, 'delivered'), sql`coalesce(${orders.codAmount}, 0) > 0`,
-      sql`not exists (select 1 from cod_remittance_lines l where l.order_id = ${orders.id})`,
-      opts.courier ? eq(shipments.courier, opts.courier) : undefined,
-    )).orderBy(shipments.lastEventAt, orders.id);
-  return rows.map((r) => ({ ...r, expectedCod: r.expectedCod ?? 0, deliveredAt: r.deliveredAt?.toISOString() ?? null }));
+  const rows = rowsOf<{ order_id: string; courier: string; tracking_code: string; expected: number; delivered_at: Date | string | null }>(await db.execute(sql`
+    select * from (
+      select o.id as order_id, s.courier, s.tracking_code, ${expectedCodSql} as expected, s.last_event_at as delivered_at
+      from orders o join shipments s on s.order_id = o.id
+      where s.state = 'delivered' and coalesce(o.cod_amount, 0) > 0
+        and not exists (select 1 from cod_remittance_lines l where l.order_id = o.id)
+        ${opts.courier ? sql`and s.courier = ${opts.courier}` : sql``}
+    ) u
+    where u.expected > 0
+    order by u.delivered_at, u.order_id`));
+  return rows.map((r) => ({
+    orderId: r.order_id, courier: r.courier, trackingCode: r.tracking_code, expectedCod: Number(r.expected),
+    deliveredAt: r.delivered_at === null ? null : new Date(r.delivered_at).toISOString(),
+  }));
 }
 
 /** Marks a batch settled (the money is in the bank). Once: a settled batch cannot be settled again. */
