@@ -84,7 +84,7 @@ const { recordOrderOpened, recordOrderEvent, updateOrderFigures, notify, cancelO
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
-const { recordReturnedAmount, recordOrderCloser } = proxyActivities<Activities>({
+const { recordReturnedAmount, recordOrderCloser, recordPartialReturn } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
@@ -345,8 +345,8 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
    * and the part the customer did not keep travels back. The warehouse gets a task to receive it,
    * with the form of the stage the courier stage sends returns to: what it counts (`returnedItems`,
    * else `restockedItems`, at the closing prices) becomes the order's returned amount, replacing
-   * the courier's estimate (the warehouse saw what came back), and what it restocks goes back on
-   * hand. The order ends once that task is done.
+   * the courier's estimate (the warehouse saw what came back), what it restocks goes back on
+   * hand, and the books get a return document for that part. The order ends once that task is done.
    */
   async function receivePartialReturn(courierStage: CompiledCourierStage, partial: PartialDelivery): Promise<void> {
     const done = await board.humanTask(partialReturnStage(courierStage, process.stages[courierStage.on.returned ?? ''], partial));
@@ -361,6 +361,10 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       orderId: input.orderId, dedupeKey: `${workflowId}:partial-return-received`, type: 'partial_return_received', actor: done.actor,
       data: { code: partial.code ?? null, returnedAmount: amount ?? null, restocked },
     });
+    if (patched('books-partial-return')) {
+      // The books: a return document for the part that came back, at the warehouse's count (once per order).
+      await recordPartialReturn({ orderId: input.orderId, returnedLines: done.data ? returnedLinesOf(done.data) : undefined, code: partial.code ?? null, actor: done.actor });
+    }
   }
 }
 
