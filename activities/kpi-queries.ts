@@ -12,10 +12,12 @@
  * - A rep is credited with an order (and a lead) when they completed its first finished task of
  *   the plan's `creditRole` (the sales close step); orders nobody closed count for the channel only.
  * - Return rate is by hand-over cohort: parcels handed to a courier in the period (not cancelled)
- *   and, of those, the ones returning/returned so far (by value: their returned amount).
+ *   and, of those, the ones returning/returned so far (by value: their returned amount). A partial
+ *   delivery counts as delivered by count, and its returned part counts by value.
  * - Leads are orders created in the period; a lead is closed once it has a total; marketing
  *   revenue is closed leads of new customers (no earlier order) not cancelled/lost, less what
- *   came back from returned ones (the returned amount; all of it when none was recorded).
+ *   came back from returned ones (the returned amount; all of it when none was recorded) and the
+ *   returned part of partial deliveries (as revenue takes it back).
  * - Orders per packer per day: pack tasks done in the period per staff member, over the local
  *   days (shop timezone) on which they finished at least one.
  * - Complaints within SLA: complaints due in the period (opened in it when they have no due
@@ -43,6 +45,15 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const amount = sql.raw('coalesce(o.total, o.cod_amount, 0)::float8');
 /** What a return takes back: the recorded returned amount (a partial return), never more than the order. */
 const returnedAmount = sql.raw('least(coalesce(o.returned_amount, o.total, o.cod_amount, 0), coalesce(o.total, o.cod_amount, 0))::float8');
+
+/**
+ * A partial delivery whose returned part revenue takes back: the courier's report wrote a derived
+ * `returned` event (via 'partial') and the order has a returned amount (the courier's figure, or
+ * the warehouse's count that replaced it). The same condition revenue reverses on, so marketing
+ * revenue and the return rate by value agree with it.
+ */
+const partialReturned = sql.raw(`(o.returned_amount is not null and exists (
+        select 1 from courier_events pr where pr.order_id = o.id and pr.applied and pr.state = 'returned' and pr.via = 'partial'))`);
 
 export interface RevenueRow { channel: string | null; rep: string | null; revenue: number; delivered: number; deliveredValue: number; returned: number; returnedValue: number }
 export interface ReturnRow { courier: string; shipped: number; shippedValue: number; returned: number; returnedValue: number }
@@ -90,7 +101,7 @@ export async function returnsByCourier(db: Db, from: number, to: number): Promis
       count(*)::int as shipped,
       coalesce(sum(${amount}), 0)::float8 as "shippedValue",
       count(*) filter (where s.state in ('returning', 'returned'))::int as returned,
-      coalesce(sum(${returnedAmount}) filter (where s.state in ('returning', 'returned')), 0)::float8 as "returnedValue"
+      coalesce(sum(${returnedAmount}) filter (where s.state in ('returning', 'returned') or (s.state = 'delivered' and ${partialReturned})), 0)::float8 as "returnedValue"
     from shipments s
     join orders o on o.id = s.order_id
     where s.created_at >= ${iso(from)} and s.created_at < ${iso(to)} and s.state <> 'cancelled' and o.status <> 'cancelled'
@@ -105,7 +116,7 @@ export async function leadsByChannelAndCampaign(db: Db, from: number, to: number
       coalesce(sum(o.lead_cost), 0)::float8 as "leadCost",
       count(*) filter (where o.total is not null and o.status <> 'lost')::int as closed,
       coalesce(sum(${amount}) filter (where o.total is not null and o.status <> 'lost' and n.first), 0)::float8 as "newCustomerGross",
-      coalesce(sum(${amount} - case when o.status = 'returned' then ${returnedAmount} else 0 end)
+      coalesce(sum(${amount} - case when o.status = 'returned' or ${partialReturned} then ${returnedAmount} else 0 end)
         filter (where o.total is not null and o.status not in ('lost', 'cancelled') and n.first), 0)::float8 as "newCustomerNet"
     from orders o
     left join lateral (
