@@ -15,7 +15,8 @@ interface SalesDocument {
   courier: string | null; goodsTotal: number; shippingFee: number; codAmount: number; reason: string | null; at: string;
   lines: Array<{ sku: string; name: string | null; qty: number; price: number; amount: number }>;
 }
-interface SummaryRow { period?: string; salesDocuments: number; returnDocuments: number; salesGoods: number; returnedGoods: number; netSales: number; shippingFees: number; codAmount: number; purchaseDocuments: number; purchasesTotal: number }
+/** A row of GET /books/summary: netSales = salesGoods − returnedGoods − refunded. */
+interface SummaryRow { period?: string; salesDocuments: number; returnDocuments: number; refundDocuments: number; salesGoods: number; returnedGoods: number; refunded: number; netSales: number; shippingFees: number; codAmount: number; purchaseDocuments: number; purchasesTotal: number }
 interface Purchase { number: string; supplier: string; supplierInvoice: string | null; warehouse: string; total: number; note: string | null; actor: string; createdAt: string; lines: Array<{ sku: string; qty: number; unitCost: number; amount: number }> }
 
 /** From/to local days (shop timezone), this month by default; applied with the button. */
@@ -104,8 +105,8 @@ function BooksSummaryPage() {
   const row = (label: string, s: SummaryRow, total = false) => (
     <tr key={label} className={total ? 'total' : undefined}>
       <th scope="row">{label}</th>
-      <td className="num">{s.salesDocuments}</td><td className="num">{s.returnDocuments}</td>
-      <td className="num">{vnd(s.salesGoods)}</td><td className="num">{vnd(s.returnedGoods)}</td><td className="num">{vnd(s.netSales)}</td>
+      <td className="num">{s.salesDocuments}</td><td className="num">{s.returnDocuments}</td><td className="num">{s.refundDocuments}</td>
+      <td className="num">{vnd(s.salesGoods)}</td><td className="num">{vnd(s.returnedGoods)}</td><td className="num">{vnd(s.refunded)}</td><td className="num">{vnd(s.netSales)}</td>
       <td className="num">{vnd(s.shippingFees)}</td><td className="num">{vnd(s.codAmount)}</td>
       <td className="num">{s.purchaseDocuments}</td><td className="num">{vnd(s.purchasesTotal)}</td>
     </tr>
@@ -122,7 +123,7 @@ function BooksSummaryPage() {
       <ErrorNote error={summary.error} />
       {!summary.data ? <Loading /> : (
         <div className="table-wrap"><table data-testid="books-summary">
-          <thead><tr><th scope="col">{t('period')}</th><th scope="col">{t('salesDocs')}</th><th scope="col">{t('returnDocs')}</th><th scope="col">{t('salesGoods')}</th><th scope="col">{t('returnedGoods')}</th><th scope="col">{t('netSales')}</th><th scope="col">{t('shippingFee')}</th><th scope="col">{t('cod')}</th><th scope="col">{t('purchaseDocs')}</th><th scope="col">{t('purchasesTotal')}</th></tr></thead>
+          <thead><tr><th scope="col">{t('period')}</th><th scope="col">{t('salesDocs')}</th><th scope="col">{t('returnDocs')}</th><th scope="col">{t('refundDocs')}</th><th scope="col">{t('salesGoods')}</th><th scope="col">{t('returnedGoods')}</th><th scope="col">{t('refunded')}</th><th scope="col">{t('netSales')}</th><th scope="col">{t('shippingFee')}</th><th scope="col">{t('cod')}</th><th scope="col">{t('purchaseDocs')}</th><th scope="col">{t('purchasesTotal')}</th></tr></thead>
           <tbody>
             {summary.data.rows.map((s) => row(s.period ?? '—', s))}
             {row(t('totalRow'), summary.data.totals, true)}
