@@ -36,11 +36,24 @@ export interface EscalateTaskInput {
   dedupeKey: string;
 }
 
+/** How long task activities trust the active shop they read (a newly activated shop applies within this). */
+const SHOP_TTL_MS = 2_000;
+
 export function createTaskActivities(deps: { db: Db; log: Logger }) {
   const { db, log } = deps;
 
-  /** The active shop: auto-assignment rules, and telling roles from people. */
-  const shopNow = () => activeShop(db);
+  /**
+   * The active shop: auto-assignment rules, and telling roles from people. Read at most every
+   * 2 s (like the API's shop cache): every task opened or escalated needs it, and reading it
+   * was a database round-trip and ~1 ms of CPU before each task transaction.
+   */
+  let shopCache: { shop: Awaited<ReturnType<typeof activeShop>>; at: number } | undefined;
+  const shopNow = async () => {
+    if (shopCache && Date.now() - shopCache.at < SHOP_TTL_MS) return shopCache.shop;
+    const shop = await activeShop(db);
+    shopCache = { shop, at: Date.now() };
+    return shop;
+  };
 
   return {
     /** Writes the task row and its `opened` event, auto-assigning if the role says so. Idempotent. */

@@ -1,4 +1,4 @@
-import { ApplicationFailure, condition, defineUpdate, proxyActivities, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, defineUpdate, patched, proxyActivities, proxyLocalActivities, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { dueAt, type CompiledWorkingHours } from '../definitions/business-time';
 import { validateFormData } from '../definitions/forms';
@@ -62,10 +62,24 @@ export interface TaskSubject {
   customerPhone?: string;
 }
 
-const { openTask, recordTaskCompleted, escalateTask } = proxyActivities<Activities>({
+const taskWriteOptions = {
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
+} as const;
+const remote = proxyActivities<Activities>(taskWriteOptions);
+const local = proxyLocalActivities<Activities>(taskWriteOptions);
+
+/**
+ * The task writes (open, complete, escalate) are short, idempotent database transactions the
+ * workflow waits on, so they run as local activities: in the worker that runs the workflow task,
+ * without a round-trip through the server's activity queue (an activity task is scheduled,
+ * dispatched, started and completed, then a second workflow task runs; a local activity is one
+ * marker in the same workflow task). Histories from before this change ran them as activities
+ * and replay that way.
+ */
+function taskWrites() {
+  return patched('local-task-writes') ? local : remote;
+}
 
 /**
  * The open tasks of one workflow and the `completeTask` Update that closes them. The validator
@@ -110,7 +124,7 @@ export class TaskBoard {
 
   /** Runs one escalation rung on an open task: notify, reassign, raise priority, open a follow-up. */
   async escalate(task: OpenTask | undefined, step: CompiledEscalationStep, level: number, context?: { stage: string; title: string; visit: number }): Promise<void> {
-    const result = await escalateTask({
+    const result = await taskWrites().escalateTask({
       taskId: task?.view.taskId ?? null,
       subject: { type: this.subject.type, id: this.subject.id },
       stage: task?.view.stage ?? context?.stage ?? '',
@@ -152,7 +166,7 @@ export class TaskBoard {
     // On the board before the row is written: a completion can arrive in the same activation as
     // the activity's result (Temporal delivers updates first), and must find its task.
     this.open.set(taskId, task);
-    const { assigneeId } = await openTask({
+    const { assigneeId } = await taskWrites().openTask({
       taskId, workflowId: workflowInfo().workflowId, subject: this.subject, stage: spec.stage, role: spec.role,
       title: spec.title, description: spec.description ?? null, form: spec.form,
       outcomes: spec.outcomes.map((o) => ({ name: o.name, title: o.title, form: o.form })), priority: spec.priority,
@@ -185,7 +199,7 @@ export class TaskBoard {
   private async complete(input: CompleteTaskInput): Promise<CompleteTaskResult> {
     const task = this.open.get(input.taskId)!;
     task.completion = input;
-    await recordTaskCompleted({ taskId: input.taskId, outcome: input.outcome, data: input.data ?? {}, actor: input.actor });
+    await taskWrites().recordTaskCompleted({ taskId: input.taskId, outcome: input.outcome, data: input.data ?? {}, actor: input.actor });
     task.recorded = true;
     this.open.delete(input.taskId);
     const next = task.outcomes.find((o) => o.name === input.outcome)!.to;

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { sql } from 'drizzle-orm';
 import { createCustomersStore } from '../../server/customers-store';
 import { createDefinitionsStore } from '../../server/definitions-store';
@@ -30,11 +31,27 @@ runBench(async () => {
     const idle = worker.stats();
     note(`worker idle: RSS ${mib(idle.rssKb)} MiB`);
 
+    // The SDK's default workflow cache (maxCachedWorkflows) from the heap limit, as the worker computes
+    // it (reuseV8Context): beyond this many open orders, least recently used ones leave memory and
+    // are replayed from history when they next have work.
+    const defaultCache = Math.max(Math.floor((Math.max(v8.getHeapStatistics().heap_size_limit / 2 ** 20 - 200, 0) * 600) / 1024), 10);
+    note(`SDK default maxCachedWorkflows for this heap limit: ${defaultCache}`);
+    /** Worker RSS against orders started, every 5 s: shows where the cache stops the growth. */
+    const curve: Array<{ seconds: number; started: number; rssMiB: number }> = [];
+    let startedCount = 0;
     const started = Date.now();
+    const sampler = setInterval(() => {
+      try {
+        curve.push({ seconds: Math.round((Date.now() - started) / 1000), started: startedCount, rssMiB: mib(worker.stats().rssKb) });
+      } catch { /* worker gone */ }
+    }, 5000);
     const bar = progress('starting orders', flags.orders);
     await pool(flags.orders, flags.concurrency, async (i) => {
       await orders.startFromLead({ channel: 'facebook', process: name, customer: { name: `Khách ${i}`, phone: benchPhone(i) } }, { actor: 'bench' });
-    }, (done) => bar.update(done));
+    }, (done) => {
+      startedCount = done;
+      bar.update(done, `worker RSS ${mib(worker.stats().rssKb)} MiB`);
+    });
     bar.end();
     const openBar = progress('tasks open', flags.orders);
     let open = 0;
@@ -47,6 +64,7 @@ runBench(async () => {
     const openSeconds = (Date.now() - started) / 1000;
     await sleep(5000); // let the worker settle (GC, sticky caches)
     const loaded = worker.stats();
+    clearInterval(sampler);
     await worker.stop();
 
     const perOrderKb = (loaded.rssKb - idle.rssKb) / Math.max(1, open);
@@ -54,12 +72,15 @@ runBench(async () => {
       bench: 'memory', flags, machine: info, openOrders: open, secondsToOpenAll: Math.round(openSeconds * 10) / 10,
       rssIdleMiB: mib(idle.rssKb), rssWithOpenOrdersMiB: mib(loaded.rssKb), peakRssMiB: mib(Math.max(loaded.peakRssKb, worker.sampledPeakKb())),
       perOpenOrderKiB: Math.round(perOrderKb * 10) / 10, workerCpuSeconds: Math.round(loaded.cpuMs - idle.cpuMs) / 1000,
+      sdkDefaultMaxCachedWorkflows: defaultCache, rssCurve: curve,
     };
+    const step = Math.max(1, Math.ceil(curve.length / 12));
     const file = writeResult('memory', result);
     process.stdout.write([
       '',
       `bench:memory — ${open} open orders waiting on their close task (node ${info.node}, ${info.cpus} CPUs, load ${info.loadavg.join(' ')})`,
       `  worker RSS idle ${result.rssIdleMiB} MiB → ${result.rssWithOpenOrdersMiB} MiB with ${open} open orders (peak ${result.peakRssMiB} MiB)`,
+      `  RSS by orders started: ${curve.filter((_, i) => i % step === 0 || i === curve.length - 1).map((c) => `${c.started}→${c.rssMiB}`).join(' · ')} MiB (SDK default cache ${defaultCache} workflows)`,
       `  ≈ ${result.perOpenOrderKiB} KiB per open order; all open after ${result.secondsToOpenAll} s (${Math.round(open / openSeconds)} orders/s), worker CPU ${result.workerCpuSeconds} s`,
       `results: ${file}`,
       '',

@@ -18,7 +18,9 @@ import {
   startBenchStack, writeResult, type BenchStack, type Distribution, type WorkerProcess,
 } from './support';
 
-const flags = numericFlags({ orders: 200, concurrency: 20, timeScale: 0.005 });
+// By default the baseline's two task writes are local activities, the shape shopflow's TaskBoard
+// has since 2026-11-26; --baselineRemote 1 runs all 12 as regular activities (as before).
+const flags = numericFlags({ orders: 200, concurrency: 20, timeScale: 0.005, baselineRemote: 0 });
 const ORDER_TIMEOUT_MS = 60_000;
 const COURIER_NEWS = ['ready_to_pick', 'picking', 'picked', 'transporting', 'delivering', 'delivered'];
 
@@ -29,6 +31,9 @@ interface PhaseResult {
   ordersPerSecond: number;
   latency: Record<string, Distribution>;
   worker: { cpuSeconds: number; cpuMsPerOrder: number; peakRssMiB: number; rssAtEndMiB: number };
+  /** CPU per completed order of the Temporal dev server, and of this process (HTTP app, simulator and client for shopflow; the client alone for the baseline). */
+  devServerCpuMsPerOrder: number | null;
+  benchProcessCpuMsPerOrder: number;
   machineCpuBusyPercent: number;
   errors: string[];
   /** Orders that did not finish, with what the database knows of their shipment (shopflow only). */
@@ -36,13 +41,15 @@ interface PhaseResult {
 }
 
 /** Runs `count` orders through `one`, timing each stage, while measuring the worker process. */
-async function measure(label: string, worker: WorkerProcess, one: (i: number, mark: (stage: string) => void) => Promise<void>): Promise<PhaseResult> {
+async function measure(label: string, stack: BenchStack, worker: WorkerProcess, one: (i: number, mark: (stage: string) => void) => Promise<void>): Promise<PhaseResult> {
   const stages: Record<string, number[]> = {};
   const errors: string[] = [];
   let failed = 0;
   const bar = progress(label, flags.orders);
   const cpu = machineCpu();
   const before = worker.stats();
+  const serverBefore = stack.devServerStats();
+  const selfBefore = process.cpuUsage();
   worker.resetPeak();
   const started = Date.now();
   await pool(flags.orders, flags.concurrency, async (i) => {
@@ -67,7 +74,10 @@ async function measure(label: string, worker: WorkerProcess, one: (i: number, ma
   const wallSeconds = (Date.now() - started) / 1000;
   bar.end(flags.orders, failed ? `(${failed} failed)` : '');
   const after = worker.stats();
+  const serverAfter = stack.devServerStats();
+  const self = process.cpuUsage(selfBefore);
   const completed = flags.orders - failed;
+  const perOrder = (ms: number) => Math.round((ms / Math.max(1, completed)) * 10) / 10;
   return {
     orders: completed, failed, wallSeconds: Math.round(wallSeconds * 100) / 100,
     ordersPerSecond: Math.round((completed / wallSeconds) * 100) / 100,
@@ -77,6 +87,8 @@ async function measure(label: string, worker: WorkerProcess, one: (i: number, ma
       cpuMsPerOrder: Math.round(((after.cpuMs - before.cpuMs) / Math.max(1, completed)) * 10) / 10,
       peakRssMiB: mib(Math.max(worker.sampledPeakKb(), after.rssKb)), rssAtEndMiB: mib(after.rssKb),
     },
+    devServerCpuMsPerOrder: serverBefore && serverAfter ? perOrder(serverAfter.cpuMs - serverBefore.cpuMs) : null,
+    benchProcessCpuMsPerOrder: perOrder((self.user + self.system) / 1000),
     machineCpuBusyPercent: cpu.busyPercent(),
     errors,
   };
@@ -94,7 +106,7 @@ async function shopflowPhase(stack: BenchStack): Promise<PhaseResult> {
   const orderIds = new Map<number, string>();
   const finished = new Set<number>();
   note(`shopflow: ${flags.orders} orders, ${flags.concurrency} in flight, courier simulator at ${flags.timeScale} s per simulated day`);
-  const result = await measure('shopflow', worker, async (i, mark) => {
+  const result = await measure('shopflow', stack, worker, async (i, mark) => {
     const lead = await api.post('/api/v1/leads', { channel: 'facebook', process: name, note: '[sim:normal]', customer: { name: `Khách ${i}`, phone: benchPhone(i) } });
     if (lead.status !== 201) throw new Error(`lead ${i}: HTTP ${lead.status} ${JSON.stringify(lead.body)}`);
     const orderId: string = lead.body.orderId;
@@ -143,8 +155,8 @@ async function baselinePhase(stack: BenchStack, bundle: string): Promise<PhaseRe
   const taskQueue = 'bench-baseline';
   const worker = await stack.startWorkerProcess('scripts/bench/baseline-worker.ts', taskQueue, { BENCH_BASELINE_BUNDLE: bundle });
   note(`baseline: ${flags.orders} bare workflows (12 activities, 1 update, 6 signals each), ${flags.concurrency} in flight`);
-  const result = await measure('baseline', worker, async (i, mark) => {
-    const handle = await stack.temporal.workflow.start('baselineOrderWorkflow', { taskQueue, workflowId: `baseline:${i}`, args: [{ orderId: `B${i}` }] });
+  const result = await measure('baseline', stack, worker, async (i, mark) => {
+    const handle = await stack.temporal.workflow.start('baselineOrderWorkflow', { taskQueue, workflowId: `baseline:${i}`, args: [{ orderId: `B${i}`, localTaskWrites: !flags.baselineRemote }] });
     mark('start');
     await handle.executeUpdate(baselineCompleteUpdate, { args: [{ outcome: 'closed' }] });
     mark('complete-task');
@@ -164,6 +176,7 @@ function printPhase(label: string, r: PhaseResult): string[] {
     ...Object.entries(r.latency).map(([stage, d]) => `  ${stage.padEnd(16)} ${fmtMs(d)}`),
     ...(r.stuck ? [`  stuck orders: ${JSON.stringify(r.stuck)}`] : []),
     `  worker process   CPU ${r.worker.cpuSeconds} s (${r.worker.cpuMsPerOrder} ms/order), peak RSS ${r.worker.peakRssMiB} MiB; machine CPU busy ${r.machineCpuBusyPercent}%`,
+    `  other CPU        Temporal dev server ${r.devServerCpuMsPerOrder ?? '?'} ms/order; bench process ${r.benchProcessCpuMsPerOrder} ms/order`,
   ];
 }
 

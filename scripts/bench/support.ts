@@ -177,6 +177,17 @@ export function procStats(pid: number): { cpuMs: number; rssKb: number; peakRssK
   return { cpuMs: (ticks * 1000) / CLOCK_TICKS_PER_SECOND, rssKb: kb('VmRSS'), peakRssKb: kb('VmHWM') };
 }
 
+/** The first process whose command line (arguments joined by spaces) matches. */
+function findPid(match: (cmdline: string) => boolean): number | undefined {
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (match(fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' '))) return Number(entry);
+    } catch { /* gone */ }
+  }
+  return undefined;
+}
+
 /** A worker running as its own process, measured from /proc. */
 export interface WorkerProcess {
   pid: number;
@@ -203,6 +214,8 @@ export interface BenchStack {
   startShopflowWorker(taskQueue: string): Promise<WorkerProcess>;
   /** Any worker entry point as a child process (the baseline worker). */
   startWorkerProcess(entry: string, taskQueue: string, env?: NodeJS.ProcessEnv): Promise<WorkerProcess>;
+  /** CPU and memory of the Temporal dev server process (undefined if it cannot be found in /proc). */
+  devServerStats(): { cpuMs: number; rssKb: number; peakRssKb: number } | undefined;
   /** The real HTTP app in this process on a free loopback port. */
   startApp(taskQueue: string): Promise<string>;
   /**
@@ -330,6 +343,17 @@ export async function startBenchStack(name: string): Promise<BenchStack> {
     const startWorkerProcess = (entry: string, taskQueue: string, env: NodeJS.ProcessEnv = {}) =>
       spawnMeasured(entry, taskQueue, env, () => pollsFor(taskQueue), `worker ${entry} polling ${taskQueue}`);
 
+    const devServerPort = devServer.address.split(':').pop()!;
+    let devServerPid: number | undefined;
+    const devServerStats = () => {
+      devServerPid ??= findPid((cmd) => cmd.includes('start-dev') && cmd.includes(`--port ${devServerPort}`));
+      try {
+        return devServerPid ? procStats(devServerPid) : undefined;
+      } catch {
+        return undefined;
+      }
+    };
+
     note(`stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s: Temporal ${devServer.address} (${cli.source}), database ${db.name}`);
     return {
       temporalAddress: devServer.address,
@@ -339,6 +363,7 @@ export async function startBenchStack(name: string): Promise<BenchStack> {
       courierEnv,
       config: baseConfig,
       startWorkerProcess,
+      devServerStats,
       startShopflowWorker: (taskQueue) => startWorkerProcess('server/worker-main.ts', taskQueue),
       async startApiProcess(taskQueue, opts = {}) {
         const port = opts.port ?? (await freePort());
