@@ -7,10 +7,10 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { and, asc, count, eq, like } from 'drizzle-orm';
-import { createBooksActivities, recordSaleDocument } from '../../activities/books';
+import { and, asc, count, desc, eq, like } from 'drizzle-orm';
+import { createBooksActivities, recordPartialReturnDocument, recordSaleDocument } from '../../activities/books';
 import { createStockActivities } from '../../activities/stock';
-import { codRemittances, idempotentRequests, notifications, orders, purchases, salesDocuments, stockMovements } from '../../db/schema';
+import { codRemittances, idempotentRequests, notifications, orderEvents, orders, purchases, salesDocumentLines, salesDocuments, stockMovements } from '../../db/schema';
 import { openApiDocument, type Operation } from '../../server/openapi';
 import { apiClient, eventually, fixture, openTestStack, testLog, type TestStack } from '../support/stack';
 
@@ -376,6 +376,57 @@ describe('complaints in the books', () => {
     expect(await level('BK-CMP')).toMatchObject({ onHand: start.cmp });
     const moved = await stack.database.db.select().from(stockMovements).where(like(stockMovements.dedupeKey, `complaint:${exchange}:%`)).orderBy(asc(stockMovements.id));
     expect(moved.map((m) => [m.kind, m.sku, m.qty])).toEqual([['issue', 'BK-CMP-X', -2], ['restock', 'BK-CMP', 1]]);
+  });
+});
+
+describe('partial deliveries in the books', () => {
+  /** An order of 2 × PD-A at 100,000 + 1 × PD-B at 120,000 = 320,000, COD 320,000, delivered in part; its sale recorded. */
+  async function partiallyDelivered(tag: string, returnedAmount: number | null, deliveredValue: number | null) {
+    const db = stack.database.db;
+    const orderId = `pd-${tag}-${Date.now()}`;
+    await db.insert(orders).values({ id: orderId, workflowId: `order:${orderId}`, channel: 'facebook', status: 'completed', total: 320_000, codAmount: 320_000, returnedAmount });
+    await db.insert(orderEvents).values({ orderId, type: 'courier_partial_delivery', actor: 'simulator', dedupeKey: `${orderId}:partial`, data: { code: null, deliveredValue, returnedValue: returnedAmount } });
+    const sale = await recordSaleDocument(db, undefined, {
+      orderId, channel: 'facebook', courier: 'simulator', customer: { name: 'Khách một phần', phone: '0377000111' }, shippingFee: 0, codAmount: 320_000,
+      items: [{ sku: 'PD-A', name: 'Áo', qty: 2, price: 100_000 }, { sku: 'PD-B', name: 'Quần', qty: 1, price: 120_000 }],
+    });
+    return { orderId, sale: sale.number };
+  }
+  const returnOf = async (orderId: string) => {
+    const docs = await stack.database.db.select().from(salesDocuments).where(and(eq(salesDocuments.orderId, orderId), eq(salesDocuments.kind, 'return')));
+    const lines = docs.length ? await stack.database.db.select().from(salesDocumentLines).where(eq(salesDocumentLines.documentId, docs[0]!.id)).orderBy(asc(salesDocumentLines.sku)) : [];
+    return { docs, lines: lines.map((l) => [l.sku, l.qty, l.price, l.amount]) };
+  };
+  const seqOf = (number: string) => Number(number.slice(-6));
+
+  test('When the warehouse names what came back, then one return document takes those lines back at the sale\'s prices (capped at what was sold), however often and concurrently it is booked, numbered right after the previous return', async () => {
+    const db = stack.database.db;
+    // Customer kept one PD-A: the courier collected 100,000; the warehouse counts 1 PD-A and 3 PD-B (only 1 was sold).
+    const { orderId, sale } = await partiallyDelivered('named', 220_000, 100_000);
+    const [last] = await db.select({ seq: salesDocuments.seq }).from(salesDocuments).where(eq(salesDocuments.kind, 'return')).orderBy(desc(salesDocuments.year), desc(salesDocuments.seq)).limit(1);
+    const input = { orderId, returnedLines: [{ sku: 'PD-A', qty: 1 }, { sku: 'PD-B', qty: 3 }], actor: storekeeper.id };
+    const results = await Promise.all([1, 2, 3].map(() => recordPartialReturnDocument(db, undefined, input)));
+    expect(results.filter((r) => r?.created)).toHaveLength(1);
+    expect(new Set(results.map((r) => r?.number)).size).toBe(1);
+    expect(seqOf(results[0]!.number)).toBe((last?.seq ?? 0) + 1);
+    const { docs, lines } = await returnOf(orderId);
+    expect(docs).toHaveLength(1);
+    expect(docs[0]).toMatchObject({ reverses: sale, goodsTotal: -220_000, codAmount: -(320_000 - 100_000), actor: storekeeper.id });
+    expect(lines).toEqual([['PD-A', -1, 100_000, -100_000], ['PD-B', -1, 120_000, -120_000]]);
+  });
+
+  test('When the warehouse names nothing priced, then the return document is one amount line of the courier\'s figure; with nothing to take back, none is written', async () => {
+    const db = stack.database.db;
+    // The courier states no delivered value; its returned figure 120,000 → it should collect 320,000 − 120,000 = 200,000.
+    const byCourier = await partiallyDelivered('amount', 120_000, null);
+    await recordPartialReturnDocument(db, undefined, { orderId: byCourier.orderId, returnedLines: [{ sku: 'NOT-SOLD', qty: 1 }], actor: storekeeper.id });
+    const { docs, lines } = await returnOf(byCourier.orderId);
+    expect(docs[0]).toMatchObject({ reverses: byCourier.sale, goodsTotal: -120_000, codAmount: -120_000 });
+    expect(lines).toEqual([['-', -1, 120_000, -120_000]]);
+
+    const nothing = await partiallyDelivered('nothing', null, null);
+    expect(await recordPartialReturnDocument(db, undefined, { orderId: nothing.orderId, actor: storekeeper.id })).toBeNull();
+    expect((await returnOf(nothing.orderId)).docs).toHaveLength(0);
   });
 });
 
