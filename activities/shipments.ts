@@ -99,6 +99,38 @@ async function recordCourierPartialReturn(
   }).onConflictDoNothing();
 }
 
+/**
+ * The warehouse counted the returned part of a partial delivery whose courier gave no figure (a
+ * prepaid parcel, no COD collected stated), so no `returned` event was derived at the report:
+ * revenue (and what follows it) takes the count back the same way — the derived `returned` event
+ * 1 ms after the partial delivery, under the key the courier's path uses, so it exists once
+ * whichever writes it. Nothing when the order has no returned amount, no partial delivery, or the
+ * event exists. True when it wrote the event.
+ */
+export async function takeBackCountedPartialReturn(db: Db, orderId: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [shipment] = await tx.select({ courier: shipments.courier, trackingCode: shipments.trackingCode }).from(shipments).where(eq(shipments.orderId, orderId));
+    if (!shipment) return false;
+    await lockParcel(tx, shipment.courier, shipment.trackingCode);
+    const [order] = await tx.select({ returned: orders.returnedAmount }).from(orders).where(eq(orders.id, orderId));
+    if (!order?.returned || order.returned <= 0) return false;
+    const [taken] = await tx.select({ id: courierEvents.id }).from(courierEvents)
+      .where(and(eq(courierEvents.orderId, orderId), eq(courierEvents.state, 'returned'), eq(courierEvents.via, 'partial'))).limit(1);
+    if (taken) return false;
+    const [delivered] = await tx.select().from(courierEvents)
+      .where(and(eq(courierEvents.orderId, orderId), eq(courierEvents.state, 'delivered'), eq(courierEvents.applied, true), sql`(${courierEvents.data}->'partial') is not null`))
+      .orderBy(asc(courierEvents.at), asc(courierEvents.id)).limit(1);
+    if (!delivered) return false;
+    const partial = (delivered.data as { partial?: PartialDelivery } | null)?.partial ?? {};
+    const inserted = await tx.insert(courierEvents).values({
+      courier: delivered.courier, eventKey: `${delivered.eventKey}|partial-return`, orderId, trackingCode: delivered.trackingCode,
+      rawStatus: `${delivered.rawStatus}:partial-return`, state: 'returned', at: new Date(delivered.at.getTime() + 1), applied: true, signalled: true, via: 'partial',
+      data: { partial: { ...partial, returnedValue: order.returned }, derivedFrom: delivered.eventKey, countedBy: 'warehouse' },
+    }).onConflictDoNothing().returning({ id: courierEvents.id });
+    return inserted.length > 0;
+  });
+}
+
 /** VND coming back from a partial delivery: stated by the courier, else COD at hand-over less COD collected; undefined when unknown. */
 export function courierReturnedValue(partial: PartialDelivery, codAtHandOver: number | null): number | undefined {
   if (partial.returnedValue !== undefined) return Math.max(0, Math.round(partial.returnedValue));
@@ -131,6 +163,11 @@ export function createShipmentActivities(deps: { db: Db; log: Logger; couriers: 
       : err;
 
   return {
+    /** The warehouse counted a partial delivery's returned part: revenue takes it back (see takeBackCountedPartialReturn). */
+    async takeBackPartialReturn(input: { orderId: string }): Promise<boolean> {
+      return takeBackCountedPartialReturn(db, input.orderId);
+    },
+
     /**
      * Creates the shipment; a retry (or a second call) returns the first one, never a second
      * parcel. A courier may report on the parcel before its row is written here (its webhooks

@@ -84,7 +84,7 @@ const { recordOrderOpened, recordOrderEvent, updateOrderFigures, notify, cancelO
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
-const { recordReturnedAmount, recordOrderCloser, recordPartialReturn } = proxyActivities<Activities>({
+const { recordReturnedAmount, recordOrderCloser, recordPartialReturn, takeBackPartialReturn } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
@@ -362,7 +362,9 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       data: { code: partial.code ?? null, returnedAmount: amount ?? null, restocked },
     });
     if (patched('books-partial-return')) {
-      // The books: a return document for the part that came back, at the warehouse's count (once per order).
+      // Revenue takes the count back even when the courier gave no figure; the books get a return
+      // document for the part that came back, at the warehouse's count (each once per order).
+      await takeBackPartialReturn({ orderId: input.orderId });
       await recordPartialReturn({ orderId: input.orderId, returnedLines: done.data ? returnedLinesOf(done.data) : undefined, code: partial.code ?? null, actor: done.actor });
     }
   }

@@ -23,7 +23,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import { createGhtkAdapter } from '../../../activities/couriers/ghtk';
 import { codMismatches, importRemittance, remittanceLines, unpaidCodOrders } from '../../../activities/cod';
 import { leadsByChannelAndCampaign, returnsByCourier, revenueByChannelAndRep } from '../../../activities/kpi-queries';
-import { recordCourierEvent } from '../../../activities/shipments';
+import { recordCourierEvent, takeBackCountedPartialReturn } from '../../../activities/shipments';
 import { stockLevels } from '../../../activities/stock';
 import { courierEvents, orderEvents, orders, salesDocumentLines, salesDocuments, shipments, stockMovements } from '../../../db/schema';
 import { apiClient, eventually, fixture, openTestStack, type TestStack } from '../../support/stack';
@@ -187,7 +187,7 @@ describe('A partial delivery reported by the courier', () => {
     expect((await codMismatches(db)).filter((m) => m.orderId === orderId)).toEqual([]);
   });
 
-  test('When GHTK reports a partial delivery of a prepaid parcel (no COD to compare), then it is recorded with its partial facts and revenue keeps the whole order (there is no figure to take back)', async () => {
+  test('When GHTK reports a partial delivery of a prepaid parcel (no COD to compare), then it is recorded with its partial facts and revenue keeps the whole order until the warehouse counts what came back', async () => {
     const db = stack.database.db;
     const orderId = `ghtk-prepaid-${Date.now()}`;
     const label = `S1.A1.${Date.now() % 1_000_000_000}`;
@@ -212,7 +212,22 @@ describe('A partial delivery reported by the courier', () => {
     expect(rows[0]!.data).toMatchObject({ partial: { deliveredValue: 0 } });
     const [partialEvent] = await db.select().from(orderEvents).where(and(eq(orderEvents.orderId, orderId), eq(orderEvents.type, 'courier_partial_delivery')));
     expect(partialEvent!.data).toMatchObject({ deliveredValue: 0, returnedValue: null });
-    const zalo = (await revenueByChannelAndRep(db, startedAt - 3_600_000, Date.now() + 3_600_000, 'sales-lead')).filter((r) => r.channel === 'zalo');
-    expect(zalo.reduce((sum, r) => sum + r.revenue, 0)).toBe(400_000);
+    const zaloRevenue = async () => (await revenueByChannelAndRep(db, startedAt - 3_600_000, Date.now() + 3_600_000, 'sales-lead'))
+      .filter((r) => r.channel === 'zalo').reduce((sum, r) => sum + r.revenue, 0);
+    const zaloMarketingNet = async () => (await leadsByChannelAndCampaign(db, startedAt - 3_600_000, Date.now() + 3_600_000, 'sales-lead'))
+      .filter((r) => r.channel === 'zalo').reduce((sum, r) => sum + r.newCustomerNet, 0);
+    expect(await zaloRevenue()).toBe(400_000);
+    expect(await zaloMarketingNet()).toBe(400_000);
+
+    // The warehouse then counts 150,000 back (what recordReturnedAmount writes): revenue and
+    // marketing revenue take it back, 400,000 − 150,000 = 250,000, through one derived return.
+    await db.update(orders).set({ returnedAmount: 150_000 }).where(eq(orders.id, orderId));
+    expect(await takeBackCountedPartialReturn(db, orderId)).toBe(true);
+    expect(await takeBackCountedPartialReturn(db, orderId)).toBe(false);
+    const after = await db.select().from(courierEvents).where(eq(courierEvents.orderId, orderId)).orderBy(asc(courierEvents.at));
+    expect(after.map((r) => [r.state, r.via])).toEqual([['delivered', 'webhook'], ['returned', 'partial']]);
+    expect(after[1]!.at.getTime()).toBe(after[0]!.at.getTime() + 1);
+    expect(await zaloRevenue()).toBe(250_000);
+    expect(await zaloMarketingNet()).toBe(250_000);
   });
 });
