@@ -9,12 +9,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { and, eq, inArray } from 'drizzle-orm';
-import { Client as PgClient } from 'pg';
 import { tasks } from '../../db/schema';
 import { projectRoot } from '../../server/paths';
 import { freePort } from '../../server/temporal-dev-server';
 import {
-  apiClient, benchPhone, machine, machineCpu, note, numericFlags, pool, progress, runBench, startBenchStack, until, writeResult, type WorkerProcess,
+  apiClient, benchPhone, machine, machineCpu, note, numericFlags, pool, progress, runBench, seedTasks, startBenchStack, until, writeResult, type WorkerProcess,
 } from './support';
 
 // --inProcess 1: the app in the bench's own process (how figures before 2026-11-26 21:00 were taken),
@@ -50,34 +49,6 @@ async function load(label: string, opts: autocannon.Options): Promise<LoadResult
     latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max },
     ok: r['2xx'], non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, machineCpuBusyPercent: cpu.busyPercent(),
   };
-}
-
-/** 100,000 tasks in one statement: 30 % open, 60 % done, 10 % cancelled; a quarter unassigned. */
-async function seedTasks(databaseUrl: string, rows: number, sales: string[], cskh: string[]): Promise<void> {
-  const pg = new PgClient({ connectionString: databaseUrl });
-  await pg.connect();
-  try {
-    await pg.query(`
-      insert into tasks (id, workflow_id, subject_type, subject_id, stage, role, assignee_id, title, form, outcomes, priority, status, summary, created_at, due_at, completed_at, completed_by, outcome)
-      select 'tsk_seed' || lpad(g::text, 12, '0'), 'order:SEED-' || (g / 3), 'order', 'SEED-' || (g / 3),
-        s.stage, s.role,
-        case when g % 4 = 0 then null when s.role = 'sales' then ($1::text[])[1 + g % cardinality($1::text[])] when s.role = 'cskh' then ($2::text[])[1 + g % cardinality($2::text[])] else null end,
-        s.title, '{"type":"object"}'::jsonb, '[{"name":"done","title":"Xong","form":{"type":"object"}}]'::jsonb,
-        (array['normal','normal','high','low'])[1 + g % 4], st.status,
-        jsonb_build_object('customer', 'Khách ' || g, 'phone', '09' || lpad((g % 100000000)::text, 8, '0'), 'channel', 'facebook'),
-        now() - g * interval '1 minute', now() - g * interval '1 minute' + interval '2 hours',
-        case when st.status <> 'open' then now() - g * interval '1 minute' + interval '30 minutes' end,
-        case when st.status = 'done' then 'seed' end, case when st.status = 'done' then 'done' end
-      from generate_series(1, $3::int) g
-      cross join lateral (select (array['close','confirm','pack','call-customer','receive-return'])[1 + g % 5] as stage,
-                                 (array['sales','cskh','warehouse','cskh','sales-lead'])[1 + g % 5] as role,
-                                 (array['Chốt đơn','Xác nhận đơn','Đóng gói','Xử lý giao thất bại','Nhận hàng hoàn'])[1 + g % 5] as title) s
-      cross join lateral (select case when g % 10 < 3 then 'open' when g % 10 < 9 then 'done' else 'cancelled' end as status) st`,
-    [sales, cskh, rows]);
-    await pg.query('analyze tasks');
-  } finally {
-    await pg.end();
-  }
 }
 
 runBench(async () => {

@@ -471,6 +471,34 @@ export function runBench(main: () => Promise<void>): void {
   });
 }
 
+/** 100,000 tasks in one statement: 30 % open, 60 % done, 10 % cancelled; a quarter unassigned. */
+export async function seedTasks(databaseUrl: string, rows: number, sales: string[], cskh: string[]): Promise<void> {
+  const pg = new PgClient({ connectionString: databaseUrl });
+  await pg.connect();
+  try {
+    await pg.query(`
+      insert into tasks (id, workflow_id, subject_type, subject_id, stage, role, assignee_id, title, form, outcomes, priority, status, summary, created_at, due_at, completed_at, completed_by, outcome)
+      select 'tsk_seed' || lpad(g::text, 12, '0'), 'order:SEED-' || (g / 3), 'order', 'SEED-' || (g / 3),
+        s.stage, s.role,
+        case when g % 4 = 0 then null when s.role = 'sales' then ($1::text[])[1 + g % cardinality($1::text[])] when s.role = 'cskh' then ($2::text[])[1 + g % cardinality($2::text[])] else null end,
+        s.title, '{"type":"object"}'::jsonb, '[{"name":"done","title":"Xong","form":{"type":"object"}}]'::jsonb,
+        (array['normal','normal','high','low'])[1 + g % 4], st.status,
+        jsonb_build_object('customer', 'Khách ' || g, 'phone', '09' || lpad((g % 100000000)::text, 8, '0'), 'channel', 'facebook'),
+        now() - g * interval '1 minute', now() - g * interval '1 minute' + interval '2 hours',
+        case when st.status <> 'open' then now() - g * interval '1 minute' + interval '30 minutes' end,
+        case when st.status = 'done' then 'seed' end, case when st.status = 'done' then 'done' end
+      from generate_series(1, $3::int) g
+      cross join lateral (select (array['close','confirm','pack','call-customer','receive-return'])[1 + g % 5] as stage,
+                                 (array['sales','cskh','warehouse','cskh','sales-lead'])[1 + g % 5] as role,
+                                 (array['Chốt đơn','Xác nhận đơn','Đóng gói','Xử lý giao thất bại','Nhận hàng hoàn'])[1 + g % 5] as title) s
+      cross join lateral (select case when g % 10 < 3 then 'open' when g % 10 < 9 then 'done' else 'cancelled' end as status) st`,
+    [sales, cskh, rows]);
+    await pg.query('analyze tasks');
+  } finally {
+    await pg.end();
+  }
+}
+
 /** A minimal JSON HTTP client for the real API. */
 export function apiClient(base: string, token: string) {
   const call = async (method: string, urlPath: string, body?: unknown) => {
