@@ -85,7 +85,7 @@ function apiOperation(op: Operation & { permission?: string | string[]; bodyIsJs
     description: [rest.description, needs].filter(Boolean).join('\n\n') || undefined,
     responses: {
       ...rest.responses,
-      ...(bodyIsJson ? { 400: shared('MalformedBody'), 413: shared('TooLarge') } : {}),
+      ...(bodyIsJson ? { 400: shared('MalformedBody'), 413: shared('TooLarge'), 415: shared('NotJson') } : {}),
       401: shared('Unauthorized'),
       ...(permission && !rest.responses[403] ? { 403: shared('Forbidden') } : {}),
       429: shared('TooManyFailedLogins'),
@@ -505,6 +505,7 @@ const responses: Record<string, ResponseObject> = {
     content: json(schema('Error')),
   },
   MalformedBody: failure('The body is not valid JSON.'),
+  NotJson: failure('The body was sent as something other than JSON; send it with `Content-Type: application/json` (code `unsupported_media_type`).'),
   TooLarge: failure('The body is larger than the limit (JSON 256 kB, YAML 1 MB); code `too_large`.'),
   InvalidBody: answer('The body does not match the schema; `details.fields` names each field (code `invalid`).', {
     allOf: [schema('Error'), object(['error'], { error: object(['details'], { details: object(['fields'], { fields: { type: 'array', items: schema('FieldError') } }) }) })],

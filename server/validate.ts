@@ -1,7 +1,7 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { ValidateFunction } from 'ajv';
 import { ajv } from '../definitions/ajv';
-import { unprocessable } from './errors';
+import { HttpError, unprocessable } from './errors';
 
 const compiled = new WeakMap<object, ValidateFunction>();
 
@@ -47,9 +47,20 @@ export function validateBody(schema: object): RequestHandler {
   }
   const check = validate;
   return (req, _res, next) => {
+    // express.json() parses only JSON: a body sent as anything else is left unread, not an empty object.
+    if (req.body === undefined && hasBody(req)) {
+      return next(new HttpError(415, 'unsupported_media_type', `send the body as JSON with Content-Type: application/json (got ${req.get('content-type') ?? 'no Content-Type'})`));
+    }
+    req.body ??= {};
     const unstorable = unstorableTextAt(req.body);
     if (unstorable) return next(unprocessable('the request body is invalid', { fields: [{ field: unstorable, message: UNSTORABLE_TEXT_MESSAGE }] }));
     if (check(req.body ?? {})) return next();
     next(unprocessable('the request body is invalid', { fields: fieldErrors(check) }));
   };
+}
+
+/** Whether the request carries a body at all (a POST without one is an empty JSON object to the routes). */
+function hasBody(req: Request): boolean {
+  const length = req.get('content-length');
+  return (length !== undefined && length !== '0') || req.get('transfer-encoding') !== undefined;
 }

@@ -37,6 +37,11 @@ describe('staff API', () => {
 
     const second = await apiClient(base, manager.token).post(`/api/v1/staff/${staff.id}/tokens`, { label: 'phone' });
     expect(second.status).toBe(201);
+    // A body that is not JSON is refused as such (it used to reach the route unread and answer 500); no token is issued.
+    const xml = await apiClient(base, manager.token).post(`/api/v1/staff/${staff.id}/tokens`, '<label>x</label>', { 'content-type': 'application/xml' });
+    expect(xml.status).toBe(415);
+    expect(xml.body.error).toMatchObject({ code: 'unsupported_media_type', message: expect.stringContaining('application/json') });
+    expect(await stack.database.db.select().from(apiTokens).where(eq(apiTokens.staffId, staff.id))).toHaveLength(2);
     expect((await apiClient(base, manager.token).delete(`/api/v1/staff/${staff.id}/tokens/${tokenId}`)).status).toBe(204);
     expect((await apiClient(base, token).get('/api/v1/me')).status).toBe(401);
     expect((await apiClient(base, second.body.token).get('/api/v1/me')).status).toBe(200);

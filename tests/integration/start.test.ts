@@ -69,7 +69,7 @@ test('When shopflow is started, stopped with SIGTERM and started again, then it 
   expect(first.output()).toContain(`Couriers   simulator at http://127.0.0.1:${simPort}`);
   expect((await fetch(`http://127.0.0.1:${simPort}/__sim/shipments`)).status).toBe(200);
   expect((await api.get('/api/v1/definitions')).body.definitions.map((d: { name: string; activeVersion: number }) => [d.name, d.activeVersion]))
-    .toEqual([['default-shop', 1], ['shop-kpi', 1], ['standard-order', 1]]);
+    .toEqual([['default-shop', 1], ['shop-kpi', 1], ['standard-complaint', 1], ['standard-order', 1]]);
   const lead = await api.post('/api/v1/leads', { channel: 'tiktok', customer: { name: 'Lê Văn C', phone: '0901234567' } });
   expect(lead.status).toBe(201);
   const { orderId, workflowId } = lead.body;
