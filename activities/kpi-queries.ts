@@ -47,9 +47,10 @@ const amount = sql.raw('coalesce(o.total, o.cod_amount, 0)::float8');
 const returnedAmount = sql.raw('least(coalesce(o.returned_amount, o.total, o.cod_amount, 0), coalesce(o.total, o.cod_amount, 0))::float8');
 
 /**
- * A partial delivery whose returned part revenue takes back: the courier's report wrote a derived
- * `returned` event (via 'partial') and the order has a returned amount (the courier's figure, or
- * the warehouse's count that replaced it). The same condition revenue reverses on, so marketing
+ * A partial delivery whose returned part revenue takes back: a derived `returned` event (via
+ * 'partial', written at the courier's report or at the warehouse's count) and a returned amount on
+ * the order (the courier's figure, or the warehouse's count that replaced it). `returned_amount`
+ * is tested first: most orders have none, and skip the lookup. The same condition revenue reverses on, so marketing
  * revenue and the return rate by value agree with it.
  */
 const partialReturned = sql.raw(`(o.returned_amount is not null and exists (
