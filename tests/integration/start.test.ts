@@ -22,6 +22,17 @@ interface Started {
   exited: Promise<number | null>;
 }
 
+/** Every shopflow started here: stopped after the test even when an assertion failed midway (else it outlives jest). */
+const running = new Set<ChildProcess>();
+afterAll(async () => {
+  for (const child of running) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    child.kill('SIGTERM');
+    await new Promise((resolve) => { child.once('exit', resolve); setTimeout(resolve, 15_000).unref(); });
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+});
+
 function startShopflow(env: Record<string, string>): Started {
   let output = '';
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/start.ts'], {
@@ -29,6 +40,7 @@ function startShopflow(env: Record<string, string>): Started {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
