@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import http from 'node:http';
 import autocannon from 'autocannon';
 import { and, eq, inArray } from 'drizzle-orm';
 import { tasks } from '../../db/schema';
@@ -51,6 +52,61 @@ async function load(label: string, opts: autocannon.Options): Promise<LoadResult
   };
 }
 
+/**
+ * Open-loop load at a steady rate: request i is due at start + i / rate, sent then whether or not
+ * earlier ones have answered, and its latency is counted from when it was DUE (a stalled server
+ * is charged for the requests it delayed: no coordinated omission). autocannon's `overallRate`
+ * is not used for the goal: it sends each connection's share of a second in a burst at the start
+ * of the second, and corrects for coordinated omission with an expected interval of
+ * ceil(1 / rate) = 1 ms, which adds a synthetic sample per millisecond of every slow answer.
+ */
+async function steadyLoad(label: string, url: string, headers: Record<string, string>, rate: number, seconds: number): Promise<LoadResult> {
+  note(`${label}…`);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const target = new URL(url);
+  const cpu = machineCpu();
+  const cpuBefore = apiProc?.stats().cpuMs;
+  const total = Math.round(rate * seconds);
+  const latencies: number[] = [];
+  let ok = 0;
+  let non2xx = 0;
+  let errors = 0;
+  const started = performance.now();
+  const one = (due: number) => new Promise<void>((resolve) => {
+    const req = http.request({ host: target.hostname, port: target.port, path: target.pathname + target.search, headers, agent, timeout: 10_000 }, (res) => {
+      res.resume();
+      res.on('end', () => {
+        latencies.push(performance.now() - due);
+        if (res.statusCode! >= 200 && res.statusCode! < 300) ok++;
+        else non2xx++;
+        resolve();
+      });
+    });
+    req.on('error', () => { errors++; resolve(); });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.end();
+  });
+  const inFlight: Array<Promise<void>> = [];
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    inFlight.push(one(due));
+  }
+  await Promise.all(inFlight);
+  const elapsed = (performance.now() - started) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)] ?? 0);
+  const answered = ok + non2xx;
+  return {
+    ...(apiProc && cpuBefore !== undefined && answered ? { apiCpuMsPerRequest: Math.round(((apiProc.stats().cpuMs - cpuBefore) / answered) * 100) / 100 } : {}),
+    label, requestsPerSecond: Math.round((answered / elapsed) * 10) / 10,
+    latencyMs: { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: Math.round(latencies[latencies.length - 1] ?? 0) },
+    ok, non2xx, errors, timeouts: 0, machineCpuBusyPercent: cpu.busyPercent(),
+  };
+}
+
 runBench(async () => {
   const info = machine();
   const stack = await startBenchStack('api');
@@ -82,8 +138,10 @@ runBench(async () => {
     // Warm up connections, caches and query plans.
     await autocannon({ url: listUrl, headers: rep, connections: 5, duration: 2 });
     const lists = [
-      await load(`GET /tasks?status=open as a sales rep at ${flags.rate} req/s`, { url: listUrl, headers: rep, connections: 20, overallRate: flags.rate, duration: flags.seconds }),
-      await load(`GET /tasks?status=open as a manager at ${flags.rate} req/s`, { url: listUrl, headers: boss, connections: 20, overallRate: flags.rate, duration: flags.seconds }),
+      await steadyLoad(`GET /tasks?status=open as a sales rep at a steady ${flags.rate} req/s`, listUrl, rep, flags.rate, flags.seconds),
+      await steadyLoad(`GET /tasks?status=open as a manager at a steady ${flags.rate} req/s`, listUrl, boss, flags.rate, flags.seconds),
+      // The earlier way, for comparison with older figures (bursty; see steadyLoad).
+      await load(`GET /tasks?status=open as a sales rep, autocannon overallRate ${flags.rate}`, { url: listUrl, headers: rep, connections: 20, overallRate: flags.rate, duration: flags.seconds }),
       await load('GET /tasks?status=open as a sales rep, max throughput (20 connections)', { url: listUrl, headers: rep, connections: 20, duration: 10 }),
       await load('GET /tasks?status=open as a manager, max throughput (20 connections)', { url: listUrl, headers: boss, connections: 20, duration: 10 }),
     ];
