@@ -3,11 +3,10 @@
  * and every documented operation exists; real answers match the documented shapes; the document
  * and its Swagger UI page are served without a token and work under the app's CSP.
  */
-import Ajv2020 from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
 import type { Express } from 'express';
 import { createApp } from '../../server/app';
 import { HTTP_METHODS, openApiDocument, type Operation } from '../../server/openapi';
+import { expectDocumented } from '../support/documented';
 import { apiClient, eventually, fixture, openTestStack, testLog, type TestStack } from '../support/stack';
 
 const { version } = require('../../package.json') as { version: string };
@@ -67,23 +66,6 @@ const operations = (): Array<[string, string, Operation]> =>
 function resolvePointer(ref: string): unknown {
   return ref.slice(2).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
     .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], openApiDocument);
-}
-
-/** Validates bodies against the document's own response schemas (JSON Schema 2020-12). */
-const ajv = addFormats(new Ajv2020({ strict: false, allErrors: true }));
-ajv.addSchema(JSON.parse(JSON.stringify(openApiDocument)), 'openapi');
-const pointer = (...keys: string[]) => keys.map((k) => k.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
-
-function expectDocumented(path: string, method: string, res: { status: number; body: unknown }): void {
-  const responses = (openApiDocument.paths[path] as Record<string, Operation | undefined>)[method]?.responses;
-  const documented = responses?.[res.status];
-  if (!documented) throw new Error(`${method.toUpperCase()} ${path} answered ${res.status}, which is not documented`);
-  // A shared response (`#/components/responses/…`) is validated where it lives.
-  const base = '$ref' in documented ? documented.$ref.slice(2) : pointer('paths', path, method, 'responses', String(res.status));
-  const validate = ajv.compile({ $ref: `openapi#/${base}/content/${pointer('application/json')}/schema` });
-  if (!validate(res.body)) {
-    throw new Error(`${method.toUpperCase()} ${path} ${res.status} does not match its documented schema: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(res.body, null, 2).slice(0, 2000)}`);
-  }
 }
 
 let stack: TestStack;
