@@ -75,8 +75,13 @@ test('When the worker is killed with SIGKILL mid-load and restarted, then every 
   expect(results.map((r) => r.result)).toEqual(orderIds.map(() => 'completed'));
 
   const db = stack.database.db;
-  const taskCounts = await db.select({ orderId: tasks.subjectId, n: sql<number>`count(*)::int` }).from(tasks).where(inArray(tasks.subjectId, orderIds)).groupBy(tasks.subjectId);
-  expect(taskCounts.every((c) => c.n === 1)).toBe(true);
+  // Each task was opened once: one per order, stage, role and title. (Under load a parcel can take
+  // longer than the fixture's 3 s delivery SLA, whose ladder then opens its own CSKH follow-up
+  // once: that is a second task of the order, but not a duplicate.)
+  const taskCounts = await db.select({ orderId: tasks.subjectId, stage: tasks.stage, role: tasks.role, title: tasks.title, n: sql<number>`count(*)::int` })
+    .from(tasks).where(inArray(tasks.subjectId, orderIds)).groupBy(tasks.subjectId, tasks.stage, tasks.role, tasks.title);
+  expect(taskCounts.filter((c) => c.n !== 1)).toEqual([]);
+  expect(taskCounts.filter((c) => c.stage === 'close').map((c) => c.orderId).sort()).toEqual([...orderIds].sort());
   expect(await db.select().from(shipments).where(inArray(shipments.orderId, orderIds))).toHaveLength(orderIds.length);
   const atCourier = ((await (await fetch(`${sim}/__sim/shipments`)).json()) as { shipments?: unknown[] } | unknown[]);
   const simList = (Array.isArray(atCourier) ? atCourier : atCourier.shipments ?? []).map((s) => JSON.stringify(s));
