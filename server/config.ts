@@ -16,6 +16,12 @@ export interface TemporalConfig {
   apiKey?: string;
   /** Local dev server settings, used only when `address` is unset. */
   dev: { ip: string; port: number; uiPort: number; cliPath?: string };
+  /**
+   * Workflows a worker keeps in memory between events (the SDK's maxCachedWorkflows); unset: the
+   * SDK's default from the heap size. A workflow evicted from the cache is replayed from its
+   * history at its next event, which costs CPU on the worker and the server.
+   */
+  maxCachedWorkflows?: number;
 }
 
 /** Everything shopflow reads from the environment, typed and validated once at start-up. */
@@ -84,6 +90,16 @@ export function loadConfig(env: Env = process.env): Config {
     return raw as T;
   };
 
+  const positiveInt = (name: string): number | undefined => {
+    const raw = str(name);
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1) {
+      problems.push(`${name}="${raw}" must be a whole number of at least 1`);
+      return undefined;
+    }
+    return n;
+  };
   const duration = (name: string, fallback: number): number => {
     const raw = str(name);
     if (raw === undefined) return fallback;
@@ -127,6 +143,7 @@ export function loadConfig(env: Env = process.env): Config {
       address,
       namespace: str('TEMPORAL_NAMESPACE') ?? 'default',
       taskQueue: str('TEMPORAL_TASK_QUEUE') ?? 'shopflow',
+      maxCachedWorkflows: positiveInt('WORKER_MAX_CACHED_WORKFLOWS'),
       // API keys and client certificates only travel over TLS, so either one turns it on.
       tls: bool('TEMPORAL_TLS', Boolean(apiKey || tlsCertPath)),
       tlsCertPath,

@@ -23,6 +23,7 @@ export async function createShopflowWorker(opts: WorkerOptions): Promise<Worker>
       ? { workflowBundle: { codePath: opts.workflowBundlePath } }
       : { workflowsPath: require.resolve('../workflows') }),
     ...(opts.identity ? { identity: opts.identity } : {}),
+    ...(opts.temporal.maxCachedWorkflows ? { maxCachedWorkflows: opts.temporal.maxCachedWorkflows } : {}),
     // In-flight activities get this long to finish on SIGTERM before they are cancelled.
     shutdownGraceTime: '10 seconds',
   });

@@ -21,6 +21,14 @@ describe('configuration', () => {
     expect((error as ConfigError).problems).toHaveLength(5);
   });
 
+  test("When WORKER_MAX_CACHED_WORKFLOWS is unset, set or bad, then the SDK's default, the number, or a named problem", () => {
+    expect(loadConfig({}).temporal.maxCachedWorkflows).toBeUndefined();
+    expect(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '12000' }).temporal.maxCachedWorkflows).toBe(12000);
+    for (const bad of ['0', '-5', '2.5', 'many']) {
+      expect(() => loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: bad })).toThrow(`WORKER_MAX_CACHED_WORKFLOWS="${bad}" must be a whole number of at least 1`);
+    }
+  });
+
   test('When a Temporal Cloud API key is set, then TLS is on and the key is kept', () => {
     const config = loadConfig({ TEMPORAL_ADDRESS: 'shop.a1b2c.tmprl.cloud:7233', TEMPORAL_NAMESPACE: 'shop.a1b2c', TEMPORAL_API_KEY: 'k' });
     expect(config.temporal).toMatchObject({ address: 'shop.a1b2c.tmprl.cloud:7233', namespace: 'shop.a1b2c', tls: true, apiKey: 'k' });
