@@ -3,19 +3,12 @@
  * process can be stored as a version snapshot and passed to `complaint:<id>` unchanged.
  * No runtime imports: safe to import from workflow code.
  */
-import type { Clock, CompiledWorkingHours } from './business-time';
-import type { CompiledEscalationStep, FormSchema, Priority } from './types';
+import type { CompiledWorkingHours } from './business-time';
+import type { CompiledTaskSpec, FormSchema } from './types';
 
 /** A task of the complaint process: the CSKH intake task, or an outcome's follow-up. */
-export interface CompiledComplaintTask {
+export interface CompiledComplaintTask extends CompiledTaskSpec {
   title: string;
-  description?: string;
-  role: string;
-  priority: Priority;
-  slaMs: number;
-  clock: Clock;
-  form: FormSchema;
-  escalate: CompiledEscalationStep[];
 }
 
 /** How a complaint can be settled; `rejected` outcomes require a reason in their form. */

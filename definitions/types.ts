@@ -180,17 +180,21 @@ interface CompiledStageBase {
   otherwise?: string;
 }
 
-/** A task handed to a role; the order waits for a staff member to finish it with one of `outcomes`. */
-export interface CompiledHumanStage extends CompiledStageBase {
-  kind: 'human';
+/** What any human task is given: who does it, by when on which clock, its form and its ladder. */
+export interface CompiledTaskSpec {
   description?: string;
   role: string;
   priority: Priority;
   slaMs: number;
   clock: Clock;
-  /** The stage form (each outcome carries the form that applies to it). */
+  /** The task's form (an order stage's outcomes each carry the form that applies to them). */
   form: FormSchema;
   escalate: CompiledEscalationStep[];
+}
+
+/** A task handed to a role; the order waits for a staff member to finish it with one of `outcomes`. */
+export interface CompiledHumanStage extends CompiledStageBase, CompiledTaskSpec {
+  kind: 'human';
   /** In the order written; the first is the forward (happy-path) outcome. */
   outcomes: CompiledOutcome[];
 }
