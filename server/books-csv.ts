@@ -3,17 +3,11 @@
  * remittance file. Pure functions (unit-tested).
  */
 import type { RemittanceLineInput } from '../activities/cod';
+import { toCsvText } from './csv';
 
-/** RFC 4180 quoting; a leading = + - @ is prefixed so spreadsheets do not run it as a formula. */
-function csvCell(value: unknown): string {
-  const text = value === null || value === undefined ? '' : String(value);
-  const safe = /^[=+\-@]/.test(text) && !/^-?\d/.test(text) ? `'${text}` : text;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-/** Lines to CSV text with a BOM, so Excel opens UTF-8 Vietnamese text correctly. */
+/** Lines to CSV text with a BOM, so Excel opens UTF-8 Vietnamese text correctly (the one writer: ./csv). */
 export function toCsv(header: string[], rows: unknown[][]): string {
-  return `\uFEFF${[header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
+  return toCsvText([header, ...rows]);
 }
 
 /** RFC 4180 records (quoted fields may hold commas, quotes and newlines). Throws on an unclosed quote. */

@@ -14,6 +14,7 @@ import type { CompiledKpiPlan } from '../definitions/kpi-types';
 import { kpiWorkflowId, reviseTargetUpdate } from '../workflows/kpi';
 import type { DefinitionsStore } from './definitions-store';
 import { conflict, HttpError, notFound, unprocessable } from './errors';
+import { toCsvText } from './csv';
 
 type PeriodRow = typeof kpiPeriods.$inferSelect;
 type StoredActuals = { metrics: KpiActuals; pacing: Record<string, unknown>; elapsed: number } | null;
@@ -154,15 +155,10 @@ export function createKpiService(deps: { db: Db; temporal: Client; taskQueue: st
         for (const [k, v] of Object.entries(m.segments ?? {})) lines.push(['metric', m.id, 'segment', k, String(m.target), v.value === null ? '' : String(v.value), '', '']);
       }
       for (const s of view.evaluation?.staff ?? []) lines.push(['evaluation', '', 'staff', s.staffId, '', '', s.score === null ? '' : String(s.score), s.grade ?? '']);
-      return `${lines.map((l) => l.map(csvCell).join(',')).join('\r\n')}\r\n`;
+      // target, actual and score are figures: written as numbers (a negative one stays -5), the rest as neutralised text.
+      return toCsvText(lines.map((l, row) => l.map((cell, i) => (row > 0 && i >= 4 && i <= 6 && cell !== '' && Number.isFinite(Number(cell)) ? Number(cell) : cell))), { bom: false });
     },
   };
 }
 
 export type KpiService = ReturnType<typeof createKpiService>;
-
-/** RFC 4180 quoting; a leading = + - @ is prefixed so spreadsheets do not run it as a formula. */
-function csvCell(value: string): string {
-  const safe = /^[=+\-@]/.test(value) && !/^-?\d/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}

@@ -37,7 +37,7 @@ describe('stock lines', () => {
 
 describe('CSV', () => {
   test('When cells hold commas, quotes, newlines or formulas, then they are quoted and formulas neutralised, with a BOM for Excel', () => {
-    expect(toCsv(['a', 'b'], [['x,y', 'say "hi"'], ['=1+1', -5], ['line\nbreak', null]])).toBe('\uFEFFa,b\r\n"x,y","say ""hi"""\r\n\'=1+1,-5\r\n"line\nbreak",\r\n');
+    expect(toCsv(['a', 'b'], [['x,y', 'say "hi"'], ['=1+1', -5], ['line\nbreak', null]])).toBe('\uFEFFa,b\r\n"x,y","say ""hi"""\r\n"\'=1+1",-5\r\n"line\nbreak",\r\n');
   });
   test('When a CSV is parsed, then quoted fields, CRLF and a BOM are handled and blank lines dropped', () => {
     expect(parseCsv('\uFEFFa,b\r\n"1,5","x""y"\r\n\r\n3;4\n')).toEqual([['a', 'b'], ['1,5', 'x"y'], ['3', '4']]);
