@@ -28,7 +28,21 @@ export function checkShop(data: unknown): Issue[] {
     ...checkCouriers(spec.couriers, at('couriers')),
     ...checkSegments(spec.segments, at('segments')),
     ...checkStockRoles(spec.stock, recordOf(spec.roles), at('stock')),
+    ...checkLedRoles(recordOf(spec.roles), at('roles')),
   ];
+}
+
+/** A role can only lead roles that exist (a typo would silently take a lead's reassigning away). */
+function checkLedRoles(roles: Record<string, unknown>, path: PathSegment[]): Issue[] {
+  const issues: Issue[] = [];
+  for (const [id, role] of Object.entries(roles)) {
+    listOf(recordOf(role).leads).forEach((led, i) => {
+      if (typeof led === 'string' && !Object.hasOwn(roles, led)) {
+        issues.push({ path: [...path, id, 'leads', i], message: `role "${led}" is not defined under roles — known roles: ${Object.keys(roles).join(', ')}` });
+      }
+    });
+  }
+  return issues;
 }
 
 /** Low-stock alerts and shortage tasks must go to roles that exist. */

@@ -49,6 +49,7 @@ export function compileShop(data: unknown): CompiledShop {
       title: role.title,
       permissions: role.permissions,
       scope: role.scope,
+      leads: role.leads ?? [],
       ...(role.autoAssign !== undefined && { autoAssign: role.autoAssign }),
     })),
     channels: mapById(spec.channels, (id, channel) => ({ id, title: channel.title })),

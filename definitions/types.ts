@@ -9,11 +9,13 @@ import type { Clock, CompiledWorkingHours } from './business-time';
 import type { CompiledCondition, CompiledCourierRule, CompiledSegment, WhenField } from './conditions';
 import type { CompiledComplaintProcess } from './complaint-types';
 import type { CompiledKpiPlan } from './kpi-types';
+import type { FigureBindings } from './order-process-figures';
 
 export type * from './kpi-types';
 export type * from './complaint-types';
 
 export type { Clock, CompiledWorkingHours, Weekday, WorkingInterval } from './business-time';
+export type { FigureBindings, OrderFigure } from './order-process-figures';
 export type {
   CompiledCondition,
   CompiledCourierRule,
@@ -68,6 +70,12 @@ export interface CompiledRole {
   permissions: Permission[];
   /** `own`: only records assigned to the staff member; `all`: every record. */
   scope: 'own' | 'all';
+  /**
+   * Roles whose tasks this role's members may reassign (with `tasks.reassign`): a lead moves work
+   * only within the teams they lead, so a warehouse lead cannot take over a sales rep's close task.
+   * Absent in shops compiled before it existed: read as none.
+   */
+  leads?: string[];
   /** How new tasks for this role pick a staff member; absent means they wait in the role's queue. */
   autoAssign?: {
     strategy: 'round-robin' | 'least-loaded';
@@ -167,8 +175,14 @@ export interface CompiledOutcome {
   title: string;
   /** Stage id to go to. */
   to: string;
-  /** The data this outcome must carry (the stage form unless the outcome overrides it). */
+  /** The data this outcome must carry (the stage form unless the outcome overrides it); closed. */
   form: FormSchema;
+  /**
+   * Which of the form's fields change which order figures (figure → field), as the definition
+   * declares them; nothing else in the data changes the order. Absent in snapshots compiled
+   * before bindings existed (see bindingsOf).
+   */
+  sets?: FigureBindings;
 }
 
 /** Fields every non-end stage has. */

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { CompiledShop, Permission } from '../definitions/types';
+import type { CompiledRole, CompiledShop, Permission } from '../definitions/types';
 import { forbidden, HttpError, unauthorized } from './errors';
 import type { StaffStore } from './staff-store';
 
@@ -25,7 +25,7 @@ export function principalFor(member: { id: string; name: string; roles: string[]
   const permissions = new Set<string>();
   let scope: 'own' | 'all' = 'own';
   for (const roleId of member.roles) {
-    const role = shop.roles[roleId];
+    const role = roleOf(shop, roleId);
     if (!role) continue; // a role removed from shop.yaml grants nothing
     for (const p of role.permissions) permissions.add(p);
     if (role.scope === 'all') scope = 'all';
@@ -33,15 +33,46 @@ export function principalFor(member: { id: string; name: string; roles: string[]
   return { staffId: member.id, name: member.name, roles: member.roles, channels: member.channels, permissions, scope };
 }
 
+/** The shop's role of this id, never a property of the object prototype (`constructor` is no role). */
+export function roleOf(shop: CompiledShop, roleId: string): CompiledRole | undefined {
+  return Object.hasOwn(shop.roles, roleId) ? shop.roles[roleId] : undefined;
+}
+
 export function can(principal: Principal, permission: Permission): boolean {
   return principal.permissions.has('*') || principal.permissions.has(permission);
 }
 
 /**
- * Limits failed authentications per client address (guessing tokens must be slow); successful
- * requests are not counted. In memory: each API replica limits on its own.
+ * The permissions of `wanted` the caller does not hold, sorted (`*` is held only by `*`). Nobody
+ * may hand out, or act on someone holding, a power they lack themselves: this names what is missing.
  */
-function failedAuthLimiter(maxFailures: number, windowMs: number) {
+export function missingPermissions(caller: Principal, wanted: Iterable<string>): string[] {
+  return [...new Set(wanted)].filter((p) => !can(caller, p as Permission)).sort();
+}
+
+/**
+ * Whether the caller leads `role` (one of their roles lists it under `leads` in shop.yaml), so
+ * may reassign its tasks; `*` leads every role. Leading is per role, not per permission: a
+ * warehouse lead's `tasks.reassign` does not reach the sales team's tasks.
+ */
+export function leadsRole(caller: Principal, shop: CompiledShop, role: string): boolean {
+  if (caller.permissions.has('*')) return true;
+  return caller.roles.some((r) => roleOf(shop, r)?.leads?.includes(role) ?? false);
+}
+
+/** A limiter of failures per key: `blocked` answers the seconds left when the key used up its failures. */
+export interface FailureLimiter {
+  blocked(key: string, now?: number): number | undefined;
+  fail(key: string, now?: number): void;
+}
+
+/**
+ * Limits failures per client address (guessing tokens or webhook secrets must be slow); successes
+ * are not counted. In memory: each API replica limits on its own. The key is `req.ip`, which only
+ * follows X-Forwarded-For when TRUST_PROXY says the proxy in front may set it, so a client cannot
+ * reset its count (or spend someone else's) by sending a new header.
+ */
+export function createFailureLimiter(maxFailures: number, windowMs: number): FailureLimiter {
   const failures = new Map<string, { count: number; resetAt: number }>();
   return {
     blocked(key: string, now = Date.now()): number | undefined {
@@ -60,7 +91,7 @@ function failedAuthLimiter(maxFailures: number, windowMs: number) {
 
 /** Requires `Authorization: Bearer <token>` of an active staff member; sets `req.principal`. */
 export function authenticate(deps: { staff: StaffStore; shop: () => Promise<CompiledShop> }, limits = { maxFailures: 20, windowMs: 60_000 }): RequestHandler {
-  const limiter = failedAuthLimiter(limits.maxFailures, limits.windowMs);
+  const limiter = createFailureLimiter(limits.maxFailures, limits.windowMs);
   return async (req: Request, res: Response, next: NextFunction) => {
     const client = req.ip ?? 'unknown';
     const retryAfter = limiter.blocked(client);

@@ -126,11 +126,16 @@ export function createTasksStore(db: Db) {
       });
     },
 
-    async reassign(id: string, actor: string, to: { role?: string; assigneeId: string | null }): Promise<TaskRow | undefined> {
+    /**
+     * Moves an open task to `to` (its role's queue, or a person) with a `reassigned` event of who
+     * did it, from → to. The route decides `to.role` (the task keeps its role unless a lead of both
+     * moves it); the escalation ladder writes its own rungs in activities/tasks.ts.
+     */
+    async reassign(id: string, actor: string, to: { role: string; assigneeId: string | null }): Promise<TaskRow | undefined> {
       return db.transaction(async (tx) => {
         const [before] = await tx.select().from(tasks).where(and(eq(tasks.id, id), eq(tasks.status, 'open'))).for('update');
         if (!before) return undefined;
-        const [after] = await tx.update(tasks).set({ role: to.role ?? before.role, assigneeId: to.assigneeId, claimedAt: null }).where(eq(tasks.id, id)).returning();
+        const [after] = await tx.update(tasks).set({ role: to.role, assigneeId: to.assigneeId, claimedAt: null }).where(eq(tasks.id, id)).returning();
         await tx.insert(taskEvents).values({
           taskId: id, type: 'reassigned', actor, dedupeKey: `${id}:reassigned:${Date.now()}:${actor}`,
           data: { from: { role: before.role, assigneeId: before.assigneeId }, to: { role: after!.role, assigneeId: after!.assigneeId } },

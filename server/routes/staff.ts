@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import type { CompiledShop } from '../../definitions/types';
-import { can, principalFor, requirePermission, type Principal } from '../auth';
-import { conflict, forbidden, notFound, unprocessable } from '../errors';
+import { missingPermissions, principalFor, requirePermission, roleOf, type Principal } from '../auth';
+import { conflict, forbidden, HttpError, notFound, unprocessable } from '../errors';
 import type { ShopCache } from '../shop-cache';
-import { toStaffView, type StaffStore } from '../staff-store';
+import { toStaffView, type StaffRow, type StaffStore } from '../staff-store';
 import { validateBody } from '../validate';
 
 const roleList = { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true } as const;
@@ -22,15 +22,28 @@ export const tokenSchema = { type: 'object', additionalProperties: false, proper
 function checkGrant(caller: Principal, shop: CompiledShop, roles: string[] | undefined, channels: string[] | undefined): void {
   const fields: Array<{ field: string; message: string }> = [];
   roles?.forEach((r, i) => {
-    if (!shop.roles[r]) fields.push({ field: `roles.${i}`, message: `unknown role "${r}" — known roles: ${Object.keys(shop.roles).join(', ')}` });
+    if (!roleOf(shop, r)) fields.push({ field: `roles.${i}`, message: `unknown role "${r}" — known roles: ${Object.keys(shop.roles).join(', ')}` });
   });
   channels?.forEach((c, i) => {
-    if (!shop.channels[c]) fields.push({ field: `channels.${i}`, message: `unknown channel "${c}" — known channels: ${Object.keys(shop.channels).join(', ')}` });
+    if (!Object.hasOwn(shop.channels, c)) fields.push({ field: `channels.${i}`, message: `unknown channel "${c}" — known channels: ${Object.keys(shop.channels).join(', ')}` });
   });
   if (fields.length) throw unprocessable('the request body is invalid', { fields });
   const granted = principalFor({ id: '', name: '', roles: roles ?? [], channels: [] }, shop);
-  const beyond = [...granted.permissions].filter((p) => !can(caller, p as never));
-  if (beyond.length) throw forbidden(`you cannot grant roles with permissions you do not hold yourself (${beyond.join(', ')})`);
+  const beyond = missingPermissions(caller, granted.permissions);
+  if (beyond.length) {
+    throw new HttpError(403, 'forbidden', `you cannot grant roles with permissions you do not hold yourself (${beyond.join(', ')})`, { missing: beyond });
+  }
+}
+
+/**
+ * Acting on a member (tokens, roles, deactivation) needs every permission they hold: otherwise a
+ * manager could mint a token for the admin and act as `*`, or take an admin's access away.
+ */
+function checkPowerOver(caller: Principal, shop: CompiledShop, target: StaffRow, action: string): void {
+  const missing = missingPermissions(caller, principalFor(target, shop).permissions);
+  if (missing.length) {
+    throw new HttpError(403, 'forbidden', `you cannot ${action} "${target.id}": they hold permissions you do not (${missing.join(', ')})`, { missing });
+  }
 }
 
 /** Staff management (admin, manager): members, deactivation, API tokens. */
@@ -66,28 +79,33 @@ export function staffRouter(deps: { staff: StaffStore; shop: ShopCache }): Route
   });
 
   router.patch('/:id', validateBody(patchStaffSchema), async (req, res) => {
-    await existing(String(req.params.id));
-    checkGrant(req.principal!, await deps.shop.get(), req.body.roles, req.body.channels);
+    const row = await existing(String(req.params.id));
+    const shop = await deps.shop.get();
+    checkPowerOver(req.principal!, shop, row, 'change');
+    checkGrant(req.principal!, shop, req.body.roles, req.body.channels);
     res.json({ staff: toStaffView((await staff.update(String(req.params.id), req.body))!) });
   });
 
   router.post('/:id/deactivate', async (req, res) => {
-    await existing(String(req.params.id));
-    if (String(req.params.id) === req.principal!.staffId) throw forbidden('you cannot deactivate yourself');
-    const row = await staff.deactivate(String(req.params.id));
-    req.log.info({ staffId: String(req.params.id), by: req.principal!.staffId }, 'staff member deactivated');
-    res.json({ staff: toStaffView(row!) });
+    const row = await existing(String(req.params.id));
+    if (row.id === req.principal!.staffId) throw forbidden('you cannot deactivate yourself');
+    checkPowerOver(req.principal!, await deps.shop.get(), row, 'deactivate');
+    const deactivated = await staff.deactivate(row.id);
+    req.log.info({ staffId: row.id, by: req.principal!.staffId }, 'staff member deactivated');
+    res.json({ staff: toStaffView(deactivated!) });
   });
 
   router.post('/:id/tokens', validateBody(tokenSchema), async (req, res) => {
     const row = await existing(String(req.params.id));
+    checkPowerOver(req.principal!, await deps.shop.get(), row, 'issue tokens for');
     if (!row.active) throw conflict(`staff member "${row.id}" is deactivated; tokens are issued only to active staff`);
     const token = await staff.issueToken(row.id, req.body.label);
     res.status(201).json({ tokenId: token.id, token: token.token });
   });
 
   router.delete('/:id/tokens/:tokenId', async (req, res) => {
-    await existing(String(req.params.id));
+    const row = await existing(String(req.params.id));
+    checkPowerOver(req.principal!, await deps.shop.get(), row, 'revoke tokens of');
     if (!(await staff.revokeToken(String(req.params.id), String(req.params.tokenId)))) throw notFound(`no active token "${String(req.params.tokenId)}" for "${String(req.params.id)}"`);
     res.status(204).end();
   });
