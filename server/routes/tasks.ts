@@ -1,8 +1,9 @@
 import { Router, type Request } from 'express';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { can, requirePermission } from '../auth';
+import { can, leadsRole, requirePermission, roleOf, type Principal } from '../auth';
 import { badRequest, conflict, forbidden, notFound, unprocessable } from '../errors';
+import type { CompiledShop } from '../../definitions/types';
 import type { ShopCache } from '../shop-cache';
 import type { StaffStore } from '../staff-store';
 import { toTaskView, type TaskFilter, type TaskRow, type TasksStore } from '../tasks-store';
@@ -16,7 +17,10 @@ export const completeSchema = {
 };
 export const reassignSchema = {
   type: 'object', additionalProperties: false, required: ['to'],
-  properties: { to: { type: 'string', minLength: 1, description: 'a staff id or a role id' } },
+  properties: {
+    to: { type: 'string', minLength: 1, description: 'A role id (the task goes to that role\'s queue) or an active staff id (assigned to them; they must hold the task\'s role).' },
+    role: { type: 'string', minLength: 1, description: 'With a staff id in `to`: also move the task to this role (e.g. an escalated task back to the team). The caller must lead it, and the person must hold it.' },
+  },
 };
 
 function parseFilter(req: Request): TaskFilter {
@@ -47,6 +51,12 @@ export function tasksRouter(deps: { tasks: TasksStore; staff: StaffStore; shop: 
   };
   const requireOpen = (task: TaskRow) => {
     if (task.status !== 'open') throw conflict(`task ${task.id} is already ${task.status === 'done' ? 'completed' : task.status}`, { status: task.status });
+  };
+  /** Moving someone else's work needs leading the task's role (shop.yaml `leads`), not only `tasks.reassign`. */
+  const requireLead = (p: Principal, shop: CompiledShop, role: string) => {
+    if (leadsRole(p, shop, role)) return;
+    const led = [...new Set(p.roles.flatMap((r) => roleOf(shop, r)?.leads ?? []))];
+    throw forbidden(`you do not lead role "${role}", so you cannot reassign its tasks; your roles lead: ${led.join(', ') || 'none'}`);
   };
   /** Acting on a task needs its role, and if it is assigned, to be the assignee. */
   const requireActor = (req: Request, task: TaskRow) => {
@@ -87,7 +97,10 @@ export function tasksRouter(deps: { tasks: TasksStore; staff: StaffStore; shop: 
     requireOpen(task);
     const p = req.principal!;
     if (!task.assigneeId) throw conflict(`task ${task.id} is not claimed`);
-    if (task.assigneeId !== p.staffId && !can(p, 'tasks.reassign')) throw forbidden(`task ${task.id} is claimed by ${task.assigneeId}, not you`);
+    if (task.assigneeId !== p.staffId) {
+      if (!can(p, 'tasks.reassign')) throw forbidden(`task ${task.id} is claimed by ${task.assigneeId}, not you`);
+      requireLead(p, await deps.shop.get(), task.role);
+    }
     if (!(await deps.tasks.unclaim(task.id, p.staffId, task.assigneeId))) throw conflict(`task ${task.id} changed meanwhile; reload it`);
     res.json(toTaskView((await deps.tasks.get(task.id))!));
   });
@@ -112,13 +125,28 @@ export function tasksRouter(deps: { tasks: TasksStore; staff: StaffStore; shop: 
     const task = await visibleTask(req);
     requireOpen(task);
     const shop = await deps.shop.get();
-    const to: string = req.body.to;
-    let target: { role?: string; assigneeId: string | null };
-    if (shop.roles[to]) target = { role: to, assigneeId: null };
-    else {
+    const p = req.principal!;
+    const { to, role: newRole } = req.body as { to: string; role?: string };
+    requireLead(p, shop, task.role);
+    let target: { role: string; assigneeId: string | null };
+    if (roleOf(shop, to)) {
+      if (newRole !== undefined && newRole !== to) throw unprocessable('`role` only goes with a staff id in `to`', { fields: [{ field: 'role', message: `"to" is already the role "${to}"` }] });
+      if (to !== task.role) requireLead(p, shop, to);
+      target = { role: to, assigneeId: null };
+    } else {
       const member = await deps.staff.get(to);
       if (!member || !member.active) throw unprocessable(`"${to}" is neither a role nor an active staff member`, { fields: [{ field: 'to', message: 'unknown role or staff member' }] });
-      target = { role: member.roles.includes(task.role) ? task.role : member.roles[0], assigneeId: member.id };
+      const role = newRole ?? task.role;
+      if (newRole !== undefined && newRole !== task.role) {
+        if (!roleOf(shop, newRole)) throw unprocessable(`unknown role "${newRole}"`, { fields: [{ field: 'role', message: `unknown role — known roles: ${Object.keys(shop.roles).join(', ')}` }] });
+        requireLead(p, shop, newRole);
+      }
+      // The person must be able to do the task as its role: handing a sales task to anyone else
+      // would let them complete what their own role may not.
+      if (!member.roles.includes(role)) {
+        throw unprocessable(`${member.name} (${member.id}) does not hold the task's role "${role}"`, { fields: [{ field: 'to', message: `must hold role "${role}"; their roles: ${member.roles.join(', ') || 'none'}` }] });
+      }
+      target = { role, assigneeId: member.id };
     }
     const updated = await deps.tasks.reassign(task.id, req.principal!.staffId, target);
     if (!updated) throw conflict(`task ${task.id} is no longer open`);
