@@ -1,0 +1,45 @@
+/**
+ * Dependency rules for `npm run lint` (the design's folder map as code): no import cycles;
+ * workflows import only workflow-safe code; the HTTP server never runs activity code (it reads
+ * the database through its own queries); activities never reach into the server.
+ * Violations that exist today and are scheduled for the reorganisation are listed in
+ * .dependency-cruiser-known-violations.json (regenerate with `npm run lint:deps:baseline`);
+ * anything new fails.
+ */
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', severity: 'error', comment: 'Import cycles make load order matter and hide layering.', from: {}, to: { circular: true } },
+    {
+      name: 'workflows-are-deterministic', severity: 'error',
+      comment: 'Workflow code replays: it may import @temporalio/workflow, other workflow code, pure definitions modules, and activities as types only.',
+      from: { path: '^workflows/' },
+      to: { path: '^(db|server|scripts|tests)/|^activities/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'workflows-no-node-builtins', severity: 'error', comment: 'No Node built-ins in workflow code (the workflow bundler refuses them in what it imports too).',
+      from: { path: '^workflows/' }, to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'server-does-not-run-activities', severity: 'error',
+      comment: 'server/ talks to workflows through the Temporal client and reads the database itself; activity code runs in the worker.',
+      from: { path: '^server/', pathNot: '^server/(worker|worker-main|start|runtime)\\.ts$' },
+      to: { path: '^activities/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'activities-do-not-import-server', severity: 'error', comment: 'Activities are the I/O layer under the server, not beside it.',
+      from: { path: '^activities/' }, to: { path: '^server/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'definitions-are-pure', severity: 'error', comment: 'definitions/ is the shop language: parse, check, compile; no database, server or activity code.',
+      from: { path: '^definitions/' }, to: { path: '^(db|server|activities|workflows)/', dependencyTypesNot: ['type-only'] },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(node_modules|dist|console/dist|\\.cache|data)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+    reporterOptions: { text: { highlightFocused: true } },
+  },
+};
