@@ -50,6 +50,29 @@ export function toPeriodView(row: PeriodRow, revisions: Array<typeof kpiTargetRe
 }
 export type PeriodView = ReturnType<typeof toPeriodView>;
 
+/**
+ * Who reads a period: `ownStaffId` set means a caller of scope `own`, who sees the shop's totals
+ * (metrics, channels, couriers, segments) and their own row only, never other reps' figures.
+ */
+export interface KpiViewer {
+  ownStaffId?: string;
+}
+
+/** The period as `viewer` may see it: other staff members' rows, evaluations and rep target revisions left out. */
+export function periodViewFor(view: PeriodView, viewer: KpiViewer = {}): PeriodView {
+  const me = viewer.ownStaffId;
+  if (me === undefined) return view;
+  return {
+    ...view,
+    metrics: view.metrics.map((m) => ({
+      ...m,
+      staff: m.staff && (Object.hasOwn(m.staff, me) ? { [me]: m.staff[me]! } : {}),
+    })),
+    evaluation: view.evaluation && { ...view.evaluation, staff: view.evaluation.staff.filter((s) => s.staffId === me) },
+    revisions: view.revisions.filter((r) => !r.scope.startsWith('rep:') || r.scope === `rep:${me}`),
+  };
+}
+
 type SplitEntry = { target: number | null; actual: number | null; detail?: Record<string, number> };
 function mergeKeys(targets: Record<string, number> | undefined, actuals: Record<string, number> | undefined, details?: Record<string, Record<string, number>>): Record<string, SplitEntry> {
   const keys = [...new Set([...Object.keys(targets ?? {}), ...Object.keys(actuals ?? {})])].sort();
@@ -79,22 +102,22 @@ export function createKpiService(deps: { db: Db; temporal: Client; taskQueue: st
   }
 
   return {
-    async list(plan?: string) {
+    async list(plan?: string, viewer?: KpiViewer) {
       const rows = await db.select().from(kpiPeriods).where(plan ? eq(kpiPeriods.plan, plan) : undefined).orderBy(desc(kpiPeriods.startsAt)).limit(100);
-      return rows.map((r) => toPeriodView(r));
+      return rows.map((r) => periodViewFor(toPeriodView(r), viewer));
     },
 
-    async get(id: string): Promise<PeriodView> {
+    async get(id: string, viewer?: KpiViewer): Promise<PeriodView> {
       const row = await period(id);
       const revisions = await db.select().from(kpiTargetRevisions).where(eq(kpiTargetRevisions.periodId, id)).orderBy(asc(kpiTargetRevisions.id));
-      return toPeriodView(row, revisions);
+      return periodViewFor(toPeriodView(row, revisions), viewer);
     },
 
     /** The period of the active plan that contains now. */
-    async current(): Promise<PeriodView> {
+    async current(viewer?: KpiViewer): Promise<PeriodView> {
       const { plan } = await activePlan();
       const now = periodContaining(plan.period, plan.utcOffsetMinutes, Date.now());
-      return this.get(`${plan.name}:${now.key}`);
+      return this.get(`${plan.name}:${now.key}`, viewer);
     },
 
     /** Starts `kpi:<plan>:<period>` (the current period by default; a past one is a backfill and closes at once). */
@@ -144,8 +167,8 @@ export function createKpiService(deps: { db: Db; temporal: Client; taskQueue: st
     },
 
     /** The period as CSV: one line per figure (metric, breakdown, key, target, actual), then the evaluation. */
-    async csv(id: string): Promise<string> {
-      const view = await this.get(id);
+    async csv(id: string, viewer?: KpiViewer): Promise<string> {
+      const view = await this.get(id, viewer);
       const lines = [['section', 'metric', 'breakdown', 'key', 'target', 'actual', 'score', 'grade']];
       for (const m of view.metrics) {
         lines.push(['metric', m.id, 'total', '', String(m.target), m.actual === null ? '' : String(m.actual), '', '']);

@@ -1,7 +1,7 @@
 import { Router } from 'express';
-import { can, requirePermission } from '../auth';
+import { can, requirePermission, type Principal } from '../auth';
 import { forbidden } from '../errors';
-import type { KpiService } from '../kpi-service';
+import type { KpiService, KpiViewer } from '../kpi-service';
 import { validateBody } from '../validate';
 
 export const startPeriodSchema = {
@@ -22,23 +22,31 @@ export const reviseTargetSchema = {
   },
 };
 
+/**
+ * Scope `own` covers KPI like every other record: such a caller reads totals and their own row.
+ * `kpi.manage` sets targets per rep, so it sees every rep whatever the scope.
+ */
+function viewerOf(p: Principal): KpiViewer {
+  return p.scope === 'all' || can(p, 'kpi.manage') ? {} : { ownStaffId: p.staffId };
+}
+
 /** KPI periods: targets vs actuals, staff figures, on-demand starts, target revisions, CSV. */
 export function kpiRouter(deps: { kpi: KpiService }): Router {
   const router = Router();
   router.use(requirePermission('kpi.read'));
 
   router.get('/periods', async (req, res) => {
-    res.json({ periods: await deps.kpi.list(typeof req.query.plan === 'string' ? req.query.plan : undefined) });
+    res.json({ periods: await deps.kpi.list(typeof req.query.plan === 'string' ? req.query.plan : undefined, viewerOf(req.principal!)) });
   });
-  router.get('/periods/current', async (_req, res) => {
-    res.json(await deps.kpi.current());
+  router.get('/periods/current', async (req, res) => {
+    res.json(await deps.kpi.current(viewerOf(req.principal!)));
   });
   router.post('/periods', requirePermission('kpi.manage'), validateBody(startPeriodSchema), async (req, res) => {
     const started = await deps.kpi.start(req.body ?? {});
     res.status(started.created ? 201 : 200).json(started);
   });
   router.get('/periods/:id', async (req, res) => {
-    res.json(await deps.kpi.get(String(req.params.id)));
+    res.json(await deps.kpi.get(String(req.params.id), viewerOf(req.principal!)));
   });
   router.post('/periods/:id/targets', requirePermission('kpi.manage'), validateBody(reviseTargetSchema), async (req, res) => {
     const body = req.body as { metric: string; scope?: string; value: number; reason: string };
@@ -49,7 +57,7 @@ export function kpiRouter(deps: { kpi: KpiService }): Router {
   });
   router.get('/periods/:id/export.csv', async (req, res) => {
     const id = String(req.params.id);
-    const csv = await deps.kpi.csv(id);
+    const csv = await deps.kpi.csv(id, viewerOf(req.principal!));
     res.type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="kpi-${id.replace(/[^\w.-]+/g, '_')}.csv"`);
     res.send(`\uFEFF${csv}`); // BOM: Excel opens UTF-8 Vietnamese text correctly
   });
