@@ -3,7 +3,8 @@
  * and a real PostgreSQL, started once per run by the global setup).
  * TypeScript is compiled by swc (already a Temporal dependency); type checking is `npm run typecheck`.
  * A third, `faults` (tests/faults: long fault tests such as stopping PostgreSQL mid-load), joins
- * only when SHOPFLOW_FAULT_TESTS=1, so `npm test` leaves it out and `npm run test:faults` runs it.
+ * only when SHOPFLOW_FAULT_TESTS=1, so `npm test` leaves it out and `npm run test:faults` runs it;
+ * a fourth, `record`, only for `npm run histories:record`.
  */
 const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 
@@ -43,6 +44,18 @@ module.exports = {
         displayName: 'faults',
         testEnvironment: 'node',
         roots: ['<rootDir>/tests/faults'],
+        testMatch: ['**/*.test.ts'],
+        transform,
+        globalSetup: '<rootDir>/tests/setup/global-setup.ts',
+        globalTeardown: '<rootDir>/tests/setup/global-teardown.ts',
+      }]
+      : []),
+    // `npm run histories:record`: runs the shipped processes and rewrites tests/histories/.
+    ...(process.env.SHOPFLOW_RECORD_HISTORIES === '1'
+      ? [{
+        displayName: 'record',
+        testEnvironment: 'node',
+        roots: ['<rootDir>/tests/record'],
         testMatch: ['**/*.test.ts'],
         transform,
         globalSetup: '<rootDir>/tests/setup/global-setup.ts',
