@@ -53,7 +53,9 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // Off unless TRUST_PROXY names the proxies in front: otherwise any client picks its own req.ip
+  // with X-Forwarded-For (and with it, its failed-login and webhook limits).
+  app.set('trust proxy', deps.config.trustProxy);
   app.use(helmet());
   app.use(pinoHttp({
     logger: deps.log.child({ component: 'http' }),

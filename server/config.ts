@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 import { parseDuration } from '../definitions/duration';
 import { projectRoot } from './paths';
@@ -40,7 +41,46 @@ export interface Config {
   courierSimPort: number;
   /** Ask a courier for news when its webhooks have been quiet this long. */
   courierPollAfterMs: number;
+  /**
+   * Express's `trust proxy` (TRUST_PROXY): which proxies in front may say who the client is
+   * (X-Forwarded-For). Off by default, so `req.ip` is the connecting address and a client cannot
+   * pick its own address for the failed-login limit.
+   */
+  trustProxy: TrustProxy;
   temporal: TemporalConfig;
+}
+
+/** Express's `trust proxy` values: on/off, a hop count, or addresses, subnets and presets to trust. */
+export type TrustProxy = boolean | number | string[];
+
+const TRUST_PROXY_PRESETS = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** An address or subnet as Express (proxy-addr) reads it: `10.0.0.1`, `10.0.0.0/8`, `10.0.0.0/255.0.0.0`, `fc00::/7`. */
+function isAddressOrSubnet(entry: string): boolean {
+  const [address, range, ...rest] = entry.split('/');
+  const family = net.isIP(address ?? '');
+  if (!family || rest.length) return false;
+  if (range === undefined) return true;
+  if (/^\d{1,3}$/.test(range)) return Number(range) <= (family === 4 ? 32 : 128);
+  return family === 4 && net.isIPv4(range);
+}
+
+/**
+ * Reads TRUST_PROXY the way Express documents `trust proxy`: `true`/`false`, a number of hops,
+ * or a comma-separated list of addresses, subnets and the presets loopback, linklocal,
+ * uniquelocal. Unset or empty: false. Returns a problem sentence for anything else.
+ */
+export function parseTrustProxy(raw: string | undefined): { value: TrustProxy } | { problem: string } {
+  const text = raw?.trim() ?? '';
+  if (text === '' || text.toLowerCase() === 'false') return { value: false };
+  if (text.toLowerCase() === 'true') return { value: true };
+  if (/^\d+$/.test(text)) return { value: Number(text) };
+  const entries = text.split(',').map((e) => e.trim());
+  const bad = entries.filter((e) => !TRUST_PROXY_PRESETS.includes(e) && !isAddressOrSubnet(e));
+  if (bad.length) {
+    return { problem: `TRUST_PROXY="${text}": ${bad.map((b) => `"${b}"`).join(', ')} is not an address, subnet or preset — use true, false, a number of hops, or a comma list such as loopback, 10.0.0.0/8` };
+  }
+  return { value: entries };
 }
 
 /** A configuration error names every bad variable so one restart fixes them all. */
@@ -111,6 +151,15 @@ export function loadConfig(env: Env = process.env): Config {
     }
   };
 
+  const trustProxy = (): TrustProxy => {
+    const parsed = parseTrustProxy(env.TRUST_PROXY);
+    if ('problem' in parsed) {
+      problems.push(parsed.problem);
+      return false;
+    }
+    return parsed.value;
+  };
+
   const databaseUrl = str('DATABASE_URL');
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     problems.push(`DATABASE_URL must start with postgres:// or postgresql:// (got "${databaseUrl.replace(/:[^:@/]*@/, ':***@')}")`);
@@ -139,6 +188,7 @@ export function loadConfig(env: Env = process.env): Config {
     couriers: oneOf('COURIERS', ['simulator', 'live'] as const, address || env.NODE_ENV === 'production' ? 'live' : 'simulator'),
     courierSimPort: port('COURIER_SIM_PORT', 4010),
     courierPollAfterMs: duration('COURIER_POLL_AFTER', 6 * 3600_000),
+    trustProxy: trustProxy(),
     temporal: {
       address,
       namespace: str('TEMPORAL_NAMESPACE') ?? 'default',
