@@ -10,6 +10,7 @@ import { createTaskActivities } from './tasks';
 import { createKpiActivities } from './kpi';
 import { createCustomerActivities } from './customers';
 import { createComplaintActivities } from './complaints';
+import { createFixItActivities } from './fix-it';
 
 /** Everything activities may touch, wired by the worker (tests may pass other parts). */
 export interface ActivityDeps {
@@ -30,6 +31,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createKpiActivities(deps),
     ...createCustomerActivities(deps),
     ...createComplaintActivities(deps),
+    ...createFixItActivities(deps),
   };
 }
 

@@ -2,6 +2,7 @@ import { allHandlersFinished, condition, defineQuery, patched, proxyActivities, 
 import type { Activities } from '../activities';
 import { dueAt } from '../definitions/business-time';
 import type { CompiledComplaintProcess, CompiledComplaintTask, CompiledHumanStage, FormSchema } from '../definitions/types';
+import { fixItLadder, fixItStage, guardedActivities, onActivityFailure, stepTitle } from './fix-it';
 import { TaskBoard, type OpenTaskView } from './tasks';
 
 /** Input of `complaint:<id>`: the complaint as staff filed it, and a snapshot of the process it runs. */
@@ -33,9 +34,14 @@ export interface ComplaintStatus {
 
 export const complaintStatusQuery = defineQuery<ComplaintStatus>('complaintStatus');
 
+// Guarded: a step that fails for good becomes a fix-it task (retry or skip) instead of failing the complaint.
 const {
   recordComplaintOpened, recordComplaintDecision, recordComplaintFollowUpDone, cancelOpenTasks, recordComplaintRefund, orderRefundLimit, moveComplaintStock,
-} = proxyActivities<Activities>({
+} = guardedActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+const { fixItContext } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
@@ -65,6 +71,13 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
     dueAt: new Date(dueAt(openedAt, process.intake.slaMs, process.intake.clock, process.workingHours)).toISOString(), waitingOn: [],
   };
   setHandler(complaintStatusQuery, () => ({ ...status, waitingOn: board.list() }));
+  // A step that failed for good waits on the manager: fixed and retried, or skipped.
+  onActivityFailure(async (problem, attempt) => {
+    const context = await fixItContext({ subject: 'complaint' });
+    const stage = status.step === 'intake' ? INTAKE_STAGE : status.outcome ? followUpStage(status.outcome) : INTAKE_STAGE;
+    const decision = await board.humanTask(fixItStage({ stage, role: context.role, problem, attempt, doing: stepTitle(problem.activity), escalate: fixItLadder(context.managers) }));
+    return decision?.outcome === 'retry' ? 'retry' : 'skip';
+  });
 
   await recordComplaintOpened({
     complaintId: input.complaintId, workflowId: workflowInfo().workflowId, customerId: complaint.customerId, orderId: complaint.orderId,
@@ -126,7 +139,7 @@ async function followUpForm(outcome: string, form: FormSchema, decision: Record<
   const amountField = REFUND_AMOUNT_FIELDS.find((f) => properties[f]);
   if (outcome === 'refund' && amountField && orderId) {
     const limit = await orderRefundLimit({ orderId });
-    if (limit !== null && limit > 0) properties[amountField] = { ...properties[amountField], maximum: limit };
+    if (limit != null && limit > 0) properties[amountField] = { ...properties[amountField], maximum: limit };
   } else {
     const defaults: Record<string, unknown> = outcome === 'resend' ? { items: decision.items } : outcome === 'exchange' ? { sendItems: decision.sendItems, returnItems: decision.returnItems } : {};
     for (const [field, value] of Object.entries(defaults)) {

@@ -7,6 +7,8 @@ import type { KpiPeriodRef } from '../activities/kpi';
 import type { KpiTargets, TargetRevision } from '../activities/kpi-model';
 import { periodContaining } from '../definitions/kpi-period';
 
+import { fixItLadder, fixItStage, guardedActivities, onActivityFailure, stepTitle } from './fix-it';
+import { TaskBoard } from './tasks';
 /** Input of `kpi:<plan>:<period>`: the period and the plan snapshot it runs; `carried` after continue-as-new. */
 export interface KpiPeriodInput {
   ref: KpiPeriodRef;
@@ -27,10 +29,18 @@ export const kpiStatusQuery = defineQuery<KpiPeriodStatus>('kpiStatus');
 /** A manager revises a target mid-period; answers the targets after the revision. */
 export const reviseTargetUpdate = defineUpdate<KpiTargets, [TargetRevision]>('reviseTarget');
 
-const { openKpiPeriod, recomputeKpiActuals, fireKpiAlert, recordKpiTargetRevision, closeKpiPeriod, activeKpiPlan } = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+const kpiActivityOptions = { startToCloseTimeout: '2 minutes', retry: { initialInterval: '1 second', maximumInterval: '1 minute' } } as const;
+// Guarded: a step that fails for good becomes a fix-it task for the manager instead of failing the period.
+const { openKpiPeriod, recomputeKpiActuals, fireKpiAlert, closeKpiPeriod } = guardedActivities<Activities>(kpiActivityOptions);
+// A revision's failure is the revising manager's answer (the Update is refused); the schedule's hop
+// has no one to ask and retries until the plan can be read.
+const { recordKpiTargetRevision, activeKpiPlan, fixItContext } = proxyActivities<Activities>(kpiActivityOptions);
+
+/** Fix-it tasks of a period run on the calendar clock: a KPI plan has no working hours of its own. */
+const ALWAYS_OPEN: CompiledWorkingHours = {
+  timezone: 'UTC', utcOffsetMinutes: 0, daysOff: [],
+  weekly: { sun: [], mon: [], tue: [], wed: [], thu: [], fri: [], sat: [] },
+};
 
 /** Histories stay small: a month recomputed hourly would otherwise grow for weeks. */
 const MAX_HISTORY_EVENTS = 2_000;
@@ -51,6 +61,14 @@ export async function kpiPeriodWorkflow(input: KpiPeriodInput): Promise<KpiPerio
   setHandler(kpiStatusQuery, () => status);
 
   let revising = false;
+  const board = new TaskBoard({ type: 'kpi', id: ref.periodId, summary: { plan: ref.plan.title ?? ref.plan.name, period: ref.periodKey } }, ALWAYS_OPEN);
+  onActivityFailure(async (problem, attempt) => {
+    const context = await fixItContext({ subject: 'kpi' });
+    const decision = await board.humanTask(fixItStage({
+      stage: 'kpi-period', role: context.role, problem, attempt, doing: `${stepTitle(problem.activity)} (${ref.periodId})`, escalate: fixItLadder(context.managers), clock: 'calendar',
+    }));
+    return decision?.outcome === 'retry' ? 'retry' : 'skip';
+  });
   // A revision that arrives before the targets are snapshotted waits for them.
   let opened = input.carried !== undefined;
   setHandler(reviseTargetUpdate, async (revision) => {
@@ -80,7 +98,7 @@ export async function kpiPeriodWorkflow(input: KpiPeriodInput): Promise<KpiPerio
     },
   });
 
-  if (!input.carried) status.targets = await openKpiPeriod(ref);
+  if (!input.carried) status.targets = (await openKpiPeriod(ref)) ?? {};
   opened = true;
 
   // A run recomputes up to `continueAsNewAfter` times, then hands its state to a fresh run.
@@ -88,7 +106,7 @@ export async function kpiPeriodWorkflow(input: KpiPeriodInput): Promise<KpiPerio
   let recomputes = 0;
   while (Date.now() < ref.endsAt) {
     const asOf = Date.now();
-    const { breaches } = await recomputeKpiActuals({ ref, targets: status.targets, asOf });
+    const { breaches } = (await recomputeKpiActuals({ ref, targets: status.targets, asOf })) ?? { breaches: [] };
     recomputes += 1;
     status.lastRecomputedAt = new Date(asOf).toISOString();
     for (const breach of breaches) {
