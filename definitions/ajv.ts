@@ -20,6 +20,9 @@ export const ajv = new Ajv({
   allowUnionTypes: true,
 });
 addFormats(ajv);
+// `format: sku` marks a form field that holds a product SKU: the task API checks it against the
+// shop's catalogue (when it has one); as a format it only asks for some non-blank text.
+ajv.addFormat('sku', /\S/);
 
 /** Keys of the definition schemas, one per file kind. */
 export const SCHEMAS = {

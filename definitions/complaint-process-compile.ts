@@ -4,6 +4,7 @@
  */
 import type { CompiledComplaintProcess, CompiledComplaintTask } from './complaint-types';
 import { parseDuration } from './duration';
+import { closeForm } from './forms';
 import { compileEscalation } from './order-process-compile';
 import type { Clock, CompiledShop, FormSchema, LoadSummary, Priority } from './types';
 import { API_VERSION } from './types';
@@ -41,7 +42,7 @@ export function compileComplaintProcess(data: unknown, shop: CompiledShop): Comp
     categories: raw.spec.categories.map((c) => ({ id: c.id, title: c.title })),
     intake,
     outcomes: raw.spec.outcomes.map((o) => ({
-      name: o.id, title: o.title, result: o.result, form: o.form ?? intake.form,
+      name: o.id, title: o.title, result: o.result, form: o.form ? closeForm(o.form) : intake.form,
       ...(o.followUp !== undefined && { followUp: compileTask(o.followUp) }),
     })),
     workingHours: shop.workingHours,
@@ -56,7 +57,7 @@ function compileTask(task: RawTask): CompiledComplaintTask {
     priority: task.priority ?? 'normal',
     slaMs: parseDuration(task.sla),
     clock: task.clock ?? 'calendar',
-    form: task.form ?? ANY_FORM,
+    form: closeForm(task.form ?? ANY_FORM), // closed: a task accepts only the fields its form lists
     escalate: compileEscalation(task.escalate),
   };
 }

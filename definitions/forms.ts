@@ -6,7 +6,7 @@
 import type { ValidateFunction } from 'ajv';
 import { ajv } from './ajv';
 import { didYouMean, formatPath, listNames, type Issue, type PathSegment } from './errors';
-import { isRecord } from './plain';
+import { isRecord, listOf } from './plain';
 import { pointerToPath, schemaIssues } from './schema-errors';
 import type { FormSchema } from './types';
 
@@ -19,8 +19,8 @@ const KNOWN_KEYWORDS = [
   'anyOf', 'oneOf', 'allOf', 'not', 'if', 'then', 'else', 'definitions', '$ref', '$comment', 'readOnly',
 ];
 
-/** Formats ajv-formats provides (the ones a form is likely to use). */
-const KNOWN_FORMATS = ['date', 'time', 'date-time', 'duration', 'email', 'hostname', 'ipv4', 'ipv6', 'uri', 'uri-reference', 'uuid', 'regex'];
+/** Formats ajv-formats provides (the ones a form is likely to use), and shopflow's `sku`. */
+const KNOWN_FORMATS = ['date', 'time', 'date-time', 'duration', 'email', 'hostname', 'ipv4', 'ipv6', 'uri', 'uri-reference', 'uuid', 'regex', 'sku'];
 
 /** Checks that a form (at `path`) can be used: an object schema that compiles. */
 export function checkForm(form: unknown, path: PathSegment[]): Issue[] {
@@ -32,6 +32,7 @@ export function checkForm(form: unknown, path: PathSegment[]): Issue[] {
   if ('$id' in form) {
     issues.push({ path: [...path, '$id'], at: 'key', message: 'a form must not have $id — it is identified by its stage' });
   }
+  issues.push(...openObjects(form, path));
   // Meta-schema violations were already reported by the definition schema; compiling would repeat them.
   if (issues.length > 0 || !ajv.validateSchema(form)) return issues;
   issues.push(...undeclaredRequired(form, path));
@@ -109,8 +110,8 @@ const formValidators = new Map<string, ValidateFunction>();
 const MAX_CACHED_FORMS = 500;
 
 /**
- * Validates data a staff member submits for an outcome against its form.
- * Returns plain sentences such as `items[0].qty: must be at least 1, not 0`; empty when valid.
+ * Validates data a staff member submits for an outcome against its form, as a closed form: a
+ * field the form does not declare is refused (`codAmount: unknown key "codAmount" …`). Returns plain sentences such as `items[0].qty: must be at least 1, not 0`; empty when valid.
  * For the API edge (not workflow code: Ajv generates code at runtime).
  */
 export function validateFormData(form: FormSchema, data: unknown): string[] {
@@ -118,8 +119,10 @@ export function validateFormData(form: FormSchema, data: unknown): string[] {
   let validate = formValidators.get(key);
   if (!validate) {
     if (formValidators.size >= MAX_CACHED_FORMS) formValidators.clear();
-    validate = ajv.compile(form);
-    ajv.removeSchema(form);
+    // Closed here too, not only by the compiler: snapshots compiled before forms were closed are still running.
+    const closed = closeForm(form);
+    validate = ajv.compile(closed);
+    ajv.removeSchema(closed);
     formValidators.set(key, validate);
   }
   if (!validate(data)) {
@@ -159,4 +162,114 @@ function figureIssues(data: unknown): string[] {
     if (total > MAX_ITEMS_TOTAL) issues.push(`items: the items add up to ${total} VND, more than the ${MAX_ITEMS_TOTAL} an order may hold`);
   }
   return issues;
+}
+
+/** Keywords whose subschemas describe the same object as their parent (their properties are the parent's). */
+const SAME_OBJECT = ['allOf', 'anyOf', 'oneOf', 'then', 'else'] as const;
+
+/** Whether a schema node describes an object (so it has fields that can be closed). */
+function isObjectSchema(schema: Record<string, unknown>): boolean {
+  const type = schema.type;
+  if (type === 'object' || (Array.isArray(type) && type.includes('object'))) return true;
+  return type === undefined && (isRecord(schema.properties) || isRecord(schema.patternProperties));
+}
+
+/** An open object in a form is an error: forms are closed, so `additionalProperties` may only be false. */
+function openObjects(schema: unknown, path: PathSegment[]): Issue[] {
+  if (Array.isArray(schema)) return schema.flatMap((child, i) => openObjects(child, [...path, i]));
+  if (!isRecord(schema)) return [];
+  const issues: Issue[] = [];
+  if ('additionalProperties' in schema && schema.additionalProperties !== false) {
+    issues.push({
+      path: [...path, 'additionalProperties'],
+      message: 'a form is closed: it accepts only the fields listed under properties — list each field there and remove additionalProperties (or set it to false)',
+    });
+  }
+  for (const [key, child] of Object.entries(schema)) {
+    if (SCHEMA_MAPS.includes(key) && isRecord(child)) {
+      for (const [name, sub] of Object.entries(child)) issues.push(...openObjects(sub, [...path, key, name]));
+    } else if (!['enum', 'const', 'default', 'examples', 'required', 'additionalProperties'].includes(key)) {
+      issues.push(...openObjects(child, [...path, key]));
+    }
+  }
+  return issues;
+}
+
+/** Keywords whose value maps names to schemas (the names are data, the values schemas). */
+const SCHEMA_MAPS = ['properties', 'patternProperties', 'definitions', 'dependencies'];
+
+/**
+ * The form closed: every object in it (the form, nested objects, list items, definitions) accepts
+ * only the fields it declares — `additionalProperties: false` wherever the YAML left it out. A
+ * field declared only inside `allOf`/`anyOf`/`oneOf`/`then`/`else` counts as declared by the object
+ * around it (added to its properties as "any value"; the branch still checks it). `if` and `not`
+ * are left as written: closing them would change what they match. Returns a copy.
+ */
+export function closeForm(form: FormSchema): FormSchema {
+  return close(form, false) as FormSchema;
+}
+
+function close(schema: unknown, inBranch: boolean): unknown {
+  if (Array.isArray(schema)) return schema.map((child) => close(child, inBranch));
+  if (!isRecord(schema)) return schema;
+  const out: Record<string, unknown> = { ...schema };
+  const mapValues = (value: unknown) => isRecord(value) ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, close(v, false)])) : value;
+  if ('properties' in out) out.properties = mapValues(out.properties);
+  if ('patternProperties' in out) out.patternProperties = mapValues(out.patternProperties);
+  if ('definitions' in out) out.definitions = mapValues(out.definitions);
+  if ('dependencies' in out && isRecord(out.dependencies)) {
+    out.dependencies = Object.fromEntries(Object.entries(out.dependencies).map(([k, v]) => [k, Array.isArray(v) ? v : close(v, true)]));
+  }
+  for (const key of ['items', 'additionalItems', 'contains'] as const) if (key in out) out[key] = close(out[key], false);
+  for (const key of SAME_OBJECT) if (key in out) out[key] = close(out[key], true);
+  if (!inBranch && isObjectSchema(out) && (out.additionalProperties === undefined || out.additionalProperties === true || isRecord(out.additionalProperties))) {
+    const declared = isRecord(out.properties) ? { ...out.properties } : {};
+    for (const name of branchProperties(out)) if (!Object.hasOwn(declared, name)) declared[name] = true;
+    if (Object.keys(declared).length > 0 || 'properties' in out) out.properties = declared;
+    out.additionalProperties = false;
+  }
+  return out;
+}
+
+/** Property names declared by the branches (allOf/anyOf/oneOf/then/else, nested) of one object schema. */
+function branchProperties(schema: Record<string, unknown>): string[] {
+  const names: string[] = [];
+  const visit = (branch: unknown) => {
+    if (Array.isArray(branch)) return branch.forEach(visit);
+    if (!isRecord(branch)) return;
+    if (isRecord(branch.properties)) names.push(...Object.keys(branch.properties));
+    if (isRecord(branch.dependencies)) Object.values(branch.dependencies).forEach(visit);
+    for (const key of SAME_OBJECT) visit(branch[key]);
+  };
+  for (const key of SAME_OBJECT) visit(schema[key]);
+  if (isRecord(schema.dependencies)) Object.values(schema.dependencies).forEach(visit);
+  return names;
+}
+
+/**
+ * The SKUs in task data: strings at positions whose schema says `format: sku` (the compiler marks
+ * the `sku` of lines bound to items, returnedItems and restockedItems; a form may mark any other
+ * field), with their paths (`items[0].sku`). Data is assumed valid against the form.
+ */
+export function skusIn(form: FormSchema, data: unknown): Array<{ path: string; sku: string }> {
+  const found: Array<{ path: string; sku: string }> = [];
+  const definitions = isRecord(form.definitions) ? form.definitions : {};
+  const walk = (schema: unknown, value: unknown, at: PathSegment[], depth: number): void => {
+    if (!isRecord(schema) || depth > 32) return;
+    if (typeof schema.$ref === 'string') {
+      const name = /^#\/definitions\/([^/]+)$/.exec(schema.$ref)?.[1];
+      if (name !== undefined && Object.hasOwn(definitions, name)) walk(definitions[name], value, at, depth + 1);
+    }
+    if (schema.format === 'sku' && typeof value === 'string') found.push({ path: formatPath(at), sku: value });
+    for (const key of SAME_OBJECT) listOf(key === 'then' || key === 'else' ? [schema[key]] : schema[key]).forEach((b) => walk(b, value, at, depth + 1));
+    if (isRecord(value) && isRecord(schema.properties)) {
+      for (const [name, child] of Object.entries(schema.properties)) if (Object.hasOwn(value, name)) walk(child, value[name], [...at, name], depth + 1);
+    }
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => walk(Array.isArray(schema.items) ? schema.items[i] : schema.items, item, [...at, i], depth + 1));
+    }
+  };
+  walk(form, data, [], 0);
+  const seen = new Set<string>();
+  return found.filter((f) => (seen.has(f.path) ? false : (seen.add(f.path), true)));
 }

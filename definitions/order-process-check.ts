@@ -7,6 +7,7 @@ import { checkCondition } from './condition-compile';
 import { WHEN_FIELDS } from './conditions';
 import { didYouMean, listNames, type Issue, type PathSegment } from './errors';
 import { checkForm } from './forms';
+import { checkBindings } from './order-process-bindings';
 import { checkStageGraph, type StageNode } from './graph';
 import { isRecord, listOf, recordOf, textOf, type PlainRecord } from './plain';
 import { checkCourier, checkDuration, checkRole, conditionNames } from './references';
@@ -68,11 +69,16 @@ export function checkOrderProcess(data: unknown, shop: CompiledShop | null): Iss
         issues.push(...checkRole(shop, stage.role, [...path, 'role'], true));
         checkDuration(stage.sla, [...path, 'sla'], issues);
         issues.push(...checkForm(stage.form, [...path, 'form']));
+        issues.push(...checkBindings(stage.sets, stage.form, [...path, 'sets']));
         for (const [name, outcome] of Object.entries(recordOf(stage.on))) {
           const to = isRecord(outcome) ? outcome.to : outcome;
           const at = isRecord(outcome) ? [...path, 'on', name, 'to'] : [...path, 'on', name];
           edge(to, at, false, (t) => `outcome "${name}" leads to stage "${t}", which does not exist`);
-          if (isRecord(outcome)) issues.push(...checkForm(outcome.form, [...path, 'on', name, 'form']));
+          if (isRecord(outcome)) {
+            issues.push(...checkForm(outcome.form, [...path, 'on', name, 'form']));
+            // An outcome's bindings name fields of the form it carries: its own, else the stage's.
+            issues.push(...checkBindings(outcome.sets, 'form' in outcome ? outcome.form : stage.form, [...path, 'on', name, 'sets']));
+          }
         }
         issues.push(...checkEscalation(stage.escalate, [...path, 'escalate'], shop, true));
         break;

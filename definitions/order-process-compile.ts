@@ -5,6 +5,9 @@
 import { compileCondition } from './condition-compile';
 import type { WhenField } from './conditions';
 import { parseDuration } from './duration';
+import { closeForm } from './forms';
+import { SKU_LINE_FIGURES, type FigureBindings } from './order-process-figures';
+import { isRecord } from './plain';
 import type { PlainRecord } from './plain';
 import type {
   Clock,
@@ -43,8 +46,9 @@ interface RawStage {
   duration: string;
   clock?: Clock;
   form?: FormSchema;
+  sets?: FigureBindings;
   escalate?: RawEscalationStep[];
-  on: Record<string, string | { to: string; title?: string; form?: FormSchema }>;
+  on: Record<string, string | { to: string; title?: string; form?: FormSchema; sets?: FigureBindings }>;
   courier: string | { rules?: { when: PlainRecord; use: string }[]; default: string };
   notify: string[];
   message: string;
@@ -86,7 +90,8 @@ function compileStage(stage: RawStage): CompiledStage {
   const clock = stage.clock ?? 'calendar';
   switch (stage.kind) {
     case 'human': {
-      const form = stage.form ?? ANY_FORM;
+      const stageSets = stage.sets ?? {};
+      const form = closedForm(stage.form ?? ANY_FORM, stageSets);
       return {
         id: stage.id,
         kind: 'human',
@@ -98,11 +103,13 @@ function compileStage(stage: RawStage): CompiledStage {
         clock,
         form,
         escalate: compileEscalation(stage.escalate),
-        outcomes: Object.entries(stage.on).map(([name, outcome]) =>
-          typeof outcome === 'string'
-            ? { name, title: name, to: outcome, form }
-            : { name, title: outcome.title ?? name, to: outcome.to, form: outcome.form ?? form },
-        ),
+        outcomes: Object.entries(stage.on).map(([name, outcome]) => {
+          if (typeof outcome === 'string') return { name, title: name, to: outcome, form, sets: { ...stageSets } };
+          // An outcome's own form comes with its own bindings (none unless it says); otherwise the stage's apply.
+          const sets = { ...(outcome.sets ?? (outcome.form ? {} : stageSets)) };
+          const own = outcome.form !== undefined || outcome.sets !== undefined;
+          return { name, title: outcome.title ?? name, to: outcome.to, form: own ? closedForm(outcome.form ?? stage.form ?? ANY_FORM, sets) : form, sets };
+        }),
         ...guard,
       };
     }
@@ -125,6 +132,28 @@ function compileStage(stage: RawStage): CompiledStage {
     case 'end':
       return { id: stage.id, kind: 'end', title: stage.title, result: stage.result };
   }
+}
+
+/**
+ * A form as tasks carry it: closed (see closeForm), with the `sku` of every line bound to
+ * items, returnedItems or restockedItems marked `format: sku`, so the task API checks those
+ * against the catalogue.
+ */
+export function closedForm(form: FormSchema, sets: FigureBindings): FormSchema {
+  let marked = form;
+  for (const figure of SKU_LINE_FIGURES) {
+    const field = sets[figure];
+    const properties = isRecord(marked.properties) ? marked.properties : undefined;
+    const list = field !== undefined && properties && Object.hasOwn(properties, field) ? properties[field] : undefined;
+    const line = isRecord(list) && isRecord(list.items) ? list.items : undefined;
+    const sku = line && isRecord(line.properties) && isRecord(line.properties.sku) ? line.properties.sku : undefined;
+    if (!isRecord(list) || !line || !sku || sku.format !== undefined) continue;
+    marked = {
+      ...marked,
+      properties: { ...properties, [field!]: { ...list, items: { ...line, properties: { ...(line.properties as object), sku: { ...sku, format: 'sku' } } } } },
+    };
+  }
+  return closeForm(marked);
 }
 
 export function compileEscalation(steps: RawEscalationStep[] = []): CompiledEscalationStep[] {
