@@ -7,6 +7,7 @@ import { stockSettings, type CompiledShop } from '../definitions/types';
 import type { Logger } from '../server/logger';
 import { expectedCod } from './cod';
 import { applyMovements } from './stock';
+import { hasOwnEntry } from '../definitions/own';
 
 /** Document kinds and their number prefixes: phiếu nhập, hoá đơn bán hàng, phiếu trả hàng, phiếu hoàn tiền. */
 export const DOCUMENT_PREFIX = { purchase: 'PN', sale: 'HD', return: 'TH', refund: 'HT' } as const;
@@ -66,7 +67,7 @@ export interface PurchaseInput {
 export async function createPurchase(db: Db, log: Logger, shop: CompiledShop, input: PurchaseInput, within?: Tx) {
   const settings = stockSettings(shop);
   const warehouse = input.warehouse ?? settings.defaultWarehouse;
-  if (!settings.warehouses[warehouse]) {
+  if (!hasOwnEntry(settings.warehouses, warehouse)) {
     throw new BooksInputError(`unknown warehouse "${warehouse}"`, [{ field: 'warehouse', message: `must be one of: ${Object.keys(settings.warehouses).join(', ')}` }]);
   }
   // Inside the caller's transaction, read on its connection: a second one from the pool per request could exhaust it.

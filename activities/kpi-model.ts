@@ -6,6 +6,7 @@
 import { RATIO_TYPES } from '../definitions/kpi-plan-check';
 import { splitByWeight } from '../definitions/kpi-plan-compile';
 import type { CompiledKpiMetric, CompiledKpiPlan } from '../definitions/kpi-types';
+import { hasOwnEntry, ownEntry } from '../definitions/own';
 import type { CareRow, ComplaintRow, LeadRow, PackerRow, ReturnRow, RevenueRow, TaskRow } from './kpi-queries';
 
 /** A metric's target and its split, as snapshotted at period start (and revised by managers). */
@@ -287,8 +288,8 @@ const PERSONAL_RATE_TYPES = new Set(['tasksOnTime', 'closeRate', 'ordersPerPacke
 
 /** A staff member's own figure where the metric has one (their revenue vs their allocation, their tasks). */
 function personalFigure(m: CompiledKpiMetric, t: MetricTarget, actual: MetricActual | undefined, staffId: string): { scope: 'personal'; target: number; actual: number | null } | undefined {
-  if (m.type === 'revenue' && t.reps && staffId in t.reps) return { scope: 'personal', target: t.reps[staffId]!, actual: actual?.byStaff?.[staffId] ?? 0 };
-  if (PERSONAL_RATE_TYPES.has(m.type) && actual?.byStaff && staffId in actual.byStaff) return { scope: 'personal', target: t.target, actual: actual.byStaff[staffId]! };
+  if (m.type === 'revenue' && hasOwnEntry(t.reps, staffId)) return { scope: 'personal', target: ownEntry(t.reps, staffId)!, actual: actual?.byStaff?.[staffId] ?? 0 };
+  if (PERSONAL_RATE_TYPES.has(m.type) && actual?.byStaff && hasOwnEntry(actual.byStaff, staffId)) return { scope: 'personal', target: t.target, actual: actual.byStaff[staffId]! };
   return undefined;
 }
 
@@ -298,7 +299,7 @@ export interface TargetRevision { metric: string; scope: 'total' | `channel:${st
 /** The targets after a revision; channel and rep splits follow a changed total in proportion. */
 export function applyRevision(targets: KpiTargets, revision: TargetRevision): { targets: KpiTargets; oldValue: number | null } {
   const next: KpiTargets = JSON.parse(JSON.stringify(targets));
-  const t = next[revision.metric]!;
+  const t = ownEntry(next, revision.metric)!;
   const value = Math.max(0, revision.value);
   if (revision.scope === 'total') {
     const oldValue = t.target;
@@ -313,14 +314,14 @@ export function applyRevision(targets: KpiTargets, revision: TargetRevision): { 
   if (revision.scope.startsWith('channel:')) {
     const channel = revision.scope.slice('channel:'.length);
     t.channels ??= {};
-    const oldValue = t.channels[channel] ?? null;
+    const oldValue = ownEntry(t.channels, channel) ?? null;
     t.channels[channel] = Math.round(value);
     t.target = Object.values(t.channels).reduce((a, b) => a + b, 0);
     return { targets: next, oldValue };
   }
   const rep = revision.scope.slice('rep:'.length);
   t.reps ??= {};
-  const oldValue = t.reps[rep] ?? null;
+  const oldValue = ownEntry(t.reps, rep) ?? null;
   t.reps[rep] = Math.round(value);
   return { targets: next, oldValue };
 }

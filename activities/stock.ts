@@ -5,6 +5,7 @@ import { orderEvents, products, stockLowFlags, stockMovements } from '../db/sche
 import { stockSettings, type CompiledStockSettings } from '../definitions/types';
 import type { Logger } from '../server/logger';
 import { recordNotification } from './notify';
+import { ownEntry } from '../definitions/own';
 
 /** Why stock moved. On hand counts receipts, issues, restocks and adjustments; reserved counts reserve/release. */
 export type StockMovementKind = 'receipt' | 'reserve' | 'release' | 'issue' | 'restock' | 'adjust';
@@ -112,7 +113,7 @@ async function watchLowStock(tx: Tx, log: Logger, settings: CompiledStockSetting
   if (!low) return;
   await recordNotification(tx, log, {
     roles: settings.lowStockNotify,
-    message: `Sắp hết hàng: ${product.sku} (${product.name}) còn ${available} ${product.unit} có thể bán ở kho ${settings.warehouses[warehouse]?.title ?? warehouse} (ngưỡng ${product.lowStockThreshold})`,
+    message: `Sắp hết hàng: ${product.sku} (${product.name}) còn ${available} ${product.unit} có thể bán ở kho ${ownEntry(settings.warehouses, warehouse)?.title ?? warehouse} (ngưỡng ${product.lowStockThreshold})`,
     subject: { type: 'product', id: product.sku },
     data: { sku: product.sku, warehouse, available, threshold: product.lowStockThreshold },
     dedupeKey: `low-stock:${product.sku}:${warehouse}:${crossings}`,
@@ -214,10 +215,10 @@ export async function stockLevels(db: Db, skus: string[]): Promise<Record<string
     onHand: sql<number>`coalesce(sum(${stockMovements.qty}) filter (where ${stockMovements.kind} in ('receipt','issue','restock','adjust')), 0)::int`,
     reserved: sql<number>`coalesce(sum(${stockMovements.qty}) filter (where ${stockMovements.kind} in ('reserve','release')), 0)::int`,
   }).from(stockMovements).where(inArray(stockMovements.sku, skus)).groupBy(stockMovements.sku);
-  const levels: Record<string, StockLevel> = {};
-  for (const sku of skus) levels[sku] = { onHand: 0, reserved: 0, available: 0 };
-  for (const r of rows) levels[r.sku] = { onHand: r.onHand, reserved: r.reserved, available: r.onHand - r.reserved };
-  return levels;
+  // A Map, then own properties: a SKU named `__proto__` must stay a key, not replace the prototype.
+  const levels = new Map<string, StockLevel>(skus.map((sku) => [sku, { onHand: 0, reserved: 0, available: 0 }]));
+  for (const r of rows) levels.set(r.sku, { onHand: r.onHand, reserved: r.reserved, available: r.onHand - r.reserved });
+  return Object.fromEntries(levels);
 }
 
 /** Adds up repeated SKUs; drops empty lines. */

@@ -6,6 +6,7 @@ import type { FormSchema, Priority } from '../definitions/types';
 import type { Logger } from '../server/logger';
 import { pickAssignee } from './assignment';
 import { recordNotification } from './notify';
+import { hasOwnEntry, ownEntry } from '../definitions/own';
 
 /** Everything the task row needs; ids and times come from the workflow, so retries write the same row. */
 export interface OpenTaskInput {
@@ -62,7 +63,7 @@ export function createTaskActivities(deps: { db: Db; log: Logger }) {
       return db.transaction(async (tx) => {
         const [existing] = await tx.select({ assigneeId: tasks.assigneeId }).from(tasks).where(eq(tasks.id, input.taskId));
         if (existing) return existing;
-        const assigneeId = await pickAssignee(tx, shop?.roles[input.role], { roleId: input.role, channel: input.subject.channel, customerPhone: input.subject.customerPhone });
+        const assigneeId = await pickAssignee(tx, ownEntry(shop?.roles, input.role), { roleId: input.role, channel: input.subject.channel, customerPhone: input.subject.customerPhone });
         await tx.insert(tasks).values({
           id: input.taskId, workflowId: input.workflowId, subjectType: input.subject.type, subjectId: input.subject.id,
           stage: input.stage, role: input.role, assigneeId, title: input.title, description: input.description, form: input.form,
@@ -107,9 +108,9 @@ export function createTaskActivities(deps: { db: Db; log: Logger }) {
           if (firstTime && task.status === 'open') {
             const target = input.step.reassign;
             if (target) {
-              if (shop?.roles[target]) {
+              if (hasOwnEntry(shop?.roles, target)) {
                 after.role = target;
-                after.assigneeId = await pickAssignee(tx, shop.roles[target], { roleId: target, channel: (task.summary as { channel?: string } | null)?.channel });
+                after.assigneeId = await pickAssignee(tx, ownEntry(shop?.roles, target), { roleId: target, channel: (task.summary as { channel?: string } | null)?.channel });
               } else {
                 const [person] = await tx.select({ id: staff.id, roles: staff.roles }).from(staff).where(and(eq(staff.id, target), eq(staff.active, true)));
                 if (person) after.assigneeId = person.id;
@@ -125,7 +126,7 @@ export function createTaskActivities(deps: { db: Db; log: Logger }) {
           }
         }
         const late = input.taskId ? `Task "${input.title}"` : `Stage "${input.title}"`;
-        const roles = [...new Set([...input.step.notify, ...(input.step.reassign && shop?.roles[input.step.reassign] ? [input.step.reassign] : [])])];
+        const roles = [...new Set([...input.step.notify, ...(input.step.reassign && hasOwnEntry(shop?.roles, input.step.reassign) ? [input.step.reassign] : [])])];
         if (roles.length || after.assigneeId) {
           await recordNotification(tx, log, {
             roles, staffIds: after.assigneeId ? [after.assigneeId] : [],

@@ -7,6 +7,7 @@
  *   several fields              all must hold
  *   any: [ {...}, {...} ]       at least one must hold
  */
+import { ownEntry } from './own';
 import { OPERATORS, type CompiledCondition, type FactSpec, type FieldTest, type Operator, type Scalar } from './conditions';
 import { didYouMean, listNames, type Issue, type PathSegment } from './errors';
 import { isRecord, show, type PlainRecord } from './plain';
@@ -33,7 +34,7 @@ export function checkCondition(
       if (Array.isArray(value)) value.forEach((inner, i) => issues.push(...checkCondition(inner, [...path, key, i], fields, names)));
       continue;
     }
-    const spec = fields[key];
+    const spec = ownEntry(fields, key);
     if (!spec) continue;
     for (const { op, value: expected, at } of comparisons(value, [...path, key])) {
       if (NUMERIC_OPERATORS.has(op) && spec.type !== 'number') {
@@ -56,7 +57,7 @@ function checkValue(field: string, spec: FactSpec, value: unknown, path: PathSeg
   if (typeof value !== expectedType) {
     return { path, message: `${field} is ${kindName(spec)}, so compare it with ${kindName(spec)}, not ${show(value)}` };
   }
-  const known = spec.refersTo ? names[spec.refersTo] : undefined;
+  const known = spec.refersTo ? ownEntry(names as unknown as Record<string, readonly string[]>, spec.refersTo) : undefined;
   if (known && typeof value === 'string' && !known.includes(value)) {
     return {
       path,

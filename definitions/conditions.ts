@@ -3,6 +3,7 @@
  * The loader compiles the YAML forms into {@link CompiledCondition}; the functions here evaluate
  * them. Pure and deterministic so workflow code may import this module.
  */
+import { ownEntry } from './own';
 
 /** Comparison operators a condition may use. A YAML list means `in`, a bare value means `eq`. */
 export const OPERATORS = ['eq', 'ne', 'in', 'notIn', 'gt', 'gte', 'lt', 'lte'] as const;
@@ -108,7 +109,7 @@ export function evaluateCondition<F extends string>(
 export function evaluateWhen(condition: CompiledCondition<WhenField>, facts: WhenFacts): boolean {
   return evaluateCondition(condition, (field) => {
     const [scope, name] = field.split('.') as ['customer' | 'order', string];
-    return (facts[scope] as Record<string, unknown> | undefined)?.[name];
+    return ownEntry(ownEntry(facts as unknown as Record<string, Record<string, unknown> | undefined>, scope), name);
   });
 }
 

@@ -3,6 +3,7 @@
  * durations parse, each metric has the goal its type needs, allocations add up, pacing rules
  * name a metric and fit its goal, grades descend. Runs on data that may not match the schema.
  */
+import { hasOwnEntry } from './own';
 import { didYouMean, listNames, type Issue, type PathSegment } from './errors';
 import { isRecord, listOf, recordOf, textOf } from './plain';
 import { checkDuration, checkRole } from './references';
@@ -68,7 +69,7 @@ export function checkKpiPlan(data: unknown, shop: CompiledShop | null): Issue[] 
     if (shop) {
       const known = Object.keys(shop.channels);
       for (const channel of Object.keys(recordOf(allocation.channels))) {
-        if (!shop.channels[channel]) issues.push({ path: [...path, 'allocation', 'channels', channel], at: 'key', message: `unknown channel "${channel}"${didYouMean(channel, known)} — channels: ${listNames(known)}` });
+        if (!hasOwnEntry(shop.channels, channel)) issues.push({ path: [...path, 'allocation', 'channels', channel], at: 'key', message: `unknown channel "${channel}"${didYouMean(channel, known)} — channels: ${listNames(known)}` });
       }
     }
     const amounts = Object.values(recordOf(allocation.channels)).filter((v): v is number => typeof v === 'number');

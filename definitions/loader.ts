@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { definitionValidator } from './ajv';
 import { didYouMean, listNames, sortErrors, type Issue } from './errors';
 import { DEFINITION_KINDS, SHOP_KIND, type DefinitionKind } from './kinds';
+import { hasOwnEntry, isPrototypeName } from './own';
 import { recordOf } from './plain';
 import { schemaIssues } from './schema-errors';
 import type { CompiledDefinition, CompiledShop, DefinitionError, LoadResult, LoadSummary } from './types';
@@ -116,6 +117,10 @@ function loadWith<T>(
   if (!parsed.ok) return { errors: parsed.errors };
   const { source } = parsed;
 
+  // Ids become record keys (roles, channels, couriers, stages…): a name Object.prototype answers to is never one.
+  const prototypeNames = prototypeNameIssues(source.data);
+  if (prototypeNames.length > 0) return { source, errors: sortErrors(positionIssues(source, prototypeNames)) };
+
   const handler = kindOf(recordOf(source.data).kind);
   if (typeof handler === 'string') {
     const at: Issue = { path: ['kind'], message: handler };
@@ -143,6 +148,30 @@ function loadWith<T>(
   return { source, errors: [], value, summary: handler.summarize(value) };
 }
 
+/**
+ * Keys, and the `id`/`name` of list entries, that are Object.prototype's names (`__proto__`,
+ * `constructor`, `toString`…): as a role, channel or stage id they would resolve to the prototype
+ * wherever a lookup forgot to check own properties. Walked iteratively: nesting cannot overflow.
+ */
+function prototypeNameIssues(data: unknown): Issue[] {
+  const issues: Issue[] = [];
+  const stack: Array<{ node: unknown; path: Array<string | number>; inList: boolean }> = [{ node: data, path: [], inList: false }];
+  while (stack.length > 0 && issues.length < 20) {
+    const { node, path, inList } = stack.pop()!;
+    if (Array.isArray(node)) {
+      node.forEach((child, i) => stack.push({ node: child, path: [...path, i], inList: true }));
+      continue;
+    }
+    if (!node || typeof node !== 'object') continue;
+    for (const [key, child] of Object.entries(node)) {
+      if (isPrototypeName(key)) issues.push({ path: [...path, key], at: 'key', message: `"${key}" is a reserved name (a JavaScript object's own member), so it cannot be an id or a key here — choose another name` });
+      else if (inList && (key === 'id' || key === 'name') && isPrototypeName(child)) issues.push({ path: [...path, key], message: `"${String(child)}" is a reserved name (a JavaScript object's own member), so it cannot be an id — choose another name` });
+      stack.push({ node: child, path: [...path, key], inList: false });
+    }
+  }
+  return issues;
+}
+
 function toResult<T>(loaded: Loaded<T>): LoadResult<T> {
   return loaded.value !== undefined && loaded.errors.length === 0
     ? { ok: true, value: loaded.value, summary: loaded.summary! }
@@ -154,7 +183,7 @@ function shopKind(kind: unknown): DefinitionKind<CompiledShop> | string {
 }
 
 function definitionKind(kind: unknown): DefinitionKind<CompiledDefinition> | string {
-  if (typeof kind === 'string' && kind in DEFINITION_KINDS) return DEFINITION_KINDS[kind];
+  if (hasOwnEntry(DEFINITION_KINDS, kind)) return DEFINITION_KINDS[kind]!;
   if (kind === 'Shop') return 'a Shop belongs in shop.yaml and is loaded as the shop, not as a process definition';
   return wrongKind(kind, Object.keys(DEFINITION_KINDS));
 }

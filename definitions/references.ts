@@ -2,6 +2,7 @@
  * Checks that names a process uses (roles, couriers, segments, channels) exist in the shop.
  * With no shop (shop.yaml itself is broken) there is nothing to compare with, so nothing is reported.
  */
+import { ownEntry } from './own';
 import type { ConditionNames } from './condition-compile';
 import { DurationError, parseDuration } from './duration';
 import { didYouMean, listNames, type Issue, type PathSegment } from './errors';
@@ -11,7 +12,7 @@ import type { CompiledShop } from './types';
 export function checkRole(shop: CompiledShop | null, role: unknown, path: PathSegment[], ownsTasks: boolean): Issue[] {
   if (!shop || typeof role !== 'string') return [];
   const known = Object.keys(shop.roles);
-  const found = shop.roles[role];
+  const found = ownEntry(shop.roles, role);
   if (!found) {
     return [{ path, message: `unknown role "${role}"${didYouMean(role, known)} — known roles: ${listNames(known)}` }];
   }
@@ -26,7 +27,7 @@ export function checkRole(shop: CompiledShop | null, role: unknown, path: PathSe
 export function checkCourier(shop: CompiledShop | null, courier: unknown, path: PathSegment[]): Issue[] {
   if (!shop || typeof courier !== 'string') return [];
   const known = Object.keys(shop.couriers);
-  const found = shop.couriers[courier];
+  const found = ownEntry(shop.couriers, courier);
   if (!found) {
     return [{ path, message: `unknown courier "${courier}"${didYouMean(courier, known)} — known couriers: ${listNames(known)}` }];
   }

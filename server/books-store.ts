@@ -3,6 +3,7 @@
  * purchase and sales document lists, day/month summaries. Writes go through the activities'
  * functions (activities/stock.ts, books.ts, cod.ts) so the rules live in one place.
  */
+import { hasOwnEntry } from '../definitions/own';
 import { createHash, randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
@@ -151,7 +152,7 @@ export function createBooksStore(db: Db, log: Logger) {
     async adjust(tx: Tx, shop: CompiledShop, input: { sku: string; warehouse?: string; qty: number; reason: string; actor: string }): Promise<{ ok: true; movementId: number; level: Awaited<ReturnType<typeof levels>>[number] } | { ok: false; short: StockShortage[] }> {
       const settings = stockSettings(shop);
       const warehouse = input.warehouse ?? settings.defaultWarehouse;
-      if (!settings.warehouses[warehouse]) throw new BooksInputError(`unknown warehouse "${warehouse}"`, [{ field: 'warehouse', message: `must be one of: ${Object.keys(settings.warehouses).join(', ')}` }]);
+      if (!hasOwnEntry(settings.warehouses, warehouse)) throw new BooksInputError(`unknown warehouse "${warehouse}"`, [{ field: 'warehouse', message: `must be one of: ${Object.keys(settings.warehouses).join(', ')}` }]);
       await requireCatalogueSkus(tx, [input.sku], 'adjustment');
       const dedupeKey = `adjust:${randomUUID()}`;
       const result = await applyMovements(tx, log, settings, [{ sku: input.sku, warehouse, qty: input.qty, kind: 'adjust', reason: input.reason, actor: input.actor, dedupeKey }], 'onHand');

@@ -9,6 +9,7 @@ import type { Principal } from './auth';
 import { conflict, notFound, unprocessable } from './errors';
 import { afterCursor, pageOf } from './pagination';
 import { normalizePhone } from './phone';
+import { hasOwnEntry } from '../definitions/own';
 
 export type { CustomerHistory } from '../activities/customers';
 export type CustomerRow = typeof customers.$inferSelect;
@@ -155,7 +156,7 @@ export function createCustomersStore(db: Db) {
     async create(input: CustomerInput & { phone: string; name: string }, actor: string, shop: CompiledShop): Promise<CustomerRow> {
       const phone = normalizePhone(input.phone);
       if (!phone) throw phoneError(input.phone);
-      if (input.channel && !shop.channels[input.channel]) throw unprocessable('the customer is invalid', { fields: [{ field: 'channel', message: `unknown channel "${input.channel}"` }] });
+      if (input.channel && !hasOwnEntry(shop.channels, input.channel)) throw unprocessable('the customer is invalid', { fields: [{ field: 'channel', message: `unknown channel "${input.channel}"` }] });
       const id = `cus_${crypto.randomBytes(6).toString('hex')}`;
       const [row] = await db.insert(customers).values({
         id, phone, name: input.name.trim(), channel: input.channel ?? null, addresses: withOneDefault(input.addresses ?? []),
@@ -181,7 +182,7 @@ export function createCustomersStore(db: Db) {
           changes.phone = phone;
         }
       }
-      if (input.channel && !shop.channels[input.channel]) throw unprocessable('the change is invalid', { fields: [{ field: 'channel', message: `unknown channel "${input.channel}"` }] });
+      if (input.channel && !hasOwnEntry(shop.channels, input.channel)) throw unprocessable('the change is invalid', { fields: [{ field: 'channel', message: `unknown channel "${input.channel}"` }] });
       if (input.name !== undefined) changes.name = input.name.trim();
       if (input.channel !== undefined) changes.channel = input.channel;
       if (input.addresses !== undefined) changes.addresses = withOneDefault(input.addresses);

@@ -3,6 +3,7 @@
  * delivered value (the shop's local day), parcels past their delivery SLA with the escalation
  * rung they reached, and overdue tasks. Everything respects the caller's scope.
  */
+import { ownEntry } from '../definitions/own';
 import { and, asc, count, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { definitionVersions, orders, tasks } from '../db/schema';
@@ -74,7 +75,7 @@ export function createDashboardStore(deps: { db: Db; definitions: DefinitionsSto
    * business-clock SLA ends no earlier), then each due time is computed exactly.
    */
   async function lateAtStage(p: Principal, process: CompiledOrderProcess, name: string, version: number, stageId: string, now: number): Promise<LateDelivery[]> {
-    const stage = process.stages[stageId];
+    const stage = ownEntry(process.stages, stageId);
     if (stage?.kind !== 'courier') return [];
     const scope = ordersVisibleTo(p);
     const rows = rowsOf<CandidateRow>(await db.execute(sql`
@@ -179,8 +180,8 @@ export function createDashboardStore(deps: { db: Db; definitions: DefinitionsSto
         const stage = g.stage ?? '';
         const entry = perStage.get(stage) ?? { stage, title: null, kind: null, count: 0 };
         entry.count += Number(g.n);
-        entry.title ??= process?.stages[stage]?.title ?? null;
-        entry.kind ??= process?.stages[stage]?.kind ?? null;
+        entry.title ??= ownEntry(process?.stages, stage)?.title ?? null;
+        entry.kind ??= ownEntry(process?.stages, stage)?.kind ?? null;
         perStage.set(stage, entry);
         if (process && g.name && g.version !== null) late.push(...await lateAtStage(p, process, g.name, g.version, stage, now.getTime()));
       }));

@@ -11,6 +11,7 @@ import { normalizePhone } from './phone';
 import type { CustomersStore } from './customers-store';
 import type { ShopCache } from './shop-cache';
 import type { OrderWorkflowInput } from '../workflows/order';
+import { hasOwnEntry } from '../definitions/own';
 
 /** A lead as sales/marketing send it (already schema-checked at the HTTP edge). */
 export interface LeadInput {
@@ -45,7 +46,7 @@ export function createOrdersService(deps: { temporal: Client; config: Config; de
     async startFromLead(lead: LeadInput, opts: { actor: string; idempotencyKey?: string }): Promise<{ orderId: string; workflowId: string; created: boolean; definition: { name: string; version: number } }> {
       const shop = await deps.shop.get();
       const fields: Array<{ field: string; message: string }> = [];
-      if (!shop.channels[lead.channel]) fields.push({ field: 'channel', message: `unknown channel "${lead.channel}" — known channels: ${Object.keys(shop.channels).join(', ')}` });
+      if (!hasOwnEntry(shop.channels, lead.channel)) fields.push({ field: 'channel', message: `unknown channel "${lead.channel}" — known channels: ${Object.keys(shop.channels).join(', ')}` });
       const phone = normalizePhone(lead.customer.phone);
       if (!phone) fields.push({ field: 'customer.phone', message: `"${lead.customer.phone}" is not a Vietnamese phone number (0xxxxxxxxx or +84xxxxxxxxx)` });
       if (fields.length) throw unprocessable('the lead is invalid', { fields });

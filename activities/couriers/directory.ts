@@ -2,6 +2,7 @@ import { activeShop } from '../../db/active-shop';
 import type { Db } from '../../db/client';
 import { createCourierAdapter } from './index';
 import type { CourierAdapter } from './types';
+import { ownEntry } from '../../definitions/own';
 
 /** Finds the adapter of a courier id, built from the active shop's courier settings and the environment. */
 export interface CourierDirectory {
@@ -19,7 +20,7 @@ export function createCourierDirectory(db: Db, env: NodeJS.ProcessEnv = process.
       if (cache?.shopJson !== shopJson) cache = { shopJson, adapters: new Map() };
       let adapter = cache.adapters.get(courierId);
       if (!adapter) {
-        const courier = shop.couriers[courierId];
+        const courier = ownEntry(shop.couriers, courierId);
         if (!courier) throw new Error(`courier "${courierId}" is not in the active shop definition`);
         if (!courier.enabled) throw new Error(`courier "${courierId}" is disabled in shop.yaml`);
         adapter = createCourierAdapter(courier, env);

@@ -8,6 +8,7 @@ import { parseLimit } from '../pagination';
 import type { ShopCache } from '../shop-cache';
 import { fieldErrors } from '../validate';
 import { ajv } from '../../definitions/ajv';
+import { hasOwnEntry } from '../../definitions/own';
 
 const id = { type: 'string', minLength: 1, maxLength: 100 };
 export const remittanceSchema = {
@@ -79,7 +80,7 @@ export function codRouter(deps: { db: Db; shop: ShopCache }): Router {
       if (!validateRemittance(req.body ?? {})) throw unprocessable('the request body is invalid', { fields: fieldErrors(validateRemittance) });
       body = req.body;
     }
-    if (!shop.couriers[body.courier]) throw unprocessable(`unknown courier "${body.courier}"`, { fields: [{ field: 'courier', message: `must be one of: ${Object.keys(shop.couriers).join(', ')}` }] });
+    if (!hasOwnEntry(shop.couriers, body.courier)) throw unprocessable(`unknown courier "${body.courier}"`, { fields: [{ field: 'courier', message: `must be one of: ${Object.keys(shop.couriers).join(', ')}` }] });
     if (body.reference.startsWith('webhook:')) throw unprocessable('references starting with "webhook:" are kept for COD reported by courier webhooks', { fields: [{ field: 'reference', message: 'is reserved' }] });
     const imported = await importRemittance(deps.db, { ...body, lines: body.lines.map((l) => ({ ...l, fee: l.fee ?? 0 })), actor: req.principal!.staffId });
     const remittance = (await getRemittance(deps.db, imported.id))!;
