@@ -5,11 +5,12 @@ import {
 import type { Activities } from '../activities';
 import type { KpiPeriodRef } from '../activities/kpi';
 import type { KpiTargets, TargetRevision } from '../activities/kpi-model';
+import type { CompiledWorkingHours } from '../definitions/business-time';
 import { periodContaining } from '../definitions/kpi-period';
 import { hasOwnEntry, isPrototypeName, ownEntry } from '../definitions/own';
-
 import { fixItLadder, fixItStage, guardedActivities, onActivityFailure, stepTitle } from './fix-it';
 import { TaskBoard } from './tasks';
+
 /** Input of `kpi:<plan>:<period>`: the period and the plan snapshot it runs; `carried` after continue-as-new. */
 export interface KpiPeriodInput {
   ref: KpiPeriodRef;
@@ -60,8 +61,6 @@ export async function kpiPeriodWorkflow(input: KpiPeriodInput): Promise<KpiPerio
     revisions: input.carried?.revisions ?? 0, lastRecomputedAt: input.carried?.lastRecomputedAt ?? null,
   };
   setHandler(kpiStatusQuery, () => status);
-
-  let revising = false;
   const board = new TaskBoard({ type: 'kpi', id: ref.periodId, summary: { plan: ref.plan.title ?? ref.plan.name, period: ref.periodKey } }, ALWAYS_OPEN);
   onActivityFailure(async (problem, attempt) => {
     const context = await fixItContext({ subject: 'kpi' });
@@ -70,6 +69,8 @@ export async function kpiPeriodWorkflow(input: KpiPeriodInput): Promise<KpiPerio
     }));
     return decision?.outcome === 'retry' ? 'retry' : 'skip';
   });
+
+  let revising = false;
   // A revision that arrives before the targets are snapshotted waits for them.
   let opened = input.carried !== undefined;
   setHandler(reviseTargetUpdate, async (revision) => {
