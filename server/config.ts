@@ -47,6 +47,8 @@ export interface Config {
    * pick its own address for the failed-login limit.
    */
   trustProxy: TrustProxy;
+  /** How long a courier call is retried before the warehouse lead gets a task about it. */
+  courierRetryForMs: number;
   temporal: TemporalConfig;
 }
 
@@ -189,6 +191,7 @@ export function loadConfig(env: Env = process.env): Config {
     courierSimPort: port('COURIER_SIM_PORT', 4010),
     courierPollAfterMs: duration('COURIER_POLL_AFTER', 6 * 3600_000),
     trustProxy: trustProxy(),
+    courierRetryForMs: duration('COURIER_RETRY_FOR', 86_400_000),
     temporal: {
       address,
       namespace: str('TEMPORAL_NAMESPACE') ?? 'default',

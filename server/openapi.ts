@@ -112,7 +112,7 @@ const yamlFailures = {
 const schemas: Record<string, JsonSchema> = {
   Error: object(['error'], {
     error: object(['code', 'message'], {
-      code: { type: 'string', description: 'Stable and machine-readable: `bad_request`, `unauthorized`, `forbidden`, `not_found`, `conflict`, `invalid`, `invalid_definition`, `no_active_process`, `unsupported_media_type`, `too_large`, `too_many_failed_logins`, `internal`.' },
+      code: { type: 'string', description: 'Stable and machine-readable: `bad_request`, `unauthorized`, `forbidden`, `not_found`, `conflict`, `invalid`, `invalid_definition`, `no_active_process`, `unsupported_media_type`, `too_large`, `too_many_failed_logins`, `too_many_forged_webhooks`, `internal`.' },
       message: { type: 'string', description: 'For people; may change.' },
       details: { description: 'More about the error. For an invalid body (422 `invalid`): `{fields: [{field, message}]}`.' },
     }),
@@ -684,7 +684,7 @@ const paths: Record<string, PathItem> = {
       requestBody: jsonBody(schema('StaffChange')),
       responses: {
         200: answer('The member.', object(['staff'], { staff: schema('Staff') })),
-        403: failure('The caller\'s roles do not allow this, or the roles would grant permissions the caller does not hold.'),
+        403: failure('The caller\'s roles do not allow this, the member holds permissions the caller does not, or the roles would grant such permissions (`details.missing`).'),
         404: noSuchStaff,
         422: shared('InvalidBody'),
       },
@@ -698,7 +698,7 @@ const paths: Record<string, PathItem> = {
       parameters: [staffId],
       responses: {
         200: answer('The member, deactivated.', object(['staff'], { staff: schema('Staff') })),
-        403: failure('The caller\'s roles do not allow this, or the caller tried to deactivate themselves.'),
+        403: failure('The caller\'s roles do not allow this, the member holds permissions the caller does not (`details.missing`), or the caller tried to deactivate themselves.'),
         404: noSuchStaff,
       },
     }),
@@ -712,6 +712,7 @@ const paths: Record<string, PathItem> = {
       requestBody: { ...jsonBody(schema('TokenRequest')), required: false },
       responses: {
         201: answer('The token.', schema('IssuedToken')),
+        403: failure('The caller\'s roles do not allow this, or the member holds permissions the caller does not (`details.missing`): a token would act with them.'),
         404: noSuchStaff,
         409: failure('The member is deactivated: tokens are issued only to active staff.'),
         422: failure('The body is invalid (`details.fields`).'),
@@ -723,7 +724,7 @@ const paths: Record<string, PathItem> = {
       operationId: 'revokeStaffToken', tags: ['staff'], permission: 'staff.manage',
       summary: 'Revoke an API token',
       parameters: [staffId, pathParam('tokenId', 'Token id (`tok_…`).')],
-      responses: { 204: { description: 'Revoked.' }, 404: failure('No such member, or no active token of that id for them.') },
+      responses: { 204: { description: 'Revoked.' }, 403: failure('The caller\'s roles do not allow this, or the member holds permissions the caller does not (`details.missing`).'), 404: failure('No such member, or no active token of that id for them.') },
     }),
   },
 
@@ -803,15 +804,15 @@ const paths: Record<string, PathItem> = {
     post: apiOperation({
       operationId: 'reassignTask', tags: ['tasks'], permission: ['tasks.read', 'tasks.reassign'], bodyIsJson: true,
       summary: 'Hand a task to a role\'s queue or to a person',
-      description: '`to` is a role id (the task goes to that role\'s queue) or an active staff id (assigned to them).',
+      description: 'The caller must lead the task\'s role (`leads` in shop.yaml). `to` is a role id (the task goes to that role\'s queue; the caller must lead that role too) or an active staff id (assigned to them, keeping the task\'s role, which they must hold). With a staff id, `role` also moves the task to that role (led by the caller, held by the person).',
       parameters: [taskId],
       requestBody: jsonBody(schema('TaskReassignment')),
       responses: {
         200: answer('The task.', schema('Task')),
-        403: failure('The caller\'s roles do not allow `tasks.read` and `tasks.reassign`.'),
+        403: failure('The caller\'s roles do not allow `tasks.read` and `tasks.reassign`, or do not lead the task\'s role (or the role it would move to).'),
         404: noSuchTask,
         409: failure('The task is no longer open.'),
-        422: failure('The body is invalid, or `to` is neither a role nor an active staff member (`details.fields`).'),
+        422: failure('The body is invalid, `to` is neither a role nor an active staff member, or the person does not hold the task\'s role (`details.fields`).'),
       },
     }),
   },
@@ -870,6 +871,7 @@ const paths: Record<string, PathItem> = {
     get: apiOperation({
       operationId: 'listKpiPeriods', tags: ['kpi'], permission: 'kpi.read',
       summary: 'List KPI periods, newest first',
+      description: 'Scope `own` without `kpi.manage` sees the totals and its own row only: other staff members\' figures, evaluations and rep target revisions are left out.',
       parameters: [query('plan', 'Only periods of this KpiPlan.', { type: 'string' })],
       responses: { 200: answer('The periods with targets vs actuals.', object(['periods'], { periods: { type: 'array', items: schema('KpiPeriod') } })) },
     }),
@@ -890,6 +892,7 @@ const paths: Record<string, PathItem> = {
     get: apiOperation({
       operationId: 'getCurrentKpiPeriod', tags: ['kpi'], permission: 'kpi.read',
       summary: 'The running period of the active plan',
+      description: 'Scope `own` without `kpi.manage` sees the totals and its own row only: other staff members\' figures, evaluations and rep target revisions are left out.',
       responses: { 200: answer('The period.', schema('KpiPeriod')), 404: failure('The current period has not started yet.'), 409: failure('No KpiPlan is active.') },
     }),
   },
@@ -897,6 +900,7 @@ const paths: Record<string, PathItem> = {
     get: apiOperation({
       operationId: 'getKpiPeriod', tags: ['kpi'], permission: 'kpi.read',
       summary: 'Targets vs actuals per metric, channel, staff and courier, with pacing, alerts, revisions and the evaluation',
+      description: 'Scope `own` without `kpi.manage` sees the totals and its own row only: other staff members\' figures, evaluations and rep target revisions are left out.',
       parameters: [pathParam('id', 'Period id `<plan>:<period>`, e.g. `shop-kpi:2026-01`.')],
       responses: { 200: answer('The period.', schema('KpiPeriod')), 404: failure('No such period.') },
     }),
@@ -920,6 +924,7 @@ const paths: Record<string, PathItem> = {
     get: apiOperation({
       operationId: 'exportKpiPeriod', tags: ['kpi'], permission: 'kpi.read',
       summary: 'The period as CSV (UTF-8 with BOM)',
+      description: 'Scope `own` without `kpi.manage` sees the totals and its own row only: other staff members\' figures, evaluations and rep target revisions are left out.',
       parameters: [pathParam('id', 'Period id.')],
       responses: {
         200: { description: 'One line per figure (`section,metric,breakdown,key,target,actual,score,grade`).', content: { 'text/csv': { schema: { type: 'string' } } } },
@@ -961,6 +966,7 @@ const paths: Record<string, PathItem> = {
         401: failure('The secret is missing or wrong (code `forged_webhook`): nothing is recorded.'),
         404: failure('No enabled courier of that id.'),
         413: shared('TooLarge'),
+        429: { ...failure('Too many requests with a wrong secret from this address (20 a minute); code `too_many_forged_webhooks`.'), headers: { 'Retry-After': { description: 'Seconds until the address may try again.', schema: { type: 'integer' } } } },
         503: failure('Recorded, but the order could not be told yet: resend (the resend delivers it).'),
       },
     },

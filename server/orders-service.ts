@@ -73,7 +73,7 @@ export function createOrdersService(deps: { temporal: Client; config: Config; de
           },
         },
         facts: { customer: deps.customers.factsFor(history, shop), order: { channel: lead.channel } },
-        settings: { courierPollAfterMs: deps.config.courierPollAfterMs },
+        settings: { courierPollAfterMs: deps.config.courierPollAfterMs, courierRetryForMs: deps.config.courierRetryForMs },
       };
       try {
         await deps.temporal.workflow.start('orderWorkflow', { workflowId, taskQueue: deps.config.temporal.taskQueue, args: [input] });

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { openDatabase, type Database } from '../db/client';
+import { liveCourierProblems } from '../activities/couriers/requirements';
+import { activeShop } from '../db/active-shop';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger, type Logger } from './logger';
 import { createDefinitionsStore } from './definitions-store';
@@ -85,6 +87,11 @@ export async function startRuntime(role: ProcessRole, config: Config, log: Logge
     await database.migrate();
 
     await createDefinitionsStore(database.db).syncFromDir(config.definitionsDir, log);
+    if (config.couriers === 'live') {
+      // Every enabled courier's missing setting at once, before any order is sent to it.
+      const problems = liveCourierProblems((await activeShop(database.db))?.couriers ?? {}, process.env);
+      if (problems.length) throw new ConfigError(problems);
+    }
     // KPI periods start from Temporal Schedules, kept in step with the active kpi.yaml.
     await ensureKpiSchedules({ db: database.db, temporal, taskQueue: config.temporal.taskQueue, log });
     const bootstrapToken = role === 'worker' ? undefined : await createStaffStore(database.db).ensureBootstrapAdmin(config.adminToken);

@@ -3,6 +3,9 @@
  * dev server (unless TEMPORAL_ADDRESS is set), migrations, the worker and the HTTP server.
  */
 import { createCourierDirectory } from '../activities/couriers/directory';
+import { simulatedCourierEnv } from '../activities/couriers/requirements';
+import { activeShop } from '../db/active-shop';
+import type { CompiledCourier } from '../definitions/types';
 import { createCourierSimulator } from './courier-sim';
 import { courierSimulatorConfig } from './courier-sim/config';
 import type { Config } from './config';
@@ -16,7 +19,7 @@ async function main(): Promise<void> {
   const config = configOrExit();
   const log = createLogger(config.logLevel);
   const runtime = await startRuntime('all', config, log);
-  const simulator = config.couriers === 'simulator' ? await startLocalCourierSimulator(config, log) : undefined;
+  const simulator = config.couriers === 'simulator' ? await startLocalCourierSimulator(config, log, (await activeShop(runtime.database.db))?.couriers ?? {}) : undefined;
   log.info('bundling workflows and starting the worker…');
   const connection = await connectWorker(config.temporal, runtime.temporalAddress, log);
   const worker = await createShopflowWorker({ connection, temporal: config.temporal, deps: { db: runtime.database.db, log, couriers: createCourierDirectory(runtime.database.db) } });
@@ -57,16 +60,19 @@ async function main(): Promise<void> {
 
 /**
  * Local mode ships through the simulator: it speaks GHN's and GHTK's API shapes and plays
- * delivery scenarios back as real-format webhooks to this server. Courier settings already in
+ * delivery scenarios back as real-format webhooks to this server. Every enabled courier of the
+ * shop gets the settings it needs against it (activities/couriers/requirements.ts). Courier settings already in
  * the environment win, so one real courier can be tried while the other stays simulated.
  */
-async function startLocalCourierSimulator(config: Config, log: Logger) {
+async function startLocalCourierSimulator(config: Config, log: Logger, couriers: Record<string, CompiledCourier>) {
   const simConfig = courierSimulatorConfig({ ...process.env, COURIER_SIM_PORT: String(config.courierSimPort), COURIER_SIM_WEBHOOK_URL: process.env.COURIER_SIM_WEBHOOK_URL ?? `http://127.0.0.1:${config.port}/webhooks/couriers` });
   const simulator = await createCourierSimulator({ ...simConfig, log: log.child({ component: 'courier-sim' }) });
   const defaults: Record<string, string> = {
     GHN_BASE_URL: `${simulator.url}/shiip/public-api`, GHN_TOKEN: 'simulator', GHN_SHOP_ID: '1', GHN_WEBHOOK_SECRET: simConfig.secret,
     GHTK_BASE_URL: simulator.url, GHTK_TOKEN: 'simulator', GHTK_WEBHOOK_SECRET: simConfig.secret, COURIER_SIMULATOR_URL: simulator.url,
   };
+  // Every enabled courier of the shop (any id, GHTK's pick-up address included), so every courier rule ships.
+  Object.assign(defaults, simulatedCourierEnv(couriers, { url: simulator.url, secret: simConfig.secret }));
   for (const [name, value] of Object.entries(defaults)) process.env[name] ??= value;
   return simulator;
 }

@@ -6,6 +6,7 @@ import { recordNotification } from '../../activities/notify';
 import { markCourierEventSignalled, recordCourierEvent, toCourierNews } from '../../activities/shipments';
 import type { Db } from '../../db/client';
 import { courierEventSignal } from '../../workflows/order';
+import { createFailureLimiter } from '../auth';
 import { HttpError, notFound } from '../errors';
 import type { Logger } from '../logger';
 import { orderWorkflowId } from '../orders-service';
@@ -15,12 +16,23 @@ import { UNSTORABLE_TEXT_MESSAGE, unstorableTextAt } from '../validate';
  * `POST /webhooks/couriers/:courier`: verified by the courier's secret, recorded once per event
  * (duplicates and stale events are kept but never move a shipment back), then signalled to the
  * order's workflow. Answered quickly; if the signal cannot be sent, 503 makes the courier resend
- * and the resend delivers it.
+ * and the resend delivers it. Forged requests (wrong or missing secret) are limited per client
+ * address like failed logins, so guessing a courier's secret is slow; a right secret is never counted.
  */
-export function courierWebhooksRouter(deps: { db: Db; couriers: CourierDirectory; temporal: Client; log: Logger }): Router {
+export function courierWebhooksRouter(
+  deps: { db: Db; couriers: CourierDirectory; temporal: Client; log: Logger },
+  limits = { maxFailures: 20, windowMs: 60_000 },
+): Router {
   const router = Router();
+  const forgeries = createFailureLimiter(limits.maxFailures, limits.windowMs);
   router.post('/:courier', express.json({ limit: '64kb' }), express.urlencoded({ extended: false, limit: '64kb' }), async (req, res) => {
     const courierId = String(req.params.courier);
+    const client = req.ip ?? 'unknown';
+    const retryAfter = forgeries.blocked(client);
+    if (retryAfter) {
+      res.setHeader('Retry-After', String(retryAfter));
+      throw new HttpError(429, 'too_many_forged_webhooks', `too many webhooks with a wrong secret from this address; retry in ${retryAfter} s`);
+    }
     const adapter = await deps.couriers.get(courierId).catch(() => {
       throw notFound(`no enabled courier "${courierId}"`);
     });
@@ -31,6 +43,7 @@ export function courierWebhooksRouter(deps: { db: Db; couriers: CourierDirectory
       events = adapter.parseWebhook({ headers: req.headers, query: req.query as Record<string, unknown>, body: (req.body ?? {}) as Record<string, unknown> });
     } catch (err) {
       if (err instanceof ForgedWebhookError) {
+        forgeries.fail(client);
         req.log.warn({ courier: courierId, ip: req.ip }, err.message);
         throw new HttpError(401, 'forged_webhook', err.message);
       }

@@ -11,6 +11,7 @@ import type { Worker } from '@temporalio/worker';
 import pino from 'pino';
 import { Client as PgClient } from 'pg';
 import { createCourierDirectory } from '../../activities/couriers/directory';
+import { ghtkPickupEnv } from '../../activities/couriers/requirements';
 import { openDatabase, type Database } from '../../db/client';
 import { createApp } from '../../server/app';
 import { createCourierSimulator } from '../../server/courier-sim';
@@ -133,6 +134,7 @@ export async function openTestStack(overrides: Record<string, string> = {}): Pro
         GHN_BASE_URL: `${simulator.url}/shiip/public-api`, GHN_TOKEN: 'test', GHN_SHOP_ID: '1', GHN_WEBHOOK_SECRET: secret,
         GHTK_BASE_URL: simulator.url, GHTK_TOKEN: 'test', GHTK_WEBHOOK_SECRET: secret,
         COURIER_SIMULATOR_URL: simulator.url, COURIER_SIM_SECRET: secret, SIMULATOR_WEBHOOK_SECRET: secret,
+        ...Object.fromEntries(ghtkPickupEnv('ghtk').fields.map((f) => [f.env, f.simulated])),
       });
       return simulator.url;
     },
