@@ -10,7 +10,8 @@ import { chooseCourier, evaluateWhen, type WhenFacts } from '../definitions/cond
 import { returnedLinesOf, returnedValue } from '../definitions/kpi-returns';
 import type { CompiledCourierStage, CompiledHumanStage, CompiledOrderProcess, CompiledStage, CourierOutcome, OrderResult } from '../definitions/types';
 import { climbLadder } from './escalation';
-import { TaskBoard, type OpenTaskView } from './tasks';
+import { activityProblem, fixItLadder, fixItStage, guardedActivities, onActivityFailure, stepTitle, type ActivityProblem } from './fix-it';
+import { TaskBoard, type CompleteTaskInput, type OpenTaskView } from './tasks';
 
 /** Input of `order:<id>`: the lead, and a snapshot of the definition it runs (never changed later). */
 export interface OrderWorkflowInput {
@@ -36,6 +37,8 @@ export interface OrderWorkflowInput {
   settings?: {
     /** Ask the courier for news when no webhook arrived for this long (default 6 h). */
     courierPollAfterMs?: number;
+    /** How long a courier call is retried before the warehouse lead gets a task about it (default 1 day). */
+    courierRetryForMs?: number;
   };
 }
 
@@ -80,19 +83,26 @@ export const statusQuery = defineQuery<OrderStatus>('status');
 export const courierEventSignal = defineSignal<[CourierNews]>('courierEvent');
 export const cancelOrderUpdate = defineUpdate<CancelOrderResult, [CancelOrderInput]>('cancelOrder');
 
-const { recordOrderOpened, recordOrderEvent, updateOrderFigures, notify, cancelOpenTasks, moveOrderStock, recordSale, updateCustomerAfterOrder } = proxyActivities<Activities>({
+// Guarded: a step that fails for good becomes a fix-it task (retry, skip, cancel) instead of failing the order.
+const { recordOrderOpened, recordOrderEvent, updateOrderFigures, notify, cancelOpenTasks, moveOrderStock, recordSale, updateCustomerAfterOrder } = guardedActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
-const { recordReturnedAmount, recordOrderCloser, recordPartialReturn, takeBackPartialReturn } = proxyActivities<Activities>({
+const { recordReturnedAmount, recordOrderCloser, recordPartialReturn, takeBackPartialReturn } = guardedActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
-// Couriers can be slow or down for a while: retry for up to a day, but never on a 4xx (non-retryable).
-const { createShipment, cancelShipment, pollShipment } = proxyActivities<Activities>({
+// Couriers can be slow or down for a while: retry for up to a day (settings.courierRetryForMs),
+// but never on a 4xx (non-retryable). Their failures open the courier's own fix-it task.
+const courierActivities = (retryForMs = 86_400_000) => proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: ['CourierRejected'] },
-  scheduleToCloseTimeout: '1 day',
+  scheduleToCloseTimeout: retryForMs,
+});
+/** Read-only look-ups of a fix-it task (who fixes, which couriers are left); retried until they answer. */
+const { fixItContext, recordOrderEvent: recordProblem } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 
 /** One lead/order walking the stages of its definition snapshot until an end stage. */
@@ -128,7 +138,16 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   let cancelled: CancelOrderInput | undefined;
   setHandler(cancelOrderUpdate, async (request): Promise<CancelOrderResult> => {
     if (status.shipment && status.shipment.state !== 'cancelled') {
-      const answer = await cancelShipment({ orderId: input.orderId, courier: status.shipment.courier, trackingCode: status.shipment.trackingCode });
+      let answer: { cancelled: boolean; reason?: string };
+      try {
+        answer = await courierActivities(input.settings?.courierRetryForMs).cancelShipment({ orderId: input.orderId, courier: status.shipment.courier, trackingCode: status.shipment.trackingCode });
+      } catch (err) {
+        // The courier refused or is unreachable: the cancellation is refused, the order goes on.
+        const problem = activityProblem(err, 'cancelShipment');
+        if (!problem) throw err;
+        await recordActivityFailure(problem, 1);
+        return { cancelled: false, reason: `${status.shipment.courier}: ${problem.message}` };
+      }
       if (!answer.cancelled) return { cancelled: false, reason: answer.reason ?? `${status.shipment.courier} refused to cancel` };
     }
     cancelled ??= request;
@@ -143,6 +162,37 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     },
   });
   const isCancelled = () => cancelled !== undefined;
+
+  /** Every step that failed for good is on the order's timeline (`activity_failed`, with the cause). */
+  let problemCount = 0;
+  const recordActivityFailure = async (problem: ActivityProblem, attempt: number, courier?: string) => {
+    problemCount += 1;
+    try {
+      await recordProblem({
+        orderId: input.orderId, dedupeKey: `${workflowId}:problem:${problemCount}`, type: 'activity_failed', fromStage: status.stage,
+        data: { activity: problem.activity, type: problem.type, message: problem.message, attempt, retriesExhausted: problem.retriesExhausted, ...(courier ? { courier } : {}) },
+      });
+    } catch (err) {
+      if (!activityProblem(err, 'recordOrderEvent')) throw err; // the timeline is best effort here; the task is what matters
+    }
+  };
+  // Any other step that fails for good: a task for the manager — retry, go on without it, or cancel the order.
+  onActivityFailure(async (problem, attempt) => {
+    await recordActivityFailure(problem, attempt);
+    const context = await fixItContext({ subject: 'order' });
+    const cancelledBefore = isCancelled();
+    const canCancel = cancelStage !== undefined && !cancelledBefore && status.status === 'open' && process.stages[status.stage]?.kind !== 'end';
+    const decision = await board.humanTask(fixItStage({
+      stage: status.stage, role: context.role, problem, attempt, doing: stepTitle(problem.activity), escalate: fixItLadder(context.managers),
+      extraOutcomes: canCancel ? [{ name: 'cancel', title: 'Hủy đơn' }] : [],
+    }), () => !cancelledBefore && isCancelled());
+    if (!decision) return 'skip'; // the order was cancelled meanwhile: this step no longer matters
+    if (decision.outcome === 'cancel') {
+      cancelled ??= { reason: `lỗi ở bước "${stepTitle(problem.activity)}": ${problem.message}`, actor: decision.actor };
+      return 'skip';
+    }
+    return decision.outcome === 'retry' ? 'retry' : 'skip';
+  });
   /** The courier's last verdict (the news that ended the courier stage). */
   let courierVerdict: CourierNews | undefined;
   /** The warehouse receiving the returned part of a partial delivery, while the order goes on as delivered. */
@@ -295,8 +345,20 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
    * its webhooks go quiet. Returns undefined when the order was cancelled meanwhile.
    */
   async function shipAndWait(stage: CompiledCourierStage, visit: number): Promise<CourierOutcome | undefined> {
-    const courier = chooseCourier(stage.courier, facts);
-    const shipment = await createShipment({ orderId: input.orderId, courier, request: shipmentRequest(input, orderData) });
+    const { createShipment, pollShipment } = courierActivities(input.settings?.courierRetryForMs);
+    let courier = chooseCourier(stage.courier, facts);
+    let shipment: Awaited<ReturnType<typeof createShipment>> | undefined;
+    for (let attempt = 1; !shipment; attempt++) {
+      try {
+        shipment = await createShipment({ orderId: input.orderId, courier, request: shipmentRequest(input, orderData) });
+      } catch (err) {
+        const problem = activityProblem(err, 'createShipment');
+        if (!problem) throw err;
+        const decision = await courierProblem(stage, courier, problem, attempt);
+        if (!decision || decision.outcome === 'cancel') return undefined;
+        if (decision.outcome === 'other-courier' && typeof decision.data?.courier === 'string') courier = decision.data.courier;
+      }
+    }
     const startedAt = Date.now();
     status.shipment = {
       courier, trackingCode: shipment.trackingCode, state: 'created', status: 'created',
@@ -318,7 +380,16 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
         const heardFrom = lastNewsAt;
         const quietFor = Date.now() - heardFrom;
         if (await condition(() => finished() || lastNewsAt !== heardFrom, Math.max(1, pollAfterMs - quietFor))) continue;
-        const news = await pollShipment({ orderId: input.orderId, courier, trackingCode: shipment.trackingCode });
+        let news: CourierNews | null = null;
+        try {
+          news = await pollShipment({ orderId: input.orderId, courier, trackingCode: shipment!.trackingCode });
+        } catch (err) {
+          // Asking failed for good: on the timeline, and asked again after the next quiet spell;
+          // webhooks still count, and the delivery ladder escalates a parcel nobody hears about.
+          const problem = activityProblem(err, 'pollShipment');
+          if (!problem) throw err;
+          await recordActivityFailure(problem, 1, courier);
+        }
         lastNewsAt = Date.now();
         if (news) {
           courierNews.push(news);
@@ -338,6 +409,38 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     courierVerdict = news;
     courierNews.splice(0, courierNews.indexOf(news) + 1);
     return news.outcome as CourierOutcome;
+  }
+
+  /**
+   * The courier refused the parcel, stayed unreachable for its whole retry window, or its account
+   * is not set up (GHTK's pick-up address…): the warehouse lead decides — send again once fixed,
+   * ship with another enabled courier, or cancel the order (the reserved stock is released as on
+   * any cancellation). Undefined when the order was cancelled meanwhile.
+   */
+  async function courierProblem(stage: CompiledCourierStage, courier: string, problem: ActivityProblem, attempt: number): Promise<CompleteTaskInput | undefined> {
+    await recordActivityFailure(problem, attempt, courier);
+    const context = await fixItContext({ subject: 'courier', exclude: courier });
+    const name = context.courierTitle ?? courier;
+    const note = { note: { type: 'string', title: 'Ghi chú' } };
+    const noteForm = { type: 'object', additionalProperties: false, properties: note };
+    const others = context.couriers;
+    const courierForm = {
+      type: 'object', additionalProperties: false, required: ['courier'],
+      properties: { courier: { type: 'string', enum: others.map((c) => c.id), title: 'Hãng vận chuyển khác', description: others.map((c) => `${c.id}: ${c.title}`).join('; ') }, ...note },
+    };
+    const why = problem.retriesExhausted ? `không gọi được hãng ${name} sau nhiều lần thử` : `hãng ${name} không nhận đơn`;
+    const decision = await board.humanTask({
+      id: stage.id, kind: 'human', role: context.role, priority: 'high', slaMs: 2 * 3600_000, clock: 'business', escalate: fixItLadder(context.managers), form: noteForm,
+      title: attempt === 1 ? `Chưa tạo được vận đơn ${name} — cần xử lý` : `Vẫn chưa tạo được vận đơn ${name} (lần ${attempt}) — cần xử lý`,
+      description: `Đơn ${input.orderId}: ${why}. Hãng trả lời: "${problem.message}". Sửa cấu hình hoặc thông tin đơn rồi gửi lại, chọn hãng khác, hoặc hủy đơn.`,
+      outcomes: [
+        { name: 'retry', title: `Đã sửa — gửi lại cho ${name}`, to: stage.id, form: noteForm },
+        ...(others.length ? [{ name: 'other-courier', title: 'Gửi bằng hãng vận chuyển khác', to: stage.id, form: courierForm }] : []),
+        ...(cancelStage ? [{ name: 'cancel', title: 'Hủy đơn', to: stage.id, form: noteForm }] : []),
+      ],
+    }, isCancelled);
+    if (decision?.outcome === 'cancel') cancelled ??= { reason: `${name}: ${problem.message}`, actor: decision.actor };
+    return decision;
   }
 
   /**
