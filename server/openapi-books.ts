@@ -3,7 +3,7 @@
  * COD reconciliation). Built from server/openapi.ts's own helpers, passed in, so there is one
  * way to describe an operation; merged into the document there.
  */
-import type { JsonSchema, Operation, Parameter, PathItem, ResponseObject } from './openapi';
+import type { ApiOperationInput, JsonSchema, Operation, Parameter, PathItem, ResponseObject } from './openapi';
 import { adjustmentSchema } from './routes/stock';
 import { createProductSchema, patchProductSchema } from './routes/products';
 import { purchaseSchema } from './routes/purchases';
@@ -12,7 +12,7 @@ import { remittanceSchema } from './routes/cod';
 
 type Ref = { $ref: string };
 export interface OpenApiHelpers {
-  apiOperation: (op: Operation & { permission?: string | string[]; bodyIsJson?: boolean }) => Operation;
+  apiOperation: (op: ApiOperationInput) => Operation;
   schema: (name: string) => Ref;
   answer: (description: string, body: JsonSchema | Ref) => ResponseObject;
   failure: (description: string) => ResponseObject;

@@ -28,6 +28,24 @@ export interface Parameter { name: string; in: 'path' | 'query' | 'header'; requ
 interface RequestBody { required: boolean; description?: string; content: Record<string, MediaType> }
 type SecurityRequirement = Record<string, string[]>;
 
+/**
+ * `x-scope` of an operation: how it narrows what a caller sees beyond the permissions, so API
+ * users (and the authorization matrix test) know when a record that exists answers 404 or 403.
+ */
+export interface ScopeNote {
+  /** What the path's `{id}` names (`record`), or what each row of the answer is (`list`). */
+  record: 'order' | 'task' | 'customer' | 'staff';
+  /** `record`: one record, answered `denied` when it is not the caller's; `list`: rows are filtered to the caller's. */
+  kind: 'record' | 'list';
+  /** `own`: callers whose roles all have scope `own`; `self`: every caller, for records other than themselves. */
+  who: 'own' | 'self';
+  /** The status for a record the caller may not see (kind `record`). */
+  denied?: 403 | 404;
+  /** A permission that lifts the narrowing (e.g. `kpi.manage` sees everyone's figures). */
+  unless?: string;
+  description: string;
+}
+
 export interface Operation {
   operationId: string;
   tags: string[];
@@ -35,10 +53,28 @@ export interface Operation {
   description?: string;
   /** `[]` marks a public operation; absent means the document's global bearer token. */
   security?: SecurityRequirement[];
+  /**
+   * Every permission the caller's roles must hold (or `*`), as the route enforces them; `[]`:
+   * any active staff member's token (or, with `security: []`, nobody's). Every operation has it.
+   */
+  'x-permission': string[];
+  /** At least one of these is needed as well (any-of), when the route accepts alternatives. */
+  'x-permissions'?: string[];
+  'x-scope'?: ScopeNote;
   parameters?: Parameter[];
   requestBody?: RequestBody;
   responses: Record<string, ResponseObject | Ref>;
 }
+
+/** What an `/api/v1` operation is written as: its permissions are given once and become the `x-` extensions and the 403. */
+export type ApiOperationInput = Omit<Operation, 'x-permission' | 'x-permissions' | 'x-scope'> & {
+  /** All of these (the router's and the route's own `requirePermission`s). */
+  permission?: string | string[];
+  /** Any one of these. */
+  anyPermission?: string[];
+  scope?: ScopeNote;
+  bodyIsJson?: boolean;
+};
 
 export type PathItem = Partial<Record<HttpMethod, Operation>>;
 
@@ -76,18 +112,23 @@ const query = (name: string, description: string, schemaOf: JsonSchema): Paramet
  * An operation under `/api/v1`: every one needs the bearer token (401, or 429 after too many
  * failed tries), and most need a permission of the caller's roles (403).
  */
-function apiOperation(op: Operation & { permission?: string | string[]; bodyIsJson?: boolean }): Operation {
-  const { permission, bodyIsJson, ...rest } = op;
+function apiOperation(op: ApiOperationInput): Operation {
+  const { permission, anyPermission, scope, bodyIsJson, ...rest } = op;
   const needed = [permission ?? []].flat();
   const needs = needed.length ? `Needs the permission ${needed.map((p) => `\`${p}\``).join(' and ')} (or \`*\`).` : undefined;
+  const anyOf = anyPermission?.length ? `Needs one of ${anyPermission.map((p) => `\`${p}\``).join(', ')} as well.` : undefined;
   return {
     ...rest,
-    description: [rest.description, needs].filter(Boolean).join('\n\n') || undefined,
+    description: [rest.description, needs, anyOf, scope?.description].filter(Boolean).join('\n\n') || undefined,
+    'x-permission': needed,
+    ...(anyPermission?.length ? { 'x-permissions': anyPermission } : {}),
+    ...(scope ? { 'x-scope': scope } : {}),
     responses: {
       ...rest.responses,
       ...(bodyIsJson ? { 400: shared('MalformedBody'), 413: shared('TooLarge'), 415: shared('NotJson') } : {}),
       401: shared('Unauthorized'),
-      ...(permission && !rest.responses[403] ? { 403: shared('Forbidden') } : {}),
+      ...((needed.length || anyPermission?.length || scope?.denied === 403) && !rest.responses[403] ? { 403: shared('Forbidden') } : {}),
+      ...(scope?.denied === 404 && !rest.responses[404] ? { 404: failure('No such record, or not one the caller may see.') } : {}),
       429: shared('TooManyFailedLogins'),
       503: shared('Unavailable'),
     },
@@ -532,10 +573,18 @@ const noSuchOrder = failure('No such order, or not one the caller may see.');
 const customerId = pathParam('id', 'Customer id.');
 const noSuchCustomer = failure('No such customer, or not one the caller may see.');
 
+/** The `x-scope` notes: what scope `own` (or being oneself) narrows, as the routes and stores enforce it. */
+const ownTask: ScopeNote = { record: 'task', kind: 'record', who: 'own', denied: 404, description: 'Scope `own`: only their tasks and the unassigned tasks of their roles; any other task answers 404.' };
+const ownTasks: ScopeNote = { record: 'task', kind: 'list', who: 'own', description: 'Scope `own`: only their tasks and the unassigned tasks of their roles.' };
+const ownOrder: ScopeNote = { record: 'order', kind: 'record', who: 'own', denied: 404, description: 'Scope `own`: only orders whose tasks they hold or held; any other order answers 404.' };
+const ownOrders: ScopeNote = { record: 'order', kind: 'list', who: 'own', description: 'Scope `own`: only orders whose tasks they hold or held.' };
+const ownCustomer: ScopeNote = { record: 'customer', kind: 'record', who: 'own', denied: 404, description: 'Scope `own`: only customers of orders whose tasks they hold or held, and those they created; any other customer answers 404.' };
+const ownCustomers: ScopeNote = { record: 'customer', kind: 'list', who: 'own', description: 'Scope `own`: only customers of orders whose tasks they hold or held, and those they created.' };
+
 const paths: Record<string, PathItem> = {
   '/healthz': {
     get: {
-      operationId: 'getHealth', tags: ['health'], security: [],
+      operationId: 'getHealth', tags: ['health'], security: [], 'x-permission': [],
       summary: 'Health of the API and the parts it needs',
       description: 'For load balancers: 200 when Temporal and the database answer within 3 s each.',
       responses: { 200: answer('Every part is ok.', schema('Health')), 503: answer('A part is down; it is named, with the reason.', schema('Health')) },
@@ -543,14 +592,14 @@ const paths: Record<string, PathItem> = {
   },
   '/api/v1/openapi.json': {
     get: {
-      operationId: 'getOpenApi', tags: ['docs'], security: [],
+      operationId: 'getOpenApi', tags: ['docs'], security: [], 'x-permission': [],
       summary: 'This OpenAPI document',
       responses: { 200: answer('The OpenAPI 3.1 document.', { type: 'object' }) },
     },
   },
   '/api/docs': {
     get: {
-      operationId: 'getApiDocs', tags: ['docs'], security: [],
+      operationId: 'getApiDocs', tags: ['docs'], security: [], 'x-permission': [],
       summary: 'Browsable API docs (Swagger UI)',
       description: 'An HTML page showing this document; its assets are served under `/api/docs/`. Works offline.',
       responses: { 200: { description: 'The docs page.', content: { 'text/html': { schema: { type: 'string' } } } } },
@@ -730,7 +779,7 @@ const paths: Record<string, PathItem> = {
 
   '/api/v1/tasks': {
     get: apiOperation({
-      operationId: 'listTasks', tags: ['tasks'], permission: 'tasks.read',
+      operationId: 'listTasks', tags: ['tasks'], permission: 'tasks.read', scope: ownTasks,
       summary: 'List tasks',
       description: 'Newest first. A caller with scope `own` sees their tasks and the unassigned tasks of their roles; scope `all` sees every task.',
       parameters: [
@@ -746,7 +795,7 @@ const paths: Record<string, PathItem> = {
   },
   '/api/v1/tasks/{id}': {
     get: apiOperation({
-      operationId: 'getTask', tags: ['tasks'], permission: 'tasks.read',
+      operationId: 'getTask', tags: ['tasks'], permission: 'tasks.read', scope: ownTask,
       summary: 'Read a task with its form, outcomes and the order\'s timeline',
       parameters: [taskId],
       responses: { 200: answer('The task.', schema('TaskDetail')), 404: noSuchTask },
@@ -754,7 +803,7 @@ const paths: Record<string, PathItem> = {
   },
   '/api/v1/tasks/{id}/claim': {
     post: apiOperation({
-      operationId: 'claimTask', tags: ['tasks'], permission: 'tasks.read',
+      operationId: 'claimTask', tags: ['tasks'], permission: 'tasks.read', scope: ownTask,
       summary: 'Take a task from the role\'s queue',
       description: 'Claiming a task one already holds is a no-op. Of two people claiming at once, one wins; the other gets 409.',
       parameters: [taskId],
@@ -768,7 +817,7 @@ const paths: Record<string, PathItem> = {
   },
   '/api/v1/tasks/{id}/unclaim': {
     post: apiOperation({
-      operationId: 'unclaimTask', tags: ['tasks'], permission: 'tasks.read',
+      operationId: 'unclaimTask', tags: ['tasks'], permission: 'tasks.read', scope: ownTask,
       summary: 'Put a task back in the role\'s queue',
       description: 'By its holder, or by someone with `tasks.reassign`.',
       parameters: [taskId],
@@ -782,9 +831,9 @@ const paths: Record<string, PathItem> = {
   },
   '/api/v1/tasks/{id}/complete': {
     post: apiOperation({
-      operationId: 'completeTask', tags: ['tasks'], permission: 'tasks.read',
+      operationId: 'completeTask', tags: ['tasks'], permission: ['tasks.read', 'tasks.complete'], scope: ownTask,
       summary: 'Finish a task with an outcome',
-      description: 'The order\'s workflow checks the outcome and its data (the outcome\'s form) and moves on. Also needs `tasks.complete`, the task\'s role, and, if assigned, to be its assignee.',
+      description: 'The order\'s workflow checks the outcome and its data (the outcome\'s form) and moves on. Also needs the task\'s role and, if assigned, to be its assignee.',
       parameters: [taskId],
       requestBody: jsonBody(schema('TaskCompletion')),
       bodyIsJson: true,
@@ -802,7 +851,7 @@ const paths: Record<string, PathItem> = {
   },
   '/api/v1/tasks/{id}/reassign': {
     post: apiOperation({
-      operationId: 'reassignTask', tags: ['tasks'], permission: ['tasks.read', 'tasks.reassign'], bodyIsJson: true,
+      operationId: 'reassignTask', tags: ['tasks'], permission: ['tasks.read', 'tasks.reassign'], scope: ownTask, bodyIsJson: true,
       summary: 'Hand a task to a role\'s queue or to a person',
       description: 'The caller must lead the task\'s role (`leads` in shop.yaml). `to` is a role id (the task goes to that role\'s queue; the caller must lead that role too) or an active staff id (assigned to them, keeping the task\'s role, which they must hold). With a staff id, `role` also moves the task to that role (led by the caller, held by the person).',
       parameters: [taskId],
@@ -819,7 +868,7 @@ const paths: Record<string, PathItem> = {
 
   '/api/v1/orders': {
     get: apiOperation({
-      operationId: 'listOrders', tags: ['orders'], permission: 'orders.read',
+      operationId: 'listOrders', tags: ['orders'], permission: 'orders.read', scope: ownOrders,
       summary: 'List orders',
       description: 'Newest first, from the database projection. Scope `own` sees orders whose tasks the caller holds or held.',
       parameters: [
@@ -837,7 +886,7 @@ const paths: Record<string, PathItem> = {
   },
   '/api/v1/orders/{id}': {
     get: apiOperation({
-      operationId: 'getOrder', tags: ['orders'], permission: 'orders.read',
+      operationId: 'getOrder', tags: ['orders'], permission: 'orders.read', scope: ownOrder,
       summary: 'Read an order: where it is, who it waits on, its shipment and full timeline',
       parameters: [orderId],
       responses: { 200: answer('The order.', schema('OrderDetail')), 404: noSuchOrder },
@@ -861,7 +910,7 @@ const paths: Record<string, PathItem> = {
 
   '/api/v1/dashboard': {
     get: apiOperation({
-      operationId: 'getDashboard', tags: ['dashboard'], permission: 'reports.read',
+      operationId: 'getDashboard', tags: ['dashboard'], permission: 'reports.read', scope: ownOrders,
       summary: 'What is late, and today\'s figures',
       description: 'Open orders per stage, today\'s closed and delivered value (the shop\'s local day; delivered by the revenue KPI\'s rules), orders at a courier stage past their delivery SLA with the escalation rung reached, and overdue tasks with theirs. From indexed database reads, not workflow queries. Scope `own` sees its own orders and tasks only.',
       responses: { 200: answer('The dashboard.', schema('Dashboard')) },
@@ -935,6 +984,7 @@ const paths: Record<string, PathItem> = {
   '/api/v1/kpi/staff/{id}': {
     get: apiOperation({
       operationId: 'getStaffKpi', tags: ['kpi'], permission: 'kpi.read',
+      scope: { record: 'staff', kind: 'record', who: 'self', denied: 403, unless: 'kpi.manage', description: 'Without `kpi.manage`, only the caller\'s own id; anyone else\'s answers 403.' },
       summary: 'A staff member\'s figures in the latest periods',
       description: 'Staff see their own figures; `kpi.manage` sees everyone\'s.',
       parameters: [pathParam('id', 'Staff id.')],
@@ -954,7 +1004,7 @@ const paths: Record<string, PathItem> = {
 
   '/webhooks/couriers/{courier}': {
     post: {
-      operationId: 'courierWebhook', tags: ['couriers'], security: [],
+      operationId: 'courierWebhook', tags: ['couriers'], security: [], 'x-permission': [],
       summary: 'Status reports from a courier',
       description: 'GHN and the simulator send JSON (`Type`, `OrderCode`, `ClientOrderCode`, `Status`, `Time`, …) with the shared secret in the `Token` header (or `?token=`); GHTK sends form fields (`partner_id`, `label_id`, `status_id`, `action_time`, `reason_code`, …) with the secret as `hash`. '
         + 'Each event is recorded once; stale events are kept but never move a shipment back; applied events are signalled to the order.',
@@ -989,7 +1039,7 @@ const paths: Record<string, PathItem> = {
   },
   '/api/v1/customers': {
     get: apiOperation({
-      operationId: 'listCustomers', tags: ['customers'], permission: 'customers.read',
+      operationId: 'listCustomers', tags: ['customers'], permission: 'customers.read', scope: ownCustomers,
       summary: 'Search customers by phone or name',
       description: 'Newest first. `q` is a phone in any accepted format (0912 345 678, +84912345678, 84-912-345-678…; a merged duplicate\'s phone finds its survivor), digits of a phone, or part of a name. Merged duplicates are left out. Scope `own` sees customers of orders whose tasks the caller holds or held, and those the caller created.',
       parameters: [
@@ -1012,7 +1062,7 @@ const paths: Record<string, PathItem> = {
   },
   '/api/v1/customers/{id}': {
     get: apiOperation({
-      operationId: 'getCustomer', tags: ['customers'], permission: 'customers.read',
+      operationId: 'getCustomer', tags: ['customers'], permission: 'customers.read', scope: ownCustomer,
       summary: 'A customer with reliability, orders, segment history, complaints and care history',
       description: 'A merged duplicate answers 301 with `Location` of its survivor.',
       parameters: [customerId],
@@ -1023,7 +1073,7 @@ const paths: Record<string, PathItem> = {
       },
     }),
     patch: apiOperation({
-      operationId: 'updateCustomer', tags: ['customers'], permission: ['customers.read', 'customers.manage'], bodyIsJson: true,
+      operationId: 'updateCustomer', tags: ['customers'], permission: ['customers.read', 'customers.manage'], scope: ownCustomer, bodyIsJson: true,
       summary: 'Change a customer',
       parameters: [customerId],
       requestBody: jsonBody(schema('CustomerChange')),
@@ -1109,7 +1159,12 @@ export const openApiDocument: OpenApiDocument = {
     version,
     description: 'Workflow automation for online shops: staff tasks, leads that start orders, process definitions, staff and tokens. '
       + 'Every `/api/v1` call needs `Authorization: Bearer <token>`. Every error has the shape `{"error": {"code", "message", "details"?}}`; '
-      + 'an unexpected failure is 500 with code `internal`.',
+      + 'an unexpected failure is 500 with code `internal`.\n\n'
+      + 'Each operation names what it needs: `x-permission` lists the permissions the caller\'s roles must all hold (`*` holds every one; `[]`: any staff member\'s token), '
+      + '`x-permissions` (when present) lists alternatives of which one is needed as well, and without them the answer is 403. '
+      + '`x-scope` (when present) says how the answer is narrowed beyond permissions: `who: own` applies to callers whose roles all have scope `own` in shop.yaml '
+      + '(they see only their records: orders whose tasks they hold or held, their tasks and their roles\' queues, customers of those orders and ones they created), '
+      + '`who: self` to every caller for records other than themselves; `kind: record` answers `denied` (404 or 403) for such a record, `kind: list` leaves its rows out; `unless` names a permission that lifts it.',
   },
   tags: [
     { name: 'health', description: 'Probes for load balancers.' },
