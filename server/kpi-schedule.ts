@@ -1,13 +1,17 @@
 /**
  * One Temporal Schedule per active KpiPlan (`kpi:<plan>`), created or updated at start-up: a
  * calendar spec at local midnight of each period's first day in the shop's timezone, catch-up
- * for starts missed while Temporal or the workers were down, and overlap policy skip.
+ * for starts missed while Temporal or the workers were down, and overlap policy skip; and the
+ * period that contains now, so the current period exists from the first start.
  */
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptionsAction, type ScheduleSpec } from '@temporalio/client';
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, WorkflowExecutionAlreadyStartedError, type Client, type ScheduleOptionsAction, type ScheduleSpec } from '@temporalio/client';
+import type { KpiPeriodRef } from '../activities/kpi';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { definitionVersions } from '../db/schema';
+import { periodContaining } from '../definitions/kpi-period';
 import type { CompiledKpiPlan } from '../definitions/kpi-types';
+import { kpiWorkflowId } from '../workflows/kpi';
 import type { Logger } from './logger';
 
 export const kpiScheduleId = (plan: string) => `kpi:${plan}`;
@@ -44,6 +48,27 @@ export async function ensureKpiSchedules(deps: { db: Db; temporal: Client; taskQ
       deps.log.debug({ scheduleId }, `KPI schedule ${scheduleId} updated`);
     }
     ids.push(scheduleId);
+    await startCurrentKpiPeriod(deps, plan, row.version);
   }
   return ids;
+}
+
+/**
+ * Starts the period that contains now, so a shop that starts on the 2nd of a month sees that
+ * month's period at once instead of at the next boundary. Same business id as the schedule's
+ * (`kpi:<plan>:<period>`, reject-duplicate), so a restart, or the schedule firing for the same
+ * period, changes nothing. True when it started the period.
+ */
+export async function startCurrentKpiPeriod(deps: { temporal: Client; taskQueue: string; log: Logger }, plan: CompiledKpiPlan, version: number, now = Date.now()): Promise<boolean> {
+  const period = periodContaining(plan.period, plan.utcOffsetMinutes, now);
+  const workflowId = kpiWorkflowId(plan.name, period.key);
+  const ref: KpiPeriodRef = { periodId: `${plan.name}:${period.key}`, workflowId, plan, planVersion: version, periodKey: period.key, startsAt: period.startsAt, endsAt: period.endsAt };
+  try {
+    await deps.temporal.workflow.start('kpiPeriodWorkflow', { workflowId, taskQueue: deps.taskQueue, args: [{ ref }], workflowIdReusePolicy: 'REJECT_DUPLICATE' });
+    deps.log.info({ workflowId }, `KPI period ${ref.periodId} started`);
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
+    throw err;
+  }
 }
