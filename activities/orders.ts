@@ -57,13 +57,32 @@ export function createOrderActivities(deps: { db: Db }) {
       });
     },
 
-    /** Keeps the order's money figures (known once the lead is closed) on its row for lists and KPIs. */
-    async updateOrderFigures(input: { orderId: string; total?: number; codAmount?: number }): Promise<void> {
-      await db.update(orders).set({
-        ...(input.total !== undefined ? { total: Math.round(input.total) } : {}),
-        ...(input.codAmount !== undefined ? { codAmount: Math.round(input.codAmount) } : {}),
-        updatedAt: sql`now()`,
-      }).where(eq(orders.id, input.orderId));
+    /**
+     * Keeps the order's money figures (known once the lead is closed) on its row for lists and KPIs,
+     * and, in the same transaction, writes one `order_figures_changed` event per figure a task
+     * changed (who, old → new), so every change to COD, items, address… can be traced to a person.
+     * Retried, the events are not written twice (each has its own dedupe key).
+     */
+    async updateOrderFigures(input: {
+      orderId: string; total?: number; codAmount?: number;
+      changes?: Array<{ field: string; from: unknown; to: unknown }>; actor?: string; dedupeKey?: string; stage?: string;
+    }): Promise<void> {
+      await db.transaction(async (tx) => {
+        await tx.update(orders).set({
+          ...(input.total !== undefined ? { total: Math.round(input.total) } : {}),
+          ...(input.codAmount !== undefined ? { codAmount: Math.round(input.codAmount) } : {}),
+          updatedAt: sql`now()`,
+        }).where(eq(orders.id, input.orderId));
+        if (!input.changes?.length) return;
+        await tx.insert(orderEvents).values(input.changes.map((change) => ({
+          orderId: input.orderId,
+          dedupeKey: `${input.dedupeKey ?? input.orderId}:figure:${change.field}`,
+          type: 'order_figures_changed',
+          fromStage: input.stage ?? null,
+          actor: input.actor ?? null,
+          data: { field: change.field, from: change.from ?? null, to: change.to ?? null },
+        }))).onConflictDoNothing();
+      });
     },
 
     /** Remembers who finished the order's first human step, and in which role (the rep KPIs credit); the first write wins. */

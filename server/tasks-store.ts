@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { orderEvents, taskEvents, tasks } from '../db/schema';
+import { orderEvents, products, taskEvents, tasks } from '../db/schema';
 import type { Principal } from './auth';
 import { afterCursor, pageOf } from './pagination';
 
@@ -62,6 +62,19 @@ export function visibleTo(p: Principal): SQL | undefined {
 /** Task reads and the few writes the API does itself (claim, unclaim, reassign). */
 export function createTasksStore(db: Db) {
   return {
+    /**
+     * Which of these SKUs are not in the shop's product catalogue (active or not). A shop without
+     * any product keeps no catalogue, so then every SKU is fine (none is unknown).
+     */
+    async unknownSkus(skus: string[]): Promise<Set<string>> {
+      const wanted = [...new Set(skus)];
+      if (wanted.length === 0) return new Set();
+      const [any] = await db.select({ sku: products.sku }).from(products).limit(1);
+      if (!any) return new Set();
+      const known = new Set((await db.select({ sku: products.sku }).from(products).where(inArray(products.sku, wanted))).map((p) => p.sku));
+      return new Set(wanted.filter((sku) => !known.has(sku)));
+    },
+
     async list(p: Principal, f: TaskFilter): Promise<{ tasks: ReturnType<typeof toTaskView>[]; nextCursor: string | null }> {
       const conditions = [
         visibleTo(p),

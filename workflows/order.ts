@@ -8,6 +8,7 @@ import type { StockShortage } from '../activities/stock';
 import { dueAt } from '../definitions/business-time';
 import { chooseCourier, evaluateWhen, type WhenFacts } from '../definitions/conditions';
 import { returnedLinesOf, returnedValue } from '../definitions/kpi-returns';
+import { bindingsOf, figuresFrom, type FigureBindings, type OrderFigure } from '../definitions/order-process-figures';
 import type { CompiledCourierStage, CompiledHumanStage, CompiledOrderProcess, CompiledStage, CourierOutcome, OrderResult } from '../definitions/types';
 import { climbLadder } from './escalation';
 import { activityProblem, fixItLadder, fixItStage, guardedActivities, onActivityFailure, stepTitle, type ActivityProblem } from './fix-it';
@@ -111,7 +112,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   const process = input.definition.process;
   const customer = input.lead.customer;
   const facts: WhenFacts = { ...input.facts, order: { channel: input.lead.channel, ...input.facts?.order } };
-  /** Everything staff entered on this order's tasks (address, items, weight…), newest wins. */
+  /** The order's figures as tasks set them through declared bindings (address, items, weight…), newest wins. */
   const orderData: Record<string, unknown> = {};
   const board = new TaskBoard(
     {
@@ -246,9 +247,11 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       const done = await board.humanTask(stage, isCancelled);
       if (done) {
         Object.assign(visit, { outcome: done.outcome, actor: done.actor });
-        Object.assign(orderData, done.data ?? {});
-        absorbTaskData(facts, done.data ?? {});
-        const items = stockLines(done.data?.items);
+        const chosen = stage.outcomes.find((o) => o.name === done.outcome)!;
+        // Only the fields the definition binds to figures change the order; the rest is the task's record.
+        const figures = figuresFrom(bindingsOf(chosen), done.data ?? {});
+        await applyFigures(figures, done.actor, `${workflowId}:${seq}`, stage.id);
+        const items = stockLines(figures.items);
         if (items.length && stock.reserved.length === 0) {
           stock.reserved = await reserveItems(items, done.actor);
         }
@@ -257,19 +260,16 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
           await recordOrderCloser({ orderId: input.orderId, staffId: done.actor, role: stage.role });
           closerRecorded = true;
         }
-        const restocked = stockLines(done.data?.restockedItems);
+        const restocked = stockLines(figures.restockedItems);
         if (restocked.length) {
           await moveOrderStock({ orderId: input.orderId, kind: 'restock', lines: restocked, actor: done.actor, dedupeKey: `${input.orderId}:restock:${seq}` });
         }
-        if (done.data && ('returnedItems' in done.data || 'restockedItems' in done.data) && patched('kpi-returned-amount')) {
+        if (('returnedItems' in figures || 'restockedItems' in figures) && patched('kpi-returned-amount')) {
           // A partial return: revenue and return-rate KPIs take back only what came back (unknown: the whole order).
-          const amount = returnedValue(orderData.items, returnedLinesOf(done.data));
+          const amount = returnedValue(orderData.items, returnedLinesOf(figures));
           if (amount !== undefined) await recordReturnedAmount({ orderId: input.orderId, amount });
         }
-        if (done.data && ('codAmount' in done.data || 'items' in done.data)) {
-          await updateOrderFigures({ orderId: input.orderId, total: facts.order?.total, codAmount: facts.order?.codAmount });
-        }
-        next = stage.outcomes.find((o) => o.name === done.outcome)!.to;
+        next = chosen.to;
       }
     } else if (stage.kind === 'wait') {
       await condition(isCancelled, Math.max(0, dueAt(Date.now(), stage.durationMs, stage.clock, process.workingHours) - Date.now()));
@@ -314,6 +314,33 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   return { ...status, waitingOn: [] };
 
   /**
+   * Applies the figures a task set (only what its definition binds): the order's data and facts,
+   * the money figures on the order row, and one order event per changed figure with who and
+   * old → new. Histories from before figures were declared wrote the row only, when the task
+   * carried COD or items.
+   */
+  async function applyFigures(figures: Partial<Record<OrderFigure, unknown>>, actor: string, key: string, stageId: string, legacyAlways = false): Promise<void> {
+    const before = { total: facts.order?.total, codAmount: facts.order?.codAmount };
+    const changes: Array<{ field: string; from: unknown; to: unknown }> = [];
+    for (const [figure, value] of Object.entries(figures)) {
+      // A new street line replaces the street of the address agreed at closing (until it is set again).
+      const address = orderData.shippingAddress as { street?: unknown } | undefined;
+      const was = figure === 'shippingAddress.street' ? orderData[figure] ?? address?.street : orderData[figure];
+      if (JSON.stringify(was) !== JSON.stringify(value)) changes.push({ field: figure, from: was ?? null, to: value });
+    }
+    Object.assign(orderData, figures);
+    absorbTaskData(facts, figures);
+    if (!('total' in figures) && facts.order?.total !== before.total) changes.push({ field: 'total', from: before.total ?? null, to: facts.order?.total ?? null });
+    if (patched('declared-order-figures')) {
+      if (changes.length) {
+        await updateOrderFigures({ orderId: input.orderId, total: facts.order?.total, codAmount: facts.order?.codAmount, changes, actor, dedupeKey: key, stage: stageId });
+      }
+    } else if (legacyAlways || 'codAmount' in figures || 'items' in figures) {
+      await updateOrderFigures({ orderId: input.orderId, total: facts.order?.total, codAmount: facts.order?.codAmount });
+    }
+  }
+
+  /**
    * Reserves the agreed items. When catalogue stock is short the order waits at its stage on a
    * task for the warehouse, "restock or substitute": `restocked` (goods received, or the items
    * replaced by the form's `items`) tries again; `cancel` ends the order cancelled. Returns what
@@ -331,9 +358,8 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       }
       const substitute = stockLines(decision.data?.items);
       if (substitute.length) {
-        Object.assign(orderData, { items: decision.data!.items });
-        absorbTaskData(facts, { items: decision.data!.items });
-        await updateOrderFigures({ orderId: input.orderId, total: facts.order?.total, codAmount: facts.order?.codAmount });
+        // The shortage task's own form: its items replace the order's.
+        await applyFigures({ items: decision.data!.items }, decision.actor, `${workflowId}:${seq}:substitute:${attempt}`, status.stage, true);
         items = substitute;
       }
     }
@@ -452,13 +478,15 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
    * hand, and the books get a return document for that part. The order ends once that task is done.
    */
   async function receivePartialReturn(courierStage: CompiledCourierStage, partial: PartialDelivery): Promise<void> {
-    const done = await board.humanTask(partialReturnStage(courierStage, process.stages[courierStage.on.returned ?? ''], partial));
+    const task = partialReturnStage(courierStage, process.stages[courierStage.on.returned ?? ''], partial);
+    const done = await board.humanTask(task);
     if (!done) return;
-    const restocked = stockLines(done.data?.restockedItems);
+    const counted = figuresFrom(bindingsOf(task.outcomes[0]!), done.data ?? {});
+    const restocked = stockLines(counted.restockedItems);
     if (restocked.length) {
       await moveOrderStock({ orderId: input.orderId, kind: 'restock', lines: restocked, actor: done.actor, dedupeKey: `${input.orderId}:restock:partial` });
     }
-    const amount = done.data ? returnedValue(orderData.items, returnedLinesOf(done.data)) : undefined;
+    const amount = returnedValue(orderData.items, returnedLinesOf(counted));
     if (amount !== undefined) await recordReturnedAmount({ orderId: input.orderId, amount });
     await recordOrderEvent({
       orderId: input.orderId, dedupeKey: `${workflowId}:partial-return-received`, type: 'partial_return_received', actor: done.actor,
@@ -468,7 +496,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       // Revenue takes the count back even when the courier gave no figure; the books get a return
       // document for the part that came back, at the warehouse's count (each once per order).
       await takeBackPartialReturn({ orderId: input.orderId });
-      await recordPartialReturn({ orderId: input.orderId, returnedLines: done.data ? returnedLinesOf(done.data) : undefined, code: partial.code ?? null, actor: done.actor });
+      await recordPartialReturn({ orderId: input.orderId, returnedLines: returnedLinesOf(counted), code: partial.code ?? null, actor: done.actor });
     }
   }
 }
@@ -480,20 +508,26 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
  */
 function partialReturnStage(courierStage: CompiledCourierStage, returnStage: CompiledStage | undefined, partial: PartialDelivery): CompiledHumanStage {
   const like = returnStage?.kind === 'human' ? returnStage : undefined;
-  const line = { type: 'object', required: ['sku', 'qty'], properties: { sku: { type: 'string' }, qty: { type: 'integer', minimum: 0 } } };
-  const form = like?.form ?? { type: 'object', properties: { returnedItems: { type: 'array', items: line }, restockedItems: { type: 'array', items: line }, note: { type: 'string' } } };
+  const line = { type: 'object', additionalProperties: false, required: ['sku', 'qty'], properties: { sku: { type: 'string', format: 'sku' }, qty: { type: 'integer', minimum: 0 } } };
+  const form = like?.form ?? { type: 'object', additionalProperties: false, properties: { returnedItems: { type: 'array', items: line }, restockedItems: { type: 'array', items: line }, note: { type: 'string' } } };
+  // What the warehouse counts sets the same figures as on the return stage's forward outcome.
+  const sets: FigureBindings = like?.outcomes[0] ? bindingsOf(like.outcomes[0]) : { returnedItems: 'returnedItems', restockedItems: 'restockedItems' };
   const facts = [partial.code ? `mã đơn hoàn ${partial.code}` : '', partial.deliveredValue !== undefined ? `hãng đã thu ${partial.deliveredValue} đ cho phần khách nhận` : ''].filter(Boolean).join(', ');
   return {
     id: courierStage.id, kind: 'human', role: like?.role ?? 'warehouse', priority: like?.priority ?? 'normal',
     slaMs: like?.slaMs ?? 7 * 86_400_000, clock: like?.clock ?? 'calendar', escalate: like?.escalate ?? [], form,
     title: 'Nhận phần hàng hoàn (giao một phần)',
     description: `Khách nhận một phần, phần còn lại hoàn về${facts ? ` (${facts})` : ''}: ghi hàng trả về (returnedItems) và phần nhập lại kho (restockedItems).`,
-    outcomes: [{ name: 'received', title: 'Đã nhận phần hàng hoàn', to: courierStage.id, form }],
+    outcomes: [{ name: 'received', title: 'Đã nhận phần hàng hoàn', to: courierStage.id, form, sets }],
   };
 }
 
-/** The courier request from what staff entered: the closing form (address, items, COD) and packing (weight, size). */
+/**
+ * The courier request from the order's figures as tasks set them (only declared bindings reach
+ * `data`): the closing form (address, items, COD), packing (weight, size), a new street line.
+ */
 function shipmentRequest(input: OrderWorkflowInput, data: Record<string, unknown>): CreateShipmentRequest {
+  const street = data['shippingAddress.street'];
   const address = (data.shippingAddress ?? {}) as { street?: string; ward?: string; district?: string; province?: string };
   const items = (Array.isArray(data.items) ? data.items : []) as Array<{ sku?: string; name?: string; qty?: number; price?: number }>;
   const num = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
@@ -503,7 +537,7 @@ function shipmentRequest(input: OrderWorkflowInput, data: Record<string, unknown
     to: {
       name: typeof data.customerName === 'string' ? data.customerName : input.lead.customer.name,
       phone: typeof data.phone === 'string' ? data.phone : input.lead.customer.phone,
-      address: typeof data.newAddress === 'string' && data.newAddress ? data.newAddress : address.street ?? input.lead.customer.address ?? '',
+      address: typeof street === 'string' && street ? street : address.street ?? input.lead.customer.address ?? '',
       ward: address.ward ?? '', district: address.district, province: address.province ?? '',
     },
     codAmount: num(data.codAmount, 0),
@@ -517,15 +551,18 @@ function shipmentRequest(input: OrderWorkflowInput, data: Record<string, unknown
 
 /** The warehouse's task when an order's items are short: restock (or substitute) and retry, or cancel. */
 function shortageStage(stageId: string, short: StockShortage[], role: string, canCancel: boolean, attempt: number): CompiledHumanStage {
-  const item = { type: 'object', required: ['sku', 'name', 'qty', 'price'], properties: { sku: { type: 'string', minLength: 1 }, name: { type: 'string', minLength: 1 }, qty: { type: 'integer', minimum: 1 }, price: { type: 'integer', minimum: 0 } } };
-  const form = { type: 'object', properties: { items: { type: 'array', minItems: 1, items: item, title: 'Sản phẩm thay thế (nếu đổi)' }, note: { type: 'string' } } };
+  const item = {
+    type: 'object', additionalProperties: false, required: ['sku', 'name', 'qty', 'price'],
+    properties: { sku: { type: 'string', minLength: 1, format: 'sku' }, name: { type: 'string', minLength: 1 }, qty: { type: 'integer', minimum: 1 }, price: { type: 'integer', minimum: 0 } },
+  };
+  const form = { type: 'object', additionalProperties: false, properties: { items: { type: 'array', minItems: 1, items: item, title: 'Sản phẩm thay thế (nếu đổi)' }, note: { type: 'string' } } };
   return {
     id: stageId, kind: 'human', role, priority: 'high', slaMs: 4 * 3600_000, clock: 'business', escalate: [], form,
     title: attempt === 1 ? 'Thiếu hàng — nhập thêm hoặc đổi sản phẩm' : `Vẫn thiếu hàng (lần ${attempt}) — nhập thêm hoặc đổi sản phẩm`,
     description: short.map((s) => `${s.sku}: cần ${s.requested}, kho ${s.warehouse} còn ${s.available}`).join('; '),
     outcomes: [
       { name: 'restocked', title: 'Đã có hàng / đã đổi sản phẩm — giữ hàng lại', to: stageId, form },
-      ...(canCancel ? [{ name: 'cancel', title: 'Hủy đơn vì hết hàng', to: stageId, form: { type: 'object', properties: { note: { type: 'string' } } } }] : []),
+      ...(canCancel ? [{ name: 'cancel', title: 'Hủy đơn vì hết hàng', to: stageId, form: { type: 'object', additionalProperties: false, properties: { note: { type: 'string' } } } }] : []),
     ],
   };
 }
@@ -550,7 +587,7 @@ function stockLines(value: unknown): Array<{ sku: string; qty: number }> {
 }
 
 /**
- * What staff enter on tasks becomes facts for later `when` conditions and courier rules:
+ * The figures tasks set become facts for later `when` conditions and courier rules:
  * COD amount and total at closing, province from the address, weight at packing.
  */
 function absorbTaskData(facts: WhenFacts, data: Record<string, unknown>): void {

@@ -81,6 +81,9 @@ function taskWrites() {
   return patched('local-task-writes') ? local : remote;
 }
 
+/** A follow-up task only says it was handled: its form takes no fields (closed, like every form). */
+const FOLLOW_UP_FORM: FormSchema = { type: 'object', additionalProperties: false };
+
 /**
  * The open tasks of one workflow and the `completeTask` Update that closes them. The validator
  * rejects, before anything is written, a task that is not open here, an outcome the stage does
@@ -141,8 +144,8 @@ export class TaskBoard {
       // A follow-up is a task of its own: it is listed, can be completed, and does not move the process.
       await this.openTask({
         stage: task?.view.stage ?? context?.stage ?? '', title: step.task.title, role: step.task.role, priority: step.task.priority,
-        slaMs: null, clock: 'calendar', outcomes: [{ name: 'done', title: 'Đã xử lý', to: null, form: { type: 'object' } }],
-        form: { type: 'object' }, parentTaskId: task?.view.taskId ?? null,
+        slaMs: null, clock: 'calendar', outcomes: [{ name: 'done', title: 'Đã xử lý', to: null, form: FOLLOW_UP_FORM }],
+        form: FOLLOW_UP_FORM, parentTaskId: task?.view.taskId ?? null,
       });
     }
   }
@@ -189,6 +192,7 @@ export class TaskBoard {
         details: [task.outcomes.map((o) => o.name)],
       });
     }
+    // Forms are closed here even when a snapshot's form was compiled before closing existed.
     const problems = validateFormData(outcome.form, input.data ?? {});
     if (problems.length) {
       throw ApplicationFailure.create({ type: TaskRejection.invalidData, nonRetryable: true, message: `the task data is invalid: ${problems.join('; ')}`, details: [problems] });

@@ -9,6 +9,7 @@ import type { StaffStore } from '../staff-store';
 import { toTaskView, type TaskFilter, type TaskRow, type TasksStore } from '../tasks-store';
 import { parseLimit } from '../pagination';
 import { validateBody } from '../validate';
+import { closeForm, skusIn, validateFormData } from '../../definitions/forms';
 import { completeTaskUpdate, TaskRejection, type CompleteTaskResult } from '../../workflows/tasks';
 
 export const completeSchema = {
@@ -110,6 +111,7 @@ export function tasksRouter(deps: { tasks: TasksStore; staff: StaffStore; shop: 
     requireOpen(task);
     requireActor(req, task);
     if (!can(req.principal!, 'tasks.complete')) throw forbidden('your roles do not allow "tasks.complete"');
+    await checkTaskData(deps.tasks, task, req.body.outcome, req.body.data ?? {});
     let result: CompleteTaskResult;
     try {
       result = await deps.temporal.workflow.getHandle(task.workflowId).executeUpdate(completeTaskUpdate, {
@@ -156,6 +158,33 @@ export function tasksRouter(deps: { tasks: TasksStore; staff: StaffStore; shop: 
   return router;
 }
 
+/**
+ * Task data checked at the edge, before the workflow is asked: against the outcome's form as a
+ * closed form (a field it does not declare is refused at its path, e.g. `data.codAmount`), and
+ * every SKU field (`format: sku`) against the shop's catalogue. The workflow's Update validator
+ * checks the form again (it is the one that counts for running orders); an unknown outcome is
+ * left to it.
+ */
+async function checkTaskData(store: TasksStore, task: TaskRow, outcomeName: string, data: Record<string, unknown>): Promise<void> {
+  const outcome = task.outcomes.find((o) => o.name === outcomeName);
+  if (!outcome) return;
+  const problems = validateFormData(outcome.form, data);
+  if (problems.length) throw unprocessable('the task data is invalid', { fields: problems.map(dataFieldError) });
+  const skus = skusIn(closeForm(outcome.form), data);
+  const unknown = await store.unknownSkus(skus.map((s) => s.sku));
+  if (unknown.size) {
+    throw unprocessable(`unknown SKU: ${[...unknown].join(', ')} — not in the product catalogue`, {
+      fields: skus.filter((s) => unknown.has(s.sku)).map((s) => ({ field: `data.${s.path}`, message: `"${s.sku}" is not a product in the catalogue (SKUs are written exactly, e.g. upper case)` })),
+    });
+  }
+}
+
+/** `items[0].qty: must be …` (validateFormData's sentence) as the API's `{ field: data.items[0].qty, message }`. */
+function dataFieldError(problem: string): { field: string; message: string } {
+  const i = problem.indexOf(': ');
+  return i > 0 ? { field: `data.${problem.slice(0, i)}`, message: problem.slice(i + 2) } : { field: 'data', message: problem };
+}
+
 /** Maps the workflow's rejection of a completion to the HTTP answer staff understand. */
 function taskUpdateError(err: unknown, task: TaskRow): unknown {
   if (err instanceof WorkflowNotFoundError) return conflict(`the ${task.subjectType} of task ${task.id} has already ended`);
@@ -165,7 +194,7 @@ function taskUpdateError(err: unknown, task: TaskRow): unknown {
     if (cause.type === TaskRejection.notOpen) return conflict(cause.message);
     if (cause.type === TaskRejection.invalidOutcome) return unprocessable(cause.message, { field: 'outcome', allowed: details });
     if (cause.type === TaskRejection.invalidData) {
-      return unprocessable('the task data is invalid', { fields: (details as string[]).map((m) => { const i = m.indexOf(': '); return i > 0 ? { field: `data.${m.slice(0, i)}`, message: m.slice(i + 2) } : { field: 'data', message: m }; }) });
+      return unprocessable('the task data is invalid', { fields: (details as string[]).map(dataFieldError) });
     }
   }
   if (err instanceof Error && /workflow execution already completed/i.test(err.message)) return conflict(`the ${task.subjectType} of task ${task.id} has already ended`);

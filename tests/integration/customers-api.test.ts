@@ -32,6 +32,7 @@ spec:
         properties:
           total: { type: integer, minimum: 0 }
           codAmount: { type: integer, minimum: 0 }
+      sets: { total: total, codAmount: codAmount } # which fields change the order's figures is declared
       on:
         closed: { to: deliver, title: "Đã chốt" }
         lost: { to: lost, title: "Không mua", form: { type: object } }

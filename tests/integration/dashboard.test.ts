@@ -32,8 +32,9 @@ beforeAll(async () => {
   [admin, manager, marketing, sales] = await Promise.all([
     stack.createStaff(['admin']), stack.createStaff(['manager']), stack.createStaff(['marketing']), stack.createStaff(['sales']),
   ]);
-  // AO-01 is in the catalogue (so the order page names it from there); AO-02 is not.
-  await stack.database.db.insert(products).values({ sku: 'AO-01', name: 'Áo thun cotton trắng', price: 150000 });
+  // AO-01's catalogue name differs from the one typed on the form (the order page names it from the
+  // catalogue); AO-02 is listed too, as a shop with a catalogue accepts only catalogue SKUs in task data.
+  await stack.database.db.insert(products).values([{ sku: 'AO-01', name: 'Áo thun cotton trắng', price: 150000 }, { sku: 'AO-02', name: 'Quần jean', price: 250000 }]);
   await stack.database.db.insert(stockMovements).values([
     { sku: 'AO-01', qty: 100, kind: 'receipt', reason: 'opening stock', dedupeKey: 'dash:receipt:AO-01' },
     { sku: 'AO-02', qty: 100, kind: 'receipt', reason: 'opening stock', dedupeKey: 'dash:receipt:AO-02' },
