@@ -39,6 +39,7 @@ import { complaintsRouter } from './routes/complaints';
 import { createComplaintsStore } from './complaints-store';
 import { dashboardRouter } from './routes/dashboard';
 import { createDashboardStore } from './dashboard-store';
+import { stuckWorkflowsOf } from './stuck-workflows';
 /** What the HTTP app needs; built by the entry points, or by tests with real parts. */
 export interface AppDeps {
   config: Config;
@@ -101,7 +102,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/purchases', purchasesRouter({ db: deps.database.db, log: deps.log, books, shop }));
   api.use('/books', booksRouter({ db: deps.database.db, books, shop }));
   api.use('/cod', codRouter({ db: deps.database.db, shop }));
-  api.use('/dashboard', dashboardRouter({ dashboard: createDashboardStore({ db: deps.database.db, definitions }), shop }));
+  api.use('/dashboard', dashboardRouter({ dashboard: createDashboardStore({ db: deps.database.db, definitions }), shop, stuck: stuckWorkflowsOf({ temporal: deps.temporal, db: deps.database.db, taskQueue: deps.config.temporal.taskQueue }) }));
   app.use('/api/v1', api);
   serveStaffConsole(app);
 

@@ -1,10 +1,14 @@
 import { Router } from 'express';
 import type { AppDeps } from './app';
+import { stuckWorkflowsOf } from './stuck-workflows';
 
 const started = Date.now();
 const version: string = require('../package.json').version;
 
-/** `GET /healthz`: 200 when Temporal and the database answer, else 503 naming the failing part. */
+/**
+ * `GET /healthz`: 200 when Temporal and the database answer, else 503 naming the failing part;
+ * `stuck` lists the workflows failing anyway (server/stuck-workflows.ts) with their ids.
+ */
 export function healthRouter(deps: AppDeps): Router {
   const router = Router();
   router.get('/healthz', async (_req, res) => {
@@ -13,6 +17,8 @@ export function healthRouter(deps: AppDeps): Router {
       probe(() => deps.database.ping()),
     ]);
     const ok = temporal === 'ok' && db === 'ok';
+    // Stuck workflows are listed, not a reason for 503: the service itself answers.
+    const stuck = temporal === 'ok' && db === 'ok' ? await stuckWorkflowsOf({ temporal: deps.temporal, db: deps.database.db, taskQueue: deps.config.temporal.taskQueue }).read() : undefined;
     res.status(ok ? 200 : 503).json({
       status: ok ? 'ok' : 'unavailable',
       temporal,
@@ -22,6 +28,7 @@ export function healthRouter(deps: AppDeps): Router {
       taskQueue: deps.config.temporal.taskQueue,
       version,
       uptimeSeconds: Math.round((Date.now() - started) / 1000),
+      ...(stuck ? { stuck: { count: stuck.count, workflows: stuck.workflows.map((w) => ({ workflowId: w.workflowId, kind: w.kind, reason: w.reason, since: w.since })), checkedAt: stuck.checkedAt, ...(stuck.error ? { error: stuck.error } : {}) } } : {}),
     });
   });
   return router;

@@ -169,7 +169,21 @@ const schemas: Record<string, JsonSchema> = {
     taskQueue: { type: 'string' },
     version: { type: 'string' },
     uptimeSeconds: { type: 'integer' },
+    stuck: schema('StuckWorkflows'),
   }),
+
+  StuckWorkflows: object(['count', 'workflows'], {
+    count: { type: 'integer' },
+    workflows: { type: 'array', items: object(['workflowId', 'kind', 'reason', 'since'], {
+      workflowId: { type: 'string', examples: ['order:ord_abc'] },
+      type: { type: 'string', examples: ['orderWorkflow'] },
+      kind: { type: 'string', enum: ['workflow-task-failing', 'activity-retrying', 'ended-while-open'] },
+      reason: { type: 'string', description: 'What is wrong, in Vietnamese, with the failure\'s own message when there is one.' },
+      since: nullable('string', { format: 'date-time' }),
+    }) },
+    checkedAt: timestamp,
+    error: { type: 'string', description: 'The scan could not finish (Temporal did not answer); the list is what it found.' },
+  }, 'Workflows failing anyway (a bug, not a business error): a workflow task failing repeatedly, an activity retrying 10+ times, or a workflow that ended failed/terminated/timed out while its order, complaint or KPI period is still open. Scans the newest 200 running workflows of the task queue, cached 10 s.'),
 
   Me: object(['staffId', 'name', 'roles', 'channels', 'scope', 'permissions'], {
     staffId: { type: 'string' },
@@ -380,7 +394,8 @@ const schemas: Record<string, JsonSchema> = {
     })],
   },
   OrderCancellation: { ...cancelSchema, description: 'Why the order is cancelled (kept in its timeline).' },
-  Dashboard: object(['asOf', 'timezone', 'day', 'scope', 'openOrders', 'ordersPerStage', 'today', 'lateDeliveries', 'overdueTasks'], {
+  Dashboard: object(['asOf', 'timezone', 'day', 'scope', 'openOrders', 'ordersPerStage', 'today', 'lateDeliveries', 'overdueTasks', 'stuck'], {
+    stuck: schema('StuckWorkflows'),
     asOf: timestamp,
     timezone: { type: 'string', examples: ['Asia/Ho_Chi_Minh'], description: 'The shop\'s; "today" is its local day.' },
     day: { type: 'string', format: 'date', description: 'Today in the shop\'s time zone.' },
@@ -586,7 +601,7 @@ const paths: Record<string, PathItem> = {
     get: {
       operationId: 'getHealth', tags: ['health'], security: [], 'x-permission': [],
       summary: 'Health of the API and the parts it needs',
-      description: 'For load balancers: 200 when Temporal and the database answer within 3 s each.',
+      description: 'For load balancers: 200 when Temporal and the database answer within 3 s each; `stuck` lists the workflows failing anyway (still 200).',
       responses: { 200: answer('Every part is ok.', schema('Health')), 503: answer('A part is down; it is named, with the reason.', schema('Health')) },
     },
   },

@@ -164,4 +164,6 @@ export interface Dashboard {
   };
   lateDeliveries: { count: number; orders: LateDelivery[] };
   overdueTasks: { count: number; tasks: Task[] };
+  /** Workflows failing anyway (a bug): ids for a developer, what is wrong, since when. */
+  stuck?: { count: number; workflows: Array<{ workflowId: string; type?: string; kind: 'workflow-task-failing' | 'activity-retrying' | 'ended-while-open'; reason: string; since: string | null }> };
 }

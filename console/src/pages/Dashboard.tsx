@@ -59,6 +59,8 @@ function Figures({ figures, names }: { figures: Dashboard; names: Map<string, st
       </div>
       <p className="muted small">{t('todayIs', { day: figures.day, tz: figures.timezone })}</p>
 
+      {figures.stuck && figures.stuck.count > 0 && <StuckWorkflows stuck={figures.stuck} />}
+
       <Card id="late-title" title={t('lateDeliveries')}>
         {late.orders.length === 0 ? <p className="muted">{t('noLate')}</p> : (
           <div className="table-wrap"><table data-testid="late-deliveries">
@@ -172,5 +174,31 @@ function SplitChart({ title, split, elapsed, label, format }: { title: string; m
         })}</tbody>
       </table></div>
     </>
+  );
+}
+
+const STUCK_KIND = { 'workflow-task-failing': 'stuckKind_workflowTaskFailing', 'activity-retrying': 'stuckKind_activityRetrying', 'ended-while-open': 'stuckKind_endedWhileOpen' } as const;
+
+/** Workflows failing anyway (bugs): shown only when there are some, with ids to hand to engineering. */
+function StuckWorkflows({ stuck }: { stuck: NonNullable<Dashboard['stuck']> }) {
+  const { t, lang } = useI18n();
+  return (
+    <Card id="stuck-title" title={`${t('stuckWorkflows')} (${stuck.count})`}>
+      <p className="muted small">{t('stuckHint')}</p>
+      {stuck.workflows.length > 0 && (
+        <table data-testid="stuck-workflows">
+          <thead><tr><th scope="col">{t('workflowId')}</th><th scope="col">{t('stuckReason')}</th><th scope="col">{t('stuckSince')}</th></tr></thead>
+          <tbody>
+            {stuck.workflows.map((w) => (
+              <tr key={`${w.workflowId}:${w.kind}:${w.reason}`} className="overdue">
+                <td><code>{w.workflowId}</code></td>
+                <td>{t(STUCK_KIND[w.kind])}: {w.reason}</td>
+                <td>{w.since ? formatDateTime(w.since, lang) : '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Card>
   );
 }
