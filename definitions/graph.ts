@@ -111,3 +111,89 @@ function findCycleBack(start: string, next: Map<string, string[]>): string[] | u
   };
   return search(start, [start]);
 }
+
+/** The least a loop of wait/notify stages must wait in total on each round. */
+export const MIN_TIMED_LOOP_MS = 60_000;
+
+/**
+ * How long passing each stage takes at the least: `holds` for stages that wait on people or a
+ * courier (human, courier, and any stage whose kind or duration is broken — already reported),
+ * the duration of a wait stage along its `next`, 0 for notify. From stages that may not match the schema.
+ */
+export function stageTimings(stages: readonly unknown[], durationMs: (text: unknown) => number | undefined): Map<string, number | 'holds'> {
+  const timings = new Map<string, number | 'holds'>();
+  for (const raw of stages) {
+    if (!raw || typeof raw !== 'object') continue;
+    const stage = raw as Record<string, unknown>;
+    if (typeof stage.id !== 'string' || timings.has(stage.id)) continue;
+    const ms = stage.kind === 'wait' ? durationMs(stage.duration) : undefined;
+    timings.set(stage.id, stage.kind === 'notify' ? 0 : stage.kind === 'wait' && ms !== undefined ? ms : 'holds');
+  }
+  return timings;
+}
+
+/**
+ * Loops that pass only wait and notify stages and wait less than a minute per round (a `1ms` wait
+ * looping through a notify): the order would spin, notifying every round, with nobody to stop it.
+ * Such a loop needs a human or courier stage, or waits of at least a minute in all. Loops that do
+ * not wait at all are reported by checkStageGraph; each loop is reported once, at its
+ * first-written stage.
+ */
+export function checkTimedLoops(nodes: readonly StageNode[], timings: ReadonlyMap<string, number | 'holds'>): Issue[] {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const order = new Map(nodes.map((n, i) => [n.id, i]));
+  /** Edges an order passes by itself, with how long each takes. */
+  const timedEdges = (id: string): Array<{ to: string; ms: number; instant: boolean }> => {
+    // An instant edge (notify's next, a skipped stage's otherwise) passes at once whatever the stage;
+    // any other edge holds at a human or courier stage and takes a wait stage's duration.
+    const timing = timings.get(id) ?? 'holds';
+    return (byId.get(id)?.edges ?? []).filter((e) => byId.has(e.to) && (e.instant || timing !== 'holds'))
+      .map((e) => ({ to: e.to, ms: e.instant || timing === 'holds' ? 0 : timing, instant: e.instant }));
+  };
+  const issues: Issue[] = [];
+  const reported = new Set<string>();
+  for (const node of nodes) {
+    const cycle = shortestCycle(node.id, timedEdges);
+    if (!cycle || cycle.ms >= MIN_TIMED_LOOP_MS || cycle.allInstant) continue;
+    const first = [...cycle.stages].sort((a, b) => order.get(a)! - order.get(b)!)[0]!;
+    const key = [...cycle.stages].sort().join('|');
+    if (reported.has(key)) continue;
+    reported.add(key);
+    const start = cycle.stages.indexOf(first);
+    const loop = [...cycle.stages.slice(start), ...cycle.stages.slice(0, start)];
+    issues.push({
+      path: byId.get(first)!.path,
+      message: `stages ${[...loop, first].join(' → ')} loop through wait/notify stages only and wait ${cycle.ms} ms per round, so the order would spin without anyone stopping it — wait at least 1 minute in total on the loop, or put a human or courier stage in it`,
+    });
+  }
+  return issues;
+}
+
+/** The quickest way from `start` back to itself over the given edges (Dijkstra; graphs are small). */
+function shortestCycle(start: string, next: (id: string) => Array<{ to: string; ms: number; instant: boolean }>): { stages: string[]; ms: number; allInstant: boolean } | undefined {
+  const best = new Map<string, { ms: number; via: string | null; allInstant: boolean }>([[start, { ms: 0, via: null, allInstant: true }]]);
+  const done = new Set<string>();
+  let back: { ms: number; via: string; allInstant: boolean } | undefined;
+  for (;;) {
+    let current: string | undefined;
+    for (const [id, b] of best) if (!done.has(id) && (current === undefined || b.ms < best.get(current)!.ms)) current = id;
+    if (current === undefined) break;
+    done.add(current);
+    const here = best.get(current)!;
+    if (back && here.ms >= back.ms) break;
+    for (const edge of next(current)) {
+      const ms = here.ms + edge.ms;
+      const allInstant = here.allInstant && edge.instant;
+      if (edge.to === start) {
+        if (!back || ms < back.ms) back = { ms, via: current, allInstant };
+        continue;
+      }
+      const known = best.get(edge.to);
+      if (!known || ms < known.ms) best.set(edge.to, { ms, via: current, allInstant });
+    }
+  }
+  if (!back) return undefined;
+  const stages: string[] = [];
+  for (let id: string | null = back.via; id !== null; id = best.get(id)!.via) stages.unshift(id);
+  return { stages, ms: back.ms, allInstant: back.allInstant };
+}

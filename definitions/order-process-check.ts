@@ -8,7 +8,7 @@ import { WHEN_FIELDS } from './conditions';
 import { didYouMean, listNames, type Issue, type PathSegment } from './errors';
 import { checkForm } from './forms';
 import { checkBindings } from './order-process-bindings';
-import { checkStageGraph, type StageNode } from './graph';
+import { checkStageGraph, checkTimedLoops, stageTimings, type StageNode } from './graph';
 import { isRecord, listOf, recordOf, textOf, type PlainRecord } from './plain';
 import { checkCourier, checkDuration, checkRole, conditionNames } from './references';
 import type { CompiledShop } from './types';
@@ -113,6 +113,7 @@ export function checkOrderProcess(data: unknown, shop: CompiledShop | null): Iss
   });
 
   if (nodes.length > 0) issues.push(...checkStageGraph(nodes, startOk ? (spec.start as string) : undefined));
+  if (nodes.length > 0) issues.push(...checkTimedLoops(nodes, stageTimings(stages, (d) => checkDuration(d, [], []))));
   return issues;
 }
 
