@@ -9,6 +9,7 @@ import type { Config } from './config';
 import { authenticate } from './auth';
 import { createDefinitionsStore } from './definitions-store';
 import { errorHandler, notFoundRoute } from './errors';
+import { limitBodyDepth, singleQueryValues } from './validate';
 import { definitionsRouter } from './routes/definitions';
 import { staffRouter } from './routes/staff';
 import { leadsRouter } from './routes/leads';
@@ -31,7 +32,7 @@ import { stockRouter } from './routes/stock';
 import { purchasesRouter } from './routes/purchases';
 import { booksRouter } from './routes/books';
 import { codRouter } from './routes/cod';
-import type { Logger } from './logger';
+import { redactUrl, type Logger } from './logger';
 import { projectRoot } from './paths';
 
 import { customersRouter } from './routes/customers';
@@ -54,6 +55,8 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // node:querystring: a repeated key becomes an array (refused below), brackets never build objects.
+  app.set('query parser', 'simple');
   // Off unless TRUST_PROXY names the proxies in front: otherwise any client picks its own req.ip
   // with X-Forwarded-For (and with it, its failed-login and webhook limits).
   app.set('trust proxy', deps.config.trustProxy);
@@ -64,11 +67,14 @@ export function createApp(deps: AppDeps): Express {
     autoLogging: { ignore: (req) => req.url === '/healthz' },
     // One short line per request: method, path, status, time (headers would be noise and may carry secrets).
     serializers: {
-      req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({ id: req.id, method: req.method, url: req.url, ip: req.remoteAddress }),
+      // Webhook tokens/hashes in the query and customers' phones in the path or query never reach the log.
+      req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url), ip: req.remoteAddress }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
   }));
+  // Every route reads a query parameter as one text value; a repeated one is refused here, once, for all.
+  app.use(singleQueryValues);
   app.use(healthRouter(deps));
   app.use(docsRouter()); // public: the OpenAPI document and its docs page
 
@@ -82,6 +88,7 @@ export function createApp(deps: AppDeps): Express {
   // Who is asking comes first: an anonymous caller gets 401, whatever body it sent.
   api.use(authenticate({ staff, shop: shop.get }));
   api.use(express.json({ limit: '256kb' }));
+  api.use(limitBodyDepth);
   api.get('/me', (req, res) => {
     const p = req.principal!;
     res.json({ staffId: p.staffId, name: p.name, roles: p.roles, channels: p.channels, scope: p.scope, permissions: [...p.permissions].sort() });

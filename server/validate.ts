@@ -64,3 +64,41 @@ function hasBody(req: Request): boolean {
   const length = req.get('content-length');
   return (length !== undefined && length !== '0') || req.get('transfer-encoding') !== undefined;
 }
+
+/**
+ * Query parameters are single text values: `?q=a&q=b` (which the query parser turns into an
+ * array) or `?q[x]=1` is refused with 400 naming the parameter, before any route reads it —
+ * one place for every route instead of each route guessing what `req.query.q` holds.
+ */
+export const singleQueryValues: RequestHandler = (req, _res, next) => {
+  for (const [name, value] of Object.entries(req.query ?? {})) {
+    if (typeof value !== 'string') {
+      return next(new HttpError(400, 'bad_request', `query parameter "${name}" must be given once (it was repeated)`, { fields: [{ field: name, message: 'must be given once' }] }));
+    }
+  }
+  next();
+};
+
+/** How deep a JSON body may nest: far beyond any form or document the API takes, far below what recursion survives. */
+export const MAX_BODY_DEPTH = 64;
+
+/** Whether a parsed body nests deeper than `limit` (walked iteratively, so the check itself cannot overflow the stack). */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (!node || typeof node !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(node)) if (child && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/**
+ * 400 for a body nested deeper than MAX_BODY_DEPTH (5,000 nested arrays overflowed the stack of
+ * the validators and answered 500). Mounted right after the body parsers.
+ */
+export const limitBodyDepth: RequestHandler = (req, _res, next) => {
+  if (nestsDeeperThan(req.body, MAX_BODY_DEPTH)) return next(new HttpError(400, 'bad_request', `body nested too deeply (more than ${MAX_BODY_DEPTH} levels of objects or arrays)`));
+  next();
+};

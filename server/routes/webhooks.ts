@@ -10,7 +10,7 @@ import { createFailureLimiter } from '../auth';
 import { HttpError, notFound } from '../errors';
 import type { Logger } from '../logger';
 import { orderWorkflowId } from '../orders-service';
-import { UNSTORABLE_TEXT_MESSAGE, unstorableTextAt } from '../validate';
+import { limitBodyDepth, UNSTORABLE_TEXT_MESSAGE, unstorableTextAt } from '../validate';
 
 /**
  * `POST /webhooks/couriers/:courier`: verified by the courier's secret, recorded once per event
@@ -25,7 +25,7 @@ export function courierWebhooksRouter(
 ): Router {
   const router = Router();
   const forgeries = createFailureLimiter(limits.maxFailures, limits.windowMs);
-  router.post('/:courier', express.json({ limit: '64kb' }), express.urlencoded({ extended: false, limit: '64kb' }), async (req, res) => {
+  router.post('/:courier', express.json({ limit: '64kb' }), express.urlencoded({ extended: false, limit: '64kb' }), limitBodyDepth, async (req, res) => {
     const courierId = String(req.params.courier);
     const client = req.ip ?? 'unknown';
     const retryAfter = forgeries.blocked(client);
