@@ -4,39 +4,24 @@
  * functions (activities/stock.ts, books.ts, cod.ts) so the rules live in one place.
  */
 import { hasOwnEntry } from '../definitions/own';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { idempotentRequests, products, purchaseLines, purchases, salesDocumentLines, salesDocuments, stockLowFlags, stockMovements } from '../db/schema';
+import { products, purchaseLines, purchases, salesDocumentLines, salesDocuments, stockLowFlags, stockMovements } from '../db/schema';
 import { stockSettings, type CompiledShop } from '../definitions/types';
 import { applyMovements, type StockShortage } from '../activities/stock';
 import { BooksInputError, requireCatalogueSkus, shopOffsetMinutes } from '../activities/books';
 import type { Logger } from './logger';
 import { afterCursor, pageOf } from './pagination';
 import { badRequest, HttpError } from './errors';
+import { createIdempotency } from './idempotency';
 
 export type ProductRow = typeof products.$inferSelect;
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type Reader = Pick<Db, 'select'>;
 
-/** The answer a write gives, kept for its Idempotency-Key. */
-export interface StoredAnswer { status: number; body: unknown }
-
-/** JSON with object keys sorted, so two bodies that mean the same hash the same. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
-
-/** The `Idempotency-Key` header: absent, or 1–200 visible characters. */
-export function idempotencyKeyOf(header: string | undefined): string | undefined {
-  if (header === undefined || header === '') return undefined;
-  if (header.length > 200 || !/^[\x21-\x7e]+$/.test(header)) throw badRequest('Idempotency-Key must be 1–200 visible ASCII characters');
-  return header;
-}
+// The one Idempotency-Key mechanism lives in ./idempotency; re-exported for the books routes.
+export { canonicalJson, idempotencyKeyOf, type StoredAnswer } from './idempotency';
 
 /** A local calendar range [from, to) as instants, from `YYYY-MM-DD` days in the shop's zone (default: this month). */
 export function localRange(query: { from?: unknown; to?: unknown }, offsetMinutes: number, now = new Date()): { from: Date; to: Date; fromDay: string; toDay: string } {
@@ -57,6 +42,7 @@ export function localRange(query: { from?: unknown; to?: unknown }, offsetMinute
 }
 
 export function createBooksStore(db: Db, log: Logger) {
+  const keyed = createIdempotency(db);
   /** Levels per (SKU, warehouse), with the SKU's threshold and whether it is low now. */
   async function levels(filter: { skus?: string[]; warehouse?: string }, q: Reader = db) {
     const where = and(filter.skus ? inArray(stockMovements.sku, filter.skus) : undefined, filter.warehouse ? eq(stockMovements.warehouse, filter.warehouse) : undefined);
@@ -77,32 +63,8 @@ export function createBooksStore(db: Db, log: Logger) {
   return {
     levels,
 
-    /**
-     * Runs a write once per (operation, caller, Idempotency-Key): the write and the answer it gave
-     * are committed together, a retry with the same body gets that answer (`replayed`) and writes
-     * nothing, the same key with another body is refused (409 `idempotency_conflict`). Refusals
-     * (4xx thrown by the write) are not kept: nothing was written, so a retry tries again. Without
-     * a key the write simply runs in a transaction.
-     */
-    async idempotent(req: { scope: string; actor: string; key?: string; body: unknown }, write: (tx: Tx) => Promise<StoredAnswer>): Promise<StoredAnswer & { replayed: boolean }> {
-      if (!req.key) return { ...(await db.transaction(write)), replayed: false };
-      const hash = createHash('sha256').update(canonicalJson(req.body)).digest('hex');
-      return db.transaction(async (tx) => {
-        // Two requests with the same key at once: the second waits here and then finds the first's answer.
-        await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`idempotency:${req.scope}:${req.actor}:${req.key}`}))`);
-        const [seen] = await tx.select().from(idempotentRequests)
-          .where(and(eq(idempotentRequests.scope, req.scope), eq(idempotentRequests.actor, req.actor), eq(idempotentRequests.key, req.key!)));
-        if (seen) {
-          if (seen.requestHash !== hash) {
-            throw new HttpError(409, 'idempotency_conflict', `Idempotency-Key "${req.key}" was already used for a different request; use a new key for a new request`);
-          }
-          return { status: seen.status, body: seen.response, replayed: true };
-        }
-        const answer = await write(tx);
-        await tx.insert(idempotentRequests).values({ scope: req.scope, actor: req.actor, key: req.key!, requestHash: hash, status: answer.status, response: answer.body });
-        return { ...answer, replayed: false };
-      });
-    },
+    /** Runs a write once per (operation, caller, Idempotency-Key), in one transaction with its answer (./idempotency). */
+    idempotent: keyed.inTransaction,
 
     async listProducts(opts: { active?: boolean; limit: number; cursor?: string }) {
       const rows = await db.select().from(products)

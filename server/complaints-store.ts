@@ -10,6 +10,7 @@ import type { CustomersStore } from './customers-store';
 import { customerVisibleTo } from './customers-store';
 import type { DefinitionsStore } from './definitions-store';
 import { HttpError, unprocessable } from './errors';
+import { createIdempotency, idempotencyKeyOf, replayAsRetry } from './idempotency';
 import { afterCursor, pageOf } from './pagination';
 import { toTaskView } from './tasks-store';
 
@@ -55,10 +56,58 @@ export function toComplaintView(row: ComplaintRow) {
   };
 }
 
+/** What filing a complaint answers (also the answer kept for its Idempotency-Key). */
+export interface FiledComplaint { complaint: ReturnType<typeof toComplaintView> | null; complaintId: string; workflowId: string; created: boolean; assignedTo: string | null }
+
 /** Complaints: filing one starts `complaint:<id>`; reads come from the `complaints` read model. */
 export function createComplaintsStore(deps: { db: Db; temporal: Client; taskQueue: string; definitions: DefinitionsStore; customers: CustomersStore }) {
   const { db } = deps;
+  const keyed = createIdempotency(db);
   const invalid = (field: string, message: string) => unprocessable('the complaint is invalid', { fields: [{ field, message }] });
+
+  /** Checks the complaint against the customer, the order and the active ComplaintProcess, then starts its workflow (once per derived id). */
+  async function fileOnce(input: ComplaintInput, opts: { actor: string; idempotencyKey?: string }): Promise<FiledComplaint> {
+    if (!input.customerId && !input.phone) throw invalid('customerId', 'give customerId or phone');
+    const customer = input.customerId ? await deps.customers.survivorOf(input.customerId) : await deps.customers.findByPhone(input.phone!);
+    if (!customer) throw input.customerId ? invalid('customerId', `no customer "${input.customerId}"`) : invalid('phone', `no customer with phone "${input.phone}" — create the customer first (POST /api/v1/customers)`);
+    if (input.orderId) {
+      const [order] = await db.select({ customerId: orders.customerId }).from(orders).where(eq(orders.id, input.orderId));
+      if (!order) throw invalid('orderId', `no order "${input.orderId}"`);
+      if (order.customerId !== customer.id) throw invalid('orderId', `order ${input.orderId} is not an order of customer ${customer.id}`);
+    }
+    const definition = await deps.definitions.activeOfKind<CompiledComplaintProcess>('ComplaintProcess');
+    if (!definition) throw new HttpError(409, 'no_active_process', 'no complaint process is active: activate a ComplaintProcess first');
+    const categories = definition.compiled.categories.map((c) => c.id);
+    if (!categories.includes(input.category)) throw invalid('category', `unknown category "${input.category}" — categories: ${categories.join(', ')}`);
+
+    const complaintId = newComplaintId(new Date(), opts.idempotencyKey ? `${opts.actor}:${opts.idempotencyKey}` : undefined);
+    const workflowId = complaintWorkflowId(complaintId);
+    const args: ComplaintWorkflowInput = {
+      complaintId,
+      definition: { name: definition.name, version: definition.version, process: definition.compiled },
+      complaint: {
+        customerId: customer.id, customerName: customer.name, customerPhone: customer.phone, orderId: input.orderId ?? null,
+        category: input.category, description: input.description.trim(), openedBy: opts.actor,
+      },
+    };
+    let created = true;
+    try {
+      await deps.temporal.workflow.start('complaintWorkflow', { workflowId, taskQueue: deps.taskQueue, args: [args] });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError && opts.idempotencyKey)) throw err;
+      created = false;
+    }
+    // The workflow writes the row, then opens the CSKH task: wait briefly so the answer carries
+    // the due time and who got the task (as POST /leads does).
+    let row: ComplaintRow | undefined;
+    let task: { assigneeId: string | null } | undefined;
+    for (let i = 0; i < 30 && !(row && task); i++) {
+      [row] = await db.select().from(complaints).where(eq(complaints.id, complaintId));
+      [task] = await db.select({ assigneeId: tasks.assigneeId }).from(tasks).where(and(eq(tasks.subjectType, 'complaint'), eq(tasks.subjectId, complaintId))).limit(1);
+      if (!(row && task)) await new Promise((r) => setTimeout(r, 100));
+    }
+    return { complaint: row ? toComplaintView(row) : null, complaintId, workflowId, created, assignedTo: task?.assigneeId ?? null };
+  }
 
   return {
     /** The categories a complaint may be filed under: the active ComplaintProcess's (none when none is active). */
@@ -69,49 +118,15 @@ export function createComplaintsStore(deps: { db: Db; temporal: Client; taskQueu
     },
 
     /** Validates the complaint against the customer, the order and the active ComplaintProcess, then starts its workflow. */
-    async file(input: ComplaintInput, opts: { actor: string; idempotencyKey?: string }): Promise<{ complaint: ReturnType<typeof toComplaintView> | null; complaintId: string; workflowId: string; created: boolean; assignedTo: string | null }> {
-      if (!input.customerId && !input.phone) throw invalid('customerId', 'give customerId or phone');
-      const customer = input.customerId ? await deps.customers.survivorOf(input.customerId) : await deps.customers.findByPhone(input.phone!);
-      if (!customer) throw input.customerId ? invalid('customerId', `no customer "${input.customerId}"`) : invalid('phone', `no customer with phone "${input.phone}" — create the customer first (POST /api/v1/customers)`);
-      if (input.orderId) {
-        const [order] = await db.select({ customerId: orders.customerId }).from(orders).where(eq(orders.id, input.orderId));
-        if (!order) throw invalid('orderId', `no order "${input.orderId}"`);
-        if (order.customerId !== customer.id) throw invalid('orderId', `order ${input.orderId} is not an order of customer ${customer.id}`);
-      }
-      const definition = await deps.definitions.activeOfKind<CompiledComplaintProcess>('ComplaintProcess');
-      if (!definition) throw new HttpError(409, 'no_active_process', 'no complaint process is active: activate a ComplaintProcess first');
-      const categories = definition.compiled.categories.map((c) => c.id);
-      if (!categories.includes(input.category)) throw invalid('category', `unknown category "${input.category}" — categories: ${categories.join(', ')}`);
-
-      const complaintId = newComplaintId(new Date(), opts.idempotencyKey ? `${opts.actor}:${opts.idempotencyKey}` : undefined);
-      const workflowId = complaintWorkflowId(complaintId);
-      const args: ComplaintWorkflowInput = {
-        complaintId,
-        definition: { name: definition.name, version: definition.version, process: definition.compiled },
-        complaint: {
-          customerId: customer.id, customerName: customer.name, customerPhone: customer.phone, orderId: input.orderId ?? null,
-          category: input.category, description: input.description.trim(), openedBy: opts.actor,
-        },
-      };
-      let created = true;
-      try {
-        await deps.temporal.workflow.start('complaintWorkflow', { workflowId, taskQueue: deps.taskQueue, args: [args] });
-      } catch (err) {
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError && opts.idempotencyKey)) throw err;
-        created = false;
-      }
-      // The workflow writes the row, then opens the CSKH task: wait briefly so the answer carries
-      // the due time and who got the task (as POST /leads does).
-      let row: ComplaintRow | undefined;
-      let task: { assigneeId: string | null } | undefined;
-      for (let i = 0; i < 30 && !(row && task); i++) {
-        [row] = await db.select().from(complaints).where(eq(complaints.id, complaintId));
-        [task] = await db.select({ assigneeId: tasks.assigneeId }).from(tasks).where(and(eq(tasks.subjectType, 'complaint'), eq(tasks.subjectId, complaintId))).limit(1);
-        if (!(row && task)) await new Promise((r) => setTimeout(r, 100));
-      }
-      return { complaint: row ? toComplaintView(row) : null, complaintId, workflowId, created, assignedTo: task?.assigneeId ?? null };
+    async file(input: ComplaintInput, opts: { actor: string; idempotencyKey?: string }): Promise<FiledComplaint> {
+      // The key is claimed with this body's hash first: another body under it is 409 and files nothing.
+      const key = idempotencyKeyOf(opts.idempotencyKey);
+      const answer = await keyed.claimed({ scope: 'complaint', actor: opts.actor, key, body: input }, async () => {
+        const filed = await fileOnce(input, { actor: opts.actor, idempotencyKey: key });
+        return { status: filed.created ? 201 : 200, body: filed };
+      }, replayAsRetry);
+      return answer.body as FiledComplaint;
     },
-
     async list(p: Principal, f: ComplaintFilter) {
       const rows = await db.select().from(complaints).where(and(
         customerVisibleTo(p, sql`${complaints.customerId}`),

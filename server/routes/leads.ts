@@ -4,6 +4,7 @@ import type { Db } from '../../db/client';
 import { tasks } from '../../db/schema';
 import { requirePermission } from '../auth';
 import type { LeadInput, OrdersService } from '../orders-service';
+import { createIdempotency, idempotencyKeyOf, replayAsRetry } from '../idempotency';
 import { validateBody } from '../validate';
 
 export const leadSchema = {
@@ -31,19 +32,26 @@ export const leadSchema = {
 /** `POST /leads`: a lead arrives (from marketing, sales or a channel hook) and its order starts. */
 export function leadsRouter(deps: { orders: OrdersService; db: Db }): Router {
   const router = Router();
+  const keyed = createIdempotency(deps.db);
   router.post('/', requirePermission('leads.create'), validateBody(leadSchema), async (req, res) => {
-    const idempotencyKey = req.get('idempotency-key') || undefined;
-    const started = await deps.orders.startFromLead(req.body as LeadInput, { actor: req.principal!.staffId, idempotencyKey });
-    // The first task is opened by the workflow a moment after the start; wait briefly to name its assignee.
-    let firstTask: { assigneeId: string | null } | undefined;
-    for (let i = 0; i < 20 && !firstTask; i++) {
-      [firstTask] = await deps.db.select({ assigneeId: tasks.assigneeId }).from(tasks).where(eq(tasks.subjectId, started.orderId)).limit(1);
-      if (!firstTask) await new Promise((r) => setTimeout(r, 100));
-    }
-    res.status(started.created ? 201 : 200).json({
-      leadId: started.orderId, orderId: started.orderId, workflowId: started.workflowId, definition: started.definition,
-      assignedTo: firstTask?.assigneeId ?? null, created: started.created,
-    });
+    const actor = req.principal!.staffId;
+    const idempotencyKey = idempotencyKeyOf(req.get('idempotency-key'));
+    // The key is claimed with this body's hash before anything is written: another body under the
+    // same key is 409 and creates or changes no customer; a retry of the same body is the same order.
+    const answer = await keyed.claimed({ scope: 'lead', actor, key: idempotencyKey, body: req.body }, async () => {
+      const started = await deps.orders.startFromLead(req.body as LeadInput, { actor, idempotencyKey });
+      // The first task is opened by the workflow a moment after the start; wait briefly to name its assignee.
+      let firstTask: { assigneeId: string | null } | undefined;
+      for (let i = 0; i < 20 && !firstTask; i++) {
+        [firstTask] = await deps.db.select({ assigneeId: tasks.assigneeId }).from(tasks).where(eq(tasks.subjectId, started.orderId)).limit(1);
+        if (!firstTask) await new Promise((r) => setTimeout(r, 100));
+      }
+      return {
+        status: started.created ? 201 : 200,
+        body: { leadId: started.orderId, orderId: started.orderId, workflowId: started.workflowId, definition: started.definition, assignedTo: firstTask?.assigneeId ?? null, created: started.created },
+      };
+    }, replayAsRetry);
+    res.status(answer.status).json(answer.body);
   });
   return router;
 }
