@@ -8,7 +8,7 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   const runtime = await startRuntime('api', config, log);
   const server = await listen(runtime, log);
-  const notice = bootstrapTokenNotice(runtime.bootstrapToken);
+  const notice = bootstrapTokenNotice(runtime.bootstrapTokenFile);
   if (notice.length) process.stdout.write(`${notice.join('\n')}\n\n`);
   onShutdownSignal(log, async () => {
     await server.close();

@@ -24,3 +24,31 @@ function canResolve(name: string): boolean {
     return false;
   }
 }
+
+/** Query parameters that carry secrets: courier webhook tokens and hashes, signatures, keys, passwords. */
+const SECRET_PARAM = /token|hash|sig|secret|pass|key|auth|otp/i;
+/** A phone number as it appears in a URL: 9–12 digits, maybe +84/%2B84, maybe split by dots, dashes or (encoded) spaces. */
+const PHONE_IN_URL = /(?<![\dA-Za-z%])(?:%2B|\+)?\d(?:(?:[.\-]|%20|\+)?\d){8,12}(?![\dA-Za-z])/gi;
+
+/**
+ * A request URL fit for the log: values of secret-looking query parameters (a courier webhook's
+ * `token` or `hash`) become `***`, and phone numbers anywhere in the path or query become `***`
+ * (a customer's phone is personal data; an order id or a date is not long enough to match).
+ */
+export function redactUrl(url: string): string {
+  const at = url.indexOf('?');
+  const pathPart = at < 0 ? url : url.slice(0, at);
+  const query = at < 0 ? undefined : url.slice(at + 1);
+  const safeQuery = query?.split('&').map((pair) => {
+    const eq = pair.indexOf('=');
+    if (eq < 0) return pair;
+    let name = pair.slice(0, eq);
+    try {
+      name = decodeURIComponent(name);
+    } catch {
+      /* a malformed name is matched as sent */
+    }
+    return SECRET_PARAM.test(name) ? `${pair.slice(0, eq)}=***` : pair;
+  }).join('&');
+  return `${pathPart}${safeQuery === undefined ? '' : `?${safeQuery}`}`.replace(PHONE_IN_URL, '***');
+}

@@ -1,3 +1,4 @@
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { openDatabase, type Database } from '../db/client';
@@ -23,8 +24,11 @@ export interface Runtime {
   temporal: Client;
   temporalAddress: string;
   devServer?: DevServer;
-  /** The admin token created on the very first start (print it once), if it was just created. */
-  bootstrapToken?: string;
+  /**
+   * Where the admin token created on the very first start was written (readable by its owner
+   * only), if it was just created. The token itself never goes to the log or the console.
+   */
+  bootstrapTokenFile?: string;
   /** Closes what this module opened (Temporal client, database, dev server), in reverse order. */
   close(): Promise<void>;
 }
@@ -95,22 +99,40 @@ export async function startRuntime(role: ProcessRole, config: Config, log: Logge
     // KPI periods start from Temporal Schedules, kept in step with the active kpi.yaml.
     await ensureKpiSchedules({ db: database.db, temporal, taskQueue: config.temporal.taskQueue, log });
     const bootstrapToken = role === 'worker' ? undefined : await createStaffStore(database.db).ensureBootstrapAdmin(config.adminToken);
+    const bootstrapTokenFile = bootstrapToken ? await writeBootstrapToken(config.dataDir, bootstrapToken) : undefined;
 
-    return { config, log, database, temporal, temporalAddress, devServer, bootstrapToken, close };
+    return { config, log, database, temporal, temporalAddress, devServer, bootstrapTokenFile, close };
   } catch (err) {
     await close();
     throw err;
   }
 }
 
-/** The first start's admin token, printed once for the person who installed shopflow. */
-export function bootstrapTokenNotice(token: string | undefined): string[] {
-  if (!token) return [];
+/** The file the first start's admin token is written to, under DATA_DIR. */
+export const ADMIN_TOKEN_FILE = 'admin-token.txt';
+
+/**
+ * Writes the first start's admin token to `<dataDir>/admin-token.txt`, mode 0600: a log line is
+ * copied to log shippers, terminals' scrollback and CI artefacts; a file readable by the
+ * installing user only is not. Returns the file's path.
+ */
+export async function writeBootstrapToken(dataDir: string, token: string): Promise<string> {
+  const file = path.join(dataDir, ADMIN_TOKEN_FILE);
+  await mkdir(dataDir, { recursive: true });
+  // An older file (from a database that was since reset) is replaced; chmod covers one created by hand with wider rights.
+  await writeFile(file, `${token}\n`, { mode: 0o600 });
+  await chmod(file, 0o600);
+  return file;
+}
+
+/** What the first start tells the person who installed shopflow: where the admin token is, never the token. */
+export function bootstrapTokenNotice(file: string | undefined): string[] {
+  if (!file) return [];
   return [
     '',
-    '  Admin API token (shown only this once — store it now; it is kept only as a hash):',
-    `    ${token}`,
-    '  Use it as: Authorization: Bearer <token>   (or set SHOPFLOW_ADMIN_TOKEN to choose your own)',
+    `  Admin API token: written to ${file} (readable by you only; only its hash is stored).`,
+    '  Read it, store it somewhere safe, then delete the file. Use it as: Authorization: Bearer <token>',
+    '  (or set SHOPFLOW_ADMIN_TOKEN to choose your own).',
   ];
 }
 

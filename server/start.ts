@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     `  Database   ${runtime.database.driver === 'pglite' ? 'embedded PGlite' : 'PostgreSQL'} at ${runtime.database.location}`,
     `  Worker     task queue "${config.temporal.taskQueue}"`,
     `  Couriers   ${simulator ? `simulator at ${simulator.url} (GHN and GHTK point at it; COURIERS=live for real accounts)` : 'live courier APIs'}`,
-    ...bootstrapTokenNotice(runtime.bootstrapToken),
+    ...bootstrapTokenNotice(runtime.bootstrapTokenFile),
     'Press Ctrl-C to stop.',
   ];
   process.stdout.write(`\n${lines.join('\n')}\n\n`);
