@@ -121,11 +121,26 @@ function describe(e: TimelineEvent, t: T, order: OrderDetail, lang: Lang): strin
     tracking: String(data.trackingCode ?? order.trackingCode ?? ''),
     amount: typeof (data.returnedAmount ?? data.returnedValue) === 'number' ? formatVnd(Number(data.returnedAmount ?? data.returnedValue), lang) : '?',
     skus: Array.isArray(data.short) ? (data.short as Array<{ sku?: unknown; missing?: unknown; qty?: unknown }>).map((l) => String(l.sku ?? '')).join(', ') : '',
+    ...(e.type === 'order_figures_changed' ? figureChange(data, t, lang) : {}),
   };
   const sentence = t(key, vars);
   const base = sentence === key ? e.type : sentence;
   const extra = e.type === 'task_completed' && data.outcome ? ` → ${String(data.outcome)}` : e.type === 'courier_status' && data.reason ? ` (${String(data.reason)})` : '';
   return base + extra;
+}
+
+/** An `order_figures_changed` event's figure (in the shop's words) and its old and new values, readable. */
+function figureChange(data: Record<string, unknown>, t: T, lang: Lang): Record<string, string> {
+  const field = String(data.field ?? '');
+  const label = t(`fig_${field}` as Key);
+  const show = (v: unknown): string => {
+    if (v === null || v === undefined || v === '') return t('fig_none');
+    if (typeof v === 'number') return ['codAmount', 'total', 'shippingFee'].includes(field) ? formatVnd(v, lang) : String(v);
+    if (Array.isArray(v)) return v.map((l: { sku?: unknown; qty?: unknown }) => `${String(l?.sku ?? '')} × ${String(l?.qty ?? '')}`).join(', ');
+    if (typeof v === 'object') return Object.values(v as Record<string, unknown>).filter((x) => typeof x === 'string' && x).join(', ');
+    return String(v);
+  };
+  return { figure: label === `fig_${field}` ? field : label, before: show(data.from), after: show(data.to) };
 }
 
 /** The items staff agreed (the order API's `items`), named from the catalogue where listed there. */
