@@ -212,7 +212,8 @@ describe('a KPI period workflow on the dev server', () => {
 
 describe('KPI schedules', () => {
   test('When shopflow starts, then the shipped plan has a schedule: monthly at local midnight, overlap skip, catch-up', async () => {
-    const runtime = await startRuntime('worker', stack.config, testLog);
+    // Couriers on the simulator: live mode would (rightly) refuse to start without courier accounts.
+    const runtime = await startRuntime('worker', { ...stack.config, couriers: 'simulator' }, testLog);
     try {
       schedules.push(kpiScheduleId('shop-kpi'));
       const described = await stack.temporal.schedule.getHandle(kpiScheduleId('shop-kpi')).describe();
