@@ -28,7 +28,7 @@ function canResolve(name: string): boolean {
 /** Query parameters that carry secrets: courier webhook tokens and hashes, signatures, keys, passwords. */
 const SECRET_PARAM = /token|hash|sig|secret|pass|key|auth|otp/i;
 /** A phone number as it appears in a URL: 9–12 digits, maybe +84/%2B84, maybe split by dots, dashes or (encoded) spaces. */
-const PHONE_IN_URL = /(?<![\dA-Za-z%])(?:%2B|\+)?\d(?:(?:[.\-]|%20|\+)?\d){8,12}(?![\dA-Za-z])/gi;
+const PHONE_IN_URL = /(?<![\dA-Za-z%])(?:%2B|\+)?\d(?:(?:[.-]|%20|\+)?\d){8,12}(?![\dA-Za-z])/gi;
 
 /**
  * A request URL fit for the log: values of secret-looking query parameters (a courier webhook's
