@@ -909,7 +909,7 @@ const paths: Record<string, PathItem> = {
   },
   '/api/v1/orders/{id}/cancel': {
     post: apiOperation({
-      operationId: 'cancelOrder', tags: ['orders'], permission: ['orders.read', 'orders.cancel'], bodyIsJson: true,
+      operationId: 'cancelOrder', tags: ['orders'], permission: ['orders.read', 'orders.cancel'], scope: ownOrder, bodyIsJson: true,
       summary: 'Cancel an order',
       description: 'Before hand-over the order ends cancelled at once. After hand-over the courier is asked to cancel first; if it refuses (parcel picked up), 409 with its reason and the order goes on.',
       parameters: [orderId],

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { orderEvents, products, taskEvents, tasks } from '../db/schema';
 import type { Principal } from './auth';
@@ -18,13 +18,9 @@ export interface TaskFilter {
 }
 
 /** The columns lists need: not the form, outcomes or submitted data, which can be large. */
-const listColumns = {
-  id: tasks.id, stage: tasks.stage, title: tasks.title, role: tasks.role, assigneeId: tasks.assigneeId, priority: tasks.priority,
-  status: tasks.status, subjectType: tasks.subjectType, subjectId: tasks.subjectId, summary: tasks.summary, createdAt: tasks.createdAt,
-  dueAt: tasks.dueAt, escalationLevel: tasks.escalationLevel, parentTaskId: tasks.parentTaskId, outcome: tasks.outcome,
-  completedBy: tasks.completedBy, completedAt: tasks.completedAt,
-};
-type TaskListRow = Pick<TaskRow, keyof typeof listColumns>;
+type TaskListRow = Pick<TaskRow,
+  | 'id' | 'stage' | 'title' | 'role' | 'assigneeId' | 'priority' | 'status' | 'subjectType' | 'subjectId' | 'summary' | 'createdAt'
+  | 'dueAt' | 'escalationLevel' | 'parentTaskId' | 'outcome' | 'completedBy' | 'completedAt'>;
 
 /** A list row as `list` selects it (snake_case, times as epoch milliseconds). */
 interface RawListRow {

@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, defineQuery, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { dueAt } from '../definitions/business-time';
 import type { CompiledComplaintProcess, CompiledComplaintTask, CompiledHumanStage, FormSchema } from '../definitions/types';
@@ -100,15 +100,13 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
   if (outcome.followUp) {
     status.step = 'follow-up';
     // The books and the stock learn what the follow-up did (refund, goods sent and taken back).
-    const books = patched('complaint-books');
-    let form = outcome.followUp.form;
-    if (books) form = await followUpForm(outcome.name, form, decision.data ?? {}, complaint.orderId);
+    const form = await followUpForm(outcome.name, outcome.followUp.form, decision.data ?? {}, complaint.orderId);
     const stage: CompiledHumanStage = {
       ...humanStage(followUpStage(outcome.name), { ...outcome.followUp, form }),
       outcomes: [{ name: 'done', title: 'Đã xử lý', to: 'closed', form }],
     };
     const done = (await board.humanTask(stage))!;
-    if (books) await recordFollowUpInBooks(input.complaintId, complaint.orderId, outcome.name, decision.data ?? {}, done.data ?? {}, done.taskId, done.actor);
+    await recordFollowUpInBooks(input.complaintId, complaint.orderId, outcome.name, decision.data ?? {}, done.data ?? {}, done.taskId, done.actor);
     await recordComplaintFollowUpDone({ complaintId: input.complaintId, taskId: done.taskId, data: done.data ?? {}, actor: done.actor });
   }
   status.step = 'closed';

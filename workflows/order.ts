@@ -1,5 +1,5 @@
 import {
-  allHandlersFinished, ApplicationFailure, condition, defineQuery, defineSignal, defineUpdate, patched, proxyActivities, setHandler, workflowInfo,
+  allHandlersFinished, ApplicationFailure, condition, defineQuery, defineSignal, defineUpdate, proxyActivities, setHandler, workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { CreateShipmentRequest, PartialDelivery } from '../activities/couriers/types';
@@ -232,7 +232,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       visit.leftAt = visit.enteredAt;
       await cancelOpenTasks({ workflowId, reason: `order ended (${stage.result})` });
       await recordOrderEvent({ orderId: input.orderId, dedupeKey: `${workflowId}:end`, type: 'order_ended', fromStage: stage.id, data: { result: stage.result }, setStatus: stage.result });
-      if ((stage.result === 'completed' || stage.result === 'returned') && patched('customer-after-order')) {
+      if (stage.result === 'completed' || stage.result === 'returned') {
         // The customer's care contacts and segment (up or down) follow every delivered or returned order.
         await updateCustomerAfterOrder({ orderId: input.orderId, result: stage.result });
       }
@@ -255,7 +255,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
         if (items.length && stock.reserved.length === 0) {
           stock.reserved = await reserveItems(items, done.actor);
         }
-        if (!closerRecorded && patched('kpi-order-closer')) {
+        if (!closerRecorded) {
           // The first human step's finisher (the rep who closed the lead, or marked it lost) is credited by KPIs.
           await recordOrderCloser({ orderId: input.orderId, staffId: done.actor, role: stage.role });
           closerRecorded = true;
@@ -264,7 +264,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
         if (restocked.length) {
           await moveOrderStock({ orderId: input.orderId, kind: 'restock', lines: restocked, actor: done.actor, dedupeKey: `${input.orderId}:restock:${seq}` });
         }
-        if (('returnedItems' in figures || 'restockedItems' in figures) && patched('kpi-returned-amount')) {
+        if (('returnedItems' in figures || 'restockedItems' in figures)) {
           // A partial return: revenue and return-rate KPIs take back only what came back (unknown: the whole order).
           const amount = returnedValue(orderData.items, returnedLinesOf(figures));
           if (amount !== undefined) await recordReturnedAmount({ orderId: input.orderId, amount });
@@ -281,7 +281,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       next = stage.next;
     } else {
       const outcome = await shipAndWait(stage, seq);
-      if (outcome === 'delivered' && patched('books-sales-document')) {
+      if (outcome === 'delivered') {
         // The books: one sales document per delivered order (idempotent by order id).
         await recordSale({
           orderId: input.orderId, channel: input.lead.channel, courier: status.shipment?.courier ?? null,
@@ -289,7 +289,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
           items: saleLines(orderData.items), shippingFee: typeof orderData.shippingFee === 'number' ? orderData.shippingFee : 0, codAmount: facts.order?.codAmount ?? 0,
         });
       }
-      if (outcome === 'delivered' && courierVerdict?.partial && !partialReturn && patched('courier-partial-return')) {
+      if (outcome === 'delivered' && courierVerdict?.partial && !partialReturn) {
         partialReturn = receivePartialReturn(stage, courierVerdict.partial);
       }
       if (outcome) {
@@ -316,10 +316,9 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   /**
    * Applies the figures a task set (only what its definition binds): the order's data and facts,
    * the money figures on the order row, and one order event per changed figure with who and
-   * old → new. Histories from before figures were declared wrote the row only, when the task
-   * carried COD or items.
+   * old → new.
    */
-  async function applyFigures(figures: Partial<Record<OrderFigure, unknown>>, actor: string, key: string, stageId: string, legacyAlways = false): Promise<void> {
+  async function applyFigures(figures: Partial<Record<OrderFigure, unknown>>, actor: string, key: string, stageId: string): Promise<void> {
     const before = { total: facts.order?.total, codAmount: facts.order?.codAmount };
     const changes: Array<{ field: string; from: unknown; to: unknown }> = [];
     for (const [figure, value] of Object.entries(figures)) {
@@ -331,12 +330,8 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     Object.assign(orderData, figures);
     absorbTaskData(facts, figures);
     if (!('total' in figures) && facts.order?.total !== before.total) changes.push({ field: 'total', from: before.total ?? null, to: facts.order?.total ?? null });
-    if (patched('declared-order-figures')) {
-      if (changes.length) {
-        await updateOrderFigures({ orderId: input.orderId, total: facts.order?.total, codAmount: facts.order?.codAmount, changes, actor, dedupeKey: key, stage: stageId });
-      }
-    } else if (legacyAlways || 'codAmount' in figures || 'items' in figures) {
-      await updateOrderFigures({ orderId: input.orderId, total: facts.order?.total, codAmount: facts.order?.codAmount });
+    if (changes.length) {
+      await updateOrderFigures({ orderId: input.orderId, total: facts.order?.total, codAmount: facts.order?.codAmount, changes, actor, dedupeKey: key, stage: stageId });
     }
   }
 
@@ -359,7 +354,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       const substitute = stockLines(decision.data?.items);
       if (substitute.length) {
         // The shortage task's own form: its items replace the order's.
-        await applyFigures({ items: decision.data!.items }, decision.actor, `${workflowId}:${seq}:substitute:${attempt}`, status.stage, true);
+        await applyFigures({ items: decision.data!.items }, decision.actor, `${workflowId}:${seq}:substitute:${attempt}`, status.stage);
         items = substitute;
       }
     }
@@ -492,12 +487,10 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       orderId: input.orderId, dedupeKey: `${workflowId}:partial-return-received`, type: 'partial_return_received', actor: done.actor,
       data: { code: partial.code ?? null, returnedAmount: amount ?? null, restocked },
     });
-    if (patched('books-partial-return')) {
-      // Revenue takes the count back even when the courier gave no figure; the books get a return
-      // document for the part that came back, at the warehouse's count (each once per order).
-      await takeBackPartialReturn({ orderId: input.orderId });
-      await recordPartialReturn({ orderId: input.orderId, returnedLines: returnedLinesOf(counted), code: partial.code ?? null, actor: done.actor });
-    }
+    // Revenue takes the count back even when the courier gave no figure; the books get a return
+    // document for the part that came back, at the warehouse's count (each once per order).
+    await takeBackPartialReturn({ orderId: input.orderId });
+    await recordPartialReturn({ orderId: input.orderId, returnedLines: returnedLinesOf(counted), code: partial.code ?? null, actor: done.actor });
   }
 }
 

@@ -1,4 +1,4 @@
-import { ApplicationFailure, condition, defineUpdate, patched, proxyActivities, proxyLocalActivities, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, defineUpdate, proxyLocalActivities, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { dueAt, type CompiledWorkingHours } from '../definitions/business-time';
 import { validateFormData } from '../definitions/forms';
@@ -66,7 +66,6 @@ const taskWriteOptions = {
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 } as const;
-const remote = proxyActivities<Activities>(taskWriteOptions);
 const local = proxyLocalActivities<Activities>(taskWriteOptions);
 
 /**
@@ -74,12 +73,9 @@ const local = proxyLocalActivities<Activities>(taskWriteOptions);
  * workflow waits on, so they run as local activities: in the worker that runs the workflow task,
  * without a round-trip through the server's activity queue (an activity task is scheduled,
  * dispatched, started and completed, then a second workflow task runs; a local activity is one
- * marker in the same workflow task). Histories from before this change ran them as activities
- * and replay that way.
+ * marker in the same workflow task).
  */
-function taskWrites() {
-  return patched('local-task-writes') ? local : remote;
-}
+const taskWrites = () => local;
 
 /** A follow-up task only says it was handled: its form takes no fields (closed, like every form). */
 const FOLLOW_UP_FORM: FormSchema = { type: 'object', additionalProperties: false };

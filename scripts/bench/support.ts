@@ -508,7 +508,6 @@ export function apiClient(base: string, token: string) {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     let parsed: any;
     try {
       parsed = text ? JSON.parse(text) : undefined;

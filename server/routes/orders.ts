@@ -101,7 +101,8 @@ export function ordersRouter(deps: { db: Db; temporal: Client; tasks: TasksStore
 
   router.post('/:id/cancel', requirePermission('orders.cancel'), validateBody(cancelSchema), async (req, res) => {
     const id = String(req.params.id);
-    const [order] = await deps.db.select().from(orders).where(eq(orders.id, id));
+    // Scope own cancels only the orders it may see (someone else's is a 404, as on GET).
+    const [order] = await deps.db.select().from(orders).where(and(eq(orders.id, id), scopeFilter(req)));
     if (!order) throw notFound(`no order "${id}"`);
     try {
       const result = await deps.temporal.workflow.getHandle(order.workflowId).executeUpdate(cancelOrderUpdate, { args: [{ reason: req.body.reason, actor: req.principal!.staffId }] });

@@ -16,7 +16,6 @@ import { resolveTemporalCli } from '../../server/temporal-cli';
 import { freePort, startDevServer, type DevServer } from '../../server/temporal-dev-server';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __shopflowTest: { devServer: DevServer; adminUrl: string; dbName: string } | undefined;
 }
 

@@ -15,7 +15,7 @@ import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 
 const History = temporal.api.history.v1.History;
-type HistoryMessage = InstanceType<typeof History>;
+type HistoryMessage = temporal.api.history.v1.History;
 
 /** Where the recorded histories live, one JSON file per scenario. */
 export const historiesDir = path.join(__dirname, '..', 'histories');
