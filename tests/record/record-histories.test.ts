@@ -7,7 +7,8 @@
  */
 import { stockMovements } from '../../db/schema';
 import { recordHistory } from '../support/histories';
-import { apiClient, eventually, openTestStack, type TestStack } from '../support/stack';
+import { ghtkPickupEnv } from '../../activities/couriers/requirements';
+import { apiClient, courierEnv, eventually, openTestStack, type TestStack } from '../support/stack';
 
 let stack: TestStack;
 let base: string;
@@ -41,11 +42,11 @@ async function complete(subjectId: string, stage: string, outcome: string, data:
   const res = await api('admin').post(`/api/v1/tasks/${task.id}/complete`, { outcome, data });
   expect(res.status).toBe(200);
 }
-async function close(orderId: string, phone = '0912345678') {
+async function close(orderId: string, phone = '0912345678', shippingAddress: Record<string, string> = { street: '12 Lê Lợi', ward: 'Bến Nghé', province: 'Hồ Chí Minh' }) {
   await complete(orderId, 'close', 'closed', {
     customerName: 'Nguyễn Thị Lan', phone,
     items: [{ sku: 'KEM-CHONG-NANG-50ML', name: 'Kem chống nắng 50ml', qty: 2, price: 185000 }],
-    shippingAddress: { street: '12 Lê Lợi', ward: 'Bến Nghé', province: 'Hồ Chí Minh' }, codAmount: 370000, shippingFee: 30000,
+    shippingAddress, codAmount: 370000, shippingFee: 30000,
   });
 }
 const pack = (orderId: string) => complete(orderId, 'pack', 'packed', { weightGrams: 400, lengthCm: 20, widthCm: 15, heightCm: 8 });
@@ -66,9 +67,11 @@ describe('recording the shipped processes', () => {
     await close(id);
     await complete(id, 'confirm', 'confirmed', { confirmedVia: 'zalo' });
     await pack(id);
+    // The courier reports the refusal first (a failed delivery); CSKH lets the parcel come back.
+    await complete(id, 'call-customer', 'return', { reachedCustomer: true, reason: 'refused' });
     await complete(id, 'receive-return', 'restocked', { condition: 'intact', returnedItems: [{ sku: 'KEM-CHONG-NANG-50ML', qty: 2 }], restockedItems: [{ sku: 'KEM-CHONG-NANG-50ML', qty: 2 }] });
     expect(await ended(id)).toMatchObject({ result: 'returned' });
-    await recordHistory(stack.temporal, `order:${id}`, 'order-returned', 'standard-order: … → ship (returned) → receive-return → returned');
+    await recordHistory(stack.temporal, `order:${id}`, 'order-returned', 'standard-order: … → ship (failed: refused) → call-customer (return) → receive-return → returned');
   });
 
   test('When a delivery fails and CSKH arranges a redelivery, then that history is recorded', async () => {
@@ -97,6 +100,22 @@ describe('recording the shipped processes', () => {
     await complete(id, 'close', 'lost', { reason: 'price' });
     expect(await ended(id)).toMatchObject({ result: 'lost' });
     await recordHistory(stack.temporal, `order:${id}`, 'order-lost', 'standard-order: close (lost) → lost');
+  });
+
+  test('When the courier the rules pick is not set up, then the fix-it history (warehouse lead chooses another courier) is recorded', async () => {
+    const saved = Object.fromEntries(ghtkPickupEnv('ghtk').fields.map((f) => [f.env, courierEnv[f.env]]));
+    for (const f of ghtkPickupEnv('ghtk').fields) delete courierEnv[f.env];
+    try {
+      const id = await lead('normal');
+      await close(id, '0912345679', { street: '5 Quang Trung', ward: 'Hưng Bình', province: 'Nghệ An' }); // GHTK by the shipped rules
+      await complete(id, 'confirm', 'confirmed', { confirmedVia: 'phone' });
+      await pack(id);
+      await complete(id, 'ship', 'other-courier', { courier: 'ghn' });
+      expect(await ended(id)).toMatchObject({ result: 'completed', shipment: { courier: 'ghn' } });
+      await recordHistory(stack.temporal, `order:${id}`, 'order-courier-fix-it', 'standard-order: … → ship (GHTK not set up → warehouse-lead task, another courier: GHN) → delivered → done');
+    } finally {
+      Object.assign(courierEnv, saved);
+    }
   });
 
   test('When a complaint is refunded, then the complaint history is recorded', async () => {
