@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { ensureConsoleBuilt } from '../../console/build';
 import { stockMovements } from '../../db/schema';
-import { apiClient, eventually, fixture, openTestStack, type TestStack } from '../support/stack';
+import { apiClient, eventually, fixture, openTestStack, shippedKpiPlan, uniqueId, type TestStack } from '../support/stack';
 import { launchBrowser, newContext, screenshot, signIn, watchErrors } from './support/browser';
 
 let stack: TestStack;
@@ -164,7 +164,8 @@ describe('staff console in headless Chromium', () => {
   });
 
   test('When a parcel\'s delivery SLA passes, then the manager sees the late delivery on the dashboard with its escalation', async () => {
-    const started = await apiClient(base, manager.token).post('/api/v1/kpi/periods', {});
+    const { name: kpiPlan } = await stack.activateProcess(shippedKpiPlan(), uniqueId('shop-kpi'));
+    const started = await apiClient(base, manager.token).post('/api/v1/kpi/periods', { plan: kpiPlan });
     expect([200, 201]).toContain(started.status);
     // `manual`: the simulator accepts the parcel and never delivers it; the SLA is 3 s.
     const orderId = await newLead('Khách Giao Trễ', shipProcess, '[sim:manual]');

@@ -4,8 +4,6 @@
  * with the workflow still running; a workflow failing anyway (a bug) shows up as stuck on
  * /healthz and the dashboard; the current KPI period exists from the first start.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { createCourierDirectory } from '../../activities/couriers/directory';
 import { ghtkPickupEnv } from '../../activities/couriers/requirements';
@@ -16,7 +14,7 @@ import { connectWorker } from '../../server/temporal';
 import { createShopflowWorker } from '../../server/worker';
 import { createDefinitionsStore } from '../../server/definitions-store';
 import type { CompiledKpiPlan } from '../../definitions/kpi-types';
-import { apiClient, courierEnv, eventually, fixture, openTestStack, testLog, uniqueId, type TestStack } from '../support/stack';
+import { apiClient, courierEnv, eventually, fixture, openTestStack, shippedKpiPlan, testLog, uniqueId, type TestStack } from '../support/stack';
 
 let stack: TestStack;
 let base: string;
@@ -190,10 +188,7 @@ test('When a workflow\'s own code fails (a bug), then /healthz and the dashboard
 });
 
 test('When shopflow starts mid-period, then the current KPI period exists at once, and starting again changes nothing', async () => {
-  // The shipped plan under a name of this file's own: test files share one dev server, and another
-  // file's start-up may already run kpi:shop-kpi:<this month> on its own task queue and database.
-  const planName = uniqueId('shop-kpi');
-  await stack.activateProcess(fs.readFileSync(path.join(__dirname, '..', '..', 'definitions', 'processes', 'kpi.yaml'), 'utf8'), planName);
+  const { name: planName } = await stack.activateProcess(shippedKpiPlan(), uniqueId('shop-kpi'));
   const ids = await ensureKpiSchedules({ db: stack.database.db, temporal: stack.temporal, taskQueue: stack.config.temporal.taskQueue, log: testLog });
   try {
     expect(ids).toContain(kpiScheduleId(planName));

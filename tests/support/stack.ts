@@ -239,3 +239,10 @@ export function apiClient(base: string, token?: string) {
 }
 
 export const fixture = (name: string) => fs.readFileSync(path.join(__dirname, '..', 'fixtures', name), 'utf8');
+
+/**
+ * The shipped KPI plan (definitions/processes/kpi.yaml), to activate under a name of the test's
+ * own: test files share one dev server, and another file's start-up may already run
+ * kpi:shop-kpi:<this month> on its own task queue and database (the period id is the business id).
+ */
+export const shippedKpiPlan = () => fs.readFileSync(path.join(__dirname, '..', '..', 'definitions', 'processes', 'kpi.yaml'), 'utf8');
