@@ -114,4 +114,6 @@ test('When shopflow is started, stopped with SIGTERM and started again, then it 
   expect(row).toMatchObject({ channel: 'tiktok', customerPhone: '0901234567', stage: 'lost', status: 'lost', definitionName: 'standard-order', definitionVersion: 1 });
   await database.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
-});
+  // Two whole start-ups (dev server, PGlite migrations, worker, console check) and two graceful
+  // stops: ~50 s on a quiet machine, over 120 s (jest's default here) with two CI runs at once.
+}, 300_000);
