@@ -137,7 +137,11 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
 
   const cancelStage = Object.values(process.stages).find((s) => s.kind === 'end' && s.result === 'cancelled');
   let cancelled: CancelOrderInput | undefined;
+  /** A shipment is being created at the courier right now: a cancellation waits for its answer. */
+  let handingOver = false;
   setHandler(cancelOrderUpdate, async (request): Promise<CancelOrderResult> => {
+    // Else a cancel arriving mid-hand-over would see no parcel yet and leave it with the courier.
+    await condition(() => !handingOver);
     if (status.shipment && status.shipment.state !== 'cancelled') {
       let answer: { cancelled: boolean; reason?: string };
       try {
@@ -370,9 +374,11 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     let courier = chooseCourier(stage.courier, facts);
     let shipment: Awaited<ReturnType<typeof createShipment>> | undefined;
     for (let attempt = 1; !shipment; attempt++) {
+      handingOver = true;
       try {
         shipment = await createShipment({ orderId: input.orderId, courier, request: shipmentRequest(input, orderData) });
       } catch (err) {
+        handingOver = false;
         const problem = activityProblem(err, 'createShipment');
         if (!problem) throw err;
         const decision = await courierProblem(stage, courier, problem, attempt);
@@ -385,6 +391,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       courier, trackingCode: shipment.trackingCode, state: 'created', status: 'created',
       deliveryDueAt: new Date(dueAt(startedAt, stage.deliverySlaMs, stage.clock, process.workingHours)).toISOString(),
     };
+    handingOver = false;
     if (!stock.issued && stock.reserved.length) {
       await moveOrderStock({ orderId: input.orderId, kind: 'issue', lines: stock.reserved, actor: courier, dedupeKey: `${input.orderId}:issue` });
     }

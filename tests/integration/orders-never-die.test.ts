@@ -8,7 +8,7 @@ import { and, eq } from 'drizzle-orm';
 import { createCourierDirectory } from '../../activities/couriers/directory';
 import { ghtkPickupEnv } from '../../activities/couriers/requirements';
 import type { CourierAdapter } from '../../activities/couriers/types';
-import { orderEvents, stockMovements, tasks } from '../../db/schema';
+import { orderEvents, shipments, stockMovements, tasks } from '../../db/schema';
 import { ensureKpiSchedules, kpiScheduleId, startCurrentKpiPeriod } from '../../server/kpi-schedule';
 import { connectWorker } from '../../server/temporal';
 import { createShopflowWorker } from '../../server/worker';
@@ -24,9 +24,22 @@ let processName: string;
 let stopWorker: () => Promise<void>;
 const SKU = 'SP-NEVER-DIE';
 
+/** Holds a hand-over open (an address containing SLOW) until the test releases it. */
+const handOver = (() => {
+  let entered!: () => void;
+  let release!: () => void;
+  return {
+    entered: () => entered(),
+    hasEntered: new Promise<void>((r) => (entered = r)),
+    release: () => release(),
+    released: new Promise<void>((r) => (release = r)),
+  };
+})();
+
 /**
  * The real courier directory, except that an address containing CRASH makes the adapter throw a
- * plain TypeError (a bug in an adapter): Temporal retries it until COURIER_RETRY_FOR runs out.
+ * plain TypeError (a bug in an adapter): Temporal retries it until COURIER_RETRY_FOR runs out,
+ * and one containing SLOW waits for the test before the courier is asked.
  */
 function crashingDirectory(): ReturnType<typeof createCourierDirectory> {
   const real = createCourierDirectory(stack.database.db, courierEnv);
@@ -37,6 +50,10 @@ function crashingDirectory(): ReturnType<typeof createCourierDirectory> {
         ...adapter,
         async createShipment(request) {
           if (request.to.address.includes('CRASH')) throw new TypeError("Cannot read properties of undefined (reading 'label')");
+          if (request.to.address.includes('SLOW')) {
+            handOver.entered();
+            await handOver.released;
+          }
           return adapter.createShipment(request);
         },
       };
@@ -103,6 +120,19 @@ async function failures(orderId: string) {
 async function workflowStatus(orderId: string): Promise<string> {
   return (await stack.temporal.workflow.getHandle(`order:${orderId}`).describe()).status.name;
 }
+
+test('When an order is cancelled while its parcel is being handed to the courier, then the cancel waits for the hand-over and cancels the parcel at the courier', async () => {
+  const orderId = await closedOrder({ street: 'SLOW 12 Lê Lợi', ward: 'Bến Nghé', province: 'Hồ Chí Minh' });
+  await handOver.hasEntered; // the courier call is under way and held open
+  const cancel = api().post(`/api/v1/orders/${orderId}/cancel`, { reason: 'khách hủy khi đang bàn giao' });
+  // The Update reaches the workflow while the hand-over is still held; then the courier answers.
+  await new Promise((r) => setTimeout(r, 1_500));
+  handOver.release();
+  expect(await cancel).toMatchObject({ status: 200, body: { cancelled: true } });
+  const [shipment] = await stack.database.db.select().from(shipments).where(eq(shipments.orderId, orderId));
+  expect(shipment!.state).toBe('cancelled');
+  expect(await stack.temporal.workflow.getHandle(`order:${orderId}`).result()).toMatchObject({ result: 'cancelled' });
+});
 
 describe('When the courier is not set up (GHTK without a pick-up address)', () => {
   test('then the warehouse lead gets a task with the courier\'s message, the timeline shows it, and "another courier" ships the order with GHN', async () => {
