@@ -67,7 +67,9 @@ afterAll(async () => {
   await pg?.start().catch(() => undefined);
   await stack?.close();
   await pg?.destroy();
-});
+  // A SIGKILLed worker, the app, the pool and a private server to stop: over 120 s once with two
+  // CI runs on the machine at once.
+}, 240_000);
 
 const closeData = {
   outcome: 'closed',
