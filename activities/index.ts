@@ -1,16 +1,16 @@
 import type { Db } from '../db/client';
-import type { Logger } from '../server/logger';
-import type { CourierDirectory } from './couriers/directory';
-import { createNotifyActivities } from './notify';
-import { createShipmentActivities } from './shipments';
-import { createStockActivities } from './stock';
-import { createBooksActivities } from './books';
-import { createOrderActivities } from './orders';
-import { createTaskActivities } from './tasks';
-import { createKpiActivities } from './kpi';
-import { createCustomerActivities } from './customers';
-import { createComplaintActivities } from './complaints';
-import { createFixItActivities } from './fix-it';
+import type { Logger } from '../server/platform/logger';
+import type { CourierDirectory } from './shipping/couriers/directory';
+import { createNotifyActivities } from './notifications/notify';
+import { createShipmentActivities } from './shipping/shipments';
+import { createStockActivities } from './books/stock';
+import { createBooksActivities } from './books/books';
+import { createOrderActivities } from './orders/orders';
+import { createTaskActivities } from './tasks/tasks';
+import { createKpiActivities } from './kpi/kpi';
+import { createCustomerActivities } from './customers/customers';
+import { createComplaintActivities } from './complaints/complaints';
+import { createFixItActivities } from './tasks/fix-it';
 
 /** Everything activities may touch, wired by the worker (tests may pass other parts). */
 export interface ActivityDeps {

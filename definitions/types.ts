@@ -5,17 +5,17 @@
  *
  * No runtime imports (only types and constants): safe to import from workflow code.
  */
-import type { Clock, CompiledWorkingHours } from './business-time';
-import type { CompiledCondition, CompiledCourierRule, CompiledSegment, WhenField } from './conditions';
-import type { CompiledComplaintProcess } from './complaint-types';
-import type { CompiledKpiPlan } from './kpi-types';
-import type { FigureBindings } from './order-process-figures';
+import type { Clock, CompiledWorkingHours } from './rules/business-time';
+import type { CompiledCondition, CompiledCourierRule, CompiledSegment, WhenField } from './rules/conditions';
+import type { CompiledComplaintProcess } from './complaints/types';
+import type { CompiledKpiPlan } from './kpi/types';
+import type { FigureBindings } from './orders/figures';
 
-export type * from './kpi-types';
-export type * from './complaint-types';
+export type * from './kpi/types';
+export type * from './complaints/types';
 
-export type { Clock, CompiledWorkingHours, Weekday, WorkingInterval } from './business-time';
-export type { FigureBindings, OrderFigure } from './order-process-figures';
+export type { Clock, CompiledWorkingHours, Weekday, WorkingInterval } from './rules/business-time';
+export type { FigureBindings, OrderFigure } from './orders/figures';
 export type {
   CompiledCondition,
   CompiledCourierRule,
@@ -27,7 +27,7 @@ export type {
   SegmentMetric,
   WhenFacts,
   WhenField,
-} from './conditions';
+} from './rules/conditions';
 
 export const API_VERSION = 'shopflow/v1';
 

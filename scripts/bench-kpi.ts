@@ -12,12 +12,12 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { Client } from 'pg';
 import pino from 'pino';
-import { computeActuals } from '../activities/kpi';
+import { computeActuals } from '../activities/kpi/kpi';
 import { openDatabase } from '../db/client';
-import { periodFromKey } from '../definitions/kpi-period';
-import type { CompiledKpiPlan } from '../definitions/kpi-types';
-import { loadDefinitionsDir } from '../definitions/loader';
-import { projectRoot } from '../server/paths';
+import { periodFromKey } from '../definitions/kpi/period';
+import type { CompiledKpiPlan } from '../definitions/kpi/types';
+import { loadDefinitionsDir } from '../definitions/loading/loader';
+import { projectRoot } from '../server/platform/paths';
 
 const url = new URL(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/shopflow_bench_kpi');
 const count = Number(process.env.BENCH_ORDERS ?? 1_000_000);

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { projectRoot } from '../server/paths';
+import { projectRoot } from '../server/platform/paths';
 
 export function findSchemaDrift(): { drift: boolean; newFiles: string[]; output: string } {
   const root = projectRoot();

@@ -1,5 +1,5 @@
 /** `npm run temporal:install`: find or build the Temporal CLI (the same resolution `npm start` uses). */
-import { resolveTemporalCli } from '../server/temporal-cli';
+import { resolveTemporalCli } from '../server/platform/temporal-cli';
 
 resolveTemporalCli({ explicitPath: process.env.TEMPORAL_CLI, progress: (m) => console.log(m) }).then(
   (cli) => console.log(`Temporal CLI: ${cli.path} (from ${cli.source})`),

@@ -1,4 +1,4 @@
 /** Every workflow type the `shopflow` worker runs (this file is the bundle's entry point). */
-export { orderWorkflow } from './order';
-export { kpiPeriodWorkflow, kpiScheduleWorkflow } from './kpi';
-export { complaintWorkflow } from './complaint';
+export { orderWorkflow } from './orders/order';
+export { kpiPeriodWorkflow, kpiScheduleWorkflow } from './kpi/kpi';
+export { complaintWorkflow } from './complaints/complaint';

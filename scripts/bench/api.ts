@@ -11,8 +11,8 @@ import http from 'node:http';
 import autocannon from 'autocannon';
 import { and, eq, inArray } from 'drizzle-orm';
 import { tasks } from '../../db/schema';
-import { projectRoot } from '../../server/paths';
-import { freePort } from '../../server/temporal-dev-server';
+import { projectRoot } from '../../server/platform/paths';
+import { freePort } from '../../server/platform/temporal-dev-server';
 import {
   apiClient, benchPhone, machine, machineCpu, note, numericFlags, pool, progress, runBench, seedTasks, startBenchStack, until, writeResult, type WorkerProcess,
 } from './support';

@@ -10,11 +10,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import type { CompiledWorkingHours } from '../../definitions/business-time';
-import { WEEKDAYS } from '../../definitions/business-time';
+import type { CompiledWorkingHours } from '../../definitions/rules/business-time';
+import { WEEKDAYS } from '../../definitions/rules/business-time';
 import type { CompiledOrderProcess } from '../../definitions/types';
-import { createDefinitionsStore } from '../../server/definitions-store';
-import type { OrderWorkflowInput } from '../../workflows/order';
+import { createDefinitionsStore } from '../../server/shop/definitions';
+import type { OrderWorkflowInput } from '../../workflows/orders/order';
 import {
   benchPhone, distribution, fmtMs, machine, machineCpu, mib, note, numericFlags, pool, progress, runBench, sleep, startBenchStack, writeResult,
 } from './support';

@@ -7,11 +7,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
 import { sql } from 'drizzle-orm';
-import { createCustomersStore } from '../../server/customers-store';
-import { createDefinitionsStore } from '../../server/definitions-store';
-import { createOrdersService } from '../../server/orders-service';
-import { projectRoot } from '../../server/paths';
-import { createShopCache } from '../../server/shop-cache';
+import { createCustomersStore } from '../../server/customers/customers';
+import { createDefinitionsStore } from '../../server/shop/definitions';
+import { createOrdersService } from '../../server/orders/orders';
+import { projectRoot } from '../../server/platform/paths';
+import { createShopCache } from '../../server/shop/shop-cache';
 import { benchPhone, machine, mib, note, numericFlags, pool, progress, runBench, sleep, startBenchStack, writeResult } from './support';
 
 const flags = numericFlags({ orders: 2000, concurrency: 20 });

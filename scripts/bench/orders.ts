@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { inArray } from 'drizzle-orm';
 import { courierEvents, shipments } from '../../db/schema';
-import { projectRoot } from '../../server/paths';
+import { projectRoot } from '../../server/platform/paths';
 import { baselineCompleteUpdate, baselineCourierSignal } from './baseline-workflow';
 import {
   apiClient, benchPhone, bundleEntry, distribution, fmtMs, machine, machineCpu, mib, note, numericFlags, pool, progress, runBench, sleep,

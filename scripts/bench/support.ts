@@ -15,18 +15,18 @@ import type { Client } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import pino from 'pino';
 import { Client as PgClient } from 'pg';
-import { createCourierDirectory } from '../../activities/couriers/directory';
+import { createCourierDirectory } from '../../activities/shipping/couriers/directory';
 import { openDatabase, type Database } from '../../db/client';
 import { bundleWorkflows } from '../bundle-workflows';
-import { createApp } from '../../server/app';
-import { loadConfig, type Config } from '../../server/config';
-import { createCourierSimulator, type CourierSimulator } from '../../server/courier-sim';
-import { createDefinitionsStore } from '../../server/definitions-store';
-import { cacheDir, projectRoot } from '../../server/paths';
-import { createStaffStore } from '../../server/staff-store';
-import { connectClient } from '../../server/temporal';
-import { resolveTemporalCli } from '../../server/temporal-cli';
-import { freePort, startDevServer, type DevServer } from '../../server/temporal-dev-server';
+import { createApp } from '../../server/http/app';
+import { loadConfig, type Config } from '../../server/platform/config';
+import { createCourierSimulator, type CourierSimulator } from '../courier-sim';
+import { createDefinitionsStore } from '../../server/shop/definitions';
+import { cacheDir, projectRoot } from '../../server/platform/paths';
+import { createStaffStore } from '../../server/staff/staff';
+import { connectClient } from '../../server/platform/temporal';
+import { resolveTemporalCli } from '../../server/platform/temporal-cli';
+import { freePort, startDevServer, type DevServer } from '../../server/platform/temporal-dev-server';
 
 export const silentLog = pino({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' });
 
@@ -210,7 +210,7 @@ export interface BenchStack {
   courierEnv: NodeJS.ProcessEnv;
   /** A shopflow config on this stack for a task queue. */
   config(taskQueue: string): Config;
-  /** `npm run worker` (server/worker-main.ts) as a child process with the pre-built bundle; resolves once it polls. */
+  /** `npm run worker` (server/main/worker.ts) as a child process with the pre-built bundle; resolves once it polls. */
   startShopflowWorker(taskQueue: string): Promise<WorkerProcess>;
   /** Any worker entry point as a child process (the baseline worker). */
   startWorkerProcess(entry: string, taskQueue: string, env?: NodeJS.ProcessEnv): Promise<WorkerProcess>;
@@ -219,7 +219,7 @@ export interface BenchStack {
   /** The real HTTP app in this process on a free loopback port. */
   startApp(taskQueue: string): Promise<string>;
   /**
-   * `npm run api` (server/api-main.ts) as a child process on a free loopback port, logging at
+   * `npm run api` (server/main/api.ts) as a child process on a free loopback port, logging at
    * `logLevel` (default info, as in production) to a discarded stdout; resolves with its base URL
    * once /healthz answers. A load generator in the bench process then does not share the app's
    * event loop.
@@ -364,7 +364,7 @@ export async function startBenchStack(name: string): Promise<BenchStack> {
       config: baseConfig,
       startWorkerProcess,
       devServerStats,
-      startShopflowWorker: (taskQueue) => startWorkerProcess('server/worker-main.ts', taskQueue),
+      startShopflowWorker: (taskQueue) => startWorkerProcess('server/main/worker.ts', taskQueue),
       async startApiProcess(taskQueue, opts = {}) {
         const port = opts.port ?? (await freePort());
         const url = `http://127.0.0.1:${port}`;
@@ -375,7 +375,7 @@ export async function startBenchStack(name: string): Promise<BenchStack> {
             return false;
           }
         };
-        const child = await spawnMeasured('server/api-main.ts', taskQueue, { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: opts.logLevel ?? 'info', COURIERS: 'simulator' }, healthy, `${url}/healthz`);
+        const child = await spawnMeasured('server/main/api.ts', taskQueue, { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: opts.logLevel ?? 'info', COURIERS: 'simulator' }, healthy, `${url}/healthz`);
         return { url, process: child };
       },
       async startApp(taskQueue) {

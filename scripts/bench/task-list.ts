@@ -7,8 +7,8 @@
 import os from 'node:os';
 import { Client as PgClient } from 'pg';
 import { openDatabase } from '../../db/client';
-import type { Principal } from '../../server/auth';
-import { createTasksStore } from '../../server/tasks-store';
+import type { Principal } from '../../server/http/auth';
+import { createTasksStore } from '../../server/tasks/tasks';
 import { machine, note, numericFlags, runBench, seedTasks, writeResult } from './support';
 
 const flags = numericFlags({ rows: 100_000, calls: 1000 });

@@ -9,7 +9,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { and, count, eq, gte, inArray } from 'drizzle-orm';
 import { courierEvents, shipments } from '../../db/schema';
-import { projectRoot } from '../../server/paths';
+import { projectRoot } from '../../server/platform/paths';
 import { apiClient, benchPhone, machine, machineCpu, note, numericFlags, pool, progress, runBench, startBenchStack, until, writeResult } from './support';
 
 const flags = numericFlags({ orders: 100, seconds: 5 });

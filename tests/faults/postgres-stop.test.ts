@@ -10,8 +10,8 @@ import pino from 'pino';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { openDatabase } from '../../db/client';
 import { orderEvents, orders, shipments, stockMovements, tasks } from '../../db/schema';
-import { createDefinitionsStore } from '../../server/definitions-store';
-import { projectRoot } from '../../server/paths';
+import { createDefinitionsStore } from '../../server/shop/definitions';
+import { projectRoot } from '../../server/platform/paths';
 import { startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres';
 import { apiClient, courierEnv, eventually, fixture, openTestStack, type TestStack } from '../support/stack';
 
@@ -25,7 +25,7 @@ let passed = false;
 
 /** `npm run worker` as its own process (its own connection pool), on the private database. */
 function startWorkerProcess(): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/worker-main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main/worker.ts'], {
     cwd: projectRoot(),
     env: {
       ...courierEnv, LOG_LEVEL: 'warn', NODE_ENV: 'test', COURIER_POLL_AFTER: '2s',

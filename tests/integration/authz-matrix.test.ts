@@ -10,9 +10,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadShopText } from '../../definitions/loader';
+import { loadShopText } from '../../definitions/loading/loader';
 import { PERMISSIONS, type CompiledRole, type CompiledShop } from '../../definitions/types';
-import { HTTP_METHODS, openApiDocument, type JsonSchema, type Operation, type ScopeNote } from '../../server/openapi';
+import { HTTP_METHODS, openApiDocument, type JsonSchema, type Operation, type ScopeNote } from '../../server/http/openapi';
 import { apiClient, eventually, openTestStack, type TestStack } from '../support/stack';
 
 const shopFile = path.join(__dirname, '..', '..', 'definitions', 'shop.yaml');

@@ -6,7 +6,7 @@
  */
 import { count, eq } from 'drizzle-orm';
 import { complaints, customers, orders, stockMovements } from '../../db/schema';
-import { HTTP_METHODS, openApiDocument } from '../../server/openapi';
+import { HTTP_METHODS, openApiDocument } from '../../server/http/openapi';
 import { apiClient, fixture, openTestStack, type TestStack } from '../support/stack';
 
 let stack: TestStack;

@@ -8,10 +8,10 @@ import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { and, asc, count, desc, eq, like } from 'drizzle-orm';
-import { createBooksActivities, recordPartialReturnDocument, recordSaleDocument } from '../../activities/books';
-import { createStockActivities } from '../../activities/stock';
+import { createBooksActivities, recordPartialReturnDocument, recordSaleDocument } from '../../activities/books/books';
+import { createStockActivities } from '../../activities/books/stock';
 import { codRemittances, idempotentRequests, notifications, orderEvents, orders, purchases, salesDocumentLines, salesDocuments, stockMovements } from '../../db/schema';
-import { openApiDocument, type Operation } from '../../server/openapi';
+import { openApiDocument, type Operation } from '../../server/http/openapi';
 import { apiClient, eventually, fixture, openTestStack, testLog, type TestStack } from '../support/stack';
 
 /** Real answers against the OpenAPI document's own response schemas. */

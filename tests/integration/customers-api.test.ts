@@ -5,8 +5,8 @@
  */
 import { eq } from 'drizzle-orm';
 import { complaints, customerContacts, orders } from '../../db/schema';
-import { createCustomerActivities } from '../../activities/customers';
-import { createDefinitionsStore } from '../../server/definitions-store';
+import { createCustomerActivities } from '../../activities/customers/customers';
+import { createDefinitionsStore } from '../../server/shop/definitions';
 import { expectDocumented } from '../support/documented';
 import { apiClient, eventually, openTestStack, testLog, type TestStack } from '../support/stack';
 

@@ -7,8 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { products, stockMovements } from '../../db/schema';
-import { orderFacts } from '../../server/orders-service';
-import { createDefinitionsStore } from '../../server/definitions-store';
+import { orderFacts } from '../../server/orders/orders';
+import { createDefinitionsStore } from '../../server/shop/definitions';
 import { expectDocumented } from '../support/documented';
 import { apiClient, eventually, fixture, openTestStack, type TestStack } from '../support/stack';
 

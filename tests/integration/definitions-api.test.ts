@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { definitionVersions } from '../../db/schema';
-import { projectRoot } from '../../server/paths';
+import { projectRoot } from '../../server/platform/paths';
 import { apiClient, eventually, fixture, openTestStack, uniqueId, type TestStack } from '../support/stack';
 
 let stack: TestStack;

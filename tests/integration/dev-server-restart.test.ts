@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { inArray } from 'drizzle-orm';
 import { shipments } from '../../db/schema';
-import { freePort, startDevServer, type DevServer } from '../../server/temporal-dev-server';
+import { freePort, startDevServer, type DevServer } from '../../server/platform/temporal-dev-server';
 import { apiClient, eventually, fixture, openTestStack, type TestStack } from '../support/stack';
 
 let stack: TestStack;

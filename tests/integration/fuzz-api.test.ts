@@ -18,11 +18,11 @@
  */
 import fc from 'fast-check';
 import { sql } from 'drizzle-orm';
-import { parseCsv } from '../../server/books-csv';
-import { canonicalJson } from '../../server/idempotency';
+import { parseCsv } from '../../server/books/csv-export';
+import { canonicalJson } from '../../server/http/idempotency';
 import { activeShop } from '../../db/active-shop';
 import { stockSettings } from '../../definitions/types';
-import { HTTP_METHODS, openApiDocument, type JsonSchema, type Operation } from '../../server/openapi';
+import { HTTP_METHODS, openApiDocument, type JsonSchema, type Operation } from '../../server/http/openapi';
 import { eventually, fixture, openTestStack, type TestStack } from '../support/stack';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 20);

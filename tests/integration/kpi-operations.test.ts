@@ -7,13 +7,13 @@
  */
 import type { temporal } from '@temporalio/proto';
 import { eq } from 'drizzle-orm';
-import { computeActuals } from '../../activities/kpi';
+import { computeActuals } from '../../activities/kpi/kpi';
 import { complaints, courierEvents, customerContacts, customers, kpiTargetRevisions, notifications, orders, shipments, stockMovements, tasks } from '../../db/schema';
-import { periodFromKey } from '../../definitions/kpi-period';
-import type { CompiledKpiPlan } from '../../definitions/kpi-types';
-import { createDefinitionsStore } from '../../server/definitions-store';
-import { kpiScheduleId } from '../../server/kpi-schedule';
-import { createStaffStore } from '../../server/staff-store';
+import { periodFromKey } from '../../definitions/kpi/period';
+import type { CompiledKpiPlan } from '../../definitions/kpi/types';
+import { createDefinitionsStore } from '../../server/shop/definitions';
+import { kpiScheduleId } from '../../server/kpi/schedule';
+import { createStaffStore } from '../../server/staff/staff';
 import { apiClient, eventually, fixture, openTestStack, uniqueId, type TestStack } from '../support/stack';
 
 let stack: TestStack;

@@ -5,13 +5,13 @@
  */
 import { ScheduleNotFoundError } from '@temporalio/client';
 import { and, eq } from 'drizzle-orm';
-import { computeActuals } from '../../activities/kpi';
+import { computeActuals } from '../../activities/kpi/kpi';
 import { courierEvents, kpiPeriods, kpiTargetRevisions, notifications, orders, shipments, tasks } from '../../db/schema';
-import { periodFromKey } from '../../definitions/kpi-period';
-import type { CompiledKpiPlan } from '../../definitions/kpi-types';
-import { createDefinitionsStore } from '../../server/definitions-store';
-import { ensureKpiSchedules, kpiScheduleId } from '../../server/kpi-schedule';
-import { startRuntime } from '../../server/runtime';
+import { periodFromKey } from '../../definitions/kpi/period';
+import type { CompiledKpiPlan } from '../../definitions/kpi/types';
+import { createDefinitionsStore } from '../../server/shop/definitions';
+import { ensureKpiSchedules, kpiScheduleId } from '../../server/kpi/schedule';
+import { startRuntime } from '../../server/platform/runtime';
 import { apiClient, eventually, fixture, openTestStack, testLog, uniqueId, type TestStack } from '../support/stack';
 
 let stack: TestStack;

@@ -4,8 +4,8 @@
  * and its Swagger UI page are served without a token and work under the app's CSP.
  */
 import type { Express } from 'express';
-import { createApp } from '../../server/app';
-import { HTTP_METHODS, openApiDocument, type Operation } from '../../server/openapi';
+import { createApp } from '../../server/http/app';
+import { HTTP_METHODS, openApiDocument, type Operation } from '../../server/http/openapi';
 import { expectDocumented } from '../support/documented';
 import { apiClient, eventually, fixture, openTestStack, testLog, type TestStack } from '../support/stack';
 

@@ -5,15 +5,15 @@
  * /healthz and the dashboard; the current KPI period exists from the first start.
  */
 import { and, eq } from 'drizzle-orm';
-import { createCourierDirectory } from '../../activities/couriers/directory';
-import { ghtkPickupEnv } from '../../activities/couriers/requirements';
-import type { CourierAdapter } from '../../activities/couriers/types';
+import { createCourierDirectory } from '../../activities/shipping/couriers/directory';
+import { ghtkPickupEnv } from '../../activities/shipping/couriers/requirements';
+import type { CourierAdapter } from '../../activities/shipping/couriers/types';
 import { orderEvents, shipments, stockMovements, tasks } from '../../db/schema';
-import { ensureKpiSchedules, kpiScheduleId, startCurrentKpiPeriod } from '../../server/kpi-schedule';
-import { connectWorker } from '../../server/temporal';
-import { createShopflowWorker } from '../../server/worker';
-import { createDefinitionsStore } from '../../server/definitions-store';
-import type { CompiledKpiPlan } from '../../definitions/kpi-types';
+import { ensureKpiSchedules, kpiScheduleId, startCurrentKpiPeriod } from '../../server/kpi/schedule';
+import { connectWorker } from '../../server/platform/temporal';
+import { createShopflowWorker } from '../../server/platform/worker';
+import { createDefinitionsStore } from '../../server/shop/definitions';
+import type { CompiledKpiPlan } from '../../definitions/kpi/types';
 import { apiClient, courierEnv, eventually, fixture, openTestStack, shippedKpiPlan, testLog, uniqueId, type TestStack } from '../support/stack';
 
 let stack: TestStack;

@@ -1,7 +1,7 @@
 /** Staff and access through the real HTTP app: members, tokens (hashed, shown once, revocable), grants, limits. */
 import { eq } from 'drizzle-orm';
 import { apiTokens } from '../../db/schema';
-import { hashToken } from '../../server/staff-store';
+import { hashToken } from '../../server/staff/staff';
 import { apiClient, openTestStack, type TestStack } from '../support/stack';
 
 let stack: TestStack;

@@ -12,8 +12,8 @@ import { Client, Connection } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
 import { openDatabase } from '../../db/client';
 import { orders } from '../../db/schema';
-import { projectRoot } from '../../server/paths';
-import { freePort } from '../../server/temporal-dev-server';
+import { projectRoot } from '../../server/platform/paths';
+import { freePort } from '../../server/platform/temporal-dev-server';
 import { apiClient, eventually, uniqueId } from '../support/stack';
 
 interface Started {
@@ -35,7 +35,7 @@ afterAll(async () => {
 
 function startShopflow(env: Record<string, string>): Started {
   let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/start.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main/start.ts'], {
     cwd: projectRoot(),
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

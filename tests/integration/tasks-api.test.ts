@@ -5,7 +5,7 @@
  */
 import { and, asc, eq } from 'drizzle-orm';
 import { notifications, staff, taskEvents, tasks } from '../../db/schema';
-import { statusQuery } from '../../workflows/order';
+import { statusQuery } from '../../workflows/orders/order';
 import { apiClient, eventually, fixture, openTestStack, type TestStack } from '../support/stack';
 
 let stack: TestStack;

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { orderEvents, orders, shipments, tasks } from '../../db/schema';
-import { projectRoot } from '../../server/paths';
+import { projectRoot } from '../../server/platform/paths';
 import { apiClient, courierEnv, eventually, fixture, openTestStack, type TestStack } from '../support/stack';
 
 let stack: TestStack;
@@ -17,7 +17,7 @@ const children: ChildProcess[] = [];
 
 /** `npm run worker` as its own process, on this file's database and task queue. */
 function startWorkerProcess(): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/worker-main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main/worker.ts'], {
     cwd: projectRoot(),
     env: {
       ...courierEnv, LOG_LEVEL: 'warn', NODE_ENV: 'test',

@@ -7,7 +7,7 @@
  */
 import { stockMovements } from '../../db/schema';
 import { recordHistory } from '../support/histories';
-import { ghtkPickupEnv } from '../../activities/couriers/requirements';
+import { ghtkPickupEnv } from '../../activities/shipping/couriers/requirements';
 import { apiClient, courierEnv, eventually, openTestStack, type TestStack } from '../support/stack';
 
 let stack: TestStack;

@@ -10,10 +10,10 @@ import { Client } from 'pg';
 import { openDatabase } from '../../db/client';
 import { bundleWorkflows } from '../../scripts/bundle-workflows';
 import pino from 'pino';
-import { createDefinitionsStore } from '../../server/definitions-store';
-import { cacheDir, projectRoot } from '../../server/paths';
-import { resolveTemporalCli } from '../../server/temporal-cli';
-import { freePort, startDevServer, type DevServer } from '../../server/temporal-dev-server';
+import { createDefinitionsStore } from '../../server/shop/definitions';
+import { cacheDir, projectRoot } from '../../server/platform/paths';
+import { resolveTemporalCli } from '../../server/platform/temporal-cli';
+import { freePort, startDevServer, type DevServer } from '../../server/platform/temporal-dev-server';
 
 declare global {
   var __shopflowTest: { devServer: DevServer; adminUrl: string; dbName: string } | undefined;

@@ -4,7 +4,7 @@
  */
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { openApiDocument, type Operation } from '../../server/openapi';
+import { openApiDocument, type Operation } from '../../server/http/openapi';
 
 const ajv = addFormats(new Ajv2020({ strict: false, allErrors: true }));
 ajv.addSchema(JSON.parse(JSON.stringify(openApiDocument)), 'openapi');

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { freePort } from '../../server/temporal-dev-server';
+import { freePort } from '../../server/platform/temporal-dev-server';
 
 const run = promisify(execFile);
 

@@ -10,16 +10,16 @@ import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import pino from 'pino';
 import { Client as PgClient } from 'pg';
-import { createCourierDirectory } from '../../activities/couriers/directory';
-import { ghtkPickupEnv } from '../../activities/couriers/requirements';
+import { createCourierDirectory } from '../../activities/shipping/couriers/directory';
+import { ghtkPickupEnv } from '../../activities/shipping/couriers/requirements';
 import { openDatabase, type Database } from '../../db/client';
-import { createApp } from '../../server/app';
-import { createCourierSimulator } from '../../server/courier-sim';
-import { createDefinitionsStore } from '../../server/definitions-store';
-import { createStaffStore } from '../../server/staff-store';
-import { loadConfig, type Config } from '../../server/config';
-import { connectClient, connectWorker } from '../../server/temporal';
-import { createShopflowWorker } from '../../server/worker';
+import { createApp } from '../../server/http/app';
+import { createCourierSimulator } from '../../scripts/courier-sim';
+import { createDefinitionsStore } from '../../server/shop/definitions';
+import { createStaffStore } from '../../server/staff/staff';
+import { loadConfig, type Config } from '../../server/platform/config';
+import { connectClient, connectWorker } from '../../server/platform/temporal';
+import { createShopflowWorker } from '../../server/platform/worker';
 
 function required(name: string): string {
   const value = process.env[name];

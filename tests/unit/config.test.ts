@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../../server/config';
+import { ConfigError, loadConfig } from '../../server/platform/config';
 
 describe('configuration', () => {
   test('When nothing is set, then the documented defaults apply (PGlite, local dev server)', () => {

@@ -1,6 +1,6 @@
 /** TRUST_PROXY: read as Express documents `trust proxy`, off by default, bad values named at start-up. */
 import express from 'express';
-import { ConfigError, loadConfig, parseTrustProxy } from '../../server/config';
+import { ConfigError, loadConfig, parseTrustProxy } from '../../server/platform/config';
 
 /** Express's compiled trust function for the value: does it trust the hop at `address`? */
 function trusts(value: unknown, address: string, hop = 0): boolean {

@@ -1,9 +1,9 @@
 /**
  * The GHN adapter over real HTTP against the simulator's GHN subset (no Temporal, no database).
  */
-import { createGhnAdapter } from '../../../activities/couriers/ghn';
-import { CourierError } from '../../../activities/couriers/types';
-import type { CourierSimulator } from '../../../server/courier-sim';
+import { createGhnAdapter } from '../../../activities/shipping/couriers/ghn';
+import { CourierError } from '../../../activities/shipping/couriers/types';
+import type { CourierSimulator } from '../../../scripts/courier-sim';
 import { advance, armFault, failureOf, orderCode, shipmentRequest, simShipmentsOf, startSimulator } from './support';
 
 let sim: CourierSimulator;

@@ -1,9 +1,9 @@
 /**
  * The GHTK adapter over real HTTP against the simulator's GHTK subset (no Temporal, no database).
  */
-import { createGhtkAdapter } from '../../../activities/couriers/ghtk';
-import { CourierError } from '../../../activities/couriers/types';
-import type { CourierSimulator } from '../../../server/courier-sim';
+import { createGhtkAdapter } from '../../../activities/shipping/couriers/ghtk';
+import { CourierError } from '../../../activities/shipping/couriers/types';
+import type { CourierSimulator } from '../../../scripts/courier-sim';
 import { advance, armFault, failureOf, orderCode, shipmentRequest, simShipmentsOf, startSimulator } from './support';
 
 let sim: CourierSimulator;

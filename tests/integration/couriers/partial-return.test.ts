@@ -20,11 +20,11 @@
  *   500,000 by value.
  */
 import { and, asc, eq } from 'drizzle-orm';
-import { createGhtkAdapter } from '../../../activities/couriers/ghtk';
-import { codMismatches, importRemittance, remittanceLines, unpaidCodOrders } from '../../../activities/cod';
-import { leadsByChannelAndCampaign, returnsByCourier, revenueByChannelAndRep } from '../../../activities/kpi-queries';
-import { recordCourierEvent, takeBackCountedPartialReturn } from '../../../activities/shipments';
-import { stockLevels } from '../../../activities/stock';
+import { createGhtkAdapter } from '../../../activities/shipping/couriers/ghtk';
+import { codMismatches, importRemittance, remittanceLines, unpaidCodOrders } from '../../../activities/books/cod';
+import { leadsByChannelAndCampaign, returnsByCourier, revenueByChannelAndRep } from '../../../activities/kpi/queries';
+import { recordCourierEvent, takeBackCountedPartialReturn } from '../../../activities/shipping/shipments';
+import { stockLevels } from '../../../activities/books/stock';
 import { courierEvents, orderEvents, orders, salesDocumentLines, salesDocuments, shipments, stockMovements } from '../../../db/schema';
 import { apiClient, eventually, fixture, openTestStack, type TestStack } from '../../support/stack';
 

@@ -3,9 +3,9 @@
  * (as the worker builds them) create shipments on the simulator, which plays each scenario and
  * posts real-format webhooks to a small receiver that verifies and parses them with the adapters.
  */
-import { createCourierAdapters } from '../../../activities/couriers';
-import type { CourierAdapter, CourierStatusEvent, ShipmentState } from '../../../activities/couriers/types';
-import type { CourierSimulator } from '../../../server/courier-sim';
+import { createCourierAdapters } from '../../../activities/shipping/couriers';
+import type { CourierAdapter, CourierStatusEvent, ShipmentState } from '../../../activities/shipping/couriers/types';
+import type { CourierSimulator } from '../../../scripts/courier-sim';
 import { shippedShop } from '../../unit/definitions/helpers';
 import { orderCode, SECRET, shipmentRequest, simShipmentsOf, startReceiver, startSimulator, type Receiver } from './support';
 

@@ -6,8 +6,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { ForgedWebhookError, type CourierAdapter, type CourierStatusEvent, type CreateShipmentRequest } from '../../../activities/couriers/types';
-import { createCourierSimulator, type CourierSimulator, type CourierSimulatorOptions } from '../../../server/courier-sim';
+import { ForgedWebhookError, type CourierAdapter, type CourierStatusEvent, type CreateShipmentRequest } from '../../../activities/shipping/couriers/types';
+import { createCourierSimulator, type CourierSimulator, type CourierSimulatorOptions } from '../../../scripts/courier-sim';
 
 export const SECRET = 'courier-test-secret-0123456789';
 

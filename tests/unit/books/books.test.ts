@@ -1,9 +1,9 @@
-import { createGhnAdapter } from '../../../activities/couriers/ghn';
-import { createGhtkAdapter } from '../../../activities/couriers/ghtk';
-import { codMatch } from '../../../activities/cod';
-import { documentNumber, localYear } from '../../../activities/books';
-import { mergeLines } from '../../../activities/stock';
-import { CsvError, parseAmount, parseCsv, parseRemittanceCsv, toCsv } from '../../../server/books-csv';
+import { createGhnAdapter } from '../../../activities/shipping/couriers/ghn';
+import { createGhtkAdapter } from '../../../activities/shipping/couriers/ghtk';
+import { codMatch } from '../../../activities/books/cod';
+import { documentNumber, localYear } from '../../../activities/books/books';
+import { mergeLines } from '../../../activities/books/stock';
+import { CsvError, parseAmount, parseCsv, parseRemittanceCsv, toCsv } from '../../../server/books/csv-export';
 
 describe('document numbers', () => {
   test('When numbers are made, then they carry the kind, the year and six digits', () => {

@@ -1,5 +1,5 @@
-import { createCourierAdapter, createCourierAdapters, DEFAULT_SIMULATOR_SECRET, ghnOrderBody, ghtkOrderBody } from '../../../activities/couriers';
-import { CourierError, type CreateShipmentRequest } from '../../../activities/couriers/types';
+import { createCourierAdapter, createCourierAdapters, DEFAULT_SIMULATOR_SECRET, ghnOrderBody, ghtkOrderBody } from '../../../activities/shipping/couriers';
+import { CourierError, type CreateShipmentRequest } from '../../../activities/shipping/couriers/types';
 import type { CompiledShop } from '../../../definitions/types';
 import { shippedShop } from '../definitions/helpers';
 

@@ -1,5 +1,5 @@
-import { GHN_STATUS, ghnState } from '../../../activities/couriers/ghn-status';
-import { outcomeOf, type ShipmentState } from '../../../activities/couriers/types';
+import { GHN_STATUS, ghnState } from '../../../activities/shipping/couriers/ghn-status';
+import { outcomeOf, type ShipmentState } from '../../../activities/shipping/couriers/types';
 
 /** GHN's documented statuses and the state each must become. */
 const EXPECTED: Array<[string, ShipmentState]> = [

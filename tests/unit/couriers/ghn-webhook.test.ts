@@ -1,5 +1,5 @@
-import { createGhnAdapter } from '../../../activities/couriers/ghn';
-import { CourierError, ForgedWebhookError, type IncomingWebhook } from '../../../activities/couriers/types';
+import { createGhnAdapter } from '../../../activities/shipping/couriers/ghn';
+import { CourierError, ForgedWebhookError, type IncomingWebhook } from '../../../activities/shipping/couriers/types';
 
 const SECRET = 'ghn-webhook-secret-for-tests';
 const adapter = createGhnAdapter({ id: 'ghn', baseUrl: 'http://127.0.0.1:9/shiip/public-api', webhookSecret: SECRET, envNames: { webhookSecret: 'GHN_WEBHOOK_SECRET' } });

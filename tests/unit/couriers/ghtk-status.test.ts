@@ -1,5 +1,5 @@
-import { GHTK_REASONS, GHTK_STATUS, ghtkState } from '../../../activities/couriers/ghtk-status';
-import { outcomeOf, type ShipmentState } from '../../../activities/couriers/types';
+import { GHTK_REASONS, GHTK_STATUS, ghtkState } from '../../../activities/shipping/couriers/ghtk-status';
+import { outcomeOf, type ShipmentState } from '../../../activities/shipping/couriers/types';
 
 /** GHTK's documented status_ids (order statuses, then shippers' own reports) and their states. */
 const EXPECTED: Array<[string, ShipmentState]> = [

@@ -1,5 +1,5 @@
-import { createGhtkAdapter, ghtkInstant } from '../../../activities/couriers/ghtk';
-import { CourierError, ForgedWebhookError, type IncomingWebhook } from '../../../activities/couriers/types';
+import { createGhtkAdapter, ghtkInstant } from '../../../activities/shipping/couriers/ghtk';
+import { CourierError, ForgedWebhookError, type IncomingWebhook } from '../../../activities/shipping/couriers/types';
 
 const SECRET = 'ghtk-webhook-hash-for-tests';
 const adapter = createGhtkAdapter({ id: 'ghtk', baseUrl: 'http://127.0.0.1:9', webhookSecret: SECRET, pickup: {}, envNames: { webhookSecret: 'GHTK_WEBHOOK_SECRET' } });

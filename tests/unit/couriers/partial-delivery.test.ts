@@ -3,12 +3,12 @@
  * fields `IsPartialReturn` / `PartialReturnCode`, GHTK's `return_part_package`, the value shopflow
  * derives for what comes back, and the simulator's callbacks in those same shapes.
  */
-import { createGhnAdapter } from '../../../activities/couriers/ghn';
-import { createGhtkAdapter } from '../../../activities/couriers/ghtk';
-import type { IncomingWebhook } from '../../../activities/couriers/types';
-import { courierReturnedValue } from '../../../activities/shipments';
-import { partialReturnOf, type SimShipment } from '../../../server/courier-sim/state';
-import { ghnCallbackBody, ghtkCallbackForm } from '../../../server/courier-sim/webhooks';
+import { createGhnAdapter } from '../../../activities/shipping/couriers/ghn';
+import { createGhtkAdapter } from '../../../activities/shipping/couriers/ghtk';
+import type { IncomingWebhook } from '../../../activities/shipping/couriers/types';
+import { courierReturnedValue } from '../../../activities/shipping/shipments';
+import { partialReturnOf, type SimShipment } from '../../../scripts/courier-sim/state';
+import { ghnCallbackBody, ghtkCallbackForm } from '../../../scripts/courier-sim/webhooks';
 
 const SECRET = 'partial-delivery-secret-for-tests';
 const ghn = createGhnAdapter({ id: 'ghn', baseUrl: 'http://127.0.0.1:9/shiip/public-api', webhookSecret: SECRET });

@@ -1,5 +1,5 @@
-import { liveCourierProblems, missingCourierSettings, simulatedCourierEnv } from '../../../activities/couriers/requirements';
-import { ConfigError } from '../../../server/config';
+import { liveCourierProblems, missingCourierSettings, simulatedCourierEnv } from '../../../activities/shipping/couriers/requirements';
+import { ConfigError } from '../../../server/platform/config';
 import { shippedShop } from '../definitions/helpers';
 
 describe('courier settings', () => {

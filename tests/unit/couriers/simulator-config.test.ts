@@ -1,6 +1,6 @@
-import { DEFAULT_SIMULATOR_SECRET } from '../../../activities/couriers';
-import { courierSimulatorConfig } from '../../../server/courier-sim/config';
-import { scenarioOf } from '../../../server/courier-sim/scenarios';
+import { DEFAULT_SIMULATOR_SECRET } from '../../../activities/shipping/couriers';
+import { courierSimulatorConfig } from '../../../scripts/courier-sim/config';
+import { scenarioOf } from '../../../scripts/courier-sim/scenarios';
 
 describe('Courier simulator settings', () => {
   test('When nothing is set, then it listens on 4010, posts to the local API, 10 s per simulated day, normal scenario', () => {

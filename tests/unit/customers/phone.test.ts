@@ -1,7 +1,7 @@
-import { normalizePhone } from '../../../server/phone';
-import { withOneDefault } from '../../../server/customers-store';
-import { classifyCustomer } from '../../../definitions/conditions';
-import { customerFlags, segmentMetrics } from '../../../activities/customers';
+import { normalizePhone } from '../../../definitions/rules/phone';
+import { withOneDefault } from '../../../server/customers/customers';
+import { classifyCustomer } from '../../../definitions/rules/conditions';
+import { customerFlags, segmentMetrics } from '../../../activities/customers/customers';
 import { shippedShop } from '../definitions/helpers';
 
 describe('phone numbers: one stored form per customer', () => {

@@ -5,7 +5,7 @@ import {
   utcOffsetMinutes,
   type CompiledWorkingHours,
   type WorkingInterval,
-} from '../../../definitions/business-time';
+} from '../../../definitions/rules/business-time';
 
 const H = 3_600_000;
 const VN_OFFSET_MINUTES = 420;

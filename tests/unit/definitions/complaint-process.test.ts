@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadDefinitionText } from '../../../definitions/loader';
+import { loadDefinitionText } from '../../../definitions/loading/loader';
 import type { CompiledComplaintProcess } from '../../../definitions/types';
 import { DEFINITIONS_DIR, errorAt, errorsOf, positionOf, shippedShop } from './helpers';
 

@@ -5,7 +5,7 @@ import {
   type CompiledCondition,
   type CompiledCourierRule,
   type WhenField,
-} from '../../../definitions/conditions';
+} from '../../../definitions/rules/conditions';
 import { shippedShop } from './helpers';
 
 type When = CompiledCondition<WhenField>;

@@ -1,4 +1,4 @@
-import { DurationError, formatDuration, parseDuration } from '../../../definitions/duration';
+import { DurationError, formatDuration, parseDuration } from '../../../definitions/rules/duration';
 
 const S = 1000;
 const M = 60 * S;

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadDefinitionFile, loadDefinitionsDir, loadShopFile, MAX_DEFINITION_BYTES } from '../../../definitions/loader';
+import { loadDefinitionFile, loadDefinitionsDir, loadShopFile, MAX_DEFINITION_BYTES } from '../../../definitions/loading/loader';
 import { CLOSE_AND_DONE, errorsOf, orderText, processYaml, shippedShop, shopText } from './helpers';
 
 describe('loading definition files and folders', () => {

@@ -1,5 +1,5 @@
-import { validateFormData } from '../../../definitions/forms';
-import { loadDefinitionText } from '../../../definitions/loader';
+import { validateFormData } from '../../../definitions/tasks/forms';
+import { loadDefinitionText } from '../../../definitions/loading/loader';
 import type { CompiledHumanStage, CompiledOrderProcess } from '../../../definitions/types';
 import { orderText, ORDER_FILE, shippedShop } from './helpers';
 

@@ -1,7 +1,7 @@
 /** Shared helpers for the definitions unit tests: the shipped files and positions in test YAML. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadShopText } from '../../../definitions/loader';
+import { loadShopText } from '../../../definitions/loading/loader';
 import type { CompiledShop, DefinitionError, LoadResult } from '../../../definitions/types';
 
 export const DEFINITIONS_DIR = join(__dirname, '../../../definitions');

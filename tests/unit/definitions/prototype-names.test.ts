@@ -1,6 +1,6 @@
-import { loadDefinitionText, loadShopText } from '../../../definitions/loader';
-import { hasOwnEntry, isPrototypeName, ownEntry } from '../../../definitions/own';
-import { evaluateWhen } from '../../../definitions/conditions';
+import { loadDefinitionText, loadShopText } from '../../../definitions/loading/loader';
+import { hasOwnEntry, isPrototypeName, ownEntry } from '../../../definitions/rules/own';
+import { evaluateWhen } from '../../../definitions/rules/conditions';
 import { CLOSE_AND_DONE, errorsOf, positionOf, processYaml, shippedShop, shopText } from './helpers';
 
 const PROTOTYPE_IDS = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf'];

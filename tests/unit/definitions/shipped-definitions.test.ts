@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { WHEN_FIELDS } from '../../../definitions/conditions';
-import { loadDefinitionsDir, loadDefinitionText, loadShopText } from '../../../definitions/loader';
+import { WHEN_FIELDS } from '../../../definitions/rules/conditions';
+import { loadDefinitionsDir, loadDefinitionText, loadShopText } from '../../../definitions/loading/loader';
 import { PERMISSIONS, type CompiledOrderProcess, type CompiledStage } from '../../../definitions/types';
 import { DEFINITIONS_DIR, ORDER_FILE, orderText, SHOP_FILE, shippedShop, shopText } from './helpers';
 

@@ -1,4 +1,4 @@
-import { loadShopText } from '../../../definitions/loader';
+import { loadShopText } from '../../../definitions/loading/loader';
 import { errorAt, errorsOf, positionOf, shopText } from './helpers';
 
 const FILE = 'shop.yaml';

@@ -1,5 +1,5 @@
 /** `leads` in shop.yaml: which roles' tasks a role may reassign — checked, compiled, and seeded sensibly. */
-import { loadShopText } from '../../../definitions/loader';
+import { loadShopText } from '../../../definitions/loading/loader';
 import { errorAt, errorsOf, positionOf, shippedShop } from './helpers';
 
 const FILE = 'shop.yaml';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { closeForm, skusIn, validateFormData } from '../../../definitions/forms';
-import { loadDefinitionText } from '../../../definitions/loader';
-import { bindingsOf, FIGURE_NAMES, figuresFrom } from '../../../definitions/order-process-figures';
+import { closeForm, skusIn, validateFormData } from '../../../definitions/tasks/forms';
+import { loadDefinitionText } from '../../../definitions/loading/loader';
+import { bindingsOf, FIGURE_NAMES, figuresFrom } from '../../../definitions/orders/figures';
 import type { CompiledHumanStage, CompiledOrderProcess, DefinitionError } from '../../../definitions/types';
 import { DEFINITIONS_DIR, errorAt, errorsOf, orderText, ORDER_FILE, processYaml, shippedShop } from './helpers';
 

@@ -1,4 +1,4 @@
-import { loadDefinitionText } from '../../../definitions/loader';
+import { loadDefinitionText } from '../../../definitions/loading/loader';
 import { CLOSE_AND_DONE, errorAt, errorsOf, positionOf, processYaml, shippedShop } from './helpers';
 
 const shop = shippedShop();

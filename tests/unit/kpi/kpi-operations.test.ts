@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { actualsFromRows, evaluate, snapshotTargets } from '../../../activities/kpi-model';
-import type { CompiledKpiPlan } from '../../../definitions/kpi-types';
-import { returnedLinesOf, returnedValue } from '../../../definitions/kpi-returns';
-import { loadDefinitionText } from '../../../definitions/loader';
+import { actualsFromRows, evaluate, snapshotTargets } from '../../../activities/kpi/model';
+import type { CompiledKpiPlan } from '../../../definitions/kpi/types';
+import { returnedLinesOf, returnedValue } from '../../../definitions/kpi/returns';
+import { loadDefinitionText } from '../../../definitions/loading/loader';
 import { shippedShop } from '../definitions/helpers';
 
 const KPI_FILE = path.join(__dirname, '../../../definitions/processes/kpi.yaml');

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { allocateReps, evaluate, metricScore, pacingBreaches, snapshotTargets } from '../../../activities/kpi-model';
-import { splitByWeight } from '../../../definitions/kpi-plan-compile';
-import { periodContaining, periodFromKey } from '../../../definitions/kpi-period';
-import type { CompiledKpiPlan } from '../../../definitions/kpi-types';
-import { loadDefinitionText } from '../../../definitions/loader';
+import { allocateReps, evaluate, metricScore, pacingBreaches, snapshotTargets } from '../../../activities/kpi/model';
+import { splitByWeight } from '../../../definitions/kpi/compile';
+import { periodContaining, periodFromKey } from '../../../definitions/kpi/period';
+import type { CompiledKpiPlan } from '../../../definitions/kpi/types';
+import { loadDefinitionText } from '../../../definitions/loading/loader';
 import { shippedShop } from '../definitions/helpers';
 
 const KPI_FILE = path.join(__dirname, '../../../definitions/processes/kpi.yaml');

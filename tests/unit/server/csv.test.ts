@@ -1,5 +1,5 @@
-import { csvCell, csvLine, toCsvText } from '../../../server/csv';
-import { parseCsv } from '../../../server/books-csv';
+import { csvCell, csvLine, toCsvText } from '../../../server/http/csv';
+import { parseCsv } from '../../../server/books/csv-export';
 
 describe('the one CSV writer', () => {
   test.each([

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { redactUrl } from '../../../server/logger';
-import { bootstrapTokenNotice, writeBootstrapToken } from '../../../server/runtime';
+import { redactUrl } from '../../../server/platform/logger';
+import { bootstrapTokenNotice, writeBootstrapToken } from '../../../server/platform/runtime';
 
 describe('URLs in the HTTP log', () => {
   test.each([

@@ -1,0 +1,124 @@
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { orderEvents, orders } from '../../db/schema';
+
+/** What an order workflow knows about its order when it starts. */
+export interface OrderRecordInput {
+  orderId: string;
+  workflowId: string;
+  channel?: string;
+  campaign?: string;
+  leadCost?: number;
+  customer?: { id?: string; name?: string; phone?: string };
+  definition?: { name: string; version: number };
+}
+
+/** One transition of an order, written once even when the activity is retried. */
+export interface OrderEventInput {
+  orderId: string;
+  /** Stable per transition (e.g. `<workflowId>:<seq>`), so a retried write is a no-op. */
+  dedupeKey: string;
+  type: string;
+  fromStage?: string | null;
+  toStage?: string | null;
+  actor?: string | null;
+  data?: Record<string, unknown>;
+  /** Also move the order's read model to this stage/status. */
+  setStage?: string | null;
+  setStatus?: string;
+}
+
+/** Order book-keeping activities (idempotent: safe under Temporal's at-least-once retries). */
+export function createOrderActivities(deps: { db: Db }) {
+  const { db } = deps;
+  return {
+    /** Creates the order row and its `opened` event; running twice changes nothing. */
+    async recordOrderOpened(input: OrderRecordInput): Promise<void> {
+      await db.transaction(async (tx) => {
+        await tx.insert(orders).values({
+          id: input.orderId,
+          workflowId: input.workflowId,
+          channel: input.channel,
+          campaign: input.campaign,
+          leadCost: input.leadCost,
+          customerId: input.customer?.id,
+          customerName: input.customer?.name,
+          customerPhone: input.customer?.phone,
+          definitionName: input.definition?.name,
+          definitionVersion: input.definition?.version,
+          status: 'open',
+        }).onConflictDoNothing();
+        await tx.insert(orderEvents).values({
+          orderId: input.orderId,
+          dedupeKey: `${input.workflowId}:opened`,
+          type: 'opened',
+          data: { channel: input.channel ?? null, definition: input.definition ?? null },
+        }).onConflictDoNothing();
+      });
+    },
+
+    /**
+     * Keeps the order's money figures (known once the lead is closed) on its row for lists and KPIs,
+     * and, in the same transaction, writes one `order_figures_changed` event per figure a task
+     * changed (who, old → new), so every change to COD, items, address… can be traced to a person.
+     * Retried, the events are not written twice (each has its own dedupe key).
+     */
+    async updateOrderFigures(input: {
+      orderId: string; total?: number; codAmount?: number;
+      changes?: Array<{ field: string; from: unknown; to: unknown }>; actor?: string; dedupeKey?: string; stage?: string;
+    }): Promise<void> {
+      await db.transaction(async (tx) => {
+        await tx.update(orders).set({
+          ...(input.total !== undefined ? { total: Math.round(input.total) } : {}),
+          ...(input.codAmount !== undefined ? { codAmount: Math.round(input.codAmount) } : {}),
+          updatedAt: sql`now()`,
+        }).where(eq(orders.id, input.orderId));
+        if (!input.changes?.length) return;
+        await tx.insert(orderEvents).values(input.changes.map((change) => ({
+          orderId: input.orderId,
+          dedupeKey: `${input.dedupeKey ?? input.orderId}:figure:${change.field}`,
+          type: 'order_figures_changed',
+          fromStage: input.stage ?? null,
+          actor: input.actor ?? null,
+          data: { field: change.field, from: change.from ?? null, to: change.to ?? null },
+        }))).onConflictDoNothing();
+      });
+    },
+
+    /** Remembers who finished the order's first human step, and in which role (the rep KPIs credit); the first write wins. */
+    async recordOrderCloser(input: { orderId: string; staffId: string; role: string }): Promise<void> {
+      await db.update(orders).set({ closedBy: input.staffId, closedByRole: input.role, updatedAt: sql`now()` })
+        .where(and(eq(orders.id, input.orderId), isNull(orders.closedBy)));
+    },
+
+    /** Keeps the value of what came back from a (partial) return: revenue and return-rate KPIs take back only this. */
+    async recordReturnedAmount(input: { orderId: string; amount: number }): Promise<void> {
+      await db.update(orders).set({ returnedAmount: Math.max(0, Math.round(input.amount)), updatedAt: sql`now()` }).where(eq(orders.id, input.orderId));
+    },
+
+    /** Records a transition and updates the order's stage/status in one transaction. */
+    async recordOrderEvent(event: OrderEventInput): Promise<void> {
+      await db.transaction(async (tx) => {
+        const inserted = await tx.insert(orderEvents).values({
+          orderId: event.orderId,
+          dedupeKey: event.dedupeKey,
+          type: event.type,
+          fromStage: event.fromStage ?? null,
+          toStage: event.toStage ?? null,
+          actor: event.actor ?? null,
+          data: event.data ?? null,
+        }).onConflictDoNothing().returning({ id: orderEvents.id });
+        if (inserted.length === 0) return; // already recorded by an earlier attempt
+        if (event.setStage !== undefined || event.setStatus !== undefined) {
+          await tx.update(orders).set({
+            ...(event.setStage !== undefined ? { stage: event.setStage } : {}),
+            ...(event.setStatus !== undefined ? { status: event.setStatus } : {}),
+            updatedAt: sql`now()`,
+          }).where(eq(orders.id, event.orderId));
+        }
+      });
+    },
+  };
+}
+
+export type OrderActivities = ReturnType<typeof createOrderActivities>;

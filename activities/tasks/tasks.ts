@@ -1,0 +1,153 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { activeShop } from '../../db/active-shop';
+import { staff, taskEvents, tasks } from '../../db/schema';
+import type { FormSchema, Priority } from '../../definitions/types';
+import type { Logger } from '../../server/platform/logger';
+import { pickAssignee } from './assignment';
+import { recordNotification } from '../notifications/notify';
+import { hasOwnEntry, ownEntry } from '../../definitions/rules/own';
+
+/** Everything the task row needs; ids and times come from the workflow, so retries write the same row. */
+export interface OpenTaskInput {
+  taskId: string;
+  workflowId: string;
+  subject: { type: string; id: string; summary: Record<string, unknown>; channel?: string; customerPhone?: string };
+  stage: string;
+  role: string;
+  title: string;
+  description: string | null;
+  form: FormSchema;
+  /** In the definition's order: the forward outcome first; each with the form its data must satisfy. */
+  outcomes: Array<{ name: string; title: string; form: FormSchema }>;
+  priority: Priority;
+  openedAt: string;
+  dueAt: string | null;
+  parentTaskId: string | null;
+}
+
+export interface EscalateTaskInput {
+  /** null for a stage without a task (a courier stage's late delivery). */
+  taskId: string | null;
+  subject: { type: string; id: string };
+  stage: string;
+  title: string;
+  level: number;
+  step: { notify: string[]; reassign?: string; priority?: Priority; afterMs: number };
+  dedupeKey: string;
+}
+
+/** How long task activities trust the active shop they read (a newly activated shop applies within this). */
+const SHOP_TTL_MS = 2_000;
+
+export function createTaskActivities(deps: { db: Db; log: Logger }) {
+  const { db, log } = deps;
+
+  /**
+   * The active shop: auto-assignment rules, and telling roles from people. Read at most every
+   * 2 s (like the API's shop cache): every task opened or escalated needs it, and reading it
+   * was a database round-trip and ~1 ms of CPU before each task transaction.
+   */
+  let shopCache: { shop: Awaited<ReturnType<typeof activeShop>>; at: number } | undefined;
+  const shopNow = async () => {
+    if (shopCache && Date.now() - shopCache.at < SHOP_TTL_MS) return shopCache.shop;
+    const shop = await activeShop(db);
+    shopCache = { shop, at: Date.now() };
+    return shop;
+  };
+
+  return {
+    /** Writes the task row and its `opened` event, auto-assigning if the role says so. Idempotent. */
+    async openTask(input: OpenTaskInput): Promise<{ assigneeId: string | null }> {
+      const shop = await shopNow();
+      return db.transaction(async (tx) => {
+        const [existing] = await tx.select({ assigneeId: tasks.assigneeId }).from(tasks).where(eq(tasks.id, input.taskId));
+        if (existing) return existing;
+        const assigneeId = await pickAssignee(tx, ownEntry(shop?.roles, input.role), { roleId: input.role, channel: input.subject.channel, customerPhone: input.subject.customerPhone });
+        await tx.insert(tasks).values({
+          id: input.taskId, workflowId: input.workflowId, subjectType: input.subject.type, subjectId: input.subject.id,
+          stage: input.stage, role: input.role, assigneeId, title: input.title, description: input.description, form: input.form,
+          outcomes: input.outcomes, priority: input.priority, status: 'open', summary: input.subject.summary,
+          createdAt: new Date(input.openedAt), dueAt: input.dueAt ? new Date(input.dueAt) : null, parentTaskId: input.parentTaskId,
+        });
+        await tx.insert(taskEvents).values({
+          taskId: input.taskId, type: 'opened', actor: 'system', dedupeKey: `${input.taskId}:opened`,
+          data: { role: input.role, assigneeId, dueAt: input.dueAt, priority: input.priority, ...(input.parentTaskId ? { followUpOf: input.parentTaskId } : {}) },
+        });
+        return { assigneeId };
+      });
+    },
+
+    /** Marks the task done with who, which outcome and what data. Idempotent. */
+    async recordTaskCompleted(input: { taskId: string; outcome: string; data: Record<string, unknown>; actor: string }): Promise<void> {
+      await db.transaction(async (tx) => {
+        await tx.update(tasks).set({ status: 'done', outcome: input.outcome, data: input.data, completedBy: input.actor, completedAt: sql`now()` })
+          .where(and(eq(tasks.id, input.taskId), eq(tasks.status, 'open')));
+        await tx.insert(taskEvents).values({ taskId: input.taskId, type: 'completed', actor: input.actor, dedupeKey: `${input.taskId}:completed`, data: { outcome: input.outcome } })
+          .onConflictDoNothing();
+      });
+    },
+
+    /**
+     * One escalation rung: reassign (to a role, or to a person by staff id), raise priority,
+     * record the escalation, and notify the rung's roles plus whoever now holds the task.
+     * Returns the task's role/assignee/priority after the rung.
+     */
+    async escalateTask(input: EscalateTaskInput): Promise<{ role: string | null; assigneeId: string | null; priority: Priority | null }> {
+      const shop = await shopNow();
+      return db.transaction(async (tx) => {
+        let after: { role: string | null; assigneeId: string | null; priority: Priority | null } = { role: null, assigneeId: null, priority: null };
+        if (input.taskId) {
+          const [task] = await tx.select().from(tasks).where(eq(tasks.id, input.taskId));
+          if (!task) throw new Error(`task ${input.taskId} does not exist`);
+          after = { role: task.role, assigneeId: task.assigneeId, priority: task.priority as Priority };
+          const firstTime = (await tx.insert(taskEvents).values({
+            taskId: input.taskId, type: 'escalated', actor: 'system', dedupeKey: input.dedupeKey,
+            data: { level: input.level, afterMs: input.step.afterMs, notify: input.step.notify, reassign: input.step.reassign ?? null, priority: input.step.priority ?? null },
+          }).onConflictDoNothing().returning({ id: taskEvents.id })).length > 0;
+          if (firstTime && task.status === 'open') {
+            const target = input.step.reassign;
+            if (target) {
+              if (hasOwnEntry(shop?.roles, target)) {
+                after.role = target;
+                after.assigneeId = await pickAssignee(tx, ownEntry(shop?.roles, target), { roleId: target, channel: (task.summary as { channel?: string } | null)?.channel });
+              } else {
+                const [person] = await tx.select({ id: staff.id, roles: staff.roles }).from(staff).where(and(eq(staff.id, target), eq(staff.active, true)));
+                if (person) after.assigneeId = person.id;
+                else log.warn({ taskId: task.id, target }, 'escalation reassigns to an unknown or inactive person; the task stays where it is');
+              }
+              await tx.insert(taskEvents).values({
+                taskId: task.id, type: 'reassigned', actor: 'system', dedupeKey: `${input.dedupeKey}:reassign`,
+                data: { from: { role: task.role, assigneeId: task.assigneeId }, to: { role: after.role, assigneeId: after.assigneeId }, reason: `escalation level ${input.level}` },
+              }).onConflictDoNothing();
+            }
+            if (input.step.priority) after.priority = input.step.priority;
+            await tx.update(tasks).set({ role: after.role!, assigneeId: after.assigneeId, priority: after.priority!, escalationLevel: input.level }).where(eq(tasks.id, task.id));
+          }
+        }
+        const late = input.taskId ? `Task "${input.title}"` : `Stage "${input.title}"`;
+        const roles = [...new Set([...input.step.notify, ...(input.step.reassign && hasOwnEntry(shop?.roles, input.step.reassign) ? [input.step.reassign] : [])])];
+        if (roles.length || after.assigneeId) {
+          await recordNotification(tx, log, {
+            roles, staffIds: after.assigneeId ? [after.assigneeId] : [],
+            message: `${late} of ${input.subject.type} ${input.subject.id} is late (escalation level ${input.level})`,
+            subject: input.subject, taskId: input.taskId, data: { level: input.level, stage: input.stage }, dedupeKey: `${input.dedupeKey}:notify`,
+          });
+        }
+        return after;
+      });
+    },
+
+    /** Closes the tasks still open when a process ends (follow-ups nobody finished). */
+    async cancelOpenTasks(input: { workflowId: string; reason: string }): Promise<number> {
+      return db.transaction(async (tx) => {
+        const cancelled = await tx.update(tasks).set({ status: 'cancelled', completedAt: sql`now()` })
+          .where(and(eq(tasks.workflowId, input.workflowId), eq(tasks.status, 'open'))).returning({ id: tasks.id });
+        for (const { id } of cancelled) {
+          await tx.insert(taskEvents).values({ taskId: id, type: 'cancelled', actor: 'system', dedupeKey: `${id}:cancelled`, data: { reason: input.reason } }).onConflictDoNothing();
+        }
+        return cancelled.length;
+      });
+    },
+  };
+}

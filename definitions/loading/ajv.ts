@@ -1,0 +1,43 @@
+/**
+ * The one Ajv instance of shopflow: it checks definition files against the JSON Schemas in
+ * `schema/` and checks/validates the `form` schemas definitions declare. Compiled validators are
+ * cached (Ajv caches schemas added by key; forms are cached by content in forms.ts).
+ */
+import Ajv, { type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import complaintProcessSchema from '../schema/complaint-process.schema.json';
+import kpiPlanSchema from '../schema/kpi-plan.schema.json';
+import orderProcessSchema from '../schema/order-process.schema.json';
+import shopSchema from '../schema/shop.schema.json';
+
+export const ajv = new Ajv({
+  allErrors: true, // report every problem at once, not the first
+  verbose: true, // keep the failing value and schema, so messages can quote them
+  strict: true, // an unknown keyword in a form is a typo (requried, maxLenght), not an extension
+  strictTypes: false, // forms written by admins may omit `type` next to `properties`; that is fine
+  strictTuples: false,
+  strictRequired: false, // forms.ts checks required-vs-properties itself, without flagging anyOf: [{ required }]
+  allowUnionTypes: true,
+});
+addFormats(ajv);
+// `format: sku` marks a form field that holds a product SKU: the task API checks it against the
+// shop's catalogue (when it has one); as a format it only asks for some non-blank text.
+ajv.addFormat('sku', /\S/);
+
+/** Keys of the definition schemas, one per file kind. */
+export const SCHEMAS = {
+  shop: shopSchema,
+  'order-process': orderProcessSchema,
+  'kpi-plan': kpiPlanSchema,
+  'complaint-process': complaintProcessSchema,
+} as const;
+export type SchemaKey = keyof typeof SCHEMAS;
+
+for (const [key, schema] of Object.entries(SCHEMAS)) ajv.addSchema(schema, key);
+
+/** The compiled validator of a definition schema (compiled once, then cached by Ajv). */
+export function definitionValidator(key: SchemaKey): ValidateFunction {
+  const validate = ajv.getSchema(key);
+  if (!validate) throw new Error(`definition schema "${key}" is not registered`);
+  return validate;
+}

@@ -1,0 +1,151 @@
+/**
+ * Semantic checks of shop.yaml beyond its JSON Schema: the timezone exists and keeps one offset,
+ * working hours make sense, day-off ranges are ordered, courier credentials are named, and
+ * segments end with exactly one fallback. Runs on data that may not match the schema.
+ */
+import { fixedUtcOffsetMinutes, WEEKDAYS } from '../rules/business-time';
+import { checkCondition } from '../rules/condition-compile';
+import { SEGMENT_METRICS } from '../rules/conditions';
+import type { Issue, PathSegment } from '../loading/errors';
+import { isRecord, listOf, recordOf } from '../loading/plain';
+import { daysBetween, MAX_DAYS_OFF_RANGE, parseHoursRange, rangesOf } from '../rules/working-hours';
+
+/** Env vars each courier API needs to work at all. */
+const REQUIRED_ENV: Record<string, readonly string[]> = {
+  ghn: ['tokenEnv', 'shopIdEnv'],
+  ghtk: ['tokenEnv'],
+  simulator: [],
+};
+
+export function checkShop(data: unknown): Issue[] {
+  const spec = recordOf(recordOf(data).spec);
+  const profile = recordOf(spec.profile);
+  const at = (...path: PathSegment[]) => ['spec', ...path];
+  return [
+    ...checkTimezone(profile.timezone, at('profile', 'timezone')),
+    ...checkWorkingHours(profile.workingHours, at('profile', 'workingHours')),
+    ...checkDaysOff(profile.daysOff, at('profile', 'daysOff')),
+    ...checkCouriers(spec.couriers, at('couriers')),
+    ...checkSegments(spec.segments, at('segments')),
+    ...checkStockRoles(spec.stock, recordOf(spec.roles), at('stock')),
+    ...checkLedRoles(recordOf(spec.roles), at('roles')),
+  ];
+}
+
+/** A role can only lead roles that exist (a typo would silently take a lead's reassigning away). */
+function checkLedRoles(roles: Record<string, unknown>, path: PathSegment[]): Issue[] {
+  const issues: Issue[] = [];
+  for (const [id, role] of Object.entries(roles)) {
+    listOf(recordOf(role).leads).forEach((led, i) => {
+      if (typeof led === 'string' && !Object.hasOwn(roles, led)) {
+        issues.push({ path: [...path, id, 'leads', i], message: `role "${led}" is not defined under roles — known roles: ${Object.keys(roles).join(', ')}` });
+      }
+    });
+  }
+  return issues;
+}
+
+/** Low-stock alerts and shortage tasks must go to roles that exist. */
+function checkStockRoles(stock: unknown, roles: Record<string, unknown>, path: PathSegment[]): Issue[] {
+  if (!isRecord(stock)) return [];
+  const issues: Issue[] = [];
+  listOf(stock.lowStockNotify).forEach((role, i) => {
+    if (typeof role === 'string' && !(role in roles)) issues.push({ path: [...path, 'lowStockNotify', i], message: `role "${role}" is not defined under roles` });
+  });
+  if (typeof stock.shortageRole === 'string' && !(stock.shortageRole in roles)) {
+    issues.push({ path: [...path, 'shortageRole'], message: `role "${stock.shortageRole}" is not defined under roles` });
+  }
+  return issues;
+}
+
+function checkTimezone(timezone: unknown, path: PathSegment[]): Issue[] {
+  if (typeof timezone !== 'string' || timezone === '') return [];
+  let offset: number | null;
+  try {
+    offset = fixedUtcOffsetMinutes(timezone);
+  } catch {
+    return [{ path, message: `unknown timezone "${timezone}" — use an IANA name such as Asia/Ho_Chi_Minh` }];
+  }
+  if (offset === null) {
+    return [{
+      path,
+      message: `timezone "${timezone}" changes its UTC offset during the year (daylight saving time), which shopflow does not support — use a fixed-offset zone such as Asia/Ho_Chi_Minh`,
+    }];
+  }
+  return [];
+}
+
+function checkWorkingHours(hours: unknown, path: PathSegment[]): Issue[] {
+  if (!isRecord(hours)) return [];
+  const issues: Issue[] = [];
+  let anyWorkingTime = false;
+  for (const day of WEEKDAYS) {
+    if (!(day in hours)) continue;
+    const listed = Array.isArray(hours[day]);
+    const parsed = rangesOf(hours[day])
+      .map((text, i) => ({ text, interval: parseHoursRange(text), path: listed ? [...path, day, i] : [...path, day] }))
+      .filter((r) => r.interval !== undefined);
+    for (const range of parsed) {
+      if (range.interval!.fromMinute >= range.interval!.toMinute) {
+        issues.push({ path: range.path, message: `"${String(range.text)}" ends before it starts — write it like 08:00-17:30 (shifts past midnight are not supported)` });
+      } else anyWorkingTime = true;
+    }
+    const sorted = [...parsed].sort((a, b) => a.interval!.fromMinute - b.interval!.fromMinute);
+    for (let i = 1; i < sorted.length; i++) {
+      if (sorted[i].interval!.fromMinute < sorted[i - 1].interval!.toMinute) {
+        issues.push({ path: sorted[i].path, message: `"${String(sorted[i].text)}" overlaps "${String(sorted[i - 1].text)}" on ${day}` });
+      }
+    }
+  }
+  if (!anyWorkingTime && issues.length === 0) {
+    issues.push({ path, message: 'the shop has no working hours on any day, so business-clock SLAs could never end' });
+  }
+  return issues;
+}
+
+function checkDaysOff(daysOff: unknown, path: PathSegment[]): Issue[] {
+  const issues: Issue[] = [];
+  listOf(daysOff).forEach((entry, i) => {
+    if (!isRecord(entry) || typeof entry.from !== 'string' || typeof entry.to !== 'string') return;
+    const days = daysBetween(entry.from, entry.to);
+    if (days === undefined) return; // malformed dates are the schema's to report
+    if (days < 1) issues.push({ path: [...path, i, 'to'], message: `the range ends (${entry.to}) before it starts (${entry.from})` });
+    if (days > MAX_DAYS_OFF_RANGE) {
+      issues.push({ path: [...path, i, 'to'], message: `the range is ${days} days long — check the year (at most ${MAX_DAYS_OFF_RANGE} days)` });
+    }
+  });
+  return issues;
+}
+
+function checkCouriers(couriers: unknown, path: PathSegment[]): Issue[] {
+  const issues: Issue[] = [];
+  for (const [id, raw] of Object.entries(recordOf(couriers))) {
+    const courier = recordOf(raw);
+    for (const key of REQUIRED_ENV[String(courier.api)] ?? []) {
+      if (!(key in courier)) {
+        issues.push({ path: [...path, id], message: `a ${String(courier.api).toUpperCase()} courier needs ${key} (the name of the environment variable holding it)` });
+      }
+    }
+  }
+  return issues;
+}
+
+function checkSegments(segments: unknown, path: PathSegment[]): Issue[] {
+  if (!isRecord(segments)) return [];
+  const issues: Issue[] = [];
+  const entries = Object.entries(segments);
+  const fallbacks = entries.filter(([, s]) => recordOf(s).rule === 'otherwise').map(([id]) => id);
+  if (fallbacks.length === 0 && entries.length > 0) {
+    issues.push({ path, message: 'one segment must be the fallback (rule: otherwise) so every customer gets a segment' });
+  }
+  for (const extra of fallbacks.slice(1)) {
+    issues.push({ path: [...path, extra, 'rule'], message: `only one segment can be the fallback (rule: otherwise); "${fallbacks[0]}" already is` });
+  }
+  if (fallbacks.length === 1 && entries[entries.length - 1][0] !== fallbacks[0]) {
+    issues.push({ path: [...path, fallbacks[0], 'rule'], message: 'the fallback segment (rule: otherwise) must come last — segments below it could never match' });
+  }
+  for (const [id, segment] of entries) {
+    issues.push(...checkCondition(recordOf(segment).rule, [...path, id, 'rule'], SEGMENT_METRICS, {}));
+  }
+  return issues;
+}

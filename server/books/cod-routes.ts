@@ -1,0 +1,131 @@
+import express, { Router } from 'express';
+import { codMismatches, getRemittance, importRemittance, listRemittances, remittanceLines, settleRemittance, unpaidCodOrders, type RemittanceLineInput } from '../../activities/books/cod';
+import type { Db } from '../../db/client';
+import { requirePermission } from '../http/auth';
+import { CsvError, parseRemittanceCsv, toCsv } from './csv-export';
+import { badRequest, conflict, notFound, unprocessable } from '../http/errors';
+import { parseLimit } from '../http/pagination';
+import type { ShopCache } from '../shop/shop-cache';
+import { fieldErrors } from '../http/validate';
+import { ajv } from '../../definitions/loading/ajv';
+import { hasOwnEntry } from '../../definitions/rules/own';
+
+const id = { type: 'string', minLength: 1, maxLength: 100 };
+export const remittanceSchema = {
+  type: 'object', additionalProperties: false, required: ['courier', 'reference', 'lines'],
+  properties: {
+    courier: { type: 'string', minLength: 1, description: 'Courier id from shop.yaml.' },
+    reference: { type: 'string', minLength: 1, maxLength: 100, description: 'The courier\'s remittance (đối soát) reference; importing the same one again is a no-op.' },
+    lines: {
+      type: 'array', minItems: 1, maxItems: 20_000,
+      items: {
+        type: 'object', additionalProperties: false, required: ['codCollected'], anyOf: [{ required: ['orderCode'] }, { required: ['trackingCode'] }],
+        properties: {
+          orderCode: id, trackingCode: id,
+          codCollected: { type: 'integer', minimum: 0, description: 'COD the courier collected, VND.' },
+          fee: { type: 'integer', minimum: 0, description: 'Fees the courier deducted, VND.' },
+          transferredAt: { type: 'string', format: 'date-time' },
+        },
+      },
+    },
+  },
+};
+const validateRemittance = ajv.compile(remittanceSchema);
+
+/** COD reconciliation (đối soát COD): courier remittances, mismatches, unpaid delivered orders. */
+export function codRouter(deps: { db: Db; shop: ShopCache }): Router {
+  const router = Router();
+  router.use(requirePermission('books.manage'));
+  const remittanceId = (raw: unknown): number => {
+    const n = Number(raw);
+    if (!Number.isSafeInteger(n) || n < 1) throw notFound(`no remittance "${String(raw)}"`);
+    return n;
+  };
+
+  router.get('/remittances', async (req, res) => {
+    const q = req.query as Record<string, string | undefined>;
+    const limit = parseLimit(q.limit);
+    let before: { createdAt: Date; id: number } | undefined;
+    if (q.cursor) {
+      try {
+        const [at, rid] = JSON.parse(Buffer.from(q.cursor, 'base64url').toString()) as [string, string];
+        before = { createdAt: new Date(at), id: Number(rid) };
+        if (Number.isNaN(before.createdAt.getTime()) || !Number.isSafeInteger(before.id)) throw new Error('bad');
+      } catch {
+        throw badRequest('cursor is not one this API returned');
+      }
+    }
+    const rows = await listRemittances(deps.db, { limit: limit + 1, before });
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    res.json({
+      remittances: page.map(remittanceView),
+      nextCursor: rows.length > limit && last ? Buffer.from(JSON.stringify([last.createdAt.toISOString(), String(last.id)])).toString('base64url') : null,
+    });
+  });
+
+  router.post('/remittances', express.text({ type: ['text/csv', 'application/csv'], limit: '5mb' }), async (req, res) => {
+    const shop = await deps.shop.get();
+    let body: { courier: string; reference: string; lines: RemittanceLineInput[] };
+    if (typeof req.body === 'string') {
+      const q = req.query as Record<string, string | undefined>;
+      if (!q.courier || !q.reference) throw unprocessable('a CSV remittance needs ?courier= and ?reference= in the URL', { fields: [...(!q.courier ? [{ field: 'courier', message: 'is required' }] : []), ...(!q.reference ? [{ field: 'reference', message: 'is required' }] : [])] });
+      try {
+        body = { courier: q.courier, reference: q.reference, lines: parseRemittanceCsv(req.body) };
+      } catch (err) {
+        if (err instanceof CsvError) throw unprocessable(`the CSV cannot be read: ${err.message}`, { fields: [{ field: 'body', message: err.message }] });
+        throw err;
+      }
+    } else {
+      if (!validateRemittance(req.body ?? {})) throw unprocessable('the request body is invalid', { fields: fieldErrors(validateRemittance) });
+      body = req.body;
+    }
+    if (!hasOwnEntry(shop.couriers, body.courier)) throw unprocessable(`unknown courier "${body.courier}"`, { fields: [{ field: 'courier', message: `must be one of: ${Object.keys(shop.couriers).join(', ')}` }] });
+    if (body.reference.startsWith('webhook:')) throw unprocessable('references starting with "webhook:" are kept for COD reported by courier webhooks', { fields: [{ field: 'reference', message: 'is reserved' }] });
+    const imported = await importRemittance(deps.db, { ...body, lines: body.lines.map((l) => ({ ...l, fee: l.fee ?? 0 })), actor: req.principal!.staffId });
+    const remittance = (await getRemittance(deps.db, imported.id))!;
+    res.status(imported.created ? 201 : 200).json({ ...remittanceView(remittance), created: imported.created, mismatches: await codMismatches(deps.db, { remittanceId: imported.id }) });
+  });
+
+  router.get('/remittances/:id', async (req, res) => {
+    const rid = remittanceId(req.params.id);
+    const remittance = await getRemittance(deps.db, rid);
+    if (!remittance) throw notFound(`no remittance "${req.params.id}"`);
+    res.json({ ...remittanceView(remittance), parcels: await remittanceLines(deps.db, rid) });
+  });
+
+  router.post('/remittances/:id/settle', async (req, res) => {
+    const rid = remittanceId(req.params.id);
+    const outcome = await settleRemittance(deps.db, rid, req.principal!.staffId);
+    if (outcome === 'missing') throw notFound(`no remittance "${req.params.id}"`);
+    if (outcome === 'already') throw conflict(`remittance ${rid} is already settled`);
+    res.json(remittanceView((await getRemittance(deps.db, rid))!));
+  });
+
+  const mismatchesOf = async (raw: unknown) => {
+    if (raw === undefined) return codMismatches(deps.db);
+    const rid = Number(raw);
+    if (!Number.isSafeInteger(rid) || rid < 1) throw badRequest('remittance must be a remittance id');
+    return codMismatches(deps.db, { remittanceId: rid });
+  };
+  router.get('/mismatches', async (req, res) => {
+    res.json({ mismatches: await mismatchesOf(req.query.remittance) });
+  });
+  router.get('/mismatches/export.csv', async (req, res) => {
+    const rows = await mismatchesOf(req.query.remittance);
+    res.type('text/csv; charset=utf-8').setHeader('Content-Disposition', 'attachment; filename="cod-mismatches.csv"');
+    res.send(toCsv(['kind', 'order', 'order_code', 'tracking_code', 'courier', 'expected_cod', 'collected', 'difference', 'remittances'],
+      rows.map((m) => [m.kind, m.orderId, m.orderCode, m.trackingCode, m.courier, m.expectedCod, m.collected, m.difference, m.remittances.join(' ')])));
+  });
+  router.get('/unpaid', async (req, res) => {
+    const courier = typeof req.query.courier === 'string' && req.query.courier ? req.query.courier : undefined;
+    const orders = await unpaidCodOrders(deps.db, { courier });
+    res.json({ orders, total: orders.reduce((sum, o) => sum + o.expectedCod, 0) });
+  });
+  return router;
+}
+
+function remittanceView(r: Awaited<ReturnType<typeof getRemittance>> & object) {
+  return { ...r, createdAt: r.createdAt.toISOString(), settledAt: r.settledAt?.toISOString() ?? null };
+}
+

@@ -1,0 +1,77 @@
+import { Router } from 'express';
+import { recordSalesReturn, shopOffsetMinutes } from '../../activities/books/books';
+import type { Db } from '../../db/client';
+import { requirePermission } from '../http/auth';
+import { booksHttpError, localRange, type BooksStore } from './books';
+import { toCsv } from './csv-export';
+import { badRequest, notFound } from '../http/errors';
+import { parseLimit } from '../http/pagination';
+import type { ShopCache } from '../shop/shop-cache';
+import { validateBody } from '../http/validate';
+import { localDate } from './purchases-routes';
+
+export const salesReturnSchema = {
+  type: 'object', additionalProperties: false, required: ['reason'],
+  properties: { reason: { type: 'string', minLength: 3, maxLength: 500, description: 'Why the delivered goods came back (complaint, exchange…).' } },
+};
+
+const SUMMARY_HEADER = ['period', 'sales_documents', 'return_documents', 'sales_goods', 'returned_goods', 'net_sales', 'shipping_fees', 'cod_amount', 'purchase_documents', 'purchases_total', 'refund_documents', 'refunded'];
+const SALES_KINDS = ['sale', 'return', 'refund'];
+
+/** The sales book (sổ bán hàng) and the day/month summaries accounting reads. */
+export function booksRouter(deps: { db: Db; books: BooksStore; shop: ShopCache }): Router {
+  const router = Router();
+  router.use(requirePermission('books.manage'));
+  const granularityOf = (raw: unknown): 'day' | 'month' => {
+    if (raw === undefined || raw === 'day' || raw === 'month') return (raw ?? 'day') as 'day' | 'month';
+    throw badRequest('granularity must be day or month');
+  };
+
+  router.get('/sales', async (req, res) => {
+    const q = req.query as Record<string, string | undefined>;
+    if (q.kind && !SALES_KINDS.includes(q.kind)) throw badRequest('kind must be sale, return or refund');
+    const range = localRange(q, shopOffsetMinutes(await deps.shop.get()));
+    res.json(await deps.books.listSales({ ...range, kind: q.kind, limit: parseLimit(q.limit), cursor: q.cursor || undefined }));
+  });
+  router.get('/sales/export.csv', async (req, res) => {
+    const offset = shopOffsetMinutes(await deps.shop.get());
+    const range = localRange(req.query as Record<string, string | undefined>, offset);
+    const rows = await deps.books.salesRows(range);
+    // A refund has no goods lines: its one row carries the money paid back (negative) as the amount.
+    const csv = toCsv(['number', 'kind', 'date', 'order', 'reverses', 'customer', 'phone', 'channel', 'courier', 'sku', 'name', 'qty', 'price', 'amount', 'shipping_fee', 'cod_amount', 'complaint'],
+      rows.map((r) => [r.number, r.kind, localDate(r.at, offset), r.orderId, r.reverses, r.customerName, r.customerPhone, r.channel, r.courier, r.sku, r.name, r.qty, r.price,
+        r.amount ?? (r.kind === 'refund' ? r.goodsTotal : null), r.shippingFee, r.codAmount, r.complaintId]));
+    res.type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="sales-${range.fromDay}-${range.toDay}.csv"`);
+    res.send(csv);
+  });
+  router.get('/sales/:number', async (req, res) => {
+    const doc = await deps.books.getSale(String(req.params.number));
+    if (!doc) throw notFound(`no sales document "${req.params.number}"`);
+    res.json(doc);
+  });
+  router.post('/sales/:number/return', validateBody(salesReturnSchema), async (req, res) => {
+    let result;
+    try {
+      result = await recordSalesReturn(deps.db, await deps.shop.get(), { saleNumber: String(req.params.number), reason: req.body.reason, actor: req.principal!.staffId });
+    } catch (err) {
+      throw booksHttpError(err);
+    }
+    res.status(result.created ? 201 : 200).json((await deps.books.getSale(result.number))!);
+  });
+  router.get('/summary', async (req, res) => {
+    const shop = await deps.shop.get();
+    const q = req.query as Record<string, string | undefined>;
+    const range = localRange(q, shopOffsetMinutes(shop));
+    res.json({ from: range.fromDay, to: range.toDay, ...(await deps.books.summary(shop, range, granularityOf(q.granularity))) });
+  });
+  router.get('/summary/export.csv', async (req, res) => {
+    const shop = await deps.shop.get();
+    const q = req.query as Record<string, string | undefined>;
+    const range = localRange(q, shopOffsetMinutes(shop));
+    const summary = await deps.books.summary(shop, range, granularityOf(q.granularity));
+    const line = (period: string, r: Omit<(typeof summary.rows)[number], 'period'>) => [period, r.salesDocuments, r.returnDocuments, r.salesGoods, r.returnedGoods, r.netSales, r.shippingFees, r.codAmount, r.purchaseDocuments, r.purchasesTotal, r.refundDocuments, r.refunded];
+    res.type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="summary-${range.fromDay}-${range.toDay}.csv"`);
+    res.send(toCsv(SUMMARY_HEADER, [...summary.rows.map((r) => line(r.period, r)), line('total', summary.totals)]));
+  });
+  return router;
+}

@@ -1,0 +1,55 @@
+import { Router } from 'express';
+import { requirePermission } from '../http/auth';
+import { booksHttpError, idempotencyKeyOf, type BooksStore } from './books';
+import { badRequest, HttpError } from '../http/errors';
+import { parseLimit } from '../http/pagination';
+import type { ShopCache } from '../shop/shop-cache';
+import { validateBody } from '../http/validate';
+
+export const adjustmentSchema = {
+  type: 'object', additionalProperties: false, required: ['sku', 'qty', 'reason'],
+  properties: {
+    sku: { type: 'string', minLength: 1 },
+    warehouse: { type: 'string', minLength: 1, description: 'Default: the first warehouse of shop.yaml.' },
+    qty: { type: 'integer', not: { const: 0 }, minimum: -1_000_000, maximum: 1_000_000, description: 'Signed: + found or added, − lost, damaged, written off.' },
+    reason: { type: 'string', minLength: 3, maxLength: 500, description: 'Why (stock count, damaged, gift…): required, kept in the ledger.' },
+  },
+};
+
+const KINDS = ['receipt', 'reserve', 'release', 'issue', 'restock', 'adjust'];
+
+/** Stock: levels per SKU and warehouse, the ledger, adjustments. Levels are sums of the ledger. */
+export function stockRouter(deps: { books: BooksStore; shop: ShopCache }): Router {
+  const router = Router();
+  router.get('/levels', requirePermission('orders.read'), async (req, res) => {
+    const q = req.query as Record<string, string | undefined>;
+    const levels = await deps.books.levels({ skus: q.sku ? q.sku.split(',').filter(Boolean) : undefined, warehouse: q.warehouse || undefined });
+    res.json({ levels: q.low === 'true' ? levels.filter((l) => l.low) : levels });
+  });
+  router.get('/movements', requirePermission('stock.manage'), async (req, res) => {
+    const q = req.query as Record<string, string | undefined>;
+    if (q.kind && !KINDS.includes(q.kind)) throw badRequest(`kind must be one of: ${KINDS.join(', ')}`);
+    res.json(await deps.books.movements({ sku: q.sku || undefined, warehouse: q.warehouse || undefined, orderId: q.order || undefined, kind: q.kind, limit: parseLimit(q.limit), cursor: q.cursor || undefined }));
+  });
+  // A client that retries (timeout, lost answer) sends the same Idempotency-Key: one movement, the same answer.
+  router.post('/adjustments', requirePermission('stock.manage'), validateBody(adjustmentSchema), async (req, res) => {
+    const shop = await deps.shop.get();
+    const actor = req.principal!.staffId;
+    let answer;
+    try {
+      answer = await deps.books.idempotent({ scope: 'stock.adjustment', actor, key: idempotencyKeyOf(req.get('idempotency-key')), body: req.body }, async (tx) => {
+        const result = await deps.books.adjust(tx, shop, { ...req.body, actor });
+        if (!result.ok) {
+          const s = result.short[0]!;
+          throw new HttpError(409, 'insufficient_stock', `only ${s.available} of ${s.sku} on hand in ${s.warehouse}; the shop does not allow negative stock`, { short: result.short });
+        }
+        return { status: 201, body: { movementId: result.movementId, level: result.level } };
+      });
+    } catch (err) {
+      throw booksHttpError(err);
+    }
+    if (answer.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    res.status(answer.status).json(answer.body);
+  });
+  return router;
+}

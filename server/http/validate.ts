@@ -1,0 +1,104 @@
+import type { Request, RequestHandler } from 'express';
+import type { ValidateFunction } from 'ajv';
+import { ajv } from '../../definitions/loading/ajv';
+import { HttpError, unprocessable } from './errors';
+
+const compiled = new WeakMap<object, ValidateFunction>();
+
+/** Field errors in the API's words: `[{field, message}]`, `field` as a JSON pointer-ish path. */
+export function fieldErrors(validate: ValidateFunction): Array<{ field: string; message: string }> {
+  return (validate.errors ?? []).map((e) => {
+    const base = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
+    if (e.keyword === 'required') return { field: [base, e.params.missingProperty].filter(Boolean).join('.'), message: 'is required' };
+    if (e.keyword === 'additionalProperties') return { field: [base, e.params.additionalProperty].filter(Boolean).join('.'), message: 'is not a known field' };
+    if (e.keyword === 'enum') return { field: base || '(body)', message: `must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}` };
+    return { field: base || '(body)', message: e.message ?? 'is invalid' };
+  });
+}
+
+/** NUL, or half of a UTF-16 surrogate pair: text PostgreSQL cannot store (text columns refuse NUL, jsonb both). */
+const UNSTORABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * Where a body holds text PostgreSQL cannot store (a key or a text value with a NUL character or
+ * a lone surrogate): found at the edge, the request is refused before anything starts.
+ */
+export function unstorableTextAt(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'string') return UNSTORABLE_TEXT.test(value) ? path || '(body)' : undefined;
+  if (!value || typeof value !== 'object') return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    const at = `${path ? `${path}.` : ''}${key}`;
+    if (UNSTORABLE_TEXT.test(key)) return at;
+    const found = unstorableTextAt(child, at);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The field error for such text. */
+export const UNSTORABLE_TEXT_MESSAGE = 'must not contain a NUL character (\\u0000) or half of a surrogate pair';
+
+/** Validates `req.body` against a JSON Schema (compiled once, with the one shared Ajv); 422 with field errors. */
+export function validateBody(schema: object): RequestHandler {
+  let validate = compiled.get(schema);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    compiled.set(schema, validate);
+  }
+  const check = validate;
+  return (req, _res, next) => {
+    // express.json() parses only JSON: a body sent as anything else is left unread, not an empty object.
+    if (req.body === undefined && hasBody(req)) {
+      return next(new HttpError(415, 'unsupported_media_type', `send the body as JSON with Content-Type: application/json (got ${req.get('content-type') ?? 'no Content-Type'})`));
+    }
+    req.body ??= {};
+    const unstorable = unstorableTextAt(req.body);
+    if (unstorable) return next(unprocessable('the request body is invalid', { fields: [{ field: unstorable, message: UNSTORABLE_TEXT_MESSAGE }] }));
+    if (check(req.body ?? {})) return next();
+    next(unprocessable('the request body is invalid', { fields: fieldErrors(check) }));
+  };
+}
+
+/** Whether the request carries a body at all (a POST without one is an empty JSON object to the routes). */
+function hasBody(req: Request): boolean {
+  const length = req.get('content-length');
+  return (length !== undefined && length !== '0') || req.get('transfer-encoding') !== undefined;
+}
+
+/**
+ * Query parameters are single text values: `?q=a&q=b` (which the query parser turns into an
+ * array) or `?q[x]=1` is refused with 400 naming the parameter, before any route reads it —
+ * one place for every route instead of each route guessing what `req.query.q` holds.
+ */
+export const singleQueryValues: RequestHandler = (req, _res, next) => {
+  for (const [name, value] of Object.entries(req.query ?? {})) {
+    if (typeof value !== 'string') {
+      return next(new HttpError(400, 'bad_request', `query parameter "${name}" must be given once (it was repeated)`, { fields: [{ field: name, message: 'must be given once' }] }));
+    }
+  }
+  next();
+};
+
+/** How deep a JSON body may nest: far beyond any form or document the API takes, far below what recursion survives. */
+export const MAX_BODY_DEPTH = 64;
+
+/** Whether a parsed body nests deeper than `limit` (walked iteratively, so the check itself cannot overflow the stack). */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (!node || typeof node !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(node)) if (child && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/**
+ * 400 for a body nested deeper than MAX_BODY_DEPTH (5,000 nested arrays overflowed the stack of
+ * the validators and answered 500). Mounted right after the body parsers.
+ */
+export const limitBodyDepth: RequestHandler = (req, _res, next) => {
+  if (nestsDeeperThan(req.body, MAX_BODY_DEPTH)) return next(new HttpError(400, 'bad_request', `body nested too deeply (more than ${MAX_BODY_DEPTH} levels of objects or arrays)`));
+  next();
+};

@@ -1,0 +1,126 @@
+/**
+ * `npx shopflow …` — the admin's command line.
+ *   shopflow definitions validate FILE...   print file:line:col: message per error; exit 1 if any file is invalid
+ *   shopflow definitions apply FILE...      upload through the API and activate (SHOPFLOW_URL, SHOPFLOW_TOKEN)
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { formatDefinitionError } from '../../definitions/loading/errors';
+import { loadDefinitionText, loadShopFile, loadShopText } from '../../definitions/loading/loader';
+import type { CompiledShop, DefinitionError } from '../../definitions/types';
+import { projectRoot } from '../platform/paths';
+
+const USAGE = `usage:
+  shopflow definitions validate [--shop shop.yaml] FILE...
+  shopflow definitions apply FILE...      (env: SHOPFLOW_URL=http://localhost:3000, SHOPFLOW_TOKEN=<admin token>)`;
+
+function kindOf(text: string): string | undefined {
+  try {
+    const doc = parse(text) as { kind?: unknown } | null;
+    return typeof doc?.kind === 'string' ? doc.kind : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Validates files locally with the one loader; processes are checked against --shop (default: DEFINITIONS_DIR/shop.yaml). */
+export async function validateFiles(files: string[], shopPath: string, out: (line: string) => void): Promise<number> {
+  let shop: CompiledShop | undefined;
+  let invalid = 0;
+  for (const file of files) {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      out(`${file}:1:1: cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      invalid++;
+      continue;
+    }
+    let errors: DefinitionError[];
+    if (kindOf(text) === 'Shop') {
+      const result = loadShopText(text, file);
+      errors = result.ok ? [] : result.errors;
+      if (result.ok) out(`${file}: ok — ${result.summary.text}`);
+    } else {
+      if (!shop) {
+        const shopResult = await loadShopFile(shopPath);
+        if (!shopResult.ok) {
+          out(`${shopPath}: the shop definition is invalid, so processes cannot be checked against it:`);
+          shopResult.errors.forEach((e) => out(formatDefinitionError(e)));
+          return files.length;
+        }
+        shop = shopResult.value;
+      }
+      const result = loadDefinitionText(text, file, shop);
+      errors = result.ok ? [] : result.errors;
+      if (result.ok) out(`${file}: ok — ${result.summary.text}`);
+    }
+    errors.forEach((e) => out(formatDefinitionError(e)));
+    if (errors.length) invalid++;
+  }
+  return invalid;
+}
+
+async function apply(files: string[]): Promise<number> {
+  const base = (process.env.SHOPFLOW_URL ?? 'http://localhost:3000').replace(/\/$/, '');
+  const token = process.env.SHOPFLOW_TOKEN;
+  if (!token) {
+    console.error('set SHOPFLOW_TOKEN to an admin API token (printed by the first `npm start`, or SHOPFLOW_ADMIN_TOKEN)');
+    return 2;
+  }
+  const headers = { authorization: `Bearer ${token}` };
+  let failed = 0;
+  for (const file of files) {
+    const res = await fetch(`${base}/api/v1/definitions`, { method: 'POST', headers: { ...headers, 'content-type': 'application/yaml' }, body: fs.readFileSync(file, 'utf8') })
+      .catch((err: Error) => { throw new Error(`cannot reach shopflow at ${base}: ${err.message}`); });
+    const body = (await res.json().catch(() => ({}))) as Record<string, any>;
+    if (res.status === 422) {
+      for (const e of body.error?.details?.errors ?? []) console.log(`${file}:${e.line}:${e.col}: ${e.message}${e.path ? ` (at ${e.path})` : ''}`);
+      failed++;
+      continue;
+    }
+    if (!res.ok) {
+      console.log(`${file}: ${res.status} ${body.error?.message ?? res.statusText}`);
+      failed++;
+      continue;
+    }
+    const activate = await fetch(`${base}/api/v1/definitions/${encodeURIComponent(body.name)}/versions/${body.version}/activate`, { method: 'POST', headers });
+    const activated = (await activate.json().catch(() => ({}))) as Record<string, any>;
+    if (!activate.ok) {
+      console.log(`${file}: stored ${body.name} v${body.version} but activation failed: ${activated.error?.message ?? activate.statusText}`);
+      failed++;
+      continue;
+    }
+    console.log(`${file}: ${body.name} v${body.version} ${body.created ? 'stored and activated' : 'unchanged, activated'} (${body.hash.slice(0, 19)}…)`);
+  }
+  return failed ? 1 : 0;
+}
+
+/** Runs a CLI command and exits with its status (0 ok, 1 invalid/failed, 2 usage or unreachable). */
+export function runCli(argv: string[]): void {
+  main(argv).then((code) => process.exit(code), (err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(2);
+  });
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [group, command, ...rest] = argv;
+  if (group !== 'definitions' || !command || !['validate', 'apply'].includes(command)) {
+    console.error(USAGE);
+    return 2;
+  }
+  let shopPath = path.join(process.env.DEFINITIONS_DIR ?? path.join(projectRoot(), 'definitions'), 'shop.yaml');
+  const files: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    if (rest[i] === '--shop') shopPath = rest[++i] ?? shopPath;
+    else files.push(rest[i]!);
+  }
+  if (files.length === 0) {
+    console.error(USAGE);
+    return 2;
+  }
+  if (command === 'validate') return (await validateFiles(files, shopPath, (l) => console.log(l))) ? 1 : 0;
+  return apply(files);
+}

@@ -1,0 +1,87 @@
+/**
+ * `npm start`: everything in one process tree for a single shop or a developer — the Temporal
+ * dev server (unless TEMPORAL_ADDRESS is set), migrations, the worker and the HTTP server.
+ */
+import { createCourierDirectory } from '../../activities/shipping/couriers/directory';
+import { simulatedCourierEnv } from '../../activities/shipping/couriers/requirements';
+import { activeShop } from '../../db/active-shop';
+import type { CompiledCourier } from '../../definitions/types';
+import { createCourierSimulator } from '../../scripts/courier-sim';
+import { courierSimulatorConfig } from '../../scripts/courier-sim/config';
+import type { Config } from '../platform/config';
+import { createLogger, type Logger } from '../platform/logger';
+import { bootstrapTokenNotice, configOrExit, onShutdownSignal, startRuntime } from '../platform/runtime';
+import { listen } from '../http/listen';
+import { connectWorker } from '../platform/temporal';
+import { createShopflowWorker } from '../platform/worker';
+
+async function main(): Promise<void> {
+  const config = configOrExit();
+  const log = createLogger(config.logLevel);
+  const runtime = await startRuntime('all', config, log);
+  const simulator = config.couriers === 'simulator' ? await startLocalCourierSimulator(config, log, (await activeShop(runtime.database.db))?.couriers ?? {}) : undefined;
+  log.info('bundling workflows and starting the worker…');
+  const connection = await connectWorker(config.temporal, runtime.temporalAddress, log);
+  const worker = await createShopflowWorker({ connection, temporal: config.temporal, deps: { db: runtime.database.db, log, couriers: createCourierDirectory(runtime.database.db) } });
+  const workerDone = worker.run();
+  const server = await listen(runtime, log);
+
+  const lines = [
+    'shopflow is up',
+    `  API        http://${displayHost(config.host)}:${config.port}   (health: /healthz)`,
+    `  Temporal   ${runtime.temporalAddress}, namespace ${config.temporal.namespace}${runtime.devServer ? ` (local dev server, ${config.dataDir}/temporal.db)` : ''}`,
+    ...(runtime.devServer?.uiUrl ? [`  Web UI     ${runtime.devServer.uiUrl}`] : []),
+    `  Database   ${runtime.database.driver === 'pglite' ? 'embedded PGlite' : 'PostgreSQL'} at ${runtime.database.location}`,
+    `  Worker     task queue "${config.temporal.taskQueue}"`,
+    `  Couriers   ${simulator ? `simulator at ${simulator.url} (GHN and GHTK point at it; COURIERS=live for real accounts)` : 'live courier APIs'}`,
+    ...bootstrapTokenNotice(runtime.bootstrapTokenFile),
+    'Press Ctrl-C to stop.',
+  ];
+  process.stdout.write(`\n${lines.join('\n')}\n\n`);
+
+  const stop = async () => {
+    await server.close();
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await workerDone.catch(() => undefined);
+    await connection.close();
+    await simulator?.close();
+    await runtime.close();
+    log.info('stopped');
+  };
+  onShutdownSignal(log, stop);
+  // A worker that dies on its own (e.g. lost its connection for good) takes the process down
+  // rather than leaving an API that accepts orders nobody processes.
+  workerDone.catch(async (err) => {
+    log.fatal({ err }, 'the worker stopped unexpectedly');
+    await stop().catch(() => undefined);
+    process.exit(1);
+  });
+}
+
+/**
+ * Local mode ships through the simulator: it speaks GHN's and GHTK's API shapes and plays
+ * delivery scenarios back as real-format webhooks to this server. Every enabled courier of the
+ * shop gets the settings it needs against it (activities/shipping/couriers/requirements.ts). Courier settings already in
+ * the environment win, so one real courier can be tried while the other stays simulated.
+ */
+async function startLocalCourierSimulator(config: Config, log: Logger, couriers: Record<string, CompiledCourier>) {
+  const simConfig = courierSimulatorConfig({ ...process.env, COURIER_SIM_PORT: String(config.courierSimPort), COURIER_SIM_WEBHOOK_URL: process.env.COURIER_SIM_WEBHOOK_URL ?? `http://127.0.0.1:${config.port}/webhooks/couriers` });
+  const simulator = await createCourierSimulator({ ...simConfig, log: log.child({ component: 'courier-sim' }) });
+  const defaults: Record<string, string> = {
+    GHN_BASE_URL: `${simulator.url}/shiip/public-api`, GHN_TOKEN: 'simulator', GHN_SHOP_ID: '1', GHN_WEBHOOK_SECRET: simConfig.secret,
+    GHTK_BASE_URL: simulator.url, GHTK_TOKEN: 'simulator', GHTK_WEBHOOK_SECRET: simConfig.secret, COURIER_SIMULATOR_URL: simulator.url,
+  };
+  // Every enabled courier of the shop (any id, GHTK's pick-up address included), so every courier rule ships.
+  Object.assign(defaults, simulatedCourierEnv(couriers, { url: simulator.url, secret: simConfig.secret }));
+  for (const [name, value] of Object.entries(defaults)) process.env[name] ??= value;
+  return simulator;
+}
+
+function displayHost(host: string): string {
+  return host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+}
+
+main().catch((err) => {
+  process.stderr.write(`shopflow failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

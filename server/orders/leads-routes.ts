@@ -1,0 +1,57 @@
+import { Router } from 'express';
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { tasks } from '../../db/schema';
+import { requirePermission } from '../http/auth';
+import type { LeadInput, OrdersService } from './orders';
+import { createIdempotency, idempotencyKeyOf, replayAsRetry } from '../http/idempotency';
+import { validateBody } from '../http/validate';
+
+export const leadSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['channel', 'customer'],
+  properties: {
+    channel: { type: 'string', minLength: 1 },
+    campaign: { type: 'string', maxLength: 200 },
+    source: { type: 'string', maxLength: 200 },
+    note: { type: 'string', maxLength: 2000 },
+    // Whole VND that fits the order row's integer column: a cost it cannot store would fail the
+    // order's first activity forever, leaving an accepted lead with no order.
+    cost: { type: 'integer', minimum: 0, maximum: 2_147_483_647 },
+    process: { type: 'string', minLength: 1 },
+    customer: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name', 'phone'],
+      properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, phone: { type: 'string', minLength: 8, maxLength: 20 }, address: { type: 'string', maxLength: 500 } },
+    },
+  },
+};
+
+/** `POST /leads`: a lead arrives (from marketing, sales or a channel hook) and its order starts. */
+export function leadsRouter(deps: { orders: OrdersService; db: Db }): Router {
+  const router = Router();
+  const keyed = createIdempotency(deps.db);
+  router.post('/', requirePermission('leads.create'), validateBody(leadSchema), async (req, res) => {
+    const actor = req.principal!.staffId;
+    const idempotencyKey = idempotencyKeyOf(req.get('idempotency-key'));
+    // The key is claimed with this body's hash before anything is written: another body under the
+    // same key is 409 and creates or changes no customer; a retry of the same body is the same order.
+    const answer = await keyed.claimed({ scope: 'lead', actor, key: idempotencyKey, body: req.body }, async () => {
+      const started = await deps.orders.startFromLead(req.body as LeadInput, { actor, idempotencyKey });
+      // The first task is opened by the workflow a moment after the start; wait briefly to name its assignee.
+      let firstTask: { assigneeId: string | null } | undefined;
+      for (let i = 0; i < 20 && !firstTask; i++) {
+        [firstTask] = await deps.db.select({ assigneeId: tasks.assigneeId }).from(tasks).where(eq(tasks.subjectId, started.orderId)).limit(1);
+        if (!firstTask) await new Promise((r) => setTimeout(r, 100));
+      }
+      return {
+        status: started.created ? 201 : 200,
+        body: { leadId: started.orderId, orderId: started.orderId, workflowId: started.workflowId, definition: started.definition, assignedTo: firstTask?.assigneeId ?? null, created: started.created },
+      };
+    }, replayAsRetry);
+    res.status(answer.status).json(answer.body);
+  });
+  return router;
+}

@@ -1,0 +1,129 @@
+import crypto from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { sql, type SQL } from 'drizzle-orm';
+import { orders, tasks } from '../../db/schema';
+import type { Principal } from '../http/auth';
+import type { CompiledOrderProcess } from '../../definitions/types';
+import type { Config } from '../platform/config';
+import type { DefinitionsStore } from '../shop/definitions';
+import { HttpError, unprocessable } from '../http/errors';
+import { normalizePhone } from '../../definitions/rules/phone';
+import type { CustomersStore } from '../customers/customers';
+import type { ShopCache } from '../shop/shop-cache';
+import type { OrderWorkflowInput } from '../../workflows/orders/order';
+import { hasOwnEntry } from '../../definitions/rules/own';
+
+/** A lead as sales/marketing send it (already schema-checked at the HTTP edge). */
+export interface LeadInput {
+  channel: string;
+  campaign?: string;
+  source?: string;
+  note?: string;
+  cost?: number;
+  /** Name of an active OrderProcess; default: the most recently activated one. */
+  process?: string;
+  customer: { name: string; phone: string; address?: string };
+}
+
+/** Workflow id of an order: business-derived, so starting the same order twice is refused. */
+export const orderWorkflowId = (orderId: string) => `order:${orderId}`;
+
+/**
+ * Order ids read well on a phone call: DH + date + 6 characters. With an Idempotency-Key the id
+ * is derived from the key, so a retried request maps to the same workflow instead of a new order.
+ */
+export function newOrderId(now: Date, idempotencyKey?: string): string {
+  const day = now.toISOString().slice(2, 10).replace(/-/g, '');
+  const suffix = idempotencyKey
+    ? crypto.createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 8).toUpperCase()
+    : crypto.randomBytes(4).toString('hex').toUpperCase();
+  return `DH${day}-${suffix}`;
+}
+
+/** Starts `order:<id>` for a lead with a snapshot of the active order definition. */
+export function createOrdersService(deps: { temporal: Client; config: Config; definitions: DefinitionsStore; shop: ShopCache; customers: CustomersStore }) {
+  return {
+    async startFromLead(lead: LeadInput, opts: { actor: string; idempotencyKey?: string }): Promise<{ orderId: string; workflowId: string; created: boolean; definition: { name: string; version: number } }> {
+      const shop = await deps.shop.get();
+      const fields: Array<{ field: string; message: string }> = [];
+      if (!hasOwnEntry(shop.channels, lead.channel)) fields.push({ field: 'channel', message: `unknown channel "${lead.channel}" — known channels: ${Object.keys(shop.channels).join(', ')}` });
+      const phone = normalizePhone(lead.customer.phone);
+      if (!phone) fields.push({ field: 'customer.phone', message: `"${lead.customer.phone}" is not a Vietnamese phone number (0xxxxxxxxx or +84xxxxxxxxx)` });
+      if (fields.length) throw unprocessable('the lead is invalid', { fields });
+
+      const definition = lead.process
+        ? await deps.definitions.active(lead.process).then((row) => (row && row.kind === 'OrderProcess' ? { name: row.name, version: row.version, compiled: row.compiled as CompiledOrderProcess } : undefined))
+        : await deps.definitions.activeOfKind<CompiledOrderProcess>('OrderProcess');
+      if (!definition) {
+        throw new HttpError(409, 'no_active_process', lead.process ? `no active order process named "${lead.process}"` : 'no order process is active: activate one first');
+      }
+      const orderId = newOrderId(new Date(), opts.idempotencyKey ? `${opts.actor}:${opts.idempotencyKey}` : undefined);
+      const name = lead.customer.name.trim();
+      const customer = await deps.customers.upsertByPhone({ phone: phone!, name, channel: lead.channel, address: lead.customer.address });
+      const history = await deps.customers.history(customer.id);
+      const workflowId = orderWorkflowId(orderId);
+      const input: OrderWorkflowInput = {
+        orderId,
+        definition: { name: definition.name, version: definition.version, process: definition.compiled },
+        lead: {
+          channel: lead.channel, campaign: lead.campaign, source: lead.source, note: lead.note, cost: lead.cost,
+          customer: {
+            id: customer.id, name, phone: phone!, address: lead.customer.address,
+            history: { orders: history.orders, delivered: history.delivered, returned: history.returned, returnRate: history.returnRate },
+          },
+        },
+        facts: { customer: deps.customers.factsFor(history, shop), order: { channel: lead.channel } },
+        settings: { courierPollAfterMs: deps.config.courierPollAfterMs, courierRetryForMs: deps.config.courierRetryForMs },
+      };
+      try {
+        await deps.temporal.workflow.start('orderWorkflow', { workflowId, taskQueue: deps.config.temporal.taskQueue, args: [input] });
+        return { orderId, workflowId, created: true, definition: { name: definition.name, version: definition.version } };
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError && opts.idempotencyKey) {
+          return { orderId, workflowId, created: false, definition: { name: definition.name, version: definition.version } };
+        }
+        throw err;
+      }
+    },
+  };
+}
+
+export type OrdersService = ReturnType<typeof createOrdersService>;
+
+/** Orders a caller may see: scope `all` sees every order; `own` the orders whose tasks they hold or held. */
+export function ordersVisibleTo(p: Principal): SQL | undefined {
+  if (p.scope === 'all' || p.permissions.has('*')) return undefined;
+  return sql`exists (select 1 from ${tasks} where ${tasks.subjectId} = ${orders.id} and ${tasks.assigneeId} = ${p.staffId})`;
+}
+
+/** One agreed line of an order: what the closing form (or a substitution) said. */
+export interface OrderItem { sku: string | null; name: string | null; qty: number | null; price: number | null; amount: number | null }
+/** Where the parcel goes, split as couriers need it. */
+export interface ShippingAddress { street: string | null; ward: string | null; district: string | null; province: string | null; text: string }
+
+/**
+ * The items and shipping address from the data staff entered on an order's finished steps,
+ * oldest first, each later step's fields winning — the way the order workflow merges them
+ * (`orderData`), so a substitution from the stock-shortage task replaces the items, and a new
+ * address typed by CSKH (`newAddress`) replaces the street as the courier request does.
+ */
+export function orderFacts(stepData: Array<Record<string, unknown>>): { items: OrderItem[]; shippingAddress: ShippingAddress | null } {
+  const merged: Record<string, unknown> = {};
+  for (const data of stepData) Object.assign(merged, data);
+  const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v : null);
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  const items = (Array.isArray(merged.items) ? merged.items : [])
+    .filter((v): v is Record<string, unknown> => v !== null && typeof v === 'object')
+    .map((v) => {
+      const qty = num(v.qty);
+      const price = num(v.price);
+      return { sku: str(v.sku), name: str(v.name), qty, price, amount: qty !== null && price !== null ? qty * price : null };
+    })
+    .filter((i) => i.sku !== null || i.name !== null);
+  const raw = merged.shippingAddress !== null && typeof merged.shippingAddress === 'object' ? merged.shippingAddress as Record<string, unknown> : undefined;
+  const street = str(merged.newAddress) ?? str(raw?.street);
+  if (!raw && !street) return { items, shippingAddress: null };
+  const parts = { street, ward: str(raw?.ward), district: str(raw?.district), province: str(raw?.province) };
+  const text = [parts.street, parts.ward, parts.district, parts.province].filter(Boolean).join(', ');
+  return { items, shippingAddress: { ...parts, text } };
+}

@@ -1,0 +1,220 @@
+import net from 'node:net';
+import path from 'node:path';
+import { parseDuration } from '../../definitions/rules/duration';
+import { projectRoot } from './paths';
+
+/** Connection settings for a Temporal cluster (local dev server, self-hosted, or Temporal Cloud). */
+export interface TemporalConfig {
+  /** host:port of the frontend; undefined means "start a local dev server" (npm start only). */
+  address?: string;
+  namespace: string;
+  taskQueue: string;
+  tls: boolean;
+  tlsCertPath?: string;
+  tlsKeyPath?: string;
+  tlsCaPath?: string;
+  tlsServerName?: string;
+  apiKey?: string;
+  /** Local dev server settings, used only when `address` is unset. */
+  dev: { ip: string; port: number; uiPort: number; cliPath?: string };
+  /**
+   * Workflows a worker keeps in memory between events (the SDK's maxCachedWorkflows); unset: the
+   * SDK's default from the heap size. A workflow evicted from the cache is replayed from its
+   * history at its next event, which costs CPU on the worker and the server.
+   */
+  maxCachedWorkflows?: number;
+}
+
+/** Everything shopflow reads from the environment, typed and validated once at start-up. */
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  /** PostgreSQL URL; undefined means embedded PGlite under `dataDir`. */
+  databaseUrl?: string;
+  dataDir: string;
+  definitionsDir: string;
+  logLevel: string;
+  adminToken?: string;
+  /** `simulator`: couriers point at the local simulator (started by npm start); `live`: real APIs. */
+  couriers: 'simulator' | 'live';
+  courierSimPort: number;
+  /** Ask a courier for news when its webhooks have been quiet this long. */
+  courierPollAfterMs: number;
+  /**
+   * Express's `trust proxy` (TRUST_PROXY): which proxies in front may say who the client is
+   * (X-Forwarded-For). Off by default, so `req.ip` is the connecting address and a client cannot
+   * pick its own address for the failed-login limit.
+   */
+  trustProxy: TrustProxy;
+  /** How long a courier call is retried before the warehouse lead gets a task about it. */
+  courierRetryForMs: number;
+  temporal: TemporalConfig;
+}
+
+/** Express's `trust proxy` values: on/off, a hop count, or addresses, subnets and presets to trust. */
+export type TrustProxy = boolean | number | string[];
+
+const TRUST_PROXY_PRESETS = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** An address or subnet as Express (proxy-addr) reads it: `10.0.0.1`, `10.0.0.0/8`, `10.0.0.0/255.0.0.0`, `fc00::/7`. */
+function isAddressOrSubnet(entry: string): boolean {
+  const [address, range, ...rest] = entry.split('/');
+  const family = net.isIP(address ?? '');
+  if (!family || rest.length) return false;
+  if (range === undefined) return true;
+  if (/^\d{1,3}$/.test(range)) return Number(range) <= (family === 4 ? 32 : 128);
+  return family === 4 && net.isIPv4(range);
+}
+
+/**
+ * Reads TRUST_PROXY the way Express documents `trust proxy`: `true`/`false`, a number of hops,
+ * or a comma-separated list of addresses, subnets and the presets loopback, linklocal,
+ * uniquelocal. Unset or empty: false. Returns a problem sentence for anything else.
+ */
+export function parseTrustProxy(raw: string | undefined): { value: TrustProxy } | { problem: string } {
+  const text = raw?.trim() ?? '';
+  if (text === '' || text.toLowerCase() === 'false') return { value: false };
+  if (text.toLowerCase() === 'true') return { value: true };
+  if (/^\d+$/.test(text)) return { value: Number(text) };
+  const entries = text.split(',').map((e) => e.trim());
+  const bad = entries.filter((e) => !TRUST_PROXY_PRESETS.includes(e) && !isAddressOrSubnet(e));
+  if (bad.length) {
+    return { problem: `TRUST_PROXY="${text}": ${bad.map((b) => `"${b}"`).join(', ')} is not an address, subnet or preset — use true, false, a number of hops, or a comma list such as loopback, 10.0.0.0/8` };
+  }
+  return { value: entries };
+}
+
+/** A configuration error names every bad variable so one restart fixes them all. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Reads and validates the configuration from `env` (defaults: process.env). Throws ConfigError. */
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const str = (name: string): string | undefined => {
+    const v = env[name]?.trim();
+    return v ? v : undefined;
+  };
+  const port = (name: string, fallback: number): number => {
+    const raw = str(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) {
+      problems.push(`${name}="${raw}" is not a TCP port (a whole number from 0 to 65535)`);
+      return fallback;
+    }
+    return n;
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = str(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+    problems.push(`${name}="${env[name]}" must be true or false`);
+    return fallback;
+  };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const raw = str(name);
+    if (raw === undefined) return fallback;
+    if (!allowed.includes(raw as T)) {
+      problems.push(`${name}="${raw}" must be one of: ${allowed.join(', ')}`);
+      return fallback;
+    }
+    return raw as T;
+  };
+
+  const positiveInt = (name: string): number | undefined => {
+    const raw = str(name);
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1) {
+      problems.push(`${name}="${raw}" must be a whole number of at least 1`);
+      return undefined;
+    }
+    return n;
+  };
+  const duration = (name: string, fallback: number): number => {
+    const raw = str(name);
+    if (raw === undefined) return fallback;
+    try {
+      return parseDuration(raw);
+    } catch (err) {
+      problems.push(`${name}="${raw}": ${(err as Error).message}`);
+      return fallback;
+    }
+  };
+
+  const trustProxy = (): TrustProxy => {
+    const parsed = parseTrustProxy(env.TRUST_PROXY);
+    if ('problem' in parsed) {
+      problems.push(parsed.problem);
+      return false;
+    }
+    return parsed.value;
+  };
+
+  const databaseUrl = str('DATABASE_URL');
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push(`DATABASE_URL must start with postgres:// or postgresql:// (got "${databaseUrl.replace(/:[^:@/]*@/, ':***@')}")`);
+  }
+  const address = str('TEMPORAL_ADDRESS');
+  if (address && !/^[^\s:]+:\d+$/.test(address)) {
+    problems.push(`TEMPORAL_ADDRESS="${address}" must be host:port, e.g. localhost:7233 or my-ns.abcde.tmprl.cloud:7233`);
+  }
+  const apiKey = str('TEMPORAL_API_KEY');
+  const tlsCertPath = str('TEMPORAL_TLS_CERT_PATH');
+  const tlsKeyPath = str('TEMPORAL_TLS_KEY_PATH');
+  if (Boolean(tlsCertPath) !== Boolean(tlsKeyPath)) {
+    problems.push('TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together (mTLS needs both)');
+  }
+  const root = projectRoot();
+  const config: Config = {
+    env: oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development'),
+    host: str('HOST') ?? '0.0.0.0',
+    port: port('PORT', 3000),
+    databaseUrl,
+    dataDir: path.resolve(root, str('DATA_DIR') ?? 'data'),
+    definitionsDir: path.resolve(root, str('DEFINITIONS_DIR') ?? 'definitions'),
+    logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    adminToken: str('SHOPFLOW_ADMIN_TOKEN'),
+    // Local installs ship through the simulator until someone configures real courier accounts.
+    couriers: oneOf('COURIERS', ['simulator', 'live'] as const, address || env.NODE_ENV === 'production' ? 'live' : 'simulator'),
+    courierSimPort: port('COURIER_SIM_PORT', 4010),
+    courierPollAfterMs: duration('COURIER_POLL_AFTER', 6 * 3600_000),
+    trustProxy: trustProxy(),
+    courierRetryForMs: duration('COURIER_RETRY_FOR', 86_400_000),
+    temporal: {
+      address,
+      namespace: str('TEMPORAL_NAMESPACE') ?? 'default',
+      taskQueue: str('TEMPORAL_TASK_QUEUE') ?? 'shopflow',
+      maxCachedWorkflows: positiveInt('WORKER_MAX_CACHED_WORKFLOWS'),
+      // API keys and client certificates only travel over TLS, so either one turns it on.
+      tls: bool('TEMPORAL_TLS', Boolean(apiKey || tlsCertPath)),
+      tlsCertPath,
+      tlsKeyPath,
+      tlsCaPath: str('TEMPORAL_TLS_CA_PATH'),
+      tlsServerName: str('TEMPORAL_TLS_SERVER_NAME'),
+      apiKey,
+      dev: {
+        ip: str('TEMPORAL_DEV_IP') ?? '127.0.0.1',
+        port: port('TEMPORAL_DEV_PORT', 7233),
+        uiPort: port('TEMPORAL_UI_PORT', 8233),
+        cliPath: str('TEMPORAL_CLI'),
+      },
+    },
+  };
+  if (config.adminToken && config.adminToken.length < 24) {
+    problems.push('SHOPFLOW_ADMIN_TOKEN must be at least 24 characters long');
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,202 @@
+import { Router, type Request } from 'express';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { can, leadsRole, requirePermission, roleOf, type Principal } from '../http/auth';
+import { badRequest, conflict, forbidden, notFound, unprocessable } from '../http/errors';
+import type { CompiledShop } from '../../definitions/types';
+import type { ShopCache } from '../shop/shop-cache';
+import type { StaffStore } from '../staff/staff';
+import { toTaskView, type TaskFilter, type TaskRow, type TasksStore } from './tasks';
+import { parseLimit } from '../http/pagination';
+import { validateBody } from '../http/validate';
+import { closeForm, skusIn, validateFormData } from '../../definitions/tasks/forms';
+import { completeTaskUpdate, TaskRejection, type CompleteTaskResult } from '../../workflows/tasks/tasks';
+
+export const completeSchema = {
+  type: 'object', additionalProperties: false, required: ['outcome'],
+  properties: { outcome: { type: 'string', minLength: 1 }, data: { type: 'object' } },
+};
+export const reassignSchema = {
+  type: 'object', additionalProperties: false, required: ['to'],
+  properties: {
+    to: { type: 'string', minLength: 1, description: 'A role id (the task goes to that role\'s queue) or an active staff id (assigned to them; they must hold the task\'s role).' },
+    role: { type: 'string', minLength: 1, description: 'With a staff id in `to`: also move the task to this role (e.g. an escalated task back to the team). The caller must lead it, and the person must hold it.' },
+  },
+};
+
+function parseFilter(req: Request): TaskFilter {
+  const q = req.query as Record<string, string | undefined>;
+  const status = q.status;
+  if (status && !['open', 'done', 'cancelled'].includes(status)) throw badRequest('status must be open, done or cancelled');
+  const limit = parseLimit(q.limit);
+  if (q.overdue && !['true', 'false'].includes(q.overdue)) throw badRequest('overdue must be true or false');
+  return {
+    status: status as TaskFilter['status'], role: q.role || undefined,
+    assignee: q.assignee === 'me' ? req.principal!.staffId : q.assignee || undefined,
+    overdue: q.overdue === 'true', subjectId: q.order || undefined, limit, cursor: q.cursor || undefined,
+  };
+}
+
+/** The staff-facing task API: list, read, claim, complete, reassign. */
+export function tasksRouter(deps: { tasks: TasksStore; staff: StaffStore; shop: ShopCache; temporal: Client }): Router {
+  const router = Router();
+  router.use(requirePermission('tasks.read'));
+
+  /** The task, if the caller may see it (404 otherwise: no probing of others' tasks). */
+  const visibleTask = async (req: Request): Promise<TaskRow> => {
+    const task = await deps.tasks.get(String(req.params.id));
+    const p = req.principal!;
+    const mine = task && (p.scope === 'all' || can(p, '*') || task.assigneeId === p.staffId || (!task.assigneeId && p.roles.includes(task.role)));
+    if (!task || !mine) throw notFound(`no task "${req.params.id}"`);
+    return task;
+  };
+  const requireOpen = (task: TaskRow) => {
+    if (task.status !== 'open') throw conflict(`task ${task.id} is already ${task.status === 'done' ? 'completed' : task.status}`, { status: task.status });
+  };
+  /** Moving someone else's work needs leading the task's role (shop.yaml `leads`), not only `tasks.reassign`. */
+  const requireLead = (p: Principal, shop: CompiledShop, role: string) => {
+    if (leadsRole(p, shop, role)) return;
+    const led = [...new Set(p.roles.flatMap((r) => roleOf(shop, r)?.leads ?? []))];
+    throw forbidden(`you do not lead role "${role}", so you cannot reassign its tasks; your roles lead: ${led.join(', ') || 'none'}`);
+  };
+  /** Acting on a task needs its role, and if it is assigned, to be the assignee. */
+  const requireActor = (req: Request, task: TaskRow) => {
+    const p = req.principal!;
+    if (can(p, '*')) return;
+    if (!p.roles.includes(task.role)) throw forbidden(`this task is for role "${task.role}"; your roles are ${p.roles.join(', ')}`);
+    if (task.assigneeId && task.assigneeId !== p.staffId) throw forbidden(`this task is assigned to ${task.assigneeId}`);
+  };
+
+  router.get('/', async (req, res) => {
+    res.json(await deps.tasks.list(req.principal!, parseFilter(req)));
+  });
+
+  router.get('/:id', async (req, res) => {
+    const task = await visibleTask(req);
+    res.json({
+      ...toTaskView(task), description: task.description, form: task.form,
+      outcomes: task.outcomes.map((o, i) => ({ ...o, forward: i === 0 })),
+      timeline: await deps.tasks.timeline(task.subjectId),
+    });
+  });
+
+  router.post('/:id/claim', async (req, res) => {
+    const task = await visibleTask(req);
+    requireOpen(task);
+    const p = req.principal!;
+    if (task.assigneeId === p.staffId) return void res.json(toTaskView(task));
+    if (!can(p, '*') && !p.roles.includes(task.role)) throw forbidden(`this task is for role "${task.role}"`);
+    if (!(await deps.tasks.claim(task.id, p.staffId))) {
+      const now = await deps.tasks.get(task.id);
+      throw conflict(now?.status !== 'open' ? `task ${task.id} is no longer open` : `task ${task.id} was claimed by ${now.assigneeId}`, { assigneeId: now?.assigneeId });
+    }
+    res.json(toTaskView((await deps.tasks.get(task.id))!));
+  });
+
+  router.post('/:id/unclaim', async (req, res) => {
+    const task = await visibleTask(req);
+    requireOpen(task);
+    const p = req.principal!;
+    if (!task.assigneeId) throw conflict(`task ${task.id} is not claimed`);
+    if (task.assigneeId !== p.staffId) {
+      if (!can(p, 'tasks.reassign')) throw forbidden(`task ${task.id} is claimed by ${task.assigneeId}, not you`);
+      requireLead(p, await deps.shop.get(), task.role);
+    }
+    if (!(await deps.tasks.unclaim(task.id, p.staffId, task.assigneeId))) throw conflict(`task ${task.id} changed meanwhile; reload it`);
+    res.json(toTaskView((await deps.tasks.get(task.id))!));
+  });
+
+  router.post('/:id/complete', validateBody(completeSchema), async (req, res) => {
+    const task = await visibleTask(req);
+    requireOpen(task);
+    requireActor(req, task);
+    if (!can(req.principal!, 'tasks.complete')) throw forbidden('your roles do not allow "tasks.complete"');
+    await checkTaskData(deps.tasks, task, req.body.outcome, req.body.data ?? {});
+    let result: CompleteTaskResult;
+    try {
+      result = await deps.temporal.workflow.getHandle(task.workflowId).executeUpdate(completeTaskUpdate, {
+        args: [{ taskId: task.id, outcome: req.body.outcome, data: req.body.data ?? {}, actor: req.principal!.staffId }],
+      });
+    } catch (err) {
+      throw taskUpdateError(err, task);
+    }
+    res.json({ task: toTaskView((await deps.tasks.get(task.id))!), nextStage: result.nextStage });
+  });
+
+  router.post('/:id/reassign', requirePermission('tasks.reassign'), validateBody(reassignSchema), async (req, res) => {
+    const task = await visibleTask(req);
+    requireOpen(task);
+    const shop = await deps.shop.get();
+    const p = req.principal!;
+    const { to, role: newRole } = req.body as { to: string; role?: string };
+    requireLead(p, shop, task.role);
+    let target: { role: string; assigneeId: string | null };
+    if (roleOf(shop, to)) {
+      if (newRole !== undefined && newRole !== to) throw unprocessable('`role` only goes with a staff id in `to`', { fields: [{ field: 'role', message: `"to" is already the role "${to}"` }] });
+      if (to !== task.role) requireLead(p, shop, to);
+      target = { role: to, assigneeId: null };
+    } else {
+      const member = await deps.staff.get(to);
+      if (!member || !member.active) throw unprocessable(`"${to}" is neither a role nor an active staff member`, { fields: [{ field: 'to', message: 'unknown role or staff member' }] });
+      const role = newRole ?? task.role;
+      if (newRole !== undefined && newRole !== task.role) {
+        if (!roleOf(shop, newRole)) throw unprocessable(`unknown role "${newRole}"`, { fields: [{ field: 'role', message: `unknown role — known roles: ${Object.keys(shop.roles).join(', ')}` }] });
+        requireLead(p, shop, newRole);
+      }
+      // The person must be able to do the task as its role: handing a sales task to anyone else
+      // would let them complete what their own role may not.
+      if (!member.roles.includes(role)) {
+        throw unprocessable(`${member.name} (${member.id}) does not hold the task's role "${role}"`, { fields: [{ field: 'to', message: `must hold role "${role}"; their roles: ${member.roles.join(', ') || 'none'}` }] });
+      }
+      target = { role, assigneeId: member.id };
+    }
+    const updated = await deps.tasks.reassign(task.id, req.principal!.staffId, target);
+    if (!updated) throw conflict(`task ${task.id} is no longer open`);
+    res.json(toTaskView(updated));
+  });
+
+  return router;
+}
+
+/**
+ * Task data checked at the edge, before the workflow is asked: against the outcome's form as a
+ * closed form (a field it does not declare is refused at its path, e.g. `data.codAmount`), and
+ * every SKU field (`format: sku`) against the shop's catalogue. The workflow's Update validator
+ * checks the form again (it is the one that counts for running orders); an unknown outcome is
+ * left to it.
+ */
+async function checkTaskData(store: TasksStore, task: TaskRow, outcomeName: string, data: Record<string, unknown>): Promise<void> {
+  const outcome = task.outcomes.find((o) => o.name === outcomeName);
+  if (!outcome) return;
+  const problems = validateFormData(outcome.form, data);
+  if (problems.length) throw unprocessable('the task data is invalid', { fields: problems.map(dataFieldError) });
+  const skus = skusIn(closeForm(outcome.form), data);
+  const unknown = await store.unknownSkus(skus.map((s) => s.sku));
+  if (unknown.size) {
+    throw unprocessable(`unknown SKU: ${[...unknown].join(', ')} — not in the product catalogue`, {
+      fields: skus.filter((s) => unknown.has(s.sku)).map((s) => ({ field: `data.${s.path}`, message: `"${s.sku}" is not a product in the catalogue (SKUs are written exactly, e.g. upper case)` })),
+    });
+  }
+}
+
+/** `items[0].qty: must be …` (validateFormData's sentence) as the API's `{ field: data.items[0].qty, message }`. */
+function dataFieldError(problem: string): { field: string; message: string } {
+  const i = problem.indexOf(': ');
+  return i > 0 ? { field: `data.${problem.slice(0, i)}`, message: problem.slice(i + 2) } : { field: 'data', message: problem };
+}
+
+/** Maps the workflow's rejection of a completion to the HTTP answer staff understand. */
+function taskUpdateError(err: unknown, task: TaskRow): unknown {
+  if (err instanceof WorkflowNotFoundError) return conflict(`the ${task.subjectType} of task ${task.id} has already ended`);
+  const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
+  if (cause instanceof ApplicationFailure) {
+    const details = cause.details?.[0];
+    if (cause.type === TaskRejection.notOpen) return conflict(cause.message);
+    if (cause.type === TaskRejection.invalidOutcome) return unprocessable(cause.message, { field: 'outcome', allowed: details });
+    if (cause.type === TaskRejection.invalidData) {
+      return unprocessable('the task data is invalid', { fields: (details as string[]).map(dataFieldError) });
+    }
+  }
+  if (err instanceof Error && /workflow execution already completed/i.test(err.message)) return conflict(`the ${task.subjectType} of task ${task.id} has already ended`);
+  return err;
+}
