@@ -22,7 +22,7 @@ module.exports = {
     {
       name: 'server-does-not-run-activities', severity: 'error',
       comment: 'server/ talks to workflows through the Temporal client and reads the database itself; activity code runs in the worker.',
-      from: { path: '^server/', pathNot: '^server/(worker|worker-main|start|runtime)\\.ts$' },
+      from: { path: '^server/', pathNot: '^server/(main/|platform/(worker|runtime)\\.ts$)' },
       to: { path: '^activities/', dependencyTypesNot: ['type-only'] },
     },
     {

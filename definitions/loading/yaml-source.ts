@@ -51,11 +51,43 @@ export function parseYamlSource(
       }),
     };
   }
+  const loop = selfReferencingAlias(doc);
+  if (loop) {
+    const { line, col } = at(loop.range?.[0] ?? 0);
+    return fail(line, col, `the alias *${loop.source} refers to the node it sits in (&${loop.source}), so the value would never end; copy the part you need instead`);
+  }
   try {
     return { ok: true, source: { file, doc, lineCounter, data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) } };
   } catch (error) {
     return fail(1, 1, `YAML could not be read: ${(error as Error).message}`);
   }
+}
+
+/**
+ * An alias inside the very node its anchor names (`&a [*a]`) makes the data cyclic: it would
+ * loop every check and every copy of the definition, so such a file is refused up front.
+ */
+function selfReferencingAlias(doc: Document.Parsed): { source: string; range?: readonly number[] | null } | undefined {
+  const ancestors: unknown[] = [];
+  const visit = (node: unknown): { source: string; range?: readonly number[] | null } | undefined => {
+    if (isAlias(node)) {
+      const target = node.resolve(doc);
+      return target && ancestors.includes(target) ? { source: node.source, range: node.range } : undefined;
+    }
+    const children: unknown[] = isMap(node) || isSeq(node) ? node.items.flatMap((item) => (isSeq(node) ? [item] : [(item as { key: unknown }).key, (item as { value: unknown }).value])) : [];
+    if (!children.length) return undefined;
+    ancestors.push(node);
+    try {
+      for (const child of children) {
+        const found = visit(child);
+        if (found) return found;
+      }
+      return undefined;
+    } finally {
+      ancestors.pop();
+    }
+  };
+  return visit(doc.contents);
 }
 
 /** yaml's pretty messages end with " at line X, column Y:" and a code excerpt; we report position separately. */

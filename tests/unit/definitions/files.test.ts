@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadDefinitionFile, loadDefinitionsDir, loadShopFile, MAX_DEFINITION_BYTES } from '../../../definitions/loading/loader';
+import { parseYamlSource } from '../../../definitions/loading/yaml-source';
 import { CLOSE_AND_DONE, errorsOf, orderText, processYaml, shippedShop, shopText } from './helpers';
 
 describe('loading definition files and folders', () => {
@@ -68,5 +69,16 @@ describe('loading definition files and folders', () => {
     if (!shop.ok) throw new Error(JSON.stringify(shop.errors));
     const order = await loadDefinitionFile(write('processes/order.yaml', orderText()), shop.value);
     expect(order.ok && order.value.name).toBe('standard-order');
+  });
+});
+
+describe('YAML aliases', () => {
+  it('When an alias sits inside the node its anchor names (a cycle), then the file is refused at the alias, and an ordinary shared anchor still loads', () => {
+    for (const text of ['&a [*a, *a]', 'spec: &s\n  stages:\n    - next: *s\n']) {
+      const parsed = parseYamlSource(text, 'loop.yaml');
+      expect(parsed).toEqual({ ok: false, errors: [expect.objectContaining({ file: 'loop.yaml', message: expect.stringMatching(/alias \*\w+ refers to the node it sits in/) })] });
+    }
+    const shared = parseYamlSource('form: &f { fields: [a] }\nother: *f\n', 'ok.yaml');
+    expect(shared.ok && shared.source.data).toEqual({ form: { fields: ['a'] }, other: { fields: ['a'] } });
   });
 });
