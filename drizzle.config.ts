@@ -1,8 +1,8 @@
 import { defineConfig } from 'drizzle-kit';
 
-/** drizzle-kit generates SQL migrations from db/schema.ts into db/migrations (committed). */
+/** drizzle-kit generates SQL migrations from db/schema/ (one file per domain, re-exported by its index) into db/migrations (committed). */
 export default defineConfig({
   dialect: 'postgresql',
-  schema: './db/schema.ts',
+  schema: './db/schema/index.ts',
   out: './db/migrations',
 });

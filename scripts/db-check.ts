@@ -1,5 +1,5 @@
 /**
- * `npm run db:check`: fails when db/schema.ts and the committed migrations in db/migrations
+ * `npm run db:check`: fails when db/schema/ and the committed migrations in db/migrations
  * drift apart, by letting drizzle-kit generate into a scratch copy and seeing whether it had
  * anything to write. Fix a failure with `npm run db:generate` and commit the new migration.
  */
@@ -17,7 +17,7 @@ export function findSchemaDrift(): { drift: boolean; newFiles: string[]; output:
     fs.cpSync(path.join(root, 'db', 'migrations'), scratch, { recursive: true });
     const before = new Set(fs.readdirSync(scratch));
     const kit = path.join(root, 'node_modules', 'drizzle-kit', 'bin.cjs');
-    const run = spawnSync(process.execPath, [kit, 'generate', '--dialect=postgresql', '--schema=./db/schema.ts', `--out=${path.relative(root, scratch)}`], { cwd: root, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [kit, 'generate', '--dialect=postgresql', '--schema=./db/schema/index.ts', `--out=${path.relative(root, scratch)}`], { cwd: root, encoding: 'utf8' });
     const output = `${run.stdout}${run.stderr}`;
     const newFiles = fs.readdirSync(scratch).filter((f) => f.endsWith('.sql') && !before.has(f));
     // drizzle-kit can exit 0 after an error, so success must be positively recognised.
@@ -33,8 +33,8 @@ export function findSchemaDrift(): { drift: boolean; newFiles: string[]; output:
 if (require.main === module) {
   const { drift, output } = findSchemaDrift();
   if (drift) {
-    console.error(`db/schema.ts has changes that no committed migration covers:\n${output}\nRun \`npm run db:generate\` and commit db/migrations.`);
+    console.error(`db/schema/ has changes that no committed migration covers:\n${output}\nRun \`npm run db:generate\` and commit db/migrations.`);
     process.exit(1);
   }
-  console.log('db/schema.ts and db/migrations agree.');
+  console.log('db/schema/ and db/migrations agree.');
 }

@@ -1,12 +1,10 @@
 import { sql } from 'drizzle-orm';
-import {
-  bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex,
-} from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /**
- * The books (sổ sách chứng từ): the product catalogue, purchase and sales documents numbered
- * without gaps per year, and COD remittances from couriers. Stock itself is the
- * `stock_movements` ledger in schema.ts; nothing here stores a quantity on hand.
+ * The books (sổ sách chứng từ): the product catalogue, the stock ledger, purchase and sales
+ * documents numbered without gaps per year, and COD remittances from couriers. Stock is the
+ * append-only `stock_movements` ledger; nothing stores a quantity on hand.
  */
 
 /** A SKU the shop sells. Stock is checked (and alerted on) only for SKUs in this catalogue. */
@@ -36,6 +34,24 @@ export const stockLowFlags = pgTable('stock_low_flags', {
   crossings: integer('crossings').notNull().default(0),
   changedAt: timestamp('changed_at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [primaryKey({ columns: [t.sku, t.warehouse] })]);
+
+/**
+ * Stock as an append-only ledger (sổ kho): receipts, reservations and their releases, issues at
+ * hand-over, restocks from returns, adjustments. Quantities on hand are sums, never edited.
+ */
+export const stockMovements = pgTable('stock_movements', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  sku: text('sku').notNull(),
+  warehouse: text('warehouse').notNull().default('main'),
+  /** Signed: + adds to the kind's balance (on hand, or reserved), − takes from it. */
+  qty: integer('qty').notNull(),
+  kind: text('kind').notNull(),
+  orderId: text('order_id'),
+  reason: text('reason'),
+  actor: text('actor'),
+  dedupeKey: text('dedupe_key').notNull(),
+  at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [uniqueIndex('stock_movements_dedupe_key_uq').on(t.dedupeKey), index('stock_movements_sku_idx').on(t.sku, t.warehouse), index('stock_movements_order_idx').on(t.orderId)]);
 
 /**
  * The last number issued per document kind and year. Incremented in the same transaction as the
@@ -165,22 +181,3 @@ export const codRemittanceLines = pgTable('cod_remittance_lines', {
   index('cod_remittance_lines_remittance_idx').on(t.remittanceId, t.lineNo),
   index('cod_remittance_lines_order_idx').on(t.orderId),
 ]);
-
-/**
- * The answer given to a write made with an `Idempotency-Key` (stock adjustments, purchases), per
- * caller: a retry with the same key and body gets this answer again and writes nothing; the same
- * key with another body is refused. Written in the transaction of the write it answers, so a
- * crash leaves both or neither.
- */
-export const idempotentRequests = pgTable('idempotent_requests', {
-  /** Which operation: `stock.adjustment`, `purchase`. */
-  scope: text('scope').notNull(),
-  /** Staff id of the caller: keys are the caller's own. */
-  actor: text('actor').notNull(),
-  key: text('key').notNull(),
-  /** sha256 of the request body (keys sorted), to tell a retry from a different request. */
-  requestHash: text('request_hash').notNull(),
-  status: integer('status').notNull(),
-  response: jsonb('response').notNull(),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-}, (t) => [primaryKey({ columns: [t.scope, t.actor, t.key] })]);

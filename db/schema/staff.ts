@@ -1,0 +1,28 @@
+import { sql } from 'drizzle-orm';
+import { boolean, index, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+
+/** Staff and their API tokens. */
+
+/** A member of the shop's staff. Roles and channels refer to `shop.yaml`. */
+export const staff = pgTable('staff', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  phone: text('phone'),
+  email: text('email'),
+  roles: text('roles').array().notNull(),
+  channels: text('channels').array().notNull().default(sql`'{}'::text[]`),
+  active: boolean('active').notNull().default(true),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  deactivatedAt: timestamp('deactivated_at', { withTimezone: true }),
+});
+
+/** API tokens are stored only as SHA-256 hashes; the clear token is shown once at creation. */
+export const apiTokens = pgTable('api_tokens', {
+  id: text('id').primaryKey(),
+  staffId: text('staff_id').notNull().references(() => staff.id),
+  tokenHash: text('token_hash').notNull(),
+  label: text('label'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+}, (t) => [uniqueIndex('api_tokens_hash_uq').on(t.tokenHash), index('api_tokens_staff_idx').on(t.staffId)]);
