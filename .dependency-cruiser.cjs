@@ -1,7 +1,8 @@
 /**
  * Dependency rules for `npm run lint` (the design's folder map as code): no import cycles;
  * workflows import only workflow-safe code; the HTTP server never runs activity code (it reads
- * the database through its own queries); activities never reach into the server.
+ * the database through db/, the data access it shares with activities); activities never reach into
+ * the server; db/ imports only drizzle, its drivers, db/ and pure definitions modules.
  * Violations that exist today and are scheduled for the reorganisation are listed in
  * .dependency-cruiser-known-violations.json (regenerate with `npm run lint:deps:baseline`);
  * anything new fails.
@@ -28,6 +29,16 @@ module.exports = {
     {
       name: 'activities-do-not-import-server', severity: 'error', comment: 'Activities are the I/O layer under the server, not beside it.',
       from: { path: '^activities/' }, to: { path: '^server/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'db-is-data-access', severity: 'error',
+      comment: 'db/ is the data access the server and activities share: tables, migrations, plain functions taking a Db. It imports db/ and pure definitions modules, never the layers above it.',
+      from: { path: '^db/' }, to: { path: '^(server|activities|workflows|scripts|tests|console)/' },
+    },
+    {
+      name: 'db-npm-only-drivers', severity: 'error',
+      comment: 'db/ runs on drizzle and its drivers (pg, PGlite); other packages only as types (the pino Logger).',
+      from: { path: '^db/' }, to: { dependencyTypes: ['npm', 'npm-dev'], pathNot: '^node_modules/(drizzle-orm|pg|@electric-sql/pglite)/', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'definitions-are-pure', severity: 'error', comment: 'definitions/ is the shop language: parse, check, compile; no database, server or activity code.',

@@ -1,5 +1,5 @@
 import type { Db } from '../db/client';
-import type { Logger } from '../server/platform/logger';
+import type { Logger } from 'pino';
 import type { CourierDirectory } from './shipping/couriers/directory';
 import { createNotifyActivities } from './notifications/notify';
 import { createShipmentActivities } from './shipping/shipments';

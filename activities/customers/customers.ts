@@ -2,107 +2,12 @@
  * Customer book-keeping after an order ends: the care contacts it produced and the customer's
  * segment by the shop's rules, recomputed up or down with the change recorded. Idempotent.
  */
-import crypto from 'node:crypto';
-import { and, eq, gte, like, sql } from 'drizzle-orm';
+import { and, eq, like } from 'drizzle-orm';
+import type { Logger } from 'pino';
 import type { Db } from '../../db/client';
 import { activeShop } from '../../db/active-shop';
-import { customerContacts, customers, orders, segmentChanges, tasks } from '../../db/schema';
-import { classifyCustomer, type CustomerMetrics } from '../../definitions/rules/conditions';
-import type { CompiledShop } from '../../definitions/types';
-import type { Logger } from '../../server/platform/logger';
-
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-type Queryable = Db | Tx;
-
-/** Delivered vs returned history of a customer: what confirmation staff and `when` conditions look at. */
-export interface CustomerHistory {
-  orders: number;
-  delivered: number;
-  returned: number;
-  deliveredValue12m: number;
-  /** returned ÷ (delivered + returned), 0 when nothing was shipped yet. */
-  returnRate: number;
-}
-
-/** The one query of a customer's reliability: delivered (`completed`) vs returned orders. */
-export async function customerHistory(db: Queryable, customerId: string): Promise<CustomerHistory> {
-  const yearAgo = new Date(Date.now() - 365 * 24 * 3600_000);
-  const [row] = await db.select({
-    orders: sql<number>`count(*)::int`,
-    delivered: sql<number>`count(*) filter (where ${orders.status} = 'completed')::int`,
-    returned: sql<number>`count(*) filter (where ${orders.status} = 'returned')::int`,
-    deliveredValue12m: sql<number>`coalesce(sum(${orders.total}) filter (where ${orders.status} = 'completed' and ${gte(orders.createdAt, yearAgo)}), 0)::bigint`,
-  }).from(orders).where(eq(orders.customerId, customerId));
-  const delivered = row?.delivered ?? 0;
-  const returned = row?.returned ?? 0;
-  return {
-    orders: row?.orders ?? 0, delivered, returned, deliveredValue12m: Number(row?.deliveredValue12m ?? 0),
-    returnRate: delivered + returned ? returned / (delivered + returned) : 0,
-  };
-}
-
-/** Tags the segment rules see as `flags`: the customer's tags, plus `wholesale` when flagged. */
-export function customerFlags(row: { tags: string[]; wholesale: boolean }): string[] {
-  return [...new Set([...row.tags, ...(row.wholesale ? ['wholesale'] : [])])];
-}
-
-/** The metrics segment rules test, from the history (and the order just delivered, if any). */
-export function segmentMetrics(history: CustomerHistory, flags: string[], orderValue?: number): CustomerMetrics {
-  return {
-    deliveredValue12m: history.deliveredValue12m, deliveredOrders: history.delivered, returnRate: history.returnRate, flags,
-    ...(orderValue !== undefined ? { orderValue } : {}),
-  };
-}
-
-/** What caused a recomputation, written with the change. */
-export interface SegmentCause {
-  reason: string;
-  orderId?: string;
-  actor?: string;
-  /** Value of the order just delivered (the shop's `orderValue` rule); not for returns. */
-  orderValue?: number;
-  /** Stable per cause, so a retried recomputation records its change once. */
-  dedupeKey: string;
-}
-
-/**
- * Recomputes a customer's segment by the shop's rules (follows `merged_into` to the survivor).
- * A change is written to the customer and to `segment_changes` in one transaction; the same
- * segment changes nothing, and a first classification into the fallback segment (new) is stored
- * without a history row. Returns the segments before and after.
- */
-export async function recomputeSegment(db: Db, shop: CompiledShop, customerId: string, cause: SegmentCause): Promise<{ customerId: string; from: string | null; to: string; changed: boolean }> {
-  return db.transaction(async (tx) => {
-    let id = customerId;
-    let customer: typeof customers.$inferSelect | undefined;
-    for (let hops = 0; hops < 10; hops++) {
-      [customer] = await tx.select().from(customers).where(eq(customers.id, id)).for('update');
-      if (!customer?.mergedInto) break;
-      id = customer.mergedInto;
-    }
-    if (!customer) throw new Error(`customer ${customerId} does not exist`);
-    const history = await customerHistory(tx, customer.id);
-    const metrics = segmentMetrics(history, customerFlags(customer), cause.orderValue);
-    const to = classifyCustomer(shop.segments, metrics);
-    const from = customer.segment;
-    if (from === to) return { customerId: customer.id, from, to, changed: false };
-    if (from === null && to === shop.segments[shop.segments.length - 1]?.id) {
-      // The first classification into the fallback segment is where every customer starts, not a change.
-      await tx.update(customers).set({ segment: to, updatedAt: sql`now()` }).where(eq(customers.id, customer.id));
-      return { customerId: customer.id, from, to, changed: false };
-    }
-    const inserted = await tx.insert(segmentChanges).values({
-      customerId: customer.id, fromSegment: from, toSegment: to, reason: cause.reason, orderId: cause.orderId ?? null,
-      metrics: metrics as Record<string, unknown>, actor: cause.actor ?? 'system', dedupeKey: cause.dedupeKey,
-    }).onConflictDoNothing().returning({ id: segmentChanges.id });
-    if (!inserted.length) return { customerId: customer.id, from, to: from ?? to, changed: false };
-    await tx.update(customers).set({ segment: to, segmentChangedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(customers.id, customer.id));
-    return { customerId: customer.id, from, to, changed: true };
-  });
-}
-
-/** A fresh dedupe key for causes that happen once by nature (a staff edit, a merge). */
-export const onceKey = (what: string) => `${what}:${crypto.randomUUID()}`;
+import { customerContacts, customers, orders, tasks } from '../../db/schema';
+import { customerHistory, recomputeSegment } from '../../db/customers/segments';
 
 const share = (n: number) => `${Math.round(n * 1000) / 10}%`;
 const vnd = (n: number) => `${n.toLocaleString('vi-VN')} VND`;

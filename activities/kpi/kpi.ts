@@ -6,15 +6,15 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { definitionVersions, kpiPeriods, kpiSnapshots, kpiTargetRevisions, staff } from '../../db/schema';
 import type { CompiledKpiMetric, CompiledKpiPlan } from '../../definitions/kpi/types';
-import type { Logger } from '../../server/platform/logger';
+import type { Logger } from 'pino';
 import {
   careCoverage, complaintsWithinSla, leadsByChannelAndCampaign, packedPerStaffDay, returnsByCourier, revenueByChannelAndRep, tasksOnTimeByStaff,
-} from './queries';
+} from '../../db/kpi/queries';
 import {
   actualsFromRows, applyRevision, evaluate, pacingBreaches, pacingOf, snapshotTargets,
   type KpiActuals, type KpiStaff, type KpiTargets, type PacingBreach, type TargetRevision,
 } from './model';
-import { recordNotification } from '../notifications/notify';
+import { recordNotification } from '../../db/notifications/outbox';
 
 /** Which period a workflow runs. */
 export interface KpiPeriodRef {

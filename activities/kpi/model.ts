@@ -7,7 +7,7 @@ import { RATIO_TYPES } from '../../definitions/kpi/check';
 import { splitByWeight } from '../../definitions/kpi/compile';
 import type { CompiledKpiMetric, CompiledKpiPlan } from '../../definitions/kpi/types';
 import { hasOwnEntry, ownEntry } from '../../definitions/rules/own';
-import type { CareRow, ComplaintRow, LeadRow, PackerRow, ReturnRow, RevenueRow, TaskRow } from './queries';
+import type { CareRow, ComplaintRow, LeadRow, PackerRow, ReturnRow, RevenueRow, TaskRow } from '../../db/kpi/queries';
 
 /** A metric's target and its split, as snapshotted at period start (and revised by managers). */
 export interface MetricTarget {

@@ -3,9 +3,9 @@ import type { Db } from '../../db/client';
 import { activeShop } from '../../db/active-shop';
 import { staff, taskEvents, tasks } from '../../db/schema';
 import type { FormSchema, Priority } from '../../definitions/types';
-import type { Logger } from '../../server/platform/logger';
+import type { Logger } from 'pino';
 import { pickAssignee } from './assignment';
-import { recordNotification } from '../notifications/notify';
+import { recordNotification } from '../../db/notifications/outbox';
 import { hasOwnEntry, ownEntry } from '../../definitions/rules/own';
 
 /** Everything the task row needs; ids and times come from the workflow, so retries write the same row. */

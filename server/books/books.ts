@@ -1,7 +1,8 @@
 /**
  * What the books API reads and writes: products, stock levels and the ledger, adjustments,
- * purchase and sales document lists, day/month summaries. Writes go through the activities'
- * functions (activities/books/stock.ts, books.ts, cod.ts) so the rules live in one place.
+ * purchase and sales document lists, day/month summaries. Writes go through the books' data
+ * access (db/books/: stock-ledger.ts, purchases.ts, documents.ts, cod.ts), which the activities
+ * use too, so the rules live in one place.
  */
 import { hasOwnEntry } from '../../definitions/rules/own';
 import { randomUUID } from 'node:crypto';
@@ -9,8 +10,10 @@ import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm
 import type { Db } from '../../db/client';
 import { products, purchaseLines, purchases, salesDocumentLines, salesDocuments, stockLowFlags, stockMovements } from '../../db/schema';
 import { stockSettings, type CompiledShop } from '../../definitions/types';
-import { applyMovements, type StockShortage } from '../../activities/books/stock';
-import { BooksInputError, requireCatalogueSkus, shopOffsetMinutes } from '../../activities/books/books';
+import { applyMovements, type StockShortage } from '../../db/books/stock-ledger';
+import { BooksInputError } from '../../db/books/errors';
+import { requireCatalogueSkus } from '../../db/books/purchases';
+import { localDay, localMidnight, shopOffsetMinutes } from '../../definitions/rules/local-day';
 import type { Logger } from '../platform/logger';
 import { afterCursor, pageOf } from '../http/pagination';
 import { badRequest, HttpError } from '../http/errors';
@@ -30,13 +33,12 @@ export function localRange(query: { from?: unknown; to?: unknown }, offsetMinute
     const v = query[key];
     if (v !== undefined && (typeof v !== 'string' || !day.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`)))) throw badRequest(`${key} must be a date YYYY-MM-DD`);
   }
-  const local = new Date(now.getTime() + offsetMinutes * 60_000);
-  const firstOfMonth = `${local.toISOString().slice(0, 7)}-01`;
+  const today = localDay(now, offsetMinutes);
+  const firstOfMonth = `${today.slice(0, 7)}-01`;
   const fromDay = (query.from as string | undefined) ?? firstOfMonth;
   // `to` is inclusive for people; the range ends the next local midnight.
-  const toDay = (query.to as string | undefined) ?? local.toISOString().slice(0, 10);
-  const instant = (d: string, plusDays = 0) => new Date(Date.parse(`${d}T00:00:00Z`) + plusDays * 86_400_000 - offsetMinutes * 60_000);
-  const range = { from: instant(fromDay), to: instant(toDay, 1), fromDay, toDay };
+  const toDay = (query.to as string | undefined) ?? today;
+  const range = { from: localMidnight(fromDay, offsetMinutes), to: localMidnight(toDay, offsetMinutes, 1), fromDay, toDay };
   if (range.to <= range.from) throw badRequest('to must not be before from');
   return range;
 }

@@ -1,5 +1,5 @@
 import express, { Router } from 'express';
-import { codMismatches, getRemittance, importRemittance, listRemittances, remittanceLines, settleRemittance, unpaidCodOrders, type RemittanceLineInput } from '../../activities/books/cod';
+import { codMismatches, getRemittance, importRemittance, listRemittances, remittanceLines, settleRemittance, unpaidCodOrders, type RemittanceLineInput } from '../../db/books/cod';
 import type { Db } from '../../db/client';
 import { requirePermission } from '../http/auth';
 import { CsvError, parseRemittanceCsv, toCsv } from './csv-export';

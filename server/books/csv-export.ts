@@ -2,7 +2,7 @@
  * CSV for the books: writing the spreadsheets accounting exports, and reading a courier's COD
  * remittance file. Pure functions (unit-tested).
  */
-import type { RemittanceLineInput } from '../../activities/books/cod';
+import type { RemittanceLineInput } from '../../db/books/cod';
 import { toCsvText } from '../http/csv';
 
 /** Lines to CSV text with a BOM, so Excel opens UTF-8 Vietnamese text correctly (the one writer: ./csv). */

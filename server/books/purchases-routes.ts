@@ -1,5 +1,6 @@
 import { Router } from 'express';
-import { createPurchase, shopOffsetMinutes } from '../../activities/books/books';
+import { createPurchase } from '../../db/books/purchases';
+import { shopOffsetMinutes } from '../../definitions/rules/local-day';
 import type { Db } from '../../db/client';
 import { requirePermission } from '../http/auth';
 import { booksHttpError, idempotencyKeyOf, localRange, type BooksStore } from './books';

@@ -1,5 +1,6 @@
 import { Router } from 'express';
-import { recordSalesReturn, shopOffsetMinutes } from '../../activities/books/books';
+import { recordSalesReturn } from '../../db/books/documents';
+import { shopOffsetMinutes } from '../../definitions/rules/local-day';
 import type { Db } from '../../db/client';
 import { requirePermission } from '../http/auth';
 import { booksHttpError, localRange, type BooksStore } from './books';

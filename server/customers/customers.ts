@@ -4,14 +4,15 @@ import type { Db } from '../../db/client';
 import { complaints, customerContacts, customerMerges, customers, orders, segmentChanges, tasks, type CustomerAddress } from '../../db/schema';
 import { classifyCustomer } from '../../definitions/rules/conditions';
 import type { CompiledShop, WhenFacts } from '../../definitions/types';
-import { customerFlags, customerHistory, onceKey, recomputeSegment, segmentMetrics, type CustomerHistory } from '../../activities/customers/customers';
+import { customerHistory, onceKey, recomputeSegment } from '../../db/customers/segments';
+import { customerFlags, segmentMetrics, type CustomerHistory } from '../../definitions/rules/customer-metrics';
 import type { Principal } from '../http/auth';
 import { conflict, notFound, unprocessable } from '../http/errors';
 import { afterCursor, pageOf } from '../http/pagination';
 import { normalizePhone } from '../../definitions/rules/phone';
 import { hasOwnEntry } from '../../definitions/rules/own';
 
-export type { CustomerHistory } from '../../activities/customers/customers';
+export type { CustomerHistory } from '../../definitions/rules/customer-metrics';
 export type CustomerRow = typeof customers.$inferSelect;
 
 /** An address as staff send it; `isDefault` marks the one couriers get unless told otherwise. */

@@ -15,7 +15,7 @@ import { staffRouter } from '../staff/routes';
 import { leadsRouter } from '../orders/leads-routes';
 import { ordersRouter } from '../orders/routes';
 import { courierWebhooksRouter } from '../shipping/webhook-routes';
-import { createCourierDirectory, type CourierDirectory } from '../../activities/shipping/couriers/directory';
+import type { CourierDirectory } from '../../activities/shipping/couriers/directory';
 import { tasksRouter } from '../tasks/routes';
 import { createOrdersService } from '../orders/orders';
 import { createCustomersStore } from '../customers/customers';
@@ -47,8 +47,11 @@ export interface AppDeps {
   database: Database;
   temporal: Client;
   log: Logger;
-  /** Courier adapters for webhooks (default: from the active shop and the environment). */
-  couriers?: CourierDirectory;
+  /**
+   * Courier adapters for webhooks, built by the entry point (server/main/*, tests/support/stack.ts)
+   * with createCourierDirectory: adapters are activity code, so the server only holds the type.
+   */
+  couriers: CourierDirectory;
 }
 
 /** The Express app: health, and the /api/v1 routes. It does not listen; the caller does. */
@@ -78,8 +81,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRouter(deps));
   app.use(docsRouter()); // public: the OpenAPI document and its docs page
 
-  const couriers = deps.couriers ?? createCourierDirectory(deps.database.db);
-  app.use('/webhooks/couriers', courierWebhooksRouter({ db: deps.database.db, couriers, temporal: deps.temporal, log: deps.log }));
+  app.use('/webhooks/couriers', courierWebhooksRouter({ db: deps.database.db, couriers: deps.couriers, temporal: deps.temporal, log: deps.log }));
 
   const staff = createStaffStore(deps.database.db);
   const definitions = createDefinitionsStore(deps.database.db);

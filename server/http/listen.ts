@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { createApp } from './app';
+import type { CourierDirectory } from '../../activities/shipping/couriers/directory';
 import type { Logger } from '../platform/logger';
 import type { Runtime } from '../platform/runtime';
 
@@ -10,9 +11,9 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Builds the app from the runtime's parts and listens on HOST:PORT. */
-export function listen(runtime: Runtime, log: Logger): Promise<RunningServer> {
-  const app = createApp({ config: runtime.config, database: runtime.database, temporal: runtime.temporal, log });
+/** Builds the app from the runtime's parts (and the courier adapters the entry point built) and listens on HOST:PORT. */
+export function listen(runtime: Runtime, log: Logger, couriers: CourierDirectory): Promise<RunningServer> {
+  const app = createApp({ config: runtime.config, database: runtime.database, temporal: runtime.temporal, log, couriers });
   return new Promise((resolve, reject) => {
     const server = app.listen(runtime.config.port, runtime.config.host);
     server.once('error', (err: NodeJS.ErrnoException) => {

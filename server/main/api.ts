@@ -1,4 +1,5 @@
 /** `npm run api`: the HTTP API alone, for M replicas behind a load balancer (needs DATABASE_URL). */
+import { createCourierDirectory } from '../../activities/shipping/couriers/directory';
 import { createLogger } from '../platform/logger';
 import { listen } from '../http/listen';
 import { bootstrapTokenNotice, configOrExit, onShutdownSignal, startRuntime } from '../platform/runtime';
@@ -7,7 +8,8 @@ async function main(): Promise<void> {
   const config = configOrExit();
   const log = createLogger(config.logLevel);
   const runtime = await startRuntime('api', config, log);
-  const server = await listen(runtime, log);
+  // Courier webhooks are verified and parsed by the couriers' adapters, built here from the active shop and the environment.
+  const server = await listen(runtime, log, createCourierDirectory(runtime.database.db));
   const notice = bootstrapTokenNotice(runtime.bootstrapTokenFile);
   if (notice.length) process.stdout.write(`${notice.join('\n')}\n\n`);
   onShutdownSignal(log, async () => {

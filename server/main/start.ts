@@ -22,9 +22,11 @@ async function main(): Promise<void> {
   const simulator = config.couriers === 'simulator' ? await startLocalCourierSimulator(config, log, (await activeShop(runtime.database.db))?.couriers ?? {}) : undefined;
   log.info('bundling workflows and starting the worker…');
   const connection = await connectWorker(config.temporal, runtime.temporalAddress, log);
-  const worker = await createShopflowWorker({ connection, temporal: config.temporal, deps: { db: runtime.database.db, log, couriers: createCourierDirectory(runtime.database.db) } });
+  // One courier directory: the worker's courier stage and the webhook route speak to the same adapters.
+  const couriers = createCourierDirectory(runtime.database.db);
+  const worker = await createShopflowWorker({ connection, temporal: config.temporal, deps: { db: runtime.database.db, log, couriers } });
   const workerDone = worker.run();
-  const server = await listen(runtime, log);
+  const server = await listen(runtime, log, couriers);
 
   const lines = [
     'shopflow is up',

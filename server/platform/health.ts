@@ -1,15 +1,24 @@
 import { Router } from 'express';
-import type { AppDeps } from '../http/app';
+import type { Client } from '@temporalio/client';
+import type { Database } from '../../db/client';
+import type { Config } from './config';
 import { stuckWorkflowsOf } from './stuck-workflows';
 
 const started = Date.now();
 const version: string = require('../../package.json').version;
 
+/** What the health probe asks: Temporal, the database, and the stuck workflows of the task queue (the app passes its own deps). */
+export interface HealthDeps {
+  config: Pick<Config, 'temporal'>;
+  database: Pick<Database, 'ping' | 'db' | 'driver'>;
+  temporal: Client;
+}
+
 /**
  * `GET /healthz`: 200 when Temporal and the database answer, else 503 naming the failing part;
  * `stuck` lists the workflows failing anyway (server/platform/stuck-workflows.ts) with their ids.
  */
-export function healthRouter(deps: AppDeps): Router {
+export function healthRouter(deps: HealthDeps): Router {
   const router = Router();
   router.get('/healthz', async (_req, res) => {
     const [temporal, db] = await Promise.all([

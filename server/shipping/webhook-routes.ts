@@ -1,9 +1,9 @@
 import express, { Router } from 'express';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { CourierDirectory } from '../../activities/shipping/couriers/directory';
-import { ForgedWebhookError } from '../../activities/shipping/couriers/types';
-import { recordNotification } from '../../activities/notifications/notify';
-import { markCourierEventSignalled, recordCourierEvent, toCourierNews } from '../../activities/shipping/shipments';
+import { ForgedWebhookError, toCourierNews } from '../../definitions/rules/courier-status';
+import { recordNotification } from '../../db/notifications/outbox';
+import { markCourierEventSignalled, recordCourierEvent } from '../../db/shipping/courier-events';
 import type { Db } from '../../db/client';
 import { courierEventSignal } from '../../workflows/orders/order';
 import { createFailureLimiter } from '../http/auth';

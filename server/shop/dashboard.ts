@@ -7,8 +7,8 @@ import { ownEntry } from '../../definitions/rules/own';
 import { and, asc, count, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { definitionVersions, orders, tasks } from '../../db/schema';
-import { shopOffsetMinutes } from '../../activities/books/books';
-import { revenueByChannelAndRep } from '../../activities/kpi/queries';
+import { localDay, localMidnight, shopOffsetMinutes } from '../../definitions/rules/local-day';
+import { revenueByChannelAndRep } from '../../db/kpi/queries';
 import { dueAt } from '../../definitions/rules/business-time';
 import type { CompiledKpiPlan } from '../../definitions/kpi/types';
 import type { CompiledOrderProcess, CompiledShop } from '../../definitions/types';
@@ -131,7 +131,7 @@ export function createDashboardStore(deps: { db: Db; definitions: DefinitionsSto
     return { orders: Number(row?.orders ?? 0), value: Number(row?.value ?? 0) };
   }
 
-  /** Revenue recognised in [from, to) by the KPI's rules (activities/kpi/queries.ts): deliveries minus returns of delivered orders. */
+  /** Revenue recognised in [from, to) by the KPI's rules (db/kpi/queries.ts): deliveries minus returns of delivered orders. */
   async function deliveredIn(p: Principal, from: Date, to: Date) {
     const plan = await deps.definitions.activeOfKind<CompiledKpiPlan>('KpiPlan').catch(() => undefined);
     const rows = (await revenueByChannelAndRep(db, from.getTime(), to.getTime(), plan?.compiled.creditRole ?? 'sales'))
@@ -167,10 +167,9 @@ export function createDashboardStore(deps: { db: Db; definitions: DefinitionsSto
   return {
     async read(p: Principal, shop: CompiledShop, now = new Date()) {
       const offset = shopOffsetMinutes(shop);
-      const local = new Date(now.getTime() + offset * 60_000);
-      const day = local.toISOString().slice(0, 10);
-      const from = new Date(Date.parse(`${day}T00:00:00Z`) - offset * 60_000);
-      const to = new Date(from.getTime() + 86_400_000);
+      const day = localDay(now, offset);
+      const from = localMidnight(day, offset);
+      const to = localMidnight(day, offset, 1);
 
       const groups = await openOrderGroups(p);
       const perStage = new Map<string, { stage: string; title: string | null; kind: string | null; count: number }>();

@@ -78,7 +78,7 @@ afterAll(() => stack?.close());
 
 describe('the OpenAPI document against the real app', () => {
   test('When the app is built, then every registered route is documented and every documented operation is registered', () => {
-    const app = createApp({ config: stack.config, database: stack.database, temporal: stack.temporal, log: testLog });
+    const app = createApp({ config: stack.config, database: stack.database, temporal: stack.temporal, log: testLog, couriers: stack.courierDirectory() });
     const registered = registeredOperations(app);
     const documented = documentedOperations();
 

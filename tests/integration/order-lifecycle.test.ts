@@ -4,7 +4,7 @@
  * dev server and PostgreSQL. Second-scale SLAs make late deliveries escalate for real.
  */
 import { and, asc, eq } from 'drizzle-orm';
-import { stockLevels } from '../../activities/books/stock';
+import { stockLevels } from '../../db/books/stock-ledger';
 import { courierEvents, customers, notifications, orderEvents, orders, shipments, stockMovements, tasks } from '../../db/schema';
 import { apiClient, eventually, fixture, openTestStack, type TestStack } from '../support/stack';
 

@@ -10,7 +10,7 @@ import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import pino from 'pino';
 import { Client as PgClient } from 'pg';
-import { createCourierDirectory } from '../../activities/shipping/couriers/directory';
+import { createCourierDirectory, type CourierDirectory } from '../../activities/shipping/couriers/directory';
 import { ghtkPickupEnv } from '../../activities/shipping/couriers/requirements';
 import { openDatabase, type Database } from '../../db/client';
 import { createApp } from '../../server/http/app';
@@ -51,6 +51,11 @@ export interface TestStack {
   startWorker(): Promise<RunningWorker>;
   /** Starts the real HTTP app on a free port; returns its base URL. */
   startApp(): Promise<string>;
+  /**
+   * Courier adapters as the entry points build them (the app gets them injected), reading the
+   * couriers' settings from `courierEnv`; for a test that builds an app of its own.
+   */
+  courierDirectory(): CourierDirectory;
   /** A staff member with these roles and a fresh API token. */
   createStaff(roles: string[], extra?: { channels?: string[]; name?: string }): Promise<{ id: string; token: string }>;
   /**
@@ -124,6 +129,9 @@ export async function openTestStack(overrides: Record<string, string> = {}): Pro
       const address = server.address();
       appUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
       return appUrl;
+    },
+    courierDirectory() {
+      return createCourierDirectory(database.db, courierEnv);
     },
     async startCourierSimulator(options = {}) {
       if (!appUrl) throw new Error('start the app before the courier simulator: it posts webhooks to it');

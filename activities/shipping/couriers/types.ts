@@ -4,26 +4,12 @@
  * in exactly one place per courier.
  */
 
-/** shopflow's own shipment states; each courier's codes map onto these. */
-export type ShipmentState =
-  | 'created' // accepted by the courier, waiting for pick-up
-  | 'picking'
-  | 'picked'
-  | 'in_transit' // storing, transporting, sorting
-  | 'delivering'
-  | 'delivered'
-  | 'delivery_failed' // an attempt failed; the courier may retry or return
-  | 'returning' // waiting_to_return, return, return_transporting, returning
-  | 'return_failed'
-  | 'returned' // back at the shop
-  | 'cancelled'
-  | 'lost'
-  | 'damaged'
-  | 'exception'
-  | 'unknown'; // a code we do not know: recorded and alerted, never dropped
+import type { CourierStatusEvent } from '../../../definitions/rules/courier-status';
 
-/** What the order's courier stage cares about: the final verdict, or news on the way. */
-export type ShipmentOutcome = 'delivered' | 'returned' | 'failed' | 'in_transit';
+// What a status report means (states, the mapped report, partial deliveries, outcomes, the forged
+// webhook refusal) is pure and shared with the server, db/ and the workflow: it lives in
+// definitions/rules/courier-status.ts; the adapters keep reading it from their contract here.
+export { ForgedWebhookError, outcomeOf, type CourierStatusEvent, type PartialDelivery, type ShipmentOutcome, type ShipmentState } from '../../../definitions/rules/courier-status';
 
 /** Where a parcel goes and what it holds (amounts in VND, weight in grams, sizes in cm). */
 export interface CreateShipmentRequest {
@@ -61,43 +47,6 @@ export interface ShipmentCreated {
   alreadyExisted: boolean;
 }
 
-/** One status report from a courier (webhook or poll), already mapped. */
-export interface CourierStatusEvent {
-  courier: string;
-  orderCode: string;
-  trackingCode: string;
-  /** The courier's own status code or name, as sent. */
-  rawStatus: string;
-  state: ShipmentState;
-  /** When it happened, by the courier's clock (ISO 8601). */
-  at: string;
-  reason?: string;
-  reasonCode?: string;
-  codAmount?: number;
-  /** The courier says it has paid (or reconciled) this parcel's COD: GHN `CODTransferDate`, GHTK status 6 "đã đối soát". */
-  codTransferredAt?: string;
-  /** The courier delivered only part of the parcel and brings the rest back (GHN `IsPartialReturn`, GHTK `return_part_package`). */
-  partial?: PartialDelivery;
-  /** Stable per distinct event (courier + tracking code + status + time), for deduplication. */
-  eventKey: string;
-}
-
-/**
- * A partial delivery ("giao 1 phần, trả 1 phần") as the courier reports it: the customer kept part
- * of the parcel, paid for that part, and the rest travels back to the shop. Amounts in VND.
- * Neither GHN nor GHTK states the value of what comes back; what they do state is the COD they
- * collected for the part kept, so `returnedValue` is set only by a courier that says it outright,
- * and shopflow derives it from the COD at hand-over otherwise (activities/shipping/shipments.ts).
- */
-export interface PartialDelivery {
-  /** The courier's code of the return parcel that carries the rest back (GHN `PartialReturnCode`). */
-  code?: string;
-  /** COD the courier collected for the part the customer kept (GHN `CODAmount`, GHTK `pick_money` of that report). */
-  deliveredValue?: number;
-  /** Value of the part coming back, when the courier states it. */
-  returnedValue?: number;
-}
-
 /** A courier answered with an error. `retryable` only for 5xx, timeouts and network failures. */
 export class CourierError extends Error {
   constructor(
@@ -108,14 +57,6 @@ export class CourierError extends Error {
   ) {
     super(`${courier}: ${message}`);
     this.name = 'CourierError';
-  }
-}
-
-/** A webhook whose secret/signature does not match: rejected, never turned into a signal. */
-export class ForgedWebhookError extends Error {
-  constructor(courier: string, why: string) {
-    super(`${courier} webhook rejected: ${why}`);
-    this.name = 'ForgedWebhookError';
   }
 }
 
@@ -138,12 +79,4 @@ export interface CourierAdapter {
   cancel(trackingCode: string, orderCode: string): Promise<{ cancelled: boolean; reason?: string }>;
   /** Verifies (secret/token) and parses a webhook into events; throws ForgedWebhookError. */
   parseWebhook(webhook: IncomingWebhook): CourierStatusEvent[];
-}
-
-/** The outcome the order workflow acts on, from a shipment state. */
-export function outcomeOf(state: ShipmentState): ShipmentOutcome {
-  if (state === 'delivered') return 'delivered';
-  if (state === 'returned') return 'returned';
-  if (state === 'delivery_failed' || state === 'lost' || state === 'damaged' || state === 'cancelled') return 'failed';
-  return 'in_transit';
 }

@@ -21,10 +21,10 @@
  */
 import { and, asc, eq } from 'drizzle-orm';
 import { createGhtkAdapter } from '../../../activities/shipping/couriers/ghtk';
-import { codMismatches, importRemittance, remittanceLines, unpaidCodOrders } from '../../../activities/books/cod';
-import { leadsByChannelAndCampaign, returnsByCourier, revenueByChannelAndRep } from '../../../activities/kpi/queries';
-import { recordCourierEvent, takeBackCountedPartialReturn } from '../../../activities/shipping/shipments';
-import { stockLevels } from '../../../activities/books/stock';
+import { codMismatches, importRemittance, remittanceLines, unpaidCodOrders } from '../../../db/books/cod';
+import { leadsByChannelAndCampaign, returnsByCourier, revenueByChannelAndRep } from '../../../db/kpi/queries';
+import { recordCourierEvent, takeBackCountedPartialReturn } from '../../../db/shipping/courier-events';
+import { stockLevels } from '../../../db/books/stock-ledger';
 import { courierEvents, orderEvents, orders, salesDocumentLines, salesDocuments, shipments, stockMovements } from '../../../db/schema';
 import { apiClient, eventually, fixture, openTestStack, type TestStack } from '../../support/stack';
 

@@ -1,8 +1,9 @@
 import { createGhnAdapter } from '../../../activities/shipping/couriers/ghn';
 import { createGhtkAdapter } from '../../../activities/shipping/couriers/ghtk';
-import { codMatch } from '../../../activities/books/cod';
-import { documentNumber, localYear } from '../../../activities/books/books';
-import { mergeLines } from '../../../activities/books/stock';
+import { codMatch } from '../../../db/books/cod';
+import { documentNumber } from '../../../db/books/documents';
+import { localYear } from '../../../definitions/rules/local-day';
+import { mergeLines } from '../../../db/books/stock-ledger';
 import { CsvError, parseAmount, parseCsv, parseRemittanceCsv, toCsv } from '../../../server/books/csv-export';
 
 describe('document numbers', () => {

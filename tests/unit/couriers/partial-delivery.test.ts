@@ -6,7 +6,7 @@
 import { createGhnAdapter } from '../../../activities/shipping/couriers/ghn';
 import { createGhtkAdapter } from '../../../activities/shipping/couriers/ghtk';
 import type { IncomingWebhook } from '../../../activities/shipping/couriers/types';
-import { courierReturnedValue } from '../../../activities/shipping/shipments';
+import { courierReturnedValue } from '../../../definitions/rules/courier-status';
 import { partialReturnOf, type SimShipment } from '../../../scripts/courier-sim/state';
 import { ghnCallbackBody, ghtkCallbackForm } from '../../../scripts/courier-sim/webhooks';
 

@@ -1,7 +1,7 @@
 import { normalizePhone } from '../../../definitions/rules/phone';
 import { withOneDefault } from '../../../server/customers/customers';
 import { classifyCustomer } from '../../../definitions/rules/conditions';
-import { customerFlags, segmentMetrics } from '../../../activities/customers/customers';
+import { customerFlags, segmentMetrics } from '../../../definitions/rules/customer-metrics';
 import { shippedShop } from '../definitions/helpers';
 
 describe('phone numbers: one stored form per customer', () => {

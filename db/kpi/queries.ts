@@ -26,7 +26,7 @@
  *   in `customer_contacts`) in the period.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../../db/client';
+import type { Db } from '../client';
 
 const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).rows;
 

@@ -1,7 +1,13 @@
+/**
+ * COD reconciliation (đối soát COD) in the database: what each order's courier should remit, the
+ * remittances couriers report (imported files and webhooks), and the mismatches accounting chases.
+ * Used by the COD API (server/books/cod-routes.ts) and by courier event recording (db/shipping/courier-events.ts).
+ */
 import { and, desc, eq, inArray, or, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client';
-import { codRemittanceLines, codRemittances, orders, shipments } from '../../db/schema';
-import type { CourierStatusEvent } from '../shipping/couriers/types';
+import type { Db } from '../client';
+import { codRemittanceLines, codRemittances, orders, shipments } from '../schema';
+import type { CourierStatusEvent } from '../../definitions/rules/courier-status';
+import { localDay } from '../../definitions/rules/local-day';
 
 /** Rows of a raw query: node-postgres and PGlite both answer `{rows}`. */
 const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).rows;
@@ -98,8 +104,7 @@ async function matchOrders(tx: Pick<Db, 'select'>, courier: string, lines: Remit
 export async function recordCourierCod(tx: Tx, event: CourierStatusEvent, orderId: string | null, utcOffsetMinutes = 420): Promise<void> {
   if (!event.codTransferredAt) return;
   const at = new Date(event.codTransferredAt);
-  const day = new Date(at.getTime() + utcOffsetMinutes * 60_000).toISOString().slice(0, 10);
-  const reference = `webhook:${day}`;
+  const reference = `webhook:${localDay(at, utcOffsetMinutes)}`;
   await tx.insert(codRemittances).values({ courier: event.courier, reference, source: 'webhook', importedBy: event.courier }).onConflictDoNothing();
   // Locked, so two parcels reported at once get different line numbers.
   const [batch] = await tx.select({ id: codRemittances.id }).from(codRemittances).where(and(eq(codRemittances.courier, event.courier), eq(codRemittances.reference, reference))).for('update');
