@@ -10,12 +10,14 @@ import type { CompiledCondition, CompiledCourierRule, CompiledSegment, WhenField
 import type { CompiledComplaintProcess } from './complaints/types';
 import type { CompiledKpiPlan } from './kpi/types';
 import type { FigureBindings } from './orders/figures';
+import type { CompiledEscalationStep, CompiledTaskSpec, FormSchema } from './tasks/task-spec';
 
 export type * from './kpi/types';
 export type * from './complaints/types';
 
 export type { Clock, CompiledWorkingHours, Weekday, WorkingInterval } from './rules/business-time';
 export type { FigureBindings, OrderFigure } from './orders/figures';
+export type { CompiledEscalationStep, CompiledTaskSpec, FormSchema, Priority } from './tasks/task-spec';
 export type {
   CompiledCondition,
   CompiledCourierRule,
@@ -57,9 +59,6 @@ export const PERMISSIONS = [
   'reports.read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
-
-/** Task priorities, lowest first. */
-export type Priority = 'low' | 'normal' | 'high' | 'urgent';
 
 // ─── Shop ────────────────────────────────────────────────────────────────────
 
@@ -152,22 +151,6 @@ export function stockSettings(shop: Pick<CompiledShop, 'stock'> | undefined): Co
 
 // ─── Order process ───────────────────────────────────────────────────────────
 
-/** One rung of an escalation ladder, measured from the moment the stage started. */
-export interface CompiledEscalationStep {
-  afterMs: number;
-  /** Roles to notify (may be empty). */
-  notify: string[];
-  /** Role the open task moves to (human stages only). */
-  reassign?: string;
-  /** New priority of the open task (human stages only). */
-  priority?: Priority;
-  /** A follow-up task to open. */
-  task?: { role: string; title: string; priority: Priority };
-}
-
-/** A JSON Schema (draft-07) object describing the data a step collects. */
-export type FormSchema = Record<string, unknown>;
-
 /** One way a human step can finish. */
 export interface CompiledOutcome {
   name: string;
@@ -192,18 +175,6 @@ interface CompiledStageBase {
   /** If present and false when the stage is entered, the stage is skipped and the order goes to `otherwise`. */
   when?: CompiledCondition<WhenField>;
   otherwise?: string;
-}
-
-/** What any human task is given: who does it, by when on which clock, its form and its ladder. */
-export interface CompiledTaskSpec {
-  description?: string;
-  role: string;
-  priority: Priority;
-  slaMs: number;
-  clock: Clock;
-  /** The task's form (an order stage's outcomes each carry the form that applies to them). */
-  form: FormSchema;
-  escalate: CompiledEscalationStep[];
 }
 
 /** A task handed to a role; the order waits for a staff member to finish it with one of `outcomes`. */

@@ -4,7 +4,7 @@
  * No runtime imports: safe to import from workflow code.
  */
 import type { CompiledWorkingHours } from '../rules/business-time';
-import type { CompiledTaskSpec, FormSchema } from '../types';
+import type { CompiledTaskSpec, FormSchema } from '../tasks/task-spec';
 
 /** A task of the complaint process: the CSKH intake task, or an outcome's follow-up. */
 export interface CompiledComplaintTask extends CompiledTaskSpec {
