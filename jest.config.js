@@ -4,7 +4,8 @@
  * TypeScript is compiled by swc (already a Temporal dependency); type checking is `npm run typecheck`.
  * A third, `faults` (tests/faults: long fault tests such as stopping PostgreSQL mid-load), joins
  * only when SHOPFLOW_FAULT_TESTS=1, so `npm test` leaves it out and `npm run test:faults` runs it;
- * a fourth, `record`, only for `npm run histories:record`.
+ * `cluster` (tests/cluster: shopflow on a real Temporal cluster) only when SHOPFLOW_CLUSTER_TESTS=1;
+ * and `record`, only for `npm run histories:record`.
  */
 const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 
@@ -48,6 +49,17 @@ module.exports = {
         transform,
         globalSetup: '<rootDir>/tests/setup/global-setup.ts',
         globalTeardown: '<rootDir>/tests/setup/global-teardown.ts',
+      }]
+      : []),
+    // `npm run test:cluster`: shopflow on a real Temporal cluster (tests/cluster starts its own
+    // server built from the Go module, on PostgreSQL); no dev server, so no global setup.
+    ...(process.env.SHOPFLOW_CLUSTER_TESTS === '1'
+      ? [{
+        displayName: 'cluster',
+        testEnvironment: 'node',
+        roots: ['<rootDir>/tests/cluster'],
+        testMatch: ['**/*.test.ts'],
+        transform,
       }]
       : []),
     // `npm run histories:record`: runs the shipped processes and rewrites tests/histories/.
