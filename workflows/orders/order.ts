@@ -1,88 +1,25 @@
 import {
-  allHandlersFinished, ApplicationFailure, condition, defineQuery, defineSignal, defineUpdate, proxyActivities, setHandler, workflowInfo,
+  allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler, workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import type { CreateShipmentRequest, PartialDelivery } from '../../activities/shipping/couriers/types';
+import type { PartialDelivery } from '../../activities/shipping/couriers/types';
 import type { CourierNews } from '../../activities/shipping/shipments';
-import type { StockShortage } from '../../activities/books/stock';
 import { dueAt } from '../../definitions/rules/business-time';
 import { chooseCourier, evaluateWhen, type WhenFacts } from '../../definitions/rules/conditions';
 import { returnedLinesOf, returnedValue } from '../../definitions/kpi/returns';
-import { bindingsOf, figuresFrom, type FigureBindings, type OrderFigure } from '../../definitions/orders/figures';
-import type { CompiledCourierStage, CompiledHumanStage, CompiledOrderProcess, CompiledStage, CourierOutcome, OrderResult } from '../../definitions/types';
+import { bindingsOf, figuresFrom, type OrderFigure } from '../../definitions/orders/figures';
+import { courierProblemWhy, ORDER_TEXTS } from '../../definitions/orders/texts';
+import type { CompiledCourierStage, CourierOutcome } from '../../definitions/types';
 import { climbLadder } from '../tasks/escalation';
 import { activityProblem, fixItLadder, fixItStage, guardedActivities, onActivityFailure, stepTitle, type ActivityProblem } from '../tasks/fix-it';
-import { TaskBoard, type CompleteTaskInput, type OpenTaskView } from '../tasks/tasks';
+import { TaskBoard, type CompleteTaskInput } from '../tasks/tasks';
+import {
+  cancelOrderUpdate, courierEventSignal, statusQuery,
+  type CancelOrderInput, type CancelOrderResult, type OrderStatus, type OrderWorkflowInput, type StageVisit,
+} from './contract';
+import { absorbTaskData, partialReturnStage, saleLines, shipmentRequest, shortageStage, stockLines } from './order-tasks';
 
-/** Input of `order:<id>`: the lead, and a snapshot of the definition it runs (never changed later). */
-export interface OrderWorkflowInput {
-  orderId: string;
-  definition: { name: string; version: number; process: CompiledOrderProcess };
-  lead: {
-    channel: string;
-    campaign?: string;
-    source?: string;
-    note?: string;
-    cost?: number;
-    customer: {
-      id?: string;
-      name: string;
-      phone: string;
-      address?: string;
-      /** Shown on every task of the order, so CSKH can question risky COD orders. */
-      history?: { orders: number; delivered: number; returned: number; returnRate: number };
-    };
-  };
-  /** What is known for `when` conditions at the start (customer segment, return rate…). */
-  facts?: WhenFacts;
-  settings?: {
-    /** Ask the courier for news when no webhook arrived for this long (default 6 h). */
-    courierPollAfterMs?: number;
-    /** How long a courier call is retried before the warehouse lead gets a task about it (default 1 day). */
-    courierRetryForMs?: number;
-  };
-}
-
-/** One step of the order's path, for the status query and timelines. */
-export interface StageVisit {
-  stage: string;
-  kind: CompiledStage['kind'];
-  enteredAt: string;
-  leftAt?: string;
-  /** Outcome that left the stage, or `skipped` when its `when` did not hold. */
-  outcome?: string;
-  actor?: string;
-}
-
-/** Answer of the `status` query: where the order is, who it waits on, since and until when. */
-export interface OrderStatus {
-  orderId: string;
-  definition: { name: string; version: number };
-  stage: string;
-  stageTitle: string;
-  status: 'open' | 'done';
-  result?: OrderResult;
-  since: string;
-  /** Open tasks (the stage's and any follow-ups), with role, assignee and due time. */
-  waitingOn: OpenTaskView[];
-  shipment?: { courier: string; trackingCode: string; state: string; status: string; deliveryDueAt: string };
-  cancellation?: { reason: string; actor: string };
-  path: StageVisit[];
-}
-
-export interface CancelOrderInput {
-  reason: string;
-  actor: string;
-}
-export interface CancelOrderResult {
-  cancelled: boolean;
-  /** Why not, e.g. the courier refused because the parcel is already picked up. */
-  reason?: string;
-}
-
-export const statusQuery = defineQuery<OrderStatus>('status');
-export const courierEventSignal = defineSignal<[CourierNews]>('courierEvent');
-export const cancelOrderUpdate = defineUpdate<CancelOrderResult, [CancelOrderInput]>('cancelOrder');
+export * from './contract';
 
 // Guarded: a step that fails for good becomes a fix-it task (retry, skip, cancel) instead of failing the order.
 const { recordOrderOpened, recordOrderEvent, updateOrderFigures, notify, cancelOpenTasks, moveOrderStock, recordSale, updateCustomerAfterOrder } = guardedActivities<Activities>({
@@ -189,11 +126,11 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     const canCancel = cancelStage !== undefined && !cancelledBefore && status.status === 'open' && process.stages[status.stage]?.kind !== 'end';
     const decision = await board.humanTask(fixItStage({
       stage: status.stage, role: context.role, problem, attempt, doing: stepTitle(problem.activity), escalate: fixItLadder(context.managers),
-      extraOutcomes: canCancel ? [{ name: 'cancel', title: 'Hủy đơn' }] : [],
+      extraOutcomes: canCancel ? [{ name: 'cancel', title: ORDER_TEXTS.cancelOrder }] : [],
     }), () => !cancelledBefore && isCancelled());
     if (!decision) return 'skip'; // the order was cancelled meanwhile: this step no longer matters
     if (decision.outcome === 'cancel') {
-      cancelled ??= { reason: `lỗi ở bước "${stepTitle(problem.activity)}": ${problem.message}`, actor: decision.actor };
+      cancelled ??= { reason: ORDER_TEXTS.fixItCancelReason(stepTitle(problem.activity), problem.message), actor: decision.actor };
       return 'skip';
     }
     return decision.outcome === 'retry' ? 'retry' : 'skip';
@@ -449,22 +386,22 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     await recordActivityFailure(problem, attempt, courier);
     const context = await fixItContext({ subject: 'courier', exclude: courier });
     const name = context.courierTitle ?? courier;
-    const note = { note: { type: 'string', title: 'Ghi chú' } };
+    const note = { note: { type: 'string', title: ORDER_TEXTS.note } };
     const noteForm = { type: 'object', additionalProperties: false, properties: note };
     const others = context.couriers;
     const courierForm = {
       type: 'object', additionalProperties: false, required: ['courier'],
-      properties: { courier: { type: 'string', enum: others.map((c) => c.id), title: 'Hãng vận chuyển khác', description: others.map((c) => `${c.id}: ${c.title}`).join('; ') }, ...note },
+      properties: { courier: { type: 'string', enum: others.map((c) => c.id), title: ORDER_TEXTS.otherCourier, description: others.map((c) => `${c.id}: ${c.title}`).join('; ') }, ...note },
     };
-    const why = problem.retriesExhausted ? `không gọi được hãng ${name} sau nhiều lần thử` : `hãng ${name} không nhận đơn`;
+    const why = courierProblemWhy(name, problem.retriesExhausted);
     const decision = await board.humanTask({
       id: stage.id, kind: 'human', role: context.role, priority: 'high', slaMs: 2 * 3600_000, clock: 'business', escalate: fixItLadder(context.managers), form: noteForm,
-      title: attempt === 1 ? `Chưa tạo được vận đơn ${name} — cần xử lý` : `Vẫn chưa tạo được vận đơn ${name} (lần ${attempt}) — cần xử lý`,
-      description: `Đơn ${input.orderId}: ${why}. Hãng trả lời: "${problem.message}". Sửa cấu hình hoặc thông tin đơn rồi gửi lại, chọn hãng khác, hoặc hủy đơn.`,
+      title: ORDER_TEXTS.courierProblemTitle(name, attempt),
+      description: ORDER_TEXTS.courierProblemDescription(input.orderId, why, problem.message),
       outcomes: [
-        { name: 'retry', title: `Đã sửa — gửi lại cho ${name}`, to: stage.id, form: noteForm },
-        ...(others.length ? [{ name: 'other-courier', title: 'Gửi bằng hãng vận chuyển khác', to: stage.id, form: courierForm }] : []),
-        ...(cancelStage ? [{ name: 'cancel', title: 'Hủy đơn', to: stage.id, form: noteForm }] : []),
+        { name: 'retry', title: ORDER_TEXTS.resendTo(name), to: stage.id, form: noteForm },
+        ...(others.length ? [{ name: 'other-courier', title: ORDER_TEXTS.shipWithOtherCourier, to: stage.id, form: courierForm }] : []),
+        ...(cancelStage ? [{ name: 'cancel', title: ORDER_TEXTS.cancelOrder, to: stage.id, form: noteForm }] : []),
       ],
     }, isCancelled);
     if (decision?.outcome === 'cancel') cancelled ??= { reason: `${name}: ${problem.message}`, actor: decision.actor };
@@ -501,103 +438,3 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   }
 }
 
-/**
- * The warehouse's task for the returned part of a partial delivery: the role, form, SLA and
- * ladder of the stage returns go to (receive-return), else a plain warehouse task; it does not
- * move the process (the order is already past its courier stage).
- */
-function partialReturnStage(courierStage: CompiledCourierStage, returnStage: CompiledStage | undefined, partial: PartialDelivery): CompiledHumanStage {
-  const like = returnStage?.kind === 'human' ? returnStage : undefined;
-  const line = { type: 'object', additionalProperties: false, required: ['sku', 'qty'], properties: { sku: { type: 'string', format: 'sku' }, qty: { type: 'integer', minimum: 0 } } };
-  const form = like?.form ?? { type: 'object', additionalProperties: false, properties: { returnedItems: { type: 'array', items: line }, restockedItems: { type: 'array', items: line }, note: { type: 'string' } } };
-  // What the warehouse counts sets the same figures as on the return stage's forward outcome.
-  const sets: FigureBindings = like?.outcomes[0] ? bindingsOf(like.outcomes[0]) : { returnedItems: 'returnedItems', restockedItems: 'restockedItems' };
-  const facts = [partial.code ? `mã đơn hoàn ${partial.code}` : '', partial.deliveredValue !== undefined ? `hãng đã thu ${partial.deliveredValue} đ cho phần khách nhận` : ''].filter(Boolean).join(', ');
-  return {
-    id: courierStage.id, kind: 'human', role: like?.role ?? 'warehouse', priority: like?.priority ?? 'normal',
-    slaMs: like?.slaMs ?? 7 * 86_400_000, clock: like?.clock ?? 'calendar', escalate: like?.escalate ?? [], form,
-    title: 'Nhận phần hàng hoàn (giao một phần)',
-    description: `Khách nhận một phần, phần còn lại hoàn về${facts ? ` (${facts})` : ''}: ghi hàng trả về (returnedItems) và phần nhập lại kho (restockedItems).`,
-    outcomes: [{ name: 'received', title: 'Đã nhận phần hàng hoàn', to: courierStage.id, form, sets }],
-  };
-}
-
-/**
- * The courier request from the order's figures as tasks set them (only declared bindings reach
- * `data`): the closing form (address, items, COD), packing (weight, size), a new street line.
- */
-function shipmentRequest(input: OrderWorkflowInput, data: Record<string, unknown>): CreateShipmentRequest {
-  const street = data['shippingAddress.street'];
-  const address = (data.shippingAddress ?? {}) as { street?: string; ward?: string; district?: string; province?: string };
-  const items = (Array.isArray(data.items) ? data.items : []) as Array<{ sku?: string; name?: string; qty?: number; price?: number }>;
-  const num = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
-  const value = items.reduce((sum, i) => sum + num(i.qty, 0) * num(i.price, 0), 0);
-  return {
-    orderCode: input.orderId,
-    to: {
-      name: typeof data.customerName === 'string' ? data.customerName : input.lead.customer.name,
-      phone: typeof data.phone === 'string' ? data.phone : input.lead.customer.phone,
-      address: typeof street === 'string' && street ? street : address.street ?? input.lead.customer.address ?? '',
-      ward: address.ward ?? '', district: address.district, province: address.province ?? '',
-    },
-    codAmount: num(data.codAmount, 0),
-    value,
-    weightGrams: num(data.weightGrams, 500),
-    lengthCm: num(data.lengthCm, 20), widthCm: num(data.widthCm, 15), heightCm: num(data.heightCm, 10),
-    items: items.map((i) => ({ name: i.name ?? i.sku ?? 'item', sku: i.sku, qty: num(i.qty, 1), price: num(i.price, 0) })),
-    note: [input.lead.note, typeof data.note === 'string' ? data.note : undefined].filter(Boolean).join(' ') || undefined,
-  };
-}
-
-/** The warehouse's task when an order's items are short: restock (or substitute) and retry, or cancel. */
-function shortageStage(stageId: string, short: StockShortage[], role: string, canCancel: boolean, attempt: number): CompiledHumanStage {
-  const item = {
-    type: 'object', additionalProperties: false, required: ['sku', 'name', 'qty', 'price'],
-    properties: { sku: { type: 'string', minLength: 1, format: 'sku' }, name: { type: 'string', minLength: 1 }, qty: { type: 'integer', minimum: 1 }, price: { type: 'integer', minimum: 0 } },
-  };
-  const form = { type: 'object', additionalProperties: false, properties: { items: { type: 'array', minItems: 1, items: item, title: 'Sản phẩm thay thế (nếu đổi)' }, note: { type: 'string' } } };
-  return {
-    id: stageId, kind: 'human', role, priority: 'high', slaMs: 4 * 3600_000, clock: 'business', escalate: [], form,
-    title: attempt === 1 ? 'Thiếu hàng — nhập thêm hoặc đổi sản phẩm' : `Vẫn thiếu hàng (lần ${attempt}) — nhập thêm hoặc đổi sản phẩm`,
-    description: short.map((s) => `${s.sku}: cần ${s.requested}, kho ${s.warehouse} còn ${s.available}`).join('; '),
-    outcomes: [
-      { name: 'restocked', title: 'Đã có hàng / đã đổi sản phẩm — giữ hàng lại', to: stageId, form },
-      ...(canCancel ? [{ name: 'cancel', title: 'Hủy đơn vì hết hàng', to: stageId, form: { type: 'object', additionalProperties: false, properties: { note: { type: 'string' } } } }] : []),
-    ],
-  };
-}
-
-/** Sales document lines from the agreed items (sku, name, qty, unit price). */
-function saleLines(value: unknown): Array<{ sku: string; name: string | null; qty: number; price: number }> {
-  if (!Array.isArray(value)) return [];
-  return value
-    .map((v: { sku?: unknown; name?: unknown; qty?: unknown; price?: unknown }) => ({
-      sku: typeof v?.sku === 'string' ? v.sku : '', name: typeof v?.name === 'string' ? v.name : null,
-      qty: typeof v?.qty === 'number' ? v.qty : 0, price: typeof v?.price === 'number' ? v.price : 0,
-    }))
-    .filter((l) => l.sku && l.qty > 0);
-}
-
-/** `[{sku, qty}]` lines from task data (items of the order, items taken back from a return). */
-function stockLines(value: unknown): Array<{ sku: string; qty: number }> {
-  if (!Array.isArray(value)) return [];
-  return value
-    .map((v: { sku?: unknown; qty?: unknown }) => ({ sku: typeof v?.sku === 'string' ? v.sku : '', qty: typeof v?.qty === 'number' ? v.qty : 0 }))
-    .filter((l) => l.sku && l.qty > 0);
-}
-
-/**
- * The figures tasks set become facts for later `when` conditions and courier rules:
- * COD amount and total at closing, province from the address, weight at packing.
- */
-function absorbTaskData(facts: WhenFacts, data: Record<string, unknown>): void {
-  const order = (facts.order ??= {});
-  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-  order.codAmount = num(data.codAmount) ?? order.codAmount;
-  order.weightGrams = num(data.weightGrams) ?? order.weightGrams;
-  const items = Array.isArray(data.items) ? (data.items as Array<{ qty?: unknown; price?: unknown }>) : undefined;
-  const itemsTotal = items?.reduce((sum, i) => sum + (num(i.qty) ?? 0) * (num(i.price) ?? 0), 0);
-  order.total = num(data.total) ?? itemsTotal ?? order.total;
-  const address = data.shippingAddress as { province?: unknown } | undefined;
-  if (typeof address?.province === 'string') order.province = address.province;
-}
