@@ -262,7 +262,10 @@ export async function startBenchStack(name: string): Promise<BenchStack> {
     const port = await freePort();
     const bundleFile = path.join(cacheDir(), 'bench', `workflow-bundle-${process.pid}.js`);
     const [devServer, bundlePath, db] = await Promise.all([
-      startDevServer({ cliPath: cli.path, ip: '127.0.0.1', port, namespace: 'default', readyTimeoutMs: 120_000 }) as Promise<DevServer>,
+      // BENCH_TEMPORAL_ADDRESS: a Temporal cluster already running (npm run bench:cluster) instead of a dev server.
+      (process.env.BENCH_TEMPORAL_ADDRESS
+        ? Promise.resolve({ address: process.env.BENCH_TEMPORAL_ADDRESS, reused: true, stop: async () => undefined })
+        : startDevServer({ cliPath: cli.path, ip: '127.0.0.1', port, namespace: 'default', readyTimeoutMs: 120_000 })) as Promise<DevServer>,
       bundleWorkflows(bundleFile),
       createBenchDatabase(name),
     ]);
@@ -346,7 +349,7 @@ export async function startBenchStack(name: string): Promise<BenchStack> {
     const devServerPort = devServer.address.split(':').pop()!;
     let devServerPid: number | undefined;
     const devServerStats = () => {
-      devServerPid ??= findPid((cmd) => cmd.includes('start-dev') && cmd.includes(`--port ${devServerPort}`));
+      devServerPid ??= Number(process.env.BENCH_TEMPORAL_SERVER_PID) || findPid((cmd) => cmd.includes('start-dev') && cmd.includes(`--port ${devServerPort}`));
       try {
         return devServerPid ? procStats(devServerPid) : undefined;
       } catch {
