@@ -29,17 +29,24 @@ export function consoleIsStale(): boolean {
   return fs.statSync(built).mtimeMs < newestSource(consoleDir);
 }
 
-/** Runs `vite build` (the same as `npm run build:console`) if the console is stale. */
+/**
+ * Regenerates the console's API types from the server's contract (`npm run api:types`, in a
+ * child process: it loads the server's code), then runs `vite build` (the same as `npm run
+ * build:console`) if the console is stale. The types file is rewritten only when the contract
+ * changed, and then the console is stale too.
+ */
 export function ensureConsoleBuilt(log: (message: string) => void = console.log): void {
-  if (!consoleIsStale()) return;
   let vite: string;
   try {
     vite = path.join(path.dirname(require.resolve('vite/package.json', { paths: [root] })), 'bin', 'vite.js');
+    require.resolve('openapi-typescript', { paths: [root] });
   } catch {
     // A production install without devDependencies: the API runs, the console page says it is not built.
-    log('the staff console is not built and Vite is not installed (dev dependency): skipping it');
+    if (consoleIsStale()) log('the staff console is not built and Vite is not installed (dev dependency): skipping it');
     return;
   }
+  execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'api-types.ts')], { cwd: root, stdio: 'inherit' });
+  if (!consoleIsStale()) return;
   log('building the staff console (console/ → console/dist)…');
   execFileSync(process.execPath, [vite, 'build', '--config', 'console/vite.config.mts'], { cwd: root, stdio: 'inherit' });
 }

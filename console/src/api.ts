@@ -101,69 +101,61 @@ export async function allPages<T>(path: string, key: string, maxPages = 5): Prom
   return { items, complete: false };
 }
 
-// ─── Shapes the console reads (from the OpenAPI document) ───────────────────
+// ─── Shapes the console reads: the server's contract, generated ─────────────
+// console/src/api-types.gen.ts is written by `npm run api:types` from the OpenAPI document the
+// server serves; these are the console's names for its schemas, so a change of contract shows up
+// here as a type error instead of a wrong screen.
 
-export interface Me { staffId: string; name: string; roles: string[]; channels: string[]; scope: 'own' | 'all'; permissions: string[] }
+import type { components } from './api-types.gen';
 
-export interface Task {
-  id: string; stage: string; title: string; role: string; assigneeId: string | null;
-  priority: 'low' | 'normal' | 'high' | 'urgent'; status: 'open' | 'done' | 'cancelled';
-  subject: { type: string; id: string; customer?: string; phone?: string; channel?: string; [k: string]: unknown };
-  createdAt: string; dueAt: string | null; timeLeftSeconds: number | null; overdue: boolean; escalationLevel: number; followUpOf: string | null;
-}
-export interface JsonSchema { type?: string | string[]; title?: string; description?: string; properties?: Record<string, JsonSchema>; required?: string[]; items?: JsonSchema; enum?: unknown[]; minimum?: number; maximum?: number; minItems?: number; format?: string; default?: unknown }
-export interface TaskOutcome { name: string; title: string; form: JsonSchema; forward: boolean }
-export interface TimelineEvent { at: string; type: string; actor: string | null; data: Record<string, unknown> | null; from?: string | null; to?: string | null; taskId?: string; task?: string }
-export interface TaskDetail extends Task { description: string | null; form: JsonSchema; outcomes: TaskOutcome[]; timeline: TimelineEvent[] }
+type Schemas = components['schemas'];
 
-export interface Order {
-  id: string; status: string; stage: string | null; channel: string | null; campaign?: string | null;
-  customer: { id: string | null; name: string | null; phone: string | null };
-  total: number | null; codAmount: number | null; courier: string | null; trackingCode: string | null;
-  definition: { name: string; version: number | null } | null; createdAt: string; updatedAt: string;
-}
-export interface WaitingOn { taskId: string; role: string; assigneeId: string | null; priority: string; dueAt: string; escalationLevel: number; title?: string }
-export interface OrderItem { sku: string | null; name: string | null; qty: number | null; price: number | null; amount: number | null }
-export interface ShippingAddress { street: string | null; ward: string | null; district: string | null; province: string | null; text: string }
-export interface OrderDetail extends Order {
-  items: OrderItem[];
-  shippingAddress: ShippingAddress | null;
-  current: { stage: string; title: string; since: string; waitingOn: WaitingOn[]; result: string | null } | null;
-  path: Array<{ stage: string; outcome?: string; actor?: string; enteredAt?: string; title?: string }> | null;
-  shipment: { courier: string; trackingCode: string; state: string; status: string | null; deliveryDueAt?: string | null; expectedDeliveryAt?: string | null } | null;
-  timeline: TimelineEvent[];
-}
-
-export interface KpiSplit { [key: string]: { target: number | null; actual: number | null } }
-export interface KpiMetric {
-  id: string; title: string; type: string; owner: string; goal: 'target' | 'ceiling'; weight: number; target: number; actual: number | null;
-  pacing: { goal: string; target: number; expected: number; actual: number | null; onTrack: boolean } | null;
-  channels: KpiSplit | null; staff: KpiSplit | null;
-  couriers: Record<string, { value: number | null; shipped: number; returned: number }> | null;
-}
-export interface KpiPeriod { id: string; plan: string; period: string; status: string; elapsed: number; actualsAt: string | null; startsAt: string; endsAt: string; metrics: KpiMetric[] }
-
-export interface DefinitionSummary { name: string; kind: string; latestVersion: number; activeVersion: number | null; title: string }
-export interface DefinitionVersion { name: string; kind: string; version: number; hash: string; active: boolean; author: string | null; source: string | null; createdAt: string; activatedAt: string | null }
-export interface DefinitionVersionDetail extends DefinitionVersion { yaml: string }
-export interface DefinitionError { path: string; line: number; col: number; message: string }
-export interface Staff { id: string; name: string; roles: string[]; active: boolean }
-
-export interface LateDelivery {
-  orderId: string; customer: { name: string | null; phone: string | null }; stage: string; courier: string; trackingCode: string; state: string; status: string | null;
-  shippedAt: string; deliveryDueAt: string; expectedDeliveryAt: string | null; escalationLevel: number;
-}
+export type Me = Schemas['Me'];
+export type Task = Schemas['Task'];
+export type TaskOutcome = Schemas['TaskOutcome'];
+export type TimelineEvent = Schemas['TimelineEvent'];
+export type TaskDetail = Schemas['TaskDetail'];
+export type Order = Schemas['Order'];
+export type OrderDetail = Schemas['OrderDetail'];
+export type OrderItem = OrderDetail['items'][number];
+export type ShippingAddress = NonNullable<OrderDetail['shippingAddress']>;
+export type KpiSplit = Schemas['KpiSplit'];
+export type KpiMetric = Schemas['KpiMetric'];
+export type KpiPeriod = Schemas['KpiPeriod'];
+export type DefinitionSummary = Schemas['DefinitionSummary'];
+export type DefinitionVersion = Schemas['DefinitionVersion'];
+export type DefinitionVersionDetail = Schemas['DefinitionVersionDetail'];
+export type DefinitionError = Schemas['DefinitionError'];
+export type Staff = Schemas['Staff'];
 /** `GET /dashboard`: late parcels and tasks, open orders per stage, today's figures. */
-export interface Dashboard {
-  asOf: string; timezone: string; day: string; scope: 'own' | 'all'; openOrders: number;
-  ordersPerStage: Array<{ stage: string; title: string | null; kind: string | null; count: number }>;
-  today: {
-    from: string; to: string;
-    closed: { orders: number; value: number };
-    delivered: { revenue: number; orders: number; value: number; returned: number; returnedValue: number; byChannel: Array<{ channel: string | null; revenue: number; delivered: number; returned: number }> };
+export type Dashboard = Schemas['Dashboard'];
+export type LateDelivery = Dashboard['lateDeliveries']['orders'][number];
+
+/**
+ * The JSON Schema of a task's form, as SchemaForm renders it. The contract types a form as any
+ * JSON object (it is whatever the shop's definition declares), so this is the console's reading
+ * of the keywords it understands.
+ */
+export interface JsonSchema { type?: string | string[]; title?: string; description?: string; properties?: Record<string, JsonSchema>; required?: string[]; items?: JsonSchema; enum?: unknown[]; minimum?: number; maximum?: number; minItems?: number; format?: string; default?: unknown }
+
+// The contract leaves a few nested objects open (`{type: 'object'}`); the console reads the fields
+// it shows from them with their types checked, so a missing or mistyped field shows as absent.
+const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+const count = (value: unknown): number => (typeof value === 'number' ? value : 0);
+const record = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' ? { ...value } : {});
+
+/** One task an order waits on (an entry of `OrderDetail.current.waitingOn`). */
+export interface WaitingOn { taskId: string; role: string; assigneeId: string | null; priority: string; dueAt: string | null; escalationLevel: number; title: string | null }
+export function readWaitingOn(entry: Record<string, unknown>): WaitingOn {
+  return {
+    taskId: text(entry.taskId) ?? '', role: text(entry.role) ?? '', assigneeId: text(entry.assigneeId), priority: text(entry.priority) ?? '',
+    dueAt: text(entry.dueAt), escalationLevel: count(entry.escalationLevel), title: text(entry.title),
   };
-  lateDeliveries: { count: number; orders: LateDelivery[] };
-  overdueTasks: { count: number; tasks: Task[] };
-  /** Workflows failing anyway (a bug): ids for a developer, what is wrong, since when. */
-  stuck?: { count: number; workflows: Array<{ workflowId: string; type?: string; kind: 'workflow-task-failing' | 'activity-retrying' | 'ended-while-open'; reason: string; since: string | null }> };
+}
+
+/** A courier's return rate in a return-rate metric (an entry of `KpiMetric.couriers`). */
+export interface CourierReturnRate { value: number | null; shipped: number; returned: number }
+export function readCourierReturnRate(entry: unknown): CourierReturnRate {
+  const fields = record(entry);
+  return { value: typeof fields.value === 'number' ? fields.value : null, shipped: count(fields.shipped), returned: count(fields.returned) };
 }

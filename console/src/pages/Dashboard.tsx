@@ -4,7 +4,7 @@
  * period as charts against targets. The figures come from `GET /dashboard` (indexed SQL on the
  * server) and the KPI period from `GET /kpi/periods/current`.
  */
-import { ApiError, get, type Dashboard, type KpiMetric, type KpiPeriod, type Me, type Staff } from '../api';
+import { ApiError, get, readCourierReturnRate, type Dashboard, type KpiMetric, type KpiPeriod, type Me, type Staff } from '../api';
 import { TargetChart } from '../charts';
 import { Card, can, ErrorNote, LastUpdated, Loading, PriorityBadge, TimeLeft } from '../components';
 import { useLoad, useNow } from '../hooks';
@@ -132,7 +132,7 @@ function KpiCharts({ period, names }: { period: KpiPeriod | null; names: Map<str
         </div>
       ))}
       {returns.map((m) => {
-        const couriers = Object.entries(m.couriers ?? {});
+        const couriers = Object.entries(m.couriers ?? {}).map(([c, v]) => [c, readCourierReturnRate(v)] as const);
         return (
           <div key={m.id} className="kpi-block">
             <h3>{t('returnRateByCourier')}: {pct(m.actual ?? 0)} / {t('ceiling')} {pct(m.target)}</h3>

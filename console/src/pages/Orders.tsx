@@ -1,6 +1,6 @@
 /** Orders: a filterable list, and one order with where it is, who it waits on, and its timeline. */
 import { useState } from 'react';
-import { get, type Order, type OrderDetail, type OrderItem, type Staff, type TimelineEvent } from '../api';
+import { get, readWaitingOn, type Order, type OrderDetail, type OrderItem, type Staff, type TimelineEvent } from '../api';
 import { Card, ErrorNote, LastUpdated, Loading, StatusText, TimeLeft } from '../components';
 import { useLoad, useNow } from '../hooks';
 import { formatDateTime, formatVnd, useI18n, type Key, type Lang, type T } from '../i18n';
@@ -87,7 +87,7 @@ export function OrderPage({ id }: { id: string }) {
         <h3>{t('waitingOn')}</h3>
         {!order.current || order.current.waitingOn.length === 0 ? <p className="muted">{t('nobody')}</p> : (
           <ul className="plain">
-            {order.current.waitingOn.map((w) => (
+            {order.current.waitingOn.map(readWaitingOn).map((w) => (
               <li key={w.taskId}>
                 <strong>{w.title ?? w.taskId}</strong> — {t('role')}: {w.role}, {t('assignee')}: {w.assigneeId ? names?.get(w.assigneeId) ?? w.assigneeId : t('unassigned')}
                 {' · '}<TimeLeft dueAt={w.dueAt || null} now={now} />

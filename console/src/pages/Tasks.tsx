@@ -73,7 +73,8 @@ function TaskItem({ task, me, now, open, onToggle, onChanged }: { task: Task; me
       setError(err);
     }
   };
-  const s = task.subject;
+  // The subject's extra fields (customer, phone, channel) are open in the contract: read as unknown.
+  const s: Record<string, unknown> & Task['subject'] = task.subject;
   return (
     <li className={overdue ? 'task overdue' : 'task'} data-task-id={task.id} aria-labelledby={`task-${task.id}-title`}>
       <div className="task-head">
@@ -82,9 +83,9 @@ function TaskItem({ task, me, now, open, onToggle, onChanged }: { task: Task; me
       </div>
       <dl className="meta">
         <div><dt>{t('order')}</dt><dd><Link href={`/orders/${encodeURIComponent(s.id)}`}>{s.id}</Link></dd></div>
-        {s.customer && <div><dt>{t('customer')}</dt><dd>{String(s.customer)}</dd></div>}
-        {s.phone && <div><dt>{t('phone')}</dt><dd><a href={`tel:${String(s.phone)}`}>{String(s.phone)}</a></dd></div>}
-        {s.channel && <div><dt>{t('channel')}</dt><dd>{String(s.channel)}</dd></div>}
+        {!!s.customer && <div><dt>{t('customer')}</dt><dd>{String(s.customer)}</dd></div>}
+        {!!s.phone && <div><dt>{t('phone')}</dt><dd><a href={`tel:${String(s.phone)}`}>{String(s.phone)}</a></dd></div>}
+        {!!s.channel && <div><dt>{t('channel')}</dt><dd>{String(s.channel)}</dd></div>}
         <div><dt>{t('priority')}</dt><dd><PriorityBadge priority={task.priority} /></dd></div>
         <div><dt>{t('due')}</dt><dd>{formatDateTime(task.dueAt, lang)}</dd></div>
         <div><dt>{t('assignee')}</dt><dd>{task.assigneeId === null ? t('unassigned') : task.assigneeId === me.staffId ? t('you') : task.assigneeId}</dd></div>
