@@ -6,7 +6,7 @@
  */
 import { type Issue, type PathSegment } from '../loading/errors';
 import { checkForm } from '../tasks/forms';
-import { checkEscalation } from '../orders/check';
+import { checkEscalation } from '../orders/escalation';
 import { isRecord, listOf, recordOf, textOf } from '../loading/plain';
 import { checkDuration, checkRole } from '../loading/references';
 import type { CompiledShop } from '../types';

@@ -5,7 +5,7 @@
 import type { CompiledComplaintProcess, CompiledComplaintTask } from './types';
 import { parseDuration } from '../rules/duration';
 import { closeForm } from '../tasks/forms';
-import { compileEscalation } from '../orders/compile';
+import { compileEscalation } from '../orders/escalation';
 import type { Clock, CompiledShop, FormSchema, LoadSummary, Priority } from '../types';
 import { API_VERSION } from '../types';
 

@@ -1,0 +1,94 @@
+/** `kind: human`: a task for a role; the order waits for one of its outcomes (or escalates on its SLA). */
+import { isRecord, recordOf } from '../../loading/plain';
+import { checkDuration, checkRole } from '../../loading/references';
+import { parseDuration } from '../../rules/duration';
+import { checkForm, closeForm } from '../../tasks/forms';
+import type { CompiledHumanStage, FormSchema, Priority } from '../../types';
+import { checkBindings } from '../bindings';
+import { checkEscalation, compileEscalation, type RawEscalationStep } from '../escalation';
+import { SKU_LINE_FIGURES, type FigureBindings } from '../figures';
+import type { OrderStageKind } from './kind';
+
+/** A form that accepts any object, for steps that only need an outcome. */
+const ANY_FORM: FormSchema = { type: 'object' };
+
+interface RawHumanStage {
+  id: string;
+  title: string;
+  description?: string;
+  role: string;
+  priority?: Priority;
+  sla: string;
+  form?: FormSchema;
+  sets?: FigureBindings;
+  escalate?: RawEscalationStep[];
+  on: Record<string, string | { to: string; title?: string; form?: FormSchema; sets?: FigureBindings }>;
+}
+
+export const humanStage: OrderStageKind<'human'> = {
+  kind: 'human',
+  check({ stage, path, shop, issues, edge }) {
+    issues.push(...checkRole(shop, stage.role, [...path, 'role'], true));
+    checkDuration(stage.sla, [...path, 'sla'], issues);
+    issues.push(...checkForm(stage.form, [...path, 'form']));
+    issues.push(...checkBindings(stage.sets, stage.form, [...path, 'sets']));
+    for (const [name, outcome] of Object.entries(recordOf(stage.on))) {
+      const to = isRecord(outcome) ? outcome.to : outcome;
+      const at = isRecord(outcome) ? [...path, 'on', name, 'to'] : [...path, 'on', name];
+      edge(to, at, false, (t) => `outcome "${name}" leads to stage "${t}", which does not exist`);
+      if (isRecord(outcome)) {
+        issues.push(...checkForm(outcome.form, [...path, 'on', name, 'form']));
+        // An outcome's bindings name fields of the form it carries: its own, else the stage's.
+        issues.push(...checkBindings(outcome.sets, 'form' in outcome ? outcome.form : stage.form, [...path, 'on', name, 'sets']));
+      }
+    }
+    issues.push(...checkEscalation(stage.escalate, [...path, 'escalate'], shop, true));
+  },
+  compile(raw, { guard, clock }): CompiledHumanStage {
+    const stage = raw as unknown as RawHumanStage;
+    const stageSets = stage.sets ?? {};
+    const form = closedForm(stage.form ?? ANY_FORM, stageSets);
+    return {
+      id: stage.id,
+      kind: 'human',
+      title: stage.title,
+      ...(stage.description !== undefined && { description: stage.description }),
+      role: stage.role,
+      priority: stage.priority ?? 'normal',
+      slaMs: parseDuration(stage.sla),
+      clock,
+      form,
+      escalate: compileEscalation(stage.escalate),
+      outcomes: Object.entries(stage.on).map(([name, outcome]) => {
+        if (typeof outcome === 'string') return { name, title: name, to: outcome, form, sets: { ...stageSets } };
+        // An outcome's own form comes with its own bindings (none unless it says); otherwise the stage's apply.
+        const sets = { ...(outcome.sets ?? (outcome.form ? {} : stageSets)) };
+        const own = outcome.form !== undefined || outcome.sets !== undefined;
+        return { name, title: outcome.title ?? name, to: outcome.to, form: own ? closedForm(outcome.form ?? stage.form ?? ANY_FORM, sets) : form, sets };
+      }),
+      ...guard,
+    };
+  },
+};
+
+/**
+ * A form as tasks carry it: closed (see closeForm), with the `sku` of every line bound to
+ * items, returnedItems or restockedItems marked `format: sku`, so the task API checks those
+ * against the catalogue.
+ */
+export function closedForm(form: FormSchema, sets: FigureBindings): FormSchema {
+  let marked = form;
+  for (const figure of SKU_LINE_FIGURES) {
+    const field = sets[figure];
+    const properties = isRecord(marked.properties) ? marked.properties : undefined;
+    const list = field !== undefined && properties && Object.hasOwn(properties, field) ? properties[field] : undefined;
+    const line = isRecord(list) && isRecord(list.items) ? list.items : undefined;
+    const sku = line && isRecord(line.properties) && isRecord(line.properties.sku) ? line.properties.sku : undefined;
+    if (!isRecord(list) || !line || !sku || sku.format !== undefined) continue;
+    marked = {
+      ...marked,
+      properties: { ...properties, [field!]: { ...list, items: { ...line, properties: { ...(line.properties as object), sku: { ...sku, format: 'sku' } } } } },
+    };
+  }
+  return closeForm(marked);
+}
