@@ -234,7 +234,8 @@ test('When a worker and an API process are killed with SIGKILL and the Temporal 
     if (closed === 16 && !restarted) {
       restarted = true;
       const t0 = Date.now();
-      chaos.push(cluster.restart().then(() => console.log(`[cluster] Temporal server restarted after ${closed} closed orders (back in ${((Date.now() - t0) / 1000).toFixed(1)} s)`)));
+      const at = closed;
+      chaos.push(cluster.restart().then(() => console.log(`[cluster] Temporal server restarted after ${at} closed orders (back in ${((Date.now() - t0) / 1000).toFixed(1)} s)`)));
     }
   };
 
