@@ -303,7 +303,7 @@ export async function startBenchStack(name: string): Promise<BenchStack> {
         cwd: projectRoot(),
         env: {
           ...courierEnv, LOG_LEVEL: 'warn', NODE_ENV: 'development', DATABASE_URL: db.url, TEMPORAL_ADDRESS: devServer.address,
-          TEMPORAL_TASK_QUEUE: taskQueue, WORKFLOW_BUNDLE_PATH: bundlePath, ...env,
+          TEMPORAL_TASK_QUEUE: taskQueue, WORKFLOW_BUNDLE_PATH: bundlePath, COURIERS: 'simulator', ...env,
         },
         stdio: ['ignore', 'ignore', 'pipe'],
       });
