@@ -9,28 +9,9 @@ import type { ShopCache } from '../shop/shop-cache';
 import { fieldErrors } from '../http/validate';
 import { ajv } from '../../definitions/loading/ajv';
 import { hasOwnEntry } from '../../definitions/rules/own';
+import { RemittanceBody } from './contract';
 
-const id = { type: 'string', minLength: 1, maxLength: 100 };
-export const remittanceSchema = {
-  type: 'object', additionalProperties: false, required: ['courier', 'reference', 'lines'],
-  properties: {
-    courier: { type: 'string', minLength: 1, description: 'Courier id from shop.yaml.' },
-    reference: { type: 'string', minLength: 1, maxLength: 100, description: 'The courier\'s remittance (đối soát) reference; importing the same one again is a no-op.' },
-    lines: {
-      type: 'array', minItems: 1, maxItems: 20_000,
-      items: {
-        type: 'object', additionalProperties: false, required: ['codCollected'], anyOf: [{ required: ['orderCode'] }, { required: ['trackingCode'] }],
-        properties: {
-          orderCode: id, trackingCode: id,
-          codCollected: { type: 'integer', minimum: 0, description: 'COD the courier collected, VND.' },
-          fee: { type: 'integer', minimum: 0, description: 'Fees the courier deducted, VND.' },
-          transferredAt: { type: 'string', format: 'date-time' },
-        },
-      },
-    },
-  },
-};
-const validateRemittance = ajv.compile(remittanceSchema);
+const validateRemittance = ajv.compile(RemittanceBody);
 
 /** COD reconciliation (đối soát COD): courier remittances, mismatches, unpaid delivered orders. */
 export function codRouter(deps: { db: Db; shop: ShopCache }): Router {

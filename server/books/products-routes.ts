@@ -3,18 +3,8 @@ import { requirePermission } from '../http/auth';
 import type { BooksStore } from './books';
 import { badRequest, conflict, notFound } from '../http/errors';
 import { parseLimit } from '../http/pagination';
-import { validateBody } from '../http/validate';
-
-const sku = { type: 'string', minLength: 1, maxLength: 60, pattern: '^[A-Za-z0-9][A-Za-z0-9._/-]*$' };
-const productFields = {
-  name: { type: 'string', minLength: 1, maxLength: 200 },
-  unit: { type: 'string', minLength: 1, maxLength: 30, description: 'Unit of sale: cái, hộp, kg…' },
-  price: { type: 'integer', minimum: 0, description: 'List price, VND.' },
-  lowStockThreshold: { type: 'integer', minimum: 0, description: 'Alert warehouse and accounting when available stock falls below this (0: never).' },
-  active: { type: 'boolean' },
-};
-export const createProductSchema = { type: 'object', additionalProperties: false, required: ['sku', 'name'], properties: { sku, ...productFields } };
-export const patchProductSchema = { type: 'object', additionalProperties: false, minProperties: 1, properties: productFields };
+import { body } from '../http/contract';
+import { CreateProductBody, PatchProductBody } from './contract';
 
 /** The product catalogue: SKUs whose stock is kept, with their levels per warehouse. */
 export function productsRouter(deps: { books: BooksStore }): Router {
@@ -24,7 +14,7 @@ export function productsRouter(deps: { books: BooksStore }): Router {
     if (q.active && !['true', 'false'].includes(q.active)) throw badRequest('active must be true or false');
     res.json(await deps.books.listProducts({ active: q.active === undefined ? undefined : q.active === 'true', limit: parseLimit(q.limit), cursor: q.cursor || undefined }));
   });
-  router.post('/', requirePermission('stock.manage'), validateBody(createProductSchema), async (req, res) => {
+  router.post('/', requirePermission('stock.manage'), body(CreateProductBody), async (req, res) => {
     const created = await deps.books.createProduct(req.body);
     if (!created) throw conflict(`product ${req.body.sku} already exists; change it with PATCH`);
     res.status(201).json({ ...created, stock: [] });
@@ -34,7 +24,7 @@ export function productsRouter(deps: { books: BooksStore }): Router {
     if (!product) throw notFound(`no product "${req.params.sku}"`);
     res.json(product);
   });
-  router.patch('/:sku', requirePermission('stock.manage'), validateBody(patchProductSchema), async (req, res) => {
+  router.patch('/:sku', requirePermission('stock.manage'), body(PatchProductBody), async (req, res) => {
     const updated = await deps.books.updateProduct(String(req.params.sku), req.body);
     if (!updated) throw notFound(`no product "${req.params.sku}"`);
     res.json((await deps.books.getProduct(updated.sku))!);

@@ -9,24 +9,8 @@ import { notFound } from '../http/errors';
 import type { Logger } from '../platform/logger';
 import { parseLimit } from '../http/pagination';
 import type { ShopCache } from '../shop/shop-cache';
-import { validateBody } from '../http/validate';
-
-export const purchaseSchema = {
-  type: 'object', additionalProperties: false, required: ['supplier', 'lines'],
-  properties: {
-    supplier: { type: 'string', minLength: 1, maxLength: 200 },
-    supplierInvoice: { type: 'string', minLength: 1, maxLength: 100, description: 'The supplier\'s invoice or delivery note number; recording it twice is refused (409).' },
-    warehouse: { type: 'string', minLength: 1, description: 'Default: the first warehouse of shop.yaml.' },
-    note: { type: 'string', maxLength: 1000 },
-    lines: {
-      type: 'array', minItems: 1, maxItems: 500,
-      items: {
-        type: 'object', additionalProperties: false, required: ['sku', 'qty', 'unitCost'],
-        properties: { sku: { type: 'string', minLength: 1 }, qty: { type: 'integer', minimum: 1, maximum: 1_000_000 }, unitCost: { type: 'integer', minimum: 0, description: 'VND per unit.' } },
-      },
-    },
-  },
-};
+import { body } from '../http/contract';
+import { PurchaseBody } from './contract';
 
 /** Purchase documents (phiếu nhập): goods received from suppliers, each line a receipt in the stock ledger. */
 export function purchasesRouter(deps: { db: Db; log: Logger; books: BooksStore; shop: ShopCache }): Router {
@@ -38,7 +22,7 @@ export function purchasesRouter(deps: { db: Db; log: Logger; books: BooksStore; 
     res.json(await deps.books.listPurchases({ ...range, limit: parseLimit(q.limit), cursor: q.cursor || undefined }));
   });
   // With an Idempotency-Key a retried request gets the first answer and receives nothing twice.
-  router.post('/', validateBody(purchaseSchema), async (req, res) => {
+  router.post('/', body(PurchaseBody), async (req, res) => {
     const shop = await deps.shop.get();
     const actor = req.principal!.staffId;
     let answer;

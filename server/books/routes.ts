@@ -8,13 +8,9 @@ import { toCsv } from './csv-export';
 import { badRequest, notFound } from '../http/errors';
 import { parseLimit } from '../http/pagination';
 import type { ShopCache } from '../shop/shop-cache';
-import { validateBody } from '../http/validate';
+import { body } from '../http/contract';
+import { SalesReturnBody } from './contract';
 import { localDate } from './purchases-routes';
-
-export const salesReturnSchema = {
-  type: 'object', additionalProperties: false, required: ['reason'],
-  properties: { reason: { type: 'string', minLength: 3, maxLength: 500, description: 'Why the delivered goods came back (complaint, exchange…).' } },
-};
 
 const SUMMARY_HEADER = ['period', 'sales_documents', 'return_documents', 'sales_goods', 'returned_goods', 'net_sales', 'shipping_fees', 'cod_amount', 'purchase_documents', 'purchases_total', 'refund_documents', 'refunded'];
 const SALES_KINDS = ['sale', 'return', 'refund'];
@@ -50,7 +46,7 @@ export function booksRouter(deps: { db: Db; books: BooksStore; shop: ShopCache }
     if (!doc) throw notFound(`no sales document "${req.params.number}"`);
     res.json(doc);
   });
-  router.post('/sales/:number/return', validateBody(salesReturnSchema), async (req, res) => {
+  router.post('/sales/:number/return', body(SalesReturnBody), async (req, res) => {
     let result;
     try {
       result = await recordSalesReturn(deps.db, await deps.shop.get(), { saleNumber: String(req.params.number), reason: req.body.reason, actor: req.principal!.staffId });

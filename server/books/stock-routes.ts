@@ -4,17 +4,8 @@ import { booksHttpError, idempotencyKeyOf, type BooksStore } from './books';
 import { badRequest, HttpError } from '../http/errors';
 import { parseLimit } from '../http/pagination';
 import type { ShopCache } from '../shop/shop-cache';
-import { validateBody } from '../http/validate';
-
-export const adjustmentSchema = {
-  type: 'object', additionalProperties: false, required: ['sku', 'qty', 'reason'],
-  properties: {
-    sku: { type: 'string', minLength: 1 },
-    warehouse: { type: 'string', minLength: 1, description: 'Default: the first warehouse of shop.yaml.' },
-    qty: { type: 'integer', not: { const: 0 }, minimum: -1_000_000, maximum: 1_000_000, description: 'Signed: + found or added, − lost, damaged, written off.' },
-    reason: { type: 'string', minLength: 3, maxLength: 500, description: 'Why (stock count, damaged, gift…): required, kept in the ledger.' },
-  },
-};
+import { body } from '../http/contract';
+import { AdjustmentBody } from './contract';
 
 const KINDS = ['receipt', 'reserve', 'release', 'issue', 'restock', 'adjust'];
 
@@ -32,7 +23,7 @@ export function stockRouter(deps: { books: BooksStore; shop: ShopCache }): Route
     res.json(await deps.books.movements({ sku: q.sku || undefined, warehouse: q.warehouse || undefined, orderId: q.order || undefined, kind: q.kind, limit: parseLimit(q.limit), cursor: q.cursor || undefined }));
   });
   // A client that retries (timeout, lost answer) sends the same Idempotency-Key: one movement, the same answer.
-  router.post('/adjustments', requirePermission('stock.manage'), validateBody(adjustmentSchema), async (req, res) => {
+  router.post('/adjustments', requirePermission('stock.manage'), body(AdjustmentBody), async (req, res) => {
     const shop = await deps.shop.get();
     const actor = req.principal!.staffId;
     let answer;

@@ -3,18 +3,8 @@ import { requirePermission } from '../http/auth';
 import type { ComplaintFilter, ComplaintsStore } from './complaints';
 import { badRequest, notFound } from '../http/errors';
 import { parseLimit } from '../http/pagination';
-import { validateBody } from '../http/validate';
-
-export const complaintSchema = {
-  type: 'object', additionalProperties: false, required: ['category', 'description'],
-  properties: {
-    customerId: { type: 'string', minLength: 1, description: 'The customer (or give phone)' },
-    phone: { type: 'string', minLength: 8, maxLength: 20, description: 'The customer\'s phone in any accepted format (or give customerId)' },
-    orderId: { type: 'string', minLength: 1, description: 'The order complained about, if any (must be the customer\'s)' },
-    category: { type: 'string', minLength: 1, description: 'A category id of the active ComplaintProcess' },
-    description: { type: 'string', minLength: 1, maxLength: 5000 },
-  },
-};
+import { body } from '../http/contract';
+import { ComplaintBody } from './contract';
 
 function parseFilter(req: Request): ComplaintFilter {
   const q = req.query as Record<string, string | undefined>;
@@ -26,7 +16,7 @@ function parseFilter(req: Request): ComplaintFilter {
 export function complaintsRouter(deps: { complaints: ComplaintsStore }): Router {
   const router = Router();
 
-  router.post('/', requirePermission('complaints.manage'), validateBody(complaintSchema), async (req, res) => {
+  router.post('/', requirePermission('complaints.manage'), body(ComplaintBody), async (req, res) => {
     const idempotencyKey = req.get('idempotency-key') || undefined;
     const filed = await deps.complaints.file(req.body, { actor: req.principal!.staffId, idempotencyKey });
     res.status(filed.created ? 201 : 200).json(filed);

@@ -5,34 +5,8 @@ import { toCustomerView } from './customers';
 import { badRequest, notFound } from '../http/errors';
 import { parseLimit } from '../http/pagination';
 import type { ShopCache } from '../shop/shop-cache';
-import { validateBody } from '../http/validate';
-
-const address = {
-  type: 'object', additionalProperties: false, required: ['street', 'ward', 'province'],
-  properties: {
-    label: { type: 'string', maxLength: 100, description: 'e.g. Nhà, Công ty' },
-    street: { type: 'string', minLength: 1, maxLength: 300, description: 'House number and street' },
-    ward: { type: 'string', minLength: 1, maxLength: 100, description: 'Phường/Xã' },
-    district: { type: 'string', maxLength: 100, description: 'Quận/Huyện (where still used)' },
-    province: { type: 'string', minLength: 1, maxLength: 100, description: 'Tỉnh/Thành phố' },
-    isDefault: { type: 'boolean', description: 'At most one; without one the first address is the default' },
-  },
-};
-const customerFields = {
-  phone: { type: 'string', minLength: 8, maxLength: 20, description: '0xxxxxxxxx, +84xxxxxxxxx, 84…, with spaces, dots or dashes' },
-  name: { type: 'string', minLength: 1, maxLength: 200 },
-  channel: { type: ['string', 'null'], minLength: 1, description: 'Channel of origin (a channel id of the shop)' },
-  addresses: { type: 'array', maxItems: 20, items: address },
-  notes: { type: ['string', 'null'], maxLength: 5000 },
-  tags: { type: 'array', maxItems: 50, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 50 } },
-  wholesale: { type: 'boolean', description: 'Khách sỉ: the segment rules see it as the flag `wholesale`' },
-};
-export const createCustomerSchema = { type: 'object', additionalProperties: false, required: ['phone', 'name'], properties: customerFields };
-export const patchCustomerSchema = { type: 'object', additionalProperties: false, minProperties: 1, properties: customerFields };
-export const mergeCustomerSchema = {
-  type: 'object', additionalProperties: false, required: ['duplicateId'],
-  properties: { duplicateId: { type: 'string', minLength: 1, description: 'The customer merged into this one' } },
-};
+import { body } from '../http/contract';
+import { CreateCustomerBody, MergeCustomerBody, PatchCustomerBody } from './contract';
 
 function parseFilter(req: Request): CustomerFilter {
   const q = req.query as Record<string, string | undefined>;
@@ -58,7 +32,7 @@ export function customersRouter(deps: { customers: CustomersStore; shop: ShopCac
     res.json(await deps.customers.list(req.principal!, filter, shop));
   });
 
-  router.post('/', requirePermission('customers.manage'), validateBody(createCustomerSchema), async (req, res) => {
+  router.post('/', requirePermission('customers.manage'), body(CreateCustomerBody), async (req, res) => {
     const shop = await deps.shop.get();
     const row = await deps.customers.create(req.body, req.principal!.staffId, shop);
     res.status(201).json(toCustomerView(row, shop));
@@ -74,14 +48,14 @@ export function customersRouter(deps: { customers: CustomersStore; shop: ShopCac
     res.json(await deps.customers.detail(row, await deps.shop.get()));
   });
 
-  router.patch('/:id', requirePermission('customers.manage'), validateBody(patchCustomerSchema), async (req, res) => {
+  router.patch('/:id', requirePermission('customers.manage'), body(PatchCustomerBody), async (req, res) => {
     const row = await visible(req);
     if (row.mergedInto) throw notFound(`customer "${row.id}" was merged into ${row.mergedInto}: change that one`);
     const shop = await deps.shop.get();
     res.json(toCustomerView(await deps.customers.update(row, req.body, req.principal!.staffId, shop), shop));
   });
 
-  router.post('/:id/merge', requirePermission('customers.merge'), validateBody(mergeCustomerSchema), async (req, res) => {
+  router.post('/:id/merge', requirePermission('customers.merge'), body(MergeCustomerBody), async (req, res) => {
     const shop = await deps.shop.get();
     const { survivor, moved } = await deps.customers.merge(String(req.params.id), req.body.duplicateId, req.principal!.staffId, shop);
     res.json({ customer: toCustomerView(survivor, shop), mergedId: req.body.duplicateId, moved });

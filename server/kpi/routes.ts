@@ -2,25 +2,8 @@ import { Router } from 'express';
 import { can, requirePermission, type Principal } from '../http/auth';
 import { forbidden } from '../http/errors';
 import type { KpiService, KpiViewer } from './kpi';
-import { validateBody } from '../http/validate';
-
-export const startPeriodSchema = {
-  type: 'object', additionalProperties: false,
-  properties: {
-    plan: { type: 'string', minLength: 1, maxLength: 60, description: 'KpiPlan name (default: the active plan).' },
-    period: { type: 'string', minLength: 1, maxLength: 40, description: 'Period key, e.g. 2026-01; default the current period. A past period is a backfill.' },
-  },
-};
-
-export const reviseTargetSchema = {
-  type: 'object', additionalProperties: false, required: ['metric', 'value', 'reason'],
-  properties: {
-    metric: { type: 'string', minLength: 1, maxLength: 60 },
-    scope: { type: 'string', minLength: 1, maxLength: 120, description: '`total` (default), `channel:<id>` or `rep:<staffId>` (revenue only).' },
-    value: { type: 'number', minimum: 0 },
-    reason: { type: 'string', minLength: 1, maxLength: 500 },
-  },
-};
+import { body } from '../http/contract';
+import { ReviseTargetBody, StartPeriodBody } from './contract';
 
 /**
  * Scope `own` covers KPI like every other record: such a caller reads totals and their own row.
@@ -41,14 +24,14 @@ export function kpiRouter(deps: { kpi: KpiService }): Router {
   router.get('/periods/current', async (req, res) => {
     res.json(await deps.kpi.current(viewerOf(req.principal!)));
   });
-  router.post('/periods', requirePermission('kpi.manage'), validateBody(startPeriodSchema), async (req, res) => {
+  router.post('/periods', requirePermission('kpi.manage'), body(StartPeriodBody), async (req, res) => {
     const started = await deps.kpi.start(req.body ?? {});
     res.status(started.created ? 201 : 200).json(started);
   });
   router.get('/periods/:id', async (req, res) => {
     res.json(await deps.kpi.get(String(req.params.id), viewerOf(req.principal!)));
   });
-  router.post('/periods/:id/targets', requirePermission('kpi.manage'), validateBody(reviseTargetSchema), async (req, res) => {
+  router.post('/periods/:id/targets', requirePermission('kpi.manage'), body(ReviseTargetBody), async (req, res) => {
     const body = req.body as { metric: string; scope?: string; value: number; reason: string };
     const targets = await deps.kpi.reviseTarget(String(req.params.id), {
       metric: body.metric, scope: (body.scope ?? 'total') as 'total', value: body.value, reason: body.reason, actor: req.principal!.staffId,

@@ -5,35 +5,14 @@ import { tasks } from '../../db/schema';
 import { requirePermission } from '../http/auth';
 import type { LeadInput, OrdersService } from './orders';
 import { createIdempotency, idempotencyKeyOf, replayAsRetry } from '../http/idempotency';
-import { validateBody } from '../http/validate';
-
-export const leadSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['channel', 'customer'],
-  properties: {
-    channel: { type: 'string', minLength: 1 },
-    campaign: { type: 'string', maxLength: 200 },
-    source: { type: 'string', maxLength: 200 },
-    note: { type: 'string', maxLength: 2000 },
-    // Whole VND that fits the order row's integer column: a cost it cannot store would fail the
-    // order's first activity forever, leaving an accepted lead with no order.
-    cost: { type: 'integer', minimum: 0, maximum: 2_147_483_647 },
-    process: { type: 'string', minLength: 1 },
-    customer: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['name', 'phone'],
-      properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, phone: { type: 'string', minLength: 8, maxLength: 20 }, address: { type: 'string', maxLength: 500 } },
-    },
-  },
-};
+import { body } from '../http/contract';
+import { LeadBody } from './contract';
 
 /** `POST /leads`: a lead arrives (from marketing, sales or a channel hook) and its order starts. */
 export function leadsRouter(deps: { orders: OrdersService; db: Db }): Router {
   const router = Router();
   const keyed = createIdempotency(deps.db);
-  router.post('/', requirePermission('leads.create'), validateBody(leadSchema), async (req, res) => {
+  router.post('/', requirePermission('leads.create'), body(LeadBody), async (req, res) => {
     const actor = req.principal!.staffId;
     const idempotencyKey = idempotencyKeyOf(req.get('idempotency-key'));
     // The key is claimed with this body's hash before anything is written: another body under the

@@ -10,12 +10,8 @@ import { badRequest, conflict, notFound } from '../http/errors';
 import type { TasksStore } from '../tasks/tasks';
 import { afterCursor, pageOf, parseLimit } from '../http/pagination';
 import { orderFacts, ordersVisibleTo } from './orders';
-import { validateBody } from '../http/validate';
-
-export const cancelSchema = {
-  type: 'object', additionalProperties: false, required: ['reason'],
-  properties: { reason: { type: 'string', minLength: 1, maxLength: 500 } },
-};
+import { body } from '../http/contract';
+import { CancelBody } from './contract';
 
 type OrderRow = typeof orders.$inferSelect;
 const toOrderView = (o: OrderRow) => ({
@@ -99,7 +95,7 @@ export function ordersRouter(deps: { db: Db; temporal: Client; tasks: TasksStore
     });
   });
 
-  router.post('/:id/cancel', requirePermission('orders.cancel'), validateBody(cancelSchema), async (req, res) => {
+  router.post('/:id/cancel', requirePermission('orders.cancel'), body(CancelBody), async (req, res) => {
     const id = String(req.params.id);
     // Scope own cancels only the orders it may see (someone else's is a 404, as on GET).
     const [order] = await deps.db.select().from(orders).where(and(eq(orders.id, id), scopeFilter(req)));

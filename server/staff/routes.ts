@@ -4,19 +4,8 @@ import { missingPermissions, principalFor, requirePermission, roleOf, type Princ
 import { conflict, forbidden, HttpError, notFound, unprocessable } from '../http/errors';
 import type { ShopCache } from '../shop/shop-cache';
 import { toStaffView, type StaffRow, type StaffStore } from './staff';
-import { validateBody } from '../http/validate';
-
-const roleList = { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true } as const;
-const staffFields = {
-  name: { type: 'string', minLength: 1, maxLength: 200 },
-  phone: { type: 'string', pattern: '^\\+?[0-9 .-]{8,20}$' },
-  email: { type: 'string', format: 'email' },
-  roles: { ...roleList, minItems: 1 },
-  channels: roleList,
-};
-export const createStaffSchema = { type: 'object', additionalProperties: false, required: ['name', 'roles'], properties: { ...staffFields, issueToken: { type: 'boolean' } } };
-export const patchStaffSchema = { type: 'object', additionalProperties: false, minProperties: 1, properties: staffFields };
-export const tokenSchema = { type: 'object', additionalProperties: false, properties: { label: { type: 'string', maxLength: 100 } } };
+import { body } from '../http/contract';
+import { CreateStaffBody, PatchStaffBody, TokenBody } from './contract';
 
 /** Roles and channels must exist in shop.yaml; and nobody grants powers they do not hold themselves. */
 function checkGrant(caller: Principal, shop: CompiledShop, roles: string[] | undefined, channels: string[] | undefined): void {
@@ -64,7 +53,7 @@ export function staffRouter(deps: { staff: StaffStore; shop: ShopCache }): Route
     res.json({ staff: (await staff.list({ role, active })).map(toStaffView) });
   });
 
-  router.post('/', validateBody(createStaffSchema), async (req, res) => {
+  router.post('/', body(CreateStaffBody), async (req, res) => {
     const { issueToken = true, ...fields } = req.body as { name: string; roles: string[]; channels?: string[]; phone?: string; email?: string; issueToken?: boolean };
     checkGrant(req.principal!, await deps.shop.get(), fields.roles, fields.channels);
     const row = await staff.create(fields);
@@ -78,7 +67,7 @@ export function staffRouter(deps: { staff: StaffStore; shop: ShopCache }): Route
     res.json({ staff: toStaffView(row), tokens: await staff.listTokens(row.id) });
   });
 
-  router.patch('/:id', validateBody(patchStaffSchema), async (req, res) => {
+  router.patch('/:id', body(PatchStaffBody), async (req, res) => {
     const row = await existing(String(req.params.id));
     const shop = await deps.shop.get();
     checkPowerOver(req.principal!, shop, row, 'change');
@@ -95,7 +84,7 @@ export function staffRouter(deps: { staff: StaffStore; shop: ShopCache }): Route
     res.json({ staff: toStaffView(deactivated!) });
   });
 
-  router.post('/:id/tokens', validateBody(tokenSchema), async (req, res) => {
+  router.post('/:id/tokens', body(TokenBody), async (req, res) => {
     const row = await existing(String(req.params.id));
     checkPowerOver(req.principal!, await deps.shop.get(), row, 'issue tokens for');
     if (!row.active) throw conflict(`staff member "${row.id}" is deactivated; tokens are issued only to active staff`);

@@ -8,21 +8,10 @@ import type { ShopCache } from '../shop/shop-cache';
 import type { StaffStore } from '../staff/staff';
 import { toTaskView, type TaskFilter, type TaskRow, type TasksStore } from './tasks';
 import { parseLimit } from '../http/pagination';
-import { validateBody } from '../http/validate';
+import { body } from '../http/contract';
+import { CompleteBody, ReassignBody } from './contract';
 import { closeForm, skusIn, validateFormData } from '../../definitions/tasks/forms';
 import { completeTaskUpdate, TaskRejection, type CompleteTaskResult } from '../../workflows/tasks/tasks';
-
-export const completeSchema = {
-  type: 'object', additionalProperties: false, required: ['outcome'],
-  properties: { outcome: { type: 'string', minLength: 1 }, data: { type: 'object' } },
-};
-export const reassignSchema = {
-  type: 'object', additionalProperties: false, required: ['to'],
-  properties: {
-    to: { type: 'string', minLength: 1, description: 'A role id (the task goes to that role\'s queue) or an active staff id (assigned to them; they must hold the task\'s role).' },
-    role: { type: 'string', minLength: 1, description: 'With a staff id in `to`: also move the task to this role (e.g. an escalated task back to the team). The caller must lead it, and the person must hold it.' },
-  },
-};
 
 function parseFilter(req: Request): TaskFilter {
   const q = req.query as Record<string, string | undefined>;
@@ -106,7 +95,7 @@ export function tasksRouter(deps: { tasks: TasksStore; staff: StaffStore; shop: 
     res.json(toTaskView((await deps.tasks.get(task.id))!));
   });
 
-  router.post('/:id/complete', validateBody(completeSchema), async (req, res) => {
+  router.post('/:id/complete', body(CompleteBody), async (req, res) => {
     const task = await visibleTask(req);
     requireOpen(task);
     requireActor(req, task);
@@ -123,7 +112,7 @@ export function tasksRouter(deps: { tasks: TasksStore; staff: StaffStore; shop: 
     res.json({ task: toTaskView((await deps.tasks.get(task.id))!), nextStage: result.nextStage });
   });
 
-  router.post('/:id/reassign', requirePermission('tasks.reassign'), validateBody(reassignSchema), async (req, res) => {
+  router.post('/:id/reassign', requirePermission('tasks.reassign'), body(ReassignBody), async (req, res) => {
     const task = await visibleTask(req);
     requireOpen(task);
     const shop = await deps.shop.get();
