@@ -5,10 +5,11 @@
  * Needs Go ≥ 1.25 and the Go module proxy; the first build takes several minutes, later runs
  * find the binaries and return at once.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { cacheDir } from '../server/platform/paths';
+import { goInstallWithProgress } from '../server/platform/temporal-cli';
 
 /** The server release built here; its `go.mod` has no `replace` directives, so `go install` works. */
 export const TEMPORAL_SERVER_VERSION = 'v1.30.4';
@@ -51,48 +52,19 @@ function moduleDir(go: string): string {
  * directory and the binaries are then renamed into `.cache/bin`; a build cut short leaves no
  * half-written binary under the final name.
  */
-function goInstall(go: string, bin: string, progress: Progress): Promise<void> {
+async function goInstall(go: string, bin: string, progress: Progress): Promise<void> {
   const staging = path.join(cacheDir(), 'temporal-server-build');
-  fs.mkdirSync(staging, { recursive: true });
   fs.mkdirSync(bin, { recursive: true });
   const packages = Object.keys(BINARIES).map((pkg) => `${MODULE}/${pkg}@${TEMPORAL_SERVER_VERSION}`);
   progress(`building the Temporal server with Go (${MODULE} ${TEMPORAL_SERVER_VERSION}: server and SQL schema tool); the first build takes several minutes…`);
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(go, ['install', ...packages], { env: { ...goEnv(), GOBIN: staging }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let tail = '';
-    let downloads = 0;
-    const onOutput = (chunk: Buffer) => {
-      const text = chunk.toString();
-      downloads += (text.match(/go: downloading/g) ?? []).length;
-      tail = (tail + text).slice(-4000);
-    };
-    child.stdout.on('data', onOutput);
-    child.stderr.on('data', onOutput);
-    const heartbeat = setInterval(() => {
-      const secs = Math.round((Date.now() - started) / 1000);
-      progress(`  still building the Temporal server… ${secs}s (${downloads} modules downloaded so far)`);
-    }, 15_000);
-    child.on('error', (err) => {
-      clearInterval(heartbeat);
-      reject(err);
-    });
-    child.on('close', (code) => {
-      clearInterval(heartbeat);
-      if (code !== 0) {
-        reject(new Error(`go install ${packages.join(' ')} failed (exit code ${code}):\n${tail.trim().split('\n').slice(-15).join('\n')}`));
-        return;
-      }
-      try {
-        for (const [pkg, name] of Object.entries(BINARIES)) fs.renameSync(path.join(staging, path.basename(pkg)), path.join(bin, name));
-      } catch (err) {
-        reject(err as Error);
-        return;
-      }
-      progress(`built the Temporal server in ${Math.round((Date.now() - started) / 1000)}s → ${path.join(bin, BINARIES['cmd/server'])}, ${path.join(bin, BINARIES['cmd/tools/sql'])}`);
-      resolve();
-    });
-  });
+  let seconds: number;
+  try {
+    seconds = await goInstallWithProgress(go, packages, { gobin: staging, what: 'the Temporal server', progress, env: goEnv() });
+  } catch (err) {
+    throw new Error(`go install ${packages.join(' ')} failed: ${(err as Error).message}`);
+  }
+  for (const [pkg, name] of Object.entries(BINARIES)) fs.renameSync(path.join(staging, path.basename(pkg)), path.join(bin, name));
+  progress(`built the Temporal server in ${seconds}s → ${path.join(bin, BINARIES['cmd/server'])}, ${path.join(bin, BINARIES['cmd/tools/sql'])}`);
 }
 
 /** Go's own settings, with its bin directory on PATH (CI adds /usr/local/go/bin only for some steps). */

@@ -103,16 +103,26 @@ function findGo(): string | undefined {
 }
 
 /** Builds the CLI with Go, printing a heartbeat because the first build takes minutes. */
-function goInstall(go: string, progress: Progress): Promise<void> {
+async function goInstall(go: string, progress: Progress): Promise<void> {
   const gobin = path.dirname(cachedCliPath());
-  fs.mkdirSync(gobin, { recursive: true });
   progress(`building the Temporal CLI with Go (${TEMPORAL_CLI_MODULE}); the first build takes a few minutes…`);
+  const seconds = await goInstallWithProgress(go, [TEMPORAL_CLI_MODULE], { gobin, what: 'the Temporal CLI', progress });
+  progress(`built the Temporal CLI in ${seconds}s → ${cachedCliPath()}`);
+}
+
+/**
+ * `go install <packages>` into `gobin`, with a heartbeat every 15 s (modules downloaded so far),
+ * since a cold build takes minutes; resolves with the seconds it took, rejects with Go's last lines.
+ */
+export function goInstallWithProgress(
+  go: string,
+  packages: string[],
+  opts: { gobin: string; what: string; progress: Progress; env?: NodeJS.ProcessEnv },
+): Promise<number> {
+  fs.mkdirSync(opts.gobin, { recursive: true });
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(go, ['install', TEMPORAL_CLI_MODULE], {
-      env: { ...process.env, GOBIN: gobin },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(go, ['install', ...packages], { env: { ...(opts.env ?? process.env), GOBIN: opts.gobin }, stdio: ['ignore', 'pipe', 'pipe'] });
     let tail = '';
     let downloads = 0;
     const onOutput = (chunk: Buffer) => {
@@ -123,8 +133,7 @@ function goInstall(go: string, progress: Progress): Promise<void> {
     child.stdout.on('data', onOutput);
     child.stderr.on('data', onOutput);
     const heartbeat = setInterval(() => {
-      const secs = Math.round((Date.now() - started) / 1000);
-      progress(`  still building the Temporal CLI… ${secs}s (${downloads} modules downloaded so far)`);
+      opts.progress(`  still building ${opts.what}… ${Math.round((Date.now() - started) / 1000)}s (${downloads} modules downloaded so far)`);
     }, 15_000);
     child.on('error', (err) => {
       clearInterval(heartbeat);
@@ -132,12 +141,8 @@ function goInstall(go: string, progress: Progress): Promise<void> {
     });
     child.on('close', (code) => {
       clearInterval(heartbeat);
-      if (code === 0) {
-        progress(`built the Temporal CLI in ${Math.round((Date.now() - started) / 1000)}s → ${cachedCliPath()}`);
-        resolve();
-      } else {
-        reject(new Error(`exit code ${code}: ${tail.trim().split('\n').slice(-5).join(' | ')}`));
-      }
+      if (code === 0) resolve(Math.round((Date.now() - started) / 1000));
+      else reject(new Error(`exit code ${code}: ${tail.trim().split('\n').slice(-15).join(' | ')}`));
     });
   });
 }
