@@ -41,38 +41,44 @@ module.exports = {
       globalTeardown: '<rootDir>/tests/setup/global-teardown.ts',
     },
     ...(process.env.SHOPFLOW_FAULT_TESTS === '1'
-      ? [{
-        displayName: 'faults',
-        testEnvironment: 'node',
-        roots: ['<rootDir>/tests/faults'],
-        testMatch: ['**/*.test.ts'],
-        transform,
-        globalSetup: '<rootDir>/tests/setup/global-setup.ts',
-        globalTeardown: '<rootDir>/tests/setup/global-teardown.ts',
-      }]
+      ? [
+          {
+            displayName: 'faults',
+            testEnvironment: 'node',
+            roots: ['<rootDir>/tests/faults'],
+            testMatch: ['**/*.test.ts'],
+            transform,
+            globalSetup: '<rootDir>/tests/setup/global-setup.ts',
+            globalTeardown: '<rootDir>/tests/setup/global-teardown.ts',
+          },
+        ]
       : []),
     // `npm run test:cluster`: shopflow on a real Temporal cluster (tests/cluster starts its own
     // server built from the Go module, on PostgreSQL); no dev server, so no global setup.
     ...(process.env.SHOPFLOW_CLUSTER_TESTS === '1'
-      ? [{
-        displayName: 'cluster',
-        testEnvironment: 'node',
-        roots: ['<rootDir>/tests/cluster'],
-        testMatch: ['**/*.test.ts'],
-        transform,
-      }]
+      ? [
+          {
+            displayName: 'cluster',
+            testEnvironment: 'node',
+            roots: ['<rootDir>/tests/cluster'],
+            testMatch: ['**/*.test.ts'],
+            transform,
+          },
+        ]
       : []),
     // `npm run histories:record`: runs the shipped processes and rewrites tests/histories/.
     ...(process.env.SHOPFLOW_RECORD_HISTORIES === '1'
-      ? [{
-        displayName: 'record',
-        testEnvironment: 'node',
-        roots: ['<rootDir>/tests/record'],
-        testMatch: ['**/*.test.ts'],
-        transform,
-        globalSetup: '<rootDir>/tests/setup/global-setup.ts',
-        globalTeardown: '<rootDir>/tests/setup/global-teardown.ts',
-      }]
+      ? [
+          {
+            displayName: 'record',
+            testEnvironment: 'node',
+            roots: ['<rootDir>/tests/record'],
+            testMatch: ['**/*.test.ts'],
+            transform,
+            globalSetup: '<rootDir>/tests/setup/global-setup.ts',
+            globalTeardown: '<rootDir>/tests/setup/global-teardown.ts',
+          },
+        ]
       : []),
   ],
 };

@@ -143,10 +143,15 @@ export interface CompiledStockSettings {
 
 /** The shop's stock settings with their defaults: one warehouse `main`, never negative. */
 export function stockSettings(shop: Pick<CompiledShop, 'stock'> | undefined): CompiledStockSettings {
-  return shop?.stock ?? {
-    allowNegative: false, warehouses: { main: { id: 'main', title: 'Kho chính' } }, defaultWarehouse: 'main',
-    lowStockNotify: ['warehouse', 'accounting'], shortageRole: 'warehouse',
-  };
+  return (
+    shop?.stock ?? {
+      allowNegative: false,
+      warehouses: { main: { id: 'main', title: 'Kho chính' } },
+      defaultWarehouse: 'main',
+      lowStockNotify: ['warehouse', 'accounting'],
+      shortageRole: 'warehouse',
+    }
+  );
 }
 
 // ─── Order process ───────────────────────────────────────────────────────────
@@ -225,12 +230,7 @@ export interface CompiledEndStage {
   result: OrderResult;
 }
 
-export type CompiledStage =
-  | CompiledHumanStage
-  | CompiledCourierStage
-  | CompiledWaitStage
-  | CompiledNotifyStage
-  | CompiledEndStage;
+export type CompiledStage = CompiledHumanStage | CompiledCourierStage | CompiledWaitStage | CompiledNotifyStage | CompiledEndStage;
 
 export type StageKind = CompiledStage['kind'];
 
@@ -279,6 +279,4 @@ export interface LoadSummary {
 }
 
 /** The result of loading one file: a compiled value, or every error found. */
-export type LoadResult<T> =
-  | { ok: true; value: T; summary: LoadSummary }
-  | { ok: false; errors: DefinitionError[] };
+export type LoadResult<T> = { ok: true; value: T; summary: LoadSummary } | { ok: false; errors: DefinitionError[] };

@@ -40,7 +40,9 @@ export async function writeApiTypes(): Promise<boolean> {
 
 if (require.main === module) {
   writeApiTypes().then(
-    (written) => { if (written) console.log(`wrote ${path.relative(process.cwd(), apiTypesFile)}`); },
+    (written) => {
+      if (written) console.log(`wrote ${path.relative(process.cwd(), apiTypesFile)}`);
+    },
     (err: unknown) => {
       console.error(`could not generate the console's API types: ${err instanceof Error ? err.message : String(err)}`);
       process.exit(1);

@@ -58,11 +58,18 @@ async function main(): Promise<void> {
   const period = periodFromKey(plan.period, plan.utcOffsetMinutes, '2026-06')!;
   await computeActuals(db, plan, period.startsAt, period.endsAt); // warm the cache once
   const runs: number[] = [];
-  for (let i = 0; i < runCount; i++) runs.push(await time(`full period report ${period.key} (run ${i + 1})`, () => computeActuals(db, plan, period.startsAt, period.endsAt)));
+  for (let i = 0; i < runCount; i++)
+    runs.push(
+      await time(`full period report ${period.key} (run ${i + 1})`, () => computeActuals(db, plan, period.startsAt, period.endsAt)),
+    );
   const actuals = await computeActuals(db, plan, period.startsAt, period.endsAt);
   const packers = actuals['orders-per-packer'];
-  process.stdout.write(`\nrevenue ${actuals['sales-revenue']?.value?.toLocaleString('en')} VND, return rate ${((actuals['return-rate']?.value ?? 0) * 100).toFixed(2)}%, leads ${actuals.leads?.value}, close rate ${((actuals['close-rate']?.value ?? 0) * 100).toFixed(2)}%, orders per packer per day ${packers?.value?.toFixed(1) ?? '-'}\n`);
-  process.stdout.write(`full period report (${plan.metrics.length} metrics, ${count.toLocaleString('en')} orders): median ${(median(runs) / 1000).toFixed(2)} s, best ${(Math.min(...runs) / 1000).toFixed(2)} s of ${runs.length} runs\n`);
+  process.stdout.write(
+    `\nrevenue ${actuals['sales-revenue']?.value?.toLocaleString('en')} VND, return rate ${((actuals['return-rate']?.value ?? 0) * 100).toFixed(2)}%, leads ${actuals.leads?.value}, close rate ${((actuals['close-rate']?.value ?? 0) * 100).toFixed(2)}%, orders per packer per day ${packers?.value?.toFixed(1) ?? '-'}\n`,
+  );
+  process.stdout.write(
+    `full period report (${plan.metrics.length} metrics, ${count.toLocaleString('en')} orders): median ${(median(runs) / 1000).toFixed(2)} s, best ${(Math.min(...runs) / 1000).toFixed(2)} s of ${runs.length} runs\n`,
+  );
   await database.close();
 
   async function seedOrders(): Promise<void> {
@@ -70,7 +77,8 @@ async function main(): Promise<void> {
     const customerCount = Math.max(1, Math.floor(count / 3));
     // Orders spread evenly over 1 Dec 2025 … 30 Nov 2026 (local time); 60% closed, of those 10% returned
     // (half of those partly: half the total came back), 3% cancelled.
-    await time('orders', () => db.execute(sql`
+    await time('orders', () =>
+      db.execute(sql`
       insert into orders (id, workflow_id, channel, status, customer_id, campaign, lead_cost, total, cod_amount, returned_amount, courier, created_at, updated_at)
       select 'o' || g, 'order:o' || g,
         (array['facebook','zalo','tiktok','shopee','website','store'])[1 + g % 6],
@@ -83,21 +91,30 @@ async function main(): Promise<void> {
         case when g % 10 < 6 then (array['ghn','ghtk'])[1 + g % 2] end,
         timestamptz '2025-11-30 17:00:00+00' + (g::float8 / ${count}) * interval '365 days',
         now()
-      from generate_series(1, ${count}) g`));
-    await time('shipments (closed, not cancelled)', () => db.execute(sql`
+      from generate_series(1, ${count}) g`),
+    );
+    await time('shipments (closed, not cancelled)', () =>
+      db.execute(sql`
       insert into shipments (order_id, courier, tracking_code, state, created_at)
       select id, courier, 'T' || id, case when status = 'returned' then 'returned' else 'delivered' end, created_at + interval '1 day'
-      from orders where total is not null and status <> 'cancelled'`));
-    await time('courier events (delivered, returned)', () => db.execute(sql`
+      from orders where total is not null and status <> 'cancelled'`),
+    );
+    await time('courier events (delivered, returned)', () =>
+      db.execute(sql`
       insert into courier_events (courier, event_key, order_id, tracking_code, raw_status, state, at, applied, via)
       select s.courier, s.order_id || ':d', s.order_id, s.tracking_code, 'delivered', 'delivered', s.created_at + interval '2 days', true, 'webhook'
       from shipments s join orders o on o.id = s.order_id where o.id::text like '%0' or o.status = 'completed'
       union all
       select s.courier, s.order_id || ':r', s.order_id, s.tracking_code, 'returned', 'returned', s.created_at + interval '9 days', true, 'webhook'
-      from shipments s where s.state = 'returned'`));
+      from shipments s where s.state = 'returned'`),
+    );
     await time('staff + tasks (close/lost by sales, confirm, pack)', async () => {
-      await db.execute(sql`insert into staff (id, name, roles, channels) select 's' || g, 'Rep ' || g, array['sales'], array[(array['facebook','zalo','tiktok','shopee','website','store'])[1 + g % 6]] from generate_series(1, 30) g`);
-      await db.execute(sql`insert into staff (id, name, roles) select 'w' || g, 'Packer ' || g, array['warehouse'] from generate_series(1, 8) g`);
+      await db.execute(
+        sql`insert into staff (id, name, roles, channels) select 's' || g, 'Rep ' || g, array['sales'], array[(array['facebook','zalo','tiktok','shopee','website','store'])[1 + g % 6]] from generate_series(1, 30) g`,
+      );
+      await db.execute(
+        sql`insert into staff (id, name, roles) select 'w' || g, 'Packer ' || g, array['warehouse'] from generate_series(1, 8) g`,
+      );
       // Closed orders: close (30 reps), confirm, pack (8 packers); lost leads: the rep's close task only.
       await db.execute(sql`
         insert into tasks (id, workflow_id, subject_type, subject_id, stage, role, title, form, outcomes, status, created_at, due_at, completed_at, completed_by)
@@ -107,7 +124,9 @@ async function main(): Promise<void> {
         from orders o cross join (values ('close', 'sales'), ('confirm', 'cskh'), ('pack', 'warehouse')) st(stage, role)
         where o.total is not null or (o.status = 'lost' and st.stage = 'close')`);
       // The order workflow writes who finished the close step on the order.
-      await db.execute(sql`update orders o set closed_by = t.completed_by, closed_by_role = 'sales' from tasks t where t.id = o.id || ':close'`);
+      await db.execute(
+        sql`update orders o set closed_by = t.completed_by, closed_by_role = 'sales' from tasks t where t.id = o.id || ':close'`,
+      );
     });
     await time('customers, care contacts, complaints', async () => {
       // 5% VIP, 15% loyal; their delivered orders get a care contact three days later; one complaint per 100 orders.

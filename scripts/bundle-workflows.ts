@@ -15,12 +15,22 @@ export async function bundleWorkflows(outFile: string): Promise<string> {
 }
 
 const noop = () => undefined;
-const quietLogger = { log: noop, trace: noop, debug: noop, info: noop, warn: (m: string) => console.warn(m), error: (m: string) => console.error(m) };
+const quietLogger = {
+  log: noop,
+  trace: noop,
+  debug: noop,
+  info: noop,
+  warn: (m: string) => console.warn(m),
+  error: (m: string) => console.error(m),
+};
 
 if (require.main === module) {
   const out = path.join(projectRoot(), process.argv[2] ?? 'dist/workflow-bundle.js');
-  bundleWorkflows(out).then((file) => console.log(`workflow bundle written to ${file}`), (err) => {
-    console.error(err);
-    process.exit(1);
-  });
+  bundleWorkflows(out).then(
+    (file) => console.log(`workflow bundle written to ${file}`),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
 }

@@ -17,7 +17,11 @@ export function findSchemaDrift(): { drift: boolean; newFiles: string[]; output:
     fs.cpSync(path.join(root, 'db', 'migrations'), scratch, { recursive: true });
     const before = new Set(fs.readdirSync(scratch));
     const kit = path.join(root, 'node_modules', 'drizzle-kit', 'bin.cjs');
-    const run = spawnSync(process.execPath, [kit, 'generate', '--dialect=postgresql', '--schema=./db/schema/index.ts', `--out=${path.relative(root, scratch)}`], { cwd: root, encoding: 'utf8' });
+    const run = spawnSync(
+      process.execPath,
+      [kit, 'generate', '--dialect=postgresql', '--schema=./db/schema/index.ts', `--out=${path.relative(root, scratch)}`],
+      { cwd: root, encoding: 'utf8' },
+    );
     const output = `${run.stdout}${run.stderr}`;
     const newFiles = fs.readdirSync(scratch).filter((f) => f.endsWith('.sql') && !before.has(f));
     // drizzle-kit can exit 0 after an error, so success must be positively recognised.
@@ -33,7 +37,9 @@ export function findSchemaDrift(): { drift: boolean; newFiles: string[]; output:
 if (require.main === module) {
   const { drift, output } = findSchemaDrift();
   if (drift) {
-    console.error(`db/schema/ has changes that no committed migration covers:\n${output}\nRun \`npm run db:generate\` and commit db/migrations.`);
+    console.error(
+      `db/schema/ has changes that no committed migration covers:\n${output}\nRun \`npm run db:generate\` and commit db/migrations.`,
+    );
     process.exit(1);
   }
   console.log('db/schema/ and db/migrations agree.');

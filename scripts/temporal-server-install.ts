@@ -30,7 +30,10 @@ type Progress = (message: string) => void;
 /** Finds the cached build or builds it with Go (minutes, once); throws with Go's own error when it fails. */
 export async function installTemporalServer(progress: Progress = () => undefined): Promise<TemporalServerBinaries> {
   const go = findGo();
-  if (!go) throw new Error('Go is not installed (looked for `go` on PATH and /usr/local/go/bin/go): the Temporal server is built from source with Go ≥ 1.25');
+  if (!go)
+    throw new Error(
+      'Go is not installed (looked for `go` on PATH and /usr/local/go/bin/go): the Temporal server is built from source with Go ≥ 1.25',
+    );
   const bin = path.join(cacheDir(), 'bin');
   const server = path.join(bin, BINARIES['cmd/server']);
   const sqlTool = path.join(bin, BINARIES['cmd/tools/sql']);
@@ -41,9 +44,11 @@ export async function installTemporalServer(progress: Progress = () => undefined
 /** Where Go keeps the module's source (downloaded by the build, or now): the schema files are there. */
 function moduleDir(go: string): string {
   const res = spawnSync(go, ['mod', 'download', '-json', `${MODULE}@${TEMPORAL_SERVER_VERSION}`], { encoding: 'utf8', env: goEnv() });
-  if (res.status !== 0) throw new Error(`go mod download ${MODULE}@${TEMPORAL_SERVER_VERSION} failed: ${(res.stderr || res.stdout).trim()}`);
+  if (res.status !== 0)
+    throw new Error(`go mod download ${MODULE}@${TEMPORAL_SERVER_VERSION} failed: ${(res.stderr || res.stdout).trim()}`);
   const dir = (JSON.parse(res.stdout) as { Dir?: string }).Dir;
-  if (!dir || !fs.existsSync(path.join(dir, 'schema'))) throw new Error(`go mod download named no module directory with schema files (got ${dir})`);
+  if (!dir || !fs.existsSync(path.join(dir, 'schema')))
+    throw new Error(`go mod download named no module directory with schema files (got ${dir})`);
   return dir;
 }
 
@@ -56,7 +61,9 @@ async function goInstall(go: string, bin: string, progress: Progress): Promise<v
   const staging = path.join(cacheDir(), 'temporal-server-build');
   fs.mkdirSync(bin, { recursive: true });
   const packages = Object.keys(BINARIES).map((pkg) => `${MODULE}/${pkg}@${TEMPORAL_SERVER_VERSION}`);
-  progress(`building the Temporal server with Go (${MODULE} ${TEMPORAL_SERVER_VERSION}: server and SQL schema tool); the first build takes several minutes…`);
+  progress(
+    `building the Temporal server with Go (${MODULE} ${TEMPORAL_SERVER_VERSION}: server and SQL schema tool); the first build takes several minutes…`,
+  );
   let seconds: number;
   try {
     seconds = await goInstallWithProgress(go, packages, { gobin: staging, what: 'the Temporal server', progress, env: goEnv() });
@@ -64,7 +71,9 @@ async function goInstall(go: string, bin: string, progress: Progress): Promise<v
     throw new Error(`go install ${packages.join(' ')} failed: ${(err as Error).message}`);
   }
   for (const [pkg, name] of Object.entries(BINARIES)) fs.renameSync(path.join(staging, path.basename(pkg)), path.join(bin, name));
-  progress(`built the Temporal server in ${seconds}s → ${path.join(bin, BINARIES['cmd/server'])}, ${path.join(bin, BINARIES['cmd/tools/sql'])}`);
+  progress(
+    `built the Temporal server in ${seconds}s → ${path.join(bin, BINARIES['cmd/server'])}, ${path.join(bin, BINARIES['cmd/tools/sql'])}`,
+  );
 }
 
 /** Go's own settings, with its bin directory on PATH (CI adds /usr/local/go/bin only for some steps). */
@@ -73,7 +82,10 @@ function goEnv(): NodeJS.ProcessEnv {
 }
 
 function findGo(): string | undefined {
-  const onPath = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, 'go'));
+  const onPath = (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .filter(Boolean)
+    .map((dir) => path.join(dir, 'go'));
   return [...onPath, '/usr/local/go/bin/go'].find((c) => isExecutable(c) && spawnSync(c, ['version']).status === 0);
 }
 
@@ -88,7 +100,10 @@ function isExecutable(file: string): boolean {
 
 if (require.main === module) {
   installTemporalServer((m) => console.log(m)).then(
-    (b) => console.log(`Temporal server ${TEMPORAL_SERVER_VERSION}: ${b.server}\nSQL schema tool: ${b.sqlTool}\nPostgreSQL schema: ${b.postgresSchemaDir}`),
+    (b) =>
+      console.log(
+        `Temporal server ${TEMPORAL_SERVER_VERSION}: ${b.server}\nSQL schema tool: ${b.sqlTool}\nPostgreSQL schema: ${b.postgresSchemaDir}`,
+      ),
     (err) => {
       console.error(err instanceof Error ? err.message : err);
       process.exit(1);

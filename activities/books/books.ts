@@ -21,7 +21,9 @@ export function createBooksActivities(deps: { db: Db; log: Logger }) {
      * with a return document, once. Null when the order has no sale (it was never delivered).
      */
     async reverseSale(input: { orderId: string; reason: string; actor: string }): Promise<{ number: string; created: boolean } | null> {
-      const [sale] = await deps.db.select({ number: salesDocuments.number }).from(salesDocuments)
+      const [sale] = await deps.db
+        .select({ number: salesDocuments.number })
+        .from(salesDocuments)
         .where(and(eq(salesDocuments.orderId, input.orderId), eq(salesDocuments.kind, 'sale')));
       if (!sale) return null;
       return recordSalesReturn(deps.db, await activeShop(deps.db), { saleNumber: sale.number, reason: input.reason, actor: input.actor });
@@ -33,14 +35,16 @@ export function createBooksActivities(deps: { db: Db; log: Logger }) {
      */
     async recordPartialReturn(input: PartialReturnInput): Promise<{ number: string; created: boolean; goods: number } | null> {
       const result = await recordPartialReturnDocument(deps.db, await activeShop(deps.db), input);
-      if (result?.created) deps.log.info({ orderId: input.orderId, number: result.number, goods: result.goods }, 'partial return document recorded');
+      if (result?.created)
+        deps.log.info({ orderId: input.orderId, number: result.number, goods: result.goods }, 'partial return document recorded');
       return result;
     },
 
     /** Accounting paid a complaint's refund: its refund document, once per complaint. */
     async recordComplaintRefund(input: RefundInput): Promise<{ number: string; created: boolean }> {
       const result = await recordRefundDocument(deps.db, await activeShop(deps.db), input);
-      if (result.created) deps.log.info({ complaintId: input.complaintId, number: result.number, amount: input.amount }, 'refund document recorded');
+      if (result.created)
+        deps.log.info({ complaintId: input.complaintId, number: result.number, amount: input.amount }, 'refund document recorded');
       return result;
     },
 
@@ -49,7 +53,9 @@ export function createBooksActivities(deps: { db: Db; log: Logger }) {
      * order total), or its sale's goods and shipping once delivered; null when neither is known.
      */
     async orderRefundLimit(input: { orderId: string }): Promise<number | null> {
-      const [sale] = await deps.db.select({ goods: salesDocuments.goodsTotal, shipping: salesDocuments.shippingFee }).from(salesDocuments)
+      const [sale] = await deps.db
+        .select({ goods: salesDocuments.goodsTotal, shipping: salesDocuments.shippingFee })
+        .from(salesDocuments)
         .where(and(eq(salesDocuments.orderId, input.orderId), eq(salesDocuments.kind, 'sale')));
       if (sale) return Number(sale.goods) + sale.shipping;
       const [order] = await deps.db.select({ total: orders.total }).from(orders).where(eq(orders.id, input.orderId));

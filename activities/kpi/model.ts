@@ -38,7 +38,12 @@ export interface MetricActual {
 export type KpiActuals = Record<string, MetricActual>;
 
 /** A staff member who may carry KPIs: roles and channels from the staff table. */
-export interface KpiStaff { id: string; name: string; roles: string[]; channels: string[] }
+export interface KpiStaff {
+  id: string;
+  name: string;
+  roles: string[];
+  channels: string[];
+}
 
 /** Targets at period start: revenue split to channels (compiled) and to the channel's active reps. */
 export function snapshotTargets(plan: CompiledKpiPlan, staff: KpiStaff[]): KpiTargets {
@@ -47,7 +52,14 @@ export function snapshotTargets(plan: CompiledKpiPlan, staff: KpiStaff[]): KpiTa
     const t: MetricTarget = { target: metric.target };
     if (metric.allocation) {
       t.channels = { ...metric.allocation.channels };
-      Object.assign(t, allocateReps(t.channels, staff.filter((s) => s.roles.includes(plan.creditRole)), metric.allocation.reps));
+      Object.assign(
+        t,
+        allocateReps(
+          t.channels,
+          staff.filter((s) => s.roles.includes(plan.creditRole)),
+          metric.allocation.reps,
+        ),
+      );
     }
     targets[metric.id] = t;
   }
@@ -55,12 +67,16 @@ export function snapshotTargets(plan: CompiledKpiPlan, staff: KpiStaff[]): KpiTa
 }
 
 /** Each channel's amount split among its reps (equal, or by weight); channels without reps stay unallocated. */
-export function allocateReps(channels: Record<string, number>, reps: KpiStaff[], weights: 'equal' | Record<string, number>): { reps: Record<string, number>; unallocated: number } {
+export function allocateReps(
+  channels: Record<string, number>,
+  reps: KpiStaff[],
+  weights: 'equal' | Record<string, number>,
+): { reps: Record<string, number>; unallocated: number } {
   const out: Record<string, number> = {};
   let unallocated = 0;
   for (const [channel, amount] of Object.entries(channels)) {
     const members = reps.filter((r) => r.channels.includes(channel));
-    const w = Object.fromEntries(members.map((r) => [r.id, weights === 'equal' ? 1 : weights[r.id] ?? 1]));
+    const w = Object.fromEntries(members.map((r) => [r.id, weights === 'equal' ? 1 : (weights[r.id] ?? 1)]));
     const split = splitByWeight(amount, w);
     if (Object.keys(split).length === 0) unallocated += amount;
     for (const [id, part] of Object.entries(split)) out[id] = (out[id] ?? 0) + part;
@@ -104,7 +120,10 @@ function metricActual(metric: CompiledKpiMetric, rows: KpiRows): MetricActual {
       for (const r of rows.revenue) {
         add(byChannel, r.channel, r.revenue);
         if (r.rep) add(byStaff, r.rep, r.revenue);
-        d.delivered += r.delivered; d.deliveredValue += r.deliveredValue; d.returned += r.returned; d.returnedValue += r.returnedValue;
+        d.delivered += r.delivered;
+        d.deliveredValue += r.deliveredValue;
+        d.returned += r.returned;
+        d.returnedValue += r.returnedValue;
       }
       return { value: d.deliveredValue - d.returnedValue, detail: d, byChannel, byStaff };
     }
@@ -115,9 +134,16 @@ function metricActual(metric: CompiledKpiMetric, rows: KpiRows): MetricActual {
       for (const r of rows.returns) {
         const x = { shipped: r.shipped, returned: r.returned, shippedValue: r.shippedValue, returnedValue: r.returnedValue };
         byCourier[r.courier] = { value: rateOf(x), ...x };
-        d.shipped += r.shipped; d.returned += r.returned; d.shippedValue += r.shippedValue; d.returnedValue += r.returnedValue;
+        d.shipped += r.shipped;
+        d.returned += r.returned;
+        d.shippedValue += r.shippedValue;
+        d.returnedValue += r.returnedValue;
       }
-      return { value: rateOf(d), detail: { ...d, rateByCount: ratio(d.returned, d.shipped) ?? 0, rateByValue: ratio(d.returnedValue, d.shippedValue) ?? 0 }, byCourier };
+      return {
+        value: rateOf(d),
+        detail: { ...d, rateByCount: ratio(d.returned, d.shipped) ?? 0, rateByValue: ratio(d.returnedValue, d.shippedValue) ?? 0 },
+        byCourier,
+      };
     }
     case 'leads':
     case 'costPerLead':
@@ -131,17 +157,35 @@ function metricActual(metric: CompiledKpiMetric, rows: KpiRows): MetricActual {
       for (const r of rows.leads) {
         if (r.rep) {
           const x = (perRep[r.rep] ??= { leads: 0, closed: 0 });
-          x.leads += r.leads; x.closed += r.closed;
+          x.leads += r.leads;
+          x.closed += r.closed;
         }
-        d.leads += r.leads; d.leadCost += r.leadCost; d.closed += r.closed; d.newCustomerGross += r.newCustomerGross; d.newCustomerNet += r.newCustomerNet;
+        d.leads += r.leads;
+        d.leadCost += r.leadCost;
+        d.closed += r.closed;
+        d.newCustomerGross += r.newCustomerGross;
+        d.newCustomerNet += r.newCustomerNet;
         const c = (perChannel[r.channel ?? '(none)'] ??= { leads: 0, leadCost: 0, closed: 0, newCustomerGross: 0, newCustomerNet: 0 });
-        c.leads += r.leads; c.leadCost += r.leadCost; c.closed += r.closed; c.newCustomerGross += r.newCustomerGross; c.newCustomerNet += r.newCustomerNet;
+        c.leads += r.leads;
+        c.leadCost += r.leadCost;
+        c.closed += r.closed;
+        c.newCustomerGross += r.newCustomerGross;
+        c.newCustomerNet += r.newCustomerNet;
         const k = r.campaign ?? '(none)';
         const camp = (byCampaign[k] ??= { leads: 0, leadCost: 0, costPerLead: null, closed: 0 });
-        camp.leads += r.leads; camp.leadCost += r.leadCost; camp.closed += r.closed; camp.costPerLead = ratio(camp.leadCost, camp.leads);
+        camp.leads += r.leads;
+        camp.leadCost += r.leadCost;
+        camp.closed += r.closed;
+        camp.costPerLead = ratio(camp.leadCost, camp.leads);
       }
-      const valueOf = (x: typeof d) => (metric.type === 'leads' ? x.leads : metric.type === 'costPerLead' ? ratio(x.leadCost, x.leads)
-        : metric.type === 'closeRate' ? ratio(x.closed, x.leads) : x.newCustomerNet);
+      const valueOf = (x: typeof d) =>
+        metric.type === 'leads'
+          ? x.leads
+          : metric.type === 'costPerLead'
+            ? ratio(x.leadCost, x.leads)
+            : metric.type === 'closeRate'
+              ? ratio(x.closed, x.leads)
+              : x.newCustomerNet;
       for (const [channel, x] of Object.entries(perChannel)) {
         const v = valueOf(x);
         if (v !== null) byChannel[channel] = v;
@@ -156,7 +200,8 @@ function metricActual(metric: CompiledKpiMetric, rows: KpiRows): MetricActual {
       let onTime = 0;
       const byStaff: Record<string, number> = {};
       for (const r of rows.tasks[metric.id] ?? []) {
-        done += r.done; onTime += r.onTime;
+        done += r.done;
+        onTime += r.onTime;
         if (r.staffId) byStaff[r.staffId] = r.onTime / r.done;
       }
       return { value: ratio(onTime, done), detail: { done, onTime }, byStaff };
@@ -168,20 +213,28 @@ function metricActual(metric: CompiledKpiMetric, rows: KpiRows): MetricActual {
       const byStaff: Record<string, number> = {};
       const staffDetail: Record<string, Record<string, number>> = {};
       for (const r of rows.packers?.[metric.id] ?? []) {
-        orders += r.orders; packerDays += r.days;
+        orders += r.orders;
+        packerDays += r.days;
         if (r.staffId) {
           byStaff[r.staffId] = r.orders / r.days;
           staffDetail[r.staffId] = { orders: r.orders, days: r.days };
         }
       }
-      return { value: ratio(orders, packerDays), detail: { orders, packerDays, packers: Object.keys(byStaff).length }, byStaff, staffDetail };
+      return {
+        value: ratio(orders, packerDays),
+        detail: { orders, packerDays, packers: Object.keys(byStaff).length },
+        byStaff,
+        staffDetail,
+      };
     }
     case 'complaintsOnTime': {
       const d = { counted: 0, onTime: 0, open: 0 };
       const byStaff: Record<string, number> = {};
       const staffDetail: Record<string, Record<string, number>> = {};
       for (const r of rows.complaints ?? []) {
-        d.counted += r.counted; d.onTime += r.onTime; d.open += r.open;
+        d.counted += r.counted;
+        d.onTime += r.onTime;
+        d.open += r.open;
         if (r.staffId && r.counted > 0) {
           byStaff[r.staffId] = r.onTime / r.counted;
           staffDetail[r.staffId] = { counted: r.counted, onTime: r.onTime };
@@ -193,7 +246,8 @@ function metricActual(metric: CompiledKpiMetric, rows: KpiRows): MetricActual {
       const d = { customers: 0, contacted: 0 };
       const bySegment: NonNullable<MetricActual['bySegment']> = {};
       for (const r of rows.care?.[metric.id] ?? []) {
-        d.customers += r.customers; d.contacted += r.contacted;
+        d.customers += r.customers;
+        d.contacted += r.contacted;
         bySegment[r.segment] = { customers: r.customers, contacted: r.contacted, value: ratio(r.contacted, r.customers) };
       }
       return { value: ratio(d.contacted, d.customers), detail: d, bySegment };
@@ -206,17 +260,26 @@ const CUMULATIVE = new Set(['revenue', 'leads', 'newCustomerRevenue']);
 
 /** Expected by now vs actual, per metric. */
 export function pacingOf(plan: CompiledKpiPlan, targets: KpiTargets, actuals: KpiActuals, elapsed: number) {
-  return Object.fromEntries(plan.metrics.map((m) => {
-    const target = targets[m.id]?.target ?? m.target;
-    const expected = CUMULATIVE.has(m.type) ? target * elapsed : target;
-    const actual = actuals[m.id]?.value ?? null;
-    const onTrack = actual === null ? null : m.goal === 'ceiling' ? actual <= target : actual >= expected;
-    return [m.id, { goal: m.goal, target, expected, actual, onTrack }];
-  }));
+  return Object.fromEntries(
+    plan.metrics.map((m) => {
+      const target = targets[m.id]?.target ?? m.target;
+      const expected = CUMULATIVE.has(m.type) ? target * elapsed : target;
+      const actual = actuals[m.id]?.value ?? null;
+      const onTrack = actual === null ? null : m.goal === 'ceiling' ? actual <= target : actual >= expected;
+      return [m.id, { goal: m.goal, target, expected, actual, onTrack }];
+    }),
+  );
 }
 
 /** A pacing rule whose condition holds now. */
-export interface PacingBreach { rule: string; metric: string; notify: string[]; message: string; actual: number | null; target: number }
+export interface PacingBreach {
+  rule: string;
+  metric: string;
+  notify: string[];
+  message: string;
+  actual: number | null;
+  target: number;
+}
 
 /** Rules that hold now (each fires once per period: the workflow remembers which fired). */
 export function pacingBreaches(plan: CompiledKpiPlan, targets: KpiTargets, actuals: KpiActuals, elapsed: number): PacingBreach[] {
@@ -229,9 +292,18 @@ export function pacingBreaches(plan: CompiledKpiPlan, targets: KpiTargets, actua
     const target = targets[metric.id]?.target ?? metric.target;
     const holds = rule.overCeiling ? actual > target : rule.below !== undefined && actual < rule.below * target;
     if (!holds) continue;
-    const shown = (n: number) => (RATIO_TYPES.has(metric.type) ? `${(n * 100).toFixed(1)}%` : metric.type === 'ordersPerPackerDay' ? n.toFixed(1) : Math.round(n).toLocaleString('vi-VN'));
+    const shown = (n: number) =>
+      RATIO_TYPES.has(metric.type)
+        ? `${(n * 100).toFixed(1)}%`
+        : metric.type === 'ordersPerPackerDay'
+          ? n.toFixed(1)
+          : Math.round(n).toLocaleString('vi-VN');
     out.push({
-      rule: rule.id, metric: metric.id, notify: rule.notify, actual, target,
+      rule: rule.id,
+      metric: metric.id,
+      notify: rule.notify,
+      actual,
+      target,
       message: `${rule.message ?? `KPI ${metric.title} cần chú ý`}: ${metric.title} ${shown(actual)} / ${rule.overCeiling ? 'trần' : 'chỉ tiêu'} ${shown(target)} (đã qua ${Math.round(elapsed * 100)}% kỳ)`,
     });
   }
@@ -252,7 +324,14 @@ export interface StaffEvaluation {
   staffId: string;
   name: string;
   roles: string[];
-  metrics: Array<{ metric: string; scope: 'personal' | 'role'; target: number; actual: number | null; score: number | null; weight: number }>;
+  metrics: Array<{
+    metric: string;
+    scope: 'personal' | 'role';
+    target: number;
+    actual: number | null;
+    score: number | null;
+    weight: number;
+  }>;
   score: number | null;
   grade: string | null;
   /** Rank (1 = best) among staff evaluated under each of their roles. */
@@ -262,23 +341,31 @@ export interface StaffEvaluation {
 /** The final evaluation: per staff (weighted, graded, ranked), plus per channel and courier figures. */
 export function evaluate(plan: CompiledKpiPlan, targets: KpiTargets, actuals: KpiActuals, staff: KpiStaff[]): StaffEvaluation[] {
   const owners = new Set(plan.metrics.map((m) => m.owner));
-  const evaluated = staff.filter((s) => s.roles.some((r) => owners.has(r))).map((s): StaffEvaluation => {
-    const metrics = plan.metrics.filter((m) => s.roles.includes(m.owner)).map((m) => {
-      const t = targets[m.id] ?? { target: m.target };
-      const actual = actuals[m.id];
-      const personal = personalFigure(m, t, actual, s.id);
-      const figure = personal ?? { scope: 'role' as const, target: t.target, actual: actual?.value ?? null };
-      return { metric: m.id, ...figure, score: metricScore(m.goal, figure.target, figure.actual, plan.scoreCap), weight: m.weight };
+  const evaluated = staff
+    .filter((s) => s.roles.some((r) => owners.has(r)))
+    .map((s): StaffEvaluation => {
+      const metrics = plan.metrics
+        .filter((m) => s.roles.includes(m.owner))
+        .map((m) => {
+          const t = targets[m.id] ?? { target: m.target };
+          const actual = actuals[m.id];
+          const personal = personalFigure(m, t, actual, s.id);
+          const figure = personal ?? { scope: 'role' as const, target: t.target, actual: actual?.value ?? null };
+          return { metric: m.id, ...figure, score: metricScore(m.goal, figure.target, figure.actual, plan.scoreCap), weight: m.weight };
+        });
+      const scored = metrics.filter((m) => m.score !== null);
+      const weights = scored.reduce((a, m) => a + m.weight, 0);
+      const score = weights > 0 ? Math.round((scored.reduce((a, m) => a + m.score! * m.weight, 0) / weights) * 100) / 100 : null;
+      const grade = score === null ? null : (plan.grades.find((g) => score >= g.minScore)?.grade ?? null);
+      return { staffId: s.id, name: s.name, roles: s.roles, metrics, score, grade, rank: {} };
     });
-    const scored = metrics.filter((m) => m.score !== null);
-    const weights = scored.reduce((a, m) => a + m.weight, 0);
-    const score = weights > 0 ? Math.round((scored.reduce((a, m) => a + m.score! * m.weight, 0) / weights) * 100) / 100 : null;
-    const grade = score === null ? null : plan.grades.find((g) => score >= g.minScore)?.grade ?? null;
-    return { staffId: s.id, name: s.name, roles: s.roles, metrics, score, grade, rank: {} };
-  });
   for (const role of owners) {
-    const inRole = evaluated.filter((e) => e.roles.includes(role)).sort((a, b) => (b.score ?? -1) - (a.score ?? -1) || a.name.localeCompare(b.name));
-    inRole.forEach((e, i) => { e.rank[role] = i + 1; });
+    const inRole = evaluated
+      .filter((e) => e.roles.includes(role))
+      .sort((a, b) => (b.score ?? -1) - (a.score ?? -1) || a.name.localeCompare(b.name));
+    inRole.forEach((e, i) => {
+      e.rank[role] = i + 1;
+    });
   }
   return evaluated;
 }
@@ -287,14 +374,27 @@ export function evaluate(plan: CompiledKpiPlan, targets: KpiTargets, actuals: Kp
 const PERSONAL_RATE_TYPES = new Set(['tasksOnTime', 'closeRate', 'ordersPerPackerDay', 'complaintsOnTime']);
 
 /** A staff member's own figure where the metric has one (their revenue vs their allocation, their tasks). */
-function personalFigure(m: CompiledKpiMetric, t: MetricTarget, actual: MetricActual | undefined, staffId: string): { scope: 'personal'; target: number; actual: number | null } | undefined {
-  if (m.type === 'revenue' && hasOwnEntry(t.reps, staffId)) return { scope: 'personal', target: ownEntry(t.reps, staffId)!, actual: actual?.byStaff?.[staffId] ?? 0 };
-  if (PERSONAL_RATE_TYPES.has(m.type) && actual?.byStaff && hasOwnEntry(actual.byStaff, staffId)) return { scope: 'personal', target: t.target, actual: actual.byStaff[staffId]! };
+function personalFigure(
+  m: CompiledKpiMetric,
+  t: MetricTarget,
+  actual: MetricActual | undefined,
+  staffId: string,
+): { scope: 'personal'; target: number; actual: number | null } | undefined {
+  if (m.type === 'revenue' && hasOwnEntry(t.reps, staffId))
+    return { scope: 'personal', target: ownEntry(t.reps, staffId)!, actual: actual?.byStaff?.[staffId] ?? 0 };
+  if (PERSONAL_RATE_TYPES.has(m.type) && actual?.byStaff && hasOwnEntry(actual.byStaff, staffId))
+    return { scope: 'personal', target: t.target, actual: actual.byStaff[staffId]! };
   return undefined;
 }
 
 /** A manager's change to a target: the whole metric, one channel, or one rep. */
-export interface TargetRevision { metric: string; scope: 'total' | `channel:${string}` | `rep:${string}`; value: number; actor: string; reason: string }
+export interface TargetRevision {
+  metric: string;
+  scope: 'total' | `channel:${string}` | `rep:${string}`;
+  value: number;
+  actor: string;
+  reason: string;
+}
 
 /** The targets after a revision; channel and rep splits follow a changed total in proportion. */
 export function applyRevision(targets: KpiTargets, revision: TargetRevision): { targets: KpiTargets; oldValue: number | null } {

@@ -35,25 +35,31 @@ export function createOrderActivities(deps: { db: Db }) {
     /** Creates the order row and its `opened` event; running twice changes nothing. */
     async recordOrderOpened(input: OrderRecordInput): Promise<void> {
       await db.transaction(async (tx) => {
-        await tx.insert(orders).values({
-          id: input.orderId,
-          workflowId: input.workflowId,
-          channel: input.channel,
-          campaign: input.campaign,
-          leadCost: input.leadCost,
-          customerId: input.customer?.id,
-          customerName: input.customer?.name,
-          customerPhone: input.customer?.phone,
-          definitionName: input.definition?.name,
-          definitionVersion: input.definition?.version,
-          status: 'open',
-        }).onConflictDoNothing();
-        await tx.insert(orderEvents).values({
-          orderId: input.orderId,
-          dedupeKey: `${input.workflowId}:opened`,
-          type: 'opened',
-          data: { channel: input.channel ?? null, definition: input.definition ?? null },
-        }).onConflictDoNothing();
+        await tx
+          .insert(orders)
+          .values({
+            id: input.orderId,
+            workflowId: input.workflowId,
+            channel: input.channel,
+            campaign: input.campaign,
+            leadCost: input.leadCost,
+            customerId: input.customer?.id,
+            customerName: input.customer?.name,
+            customerPhone: input.customer?.phone,
+            definitionName: input.definition?.name,
+            definitionVersion: input.definition?.version,
+            status: 'open',
+          })
+          .onConflictDoNothing();
+        await tx
+          .insert(orderEvents)
+          .values({
+            orderId: input.orderId,
+            dedupeKey: `${input.workflowId}:opened`,
+            type: 'opened',
+            data: { channel: input.channel ?? null, definition: input.definition ?? null },
+          })
+          .onConflictDoNothing();
       });
     },
 
@@ -64,57 +70,82 @@ export function createOrderActivities(deps: { db: Db }) {
      * Retried, the events are not written twice (each has its own dedupe key).
      */
     async updateOrderFigures(input: {
-      orderId: string; total?: number; codAmount?: number;
-      changes?: Array<{ field: string; from: unknown; to: unknown }>; actor?: string; dedupeKey?: string; stage?: string;
+      orderId: string;
+      total?: number;
+      codAmount?: number;
+      changes?: Array<{ field: string; from: unknown; to: unknown }>;
+      actor?: string;
+      dedupeKey?: string;
+      stage?: string;
     }): Promise<void> {
       await db.transaction(async (tx) => {
-        await tx.update(orders).set({
-          ...(input.total !== undefined ? { total: Math.round(input.total) } : {}),
-          ...(input.codAmount !== undefined ? { codAmount: Math.round(input.codAmount) } : {}),
-          updatedAt: sql`now()`,
-        }).where(eq(orders.id, input.orderId));
+        await tx
+          .update(orders)
+          .set({
+            ...(input.total !== undefined ? { total: Math.round(input.total) } : {}),
+            ...(input.codAmount !== undefined ? { codAmount: Math.round(input.codAmount) } : {}),
+            updatedAt: sql`now()`,
+          })
+          .where(eq(orders.id, input.orderId));
         if (!input.changes?.length) return;
-        await tx.insert(orderEvents).values(input.changes.map((change) => ({
-          orderId: input.orderId,
-          dedupeKey: `${input.dedupeKey ?? input.orderId}:figure:${change.field}`,
-          type: 'order_figures_changed',
-          fromStage: input.stage ?? null,
-          actor: input.actor ?? null,
-          data: { field: change.field, from: change.from ?? null, to: change.to ?? null },
-        }))).onConflictDoNothing();
+        await tx
+          .insert(orderEvents)
+          .values(
+            input.changes.map((change) => ({
+              orderId: input.orderId,
+              dedupeKey: `${input.dedupeKey ?? input.orderId}:figure:${change.field}`,
+              type: 'order_figures_changed',
+              fromStage: input.stage ?? null,
+              actor: input.actor ?? null,
+              data: { field: change.field, from: change.from ?? null, to: change.to ?? null },
+            })),
+          )
+          .onConflictDoNothing();
       });
     },
 
     /** Remembers who finished the order's first human step, and in which role (the rep KPIs credit); the first write wins. */
     async recordOrderCloser(input: { orderId: string; staffId: string; role: string }): Promise<void> {
-      await db.update(orders).set({ closedBy: input.staffId, closedByRole: input.role, updatedAt: sql`now()` })
+      await db
+        .update(orders)
+        .set({ closedBy: input.staffId, closedByRole: input.role, updatedAt: sql`now()` })
         .where(and(eq(orders.id, input.orderId), isNull(orders.closedBy)));
     },
 
     /** Keeps the value of what came back from a (partial) return: revenue and return-rate KPIs take back only this. */
     async recordReturnedAmount(input: { orderId: string; amount: number }): Promise<void> {
-      await db.update(orders).set({ returnedAmount: Math.max(0, Math.round(input.amount)), updatedAt: sql`now()` }).where(eq(orders.id, input.orderId));
+      await db
+        .update(orders)
+        .set({ returnedAmount: Math.max(0, Math.round(input.amount)), updatedAt: sql`now()` })
+        .where(eq(orders.id, input.orderId));
     },
 
     /** Records a transition and updates the order's stage/status in one transaction. */
     async recordOrderEvent(event: OrderEventInput): Promise<void> {
       await db.transaction(async (tx) => {
-        const inserted = await tx.insert(orderEvents).values({
-          orderId: event.orderId,
-          dedupeKey: event.dedupeKey,
-          type: event.type,
-          fromStage: event.fromStage ?? null,
-          toStage: event.toStage ?? null,
-          actor: event.actor ?? null,
-          data: event.data ?? null,
-        }).onConflictDoNothing().returning({ id: orderEvents.id });
+        const inserted = await tx
+          .insert(orderEvents)
+          .values({
+            orderId: event.orderId,
+            dedupeKey: event.dedupeKey,
+            type: event.type,
+            fromStage: event.fromStage ?? null,
+            toStage: event.toStage ?? null,
+            actor: event.actor ?? null,
+            data: event.data ?? null,
+          })
+          .onConflictDoNothing()
+          .returning({ id: orderEvents.id });
         if (inserted.length === 0) return; // already recorded by an earlier attempt
         if (event.setStage !== undefined || event.setStatus !== undefined) {
-          await tx.update(orders).set({
-            ...(event.setStage !== undefined ? { stage: event.setStage } : {}),
-            ...(event.setStatus !== undefined ? { status: event.setStatus } : {}),
-            updatedAt: sql`now()`,
-          }).where(eq(orders.id, event.orderId));
+          await tx
+            .update(orders)
+            .set({
+              ...(event.setStage !== undefined ? { stage: event.setStage } : {}),
+              ...(event.setStatus !== undefined ? { status: event.setStatus } : {}),
+              updatedAt: sql`now()`,
+            })
+            .where(eq(orders.id, event.orderId));
         }
       });
     },

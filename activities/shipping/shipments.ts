@@ -33,9 +33,19 @@ export function createShipmentActivities(deps: { db: Db; log: Logger; couriers: 
      * race our insert, or the answer to our first attempt was lost): those early events are
      * applied now and returned, so the workflow hears them.
      */
-    async createShipment(input: { orderId: string; courier: string; request: CreateShipmentRequest }): Promise<{ trackingCode: string; fee: number | null; expectedDeliveryAt: string | null; backlog: CourierNews[] }> {
+    async createShipment(input: {
+      orderId: string;
+      courier: string;
+      request: CreateShipmentRequest;
+    }): Promise<{ trackingCode: string; fee: number | null; expectedDeliveryAt: string | null; backlog: CourierNews[] }> {
       const [existing] = await db.select().from(shipments).where(eq(shipments.orderId, input.orderId));
-      if (existing) return { trackingCode: existing.trackingCode, fee: existing.fee, expectedDeliveryAt: existing.expectedDeliveryAt?.toISOString() ?? null, backlog: [] };
+      if (existing)
+        return {
+          trackingCode: existing.trackingCode,
+          fee: existing.fee,
+          expectedDeliveryAt: existing.expectedDeliveryAt?.toISOString() ?? null,
+          backlog: [],
+        };
       const adapter = await couriers.get(input.courier);
       let created;
       try {
@@ -45,42 +55,106 @@ export function createShipmentActivities(deps: { db: Db; log: Logger; couriers: 
       }
       const backlog = await db.transaction(async (tx) => {
         await lockParcel(tx, input.courier, created.trackingCode);
-        await tx.insert(shipments).values({
-          orderId: input.orderId, courier: input.courier, trackingCode: created.trackingCode, state: 'created',
-          fee: created.fee ?? null, codAmount: input.request.codAmount,
-          expectedDeliveryAt: created.expectedDeliveryAt ? new Date(created.expectedDeliveryAt) : null,
-        }).onConflictDoNothing();
-        await tx.update(orders).set({ courier: input.courier, trackingCode: created.trackingCode, updatedAt: sql`now()` }).where(eq(orders.id, input.orderId));
-        await tx.insert(orderEvents).values({
-          orderId: input.orderId, type: 'shipment_created', actor: input.courier, dedupeKey: `${input.orderId}:shipment_created`,
-          data: { courier: input.courier, trackingCode: created.trackingCode, fee: created.fee ?? null, alreadyExisted: created.alreadyExisted },
-        }).onConflictDoNothing();
-        const early = await tx.select().from(courierEvents)
-          .where(and(eq(courierEvents.courier, input.courier), eq(courierEvents.trackingCode, created.trackingCode), eq(courierEvents.applied, false), sql`${courierEvents.state} <> 'unknown'`))
+        await tx
+          .insert(shipments)
+          .values({
+            orderId: input.orderId,
+            courier: input.courier,
+            trackingCode: created.trackingCode,
+            state: 'created',
+            fee: created.fee ?? null,
+            codAmount: input.request.codAmount,
+            expectedDeliveryAt: created.expectedDeliveryAt ? new Date(created.expectedDeliveryAt) : null,
+          })
+          .onConflictDoNothing();
+        await tx
+          .update(orders)
+          .set({ courier: input.courier, trackingCode: created.trackingCode, updatedAt: sql`now()` })
+          .where(eq(orders.id, input.orderId));
+        await tx
+          .insert(orderEvents)
+          .values({
+            orderId: input.orderId,
+            type: 'shipment_created',
+            actor: input.courier,
+            dedupeKey: `${input.orderId}:shipment_created`,
+            data: {
+              courier: input.courier,
+              trackingCode: created.trackingCode,
+              fee: created.fee ?? null,
+              alreadyExisted: created.alreadyExisted,
+            },
+          })
+          .onConflictDoNothing();
+        const early = await tx
+          .select()
+          .from(courierEvents)
+          .where(
+            and(
+              eq(courierEvents.courier, input.courier),
+              eq(courierEvents.trackingCode, created.trackingCode),
+              eq(courierEvents.applied, false),
+              sql`${courierEvents.state} <> 'unknown'`,
+            ),
+          )
           .orderBy(asc(courierEvents.at), asc(courierEvents.id));
         const news: CourierNews[] = [];
         for (const e of early) {
           await tx.update(courierEvents).set({ applied: true, signalled: true, orderId: input.orderId }).where(eq(courierEvents.id, e.id));
-          await tx.insert(orderEvents).values({
-            orderId: input.orderId, type: 'courier_status', actor: input.courier, dedupeKey: `courier:${input.courier}:${e.eventKey}`,
-            data: { status: e.rawStatus, state: e.state, at: e.at.toISOString(), reason: (e.data?.reason as string | null) ?? null, via: e.via },
-          }).onConflictDoNothing();
-          news.push({ outcome: outcomeOf(e.state as ShipmentState), state: e.state, status: e.rawStatus, at: e.at.toISOString(), ...(e.data?.reason ? { reason: String(e.data.reason) } : {}) });
+          await tx
+            .insert(orderEvents)
+            .values({
+              orderId: input.orderId,
+              type: 'courier_status',
+              actor: input.courier,
+              dedupeKey: `courier:${input.courier}:${e.eventKey}`,
+              data: {
+                status: e.rawStatus,
+                state: e.state,
+                at: e.at.toISOString(),
+                reason: (e.data?.reason as string | null) ?? null,
+                via: e.via,
+              },
+            })
+            .onConflictDoNothing();
+          news.push({
+            outcome: outcomeOf(e.state as ShipmentState),
+            state: e.state,
+            status: e.rawStatus,
+            at: e.at.toISOString(),
+            ...(e.data?.reason ? { reason: String(e.data.reason) } : {}),
+          });
         }
         const last = early[early.length - 1];
-        if (last) await tx.update(shipments).set({ state: last.state, rawStatus: last.rawStatus, lastEventAt: last.at }).where(eq(shipments.orderId, input.orderId));
+        if (last)
+          await tx
+            .update(shipments)
+            .set({ state: last.state, rawStatus: last.rawStatus, lastEventAt: last.at })
+            .where(eq(shipments.orderId, input.orderId));
         return news;
       });
-      return { trackingCode: created.trackingCode, fee: created.fee ?? null, expectedDeliveryAt: created.expectedDeliveryAt ?? null, backlog };
+      return {
+        trackingCode: created.trackingCode,
+        fee: created.fee ?? null,
+        expectedDeliveryAt: created.expectedDeliveryAt ?? null,
+        backlog,
+      };
     },
 
     /** Asks the courier to cancel; `cancelled: false` with the courier's reason when it refuses. */
-    async cancelShipment(input: { orderId: string; courier: string; trackingCode: string }): Promise<{ cancelled: boolean; reason?: string }> {
+    async cancelShipment(input: {
+      orderId: string;
+      courier: string;
+      trackingCode: string;
+    }): Promise<{ cancelled: boolean; reason?: string }> {
       const adapter = await couriers.get(input.courier);
       try {
         const result = await adapter.cancel(input.trackingCode, input.orderId);
         if (result.cancelled) {
-          await db.update(shipments).set({ state: 'cancelled', updatedAt: sql`now()` }).where(eq(shipments.orderId, input.orderId));
+          await db
+            .update(shipments)
+            .set({ state: 'cancelled', updatedAt: sql`now()` })
+            .where(eq(shipments.orderId, input.orderId));
         }
         return result;
       } catch (err) {

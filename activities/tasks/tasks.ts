@@ -63,16 +63,42 @@ export function createTaskActivities(deps: { db: Db; log: Logger }) {
       return db.transaction(async (tx) => {
         const [existing] = await tx.select({ assigneeId: tasks.assigneeId }).from(tasks).where(eq(tasks.id, input.taskId));
         if (existing) return existing;
-        const assigneeId = await pickAssignee(tx, ownEntry(shop?.roles, input.role), { roleId: input.role, channel: input.subject.channel, customerPhone: input.subject.customerPhone });
+        const assigneeId = await pickAssignee(tx, ownEntry(shop?.roles, input.role), {
+          roleId: input.role,
+          channel: input.subject.channel,
+          customerPhone: input.subject.customerPhone,
+        });
         await tx.insert(tasks).values({
-          id: input.taskId, workflowId: input.workflowId, subjectType: input.subject.type, subjectId: input.subject.id,
-          stage: input.stage, role: input.role, assigneeId, title: input.title, description: input.description, form: input.form,
-          outcomes: input.outcomes, priority: input.priority, status: 'open', summary: input.subject.summary,
-          createdAt: new Date(input.openedAt), dueAt: input.dueAt ? new Date(input.dueAt) : null, parentTaskId: input.parentTaskId,
+          id: input.taskId,
+          workflowId: input.workflowId,
+          subjectType: input.subject.type,
+          subjectId: input.subject.id,
+          stage: input.stage,
+          role: input.role,
+          assigneeId,
+          title: input.title,
+          description: input.description,
+          form: input.form,
+          outcomes: input.outcomes,
+          priority: input.priority,
+          status: 'open',
+          summary: input.subject.summary,
+          createdAt: new Date(input.openedAt),
+          dueAt: input.dueAt ? new Date(input.dueAt) : null,
+          parentTaskId: input.parentTaskId,
         });
         await tx.insert(taskEvents).values({
-          taskId: input.taskId, type: 'opened', actor: 'system', dedupeKey: `${input.taskId}:opened`,
-          data: { role: input.role, assigneeId, dueAt: input.dueAt, priority: input.priority, ...(input.parentTaskId ? { followUpOf: input.parentTaskId } : {}) },
+          taskId: input.taskId,
+          type: 'opened',
+          actor: 'system',
+          dedupeKey: `${input.taskId}:opened`,
+          data: {
+            role: input.role,
+            assigneeId,
+            dueAt: input.dueAt,
+            priority: input.priority,
+            ...(input.parentTaskId ? { followUpOf: input.parentTaskId } : {}),
+          },
         });
         return { assigneeId };
       });
@@ -81,9 +107,19 @@ export function createTaskActivities(deps: { db: Db; log: Logger }) {
     /** Marks the task done with who, which outcome and what data. Idempotent. */
     async recordTaskCompleted(input: { taskId: string; outcome: string; data: Record<string, unknown>; actor: string }): Promise<void> {
       await db.transaction(async (tx) => {
-        await tx.update(tasks).set({ status: 'done', outcome: input.outcome, data: input.data, completedBy: input.actor, completedAt: sql`now()` })
+        await tx
+          .update(tasks)
+          .set({ status: 'done', outcome: input.outcome, data: input.data, completedBy: input.actor, completedAt: sql`now()` })
           .where(and(eq(tasks.id, input.taskId), eq(tasks.status, 'open')));
-        await tx.insert(taskEvents).values({ taskId: input.taskId, type: 'completed', actor: input.actor, dedupeKey: `${input.taskId}:completed`, data: { outcome: input.outcome } })
+        await tx
+          .insert(taskEvents)
+          .values({
+            taskId: input.taskId,
+            type: 'completed',
+            actor: input.actor,
+            dedupeKey: `${input.taskId}:completed`,
+            data: { outcome: input.outcome },
+          })
           .onConflictDoNothing();
       });
     },
@@ -96,42 +132,94 @@ export function createTaskActivities(deps: { db: Db; log: Logger }) {
     async escalateTask(input: EscalateTaskInput): Promise<{ role: string | null; assigneeId: string | null; priority: Priority | null }> {
       const shop = await shopNow();
       return db.transaction(async (tx) => {
-        let after: { role: string | null; assigneeId: string | null; priority: Priority | null } = { role: null, assigneeId: null, priority: null };
+        let after: { role: string | null; assigneeId: string | null; priority: Priority | null } = {
+          role: null,
+          assigneeId: null,
+          priority: null,
+        };
         if (input.taskId) {
           const [task] = await tx.select().from(tasks).where(eq(tasks.id, input.taskId));
           if (!task) throw new Error(`task ${input.taskId} does not exist`);
           after = { role: task.role, assigneeId: task.assigneeId, priority: task.priority as Priority };
-          const firstTime = (await tx.insert(taskEvents).values({
-            taskId: input.taskId, type: 'escalated', actor: 'system', dedupeKey: input.dedupeKey,
-            data: { level: input.level, afterMs: input.step.afterMs, notify: input.step.notify, reassign: input.step.reassign ?? null, priority: input.step.priority ?? null },
-          }).onConflictDoNothing().returning({ id: taskEvents.id })).length > 0;
+          const firstTime =
+            (
+              await tx
+                .insert(taskEvents)
+                .values({
+                  taskId: input.taskId,
+                  type: 'escalated',
+                  actor: 'system',
+                  dedupeKey: input.dedupeKey,
+                  data: {
+                    level: input.level,
+                    afterMs: input.step.afterMs,
+                    notify: input.step.notify,
+                    reassign: input.step.reassign ?? null,
+                    priority: input.step.priority ?? null,
+                  },
+                })
+                .onConflictDoNothing()
+                .returning({ id: taskEvents.id })
+            ).length > 0;
           if (firstTime && task.status === 'open') {
             const target = input.step.reassign;
             if (target) {
               if (hasOwnEntry(shop?.roles, target)) {
                 after.role = target;
-                after.assigneeId = await pickAssignee(tx, ownEntry(shop?.roles, target), { roleId: target, channel: (task.summary as { channel?: string } | null)?.channel });
+                after.assigneeId = await pickAssignee(tx, ownEntry(shop?.roles, target), {
+                  roleId: target,
+                  channel: (task.summary as { channel?: string } | null)?.channel,
+                });
               } else {
-                const [person] = await tx.select({ id: staff.id, roles: staff.roles }).from(staff).where(and(eq(staff.id, target), eq(staff.active, true)));
+                const [person] = await tx
+                  .select({ id: staff.id, roles: staff.roles })
+                  .from(staff)
+                  .where(and(eq(staff.id, target), eq(staff.active, true)));
                 if (person) after.assigneeId = person.id;
-                else log.warn({ taskId: task.id, target }, 'escalation reassigns to an unknown or inactive person; the task stays where it is');
+                else
+                  log.warn(
+                    { taskId: task.id, target },
+                    'escalation reassigns to an unknown or inactive person; the task stays where it is',
+                  );
               }
-              await tx.insert(taskEvents).values({
-                taskId: task.id, type: 'reassigned', actor: 'system', dedupeKey: `${input.dedupeKey}:reassign`,
-                data: { from: { role: task.role, assigneeId: task.assigneeId }, to: { role: after.role, assigneeId: after.assigneeId }, reason: `escalation level ${input.level}` },
-              }).onConflictDoNothing();
+              await tx
+                .insert(taskEvents)
+                .values({
+                  taskId: task.id,
+                  type: 'reassigned',
+                  actor: 'system',
+                  dedupeKey: `${input.dedupeKey}:reassign`,
+                  data: {
+                    from: { role: task.role, assigneeId: task.assigneeId },
+                    to: { role: after.role, assigneeId: after.assigneeId },
+                    reason: `escalation level ${input.level}`,
+                  },
+                })
+                .onConflictDoNothing();
             }
             if (input.step.priority) after.priority = input.step.priority;
-            await tx.update(tasks).set({ role: after.role!, assigneeId: after.assigneeId, priority: after.priority!, escalationLevel: input.level }).where(eq(tasks.id, task.id));
+            await tx
+              .update(tasks)
+              .set({ role: after.role!, assigneeId: after.assigneeId, priority: after.priority!, escalationLevel: input.level })
+              .where(eq(tasks.id, task.id));
           }
         }
         const late = input.taskId ? `Task "${input.title}"` : `Stage "${input.title}"`;
-        const roles = [...new Set([...input.step.notify, ...(input.step.reassign && hasOwnEntry(shop?.roles, input.step.reassign) ? [input.step.reassign] : [])])];
+        const roles = [
+          ...new Set([
+            ...input.step.notify,
+            ...(input.step.reassign && hasOwnEntry(shop?.roles, input.step.reassign) ? [input.step.reassign] : []),
+          ]),
+        ];
         if (roles.length || after.assigneeId) {
           await recordNotification(tx, log, {
-            roles, staffIds: after.assigneeId ? [after.assigneeId] : [],
+            roles,
+            staffIds: after.assigneeId ? [after.assigneeId] : [],
             message: `${late} of ${input.subject.type} ${input.subject.id} is late (escalation level ${input.level})`,
-            subject: input.subject, taskId: input.taskId, data: { level: input.level, stage: input.stage }, dedupeKey: `${input.dedupeKey}:notify`,
+            subject: input.subject,
+            taskId: input.taskId,
+            data: { level: input.level, stage: input.stage },
+            dedupeKey: `${input.dedupeKey}:notify`,
           });
         }
         return after;
@@ -141,10 +229,16 @@ export function createTaskActivities(deps: { db: Db; log: Logger }) {
     /** Closes the tasks still open when a process ends (follow-ups nobody finished). */
     async cancelOpenTasks(input: { workflowId: string; reason: string }): Promise<number> {
       return db.transaction(async (tx) => {
-        const cancelled = await tx.update(tasks).set({ status: 'cancelled', completedAt: sql`now()` })
-          .where(and(eq(tasks.workflowId, input.workflowId), eq(tasks.status, 'open'))).returning({ id: tasks.id });
+        const cancelled = await tx
+          .update(tasks)
+          .set({ status: 'cancelled', completedAt: sql`now()` })
+          .where(and(eq(tasks.workflowId, input.workflowId), eq(tasks.status, 'open')))
+          .returning({ id: tasks.id });
         for (const { id } of cancelled) {
-          await tx.insert(taskEvents).values({ taskId: id, type: 'cancelled', actor: 'system', dedupeKey: `${id}:cancelled`, data: { reason: input.reason } }).onConflictDoNothing();
+          await tx
+            .insert(taskEvents)
+            .values({ taskId: id, type: 'cancelled', actor: 'system', dedupeKey: `${id}:cancelled`, data: { reason: input.reason } })
+            .onConflictDoNothing();
         }
         return cancelled.length;
       });

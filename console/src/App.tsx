@@ -62,7 +62,9 @@ export function App() {
 
   return (
     <LangContext.Provider value={{ lang, t }}>
-      <a className="skip" href="#main">{lang === 'vi' ? 'Bỏ qua điều hướng' : 'Skip to content'}</a>
+      <a className="skip" href="#main">
+        {lang === 'vi' ? 'Bỏ qua điều hướng' : 'Skip to content'}
+      </a>
       <header className="top">
         <div className="brand">{t('appName')}</div>
         {me && <Nav me={me} path={path} />}
@@ -77,12 +79,16 @@ export function App() {
           {me && (
             <span className="who">
               <span className="muted small">{t('signedInAs')}</span> <strong>{me.name}</strong>
-              <button type="button" className="secondary" onClick={signOut}>{t('signOut')}</button>
+              <button type="button" className="secondary" onClick={signOut}>
+                {t('signOut')}
+              </button>
             </span>
           )}
         </div>
       </header>
-      <main id="main" tabIndex={-1}>{page}</main>
+      <main id="main" tabIndex={-1}>
+        {page}
+      </main>
     </LangContext.Provider>
   );
 }
@@ -100,11 +106,15 @@ function Nav({ me, path }: { me: Me; path: string }) {
   return (
     <nav aria-label={t('mainNav')}>
       <ul>
-        {items.filter(([, , ok]) => ok).map(([href, label]) => (
-          <li key={href}>
-            <Link href={href} aria-current={path.startsWith(href) ? 'page' : undefined}>{t(label)}</Link>
-          </li>
-        ))}
+        {items
+          .filter(([, , ok]) => ok)
+          .map(([href, label]) => (
+            <li key={href}>
+              <Link href={href} aria-current={path.startsWith(href) ? 'page' : undefined}>
+                {t(label)}
+              </Link>
+            </li>
+          ))}
       </ul>
     </nav>
   );

@@ -13,10 +13,17 @@ export type FieldErrors = Record<string, string>;
 
 /** `data.items[0].qty` (API) → `items.0.qty` (form path). */
 export function formPath(apiField: string): string {
-  return apiField.replace(/^data\.?/, '').replace(/\[(\d+)\]/g, '.$1').replace(/\["([^"]+)"\]/g, '.$1').replace(/^\./, '');
+  return apiField
+    .replace(/^data\.?/, '')
+    .replace(/\[(\d+)\]/g, '.$1')
+    .replace(/\["([^"]+)"\]/g, '.$1')
+    .replace(/^\./, '');
 }
 
-const typeOf = (schema: JsonSchema): string => (Array.isArray(schema.type) ? schema.type.find((x) => x !== 'null') ?? 'string' : schema.type ?? (schema.properties ? 'object' : 'string'));
+const typeOf = (schema: JsonSchema): string =>
+  Array.isArray(schema.type)
+    ? (schema.type.find((x) => x !== 'null') ?? 'string')
+    : (schema.type ?? (schema.properties ? 'object' : 'string'));
 
 /** The value to send for what was typed: numbers parsed, empty optional fields left out. */
 export function formData(schema: JsonSchema, raw: Raw): unknown {
@@ -57,11 +64,36 @@ function orderedProperties(schema: JsonSchema): Array<[string, JsonSchema]> {
   return [...required, ...Object.keys(properties).filter((k) => !required.includes(k))].map((k) => [k, properties[k]!]);
 }
 
-const humanize = (key: string) => key.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[-_]/g, ' ').replace(/^./, (c) => c.toUpperCase());
+const humanize = (key: string) =>
+  key
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/[-_]/g, ' ')
+    .replace(/^./, (c) => c.toUpperCase());
 
-interface FieldProps { schema: JsonSchema; value: Raw; onChange: (v: Raw) => void; path: string; idPrefix: string; errors: FieldErrors; label: string; required: boolean }
+interface FieldProps {
+  schema: JsonSchema;
+  value: Raw;
+  onChange: (v: Raw) => void;
+  path: string;
+  idPrefix: string;
+  errors: FieldErrors;
+  label: string;
+  required: boolean;
+}
 
-export function SchemaForm({ schema, value, onChange, errors, idPrefix }: { schema: JsonSchema; value: Raw; onChange: (v: Raw) => void; errors: FieldErrors; idPrefix: string }) {
+export function SchemaForm({
+  schema,
+  value,
+  onChange,
+  errors,
+  idPrefix,
+}: {
+  schema: JsonSchema;
+  value: Raw;
+  onChange: (v: Raw) => void;
+  errors: FieldErrors;
+  idPrefix: string;
+}) {
   if (Object.keys(schema.properties ?? {}).length === 0) return null;
   return <ObjectFields schema={schema} value={value} onChange={onChange} path="" idPrefix={idPrefix} errors={errors} />;
 }
@@ -73,9 +105,17 @@ function ObjectFields({ schema, value, onChange, path, idPrefix, errors }: Omit<
       {orderedProperties(schema).map(([key, child]) => {
         const childPath = path ? `${path}.${key}` : key;
         return (
-          <Field key={key} schema={child} value={values[key]} path={childPath} idPrefix={idPrefix} errors={errors}
-            label={child.title ?? humanize(key)} required={(schema.required ?? []).includes(key)}
-            onChange={(v) => onChange({ ...values, [key]: v })} />
+          <Field
+            key={key}
+            schema={child}
+            value={values[key]}
+            path={childPath}
+            idPrefix={idPrefix}
+            errors={errors}
+            label={child.title ?? humanize(key)}
+            required={(schema.required ?? []).includes(key)}
+            onChange={(v) => onChange({ ...values, [key]: v })}
+          />
         );
       })}
     </>
@@ -84,7 +124,11 @@ function ObjectFields({ schema, value, onChange, path, idPrefix, errors }: Omit<
 
 function FieldError({ id, message }: { id: string; message?: string }) {
   if (!message) return null;
-  return <p id={id} className="field-error" role="alert">{message}</p>;
+  return (
+    <p id={id} className="field-error" role="alert">
+      {message}
+    </p>
+  );
 }
 
 function Field(props: FieldProps) {
@@ -94,14 +138,26 @@ function Field(props: FieldProps) {
   const errorId = `${id}-error`;
   const error = errors[path];
   const type = typeOf(schema);
-  const mark = required ? <span className="req" aria-hidden="true"> *</span> : null;
+  const mark = required ? (
+    <span className="req" aria-hidden="true">
+      {' '}
+      *
+    </span>
+  ) : null;
   const describedBy = [schema.description ? `${id}-help` : '', error ? errorId : ''].filter(Boolean).join(' ') || undefined;
-  const help = schema.description ? <p id={`${id}-help`} className="muted small">{schema.description}</p> : null;
+  const help = schema.description ? (
+    <p id={`${id}-help`} className="muted small">
+      {schema.description}
+    </p>
+  ) : null;
 
   if (type === 'object') {
     return (
       <fieldset className={error ? 'nested invalid' : 'nested'} aria-describedby={describedBy}>
-        <legend>{label}{mark}</legend>
+        <legend>
+          {label}
+          {mark}
+        </legend>
         {help}
         <FieldError id={errorId} message={error} />
         <ObjectFields schema={schema} value={value} onChange={onChange} path={path} idPrefix={idPrefix} errors={errors} />
@@ -113,14 +169,24 @@ function Field(props: FieldProps) {
     const itemSchema = schema.items ?? { type: 'string' };
     return (
       <fieldset className={error ? 'nested invalid' : 'nested'} aria-describedby={describedBy}>
-        <legend>{label}{mark}</legend>
+        <legend>
+          {label}
+          {mark}
+        </legend>
         {help}
         <FieldError id={errorId} message={error} />
         {rows.map((row, i) => (
           <div className="array-row" key={i}>
-            <Field schema={itemSchema} value={row} path={`${path}.${i}`} idPrefix={idPrefix} errors={errors}
-              label={`${label} #${i + 1}`} required={false}
-              onChange={(v) => onChange(rows.map((r, j) => (j === i ? v : r)))} />
+            <Field
+              schema={itemSchema}
+              value={row}
+              path={`${path}.${i}`}
+              idPrefix={idPrefix}
+              errors={errors}
+              label={`${label} #${i + 1}`}
+              required={false}
+              onChange={(v) => onChange(rows.map((r, j) => (j === i ? v : r)))}
+            />
             <button type="button" className="secondary small" onClick={() => onChange(rows.filter((_, j) => j !== i))}>
               {t('removeRow')} #{i + 1}
             </button>
@@ -133,40 +199,66 @@ function Field(props: FieldProps) {
     );
   }
   const common = {
-    id, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy, 'aria-required': required || undefined,
+    id,
+    'aria-invalid': error ? true : undefined,
+    'aria-describedby': describedBy,
+    'aria-required': required || undefined,
   } as const;
   let input;
   if (schema.enum) {
     input = (
       <select {...common} value={value === undefined ? '' : String(value)} onChange={(e) => onChange(e.target.value)}>
         <option value="">{t('choose')}</option>
-        {schema.enum.map((option, i) => <option key={i} value={i}>{String(option)}</option>)}
+        {schema.enum.map((option, i) => (
+          <option key={i} value={i}>
+            {String(option)}
+          </option>
+        ))}
       </select>
     );
   } else if (type === 'boolean') {
     return (
       <div className={error ? 'field invalid' : 'field'}>
         <label className="check" htmlFor={id}>
-          <input {...common} type="checkbox" checked={Boolean(value)} onChange={(e) => onChange(e.target.checked)} /> {label}{mark}
+          <input {...common} type="checkbox" checked={Boolean(value)} onChange={(e) => onChange(e.target.checked)} /> {label}
+          {mark}
         </label>
         {help}
         <FieldError id={errorId} message={error} />
       </div>
     );
   } else if (type === 'integer' || type === 'number') {
-    input = <input {...common} type="text" inputMode={type === 'integer' ? 'numeric' : 'decimal'} value={value === undefined ? '' : String(value)} onChange={(e) => onChange(e.target.value)} />;
+    input = (
+      <input
+        {...common}
+        type="text"
+        inputMode={type === 'integer' ? 'numeric' : 'decimal'}
+        value={value === undefined ? '' : String(value)}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    );
   } else if (schema.format === 'date') {
     input = <input {...common} type="date" value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} />;
   } else {
     const key = path.split('.').pop() ?? '';
     const long = (schema as { maxLength?: number }).maxLength === undefined && /^(note|notes|description|reason|comment)$/i.test(key);
-    input = long
-      ? <textarea {...common} rows={2} value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} />
-      : <input {...common} type={schema.format === 'email' ? 'email' : path.toLowerCase().includes('phone') ? 'tel' : 'text'} value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} />;
+    input = long ? (
+      <textarea {...common} rows={2} value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} />
+    ) : (
+      <input
+        {...common}
+        type={schema.format === 'email' ? 'email' : path.toLowerCase().includes('phone') ? 'tel' : 'text'}
+        value={String(value ?? '')}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    );
   }
   return (
     <div className={error ? 'field invalid' : 'field'}>
-      <label htmlFor={id}>{label}{mark}</label>
+      <label htmlFor={id}>
+        {label}
+        {mark}
+      </label>
       {input}
       {help}
       <FieldError id={errorId} message={error} />

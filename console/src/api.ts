@@ -13,11 +13,19 @@ export const session = {
 };
 
 /** A field error from a 422: `{field, message}`; `field` like `data.items[0].qty`. */
-export interface FieldError { field: string; message: string }
+export interface FieldError {
+  field: string;
+  message: string;
+}
 
 /** The API's one error shape, `{error: {code, message, details}}`, with the HTTP status. */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly details?: unknown) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
     super(message);
   }
 
@@ -30,9 +38,16 @@ export class ApiError extends Error {
 
 /** Called when the server says the token is no longer good (401), so the app can sign out. */
 let onUnauthorized: () => void = () => {};
-export const setUnauthorizedHandler = (handler: () => void) => { onUnauthorized = handler; };
+export const setUnauthorizedHandler = (handler: () => void) => {
+  onUnauthorized = handler;
+};
 
-export async function api<T>(method: string, path: string, body?: unknown, options: { yaml?: boolean; token?: string; quiet401?: boolean } = {}): Promise<T> {
+export async function api<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  options: { yaml?: boolean; token?: string; quiet401?: boolean } = {},
+): Promise<T> {
   const token = options.token ?? session.token();
   const headers: Record<string, string> = { accept: 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
@@ -72,7 +87,7 @@ export async function download(path: string, filename: string): Promise<void> {
   const token = session.token();
   const res = await fetch(`/api/v1${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   if (!res.ok) {
-    const body = await res.json().catch(() => undefined) as { error?: { code?: string; message?: string } } | undefined;
+    const body = (await res.json().catch(() => undefined)) as { error?: { code?: string; message?: string } } | undefined;
     if (res.status === 401) onUnauthorized();
     throw new ApiError(res.status, body?.error?.code ?? 'http', body?.error?.message ?? `${res.status} ${res.statusText}`);
   }
@@ -93,7 +108,9 @@ export async function allPages<T>(path: string, key: string, maxPages = 5): Prom
   let cursor: string | null = null;
   for (let page = 0; page < maxPages; page++) {
     const sep = path.includes('?') ? '&' : '?';
-    const body: Record<string, unknown> = await get<Record<string, unknown>>(`${path}${sep}limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    const body: Record<string, unknown> = await get<Record<string, unknown>>(
+      `${path}${sep}limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
     items.push(...((body[key] as T[]) ?? []));
     cursor = (body.nextCursor as string | null) ?? null;
     if (!cursor) return { items, complete: true };
@@ -136,7 +153,20 @@ export type LateDelivery = Dashboard['lateDeliveries']['orders'][number];
  * JSON object (it is whatever the shop's definition declares), so this is the console's reading
  * of the keywords it understands.
  */
-export interface JsonSchema { type?: string | string[]; title?: string; description?: string; properties?: Record<string, JsonSchema>; required?: string[]; items?: JsonSchema; enum?: unknown[]; minimum?: number; maximum?: number; minItems?: number; format?: string; default?: unknown }
+export interface JsonSchema {
+  type?: string | string[];
+  title?: string;
+  description?: string;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema;
+  enum?: unknown[];
+  minimum?: number;
+  maximum?: number;
+  minItems?: number;
+  format?: string;
+  default?: unknown;
+}
 
 // The contract leaves a few nested objects open (`{type: 'object'}`); the console reads the fields
 // it shows from them with their types checked, so a missing or mistyped field shows as absent.
@@ -145,17 +175,38 @@ const count = (value: unknown): number => (typeof value === 'number' ? value : 0
 const record = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' ? { ...value } : {});
 
 /** One task an order waits on (an entry of `OrderDetail.current.waitingOn`). */
-export interface WaitingOn { taskId: string; role: string; assigneeId: string | null; priority: string; dueAt: string | null; escalationLevel: number; title: string | null }
+export interface WaitingOn {
+  taskId: string;
+  role: string;
+  assigneeId: string | null;
+  priority: string;
+  dueAt: string | null;
+  escalationLevel: number;
+  title: string | null;
+}
 export function readWaitingOn(entry: Record<string, unknown>): WaitingOn {
   return {
-    taskId: text(entry.taskId) ?? '', role: text(entry.role) ?? '', assigneeId: text(entry.assigneeId), priority: text(entry.priority) ?? '',
-    dueAt: text(entry.dueAt), escalationLevel: count(entry.escalationLevel), title: text(entry.title),
+    taskId: text(entry.taskId) ?? '',
+    role: text(entry.role) ?? '',
+    assigneeId: text(entry.assigneeId),
+    priority: text(entry.priority) ?? '',
+    dueAt: text(entry.dueAt),
+    escalationLevel: count(entry.escalationLevel),
+    title: text(entry.title),
   };
 }
 
 /** A courier's return rate in a return-rate metric (an entry of `KpiMetric.couriers`). */
-export interface CourierReturnRate { value: number | null; shipped: number; returned: number }
+export interface CourierReturnRate {
+  value: number | null;
+  shipped: number;
+  returned: number;
+}
 export function readCourierReturnRate(entry: unknown): CourierReturnRate {
   const fields = record(entry);
-  return { value: typeof fields.value === 'number' ? fields.value : null, shipped: count(fields.shipped), returned: count(fields.returned) };
+  return {
+    value: typeof fields.value === 'number' ? fields.value : null,
+    shipped: count(fields.shipped),
+    returned: count(fields.returned),
+  };
 }

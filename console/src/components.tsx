@@ -15,12 +15,20 @@ export function ErrorNote({ error }: { error: unknown }) {
     else if (error.status === 403) message = t('forbidden');
     else if (error.status === 404) message = t('notFound');
   }
-  return <p className="error" role="alert">{t('error', { message })}</p>;
+  return (
+    <p className="error" role="alert">
+      {t('error', { message })}
+    </p>
+  );
 }
 
 export function Loading() {
   const { t } = useI18n();
-  return <p className="muted" aria-live="polite">{t('loading')}</p>;
+  return (
+    <p className="muted" aria-live="polite">
+      {t('loading')}
+    </p>
+  );
 }
 
 export function PriorityBadge({ priority }: { priority: Task['priority'] }) {

@@ -1,5 +1,10 @@
 /** A line diff (longest common subsequence), enough for definition versions of a few hundred lines. */
-export interface DiffLine { kind: 'same' | 'added' | 'removed'; text: string; oldLine?: number; newLine?: number }
+export interface DiffLine {
+  kind: 'same' | 'added' | 'removed';
+  text: string;
+  oldLine?: number;
+  newLine?: number;
+}
 
 export function diffLines(before: string, after: string): DiffLine[] {
   const a = before.split('\n');

@@ -20,7 +20,10 @@ export interface PartialReturnInput {
 }
 
 /** Sale lines for the returned part: each SKU at the sale's price, capped at the quantity sold; null when a SKU was not sold. */
-export function partialReturnLines(sold: Array<{ sku: string; name: string | null; qty: number; price: number }>, returned: unknown): Array<{ sku: string; name: string | null; qty: number; price: number }> | null {
+export function partialReturnLines(
+  sold: Array<{ sku: string; name: string | null; qty: number; price: number }>,
+  returned: unknown,
+): Array<{ sku: string; name: string | null; qty: number; price: number }> | null {
   if (!Array.isArray(returned)) return null;
   const back = new Map<string, number>();
   for (const line of returned as Array<{ sku?: unknown; qty?: unknown }>) {
@@ -56,12 +59,21 @@ export function partialReturnLines(sold: Array<{ sku: string; name: string | nul
  * (db/books/cod.ts), so the books' net COD is the courier's remittance. Null when there is no
  * sale (not delivered, or recorded before the books) or nothing of value came back.
  */
-export async function recordPartialReturnDocument(db: Db, shop: CompiledShop | undefined, input: PartialReturnInput): Promise<{ number: string; created: boolean; goods: number } | null> {
+export async function recordPartialReturnDocument(
+  db: Db,
+  shop: CompiledShop | undefined,
+  input: PartialReturnInput,
+): Promise<{ number: string; created: boolean; goods: number } | null> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`sale:${input.orderId}`}))`);
-    const [sale] = await tx.select().from(salesDocuments).where(and(eq(salesDocuments.orderId, input.orderId), eq(salesDocuments.kind, 'sale')));
+    const [sale] = await tx
+      .select()
+      .from(salesDocuments)
+      .where(and(eq(salesDocuments.orderId, input.orderId), eq(salesDocuments.kind, 'sale')));
     if (!sale) return null;
-    const [existing] = await tx.select({ number: salesDocuments.number, goods: salesDocuments.goodsTotal }).from(salesDocuments)
+    const [existing] = await tx
+      .select({ number: salesDocuments.number, goods: salesDocuments.goodsTotal })
+      .from(salesDocuments)
       .where(and(eq(salesDocuments.orderId, input.orderId), eq(salesDocuments.kind, 'return')));
     if (existing) return { number: existing.number, created: false, goods: -Number(existing.goods) };
     const sold = await tx.select().from(salesDocumentLines).where(eq(salesDocumentLines.documentId, sale.id));
@@ -71,7 +83,10 @@ export async function recordPartialReturnDocument(db: Db, shop: CompiledShop | u
       const amount = Math.min(order?.returned ?? 0, Number(sale.goodsTotal));
       lines = amount > 0 ? [{ sku: '-', name: 'Phần hàng hoàn (giao một phần)', qty: 1, price: amount }] : [];
     }
-    const goods = Math.min(lines.reduce((sum, l) => sum + l.qty * l.price, 0), Number(sale.goodsTotal));
+    const goods = Math.min(
+      lines.reduce((sum, l) => sum + l.qty * l.price, 0),
+      Number(sale.goodsTotal),
+    );
     if (goods <= 0) return null;
     const collected = (await expectedCod(tx, input.orderId)) ?? sale.codAmount;
     const codBack = Math.max(0, Math.min(sale.codAmount, sale.codAmount - collected));
@@ -79,12 +94,30 @@ export async function recordPartialReturnDocument(db: Db, shop: CompiledShop | u
     const year = localYear(at, shopOffsetMinutes(shop));
     const seq = await nextDocumentSeq(tx, 'return', year);
     const number = documentNumber('return', year, seq);
-    const [doc] = await tx.insert(salesDocuments).values({
-      number, kind: 'return', year, seq, orderId: sale.orderId, reverses: sale.number, channel: sale.channel, courier: sale.courier,
-      customerName: sale.customerName, customerPhone: sale.customerPhone, goodsTotal: -goods, shippingFee: 0, codAmount: -codBack,
-      reason: `Giao một phần: phần hàng hoàn về kho${input.code ? ` (mã hoàn ${input.code})` : ''}`, actor: input.actor, at,
-    }).returning({ id: salesDocuments.id });
-    await tx.insert(salesDocumentLines).values(lines.map((l) => ({ documentId: doc!.id, sku: l.sku, name: l.name, qty: -l.qty, price: l.price, amount: -l.qty * l.price })));
+    const [doc] = await tx
+      .insert(salesDocuments)
+      .values({
+        number,
+        kind: 'return',
+        year,
+        seq,
+        orderId: sale.orderId,
+        reverses: sale.number,
+        channel: sale.channel,
+        courier: sale.courier,
+        customerName: sale.customerName,
+        customerPhone: sale.customerPhone,
+        goodsTotal: -goods,
+        shippingFee: 0,
+        codAmount: -codBack,
+        reason: `Giao một phần: phần hàng hoàn về kho${input.code ? ` (mã hoàn ${input.code})` : ''}`,
+        actor: input.actor,
+        at,
+      })
+      .returning({ id: salesDocuments.id });
+    await tx
+      .insert(salesDocumentLines)
+      .values(lines.map((l) => ({ documentId: doc!.id, sku: l.sku, name: l.name, qty: -l.qty, price: l.price, amount: -l.qty * l.price })));
     return { number, created: true, goods };
   });
 }

@@ -31,29 +31,68 @@ export async function createPurchase(db: Db, log: Logger, shop: CompiledShop, in
   const settings = stockSettings(shop);
   const warehouse = input.warehouse ?? settings.defaultWarehouse;
   if (!hasOwnEntry(settings.warehouses, warehouse)) {
-    throw new BooksInputError(`unknown warehouse "${warehouse}"`, [{ field: 'warehouse', message: `must be one of: ${Object.keys(settings.warehouses).join(', ')}` }]);
+    throw new BooksInputError(`unknown warehouse "${warehouse}"`, [
+      { field: 'warehouse', message: `must be one of: ${Object.keys(settings.warehouses).join(', ')}` },
+    ]);
   }
   // Inside the caller's transaction, read on its connection: a second one from the pool per request could exhaust it.
-  await requireCatalogueSkus(within ?? db, input.lines.map((l) => l.sku), 'lines');
+  await requireCatalogueSkus(
+    within ?? db,
+    input.lines.map((l) => l.sku),
+    'lines',
+  );
   const offset = shopOffsetMinutes(shop);
   const write = async (tx: Tx) => {
     if (input.supplierInvoice) {
-      const [dup] = await tx.select({ number: purchases.number }).from(purchases)
+      const [dup] = await tx
+        .select({ number: purchases.number })
+        .from(purchases)
         .where(and(eq(purchases.supplier, input.supplier), eq(purchases.supplierInvoice, input.supplierInvoice)));
-      if (dup) throw new BooksInputError(`invoice ${input.supplierInvoice} of ${input.supplier} is already recorded as ${dup.number}`, [{ field: 'supplierInvoice', message: `already recorded as ${dup.number}` }], 'conflict');
+      if (dup)
+        throw new BooksInputError(
+          `invoice ${input.supplierInvoice} of ${input.supplier} is already recorded as ${dup.number}`,
+          [{ field: 'supplierInvoice', message: `already recorded as ${dup.number}` }],
+          'conflict',
+        );
     }
     const now = new Date();
     const year = localYear(now, offset);
     const seq = await nextDocumentSeq(tx, 'purchase', year);
     const number = documentNumber('purchase', year, seq);
     const total = input.lines.reduce((sum, l) => sum + l.qty * l.unitCost, 0);
-    const [doc] = await tx.insert(purchases).values({
-      number, year, seq, supplier: input.supplier, supplierInvoice: input.supplierInvoice ?? null, warehouse, total, note: input.note ?? null, actor: input.actor, createdAt: now,
-    }).returning();
-    await tx.insert(purchaseLines).values(input.lines.map((l) => ({ purchaseId: doc!.id, sku: l.sku, qty: l.qty, unitCost: l.unitCost, amount: l.qty * l.unitCost })));
-    await applyMovements(tx, log, settings, input.lines.map((l, i) => ({
-      sku: l.sku, warehouse, qty: l.qty, kind: 'receipt' as const, reason: `${number} ${input.supplier}`, actor: input.actor, dedupeKey: `purchase:${number}:${i}`,
-    })), 'none');
+    const [doc] = await tx
+      .insert(purchases)
+      .values({
+        number,
+        year,
+        seq,
+        supplier: input.supplier,
+        supplierInvoice: input.supplierInvoice ?? null,
+        warehouse,
+        total,
+        note: input.note ?? null,
+        actor: input.actor,
+        createdAt: now,
+      })
+      .returning();
+    await tx
+      .insert(purchaseLines)
+      .values(input.lines.map((l) => ({ purchaseId: doc!.id, sku: l.sku, qty: l.qty, unitCost: l.unitCost, amount: l.qty * l.unitCost })));
+    await applyMovements(
+      tx,
+      log,
+      settings,
+      input.lines.map((l, i) => ({
+        sku: l.sku,
+        warehouse,
+        qty: l.qty,
+        kind: 'receipt' as const,
+        reason: `${number} ${input.supplier}`,
+        actor: input.actor,
+        dedupeKey: `purchase:${number}:${i}`,
+      })),
+      'none',
+    );
     return { ...doc!, lines: input.lines.map((l) => ({ ...l, amount: l.qty * l.unitCost })) };
   };
   return within ? write(within) : db.transaction(write);
@@ -61,9 +100,19 @@ export async function createPurchase(db: Db, log: Logger, shop: CompiledShop, in
 
 /** 422 naming every SKU of the list that is not an active catalogue product. */
 export async function requireCatalogueSkus(db: Pick<Db, 'select'>, skus: string[], field: string): Promise<void> {
-  const known = new Set((await db.select({ sku: products.sku }).from(products).where(and(inArray(products.sku, [...new Set(skus)]), eq(products.active, true)))).map((p) => p.sku));
+  const known = new Set(
+    (
+      await db
+        .select({ sku: products.sku })
+        .from(products)
+        .where(and(inArray(products.sku, [...new Set(skus)]), eq(products.active, true)))
+    ).map((p) => p.sku),
+  );
   const unknown = skus.map((sku, i) => ({ sku, i })).filter((x) => !known.has(x.sku));
   if (unknown.length) {
-    throw new BooksInputError(`unknown or inactive SKU: ${[...new Set(unknown.map((u) => u.sku))].join(', ')}`, unknown.map((u) => ({ field: `${field}.${u.i}.sku`, message: `"${u.sku}" is not an active product` })));
+    throw new BooksInputError(
+      `unknown or inactive SKU: ${[...new Set(unknown.map((u) => u.sku))].join(', ')}`,
+      unknown.map((u) => ({ field: `${field}.${u.i}.sku`, message: `"${u.sku}" is not an active product` })),
+    );
   }
 }

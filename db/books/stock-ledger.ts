@@ -60,15 +60,27 @@ const keyOf = (sku: string, warehouse: string) => `${sku}\u0000${warehouse}`;
  * alerts. Movements whose dedupe keys are already in the ledger are a retry: nothing changes.
  */
 export async function applyMovements(
-  tx: Tx, log: Logger, settings: CompiledStockSettings, movements: NewMovement[], check: 'available' | 'onHand' | 'none',
+  tx: Tx,
+  log: Logger,
+  settings: CompiledStockSettings,
+  movements: NewMovement[],
+  check: 'available' | 'onHand' | 'none',
 ): Promise<{ applied: boolean; short: StockShortage[] }> {
   if (movements.length === 0) return { applied: true, short: [] };
-  const keys = [...new Map(movements.map((m) => [keyOf(m.sku, m.warehouse), { sku: m.sku, warehouse: m.warehouse }])).values()]
-    .sort((a, b) => (a.sku === b.sku ? a.warehouse.localeCompare(b.warehouse) : a.sku.localeCompare(b.sku)));
+  const keys = [...new Map(movements.map((m) => [keyOf(m.sku, m.warehouse), { sku: m.sku, warehouse: m.warehouse }])).values()].sort(
+    (a, b) => (a.sku === b.sku ? a.warehouse.localeCompare(b.warehouse) : a.sku.localeCompare(b.sku)),
+  );
   for (const k of keys) await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`stock:${k.sku}:${k.warehouse}`}))`);
 
-  const seen = await tx.select({ dedupeKey: stockMovements.dedupeKey }).from(stockMovements)
-    .where(inArray(stockMovements.dedupeKey, movements.map((m) => m.dedupeKey)));
+  const seen = await tx
+    .select({ dedupeKey: stockMovements.dedupeKey })
+    .from(stockMovements)
+    .where(
+      inArray(
+        stockMovements.dedupeKey,
+        movements.map((m) => m.dedupeKey),
+      ),
+    );
   if (seen.length === movements.length) return { applied: true, short: [] };
 
   const skus = keys.map((k) => k.sku);
@@ -88,9 +100,19 @@ export async function applyMovements(
   }
 
   for (const m of movements) {
-    await tx.insert(stockMovements).values({
-      sku: m.sku, warehouse: m.warehouse, qty: m.qty, kind: m.kind, orderId: m.orderId ?? null, reason: m.reason ?? null, actor: m.actor ?? null, dedupeKey: m.dedupeKey,
-    }).onConflictDoNothing();
+    await tx
+      .insert(stockMovements)
+      .values({
+        sku: m.sku,
+        warehouse: m.warehouse,
+        qty: m.qty,
+        kind: m.kind,
+        orderId: m.orderId ?? null,
+        reason: m.reason ?? null,
+        actor: m.actor ?? null,
+        dedupeKey: m.dedupeKey,
+      })
+      .onConflictDoNothing();
   }
   const after = await levelsOf(tx, keys);
   for (const k of keys) {
@@ -104,13 +126,25 @@ export async function applyMovements(
  * Fires a low-stock alert once per crossing: when available stock goes below the threshold and
  * the flag was not already set; the flag is cleared when stock is back at or above it.
  */
-async function watchLowStock(tx: Tx, log: Logger, settings: CompiledStockSettings, product: typeof products.$inferSelect, warehouse: string, available: number): Promise<void> {
+async function watchLowStock(
+  tx: Tx,
+  log: Logger,
+  settings: CompiledStockSettings,
+  product: typeof products.$inferSelect,
+  warehouse: string,
+  available: number,
+): Promise<void> {
   if (product.lowStockThreshold <= 0) return;
   const low = available < product.lowStockThreshold;
-  const [flag] = await tx.select().from(stockLowFlags).where(and(eq(stockLowFlags.sku, product.sku), eq(stockLowFlags.warehouse, warehouse)));
+  const [flag] = await tx
+    .select()
+    .from(stockLowFlags)
+    .where(and(eq(stockLowFlags.sku, product.sku), eq(stockLowFlags.warehouse, warehouse)));
   if ((flag?.low ?? false) === low) return;
   const crossings = (flag?.crossings ?? 0) + (low ? 1 : 0);
-  await tx.insert(stockLowFlags).values({ sku: product.sku, warehouse, low, crossings })
+  await tx
+    .insert(stockLowFlags)
+    .values({ sku: product.sku, warehouse, low, crossings })
     .onConflictDoUpdate({ target: [stockLowFlags.sku, stockLowFlags.warehouse], set: { low, crossings, changedAt: sql`now()` } });
   if (!low) return;
   await recordNotification(tx, log, {
@@ -126,11 +160,16 @@ async function watchLowStock(tx: Tx, log: Logger, settings: CompiledStockSetting
 async function levelsOf(tx: Pick<Db, 'select'>, keys: Array<{ sku: string; warehouse: string }>): Promise<Map<string, StockLevel>> {
   const levels = new Map<string, StockLevel>(keys.map((k) => [keyOf(k.sku, k.warehouse), { onHand: 0, reserved: 0, available: 0 }]));
   if (keys.length === 0) return levels;
-  const rows = await tx.select({
-    sku: stockMovements.sku, warehouse: stockMovements.warehouse,
-    onHand: sql<number>`coalesce(sum(${stockMovements.qty}) filter (where ${stockMovements.kind} in ('receipt','issue','restock','adjust')), 0)::int`,
-    reserved: sql<number>`coalesce(sum(${stockMovements.qty}) filter (where ${stockMovements.kind} in ('reserve','release')), 0)::int`,
-  }).from(stockMovements).where(inArray(stockMovements.sku, [...new Set(keys.map((k) => k.sku))])).groupBy(stockMovements.sku, stockMovements.warehouse);
+  const rows = await tx
+    .select({
+      sku: stockMovements.sku,
+      warehouse: stockMovements.warehouse,
+      onHand: sql<number>`coalesce(sum(${stockMovements.qty}) filter (where ${stockMovements.kind} in ('receipt','issue','restock','adjust')), 0)::int`,
+      reserved: sql<number>`coalesce(sum(${stockMovements.qty}) filter (where ${stockMovements.kind} in ('reserve','release')), 0)::int`,
+    })
+    .from(stockMovements)
+    .where(inArray(stockMovements.sku, [...new Set(keys.map((k) => k.sku))]))
+    .groupBy(stockMovements.sku, stockMovements.warehouse);
   for (const r of rows) {
     const key = keyOf(r.sku, r.warehouse);
     if (levels.has(key)) levels.set(key, { onHand: r.onHand, reserved: r.reserved, available: r.onHand - r.reserved });
@@ -141,11 +180,15 @@ async function levelsOf(tx: Pick<Db, 'select'>, keys: Array<{ sku: string; wareh
 /** On hand and reserved per SKU over all warehouses, derived from the ledger. */
 export async function stockLevels(db: Db, skus: string[]): Promise<Record<string, StockLevel>> {
   if (skus.length === 0) return {};
-  const rows = await db.select({
-    sku: stockMovements.sku,
-    onHand: sql<number>`coalesce(sum(${stockMovements.qty}) filter (where ${stockMovements.kind} in ('receipt','issue','restock','adjust')), 0)::int`,
-    reserved: sql<number>`coalesce(sum(${stockMovements.qty}) filter (where ${stockMovements.kind} in ('reserve','release')), 0)::int`,
-  }).from(stockMovements).where(inArray(stockMovements.sku, skus)).groupBy(stockMovements.sku);
+  const rows = await db
+    .select({
+      sku: stockMovements.sku,
+      onHand: sql<number>`coalesce(sum(${stockMovements.qty}) filter (where ${stockMovements.kind} in ('receipt','issue','restock','adjust')), 0)::int`,
+      reserved: sql<number>`coalesce(sum(${stockMovements.qty}) filter (where ${stockMovements.kind} in ('reserve','release')), 0)::int`,
+    })
+    .from(stockMovements)
+    .where(inArray(stockMovements.sku, skus))
+    .groupBy(stockMovements.sku);
   // A Map, then own properties: a SKU named `__proto__` must stay a key, not replace the prototype.
   const levels = new Map<string, StockLevel>(skus.map((sku) => [sku, { onHand: 0, reserved: 0, available: 0 }]));
   for (const r of rows) levels.set(r.sku, { onHand: r.onHand, reserved: r.reserved, available: r.onHand - r.reserved });

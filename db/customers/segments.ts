@@ -17,16 +17,22 @@ type Queryable = Db | Tx;
 /** The one query of a customer's reliability: delivered (`completed`) vs returned orders. */
 export async function customerHistory(db: Queryable, customerId: string): Promise<CustomerHistory> {
   const yearAgo = new Date(Date.now() - 365 * 24 * 3600_000);
-  const [row] = await db.select({
-    orders: sql<number>`count(*)::int`,
-    delivered: sql<number>`count(*) filter (where ${orders.status} = 'completed')::int`,
-    returned: sql<number>`count(*) filter (where ${orders.status} = 'returned')::int`,
-    deliveredValue12m: sql<number>`coalesce(sum(${orders.total}) filter (where ${orders.status} = 'completed' and ${gte(orders.createdAt, yearAgo)}), 0)::bigint`,
-  }).from(orders).where(eq(orders.customerId, customerId));
+  const [row] = await db
+    .select({
+      orders: sql<number>`count(*)::int`,
+      delivered: sql<number>`count(*) filter (where ${orders.status} = 'completed')::int`,
+      returned: sql<number>`count(*) filter (where ${orders.status} = 'returned')::int`,
+      deliveredValue12m: sql<number>`coalesce(sum(${orders.total}) filter (where ${orders.status} = 'completed' and ${gte(orders.createdAt, yearAgo)}), 0)::bigint`,
+    })
+    .from(orders)
+    .where(eq(orders.customerId, customerId));
   const delivered = row?.delivered ?? 0;
   const returned = row?.returned ?? 0;
   return {
-    orders: row?.orders ?? 0, delivered, returned, deliveredValue12m: Number(row?.deliveredValue12m ?? 0),
+    orders: row?.orders ?? 0,
+    delivered,
+    returned,
+    deliveredValue12m: Number(row?.deliveredValue12m ?? 0),
     returnRate: delivered + returned ? returned / (delivered + returned) : 0,
   };
 }
@@ -48,7 +54,12 @@ export interface SegmentCause {
  * segment changes nothing, and a first classification into the fallback segment (new) is stored
  * without a history row. Returns the segments before and after.
  */
-export async function recomputeSegment(db: Db, shop: CompiledShop, customerId: string, cause: SegmentCause): Promise<{ customerId: string; from: string | null; to: string; changed: boolean }> {
+export async function recomputeSegment(
+  db: Db,
+  shop: CompiledShop,
+  customerId: string,
+  cause: SegmentCause,
+): Promise<{ customerId: string; from: string | null; to: string; changed: boolean }> {
   return db.transaction(async (tx) => {
     let id = customerId;
     let customer: typeof customers.$inferSelect | undefined;
@@ -65,15 +76,31 @@ export async function recomputeSegment(db: Db, shop: CompiledShop, customerId: s
     if (from === to) return { customerId: customer.id, from, to, changed: false };
     if (from === null && to === shop.segments[shop.segments.length - 1]?.id) {
       // The first classification into the fallback segment is where every customer starts, not a change.
-      await tx.update(customers).set({ segment: to, updatedAt: sql`now()` }).where(eq(customers.id, customer.id));
+      await tx
+        .update(customers)
+        .set({ segment: to, updatedAt: sql`now()` })
+        .where(eq(customers.id, customer.id));
       return { customerId: customer.id, from, to, changed: false };
     }
-    const inserted = await tx.insert(segmentChanges).values({
-      customerId: customer.id, fromSegment: from, toSegment: to, reason: cause.reason, orderId: cause.orderId ?? null,
-      metrics: metrics as Record<string, unknown>, actor: cause.actor ?? 'system', dedupeKey: cause.dedupeKey,
-    }).onConflictDoNothing().returning({ id: segmentChanges.id });
+    const inserted = await tx
+      .insert(segmentChanges)
+      .values({
+        customerId: customer.id,
+        fromSegment: from,
+        toSegment: to,
+        reason: cause.reason,
+        orderId: cause.orderId ?? null,
+        metrics: metrics as Record<string, unknown>,
+        actor: cause.actor ?? 'system',
+        dedupeKey: cause.dedupeKey,
+      })
+      .onConflictDoNothing()
+      .returning({ id: segmentChanges.id });
     if (!inserted.length) return { customerId: customer.id, from, to: from ?? to, changed: false };
-    await tx.update(customers).set({ segment: to, segmentChangedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(customers.id, customer.id));
+    await tx
+      .update(customers)
+      .set({ segment: to, segmentChangedAt: sql`now()`, updatedAt: sql`now()` })
+      .where(eq(customers.id, customer.id));
     return { customerId: customer.id, from, to, changed: true };
   });
 }

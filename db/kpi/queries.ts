@@ -56,13 +56,53 @@ const returnedAmount = sql.raw('least(coalesce(o.returned_amount, o.total, o.cod
 const partialReturned = sql.raw(`(o.returned_amount is not null and exists (
         select 1 from courier_events pr where pr.order_id = o.id and pr.applied and pr.state = 'returned' and pr.via = 'partial'))`);
 
-export interface RevenueRow { channel: string | null; rep: string | null; revenue: number; delivered: number; deliveredValue: number; returned: number; returnedValue: number }
-export interface ReturnRow { courier: string; shipped: number; shippedValue: number; returned: number; returnedValue: number }
-export interface LeadRow { channel: string | null; campaign: string | null; rep: string | null; leads: number; leadCost: number; closed: number; newCustomerGross: number; newCustomerNet: number }
-export interface TaskRow { staffId: string | null; done: number; onTime: number }
-export interface PackerRow { staffId: string | null; orders: number; days: number }
-export interface ComplaintRow { staffId: string | null; counted: number; onTime: number; open: number }
-export interface CareRow { segment: string; customers: number; contacted: number }
+export interface RevenueRow {
+  channel: string | null;
+  rep: string | null;
+  revenue: number;
+  delivered: number;
+  deliveredValue: number;
+  returned: number;
+  returnedValue: number;
+}
+export interface ReturnRow {
+  courier: string;
+  shipped: number;
+  shippedValue: number;
+  returned: number;
+  returnedValue: number;
+}
+export interface LeadRow {
+  channel: string | null;
+  campaign: string | null;
+  rep: string | null;
+  leads: number;
+  leadCost: number;
+  closed: number;
+  newCustomerGross: number;
+  newCustomerNet: number;
+}
+export interface TaskRow {
+  staffId: string | null;
+  done: number;
+  onTime: number;
+}
+export interface PackerRow {
+  staffId: string | null;
+  orders: number;
+  days: number;
+}
+export interface ComplaintRow {
+  staffId: string | null;
+  counted: number;
+  onTime: number;
+  open: number;
+}
+export interface CareRow {
+  segment: string;
+  customers: number;
+  contacted: number;
+}
 
 /** Revenue recognised in [from, to) by channel and credited rep: deliveries minus returns of delivered orders. */
 export async function revenueByChannelAndRep(db: Db, from: number, to: number, creditRole: string): Promise<RevenueRow[]> {
@@ -97,7 +137,9 @@ export async function revenueByChannelAndRep(db: Db, from: number, to: number, c
 
 /** Parcels handed over in [from, to) per courier, and how many of them are returning or returned. */
 export async function returnsByCourier(db: Db, from: number, to: number): Promise<ReturnRow[]> {
-  return run<ReturnRow>(db, sql`
+  return run<ReturnRow>(
+    db,
+    sql`
     select s.courier,
       count(*)::int as shipped,
       coalesce(sum(${amount}), 0)::float8 as "shippedValue",
@@ -106,12 +148,15 @@ export async function returnsByCourier(db: Db, from: number, to: number): Promis
     from shipments s
     join orders o on o.id = s.order_id
     where s.created_at >= ${iso(from)} and s.created_at < ${iso(to)} and s.state <> 'cancelled' and o.status <> 'cancelled'
-    group by s.courier`);
+    group by s.courier`,
+  );
 }
 
 /** Leads created in [from, to) per channel, campaign and rep: cost, closed, and revenue from new customers. */
 export async function leadsByChannelAndCampaign(db: Db, from: number, to: number, creditRole: string): Promise<LeadRow[]> {
-  return run<LeadRow>(db, sql`
+  return run<LeadRow>(
+    db,
+    sql`
     select o.channel, o.campaign, rep.completed_by as rep,
       count(*)::int as leads,
       coalesce(sum(o.lead_cost), 0)::float8 as "leadCost",
@@ -129,7 +174,8 @@ export async function leadsByChannelAndCampaign(db: Db, from: number, to: number
     ) n on true
     left join lateral (${creditedRep(creditRole)}) rep on true
     where o.created_at >= ${iso(from)} and o.created_at < ${iso(to)}
-    group by o.channel, o.campaign, rep.completed_by`);
+    group by o.channel, o.campaign, rep.completed_by`,
+  );
 }
 
 /**
@@ -148,25 +194,46 @@ function creditedRep(role: string): SQL {
 
 /** Tasks of a role (optionally only some stages) finished in [from, to), per staff member, and how many by their due time. */
 export async function tasksOnTimeByStaff(db: Db, from: number, to: number, role: string, stages?: string[]): Promise<TaskRow[]> {
-  const stageFilter = stages?.length ? sql`and t.stage in (${sql.join(stages.map((s) => sql`${s}`), sql`, `)})` : sql``;
-  return run<TaskRow>(db, sql`
+  const stageFilter = stages?.length
+    ? sql`and t.stage in (${sql.join(
+        stages.map((s) => sql`${s}`),
+        sql`, `,
+      )})`
+    : sql``;
+  return run<TaskRow>(
+    db,
+    sql`
     select t.completed_by as "staffId",
       count(*)::int as done,
       count(*) filter (where t.due_at is null or t.completed_at <= t.due_at)::int as "onTime"
     from tasks t
     where t.role = ${role} and t.status = 'done' and t.completed_at >= ${iso(from)} and t.completed_at < ${iso(to)} ${stageFilter}
-    group by t.completed_by`);
+    group by t.completed_by`,
+  );
 }
 
 /** Packing tasks done in [from, to) per staff member, and on how many local days (shop offset) they packed. */
-export async function packedPerStaffDay(db: Db, from: number, to: number, role: string, stages: string[], utcOffsetMinutes: number): Promise<PackerRow[]> {
+export async function packedPerStaffDay(
+  db: Db,
+  from: number,
+  to: number,
+  role: string,
+  stages: string[],
+  utcOffsetMinutes: number,
+): Promise<PackerRow[]> {
   const localDay = sql`floor((extract(epoch from t.completed_at) + ${utcOffsetMinutes * 60}) / 86400)`;
-  return run<PackerRow>(db, sql`
+  return run<PackerRow>(
+    db,
+    sql`
     select t.completed_by as "staffId", count(*)::int as orders, count(distinct ${localDay})::int as days
     from tasks t
     where t.role = ${role} and t.status = 'done' and t.completed_at >= ${iso(from)} and t.completed_at < ${iso(to)}
-      and t.stage in (${sql.join(stages.map((s) => sql`${s}`), sql`, `)})
-    group by t.completed_by`);
+      and t.stage in (${sql.join(
+        stages.map((s) => sql`${s}`),
+        sql`, `,
+      )})
+    group by t.completed_by`,
+  );
 }
 
 /**
@@ -175,25 +242,34 @@ export async function packedPerStaffDay(db: Db, from: number, to: number, role: 
  */
 export async function complaintsWithinSla(db: Db, from: number, to: number): Promise<ComplaintRow[]> {
   const dueOrOpened = sql`coalesce(c.due_at, c.opened_at)`;
-  return run<ComplaintRow>(db, sql`
+  return run<ComplaintRow>(
+    db,
+    sql`
     select c.resolved_by as "staffId",
       count(*) filter (where c.resolved_at is not null or c.due_at < ${iso(to)})::int as counted,
       count(*) filter (where c.resolved_within_sla)::int as "onTime",
       count(*) filter (where c.resolved_at is null)::int as open
     from complaints c
     where ${dueOrOpened} >= ${iso(from)} and ${dueOrOpened} < ${iso(to)}
-    group by c.resolved_by`);
+    group by c.resolved_by`,
+  );
 }
 
 /** Customers now in each of the segments, and how many of them staff contacted in [from, to). */
 export async function careCoverage(db: Db, from: number, to: number, segments: string[]): Promise<CareRow[]> {
-  return run<CareRow>(db, sql`
+  return run<CareRow>(
+    db,
+    sql`
     select cu.segment,
       count(*)::int as customers,
       count(*) filter (where exists (
         select 1 from customer_contacts cc where cc.customer_id = cu.id and cc.at >= ${iso(from)} and cc.at < ${iso(to)}
       ))::int as contacted
     from customers cu
-    where cu.segment in (${sql.join(segments.map((s) => sql`${s}`), sql`, `)}) and cu.merged_into is null
-    group by cu.segment`);
+    where cu.segment in (${sql.join(
+      segments.map((s) => sql`${s}`),
+      sql`, `,
+    )}) and cu.merged_into is null
+    group by cu.segment`,
+  );
 }

@@ -25,11 +25,21 @@ export interface NotificationInput {
  * dedupe key. Delivery channels beyond the log (Zalo, email…) read the same table.
  */
 export async function recordNotification(db: Pick<Db, 'insert'>, log: Logger, input: NotificationInput): Promise<boolean> {
-  const inserted = await db.insert(notifications).values({
-    roles: input.roles, staffIds: input.staffIds ?? [], message: input.message,
-    subjectType: input.subject?.type ?? null, subjectId: input.subject?.id ?? null, taskId: input.taskId ?? null,
-    data: input.data ?? null, dedupeKey: input.dedupeKey,
-  }).onConflictDoNothing().returning({ id: notifications.id });
-  if (inserted.length) log.info({ notify: input.roles, staff: input.staffIds, subject: input.subject, taskId: input.taskId }, input.message);
+  const inserted = await db
+    .insert(notifications)
+    .values({
+      roles: input.roles,
+      staffIds: input.staffIds ?? [],
+      message: input.message,
+      subjectType: input.subject?.type ?? null,
+      subjectId: input.subject?.id ?? null,
+      taskId: input.taskId ?? null,
+      data: input.data ?? null,
+      dedupeKey: input.dedupeKey,
+    })
+    .onConflictDoNothing()
+    .returning({ id: notifications.id });
+  if (inserted.length)
+    log.info({ notify: input.roles, staff: input.staffIds, subject: input.subject, taskId: input.taskId }, input.message);
   return inserted.length > 0;
 }

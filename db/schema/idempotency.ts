@@ -8,15 +8,19 @@ import { integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-or
  * key with another body is refused. Written in the transaction of the write it answers, so a
  * crash leaves both or neither.
  */
-export const idempotentRequests = pgTable('idempotent_requests', {
-  /** Which operation: `stock.adjustment`, `purchase`. */
-  scope: text('scope').notNull(),
-  /** Staff id of the caller: keys are the caller's own. */
-  actor: text('actor').notNull(),
-  key: text('key').notNull(),
-  /** sha256 of the request body (keys sorted), to tell a retry from a different request. */
-  requestHash: text('request_hash').notNull(),
-  status: integer('status').notNull(),
-  response: jsonb('response').notNull(),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-}, (t) => [primaryKey({ columns: [t.scope, t.actor, t.key] })]);
+export const idempotentRequests = pgTable(
+  'idempotent_requests',
+  {
+    /** Which operation: `stock.adjustment`, `purchase`. */
+    scope: text('scope').notNull(),
+    /** Staff id of the caller: keys are the caller's own. */
+    actor: text('actor').notNull(),
+    key: text('key').notNull(),
+    /** sha256 of the request body (keys sorted), to tell a retry from a different request. */
+    requestHash: text('request_hash').notNull(),
+    status: integer('status').notNull(),
+    response: jsonb('response').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.actor, t.key] })],
+);

@@ -10,19 +10,28 @@ export const staff = pgTable('staff', {
   phone: text('phone'),
   email: text('email'),
   roles: text('roles').array().notNull(),
-  channels: text('channels').array().notNull().default(sql`'{}'::text[]`),
+  channels: text('channels')
+    .array()
+    .notNull()
+    .default(sql`'{}'::text[]`),
   active: boolean('active').notNull().default(true),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   deactivatedAt: timestamp('deactivated_at', { withTimezone: true }),
 });
 
 /** API tokens are stored only as SHA-256 hashes; the clear token is shown once at creation. */
-export const apiTokens = pgTable('api_tokens', {
-  id: text('id').primaryKey(),
-  staffId: text('staff_id').notNull().references(() => staff.id),
-  tokenHash: text('token_hash').notNull(),
-  label: text('label'),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
-  revokedAt: timestamp('revoked_at', { withTimezone: true }),
-}, (t) => [uniqueIndex('api_tokens_hash_uq').on(t.tokenHash), index('api_tokens_staff_idx').on(t.staffId)]);
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: text('id').primaryKey(),
+    staffId: text('staff_id')
+      .notNull()
+      .references(() => staff.id),
+    tokenHash: text('token_hash').notNull(),
+    label: text('label'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('api_tokens_hash_uq').on(t.tokenHash), index('api_tokens_staff_idx').on(t.staffId)],
+);

@@ -15,32 +15,67 @@ import { recordCourierCod } from '../books/cod';
  * should reach the workflow — only if it is new, for a known shipment, and not older than the
  * newest event already applied (couriers send out of order).
  */
-export async function recordCourierEvent(db: Db, event: CourierStatusEvent, via: 'webhook' | 'poll'): Promise<{ duplicate: boolean; applied: boolean; signalled: boolean; orderId: string | null; eventId: number }> {
+export async function recordCourierEvent(
+  db: Db,
+  event: CourierStatusEvent,
+  via: 'webhook' | 'poll',
+): Promise<{ duplicate: boolean; applied: boolean; signalled: boolean; orderId: string | null; eventId: number }> {
   return db.transaction(async (tx) => {
     await lockParcel(tx, event.courier, event.trackingCode);
-    const [shipment] = await tx.select().from(shipments)
-      .where(and(eq(shipments.courier, event.courier), eq(shipments.trackingCode, event.trackingCode))).for('update');
+    const [shipment] = await tx
+      .select()
+      .from(shipments)
+      .where(and(eq(shipments.courier, event.courier), eq(shipments.trackingCode, event.trackingCode)))
+      .for('update');
     const at = new Date(event.at);
     const stale = Boolean(shipment?.lastEventAt && at.getTime() < shipment.lastEventAt.getTime());
     // An unknown code is kept and alerted on, but never replaces the last known state.
     const applied = Boolean(shipment) && !stale && event.state !== 'unknown';
-    const inserted = await tx.insert(courierEvents).values({
-      courier: event.courier, eventKey: event.eventKey, orderId: shipment?.orderId ?? (event.orderCode || null), trackingCode: event.trackingCode,
-      rawStatus: event.rawStatus, state: event.state, at, applied, via,
-      data: { reason: event.reason ?? null, reasonCode: event.reasonCode ?? null, codAmount: event.codAmount ?? null, ...(event.partial ? { partial: event.partial } : {}) },
-    }).onConflictDoNothing().returning({ id: courierEvents.id });
+    const inserted = await tx
+      .insert(courierEvents)
+      .values({
+        courier: event.courier,
+        eventKey: event.eventKey,
+        orderId: shipment?.orderId ?? (event.orderCode || null),
+        trackingCode: event.trackingCode,
+        rawStatus: event.rawStatus,
+        state: event.state,
+        at,
+        applied,
+        via,
+        data: {
+          reason: event.reason ?? null,
+          reasonCode: event.reasonCode ?? null,
+          codAmount: event.codAmount ?? null,
+          ...(event.partial ? { partial: event.partial } : {}),
+        },
+      })
+      .onConflictDoNothing()
+      .returning({ id: courierEvents.id });
     if (inserted.length === 0) {
-      const [seen] = await tx.select().from(courierEvents).where(and(eq(courierEvents.courier, event.courier), eq(courierEvents.eventKey, event.eventKey)));
+      const [seen] = await tx
+        .select()
+        .from(courierEvents)
+        .where(and(eq(courierEvents.courier, event.courier), eq(courierEvents.eventKey, event.eventKey)));
       return { duplicate: true, applied: seen!.applied, signalled: seen!.signalled, orderId: seen!.orderId, eventId: seen!.id };
     }
     // COD the courier says it paid over (GHN CODTransferDate, GHTK "đã đối soát") goes to the books.
     await recordCourierCod(tx, event, shipment?.orderId ?? null);
     if (applied && shipment) {
-      await tx.update(shipments).set({ state: event.state, rawStatus: event.rawStatus, lastEventAt: at, updatedAt: sql`now()` }).where(eq(shipments.orderId, shipment.orderId));
-      await tx.insert(orderEvents).values({
-        orderId: shipment.orderId, type: 'courier_status', actor: event.courier, dedupeKey: `courier:${event.courier}:${event.eventKey}`,
-        data: { status: event.rawStatus, state: event.state, at: event.at, reason: event.reason ?? null, via },
-      }).onConflictDoNothing();
+      await tx
+        .update(shipments)
+        .set({ state: event.state, rawStatus: event.rawStatus, lastEventAt: at, updatedAt: sql`now()` })
+        .where(eq(shipments.orderId, shipment.orderId));
+      await tx
+        .insert(orderEvents)
+        .values({
+          orderId: shipment.orderId,
+          type: 'courier_status',
+          actor: event.courier,
+          dedupeKey: `courier:${event.courier}:${event.eventKey}`,
+          data: { status: event.rawStatus, state: event.state, at: event.at, reason: event.reason ?? null, via },
+        })
+        .onConflictDoNothing();
       if (event.partial && event.state === 'delivered') await recordCourierPartialReturn(tx, shipment, event, at);
     }
     return { duplicate: false, applied, signalled: false, orderId: shipment?.orderId ?? null, eventId: inserted[0]!.id };
@@ -74,17 +109,37 @@ async function recordCourierPartialReturn(
 ): Promise<void> {
   const partial = event.partial!;
   const value = courierReturnedValue(partial, shipment.codAmount);
-  await tx.insert(orderEvents).values({
-    orderId: shipment.orderId, type: 'courier_partial_delivery', actor: event.courier, dedupeKey: `courier:${event.courier}:${event.eventKey}:partial`,
-    data: { code: partial.code ?? null, deliveredValue: partial.deliveredValue ?? null, returnedValue: value ?? null, at: event.at },
-  }).onConflictDoNothing();
+  await tx
+    .insert(orderEvents)
+    .values({
+      orderId: shipment.orderId,
+      type: 'courier_partial_delivery',
+      actor: event.courier,
+      dedupeKey: `courier:${event.courier}:${event.eventKey}:partial`,
+      data: { code: partial.code ?? null, deliveredValue: partial.deliveredValue ?? null, returnedValue: value ?? null, at: event.at },
+    })
+    .onConflictDoNothing();
   if (value === undefined || value <= 0) return;
-  await tx.update(orders).set({ returnedAmount: value, updatedAt: sql`now()` }).where(and(eq(orders.id, shipment.orderId), isNull(orders.returnedAmount)));
-  await tx.insert(courierEvents).values({
-    courier: event.courier, eventKey: `${event.eventKey}|partial-return`, orderId: shipment.orderId, trackingCode: event.trackingCode,
-    rawStatus: `${event.rawStatus}:partial-return`, state: 'returned', at: new Date(at.getTime() + 1), applied: true, signalled: true, via: 'partial',
-    data: { partial: { ...partial, returnedValue: value }, derivedFrom: event.eventKey },
-  }).onConflictDoNothing();
+  await tx
+    .update(orders)
+    .set({ returnedAmount: value, updatedAt: sql`now()` })
+    .where(and(eq(orders.id, shipment.orderId), isNull(orders.returnedAmount)));
+  await tx
+    .insert(courierEvents)
+    .values({
+      courier: event.courier,
+      eventKey: `${event.eventKey}|partial-return`,
+      orderId: shipment.orderId,
+      trackingCode: event.trackingCode,
+      rawStatus: `${event.rawStatus}:partial-return`,
+      state: 'returned',
+      at: new Date(at.getTime() + 1),
+      applied: true,
+      signalled: true,
+      via: 'partial',
+      data: { partial: { ...partial, returnedValue: value }, derivedFrom: event.eventKey },
+    })
+    .onConflictDoNothing();
 }
 
 /**
@@ -97,24 +152,52 @@ async function recordCourierPartialReturn(
  */
 export async function takeBackCountedPartialReturn(db: Db, orderId: string): Promise<boolean> {
   return db.transaction(async (tx) => {
-    const [shipment] = await tx.select({ courier: shipments.courier, trackingCode: shipments.trackingCode }).from(shipments).where(eq(shipments.orderId, orderId));
+    const [shipment] = await tx
+      .select({ courier: shipments.courier, trackingCode: shipments.trackingCode })
+      .from(shipments)
+      .where(eq(shipments.orderId, orderId));
     if (!shipment) return false;
     await lockParcel(tx, shipment.courier, shipment.trackingCode);
     const [order] = await tx.select({ returned: orders.returnedAmount }).from(orders).where(eq(orders.id, orderId));
     if (!order?.returned || order.returned <= 0) return false;
-    const [taken] = await tx.select({ id: courierEvents.id }).from(courierEvents)
-      .where(and(eq(courierEvents.orderId, orderId), eq(courierEvents.state, 'returned'), eq(courierEvents.via, 'partial'))).limit(1);
+    const [taken] = await tx
+      .select({ id: courierEvents.id })
+      .from(courierEvents)
+      .where(and(eq(courierEvents.orderId, orderId), eq(courierEvents.state, 'returned'), eq(courierEvents.via, 'partial')))
+      .limit(1);
     if (taken) return false;
-    const [delivered] = await tx.select().from(courierEvents)
-      .where(and(eq(courierEvents.orderId, orderId), eq(courierEvents.state, 'delivered'), eq(courierEvents.applied, true), sql`(${courierEvents.data}->'partial') is not null`))
-      .orderBy(asc(courierEvents.at), asc(courierEvents.id)).limit(1);
+    const [delivered] = await tx
+      .select()
+      .from(courierEvents)
+      .where(
+        and(
+          eq(courierEvents.orderId, orderId),
+          eq(courierEvents.state, 'delivered'),
+          eq(courierEvents.applied, true),
+          sql`(${courierEvents.data}->'partial') is not null`,
+        ),
+      )
+      .orderBy(asc(courierEvents.at), asc(courierEvents.id))
+      .limit(1);
     if (!delivered) return false;
     const partial = (delivered.data as { partial?: PartialDelivery } | null)?.partial ?? {};
-    const inserted = await tx.insert(courierEvents).values({
-      courier: delivered.courier, eventKey: `${delivered.eventKey}|partial-return`, orderId, trackingCode: delivered.trackingCode,
-      rawStatus: `${delivered.rawStatus}:partial-return`, state: 'returned', at: new Date(delivered.at.getTime() + 1), applied: true, signalled: true, via: 'partial',
-      data: { partial: { ...partial, returnedValue: order.returned }, derivedFrom: delivered.eventKey, countedBy: 'warehouse' },
-    }).onConflictDoNothing().returning({ id: courierEvents.id });
+    const inserted = await tx
+      .insert(courierEvents)
+      .values({
+        courier: delivered.courier,
+        eventKey: `${delivered.eventKey}|partial-return`,
+        orderId,
+        trackingCode: delivered.trackingCode,
+        rawStatus: `${delivered.rawStatus}:partial-return`,
+        state: 'returned',
+        at: new Date(delivered.at.getTime() + 1),
+        applied: true,
+        signalled: true,
+        via: 'partial',
+        data: { partial: { ...partial, returnedValue: order.returned }, derivedFrom: delivered.eventKey, countedBy: 'warehouse' },
+      })
+      .onConflictDoNothing()
+      .returning({ id: courierEvents.id });
     return inserted.length > 0;
   });
 }
@@ -132,4 +215,3 @@ export async function lockParcel(tx: Pick<Db, 'execute'>, courier: string, track
 export async function markCourierEventSignalled(db: Db, eventId: number): Promise<void> {
   await db.update(courierEvents).set({ signalled: true }).where(eq(courierEvents.id, eventId));
 }
-

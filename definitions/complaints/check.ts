@@ -29,10 +29,17 @@ export function checkComplaintProcess(data: unknown, shop: CompiledShop | null):
       const formPath = isRecord(outcome.form) ? [...path, 'form'] : [...path, 'result'];
       const required = listOf(form.required);
       if (!required.includes('reason') || !isRecord(recordOf(form.properties).reason)) {
-        issues.push({ path: formPath, message: 'a rejecting outcome must ask why: give it a form with a "reason" property listed in required' });
+        issues.push({
+          path: formPath,
+          message: 'a rejecting outcome must ask why: give it a form with a "reason" property listed in required',
+        });
       }
       if (outcome.followUp !== undefined) {
-        issues.push({ path: [...path, 'followUp'], at: 'key', message: 'a rejected complaint has nothing to carry out — remove followUp or make the result resolved' });
+        issues.push({
+          path: [...path, 'followUp'],
+          at: 'key',
+          message: 'a rejected complaint has nothing to carry out — remove followUp or make the result resolved',
+        });
       }
     }
   });
@@ -53,7 +60,11 @@ function uniqueIds(list: unknown, path: PathSegment[], what: string, issues: Iss
   listOf(list).forEach((raw, i) => {
     const id = textOf(recordOf(raw).id);
     if (id === undefined) return;
-    if (seen.has(id)) issues.push({ path: [...path, i, 'id'], message: `${what} id "${id}" is already used by ${path[path.length - 1]}[${seen.get(id)}] — ${what} ids must be unique` });
+    if (seen.has(id))
+      issues.push({
+        path: [...path, i, 'id'],
+        message: `${what} id "${id}" is already used by ${path[path.length - 1]}[${seen.get(id)}] — ${what} ids must be unique`,
+      });
     else seen.set(id, i);
   });
 }

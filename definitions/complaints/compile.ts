@@ -42,7 +42,10 @@ export function compileComplaintProcess(data: unknown, shop: CompiledShop): Comp
     categories: raw.spec.categories.map((c) => ({ id: c.id, title: c.title })),
     intake,
     outcomes: raw.spec.outcomes.map((o) => ({
-      name: o.id, title: o.title, result: o.result, form: o.form ? closeForm(o.form) : intake.form,
+      name: o.id,
+      title: o.title,
+      result: o.result,
+      form: o.form ? closeForm(o.form) : intake.form,
       ...(o.followUp !== undefined && { followUp: compileTask(o.followUp) }),
     })),
     workingHours: shop.workingHours,

@@ -41,42 +41,70 @@ export function checkKpiPlan(data: unknown, shop: CompiledShop | null): Issue[] 
     const type = metric.type;
     const isCeiling = CEILING_TYPES.has(String(type));
     if (id !== undefined) {
-      if (ids.has(id)) issues.push({ path: [...path, 'id'], message: `metric id "${id}" is already used by metrics[${ids.get(id)!.index}] — metric ids must be unique` });
+      if (ids.has(id))
+        issues.push({
+          path: [...path, 'id'],
+          message: `metric id "${id}" is already used by metrics[${ids.get(id)!.index}] — metric ids must be unique`,
+        });
       else ids.set(id, { index: i, type, ceiling: isCeiling });
     }
     issues.push(...checkRole(shop, metric.owner, [...path, 'owner'], false));
     if (typeof type === 'string') {
       const [needed, other] = isCeiling ? ['ceiling', 'target'] : ['target', 'ceiling'];
-      if (metric[needed] === undefined) issues.push({ path: [...path, 'type'], message: `a ${type} metric needs a ${needed} (${isCeiling ? 'lower is better' : 'higher is better'})` });
+      if (metric[needed] === undefined)
+        issues.push({
+          path: [...path, 'type'],
+          message: `a ${type} metric needs a ${needed} (${isCeiling ? 'lower is better' : 'higher is better'})`,
+        });
       if (metric[other] !== undefined) issues.push({ path: [...path, other], message: `a ${type} metric has a ${needed}, not a ${other}` });
       const goal = ratioOf(metric[needed]);
       if (RATIO_TYPES.has(type) && goal !== undefined && goal > 1) {
         issues.push({ path: [...path, needed], message: `${type} is a share: write ${needed} as 0…1 or a percentage such as "8%"` });
       }
-      if (metric.basis !== undefined && type !== 'returnRate') issues.push({ path: [...path, 'basis'], message: 'basis applies to returnRate metrics only' });
-      if ((metric.taskRole !== undefined || metric.stages !== undefined) && !TASK_TYPES.has(type)) issues.push({ path: [...path, metric.taskRole !== undefined ? 'taskRole' : 'stages'], message: 'taskRole and stages apply to tasksOnTime and ordersPerPackerDay metrics only' });
-      if (metric.segments !== undefined && type !== 'careCoverage') issues.push({ path: [...path, 'segments'], message: 'segments apply to careCoverage metrics only' });
-      if (metric.allocation !== undefined && type !== 'revenue') issues.push({ path: [...path, 'allocation'], message: 'allocation applies to revenue metrics only' });
+      if (metric.basis !== undefined && type !== 'returnRate')
+        issues.push({ path: [...path, 'basis'], message: 'basis applies to returnRate metrics only' });
+      if ((metric.taskRole !== undefined || metric.stages !== undefined) && !TASK_TYPES.has(type))
+        issues.push({
+          path: [...path, metric.taskRole !== undefined ? 'taskRole' : 'stages'],
+          message: 'taskRole and stages apply to tasksOnTime and ordersPerPackerDay metrics only',
+        });
+      if (metric.segments !== undefined && type !== 'careCoverage')
+        issues.push({ path: [...path, 'segments'], message: 'segments apply to careCoverage metrics only' });
+      if (metric.allocation !== undefined && type !== 'revenue')
+        issues.push({ path: [...path, 'allocation'], message: 'allocation applies to revenue metrics only' });
     }
     if (metric.taskRole !== undefined) issues.push(...checkRole(shop, metric.taskRole, [...path, 'taskRole'], false));
     if (shop) {
       const segments = shop.segments.map((s) => s.id);
       listOf(metric.segments).forEach((segment, j) => {
-        if (typeof segment === 'string' && !segments.includes(segment)) issues.push({ path: [...path, 'segments', j], message: `unknown segment "${segment}"${didYouMean(segment, segments)} — segments: ${listNames(segments)}` });
+        if (typeof segment === 'string' && !segments.includes(segment))
+          issues.push({
+            path: [...path, 'segments', j],
+            message: `unknown segment "${segment}"${didYouMean(segment, segments)} — segments: ${listNames(segments)}`,
+          });
       });
     }
     const allocation = recordOf(metric.allocation);
     if (shop) {
       const known = Object.keys(shop.channels);
       for (const channel of Object.keys(recordOf(allocation.channels))) {
-        if (!hasOwnEntry(shop.channels, channel)) issues.push({ path: [...path, 'allocation', 'channels', channel], at: 'key', message: `unknown channel "${channel}"${didYouMean(channel, known)} — channels: ${listNames(known)}` });
+        if (!hasOwnEntry(shop.channels, channel))
+          issues.push({
+            path: [...path, 'allocation', 'channels', channel],
+            at: 'key',
+            message: `unknown channel "${channel}"${didYouMean(channel, known)} — channels: ${listNames(known)}`,
+          });
       }
     }
     const amounts = Object.values(recordOf(allocation.channels)).filter((v): v is number => typeof v === 'number');
     const total = amounts.reduce((a, b) => a + b, 0);
-    if (amounts.length && total <= 0) issues.push({ path: [...path, 'allocation', 'channels'], message: 'channel weights must not all be zero' });
+    if (amounts.length && total <= 0)
+      issues.push({ path: [...path, 'allocation', 'channels'], message: 'channel weights must not all be zero' });
     if (allocation.by === 'amount' && typeof metric.target === 'number' && amounts.length && total !== metric.target) {
-      issues.push({ path: [...path, 'allocation', 'channels'], message: `channel amounts add up to ${total} but the target is ${metric.target} — they must be equal` });
+      issues.push({
+        path: [...path, 'allocation', 'channels'],
+        message: `channel amounts add up to ${total} but the target is ${metric.target} — they must be equal`,
+      });
     }
   });
 
@@ -92,13 +120,22 @@ export function checkKpiPlan(data: unknown, shop: CompiledShop | null): Issue[] 
     const metricId = textOf(rule.metric);
     const metric = metricId === undefined ? undefined : ids.get(metricId);
     if (metricId !== undefined && !metric) {
-      issues.push({ path: [...path, 'metric'], message: `unknown metric "${metricId}"${didYouMean(metricId, [...ids.keys()])} — metrics: ${listNames([...ids.keys()])}` });
+      issues.push({
+        path: [...path, 'metric'],
+        message: `unknown metric "${metricId}"${didYouMean(metricId, [...ids.keys()])} — metrics: ${listNames([...ids.keys()])}`,
+      });
     }
     const hasBelow = rule.below !== undefined;
     const hasOver = rule.overCeiling === true;
-    if (hasBelow === hasOver) issues.push({ path: [...path, 'id'], message: 'a pacing rule needs exactly one condition: below (target metrics) or overCeiling: true (ceiling metrics)' });
-    else if (metric && hasBelow && metric.ceiling) issues.push({ path: [...path, 'below'], message: `metric "${metricId}" has a ceiling: use overCeiling: true` });
-    else if (metric && hasOver && !metric.ceiling) issues.push({ path: [...path, 'overCeiling'], message: `metric "${metricId}" has a target, not a ceiling: use below` });
+    if (hasBelow === hasOver)
+      issues.push({
+        path: [...path, 'id'],
+        message: 'a pacing rule needs exactly one condition: below (target metrics) or overCeiling: true (ceiling metrics)',
+      });
+    else if (metric && hasBelow && metric.ceiling)
+      issues.push({ path: [...path, 'below'], message: `metric "${metricId}" has a ceiling: use overCeiling: true` });
+    else if (metric && hasOver && !metric.ceiling)
+      issues.push({ path: [...path, 'overCeiling'], message: `metric "${metricId}" has a target, not a ceiling: use below` });
     listOf(rule.notify).forEach((role, j) => issues.push(...checkRole(shop, role, [...path, 'notify', j], false)));
   });
 
@@ -106,7 +143,8 @@ export function checkKpiPlan(data: unknown, shop: CompiledShop | null): Issue[] 
   listOf(spec.grades).forEach((raw, i) => {
     const min = recordOf(raw).min;
     if (typeof min !== 'number') return;
-    if (min >= previous) issues.push({ path: [...base, 'grades', i, 'min'], message: 'grades go from the highest min score to the lowest' });
+    if (min >= previous)
+      issues.push({ path: [...base, 'grades', i, 'min'], message: 'grades go from the highest min score to the lowest' });
     previous = min;
   });
   return issues;

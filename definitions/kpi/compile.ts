@@ -31,7 +31,15 @@ interface RawKpiPlan {
     creditRole?: string;
     scoreCap?: number;
     metrics: RawMetric[];
-    pacing?: Array<{ id: string; metric: string; from?: number | string; below?: number | string; overCeiling?: boolean; notify: string[]; message?: string }>;
+    pacing?: Array<{
+      id: string;
+      metric: string;
+      from?: number | string;
+      below?: number | string;
+      overCeiling?: boolean;
+      notify: string[];
+      message?: string;
+    }>;
     grades?: Array<{ grade: string; min: number }>;
   };
 }
@@ -39,14 +47,18 @@ interface RawKpiPlan {
 /** About ten history events per recomputation: a run stays near 2,000 events (a month hourly takes four runs). */
 export const DEFAULT_CONTINUE_AS_NEW_AFTER = 200;
 
-const DEFAULT_GRADES = [{ grade: 'A', minScore: 100 }, { grade: 'B', minScore: 85 }, { grade: 'C', minScore: 70 }, { grade: 'D', minScore: 0 }];
+const DEFAULT_GRADES = [
+  { grade: 'A', minScore: 100 },
+  { grade: 'B', minScore: 85 },
+  { grade: 'C', minScore: 70 },
+  { grade: 'D', minScore: 0 },
+];
 
 export function compileKpiPlan(data: unknown, shop: CompiledShop): CompiledKpiPlan {
   const raw = data as RawKpiPlan;
   const spec = raw.spec;
-  const period: KpiPeriodSpec = typeof spec.period === 'object'
-    ? { unit: 'interval', everyMs: parseDuration(spec.period.every) }
-    : { unit: spec.period ?? 'monthly' };
+  const period: KpiPeriodSpec =
+    typeof spec.period === 'object' ? { unit: 'interval', everyMs: parseDuration(spec.period.every) } : { unit: spec.period ?? 'monthly' };
   return {
     apiVersion: 'shopflow/v1',
     kind: 'KpiPlan',
@@ -62,7 +74,10 @@ export function compileKpiPlan(data: unknown, shop: CompiledShop): CompiledKpiPl
     creditRole: spec.creditRole ?? 'sales',
     metrics: spec.metrics.map(compileMetric),
     pacing: (spec.pacing ?? []).map((r) => ({
-      id: r.id, metric: r.metric, fromElapsed: ratioOf(r.from) ?? 0, notify: r.notify,
+      id: r.id,
+      metric: r.metric,
+      fromElapsed: ratioOf(r.from) ?? 0,
+      notify: r.notify,
       ...(r.below !== undefined && { below: ratioOf(r.below)! }),
       ...(r.overCeiling && { overCeiling: true }),
       ...(r.message !== undefined && { message: r.message }),
@@ -118,7 +133,10 @@ export function summarizeKpiPlan(plan: CompiledKpiPlan): LoadSummary {
   const roles = [...new Set(plan.metrics.map((m) => m.owner))].sort();
   const period = plan.period.unit === 'interval' ? `every ${plan.period.everyMs / 1000}s` : plan.period.unit;
   return {
-    kind: plan.kind, name: plan.name, title: plan.title, roles,
+    kind: plan.kind,
+    name: plan.name,
+    title: plan.title,
+    roles,
     text: `${plan.kind} ${plan.name} (${plan.title}): ${plan.metrics.length} metrics, ${period}; roles: ${roles.join(', ')}`,
   };
 }

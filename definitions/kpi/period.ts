@@ -27,7 +27,14 @@ const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 export function periodContaining(spec: KpiPeriodSpec, offsetMin: number, at: number): KpiPeriod {
   if (spec.unit === 'interval') {
     const startsAt = Math.floor(at / spec.everyMs) * spec.everyMs;
-    return { key: `t${new Date(startsAt).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`, startsAt, endsAt: startsAt + spec.everyMs };
+    return {
+      key: `t${new Date(startsAt)
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d+Z$/, 'Z')}`,
+      startsAt,
+      endsAt: startsAt + spec.everyMs,
+    };
   }
   const { y, m, day, weekday } = local(at, offsetMin);
   if (spec.unit === 'monthly') {

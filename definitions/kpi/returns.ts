@@ -5,9 +5,16 @@
  */
 
 /** A line of the order as agreed at closing (`items` of the close form: unit price in VND). */
-export interface PricedLine { sku?: unknown; qty?: unknown; price?: unknown }
+export interface PricedLine {
+  sku?: unknown;
+  qty?: unknown;
+  price?: unknown;
+}
 /** A line that came back (`returnedItems` or `restockedItems` of the receive-return form). */
-export interface ReturnedLine { sku?: unknown; qty?: unknown }
+export interface ReturnedLine {
+  sku?: unknown;
+  qty?: unknown;
+}
 
 const count = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0);
 

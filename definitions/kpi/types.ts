@@ -5,9 +5,7 @@
  */
 
 /** How long a KPI period is. `interval` (fixed length from the Unix epoch) exists for tests and demos. */
-export type KpiPeriodSpec =
-  | { unit: 'weekly' | 'monthly' | 'quarterly' }
-  | { unit: 'interval'; everyMs: number };
+export type KpiPeriodSpec = { unit: 'weekly' | 'monthly' | 'quarterly' } | { unit: 'interval'; everyMs: number };
 
 /** What a metric measures; each type is one SQL aggregation (activities/kpi/queries.ts). */
 export type KpiMetricType =

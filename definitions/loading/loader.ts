@@ -164,8 +164,17 @@ function prototypeNameIssues(data: unknown): Issue[] {
     }
     if (!node || typeof node !== 'object') continue;
     for (const [key, child] of Object.entries(node)) {
-      if (isPrototypeName(key)) issues.push({ path: [...path, key], at: 'key', message: `"${key}" is a reserved name (a JavaScript object's own member), so it cannot be an id or a key here — choose another name` });
-      else if (inList && (key === 'id' || key === 'name') && isPrototypeName(child)) issues.push({ path: [...path, key], message: `"${String(child)}" is a reserved name (a JavaScript object's own member), so it cannot be an id — choose another name` });
+      if (isPrototypeName(key))
+        issues.push({
+          path: [...path, key],
+          at: 'key',
+          message: `"${key}" is a reserved name (a JavaScript object's own member), so it cannot be an id or a key here — choose another name`,
+        });
+      else if (inList && (key === 'id' || key === 'name') && isPrototypeName(child))
+        issues.push({
+          path: [...path, key],
+          message: `"${String(child)}" is a reserved name (a JavaScript object's own member), so it cannot be an id — choose another name`,
+        });
       stack.push({ node: child, path: [...path, key], inList: false });
     }
   }
@@ -222,7 +231,10 @@ async function readDefinitionFile(path: string): Promise<{ text: string } | { er
 async function processFiles(dir: string): Promise<string[]> {
   try {
     const names = await readdir(dir);
-    return names.filter((n) => /\.ya?ml$/.test(n)).sort().map((n) => join(dir, n));
+    return names
+      .filter((n) => /\.ya?ml$/.test(n))
+      .sort()
+      .map((n) => join(dir, n));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;

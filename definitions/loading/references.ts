@@ -18,7 +18,9 @@ export function checkRole(shop: CompiledShop | null, role: unknown, path: PathSe
   }
   const canComplete = found.permissions.includes('*') || found.permissions.includes('tasks.complete');
   if (ownsTasks && !canComplete) {
-    return [{ path, message: `role "${role}" cannot complete tasks (its permissions lack tasks.complete), so it cannot be given this task` }];
+    return [
+      { path, message: `role "${role}" cannot complete tasks (its permissions lack tasks.complete), so it cannot be given this task` },
+    ];
   }
   return [];
 }

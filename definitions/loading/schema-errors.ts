@@ -141,7 +141,10 @@ function describeGroup(group: ErrorObject, members: ErrorObject[]): string {
     if (member.instancePath !== group.instancePath) continue;
     if (member.keyword === 'enum') (member.params.allowedValues as unknown[]).forEach((v) => allowed.add(String(v)));
     if (member.keyword === 'const') allowed.add(String(member.params.allowedValue));
-    if (member.keyword === 'type') String(member.params.type).split(',').forEach((t) => types.add(t));
+    if (member.keyword === 'type')
+      String(member.params.type)
+        .split(',')
+        .forEach((t) => types.add(t));
   }
   const value = group.data;
   if (allowed.size > 0) {

@@ -17,10 +17,7 @@ export interface YamlSource {
 const MAX_ALIAS_COUNT = 100;
 
 /** Parses one YAML document; reports syntax errors, empty files and multi-document files. */
-export function parseYamlSource(
-  text: string,
-  file: string,
-): { ok: true; source: YamlSource } | { ok: false; errors: DefinitionError[] } {
+export function parseYamlSource(text: string, file: string): { ok: true; source: YamlSource } | { ok: false; errors: DefinitionError[] } {
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, prettyErrors: true });
   const at = (offset: number) => lineCounter.linePos(offset);
@@ -34,11 +31,7 @@ export function parseYamlSource(
   }
   if (docs.length > 1) {
     const { line, col } = at(docs[1].range[0]);
-    return fail(
-      line,
-      col,
-      `the file holds ${docs.length} YAML documents (separated by ---); put each definition in its own file`,
-    );
+    return fail(line, col, `the file holds ${docs.length} YAML documents (separated by ---); put each definition in its own file`);
   }
   const doc = docs[0];
   const problems = [...doc.errors, ...doc.warnings];
@@ -54,7 +47,11 @@ export function parseYamlSource(
   const loop = selfReferencingAlias(doc);
   if (loop) {
     const { line, col } = at(loop.range?.[0] ?? 0);
-    return fail(line, col, `the alias *${loop.source} refers to the node it sits in (&${loop.source}), so the value would never end; copy the part you need instead`);
+    return fail(
+      line,
+      col,
+      `the alias *${loop.source} refers to the node it sits in (&${loop.source}), so the value would never end; copy the part you need instead`,
+    );
   }
   try {
     return { ok: true, source: { file, doc, lineCounter, data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) } };
@@ -74,7 +71,10 @@ function selfReferencingAlias(doc: Document.Parsed): { source: string; range?: r
       const target = node.resolve(doc);
       return target && ancestors.includes(target) ? { source: node.source, range: node.range } : undefined;
     }
-    const children: unknown[] = isMap(node) || isSeq(node) ? node.items.flatMap((item) => (isSeq(node) ? [item] : [(item as { key: unknown }).key, (item as { value: unknown }).value])) : [];
+    const children: unknown[] =
+      isMap(node) || isSeq(node)
+        ? node.items.flatMap((item) => (isSeq(node) ? [item] : [(item as { key: unknown }).key, (item as { value: unknown }).value]))
+        : [];
     if (!children.length) return undefined;
     ancestors.push(node);
     try {

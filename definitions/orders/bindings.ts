@@ -61,7 +61,10 @@ function shapeProblem(shape: FigureShape, field: PlainRecord): string | undefine
       const line = isRecord(field.items) ? field.items : {};
       const parts = isRecord(line.properties) ? line.properties : {};
       const required = listOf(line.required);
-      const needs = shape === 'items' ? 'a list (type: array) of { sku, qty } lines (name, price optional)' : 'a list (type: array) of { sku, qty } lines';
+      const needs =
+        shape === 'items'
+          ? 'a list (type: array) of { sku, qty } lines (name, price optional)'
+          : 'a list (type: array) of { sku, qty } lines';
       if (!typed(field, 'array') || !typed(line, 'object')) return `it must be ${needs}`;
       const problems: string[] = [];
       if (!typed(recordOrEmpty(parts.sku), 'string') || !required.includes('sku')) problems.push('sku must be a required string');

@@ -12,7 +12,6 @@ import { checkDuration, conditionNames } from '../loading/references';
 import { orderStageKind } from './stages';
 import type { CompiledShop } from '../types';
 
-
 /** Every semantic issue of an OrderProcess document; `shop` null skips checks against the shop. */
 export function checkOrderProcess(data: unknown, shop: CompiledShop | null): Issue[] {
   const issues: Issue[] = [];
@@ -24,7 +23,10 @@ export function checkOrderProcess(data: unknown, shop: CompiledShop | null): Iss
     const id = textOf(recordOf(raw).id);
     if (id === undefined) return;
     if (ids.has(id)) {
-      issues.push({ path: ['spec', 'stages', i, 'id'], message: `stage id "${id}" is already used by stages[${ids.get(id)}] — stage ids must be unique` });
+      issues.push({
+        path: ['spec', 'stages', i, 'id'],
+        message: `stage id "${id}" is already used by stages[${ids.get(id)}] — stage ids must be unique`,
+      });
     } else ids.set(id, i);
   });
   const known = [...ids.keys()];
@@ -41,7 +43,11 @@ export function checkOrderProcess(data: unknown, shop: CompiledShop | null): Iss
 
   // Staff can cancel an order while it waits at any stage: an end stage with result `cancelled`
   // is reached that way, so it counts as reachable from every stage that is not an end.
-  const cancelEnds = stages.map(recordOf).filter((s) => s.kind === 'end' && s.result === 'cancelled').map((s) => textOf(s.id)).filter((id): id is string => id !== undefined);
+  const cancelEnds = stages
+    .map(recordOf)
+    .filter((s) => s.kind === 'end' && s.result === 'cancelled')
+    .map((s) => textOf(s.id))
+    .filter((id): id is string => id !== undefined);
 
   const nodes: StageNode[] = [];
   stages.forEach((raw, i) => {
@@ -62,7 +68,16 @@ export function checkOrderProcess(data: unknown, shop: CompiledShop | null): Iss
       else hasBrokenEdge = true;
     };
 
-    stageKind.check({ stage, path, shop, issues, edge, broken: () => { hasBrokenEdge = true; } });
+    stageKind.check({
+      stage,
+      path,
+      shop,
+      issues,
+      edge,
+      broken: () => {
+        hasBrokenEdge = true;
+      },
+    });
 
     if (kind !== 'end') {
       for (const end of cancelEnds) edges.push({ to: end, instant: false });
@@ -75,7 +90,13 @@ export function checkOrderProcess(data: unknown, shop: CompiledShop | null): Iss
   });
 
   if (nodes.length > 0) issues.push(...checkStageGraph(nodes, startOk ? (spec.start as string) : undefined));
-  if (nodes.length > 0) issues.push(...checkTimedLoops(nodes, stageTimings(stages, (d) => checkDuration(d, [], []))));
+  if (nodes.length > 0)
+    issues.push(
+      ...checkTimedLoops(
+        nodes,
+        stageTimings(stages, (d) => checkDuration(d, [], [])),
+      ),
+    );
   return issues;
 }
 
@@ -83,12 +104,19 @@ export function checkOrderProcess(data: unknown, shop: CompiledShop | null): Iss
 function checkGuard(stage: PlainRecord, path: PathSegment[], shop: CompiledShop | null): Issue[] {
   const issues: Issue[] = [];
   if ('when' in stage && !('otherwise' in stage)) {
-    issues.push({ path: [...path, 'when'], at: 'key', message: 'a stage with "when" needs "otherwise": the stage to go to when the condition is false' });
+    issues.push({
+      path: [...path, 'when'],
+      at: 'key',
+      message: 'a stage with "when" needs "otherwise": the stage to go to when the condition is false',
+    });
   }
   if ('otherwise' in stage && !('when' in stage)) {
-    issues.push({ path: [...path, 'otherwise'], at: 'key', message: '"otherwise" only applies together with a "when" condition — add when or remove otherwise' });
+    issues.push({
+      path: [...path, 'otherwise'],
+      at: 'key',
+      message: '"otherwise" only applies together with a "when" condition — add when or remove otherwise',
+    });
   }
   issues.push(...checkCondition(stage.when, [...path, 'when'], WHEN_FIELDS, conditionNames(shop)));
   return issues;
 }
-

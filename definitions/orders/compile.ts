@@ -23,7 +23,6 @@ interface RawOrderProcess {
   spec: { start: string; stages: RawStage[] };
 }
 
-
 export function compileOrderProcess(data: unknown, shop: CompiledShop): CompiledOrderProcess {
   const raw = data as RawOrderProcess;
   const stages: Record<string, CompiledStage> = {};
@@ -47,9 +46,6 @@ function compileStage(stage: RawStage): CompiledStage {
   };
   return orderStageKind(stage.kind)!.compile(stage, { guard, clock: stage.clock ?? 'calendar' });
 }
-
-
-
 
 /** Roles a process hands work or messages to, sorted. */
 export function rolesUsed(process: CompiledOrderProcess): string[] {
@@ -80,4 +76,3 @@ export function summarizeOrderProcess(process: CompiledOrderProcess): LoadSummar
     text: `${process.kind} ${process.name} (${process.title}): ${stageCount} stages; roles: ${roles.join(', ')}`,
   };
 }
-

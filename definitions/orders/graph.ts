@@ -24,8 +24,7 @@ export function checkStageGraph(nodes: readonly StageNode[], start: string | und
   // A broken target (already reported) is usually a typo whose fix connects the stages it seems to
   // leave unreachable, so reachability is only judged once every target is sound.
   const sound = nodes.every((n) => !n.hasBrokenEdge);
-  const reachable =
-    start !== undefined && byId.has(start) ? walk([start], (id) => byId.get(id)?.edges.map((e) => e.to) ?? []) : undefined;
+  const reachable = start !== undefined && byId.has(start) ? walk([start], (id) => byId.get(id)?.edges.map((e) => e.to) ?? []) : undefined;
   if (reachable && sound) {
     for (const node of nodes) {
       if (!reachable.has(node.id)) {
@@ -147,7 +146,8 @@ export function checkTimedLoops(nodes: readonly StageNode[], timings: ReadonlyMa
     // An instant edge (notify's next, a skipped stage's otherwise) passes at once whatever the stage;
     // any other edge holds at a human or courier stage and takes a wait stage's duration.
     const timing = timings.get(id) ?? 'holds';
-    return (byId.get(id)?.edges ?? []).filter((e) => byId.has(e.to) && (e.instant || timing !== 'holds'))
+    return (byId.get(id)?.edges ?? [])
+      .filter((e) => byId.has(e.to) && (e.instant || timing !== 'holds'))
       .map((e) => ({ to: e.to, ms: e.instant || timing === 'holds' ? 0 : timing, instant: e.instant }));
   };
   const issues: Issue[] = [];
@@ -170,7 +170,10 @@ export function checkTimedLoops(nodes: readonly StageNode[], timings: ReadonlyMa
 }
 
 /** The quickest way from `start` back to itself over the given edges (Dijkstra; graphs are small). */
-function shortestCycle(start: string, next: (id: string) => Array<{ to: string; ms: number; instant: boolean }>): { stages: string[]; ms: number; allInstant: boolean } | undefined {
+function shortestCycle(
+  start: string,
+  next: (id: string) => Array<{ to: string; ms: number; instant: boolean }>,
+): { stages: string[]; ms: number; allInstant: boolean } | undefined {
   const best = new Map<string, { ms: number; via: string | null; allInstant: boolean }>([[start, { ms: 0, via: null, allInstant: true }]]);
   const done = new Set<string>();
   let back: { ms: number; via: string; allInstant: boolean } | undefined;

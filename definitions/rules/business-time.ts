@@ -100,8 +100,7 @@ export function utcOffsetMinutes(timeZone: string, atMs: number): number {
     minute: 'numeric',
     second: 'numeric',
   });
-  const part = (type: Intl.DateTimeFormatPartTypes): number =>
-    Number(format.formatToParts(atMs).find((p) => p.type === type)?.value);
+  const part = (type: Intl.DateTimeFormatPartTypes): number => Number(format.formatToParts(atMs).find((p) => p.type === type)?.value);
   const wall = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));
   return Math.round((wall - Math.floor(atMs / 1000) * 1000) / MINUTE);
 }

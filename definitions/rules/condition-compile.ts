@@ -21,12 +21,7 @@ export interface ConditionNames {
 const NUMERIC_OPERATORS: ReadonlySet<string> = new Set(['gt', 'gte', 'lt', 'lte']);
 
 /** Checks value types, numeric operators and referenced names; unknown fields/operators are the schema's job. */
-export function checkCondition(
-  raw: unknown,
-  path: PathSegment[],
-  fields: Record<string, FactSpec>,
-  names: ConditionNames,
-): Issue[] {
+export function checkCondition(raw: unknown, path: PathSegment[], fields: Record<string, FactSpec>, names: ConditionNames): Issue[] {
   if (!isRecord(raw)) return [];
   const issues: Issue[] = [];
   for (const [key, value] of Object.entries(raw)) {

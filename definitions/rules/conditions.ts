@@ -95,10 +95,7 @@ export interface CompiledCourierRule {
  * passes a test if any of its elements does; text compares case-insensitively after Unicode
  * normalisation, so "hà nội" matches "Hà Nội".
  */
-export function evaluateCondition<F extends string>(
-  condition: CompiledCondition<F>,
-  factOf: (field: F) => unknown,
-): boolean {
+export function evaluateCondition<F extends string>(condition: CompiledCondition<F>, factOf: (field: F) => unknown): boolean {
   return (
     condition.all.every((test) => passes(test, factOf(test.field))) &&
     (condition.any.length === 0 || condition.any.some((inner) => evaluateCondition(inner, factOf)))

@@ -85,7 +85,12 @@ export interface CourierNews {
 
 /** A recorded courier report as the order workflow's news. */
 export const toCourierNews = (e: CourierStatusEvent): CourierNews => ({
-  outcome: outcomeOf(e.state), state: e.state, status: e.rawStatus, at: e.at, ...(e.reason ? { reason: e.reason } : {}), ...(e.partial ? { partial: e.partial } : {}),
+  outcome: outcomeOf(e.state),
+  state: e.state,
+  status: e.rawStatus,
+  at: e.at,
+  ...(e.reason ? { reason: e.reason } : {}),
+  ...(e.partial ? { partial: e.partial } : {}),
 });
 
 /** VND coming back from a partial delivery: stated by the courier, else COD at hand-over less COD collected; undefined when unknown. */

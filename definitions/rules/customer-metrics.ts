@@ -24,7 +24,10 @@ export function customerFlags(row: { tags: string[]; wholesale: boolean }): stri
 /** The metrics segment rules test, from the history (and the order just delivered, if any). */
 export function segmentMetrics(history: CustomerHistory, flags: string[], orderValue?: number): CustomerMetrics {
   return {
-    deliveredValue12m: history.deliveredValue12m, deliveredOrders: history.delivered, returnRate: history.returnRate, flags,
+    deliveredValue12m: history.deliveredValue12m,
+    deliveredOrders: history.delivered,
+    returnRate: history.returnRate,
+    flags,
     ...(orderValue !== undefined ? { orderValue } : {}),
   };
 }

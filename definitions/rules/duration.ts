@@ -61,10 +61,7 @@ export function parseDuration(text: string): number {
 
 function parseCompact(text: string, original: string): number {
   if (/^\d+(\.\d+)?$/.test(text)) {
-    throw new DurationError(
-      original,
-      `"${original}" has no unit — write ${text}m for minutes, ${text}h for hours or ${text}s for seconds`,
-    );
+    throw new DurationError(original, `"${original}" has no unit — write ${text}m for minutes, ${text}h for hours or ${text}s for seconds`);
   }
   const token = /\s*(\d+(?:\.\d+)?)\s*(ms|w|d|h|m|s)/y;
   let total = 0;
@@ -98,15 +95,10 @@ function parseIso(text: string, original: string): number {
   }
   const [, years, months, weeks, days, hours, minutes, seconds] = match;
   if (years !== undefined || months !== undefined) {
-    throw new DurationError(
-      original,
-      `"${original}" uses years or months, which have no fixed length — use days (P30D) or weeks (P4W)`,
-    );
+    throw new DurationError(original, `"${original}" uses years or months, which have no fixed length — use days (P30D) or weeks (P4W)`);
   }
   const num = (part: string | undefined): number => (part === undefined ? 0 : Number(part.replace(',', '.')));
-  return Math.round(
-    num(weeks) * WEEK + num(days) * DAY + num(hours) * HOUR + num(minutes) * MINUTE + num(seconds) * SECOND,
-  );
+  return Math.round(num(weeks) * WEEK + num(days) * DAY + num(hours) * HOUR + num(minutes) * MINUTE + num(seconds) * SECOND);
 }
 
 /** Formats milliseconds in the compact form the parser reads back, e.g. 5_400_000 → `1h30m`. */

@@ -38,7 +38,10 @@ function checkLedRoles(roles: Record<string, unknown>, path: PathSegment[]): Iss
   for (const [id, role] of Object.entries(roles)) {
     listOf(recordOf(role).leads).forEach((led, i) => {
       if (typeof led === 'string' && !Object.hasOwn(roles, led)) {
-        issues.push({ path: [...path, id, 'leads', i], message: `role "${led}" is not defined under roles — known roles: ${Object.keys(roles).join(', ')}` });
+        issues.push({
+          path: [...path, id, 'leads', i],
+          message: `role "${led}" is not defined under roles — known roles: ${Object.keys(roles).join(', ')}`,
+        });
       }
     });
   }
@@ -50,7 +53,8 @@ function checkStockRoles(stock: unknown, roles: Record<string, unknown>, path: P
   if (!isRecord(stock)) return [];
   const issues: Issue[] = [];
   listOf(stock.lowStockNotify).forEach((role, i) => {
-    if (typeof role === 'string' && !(role in roles)) issues.push({ path: [...path, 'lowStockNotify', i], message: `role "${role}" is not defined under roles` });
+    if (typeof role === 'string' && !(role in roles))
+      issues.push({ path: [...path, 'lowStockNotify', i], message: `role "${role}" is not defined under roles` });
   });
   if (typeof stock.shortageRole === 'string' && !(stock.shortageRole in roles)) {
     issues.push({ path: [...path, 'shortageRole'], message: `role "${stock.shortageRole}" is not defined under roles` });
@@ -67,10 +71,12 @@ function checkTimezone(timezone: unknown, path: PathSegment[]): Issue[] {
     return [{ path, message: `unknown timezone "${timezone}" — use an IANA name such as Asia/Ho_Chi_Minh` }];
   }
   if (offset === null) {
-    return [{
-      path,
-      message: `timezone "${timezone}" changes its UTC offset during the year (daylight saving time), which shopflow does not support — use a fixed-offset zone such as Asia/Ho_Chi_Minh`,
-    }];
+    return [
+      {
+        path,
+        message: `timezone "${timezone}" changes its UTC offset during the year (daylight saving time), which shopflow does not support — use a fixed-offset zone such as Asia/Ho_Chi_Minh`,
+      },
+    ];
   }
   return [];
 }
@@ -87,7 +93,10 @@ function checkWorkingHours(hours: unknown, path: PathSegment[]): Issue[] {
       .filter((r) => r.interval !== undefined);
     for (const range of parsed) {
       if (range.interval!.fromMinute >= range.interval!.toMinute) {
-        issues.push({ path: range.path, message: `"${String(range.text)}" ends before it starts — write it like 08:00-17:30 (shifts past midnight are not supported)` });
+        issues.push({
+          path: range.path,
+          message: `"${String(range.text)}" ends before it starts — write it like 08:00-17:30 (shifts past midnight are not supported)`,
+        });
       } else anyWorkingTime = true;
     }
     const sorted = [...parsed].sort((a, b) => a.interval!.fromMinute - b.interval!.fromMinute);
@@ -111,7 +120,10 @@ function checkDaysOff(daysOff: unknown, path: PathSegment[]): Issue[] {
     if (days === undefined) return; // malformed dates are the schema's to report
     if (days < 1) issues.push({ path: [...path, i, 'to'], message: `the range ends (${entry.to}) before it starts (${entry.from})` });
     if (days > MAX_DAYS_OFF_RANGE) {
-      issues.push({ path: [...path, i, 'to'], message: `the range is ${days} days long — check the year (at most ${MAX_DAYS_OFF_RANGE} days)` });
+      issues.push({
+        path: [...path, i, 'to'],
+        message: `the range is ${days} days long — check the year (at most ${MAX_DAYS_OFF_RANGE} days)`,
+      });
     }
   });
   return issues;
@@ -123,7 +135,10 @@ function checkCouriers(couriers: unknown, path: PathSegment[]): Issue[] {
     const courier = recordOf(raw);
     for (const key of REQUIRED_ENV[String(courier.api)] ?? []) {
       if (!(key in courier)) {
-        issues.push({ path: [...path, id], message: `a ${String(courier.api).toUpperCase()} courier needs ${key} (the name of the environment variable holding it)` });
+        issues.push({
+          path: [...path, id],
+          message: `a ${String(courier.api).toUpperCase()} courier needs ${key} (the name of the environment variable holding it)`,
+        });
       }
     }
   }
@@ -139,10 +154,16 @@ function checkSegments(segments: unknown, path: PathSegment[]): Issue[] {
     issues.push({ path, message: 'one segment must be the fallback (rule: otherwise) so every customer gets a segment' });
   }
   for (const extra of fallbacks.slice(1)) {
-    issues.push({ path: [...path, extra, 'rule'], message: `only one segment can be the fallback (rule: otherwise); "${fallbacks[0]}" already is` });
+    issues.push({
+      path: [...path, extra, 'rule'],
+      message: `only one segment can be the fallback (rule: otherwise); "${fallbacks[0]}" already is`,
+    });
   }
   if (fallbacks.length === 1 && entries[entries.length - 1][0] !== fallbacks[0]) {
-    issues.push({ path: [...path, fallbacks[0], 'rule'], message: 'the fallback segment (rule: otherwise) must come last — segments below it could never match' });
+    issues.push({
+      path: [...path, fallbacks[0], 'rule'],
+      message: 'the fallback segment (rule: otherwise) must come last — segments below it could never match',
+    });
   }
   for (const [id, segment] of entries) {
     issues.push(...checkCondition(recordOf(segment).rule, [...path, id, 'rule'], SEGMENT_METRICS, {}));

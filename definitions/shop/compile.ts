@@ -6,7 +6,15 @@ import { fixedUtcOffsetMinutes, WEEKDAYS, type CompiledWorkingHours, type Weekda
 import { compileCondition } from '../rules/condition-compile';
 import type { CompiledSegment, SegmentMetric } from '../rules/conditions';
 import type { PlainRecord } from '../loading/plain';
-import { API_VERSION, stockSettings, type CompiledCourier, type CompiledRole, type CompiledShop, type CompiledStockSettings, type LoadSummary } from '../types';
+import {
+  API_VERSION,
+  stockSettings,
+  type CompiledCourier,
+  type CompiledRole,
+  type CompiledShop,
+  type CompiledStockSettings,
+  type LoadSummary,
+} from '../types';
 import { expandDates, parseHoursRange, rangesOf } from '../rules/working-hours';
 
 interface RawShop {
@@ -68,16 +76,12 @@ export function compileShop(data: unknown): CompiledShop {
         service: service ?? {},
       };
     }),
-    segments: Object.entries(spec.segments).map(
-      ([id, segment]): CompiledSegment => ({
-        id,
-        title: segment.title,
-        rule:
-          segment.rule === 'otherwise'
-            ? { otherwise: true }
-            : { otherwise: false, condition: compileCondition<SegmentMetric>(segment.rule) },
-      }),
-    ),
+    segments: Object.entries(spec.segments).map(([id, segment]): CompiledSegment => ({
+      id,
+      title: segment.title,
+      rule:
+        segment.rule === 'otherwise' ? { otherwise: true } : { otherwise: false, condition: compileCondition<SegmentMetric>(segment.rule) },
+    })),
     stock: compileStock(spec.stock),
   };
 }

@@ -12,15 +12,65 @@ import type { FormSchema } from '../types';
 
 /** Keywords of draft-07 plus the annotations Ajv knows, for "did you mean" on typos. */
 const KNOWN_KEYWORDS = [
-  'type', 'properties', 'required', 'items', 'enum', 'const', 'title', 'description', 'default', 'examples',
-  'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minLength', 'maxLength',
-  'pattern', 'format', 'minItems', 'maxItems', 'uniqueItems', 'additionalProperties', 'additionalItems',
-  'minProperties', 'maxProperties', 'patternProperties', 'propertyNames', 'dependencies', 'contains',
-  'anyOf', 'oneOf', 'allOf', 'not', 'if', 'then', 'else', 'definitions', '$ref', '$comment', 'readOnly',
+  'type',
+  'properties',
+  'required',
+  'items',
+  'enum',
+  'const',
+  'title',
+  'description',
+  'default',
+  'examples',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'format',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'additionalProperties',
+  'additionalItems',
+  'minProperties',
+  'maxProperties',
+  'patternProperties',
+  'propertyNames',
+  'dependencies',
+  'contains',
+  'anyOf',
+  'oneOf',
+  'allOf',
+  'not',
+  'if',
+  'then',
+  'else',
+  'definitions',
+  '$ref',
+  '$comment',
+  'readOnly',
 ];
 
 /** Formats ajv-formats provides (the ones a form is likely to use), and shopflow's `sku`. */
-const KNOWN_FORMATS = ['date', 'time', 'date-time', 'duration', 'email', 'hostname', 'ipv4', 'ipv6', 'uri', 'uri-reference', 'uuid', 'regex', 'sku'];
+const KNOWN_FORMATS = [
+  'date',
+  'time',
+  'date-time',
+  'duration',
+  'email',
+  'hostname',
+  'ipv4',
+  'ipv6',
+  'uri',
+  'uri-reference',
+  'uuid',
+  'regex',
+  'sku',
+];
 
 /** Checks that a form (at `path`) can be used: an object schema that compiles. */
 export function checkForm(form: unknown, path: PathSegment[]): Issue[] {
@@ -148,7 +198,8 @@ function figureIssues(data: unknown): string[] {
   const issues: string[] = [];
   const walk = (value: unknown, at: PathSegment[]): void => {
     if (typeof value === 'number') {
-      if (Math.abs(value) > MAX_FORM_NUMBER) issues.push(`${at.length ? `${formatPath(at)}: ` : ''}must be between -${MAX_FORM_NUMBER} and ${MAX_FORM_NUMBER}, not ${value}`);
+      if (Math.abs(value) > MAX_FORM_NUMBER)
+        issues.push(`${at.length ? `${formatPath(at)}: ` : ''}must be between -${MAX_FORM_NUMBER} and ${MAX_FORM_NUMBER}, not ${value}`);
     } else if (Array.isArray(value)) {
       value.forEach((v, i) => walk(v, [...at, i]));
     } else if (isRecord(value)) {
@@ -157,8 +208,11 @@ function figureIssues(data: unknown): string[] {
   };
   walk(data, []);
   if (issues.length === 0 && isRecord(data) && Array.isArray(data.items)) {
-    const total = data.items.reduce((sum: number, item: unknown) =>
-      sum + (isRecord(item) && typeof item.qty === 'number' && typeof item.price === 'number' ? item.qty * item.price : 0), 0);
+    const total = data.items.reduce(
+      (sum: number, item: unknown) =>
+        sum + (isRecord(item) && typeof item.qty === 'number' && typeof item.price === 'number' ? item.qty * item.price : 0),
+      0,
+    );
     if (total > MAX_ITEMS_TOTAL) issues.push(`items: the items add up to ${total} VND, more than the ${MAX_ITEMS_TOTAL} an order may hold`);
   }
   return issues;
@@ -182,7 +236,8 @@ function openObjects(schema: unknown, path: PathSegment[]): Issue[] {
   if ('additionalProperties' in schema && schema.additionalProperties !== false) {
     issues.push({
       path: [...path, 'additionalProperties'],
-      message: 'a form is closed: it accepts only the fields listed under properties — list each field there and remove additionalProperties (or set it to false)',
+      message:
+        'a form is closed: it accepts only the fields listed under properties — list each field there and remove additionalProperties (or set it to false)',
     });
   }
   for (const [key, child] of Object.entries(schema)) {
@@ -213,7 +268,8 @@ function close(schema: unknown, inBranch: boolean): unknown {
   if (Array.isArray(schema)) return schema.map((child) => close(child, inBranch));
   if (!isRecord(schema)) return schema;
   const out: Record<string, unknown> = { ...schema };
-  const mapValues = (value: unknown) => isRecord(value) ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, close(v, false)])) : value;
+  const mapValues = (value: unknown) =>
+    isRecord(value) ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, close(v, false)])) : value;
   if ('properties' in out) out.properties = mapValues(out.properties);
   if ('patternProperties' in out) out.patternProperties = mapValues(out.patternProperties);
   if ('definitions' in out) out.definitions = mapValues(out.definitions);
@@ -222,7 +278,11 @@ function close(schema: unknown, inBranch: boolean): unknown {
   }
   for (const key of ['items', 'additionalItems', 'contains'] as const) if (key in out) out[key] = close(out[key], false);
   for (const key of SAME_OBJECT) if (key in out) out[key] = close(out[key], true);
-  if (!inBranch && isObjectSchema(out) && (out.additionalProperties === undefined || out.additionalProperties === true || isRecord(out.additionalProperties))) {
+  if (
+    !inBranch &&
+    isObjectSchema(out) &&
+    (out.additionalProperties === undefined || out.additionalProperties === true || isRecord(out.additionalProperties))
+  ) {
     const declared = isRecord(out.properties) ? { ...out.properties } : {};
     for (const name of branchProperties(out)) if (!Object.hasOwn(declared, name)) declared[name] = true;
     if (Object.keys(declared).length > 0 || 'properties' in out) out.properties = declared;
@@ -261,9 +321,11 @@ export function skusIn(form: FormSchema, data: unknown): Array<{ path: string; s
       if (name !== undefined && Object.hasOwn(definitions, name)) walk(definitions[name], value, at, depth + 1);
     }
     if (schema.format === 'sku' && typeof value === 'string') found.push({ path: formatPath(at), sku: value });
-    for (const key of SAME_OBJECT) listOf(key === 'then' || key === 'else' ? [schema[key]] : schema[key]).forEach((b) => walk(b, value, at, depth + 1));
+    for (const key of SAME_OBJECT)
+      listOf(key === 'then' || key === 'else' ? [schema[key]] : schema[key]).forEach((b) => walk(b, value, at, depth + 1));
     if (isRecord(value) && isRecord(schema.properties)) {
-      for (const [name, child] of Object.entries(schema.properties)) if (Object.hasOwn(value, name)) walk(child, value[name], [...at, name], depth + 1);
+      for (const [name, child] of Object.entries(schema.properties))
+        if (Object.hasOwn(value, name)) walk(child, value[name], [...at, name], depth + 1);
     }
     if (Array.isArray(value)) {
       value.forEach((item, i) => walk(Array.isArray(schema.items) ? schema.items[i] : schema.items, item, [...at, i], depth + 1));

@@ -14,7 +14,20 @@ import { tasks } from '../../db/schema';
 import { projectRoot } from '../../server/platform/paths';
 import { freePort } from '../../server/platform/temporal-dev-server';
 import {
-  apiClient, benchPhone, machine, machineCpu, note, numericFlags, pool, progress, runBench, seedTasks, startBenchStack, until, writeResult, type WorkerProcess,
+  apiClient,
+  benchPhone,
+  machine,
+  machineCpu,
+  note,
+  numericFlags,
+  pool,
+  progress,
+  runBench,
+  seedTasks,
+  startBenchStack,
+  until,
+  writeResult,
+  type WorkerProcess,
 } from './support';
 
 // --inProcess 1: the app in the bench's own process (how figures before 2026-11-26 21:00 were taken),
@@ -45,10 +58,17 @@ async function load(label: string, opts: autocannon.Options): Promise<LoadResult
   const r = await autocannon({ timeout: 10, ...opts });
   const answered = r['2xx'] + r.non2xx;
   return {
-    ...(apiProc && cpuBefore !== undefined && answered ? { apiCpuMsPerRequest: Math.round(((apiProc.stats().cpuMs - cpuBefore) / answered) * 100) / 100 } : {}),
-    label, requestsPerSecond: Math.round(r.requests.average * 10) / 10,
+    ...(apiProc && cpuBefore !== undefined && answered
+      ? { apiCpuMsPerRequest: Math.round(((apiProc.stats().cpuMs - cpuBefore) / answered) * 100) / 100 }
+      : {}),
+    label,
+    requestsPerSecond: Math.round(r.requests.average * 10) / 10,
     latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max },
-    ok: r['2xx'], non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, machineCpuBusyPercent: cpu.busyPercent(),
+    ok: r['2xx'],
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    machineCpuBusyPercent: cpu.busyPercent(),
   };
 }
 
@@ -72,20 +92,27 @@ async function steadyLoad(label: string, url: string, headers: Record<string, st
   let non2xx = 0;
   let errors = 0;
   const started = performance.now();
-  const one = (due: number) => new Promise<void>((resolve) => {
-    const req = http.request({ host: target.hostname, port: target.port, path: target.pathname + target.search, headers, agent, timeout: 10_000 }, (res) => {
-      res.resume();
-      res.on('end', () => {
-        latencies.push(performance.now() - due);
-        if (res.statusCode! >= 200 && res.statusCode! < 300) ok++;
-        else non2xx++;
+  const one = (due: number) =>
+    new Promise<void>((resolve) => {
+      const req = http.request(
+        { host: target.hostname, port: target.port, path: target.pathname + target.search, headers, agent, timeout: 10_000 },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            latencies.push(performance.now() - due);
+            if (res.statusCode! >= 200 && res.statusCode! < 300) ok++;
+            else non2xx++;
+            resolve();
+          });
+        },
+      );
+      req.on('error', () => {
+        errors++;
         resolve();
       });
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+      req.end();
     });
-    req.on('error', () => { errors++; resolve(); });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.end();
-  });
   const inFlight: Array<Promise<void>> = [];
   for (let i = 0; i < total; i++) {
     const due = started + (i * 1000) / rate;
@@ -100,10 +127,17 @@ async function steadyLoad(label: string, url: string, headers: Record<string, st
   const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)] ?? 0);
   const answered = ok + non2xx;
   return {
-    ...(apiProc && cpuBefore !== undefined && answered ? { apiCpuMsPerRequest: Math.round(((apiProc.stats().cpuMs - cpuBefore) / answered) * 100) / 100 } : {}),
-    label, requestsPerSecond: Math.round((answered / elapsed) * 10) / 10,
+    ...(apiProc && cpuBefore !== undefined && answered
+      ? { apiCpuMsPerRequest: Math.round(((apiProc.stats().cpuMs - cpuBefore) / answered) * 100) / 100 }
+      : {}),
+    label,
+    requestsPerSecond: Math.round((answered / elapsed) * 10) / 10,
     latencyMs: { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: Math.round(latencies[latencies.length - 1] ?? 0) },
-    ok, non2xx, errors, timeouts: 0, machineCpuBusyPercent: cpu.busyPercent(),
+    ok,
+    non2xx,
+    errors,
+    timeouts: 0,
+    machineCpuBusyPercent: cpu.busyPercent(),
   };
 }
 
@@ -121,7 +155,10 @@ runBench(async () => {
       await stack.startSimulator(`http://127.0.0.1:${port}`, { scenario: 'manual' });
       ({ url: appUrl, process: apiProc } = await stack.startApiProcess(taskQueue, { port }));
     }
-    const { name } = await stack.activateProcess(fs.readFileSync(path.join(projectRoot(), 'tests/fixtures/fast-ship.yaml'), 'utf8'), 'bench-api');
+    const { name } = await stack.activateProcess(
+      fs.readFileSync(path.join(projectRoot(), 'tests/fixtures/fast-ship.yaml'), 'utf8'),
+      'bench-api',
+    );
     const admin = await stack.createStaff(['admin'], 'Bench admin');
     const manager = await stack.createStaff(['manager'], 'Bench manager');
     const sales = await Promise.all(Array.from({ length: 20 }, (_, i) => stack.createStaff(['sales'], `Sales ${i}`)));
@@ -129,7 +166,12 @@ runBench(async () => {
 
     note(`inserting ${flags.rows} task rows…`);
     const seedStarted = Date.now();
-    await seedTasks(stack.databaseUrl, flags.rows, sales.map((s) => s.id), cskh.map((s) => s.id));
+    await seedTasks(
+      stack.databaseUrl,
+      flags.rows,
+      sales.map((s) => s.id),
+      cskh.map((s) => s.id),
+    );
     note(`inserted in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s`);
 
     const listUrl = `${appUrl}/api/v1/tasks?status=open`;
@@ -141,9 +183,25 @@ runBench(async () => {
       await steadyLoad(`GET /tasks?status=open as a sales rep at a steady ${flags.rate} req/s`, listUrl, rep, flags.rate, flags.seconds),
       await steadyLoad(`GET /tasks?status=open as a manager at a steady ${flags.rate} req/s`, listUrl, boss, flags.rate, flags.seconds),
       // The earlier way, for comparison with older figures (bursty; see steadyLoad).
-      await load(`GET /tasks?status=open as a sales rep, autocannon overallRate ${flags.rate}`, { url: listUrl, headers: rep, connections: 20, overallRate: flags.rate, duration: flags.seconds }),
-      await load('GET /tasks?status=open as a sales rep, max throughput (20 connections)', { url: listUrl, headers: rep, connections: 20, duration: 10 }),
-      await load('GET /tasks?status=open as a manager, max throughput (20 connections)', { url: listUrl, headers: boss, connections: 20, duration: 10 }),
+      await load(`GET /tasks?status=open as a sales rep, autocannon overallRate ${flags.rate}`, {
+        url: listUrl,
+        headers: rep,
+        connections: 20,
+        overallRate: flags.rate,
+        duration: flags.seconds,
+      }),
+      await load('GET /tasks?status=open as a sales rep, max throughput (20 connections)', {
+        url: listUrl,
+        headers: rep,
+        connections: 20,
+        duration: 10,
+      }),
+      await load('GET /tasks?status=open as a manager, max throughput (20 connections)', {
+        url: listUrl,
+        headers: boss,
+        connections: 20,
+        duration: 10,
+      }),
     ];
 
     // Real open tasks: leads through the API, each order waiting on its `close` task.
@@ -151,43 +209,87 @@ runBench(async () => {
     const api = apiClient(appUrl, admin.token);
     const orderIds: string[] = [];
     const bar = progress('opening orders', flags.completions);
-    await pool(flags.completions, 10, async (i) => {
-      const lead = await api.post('/api/v1/leads', { channel: 'facebook', process: name, note: '[sim:manual]', customer: { name: `Khách ${i}`, phone: benchPhone(i) } });
-      if (lead.status !== 201) throw new Error(`lead: HTTP ${lead.status} ${JSON.stringify(lead.body)}`);
-      orderIds.push(lead.body.orderId);
-    }, (done) => bar.update(done));
+    await pool(
+      flags.completions,
+      10,
+      async (i) => {
+        const lead = await api.post('/api/v1/leads', {
+          channel: 'facebook',
+          process: name,
+          note: '[sim:manual]',
+          customer: { name: `Khách ${i}`, phone: benchPhone(i) },
+        });
+        if (lead.status !== 201) throw new Error(`lead: HTTP ${lead.status} ${JSON.stringify(lead.body)}`);
+        orderIds.push(lead.body.orderId);
+      },
+      (done) => bar.update(done),
+    );
     bar.end();
-    const open = await until(async () => {
-      const rows = await stack.database.db.select({ id: tasks.id }).from(tasks).where(and(inArray(tasks.subjectId, orderIds), eq(tasks.stage, 'close'), eq(tasks.status, 'open')));
-      return rows.length === orderIds.length && rows;
-    }, 60_000, `the ${orderIds.length} orders' open close tasks`, 500).catch(async (err: Error) => {
-      const found = await stack.database.db.select({ id: tasks.id, stage: tasks.stage, status: tasks.status }).from(tasks).where(inArray(tasks.subjectId, orderIds));
+    const open = await until(
+      async () => {
+        const rows = await stack.database.db
+          .select({ id: tasks.id })
+          .from(tasks)
+          .where(and(inArray(tasks.subjectId, orderIds), eq(tasks.stage, 'close'), eq(tasks.status, 'open')));
+        return rows.length === orderIds.length && rows;
+      },
+      60_000,
+      `the ${orderIds.length} orders' open close tasks`,
+      500,
+    ).catch(async (err: Error) => {
+      const found = await stack.database.db
+        .select({ id: tasks.id, stage: tasks.stage, status: tasks.status })
+        .from(tasks)
+        .where(inArray(tasks.subjectId, orderIds));
       throw new Error(`${err.message}; tasks of these orders: ${JSON.stringify(found.slice(0, 5))} (${found.length})`);
     });
     const body = JSON.stringify({
       outcome: 'closed',
-      data: { items: [{ sku: 'AO-01', name: 'Áo thun', qty: 1, price: 150000 }], shippingAddress: { street: '12 Lê Lợi', ward: 'Bến Nghé', province: 'Hồ Chí Minh' }, codAmount: 150000 },
+      data: {
+        items: [{ sku: 'AO-01', name: 'Áo thun', qty: 1, price: 150000 }],
+        shippingAddress: { street: '12 Lê Lợi', ward: 'Bến Nghé', province: 'Hồ Chí Minh' },
+        codAmount: 150000,
+      },
     });
     let next = 0;
     const complete = await load(`POST /tasks/:id/complete on ${open.length} real open tasks (10 connections)`, {
-      url: appUrl, connections: Math.min(10, open.length), amount: open.length,
-      requests: [{ method: 'POST', headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' }, body, setupRequest: (req) => ({ ...req, path: `/api/v1/tasks/${open[next++ % open.length]!.id}/complete` }) }],
+      url: appUrl,
+      connections: Math.min(10, open.length),
+      amount: open.length,
+      requests: [
+        {
+          method: 'POST',
+          headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
+          body,
+          setupRequest: (req) => ({ ...req, path: `/api/v1/tasks/${open[next++ % open.length]!.id}/complete` }),
+        },
+      ],
     });
     await worker.stop();
 
     const rated = lists.slice(0, 2);
     const met = rated.every((r) => r.latencyMs.p99 < LIST_GOAL_P99_MS && r.non2xx === 0);
-    const file = writeResult('api', { bench: 'api', flags, machine: info, lists, complete, goal: { listP99Ms: LIST_GOAL_P99_MS, atRate: flags.rate, met } });
-    const row = (r: LoadResult) => `  ${r.label}\n      ${r.requestsPerSecond} req/s · p50 ${r.latencyMs.p50} ms · p90 ${r.latencyMs.p90} ms · p99 ${r.latencyMs.p99} ms · max ${r.latencyMs.max} ms · 2xx ${r.ok}, non-2xx ${r.non2xx}, errors ${r.errors} · machine CPU ${r.machineCpuBusyPercent}%${r.apiCpuMsPerRequest !== undefined ? ` · API CPU ${r.apiCpuMsPerRequest} ms/request` : ''}`;
-    process.stdout.write([
-      '',
-      `bench:api — ${flags.rows} task rows, app ${flags.inProcess ? 'in the bench process' : 'as npm run api (own process)'} (node ${info.node}, ${info.cpus} CPUs, load ${info.loadavg.join(' ')})`,
-      ...lists.map(row),
-      row(complete),
-      `list p99 at ${flags.rate} req/s: ${rated.map((r) => `${r.latencyMs.p99} ms`).join(' / ')} (goal < ${LIST_GOAL_P99_MS} ms: ${met ? 'met' : 'MISSED'})`,
-      `results: ${file}`,
-      '',
-    ].join('\n'));
+    const file = writeResult('api', {
+      bench: 'api',
+      flags,
+      machine: info,
+      lists,
+      complete,
+      goal: { listP99Ms: LIST_GOAL_P99_MS, atRate: flags.rate, met },
+    });
+    const row = (r: LoadResult) =>
+      `  ${r.label}\n      ${r.requestsPerSecond} req/s · p50 ${r.latencyMs.p50} ms · p90 ${r.latencyMs.p90} ms · p99 ${r.latencyMs.p99} ms · max ${r.latencyMs.max} ms · 2xx ${r.ok}, non-2xx ${r.non2xx}, errors ${r.errors} · machine CPU ${r.machineCpuBusyPercent}%${r.apiCpuMsPerRequest !== undefined ? ` · API CPU ${r.apiCpuMsPerRequest} ms/request` : ''}`;
+    process.stdout.write(
+      [
+        '',
+        `bench:api — ${flags.rows} task rows, app ${flags.inProcess ? 'in the bench process' : 'as npm run api (own process)'} (node ${info.node}, ${info.cpus} CPUs, load ${info.loadavg.join(' ')})`,
+        ...lists.map(row),
+        row(complete),
+        `list p99 at ${flags.rate} req/s: ${rated.map((r) => `${r.latencyMs.p99} ms`).join(' / ')} (goal < ${LIST_GOAL_P99_MS} ms: ${met ? 'met' : 'MISSED'})`,
+        `results: ${file}`,
+        '',
+      ].join('\n'),
+    );
   } finally {
     await stack.close();
   }

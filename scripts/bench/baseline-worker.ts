@@ -15,10 +15,17 @@ export type BaselineActivities = typeof activities;
 
 async function main(): Promise<void> {
   const bundle = process.env.BENCH_BASELINE_BUNDLE;
-  if (!bundle || !process.env.TEMPORAL_ADDRESS || !process.env.TEMPORAL_TASK_QUEUE) throw new Error('BENCH_BASELINE_BUNDLE, TEMPORAL_ADDRESS and TEMPORAL_TASK_QUEUE are required');
+  if (!bundle || !process.env.TEMPORAL_ADDRESS || !process.env.TEMPORAL_TASK_QUEUE)
+    throw new Error('BENCH_BASELINE_BUNDLE, TEMPORAL_ADDRESS and TEMPORAL_TASK_QUEUE are required');
   Runtime.install({ shutdownSignals: [] });
   const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS });
-  const worker = await Worker.create({ connection, namespace: 'default', taskQueue: process.env.TEMPORAL_TASK_QUEUE, activities, workflowBundle: { codePath: bundle } });
+  const worker = await Worker.create({
+    connection,
+    namespace: 'default',
+    taskQueue: process.env.TEMPORAL_TASK_QUEUE,
+    activities,
+    workflowBundle: { codePath: bundle },
+  });
   const running = worker.run();
   process.once('SIGTERM', () => worker.shutdown());
   await running;

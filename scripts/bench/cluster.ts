@@ -19,12 +19,19 @@ runBench(async () => {
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
   try {
-    process.stdout.write(`bench:cluster — bench:orders on a Temporal ${cluster.address} cluster (temporal-server: frontend, history, matching, worker; PostgreSQL persistence and visibility; 4 history shards)\n`);
+    process.stdout.write(
+      `bench:cluster — bench:orders on a Temporal ${cluster.address} cluster (temporal-server: frontend, history, matching, worker; PostgreSQL persistence and visibility; 4 history shards)\n`,
+    );
     const code = await new Promise<number | null>((resolve, reject) => {
       const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/orders.ts', ...process.argv.slice(2)], {
         cwd: projectRoot(),
         // Couriers on the run's simulator: with TEMPORAL_ADDRESS set a worker defaults to live couriers.
-        env: { ...process.env, COURIERS: 'simulator', BENCH_TEMPORAL_ADDRESS: cluster.address, BENCH_TEMPORAL_SERVER_PID: String(cluster.serverPid() ?? '') },
+        env: {
+          ...process.env,
+          COURIERS: 'simulator',
+          BENCH_TEMPORAL_ADDRESS: cluster.address,
+          BENCH_TEMPORAL_SERVER_PID: String(cluster.serverPid() ?? ''),
+        },
         stdio: 'inherit',
       });
       child.once('error', reject);

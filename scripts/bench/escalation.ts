@@ -16,7 +16,20 @@ import type { CompiledOrderProcess } from '../../definitions/types';
 import { createDefinitionsStore } from '../../server/shop/definitions';
 import type { OrderWorkflowInput } from '../../workflows/orders/order';
 import {
-  benchPhone, distribution, fmtMs, machine, machineCpu, mib, note, numericFlags, pool, progress, runBench, sleep, startBenchStack, writeResult,
+  benchPhone,
+  distribution,
+  fmtMs,
+  machine,
+  machineCpu,
+  mib,
+  note,
+  numericFlags,
+  pool,
+  progress,
+  runBench,
+  sleep,
+  startBenchStack,
+  writeResult,
 } from './support';
 
 const defaults = numericFlags({ tasks: 2000, openSeconds: 0 });
@@ -37,7 +50,10 @@ runBench(async () => {
   const stack = await startBenchStack('escalation');
   try {
     const taskQueue = 'bench-escalation';
-    const { name, version } = await stack.activateProcess(fs.readFileSync(path.join(__dirname, 'escalation.yaml'), 'utf8'), 'bench-escalation');
+    const { name, version } = await stack.activateProcess(
+      fs.readFileSync(path.join(__dirname, 'escalation.yaml'), 'utf8'),
+      'bench-escalation',
+    );
     const row = await createDefinitionsStore(stack.database.db).active(name);
     const compiled = row!.compiled as CompiledOrderProcess;
     const worker = await stack.startShopflowWorker(taskQueue);
@@ -46,20 +62,30 @@ runBench(async () => {
     const opensAt = Date.now() + flags.openSeconds * 1000;
     const dueAt = opensAt + SLA_MS;
     const snapshot = { ...compiled, workingHours: hoursOpeningAt(opensAt) };
-    note(`${flags.tasks} orders; the shop opens in ${flags.openSeconds} s, every task opened before then is due at ${new Date(dueAt).toISOString()}`);
+    note(
+      `${flags.tasks} orders; the shop opens in ${flags.openSeconds} s, every task opened before then is due at ${new Date(dueAt).toISOString()}`,
+    );
 
     const bar = progress('starting orders', flags.tasks);
-    await pool(flags.tasks, 50, async (i) => {
-      const input: OrderWorkflowInput = {
-        orderId: `ESC${String(i).padStart(6, '0')}`, definition: { name, version, process: snapshot },
-        lead: { channel: 'facebook', customer: { name: `Khách ${i}`, phone: benchPhone(i) } }, facts: { order: { channel: 'facebook' } },
-      };
-      await stack.temporal.workflow.start('orderWorkflow', { taskQueue, workflowId: `order:${input.orderId}`, args: [input] });
-    }, (done) => bar.update(done));
+    await pool(
+      flags.tasks,
+      50,
+      async (i) => {
+        const input: OrderWorkflowInput = {
+          orderId: `ESC${String(i).padStart(6, '0')}`,
+          definition: { name, version, process: snapshot },
+          lead: { channel: 'facebook', customer: { name: `Khách ${i}`, phone: benchPhone(i) } },
+          facts: { order: { channel: 'facebook' } },
+        };
+        await stack.temporal.workflow.start('orderWorkflow', { taskQueue, workflowId: `order:${input.orderId}`, args: [input] });
+      },
+      (done) => bar.update(done),
+    );
     bar.end();
 
     const db = stack.database.db;
-    const countOf = async (query: ReturnType<typeof sql>) => Number(((await db.execute(query)) as unknown as { rows: Array<{ n: string }> }).rows[0]!.n);
+    const countOf = async (query: ReturnType<typeof sql>) =>
+      Number(((await db.execute(query)) as unknown as { rows: Array<{ n: string }> }).rows[0]!.n);
     const openBar = progress('tasks open', flags.tasks);
     let opened = 0;
     while (opened < flags.tasks && Date.now() < dueAt + 120_000) {
@@ -68,8 +94,11 @@ runBench(async () => {
       if (opened < flags.tasks) await sleep(500);
     }
     openBar.end(opened);
-    const openedLate = await countOf(sql`select count(*) as n from tasks where workflow_id like 'order:ESC%' and created_at >= ${new Date(opensAt).toISOString()}::timestamptz`);
-    if (openedLate) note(`${openedLate} tasks opened after the shop opened: their deadlines are later (still measured from their own due_at)`);
+    const openedLate = await countOf(
+      sql`select count(*) as n from tasks where workflow_id like 'order:ESC%' and created_at >= ${new Date(opensAt).toISOString()}::timestamptz`,
+    );
+    if (openedLate)
+      note(`${openedLate} tasks opened after the shop opened: their deadlines are later (still measured from their own due_at)`);
 
     const cpu = machineCpu();
     const before = worker.stats();
@@ -77,7 +106,9 @@ runBench(async () => {
     const escBar = progress('escalated', flags.tasks);
     let escalated = 0;
     while (escalated < opened && Date.now() < dueAt + 180_000) {
-      escalated = await countOf(sql`select count(*) as n from task_events e join tasks t on t.id = e.task_id where e.type = 'escalated' and t.workflow_id like 'order:ESC%'`);
+      escalated = await countOf(
+        sql`select count(*) as n from task_events e join tasks t on t.id = e.task_id where e.type = 'escalated' and t.workflow_id like 'order:ESC%'`,
+      );
       escBar.update(escalated, Date.now() < dueAt ? `(deadline in ${Math.round((dueAt - Date.now()) / 1000)} s)` : '');
       if (escalated < opened) await sleep(500);
     }
@@ -88,29 +119,44 @@ runBench(async () => {
     const serverBurstCpuSeconds = serverBefore && serverAfter ? Math.round(serverAfter.cpuMs - serverBefore.cpuMs) / 1000 : null;
     const busy = cpu.busyPercent();
 
-    const rows = ((await db.execute(sql`
+    const rows = (
+      (await db.execute(sql`
       select extract(epoch from (e.at - t.due_at)) * 1000 as delay_ms
       from tasks t join task_events e on e.task_id = t.id and e.type = 'escalated'
-      where t.workflow_id like 'order:ESC%'`)) as unknown as { rows: Array<{ delay_ms: string }> }).rows;
+      where t.workflow_id like 'order:ESC%'`)) as unknown as { rows: Array<{ delay_ms: string }> }
+    ).rows;
     const delays = distribution(rows.map((r) => Number(r.delay_ms)));
     await worker.stop();
 
     const met = delays.n === flags.tasks && delays.p99 < GOAL_P99_MS;
     const file = writeResult('escalation', {
-      bench: 'escalation', flags, machine: info, slaMs: SLA_MS, dueAt: new Date(dueAt).toISOString(), tasks: flags.tasks, opened, openedLate, escalated,
-      delayMs: delays, worker: { burstCpuSeconds, rssBeforeMiB: mib(rssBefore), rssAfterMiB: mib(after.rssKb), peakRssMiB: mib(worker.sampledPeakKb()) },
-      devServer: { burstCpuSeconds: serverBurstCpuSeconds }, machineCpuBusyPercent: busy, goal: { p99Ms: GOAL_P99_MS, met },
+      bench: 'escalation',
+      flags,
+      machine: info,
+      slaMs: SLA_MS,
+      dueAt: new Date(dueAt).toISOString(),
+      tasks: flags.tasks,
+      opened,
+      openedLate,
+      escalated,
+      delayMs: delays,
+      worker: { burstCpuSeconds, rssBeforeMiB: mib(rssBefore), rssAfterMiB: mib(after.rssKb), peakRssMiB: mib(worker.sampledPeakKb()) },
+      devServer: { burstCpuSeconds: serverBurstCpuSeconds },
+      machineCpuBusyPercent: busy,
+      goal: { p99Ms: GOAL_P99_MS, met },
     });
-    process.stdout.write([
-      '',
-      `bench:escalation — ${flags.tasks} tasks due at the same instant (node ${info.node}, ${info.cpus} CPUs, load ${info.loadavg.join(' ')})`,
-      `  opened ${opened} (${openedLate} after the shop opened), escalated ${escalated}`,
-      `  deadline → recorded escalation: ${fmtMs(delays)}`,
-      `  worker CPU during the burst ${burstCpuSeconds} s, RSS ${mib(after.rssKb)} MiB; Temporal dev server CPU ${serverBurstCpuSeconds ?? '?'} s; machine CPU busy ${busy}%`,
-      `  goal p99 < ${GOAL_P99_MS} ms: ${met ? 'met' : 'MISSED'}`,
-      `results: ${file}`,
-      '',
-    ].join('\n'));
+    process.stdout.write(
+      [
+        '',
+        `bench:escalation — ${flags.tasks} tasks due at the same instant (node ${info.node}, ${info.cpus} CPUs, load ${info.loadavg.join(' ')})`,
+        `  opened ${opened} (${openedLate} after the shop opened), escalated ${escalated}`,
+        `  deadline → recorded escalation: ${fmtMs(delays)}`,
+        `  worker CPU during the burst ${burstCpuSeconds} s, RSS ${mib(after.rssKb)} MiB; Temporal dev server CPU ${serverBurstCpuSeconds ?? '?'} s; machine CPU busy ${busy}%`,
+        `  goal p99 < ${GOAL_P99_MS} ms: ${met ? 'met' : 'MISSED'}`,
+        `results: ${file}`,
+        '',
+      ].join('\n'),
+    );
   } finally {
     await stack.close();
   }

@@ -21,11 +21,18 @@ runBench(async () => {
   const stack = await startBenchStack('memory');
   try {
     const taskQueue = 'bench-memory';
-    const { name } = await stack.activateProcess(fs.readFileSync(path.join(projectRoot(), 'tests/fixtures/fast-ship.yaml'), 'utf8'), 'bench-memory');
+    const { name } = await stack.activateProcess(
+      fs.readFileSync(path.join(projectRoot(), 'tests/fixtures/fast-ship.yaml'), 'utf8'),
+      'bench-memory',
+    );
     const worker = await stack.startShopflowWorker(taskQueue);
     const definitions = createDefinitionsStore(stack.database.db);
     const orders = createOrdersService({
-      temporal: stack.temporal, config: stack.config(taskQueue), definitions, shop: createShopCache(definitions), customers: createCustomersStore(stack.database.db),
+      temporal: stack.temporal,
+      config: stack.config(taskQueue),
+      definitions,
+      shop: createShopCache(definitions),
+      customers: createCustomersStore(stack.database.db),
     });
     await sleep(3000);
     const idle = worker.stats();
@@ -43,20 +50,36 @@ runBench(async () => {
     const sampler = setInterval(() => {
       try {
         curve.push({ seconds: Math.round((Date.now() - started) / 1000), started: startedCount, rssMiB: mib(worker.stats().rssKb) });
-      } catch { /* worker gone */ }
+      } catch {
+        /* worker gone */
+      }
     }, 5000);
     const bar = progress('starting orders', flags.orders);
-    await pool(flags.orders, flags.concurrency, async (i) => {
-      await orders.startFromLead({ channel: 'facebook', process: name, customer: { name: `Khách ${i}`, phone: benchPhone(i) } }, { actor: 'bench' });
-    }, (done) => {
-      startedCount = done;
-      bar.update(done, `worker RSS ${mib(worker.stats().rssKb)} MiB`);
-    });
+    await pool(
+      flags.orders,
+      flags.concurrency,
+      async (i) => {
+        await orders.startFromLead(
+          { channel: 'facebook', process: name, customer: { name: `Khách ${i}`, phone: benchPhone(i) } },
+          { actor: 'bench' },
+        );
+      },
+      (done) => {
+        startedCount = done;
+        bar.update(done, `worker RSS ${mib(worker.stats().rssKb)} MiB`);
+      },
+    );
     bar.end();
     const openBar = progress('tasks open', flags.orders);
     let open = 0;
     while (open < flags.orders && Date.now() - started < 600_000) {
-      open = Number(((await stack.database.db.execute(sql`select count(*) as n from tasks where status = 'open'`)) as unknown as { rows: Array<{ n: string }> }).rows[0]!.n);
+      open = Number(
+        (
+          (await stack.database.db.execute(sql`select count(*) as n from tasks where status = 'open'`)) as unknown as {
+            rows: Array<{ n: string }>;
+          }
+        ).rows[0]!.n,
+      );
       openBar.update(open, `worker RSS ${mib(worker.stats().rssKb)} MiB`);
       if (open < flags.orders) await sleep(500);
     }
@@ -69,22 +92,35 @@ runBench(async () => {
 
     const perOrderKb = (loaded.rssKb - idle.rssKb) / Math.max(1, open);
     const result = {
-      bench: 'memory', flags, machine: info, openOrders: open, secondsToOpenAll: Math.round(openSeconds * 10) / 10,
-      rssIdleMiB: mib(idle.rssKb), rssWithOpenOrdersMiB: mib(loaded.rssKb), peakRssMiB: mib(Math.max(loaded.peakRssKb, worker.sampledPeakKb())),
-      perOpenOrderKiB: Math.round(perOrderKb * 10) / 10, workerCpuSeconds: Math.round(loaded.cpuMs - idle.cpuMs) / 1000,
-      sdkDefaultMaxCachedWorkflows: defaultCache, rssCurve: curve,
+      bench: 'memory',
+      flags,
+      machine: info,
+      openOrders: open,
+      secondsToOpenAll: Math.round(openSeconds * 10) / 10,
+      rssIdleMiB: mib(idle.rssKb),
+      rssWithOpenOrdersMiB: mib(loaded.rssKb),
+      peakRssMiB: mib(Math.max(loaded.peakRssKb, worker.sampledPeakKb())),
+      perOpenOrderKiB: Math.round(perOrderKb * 10) / 10,
+      workerCpuSeconds: Math.round(loaded.cpuMs - idle.cpuMs) / 1000,
+      sdkDefaultMaxCachedWorkflows: defaultCache,
+      rssCurve: curve,
     };
     const step = Math.max(1, Math.ceil(curve.length / 12));
     const file = writeResult('memory', result);
-    process.stdout.write([
-      '',
-      `bench:memory — ${open} open orders waiting on their close task (node ${info.node}, ${info.cpus} CPUs, load ${info.loadavg.join(' ')})`,
-      `  worker RSS idle ${result.rssIdleMiB} MiB → ${result.rssWithOpenOrdersMiB} MiB with ${open} open orders (peak ${result.peakRssMiB} MiB)`,
-      `  RSS by orders started: ${curve.filter((_, i) => i % step === 0 || i === curve.length - 1).map((c) => `${c.started}→${c.rssMiB}`).join(' · ')} MiB (SDK default cache ${defaultCache} workflows)`,
-      `  ≈ ${result.perOpenOrderKiB} KiB per open order; all open after ${result.secondsToOpenAll} s (${Math.round(open / openSeconds)} orders/s), worker CPU ${result.workerCpuSeconds} s`,
-      `results: ${file}`,
-      '',
-    ].join('\n'));
+    process.stdout.write(
+      [
+        '',
+        `bench:memory — ${open} open orders waiting on their close task (node ${info.node}, ${info.cpus} CPUs, load ${info.loadavg.join(' ')})`,
+        `  worker RSS idle ${result.rssIdleMiB} MiB → ${result.rssWithOpenOrdersMiB} MiB with ${open} open orders (peak ${result.peakRssMiB} MiB)`,
+        `  RSS by orders started: ${curve
+          .filter((_, i) => i % step === 0 || i === curve.length - 1)
+          .map((c) => `${c.started}→${c.rssMiB}`)
+          .join(' · ')} MiB (SDK default cache ${defaultCache} workflows)`,
+        `  ≈ ${result.perOpenOrderKiB} KiB per open order; all open after ${result.secondsToOpenAll} s (${Math.round(open / openSeconds)} orders/s), worker CPU ${result.workerCpuSeconds} s`,
+        `results: ${file}`,
+        '',
+      ].join('\n'),
+    );
   } finally {
     await stack.close();
   }

@@ -14,8 +14,25 @@ import { courierEvents, shipments } from '../../db/schema';
 import { projectRoot } from '../../server/platform/paths';
 import { baselineCompleteUpdate, baselineCourierSignal } from './baseline-workflow';
 import {
-  apiClient, benchPhone, bundleEntry, distribution, fmtMs, machine, machineCpu, mib, note, numericFlags, pool, progress, runBench, sleep,
-  startBenchStack, writeResult, type BenchStack, type Distribution, type WorkerProcess,
+  apiClient,
+  benchPhone,
+  bundleEntry,
+  distribution,
+  fmtMs,
+  machine,
+  machineCpu,
+  mib,
+  note,
+  numericFlags,
+  pool,
+  progress,
+  runBench,
+  sleep,
+  startBenchStack,
+  writeResult,
+  type BenchStack,
+  type Distribution,
+  type WorkerProcess,
 } from './support';
 
 // By default the baseline's two task writes are local activities, the shape shopflow's TaskBoard
@@ -41,7 +58,12 @@ interface PhaseResult {
 }
 
 /** Runs `count` orders through `one`, timing each stage, while measuring the worker process. */
-async function measure(label: string, stack: BenchStack, worker: WorkerProcess, one: (i: number, mark: (stage: string) => void) => Promise<void>): Promise<PhaseResult> {
+async function measure(
+  label: string,
+  stack: BenchStack,
+  worker: WorkerProcess,
+  one: (i: number, mark: (stage: string) => void) => Promise<void>,
+): Promise<PhaseResult> {
   const stages: Record<string, number[]> = {};
   const errors: string[] = [];
   let failed = 0;
@@ -52,25 +74,32 @@ async function measure(label: string, stack: BenchStack, worker: WorkerProcess, 
   const selfBefore = process.cpuUsage();
   worker.resetPeak();
   const started = Date.now();
-  await pool(flags.orders, flags.concurrency, async (i) => {
-    const t0 = Date.now();
-    let last = t0;
-    const mark = (stage: string) => {
-      const now = Date.now();
-      (stages[stage] ??= []).push(now - last);
-      last = now;
-    };
-    try {
-      await Promise.race([
-        one(i, mark),
-        sleep(ORDER_TIMEOUT_MS).then(() => { throw new Error(`order ${i} did not finish within ${ORDER_TIMEOUT_MS / 1000} s`); }),
-      ]);
-      (stages['end-to-end'] ??= []).push(Date.now() - t0);
-    } catch (err) {
-      failed++;
-      if (errors.length < 10) errors.push((err as Error).message);
-    }
-  }, (done) => bar.update(done, failed ? `(${failed} failed)` : ''));
+  await pool(
+    flags.orders,
+    flags.concurrency,
+    async (i) => {
+      const t0 = Date.now();
+      let last = t0;
+      const mark = (stage: string) => {
+        const now = Date.now();
+        (stages[stage] ??= []).push(now - last);
+        last = now;
+      };
+      try {
+        await Promise.race([
+          one(i, mark),
+          sleep(ORDER_TIMEOUT_MS).then(() => {
+            throw new Error(`order ${i} did not finish within ${ORDER_TIMEOUT_MS / 1000} s`);
+          }),
+        ]);
+        (stages['end-to-end'] ??= []).push(Date.now() - t0);
+      } catch (err) {
+        failed++;
+        if (errors.length < 10) errors.push((err as Error).message);
+      }
+    },
+    (done) => bar.update(done, failed ? `(${failed} failed)` : ''),
+  );
   const wallSeconds = (Date.now() - started) / 1000;
   bar.end(flags.orders, failed ? `(${failed} failed)` : '');
   const after = worker.stats();
@@ -79,13 +108,16 @@ async function measure(label: string, stack: BenchStack, worker: WorkerProcess, 
   const completed = flags.orders - failed;
   const perOrder = (ms: number) => Math.round((ms / Math.max(1, completed)) * 10) / 10;
   return {
-    orders: completed, failed, wallSeconds: Math.round(wallSeconds * 100) / 100,
+    orders: completed,
+    failed,
+    wallSeconds: Math.round(wallSeconds * 100) / 100,
     ordersPerSecond: Math.round((completed / wallSeconds) * 100) / 100,
     latency: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, distribution(v)])),
     worker: {
       cpuSeconds: Math.round(after.cpuMs - before.cpuMs) / 1000,
       cpuMsPerOrder: Math.round(((after.cpuMs - before.cpuMs) / Math.max(1, completed)) * 10) / 10,
-      peakRssMiB: mib(Math.max(worker.sampledPeakKb(), after.rssKb)), rssAtEndMiB: mib(after.rssKb),
+      peakRssMiB: mib(Math.max(worker.sampledPeakKb(), after.rssKb)),
+      rssAtEndMiB: mib(after.rssKb),
     },
     devServerCpuMsPerOrder: serverBefore && serverAfter ? perOrder(serverAfter.cpuMs - serverBefore.cpuMs) : null,
     benchProcessCpuMsPerOrder: perOrder((self.user + self.system) / 1000),
@@ -99,7 +131,10 @@ async function shopflowPhase(stack: BenchStack): Promise<PhaseResult> {
   const taskQueue = 'bench-shopflow';
   const appUrl = await stack.startApp(taskQueue);
   await stack.startSimulator(appUrl, { timeScale: flags.timeScale, scenario: 'normal' });
-  const { name } = await stack.activateProcess(fs.readFileSync(path.join(projectRoot(), 'tests/fixtures/fast-ship.yaml'), 'utf8'), 'bench-ship');
+  const { name } = await stack.activateProcess(
+    fs.readFileSync(path.join(projectRoot(), 'tests/fixtures/fast-ship.yaml'), 'utf8'),
+    'bench-ship',
+  );
   const admin = await stack.createStaff(['admin'], 'Bench admin');
   const worker = await stack.startShopflowWorker(taskQueue);
   const api = apiClient(appUrl, admin.token);
@@ -107,7 +142,12 @@ async function shopflowPhase(stack: BenchStack): Promise<PhaseResult> {
   const finished = new Set<number>();
   note(`shopflow: ${flags.orders} orders, ${flags.concurrency} in flight, courier simulator at ${flags.timeScale} s per simulated day`);
   const result = await measure('shopflow', stack, worker, async (i, mark) => {
-    const lead = await api.post('/api/v1/leads', { channel: 'facebook', process: name, note: '[sim:normal]', customer: { name: `Khách ${i}`, phone: benchPhone(i) } });
+    const lead = await api.post('/api/v1/leads', {
+      channel: 'facebook',
+      process: name,
+      note: '[sim:normal]',
+      customer: { name: `Khách ${i}`, phone: benchPhone(i) },
+    });
     if (lead.status !== 201) throw new Error(`lead ${i}: HTTP ${lead.status} ${JSON.stringify(lead.body)}`);
     const orderId: string = lead.body.orderId;
     orderIds.set(i, orderId);
@@ -124,7 +164,11 @@ async function shopflowPhase(stack: BenchStack): Promise<PhaseResult> {
     mark('task-visible');
     const done = await api.post(`/api/v1/tasks/${task.id}/complete`, {
       outcome: 'closed',
-      data: { items: [{ sku: 'AO-01', name: 'Áo thun', qty: 2, price: 150000 }], shippingAddress: { street: '12 Lê Lợi', ward: 'Bến Nghé', province: 'Hồ Chí Minh' }, codAmount: 300000 },
+      data: {
+        items: [{ sku: 'AO-01', name: 'Áo thun', qty: 2, price: 150000 }],
+        shippingAddress: { street: '12 Lê Lợi', ward: 'Bến Nghé', province: 'Hồ Chí Minh' },
+        codAmount: 300000,
+      },
     });
     if (done.status !== 200) throw new Error(`complete ${task.id}: HTTP ${done.status} ${JSON.stringify(done.body)}`);
     mark('complete-task');
@@ -138,12 +182,24 @@ async function shopflowPhase(stack: BenchStack): Promise<PhaseResult> {
   if (stuckIds.length) {
     const db = stack.database.db;
     const ships = await db.select().from(shipments).where(inArray(shipments.orderId, stuckIds));
-    const events = await db.select().from(courierEvents).where(inArray(courierEvents.trackingCode, ships.map((s) => s.trackingCode).concat('-')));
+    const events = await db
+      .select()
+      .from(courierEvents)
+      .where(inArray(courierEvents.trackingCode, ships.map((s) => s.trackingCode).concat('-')));
     result.stuck = stuckIds.map((id) => {
       const ship = ships.find((s) => s.orderId === id);
       return {
-        orderId: id, shipment: ship ? { state: ship.state, trackingCode: ship.trackingCode, createdAt: ship.createdAt } : null,
-        courierEvents: events.filter((e) => e.trackingCode === ship?.trackingCode).map((e) => ({ status: e.rawStatus, applied: e.applied, signalled: e.signalled, orderId: e.orderId, recordedAt: e.receivedAt ?? null })),
+        orderId: id,
+        shipment: ship ? { state: ship.state, trackingCode: ship.trackingCode, createdAt: ship.createdAt } : null,
+        courierEvents: events
+          .filter((e) => e.trackingCode === ship?.trackingCode)
+          .map((e) => ({
+            status: e.rawStatus,
+            applied: e.applied,
+            signalled: e.signalled,
+            orderId: e.orderId,
+            recordedAt: e.receivedAt ?? null,
+          })),
       };
     });
   }
@@ -156,7 +212,11 @@ async function baselinePhase(stack: BenchStack, bundle: string): Promise<PhaseRe
   const worker = await stack.startWorkerProcess('scripts/bench/baseline-worker.ts', taskQueue, { BENCH_BASELINE_BUNDLE: bundle });
   note(`baseline: ${flags.orders} bare workflows (12 activities, 1 update, 6 signals each), ${flags.concurrency} in flight`);
   const result = await measure('baseline', stack, worker, async (i, mark) => {
-    const handle = await stack.temporal.workflow.start('baselineOrderWorkflow', { taskQueue, workflowId: `baseline:${i}`, args: [{ orderId: `B${i}`, localTaskWrites: !flags.baselineRemote }] });
+    const handle = await stack.temporal.workflow.start('baselineOrderWorkflow', {
+      taskQueue,
+      workflowId: `baseline:${i}`,
+      args: [{ orderId: `B${i}`, localTaskWrites: !flags.baselineRemote }],
+    });
     mark('start');
     await handle.executeUpdate(baselineCompleteUpdate, { args: [{ outcome: 'closed' }] });
     mark('complete-task');

@@ -37,7 +37,12 @@ export function numericFlags<T extends Record<string, number>>(defaults: T, argv
   const out: Record<string, number> = { ...defaults };
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i]!.replace(/^--/, '');
-    if (!(name in defaults) || !argv[i]!.startsWith('--')) fail(`unknown flag ${argv[i]}; flags: ${Object.keys(defaults).map((k) => `--${k} N`).join(' ')}`);
+    if (!(name in defaults) || !argv[i]!.startsWith('--'))
+      fail(
+        `unknown flag ${argv[i]}; flags: ${Object.keys(defaults)
+          .map((k) => `--${k} N`)
+          .join(' ')}`,
+      );
     const value = Number(argv[++i]);
     if (!Number.isFinite(value) || value <= 0) fail(`--${name} needs a positive number`);
     out[name] = value;
@@ -65,10 +70,16 @@ export interface Distribution {
 /** Nearest-rank percentiles of a list of milliseconds (rounded to 0.1 ms). */
 export function distribution(values: number[]): Distribution {
   const sorted = [...values].sort((a, b) => a - b);
-  const at = (p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]! : Number.NaN);
+  const at = (p: number) =>
+    sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]! : Number.NaN;
   const r = (v: number) => Math.round(v * 10) / 10;
   return {
-    n: sorted.length, min: r(at(0)), p50: r(at(50)), p95: r(at(95)), p99: r(at(99)), max: r(sorted[sorted.length - 1] ?? Number.NaN),
+    n: sorted.length,
+    min: r(at(0)),
+    p50: r(at(50)),
+    p95: r(at(95)),
+    p99: r(at(99)),
+    max: r(sorted[sorted.length - 1] ?? Number.NaN),
     mean: r(sorted.reduce((s, v) => s + v, 0) / (sorted.length || 1)),
   };
 }
@@ -104,16 +115,23 @@ export function progress(label: string, total: number) {
 export const note = (message: string) => process.stderr.write(`· ${message}\n`);
 
 /** Runs `count` jobs with at most `concurrency` at a time; `onDone` after each. */
-export async function pool(count: number, concurrency: number, job: (index: number) => Promise<void>, onDone?: (done: number) => void): Promise<void> {
+export async function pool(
+  count: number,
+  concurrency: number,
+  job: (index: number) => Promise<void>,
+  onDone?: (done: number) => void,
+): Promise<void> {
   let next = 0;
   let done = 0;
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, async () => {
-    while (next < count) {
-      const index = next++;
-      await job(index);
-      onDone?.(++done);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, count) }, async () => {
+      while (next < count) {
+        const index = next++;
+        await job(index);
+        onDone?.(++done);
+      }
+    }),
+  );
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -134,8 +152,12 @@ export async function until<T>(check: () => Promise<T | undefined | false>, time
 /** What the figures were measured on. */
 export function machine() {
   return {
-    date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model,
-    memTotalGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10, loadavg: os.loadavg().map((l) => Math.round(l * 100) / 100),
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    memTotalGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    loadavg: os.loadavg().map((l) => Math.round(l * 100) / 100),
   };
 }
 
@@ -148,10 +170,12 @@ export function machineCpu() {
     return { idle, total: n.reduce((s, v) => s + v, 0) };
   };
   const start = read();
-  return { busyPercent: () => {
-    const end = read();
-    return Math.round((1 - (end.idle - start.idle) / Math.max(1, end.total - start.total)) * 1000) / 10;
-  } };
+  return {
+    busyPercent: () => {
+      const end = read();
+      return Math.round((1 - (end.idle - start.idle) / Math.max(1, end.total - start.total)) * 1000) / 10;
+    },
+  };
 }
 
 /** Writes `.cache/bench/<name>-<timestamp>.json` and returns its path. */
@@ -183,7 +207,9 @@ function findPid(match: (cmdline: string) => boolean): number | undefined {
     if (!/^\d+$/.test(entry)) continue;
     try {
       if (match(fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' '))) return Number(entry);
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   return undefined;
 }
@@ -265,7 +291,13 @@ export async function startBenchStack(name: string): Promise<BenchStack> {
       // BENCH_TEMPORAL_ADDRESS: a Temporal cluster already running (npm run bench:cluster) instead of a dev server.
       (process.env.BENCH_TEMPORAL_ADDRESS
         ? Promise.resolve({ address: process.env.BENCH_TEMPORAL_ADDRESS, reused: true, stop: async () => undefined })
-        : startDevServer({ cliPath: cli.path, ip: '127.0.0.1', port, namespace: 'default', readyTimeoutMs: 120_000 })) as Promise<DevServer>,
+        : startDevServer({
+            cliPath: cli.path,
+            ip: '127.0.0.1',
+            port,
+            namespace: 'default',
+            readyTimeoutMs: 120_000,
+          })) as Promise<DevServer>,
       bundleWorkflows(bundleFile),
       createBenchDatabase(name),
     ]);
@@ -278,32 +310,63 @@ export async function startBenchStack(name: string): Promise<BenchStack> {
     await database.migrate();
     await createDefinitionsStore(database.db).syncFromDir(path.join(projectRoot(), 'definitions'), silentLog);
 
-    const baseConfig = (taskQueue: string) => loadConfig({
-      NODE_ENV: 'development', DATABASE_URL: db.url, TEMPORAL_ADDRESS: devServer.address, TEMPORAL_TASK_QUEUE: taskQueue,
-      PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', COURIERS: 'simulator',
-    });
+    const baseConfig = (taskQueue: string) =>
+      loadConfig({
+        NODE_ENV: 'development',
+        DATABASE_URL: db.url,
+        TEMPORAL_ADDRESS: devServer.address,
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'silent',
+        COURIERS: 'simulator',
+      });
     const temporal = await connectClient(baseConfig('unused').temporal, devServer.address);
     closers.push(() => temporal.connection.close());
 
     const courierSecret = `bench-${crypto.randomUUID()}`;
-    const courierEnv: NodeJS.ProcessEnv = { ...process.env, COURIER_SIM_SECRET: courierSecret, GHN_WEBHOOK_SECRET: courierSecret, GHTK_WEBHOOK_SECRET: courierSecret };
+    const courierEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      COURIER_SIM_SECRET: courierSecret,
+      GHN_WEBHOOK_SECRET: courierSecret,
+      GHTK_WEBHOOK_SECRET: courierSecret,
+    };
 
     const pollsFor = async (taskQueue: string) => {
       for (const taskQueueType of [1, 2]) {
-        const res = await temporal.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, taskQueueType });
+        const res = await temporal.workflowService.describeTaskQueue({
+          namespace: 'default',
+          taskQueue: { name: taskQueue },
+          taskQueueType,
+        });
         if (!res.pollers?.length) return false;
       }
       return true;
     };
 
-    const spawnMeasured = async (entry: string, taskQueue: string, env: NodeJS.ProcessEnv, ready: () => Promise<boolean>, what: string): Promise<WorkerProcess> => {
+    const spawnMeasured = async (
+      entry: string,
+      taskQueue: string,
+      env: NodeJS.ProcessEnv,
+      ready: () => Promise<boolean>,
+      what: string,
+    ): Promise<WorkerProcess> => {
       // BENCH_CPU_PROF_DIR=<dir>: each child writes a V8 CPU profile there when it stops (node --cpu-prof).
-      const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF_DIR)}`] : [];
+      const profile = process.env.BENCH_CPU_PROF_DIR
+        ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF_DIR)}`]
+        : [];
       const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', entry], {
         cwd: projectRoot(),
         env: {
-          ...courierEnv, LOG_LEVEL: 'warn', NODE_ENV: 'development', DATABASE_URL: db.url, TEMPORAL_ADDRESS: devServer.address,
-          TEMPORAL_TASK_QUEUE: taskQueue, WORKFLOW_BUNDLE_PATH: bundlePath, COURIERS: 'simulator', ...env,
+          ...courierEnv,
+          LOG_LEVEL: 'warn',
+          NODE_ENV: 'development',
+          DATABASE_URL: db.url,
+          TEMPORAL_ADDRESS: devServer.address,
+          TEMPORAL_TASK_QUEUE: taskQueue,
+          WORKFLOW_BUNDLE_PATH: bundlePath,
+          COURIERS: 'simulator',
+          ...env,
         },
         stdio: ['ignore', 'ignore', 'pipe'],
       });
@@ -316,7 +379,9 @@ export async function startBenchStack(name: string): Promise<BenchStack> {
       const sampler = setInterval(() => {
         try {
           peakKb = Math.max(peakKb, procStats(child.pid!).rssKb);
-        } catch { /* exited */ }
+        } catch {
+          /* exited */
+        }
       }, 250);
       let stopped = false;
       const stop = async () => {
@@ -331,15 +396,22 @@ export async function startBenchStack(name: string): Promise<BenchStack> {
         }
       };
       closers.push(stop);
-      await until(async () => {
-        if (child.exitCode !== null) throw new Error(`${entry} exited during start-up: ${recent.trim().slice(-1500)}`);
-        return ready();
-      }, 120_000, what, 250);
+      await until(
+        async () => {
+          if (child.exitCode !== null) throw new Error(`${entry} exited during start-up: ${recent.trim().slice(-1500)}`);
+          return ready();
+        },
+        120_000,
+        what,
+        250,
+      );
       return {
         pid: child.pid!,
         stats: () => procStats(child.pid!),
         sampledPeakKb: () => peakKb,
-        resetPeak: () => { peakKb = 0; },
+        resetPeak: () => {
+          peakKb = 0;
+        },
         stop,
       };
     };
@@ -349,7 +421,9 @@ export async function startBenchStack(name: string): Promise<BenchStack> {
     const devServerPort = devServer.address.split(':').pop()!;
     let devServerPid: number | undefined;
     const devServerStats = () => {
-      devServerPid ??= Number(process.env.BENCH_TEMPORAL_SERVER_PID) || findPid((cmd) => cmd.includes('start-dev') && cmd.includes(`--port ${devServerPort}`));
+      devServerPid ??=
+        Number(process.env.BENCH_TEMPORAL_SERVER_PID) ||
+        findPid((cmd) => cmd.includes('start-dev') && cmd.includes(`--port ${devServerPort}`));
       try {
         return devServerPid ? procStats(devServerPid) : undefined;
       } catch {
@@ -357,7 +431,9 @@ export async function startBenchStack(name: string): Promise<BenchStack> {
       }
     };
 
-    note(`stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s: Temporal ${devServer.address} (${cli.source}), database ${db.name}`);
+    note(
+      `stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s: Temporal ${devServer.address} (${cli.source}), database ${db.name}`,
+    );
     return {
       temporalAddress: devServer.address,
       database,
@@ -378,32 +454,57 @@ export async function startBenchStack(name: string): Promise<BenchStack> {
             return false;
           }
         };
-        const child = await spawnMeasured('server/main/api.ts', taskQueue, { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: opts.logLevel ?? 'info', COURIERS: 'simulator' }, healthy, `${url}/healthz`);
+        const child = await spawnMeasured(
+          'server/main/api.ts',
+          taskQueue,
+          { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: opts.logLevel ?? 'info', COURIERS: 'simulator' },
+          healthy,
+          `${url}/healthz`,
+        );
         return { url, process: child };
       },
       async startApp(taskQueue) {
-        const app = createApp({ config: baseConfig(taskQueue), database, temporal, log: silentLog, couriers: createCourierDirectory(database.db, courierEnv) });
+        const app = createApp({
+          config: baseConfig(taskQueue),
+          database,
+          temporal,
+          log: silentLog,
+          couriers: createCourierDirectory(database.db, courierEnv),
+        });
         const server = await new Promise<Server>((resolve) => {
           const s = app.listen(0, '127.0.0.1', () => resolve(s));
         });
         server.keepAliveTimeout = 60_000;
-        closers.push(() => new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        }));
+        closers.push(
+          () =>
+            new Promise<void>((resolve) => {
+              server.close(() => resolve());
+              server.closeAllConnections();
+            }),
+        );
         const address = server.address();
         return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
       },
       async startSimulator(appUrl, opts = {}) {
         const simulator = await createCourierSimulator({
-          port: 0, webhookUrl: `${appUrl}/webhooks/couriers`, secret: courierSecret, timeScale: opts.timeScale ?? 0.005,
-          startDelayMs: 0, webhookRetryDelayMs: 200, defaultScenario: opts.scenario ?? 'normal', log: silentLog,
+          port: 0,
+          webhookUrl: `${appUrl}/webhooks/couriers`,
+          secret: courierSecret,
+          timeScale: opts.timeScale ?? 0.005,
+          startDelayMs: 0,
+          webhookRetryDelayMs: 200,
+          defaultScenario: opts.scenario ?? 'normal',
+          log: silentLog,
         });
         closers.push(() => simulator.close());
         // The app's adapters read this object; workers get it at spawn (start the simulator first).
         Object.assign(courierEnv, {
-          COURIER_SIMULATOR_URL: simulator.url, GHN_BASE_URL: `${simulator.url}/shiip/public-api`, GHN_TOKEN: 'bench', GHN_SHOP_ID: '1',
-          GHTK_BASE_URL: simulator.url, GHTK_TOKEN: 'bench',
+          COURIER_SIMULATOR_URL: simulator.url,
+          GHN_BASE_URL: `${simulator.url}/shiip/public-api`,
+          GHN_TOKEN: 'bench',
+          GHN_SHOP_ID: '1',
+          GHTK_BASE_URL: simulator.url,
+          GHTK_TOKEN: 'bench',
         });
         return simulator;
       },
@@ -468,10 +569,13 @@ async function dropDatabase(adminUrl: string, name: string): Promise<void> {
 
 /** Runs a bench's main and exits with its status (stack already closed by the bench). */
 export function runBench(main: () => Promise<void>): void {
-  main().then(() => process.exit(0), (err) => {
-    process.stderr.write(`bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-    process.exit(1);
-  });
+  main().then(
+    () => process.exit(0),
+    (err) => {
+      process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exit(1);
+    },
+  );
 }
 
 /** 100,000 tasks in one statement: 30 % open, 60 % done, 10 % cancelled; a quarter unassigned. */
@@ -479,7 +583,8 @@ export async function seedTasks(databaseUrl: string, rows: number, sales: string
   const pg = new PgClient({ connectionString: databaseUrl });
   await pg.connect();
   try {
-    await pg.query(`
+    await pg.query(
+      `
       insert into tasks (id, workflow_id, subject_type, subject_id, stage, role, assignee_id, title, form, outcomes, priority, status, summary, created_at, due_at, completed_at, completed_by, outcome)
       select 'tsk_seed' || lpad(g::text, 12, '0'), 'order:SEED-' || (g / 3), 'order', 'SEED-' || (g / 3),
         s.stage, s.role,
@@ -495,7 +600,8 @@ export async function seedTasks(databaseUrl: string, rows: number, sales: string
                                  (array['sales','cskh','warehouse','cskh','sales-lead'])[1 + g % 5] as role,
                                  (array['Chốt đơn','Xác nhận đơn','Đóng gói','Xử lý giao thất bại','Nhận hàng hoàn'])[1 + g % 5] as title) s
       cross join lateral (select case when g % 10 < 3 then 'open' when g % 10 < 9 then 'done' else 'cancelled' end as status) st`,
-    [sales, cskh, rows]);
+      [sales, cskh, rows],
+    );
     await pg.query('analyze tasks');
   } finally {
     await pg.end();

@@ -44,9 +44,19 @@ runBench(async () => {
       return query(q, v);
     };
     const store = createTasksStore(database.db);
-    const rep: Principal = { staffId: sales[0]!, name: 'Sales 0', roles: ['sales'], channels: [], permissions: new Set(['tasks.read']), scope: 'own' };
+    const rep: Principal = {
+      staffId: sales[0]!,
+      name: 'Sales 0',
+      roles: ['sales'],
+      channels: [],
+      permissions: new Set(['tasks.read']),
+      scope: 'own',
+    };
     const manager: Principal = { ...rep, staffId: 'stf_manager', name: 'Manager', roles: ['manager'], scope: 'all' };
-    const who = [['sales rep (scope own)', rep], ['manager (scope all)', manager]] as const;
+    const who = [
+      ['sales rep (scope own)', rep],
+      ['manager (scope all)', manager],
+    ] as const;
     for (const [, p] of who) await store.list(p, { status: 'open', limit: 50 });
     pool.query = query;
 
@@ -64,19 +74,32 @@ runBench(async () => {
       for (let i = 0; i < flags.calls; i++) await store.list(p, { status: 'open', limit: 50 });
       const used = process.cpuUsage(cpu);
       timings.push({
-        label, wallMsPerCall: Math.round((Number(process.hrtime.bigint() - wall) / 1e6 / flags.calls) * 100) / 100,
+        label,
+        wallMsPerCall: Math.round((Number(process.hrtime.bigint() - wall) / 1e6 / flags.calls) * 100) / 100,
         nodeCpuMsPerCall: Math.round(((used.user + used.system) / 1000 / flags.calls) * 100) / 100,
       });
     }
-    const file = writeResult('task-list', { bench: 'task-list', flags, machine: info, statements: captured.map((c) => c.text), plans, timings });
-    process.stdout.write([
-      '',
-      `task-list — ${flags.rows} task rows, ${flags.calls} list() calls each (node ${info.node}, ${info.cpus} CPUs, load ${info.loadavg.join(' ')})`,
-      ...captured.flatMap((c, i) => [`  ${who[i]?.[0] ?? ''}: ${c.text.replace(/\s+/g, ' ').trim()}`, ...plans[i]!.split('\n').map((l) => `      ${l}`)]),
-      ...timings.map((t) => `  ${t.label}: Node CPU ${t.nodeCpuMsPerCall} ms per list() call, wall ${t.wallMsPerCall} ms`),
-      `results: ${file}`,
-      '',
-    ].join('\n'));
+    const file = writeResult('task-list', {
+      bench: 'task-list',
+      flags,
+      machine: info,
+      statements: captured.map((c) => c.text),
+      plans,
+      timings,
+    });
+    process.stdout.write(
+      [
+        '',
+        `task-list — ${flags.rows} task rows, ${flags.calls} list() calls each (node ${info.node}, ${info.cpus} CPUs, load ${info.loadavg.join(' ')})`,
+        ...captured.flatMap((c, i) => [
+          `  ${who[i]?.[0] ?? ''}: ${c.text.replace(/\s+/g, ' ').trim()}`,
+          ...plans[i]!.split('\n').map((l) => `      ${l}`),
+        ]),
+        ...timings.map((t) => `  ${t.label}: Node CPU ${t.nodeCpuMsPerCall} ms per list() call, wall ${t.wallMsPerCall} ms`),
+        `results: ${file}`,
+        '',
+      ].join('\n'),
+    );
   } finally {
     await pg.end().catch(() => undefined);
     await database.close();

@@ -26,11 +26,13 @@ export function courierSimulatorConfig(env: Record<string, string | undefined> =
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`COURIER_SIM_PORT="${rawPort}" is not a TCP port (0-65535)`);
 
   const webhookUrl = str('COURIER_SIM_WEBHOOK_URL') ?? 'http://127.0.0.1:3000/webhooks/couriers';
-  if (!/^https?:\/\//.test(webhookUrl) || !URL.canParse(webhookUrl)) problems.push(`COURIER_SIM_WEBHOOK_URL="${webhookUrl}" is not an http(s) URL`);
+  if (!/^https?:\/\//.test(webhookUrl) || !URL.canParse(webhookUrl))
+    problems.push(`COURIER_SIM_WEBHOOK_URL="${webhookUrl}" is not an http(s) URL`);
 
   const rawScale = str('COURIER_SIM_TIME_SCALE');
   const timeScale = rawScale === undefined ? 10 : Number(rawScale);
-  if (!(Number.isFinite(timeScale) && timeScale > 0)) problems.push(`COURIER_SIM_TIME_SCALE="${rawScale}" must be a positive number of real seconds per simulated day`);
+  if (!(Number.isFinite(timeScale) && timeScale > 0))
+    problems.push(`COURIER_SIM_TIME_SCALE="${rawScale}" must be a positive number of real seconds per simulated day`);
 
   const scenario = str('COURIER_SIM_SCENARIO') ?? 'normal';
   if (!isScenario(scenario)) problems.push(`COURIER_SIM_SCENARIO="${scenario}" must be one of ${SCENARIOS.join(', ')}`);

@@ -11,8 +11,14 @@ import { linesOf, type SimShipment } from './state';
 const CANCELLABLE = new Set(['ready_to_pick', 'picking', 'money_collect_picking']);
 const REQUIRED_NOTES = new Set(['CHOTHUHANG', 'CHOXEMHANGKHONGTHU', 'KHONGCHOXEMHANG']);
 
-const ghnError = (code: number, message: string, codeMessage = 'USER_ERR_COMMON') => ({ code, message, data: null, code_message: codeMessage });
-const serverError = (status: number) => ghnError(status, status === 503 ? 'Service Unavailable' : 'Internal Server Error', 'SERVER_ERR_COMMON');
+const ghnError = (code: number, message: string, codeMessage = 'USER_ERR_COMMON') => ({
+  code,
+  message,
+  data: null,
+  code_message: codeMessage,
+});
+const serverError = (status: number) =>
+  ghnError(status, status === 503 ? 'Service Unavailable' : 'Internal Server Error', 'SERVER_ERR_COMMON');
 
 export function ghnApiRouter(ctx: SimContext): Router {
   const router = Router();
@@ -45,7 +51,10 @@ export function ghnApiRouter(ctx: SimContext): Router {
     const shipment = newShipment(ctx, body, shopId, webhookPathOf(req.get('x-shopflow-courier'), 'ghn'));
     ctx.store.add(shipment);
     ctx.player.start(shipment);
-    ctx.log.info({ api: 'ghn', trackingCode: shipment.trackingCode, clientOrderCode: clientCode, scenario: shipment.scenario }, 'shipment created');
+    ctx.log.info(
+      { api: 'ghn', trackingCode: shipment.trackingCode, clientOrderCode: clientCode, scenario: shipment.scenario },
+      'shipment created',
+    );
     answer(200, {
       code: 200,
       message: 'Success',
@@ -82,7 +91,8 @@ export function ghnApiRouter(ctx: SimContext): Router {
       const s = ctx.store.byTracking(code);
       if (!s || s.api !== 'ghn') return { order_code: code, result: false, message: 'Không tìm thấy đơn hàng' };
       if (s.status === 'cancel') return { order_code: code, result: false, message: 'Đơn hàng đã bị hủy' };
-      if (!CANCELLABLE.has(s.status)) return { order_code: code, result: false, message: `Đơn hàng ở trạng thái ${s.status}, không thể hủy` };
+      if (!CANCELLABLE.has(s.status))
+        return { order_code: code, result: false, message: `Đơn hàng ở trạng thái ${s.status}, không thể hủy` };
       void ctx.player.advance(s, { status: 'cancel' });
       return { order_code: code, result: true, message: 'OK' };
     });
@@ -105,7 +115,8 @@ function problemWith(b: Record<string, unknown>): string | undefined {
   if (!/^0\d{9,10}$/.test(textOf(b.to_phone))) return 'Số điện thoại người nhận không hợp lệ';
   if (!textOf(b.to_address)) return 'to_address không được để trống';
   if (!textOf(b.to_ward_code) && !textOf(b.to_ward_name)) return 'Thiếu thông tin phường/xã người nhận (to_ward_code hoặc to_ward_name)';
-  if (!textOf(b.to_district_id) && !textOf(b.to_district_name) && !textOf(b.to_province_name)) return 'Thiếu thông tin quận/huyện hoặc tỉnh/thành người nhận';
+  if (!textOf(b.to_district_id) && !textOf(b.to_district_name) && !textOf(b.to_province_name))
+    return 'Thiếu thông tin quận/huyện hoặc tỉnh/thành người nhận';
   const weight = numberOf(b.weight);
   if (!(weight > 0) || weight > 50_000) return 'Khối lượng (weight) không hợp lệ';
   if (![1, 2].includes(numberOf(b.payment_type_id))) return 'payment_type_id không hợp lệ';

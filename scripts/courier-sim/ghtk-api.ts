@@ -15,7 +15,8 @@ const ghtkError = (message: string, errorCode?: number) => ({
   ...(errorCode !== undefined ? { error_code: errorCode } : {}),
   log_id: logId(),
 });
-const serverError = (status: number) => ghtkError(status === 503 ? 'Service Unavailable' : 'Đã có lỗi xảy ra!', status === 503 ? undefined : 10101);
+const serverError = (status: number) =>
+  ghtkError(status === 503 ? 'Service Unavailable' : 'Đã có lỗi xảy ra!', status === 503 ? undefined : 10101);
 
 /** GHTK's answers to a cancel it refuses, by the order's current status_id. */
 const CANCEL_REFUSALS: Record<string, [number, string]> = {
@@ -30,11 +31,22 @@ const CANCEL_REFUSALS: Record<string, [number, string]> = {
 const CANCELLABLE = new Set(['1', '2', '12']);
 
 const STATUS_TEXT: Record<string, string> = {
-  '-1': 'Hủy đơn hàng', '1': 'Chưa tiếp nhận', '2': 'Đã tiếp nhận', '3': 'Đã lấy hàng/Đã nhập kho',
-  '4': 'Đã điều phối giao hàng/Đang giao hàng', '5': 'Đã giao hàng/Chưa đối soát', '6': 'Đã đối soát',
-  '7': 'Không lấy được hàng', '8': 'Hoãn lấy hàng', '9': 'Không giao được hàng', '10': 'Delay giao hàng',
-  '11': 'Đã đối soát công nợ trả hàng', '12': 'Đã điều phối lấy hàng/Đang lấy hàng', '13': 'Đơn hàng bồi hoàn',
-  '20': 'Đang trả hàng (COD cầm hàng đi trả)', '21': 'Đã trả hàng (COD đã trả xong hàng)',
+  '-1': 'Hủy đơn hàng',
+  '1': 'Chưa tiếp nhận',
+  '2': 'Đã tiếp nhận',
+  '3': 'Đã lấy hàng/Đã nhập kho',
+  '4': 'Đã điều phối giao hàng/Đang giao hàng',
+  '5': 'Đã giao hàng/Chưa đối soát',
+  '6': 'Đã đối soát',
+  '7': 'Không lấy được hàng',
+  '8': 'Hoãn lấy hàng',
+  '9': 'Không giao được hàng',
+  '10': 'Delay giao hàng',
+  '11': 'Đã đối soát công nợ trả hàng',
+  '12': 'Đã điều phối lấy hàng/Đang lấy hàng',
+  '13': 'Đơn hàng bồi hoàn',
+  '20': 'Đang trả hàng (COD cầm hàng đi trả)',
+  '21': 'Đã trả hàng (COD đã trả xong hàng)',
 };
 
 export function ghtkApiRouter(ctx: SimContext): Router {
@@ -67,13 +79,22 @@ export function ghtkApiRouter(ctx: SimContext): Router {
       return answer(200, {
         success: false,
         message: 'Mã đơn hàng của bạn đã tồn tại trên hệ thống GHTK',
-        error: { code: 'ORDER_ID_EXIST', partner_id: partnerId, ghtk_label: existing.trackingCode, created: vietnamTime(new Date(existing.createdAt)), status: Number(existing.status) },
+        error: {
+          code: 'ORDER_ID_EXIST',
+          partner_id: partnerId,
+          ghtk_label: existing.trackingCode,
+          created: vietnamTime(new Date(existing.createdAt)),
+          status: Number(existing.status),
+        },
       });
     }
     const shipment = newShipment(ctx, order, products, webhookPathOf(req.get('x-shopflow-courier'), 'ghtk'));
     ctx.store.add(shipment);
     ctx.player.start(shipment);
-    ctx.log.info({ api: 'ghtk', trackingCode: shipment.trackingCode, clientOrderCode: partnerId, scenario: shipment.scenario }, 'shipment created');
+    ctx.log.info(
+      { api: 'ghtk', trackingCode: shipment.trackingCode, clientOrderCode: partnerId, scenario: shipment.scenario },
+      'shipment created',
+    );
     const day = vietnamTime(new Date(shipment.expectedDeliveryAt)).slice(0, 10);
     answer(200, {
       success: true,
@@ -148,7 +169,9 @@ export function ghtkApiRouter(ctx: SimContext): Router {
 
 /** A label, or `partner_id:<our order code>` (GHTK accepts both). */
 function find(ctx: SimContext, tracking: string): SimShipment | undefined {
-  const s = tracking.startsWith('partner_id:') ? ctx.store.byClientCode('ghtk', tracking.slice('partner_id:'.length)) : ctx.store.byTracking(tracking);
+  const s = tracking.startsWith('partner_id:')
+    ? ctx.store.byClientCode('ghtk', tracking.slice('partner_id:'.length))
+    : ctx.store.byTracking(tracking);
   return s?.api === 'ghtk' ? s : undefined;
 }
 
@@ -175,19 +198,28 @@ function problemWith(o: Record<string, unknown>, products: Array<Record<string, 
   if (o.pick_money === undefined) return [30205, 'Vui lòng nhập tiền CoD'];
   if (!(numberOf(o.pick_money) >= 0)) return [30206, 'Vui lòng nhập đúng số tiền CoD.'];
   if (!(numberOf(o.value) > 0)) return [30110, 'Giá trị hàng hoá phải lớn hơn 0. Shop vui lòng kê khai chính xác giá trị hàng hoá.'];
-  if (o.transport !== undefined && !['road', 'fly'].includes(textOf(o.transport))) return [30104, 'Phương thức vận chuyển không hợp lệ, ban chỉ có thể chọn road(đường bộ) hoặc fly(đường bay).'];
-  if (o.pick_option !== undefined && !['cod', 'post'].includes(textOf(o.pick_option))) return [30108, 'Trường pick_option chỉ nhận một trong hai giá trị cod và post.'];
-  if (o.is_freeship !== undefined && ![0, 1].includes(numberOf(o.is_freeship))) return [30106, 'Trường is_freeship có giá trị không hợp lệ.'];
+  if (o.transport !== undefined && !['road', 'fly'].includes(textOf(o.transport)))
+    return [30104, 'Phương thức vận chuyển không hợp lệ, ban chỉ có thể chọn road(đường bộ) hoặc fly(đường bay).'];
+  if (o.pick_option !== undefined && !['cod', 'post'].includes(textOf(o.pick_option)))
+    return [30108, 'Trường pick_option chỉ nhận một trong hai giá trị cod và post.'];
+  if (o.is_freeship !== undefined && ![0, 1].includes(numberOf(o.is_freeship)))
+    return [30106, 'Trường is_freeship có giá trị không hợp lệ.'];
   if (products.length === 0 && !(numberOf(o.total_weight) > 0)) return [30103, 'Đơn hàng chưa có khối lượng. Vui lòng kiểm tra lại.'];
   if (products.some((p) => !(numberOf(p.quantity ?? 1) > 0))) return [30501, 'Giá trị số lượng ở sản phẩm có giá trị không hợp lệ.'];
   return undefined;
 }
 
-function newShipment(ctx: SimContext, order: Record<string, unknown>, products: Array<Record<string, unknown>>, webhookPath: string): SimShipment {
+function newShipment(
+  ctx: SimContext,
+  order: Record<string, unknown>,
+  products: Array<Record<string, unknown>>,
+  webhookPath: string,
+): SimShipment {
   const now = new Date();
-  const kg = numberOf(order.total_weight) > 0
-    ? numberOf(order.total_weight)
-    : products.reduce((sum, p) => sum + (numberOf(p.weight) || 0) * (numberOf(p.quantity) || 1), 0);
+  const kg =
+    numberOf(order.total_weight) > 0
+      ? numberOf(order.total_weight)
+      : products.reduce((sum, p) => sum + (numberOf(p.weight) || 0) * (numberOf(p.quantity) || 1), 0);
   const weightGrams = Math.round(kg * 1000);
   return {
     api: 'ghtk',

@@ -93,7 +93,10 @@ export async function createCourierSimulator(options: CourierSimulatorOptions): 
   });
   const address = server.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
-  log.info({ url, webhookUrl: options.webhookUrl, secondsPerDay: dayMs / 1000, defaultScenario: ctx.defaultScenario }, 'courier simulator listening');
+  log.info(
+    { url, webhookUrl: options.webhookUrl, secondsPerDay: dayMs / 1000, defaultScenario: ctx.defaultScenario },
+    'courier simulator listening',
+  );
 
   let closed: Promise<void> | undefined;
   return {

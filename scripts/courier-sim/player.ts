@@ -46,13 +46,21 @@ export function createScenarioPlayer(deps: { sender: WebhookSender; dayMs: numbe
       for (const step of SCENARIO_STEPS[s.scenario]) {
         const status = s.api === 'ghn' ? step.ghn : step.ghtk?.statusId;
         if (!status) continue;
-        const change: StatusChange = { status, reason: step.reason, reasonCode: s.api === 'ghtk' ? step.ghtk?.reasonCode : undefined, partial: step.partial };
+        const change: StatusChange = {
+          status,
+          reason: step.reason,
+          reasonCode: s.api === 'ghtk' ? step.ghtk?.reasonCode : undefined,
+          partial: step.partial,
+        };
         const ghnType = first ? 'create' : 'switch_status';
         first = false;
-        const timer = setTimeout(() => {
-          s.timers.delete(timer);
-          void apply(s, change, ghnType);
-        }, deps.startDelayMs + step.day * deps.dayMs);
+        const timer = setTimeout(
+          () => {
+            s.timers.delete(timer);
+            void apply(s, change, ghnType);
+          },
+          deps.startDelayMs + step.day * deps.dayMs,
+        );
         s.timers.add(timer);
       }
     },

@@ -31,7 +31,12 @@ const pickUp: ScenarioStep[] = [
 
 /** The timelines; `manual` only accepts the parcel and waits for `/__sim/shipments/:code/advance`. */
 export const SCENARIO_STEPS: Readonly<Record<ScenarioName, readonly ScenarioStep[]>> = {
-  normal: [accepted, ...pickUp, { day: 1.75, ghn: 'delivering', ghtk: { statusId: '4' } }, { day: 2, ghn: 'delivered', ghtk: { statusId: '5' } }],
+  normal: [
+    accepted,
+    ...pickUp,
+    { day: 1.75, ghn: 'delivering', ghtk: { statusId: '4' } },
+    { day: 2, ghn: 'delivered', ghtk: { statusId: '5' } },
+  ],
   late: [
     accepted,
     { day: 0.5, ghn: 'picking', ghtk: { statusId: '12' } },

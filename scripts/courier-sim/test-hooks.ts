@@ -26,8 +26,10 @@ export function testHooksRouter(ctx: SimContext): Router {
     const status = body.status === undefined ? undefined : numberOf(body.status);
     const timeoutMs = body.timeoutMs === undefined ? undefined : numberOf(body.timeoutMs);
     if (!Number.isInteger(remaining) || remaining < 0) return void res.status(400).json({ error: 'createFailures must be an integer ≥ 0' });
-    if (status !== undefined && !(Number.isInteger(status) && status >= 400 && status <= 599)) return void res.status(400).json({ error: 'status must be an HTTP error status (400-599)' });
-    if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) return void res.status(400).json({ error: 'timeoutMs must be a positive integer' });
+    if (status !== undefined && !(Number.isInteger(status) && status >= 400 && status <= 599))
+      return void res.status(400).json({ error: 'status must be an HTTP error status (400-599)' });
+    if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0))
+      return void res.status(400).json({ error: 'timeoutMs must be a positive integer' });
     ctx.store.setFault({ remaining, status: status ?? (timeoutMs ? undefined : 500), timeoutMs });
     res.json({ faults: ctx.store.fault() });
   });

@@ -15,7 +15,6 @@ export interface WebhookChange {
   ghnType: 'create' | 'switch_status';
 }
 
-
 export interface WebhookDelivery {
   delivered: boolean;
   attempts: number;
@@ -34,8 +33,20 @@ export function ghnCallbackBody(s: SimShipment, change: WebhookChange): Record<s
     ConvertedWeight: s.weightGrams,
     Description: change.reason ?? GHN_DESCRIPTIONS[change.status] ?? change.status,
     Fee: {
-      CODFailedFee: 0, CODFee: 0, Coupon: 0, DeliverRemoteAreasFee: 0, DocumentReturn: 0, DoubleCheck: 0, Insurance: 0,
-      MainService: s.fee, PickRemoteAreasFee: 0, R2S: 0, Return: 0, StationDO: 0, StationPU: 0, Total: s.fee,
+      CODFailedFee: 0,
+      CODFee: 0,
+      Coupon: 0,
+      DeliverRemoteAreasFee: 0,
+      DocumentReturn: 0,
+      DoubleCheck: 0,
+      Insurance: 0,
+      MainService: s.fee,
+      PickRemoteAreasFee: 0,
+      R2S: 0,
+      Return: 0,
+      StationDO: 0,
+      StationPU: 0,
+      Total: s.fee,
     },
     Height: num(r.height),
     // Once part of the parcel was delivered, every later callback says so (and CODAmount is what was collected).
@@ -100,8 +111,16 @@ export function createWebhookSender(options: WebhookSenderOptions) {
     const url = `${base}/${encodeURIComponent(s.webhookPath)}`;
     const request: RequestInit =
       s.api === 'ghn'
-        ? { method: 'POST', headers: { 'Content-Type': 'application/json', Token: options.secret }, body: JSON.stringify(ghnCallbackBody(s, change)) }
-        : { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: ghtkCallbackForm(s, change, options.secret).toString() };
+        ? {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json', Token: options.secret },
+            body: JSON.stringify(ghnCallbackBody(s, change)),
+          }
+        : {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+            body: ghtkCallbackForm(s, change, options.secret).toString(),
+          };
     let httpStatus: number | undefined;
     let delay = options.retryDelayMs;
     for (let attempt = 1; attempt <= options.attempts; attempt++) {
@@ -122,7 +141,10 @@ export function createWebhookSender(options: WebhookSenderOptions) {
         options.log.warn({ url, trackingCode: s.trackingCode, status: change.status, attempt, httpStatus }, 'webhook refused');
       } catch (err) {
         const e = err as Error & { cause?: { code?: string } };
-        options.log.warn({ url, trackingCode: s.trackingCode, status: change.status, attempt, err: e.cause?.code ?? e.message }, 'webhook not delivered');
+        options.log.warn(
+          { url, trackingCode: s.trackingCode, status: change.status, attempt, err: e.cause?.code ?? e.message },
+          'webhook not delivered',
+        );
       } finally {
         clearTimeout(timer);
         stopping.signal.removeEventListener('abort', onStop);

@@ -27,11 +27,16 @@ type Reader = Pick<Db, 'select'>;
 export { canonicalJson, idempotencyKeyOf, type StoredAnswer } from '../http/idempotency';
 
 /** A local calendar range [from, to) as instants, from `YYYY-MM-DD` days in the shop's zone (default: this month). */
-export function localRange(query: { from?: unknown; to?: unknown }, offsetMinutes: number, now = new Date()): { from: Date; to: Date; fromDay: string; toDay: string } {
+export function localRange(
+  query: { from?: unknown; to?: unknown },
+  offsetMinutes: number,
+  now = new Date(),
+): { from: Date; to: Date; fromDay: string; toDay: string } {
   const day = /^\d{4}-\d{2}-\d{2}$/;
   for (const key of ['from', 'to'] as const) {
     const v = query[key];
-    if (v !== undefined && (typeof v !== 'string' || !day.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`)))) throw badRequest(`${key} must be a date YYYY-MM-DD`);
+    if (v !== undefined && (typeof v !== 'string' || !day.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`))))
+      throw badRequest(`${key} must be a date YYYY-MM-DD`);
   }
   const today = localDay(now, offsetMinutes);
   const firstOfMonth = `${today.slice(0, 7)}-01`;
@@ -47,18 +52,43 @@ export function createBooksStore(db: Db, log: Logger) {
   const keyed = createIdempotency(db);
   /** Levels per (SKU, warehouse), with the SKU's threshold and whether it is low now. */
   async function levels(filter: { skus?: string[]; warehouse?: string }, q: Reader = db) {
-    const where = and(filter.skus ? inArray(stockMovements.sku, filter.skus) : undefined, filter.warehouse ? eq(stockMovements.warehouse, filter.warehouse) : undefined);
-    const rows = await q.select({
-      sku: stockMovements.sku, warehouse: stockMovements.warehouse,
-      onHand: sql<number>`coalesce(sum(${stockMovements.qty}) filter (where ${stockMovements.kind} in ('receipt','issue','restock','adjust')), 0)::int`,
-      reserved: sql<number>`coalesce(sum(${stockMovements.qty}) filter (where ${stockMovements.kind} in ('reserve','release')), 0)::int`,
-    }).from(stockMovements).where(where).groupBy(stockMovements.sku, stockMovements.warehouse).orderBy(asc(stockMovements.sku), asc(stockMovements.warehouse));
-    const catalogue = new Map((await q.select().from(products).where(rows.length ? inArray(products.sku, [...new Set(rows.map((r) => r.sku))]) : sql`false`)).map((p) => [p.sku, p]));
+    const where = and(
+      filter.skus ? inArray(stockMovements.sku, filter.skus) : undefined,
+      filter.warehouse ? eq(stockMovements.warehouse, filter.warehouse) : undefined,
+    );
+    const rows = await q
+      .select({
+        sku: stockMovements.sku,
+        warehouse: stockMovements.warehouse,
+        onHand: sql<number>`coalesce(sum(${stockMovements.qty}) filter (where ${stockMovements.kind} in ('receipt','issue','restock','adjust')), 0)::int`,
+        reserved: sql<number>`coalesce(sum(${stockMovements.qty}) filter (where ${stockMovements.kind} in ('reserve','release')), 0)::int`,
+      })
+      .from(stockMovements)
+      .where(where)
+      .groupBy(stockMovements.sku, stockMovements.warehouse)
+      .orderBy(asc(stockMovements.sku), asc(stockMovements.warehouse));
+    const catalogue = new Map(
+      (
+        await q
+          .select()
+          .from(products)
+          .where(rows.length ? inArray(products.sku, [...new Set(rows.map((r) => r.sku))]) : sql`false`)
+      ).map((p) => [p.sku, p]),
+    );
     return rows.map((r) => {
       const product = catalogue.get(r.sku);
       const available = r.onHand - r.reserved;
       const threshold = product?.lowStockThreshold ?? 0;
-      return { sku: r.sku, name: product?.name ?? null, warehouse: r.warehouse, onHand: r.onHand, reserved: r.reserved, available, lowStockThreshold: threshold, low: threshold > 0 && available < threshold };
+      return {
+        sku: r.sku,
+        name: product?.name ?? null,
+        warehouse: r.warehouse,
+        onHand: r.onHand,
+        reserved: r.reserved,
+        available,
+        lowStockThreshold: threshold,
+        low: threshold > 0 && available < threshold,
+      };
     });
   }
 
@@ -69,13 +99,27 @@ export function createBooksStore(db: Db, log: Logger) {
     idempotent: keyed.inTransaction,
 
     async listProducts(opts: { active?: boolean; limit: number; cursor?: string }) {
-      const rows = await db.select().from(products)
-        .where(and(opts.active === undefined ? undefined : eq(products.active, opts.active), afterCursor(opts.cursor, products.createdAt, products.sku)))
-        .orderBy(desc(products.createdAt), desc(products.sku)).limit(opts.limit + 1);
-      const { page, nextCursor } = pageOf(rows.map((r) => ({ ...r, id: r.sku })), opts.limit);
+      const rows = await db
+        .select()
+        .from(products)
+        .where(
+          and(
+            opts.active === undefined ? undefined : eq(products.active, opts.active),
+            afterCursor(opts.cursor, products.createdAt, products.sku),
+          ),
+        )
+        .orderBy(desc(products.createdAt), desc(products.sku))
+        .limit(opts.limit + 1);
+      const { page, nextCursor } = pageOf(
+        rows.map((r) => ({ ...r, id: r.sku })),
+        opts.limit,
+      );
       const stock = await levels({ skus: page.map((p) => p.sku) });
       return {
-        products: page.map(({ id: _id, ...p }) => ({ ...productView(p), stock: stock.filter((s) => s.sku === p.sku).map(({ sku: _s, name: _n, ...s }) => s) })),
+        products: page.map(({ id: _id, ...p }) => ({
+          ...productView(p),
+          stock: stock.filter((s) => s.sku === p.sku).map(({ sku: _s, name: _n, ...s }) => s),
+        })),
         nextCursor,
       };
     },
@@ -87,25 +131,53 @@ export function createBooksStore(db: Db, log: Logger) {
     },
 
     async createProduct(input: { sku: string; name: string; unit?: string; price?: number; lowStockThreshold?: number; active?: boolean }) {
-      const [row] = await db.insert(products).values({
-        sku: input.sku, name: input.name, unit: input.unit ?? 'cái', price: input.price ?? 0, lowStockThreshold: input.lowStockThreshold ?? 0, active: input.active ?? true,
-      }).onConflictDoNothing().returning();
+      const [row] = await db
+        .insert(products)
+        .values({
+          sku: input.sku,
+          name: input.name,
+          unit: input.unit ?? 'cái',
+          price: input.price ?? 0,
+          lowStockThreshold: input.lowStockThreshold ?? 0,
+          active: input.active ?? true,
+        })
+        .onConflictDoNothing()
+        .returning();
       return row ? productView(row) : undefined;
     },
 
     async updateProduct(sku: string, patch: Partial<Pick<ProductRow, 'name' | 'unit' | 'price' | 'lowStockThreshold' | 'active'>>) {
-      const [row] = await db.update(products).set({ ...patch, updatedAt: sql`now()` }).where(eq(products.sku, sku)).returning();
+      const [row] = await db
+        .update(products)
+        .set({ ...patch, updatedAt: sql`now()` })
+        .where(eq(products.sku, sku))
+        .returning();
       return row ? productView(row) : undefined;
     },
 
     async movements(filter: { sku?: string; warehouse?: string; orderId?: string; kind?: string; limit: number; cursor?: string }) {
-      const rows = await db.select().from(stockMovements).where(and(
-        filter.sku ? eq(stockMovements.sku, filter.sku) : undefined, filter.warehouse ? eq(stockMovements.warehouse, filter.warehouse) : undefined,
-        filter.orderId ? eq(stockMovements.orderId, filter.orderId) : undefined, filter.kind ? eq(stockMovements.kind, filter.kind) : undefined,
-        afterCursor(filter.cursor, stockMovements.at, stockMovements.id),
-      )).orderBy(desc(stockMovements.at), desc(stockMovements.id)).limit(filter.limit + 1);
-      const { page, nextCursor } = pageOf(rows.map((r) => ({ ...r, createdAt: r.at, id: String(r.id) })), filter.limit);
-      return { movements: page.map(({ createdAt: _c, dedupeKey: _d, ...m }) => ({ ...m, id: Number(m.id), at: m.at.toISOString() })), nextCursor };
+      const rows = await db
+        .select()
+        .from(stockMovements)
+        .where(
+          and(
+            filter.sku ? eq(stockMovements.sku, filter.sku) : undefined,
+            filter.warehouse ? eq(stockMovements.warehouse, filter.warehouse) : undefined,
+            filter.orderId ? eq(stockMovements.orderId, filter.orderId) : undefined,
+            filter.kind ? eq(stockMovements.kind, filter.kind) : undefined,
+            afterCursor(filter.cursor, stockMovements.at, stockMovements.id),
+          ),
+        )
+        .orderBy(desc(stockMovements.at), desc(stockMovements.id))
+        .limit(filter.limit + 1);
+      const { page, nextCursor } = pageOf(
+        rows.map((r) => ({ ...r, createdAt: r.at, id: String(r.id) })),
+        filter.limit,
+      );
+      return {
+        movements: page.map(({ createdAt: _c, dedupeKey: _d, ...m }) => ({ ...m, id: Number(m.id), at: m.at.toISOString() })),
+        nextCursor,
+      };
     },
 
     /**
@@ -113,13 +185,28 @@ export function createBooksStore(db: Db, log: Logger) {
      * (nothing written) for an unknown SKU or warehouse, or when it would take on-hand stock below
      * zero and the shop does not allow that.
      */
-    async adjust(tx: Tx, shop: CompiledShop, input: { sku: string; warehouse?: string; qty: number; reason: string; actor: string }): Promise<{ ok: true; movementId: number; level: Awaited<ReturnType<typeof levels>>[number] } | { ok: false; short: StockShortage[] }> {
+    async adjust(
+      tx: Tx,
+      shop: CompiledShop,
+      input: { sku: string; warehouse?: string; qty: number; reason: string; actor: string },
+    ): Promise<
+      { ok: true; movementId: number; level: Awaited<ReturnType<typeof levels>>[number] } | { ok: false; short: StockShortage[] }
+    > {
       const settings = stockSettings(shop);
       const warehouse = input.warehouse ?? settings.defaultWarehouse;
-      if (!hasOwnEntry(settings.warehouses, warehouse)) throw new BooksInputError(`unknown warehouse "${warehouse}"`, [{ field: 'warehouse', message: `must be one of: ${Object.keys(settings.warehouses).join(', ')}` }]);
+      if (!hasOwnEntry(settings.warehouses, warehouse))
+        throw new BooksInputError(`unknown warehouse "${warehouse}"`, [
+          { field: 'warehouse', message: `must be one of: ${Object.keys(settings.warehouses).join(', ')}` },
+        ]);
       await requireCatalogueSkus(tx, [input.sku], 'adjustment');
       const dedupeKey = `adjust:${randomUUID()}`;
-      const result = await applyMovements(tx, log, settings, [{ sku: input.sku, warehouse, qty: input.qty, kind: 'adjust', reason: input.reason, actor: input.actor, dedupeKey }], 'onHand');
+      const result = await applyMovements(
+        tx,
+        log,
+        settings,
+        [{ sku: input.sku, warehouse, qty: input.qty, kind: 'adjust', reason: input.reason, actor: input.actor, dedupeKey }],
+        'onHand',
+      );
       if (!result.applied) return { ok: false, short: result.short };
       const [row] = await tx.select({ id: stockMovements.id }).from(stockMovements).where(eq(stockMovements.dedupeKey, dedupeKey));
       const [level] = await levels({ skus: [input.sku], warehouse }, tx);
@@ -131,10 +218,22 @@ export function createBooksStore(db: Db, log: Logger) {
     },
 
     async listPurchases(opts: { from: Date; to: Date; limit: number; cursor?: string }) {
-      const rows = await db.select().from(purchases)
-        .where(and(gte(purchases.createdAt, opts.from), lt(purchases.createdAt, opts.to), afterCursor(opts.cursor, purchases.createdAt, purchases.id)))
-        .orderBy(desc(purchases.createdAt), desc(purchases.id)).limit(opts.limit + 1);
-      const { page, nextCursor } = pageOf(rows.map((r) => ({ ...r, id: String(r.id), dbId: r.id })), opts.limit);
+      const rows = await db
+        .select()
+        .from(purchases)
+        .where(
+          and(
+            gte(purchases.createdAt, opts.from),
+            lt(purchases.createdAt, opts.to),
+            afterCursor(opts.cursor, purchases.createdAt, purchases.id),
+          ),
+        )
+        .orderBy(desc(purchases.createdAt), desc(purchases.id))
+        .limit(opts.limit + 1);
+      const { page, nextCursor } = pageOf(
+        rows.map((r) => ({ ...r, id: String(r.id), dbId: r.id })),
+        opts.limit,
+      );
       const lines = await purchaseLinesOf(page.map((p) => p.dbId));
       return { purchases: page.map((p) => purchaseView(p, lines.get(p.dbId) ?? [])), nextCursor };
     },
@@ -147,18 +246,42 @@ export function createBooksStore(db: Db, log: Logger) {
 
     /** Every purchase line of a range, oldest first: the purchases spreadsheet. */
     async purchaseRows(range: { from: Date; to: Date }) {
-      return db.select({
-        number: purchases.number, createdAt: purchases.createdAt, supplier: purchases.supplier, supplierInvoice: purchases.supplierInvoice, warehouse: purchases.warehouse,
-        sku: purchaseLines.sku, qty: purchaseLines.qty, unitCost: purchaseLines.unitCost, amount: purchaseLines.amount,
-      }).from(purchases).innerJoin(purchaseLines, eq(purchaseLines.purchaseId, purchases.id))
-        .where(and(gte(purchases.createdAt, range.from), lt(purchases.createdAt, range.to))).orderBy(asc(purchases.seq), asc(purchaseLines.id));
+      return db
+        .select({
+          number: purchases.number,
+          createdAt: purchases.createdAt,
+          supplier: purchases.supplier,
+          supplierInvoice: purchases.supplierInvoice,
+          warehouse: purchases.warehouse,
+          sku: purchaseLines.sku,
+          qty: purchaseLines.qty,
+          unitCost: purchaseLines.unitCost,
+          amount: purchaseLines.amount,
+        })
+        .from(purchases)
+        .innerJoin(purchaseLines, eq(purchaseLines.purchaseId, purchases.id))
+        .where(and(gte(purchases.createdAt, range.from), lt(purchases.createdAt, range.to)))
+        .orderBy(asc(purchases.seq), asc(purchaseLines.id));
     },
 
     async listSales(opts: { from: Date; to: Date; kind?: string; limit: number; cursor?: string }) {
-      const rows = await db.select().from(salesDocuments)
-        .where(and(gte(salesDocuments.at, opts.from), lt(salesDocuments.at, opts.to), opts.kind ? eq(salesDocuments.kind, opts.kind) : undefined, afterCursor(opts.cursor, salesDocuments.createdAt, salesDocuments.id)))
-        .orderBy(desc(salesDocuments.createdAt), desc(salesDocuments.id)).limit(opts.limit + 1);
-      const { page, nextCursor } = pageOf(rows.map((r) => ({ ...r, id: String(r.id), dbId: r.id })), opts.limit);
+      const rows = await db
+        .select()
+        .from(salesDocuments)
+        .where(
+          and(
+            gte(salesDocuments.at, opts.from),
+            lt(salesDocuments.at, opts.to),
+            opts.kind ? eq(salesDocuments.kind, opts.kind) : undefined,
+            afterCursor(opts.cursor, salesDocuments.createdAt, salesDocuments.id),
+          ),
+        )
+        .orderBy(desc(salesDocuments.createdAt), desc(salesDocuments.id))
+        .limit(opts.limit + 1);
+      const { page, nextCursor } = pageOf(
+        rows.map((r) => ({ ...r, id: String(r.id), dbId: r.id })),
+        opts.limit,
+      );
       const lines = await saleLinesOf(page.map((p) => p.dbId));
       return { documents: page.map((d) => saleView(d, lines.get(d.dbId) ?? [])), nextCursor };
     },
@@ -171,14 +294,31 @@ export function createBooksStore(db: Db, log: Logger) {
 
     /** Every sales document line of a range by document date: the sales book (sổ bán hàng). */
     async salesRows(range: { from: Date; to: Date }) {
-      return db.select({
-        number: salesDocuments.number, kind: salesDocuments.kind, at: salesDocuments.at, orderId: salesDocuments.orderId, complaintId: salesDocuments.complaintId, reverses: salesDocuments.reverses,
-        goodsTotal: salesDocuments.goodsTotal,
-        customerName: salesDocuments.customerName, customerPhone: salesDocuments.customerPhone, channel: salesDocuments.channel, courier: salesDocuments.courier,
-        shippingFee: salesDocuments.shippingFee, codAmount: salesDocuments.codAmount,
-        sku: salesDocumentLines.sku, name: salesDocumentLines.name, qty: salesDocumentLines.qty, price: salesDocumentLines.price, amount: salesDocumentLines.amount,
-      }).from(salesDocuments).leftJoin(salesDocumentLines, eq(salesDocumentLines.documentId, salesDocuments.id))
-        .where(and(gte(salesDocuments.at, range.from), lt(salesDocuments.at, range.to))).orderBy(asc(salesDocuments.at), asc(salesDocuments.id), asc(salesDocumentLines.id));
+      return db
+        .select({
+          number: salesDocuments.number,
+          kind: salesDocuments.kind,
+          at: salesDocuments.at,
+          orderId: salesDocuments.orderId,
+          complaintId: salesDocuments.complaintId,
+          reverses: salesDocuments.reverses,
+          goodsTotal: salesDocuments.goodsTotal,
+          customerName: salesDocuments.customerName,
+          customerPhone: salesDocuments.customerPhone,
+          channel: salesDocuments.channel,
+          courier: salesDocuments.courier,
+          shippingFee: salesDocuments.shippingFee,
+          codAmount: salesDocuments.codAmount,
+          sku: salesDocumentLines.sku,
+          name: salesDocumentLines.name,
+          qty: salesDocumentLines.qty,
+          price: salesDocumentLines.price,
+          amount: salesDocumentLines.amount,
+        })
+        .from(salesDocuments)
+        .leftJoin(salesDocumentLines, eq(salesDocumentLines.documentId, salesDocuments.id))
+        .where(and(gte(salesDocuments.at, range.from), lt(salesDocuments.at, range.to)))
+        .orderBy(asc(salesDocuments.at), asc(salesDocuments.id), asc(salesDocumentLines.id));
     },
 
     /**
@@ -189,23 +329,32 @@ export function createBooksStore(db: Db, log: Logger) {
       const offset = shopOffsetMinutes(shop);
       const shift = sql.raw(`interval '${offset} minutes'`);
       // Local time as a plain timestamp (UTC + the shop's fixed offset), so the session time zone plays no part.
-      const bucket = (col: SQL) => sql<string>`to_char(date_trunc(${granularity}, (${col} at time zone 'UTC') + ${shift}), ${granularity === 'day' ? 'YYYY-MM-DD' : 'YYYY-MM'})`;
-      const sales = await db.select({
-        period: bucket(sql`${salesDocuments.at}`).as('period'),
-        sales: sql<number>`count(*) filter (where ${salesDocuments.kind} = 'sale')::int`,
-        returns: sql<number>`count(*) filter (where ${salesDocuments.kind} = 'return')::int`,
-        goods: sql<string>`coalesce(sum(${salesDocuments.goodsTotal}) filter (where ${salesDocuments.kind} = 'sale'), 0)`,
-        returned: sql<string>`coalesce(-sum(${salesDocuments.goodsTotal}) filter (where ${salesDocuments.kind} = 'return'), 0)`,
-        refunds: sql<number>`count(*) filter (where ${salesDocuments.kind} = 'refund')::int`,
-        refunded: sql<string>`coalesce(-sum(${salesDocuments.goodsTotal}) filter (where ${salesDocuments.kind} = 'refund'), 0)`,
-        shipping: sql<string>`coalesce(sum(${salesDocuments.shippingFee}), 0)`,
-        cod: sql<string>`coalesce(sum(${salesDocuments.codAmount}), 0)`,
-      }).from(salesDocuments).where(and(gte(salesDocuments.at, range.from), lt(salesDocuments.at, range.to))).groupBy(sql`1`);
-      const bought = await db.select({
-        period: bucket(sql`${purchases.createdAt}`).as('period'),
-        purchases: sql<number>`count(*)::int`,
-        total: sql<string>`coalesce(sum(${purchases.total}), 0)`,
-      }).from(purchases).where(and(gte(purchases.createdAt, range.from), lt(purchases.createdAt, range.to))).groupBy(sql`1`);
+      const bucket = (col: SQL) =>
+        sql<string>`to_char(date_trunc(${granularity}, (${col} at time zone 'UTC') + ${shift}), ${granularity === 'day' ? 'YYYY-MM-DD' : 'YYYY-MM'})`;
+      const sales = await db
+        .select({
+          period: bucket(sql`${salesDocuments.at}`).as('period'),
+          sales: sql<number>`count(*) filter (where ${salesDocuments.kind} = 'sale')::int`,
+          returns: sql<number>`count(*) filter (where ${salesDocuments.kind} = 'return')::int`,
+          goods: sql<string>`coalesce(sum(${salesDocuments.goodsTotal}) filter (where ${salesDocuments.kind} = 'sale'), 0)`,
+          returned: sql<string>`coalesce(-sum(${salesDocuments.goodsTotal}) filter (where ${salesDocuments.kind} = 'return'), 0)`,
+          refunds: sql<number>`count(*) filter (where ${salesDocuments.kind} = 'refund')::int`,
+          refunded: sql<string>`coalesce(-sum(${salesDocuments.goodsTotal}) filter (where ${salesDocuments.kind} = 'refund'), 0)`,
+          shipping: sql<string>`coalesce(sum(${salesDocuments.shippingFee}), 0)`,
+          cod: sql<string>`coalesce(sum(${salesDocuments.codAmount}), 0)`,
+        })
+        .from(salesDocuments)
+        .where(and(gte(salesDocuments.at, range.from), lt(salesDocuments.at, range.to)))
+        .groupBy(sql`1`);
+      const bought = await db
+        .select({
+          period: bucket(sql`${purchases.createdAt}`).as('period'),
+          purchases: sql<number>`count(*)::int`,
+          total: sql<string>`coalesce(sum(${purchases.total}), 0)`,
+        })
+        .from(purchases)
+        .where(and(gte(purchases.createdAt, range.from), lt(purchases.createdAt, range.to)))
+        .groupBy(sql`1`);
       const periods = [...new Set([...sales.map((s) => s.period), ...bought.map((b) => b.period)])].sort();
       const rows = periods.map((period) => {
         const s = sales.find((x) => x.period === period);
@@ -214,31 +363,54 @@ export function createBooksStore(db: Db, log: Logger) {
         const returned = Number(s?.returned ?? 0);
         const refunded = Number(s?.refunded ?? 0);
         return {
-          period, salesDocuments: s?.sales ?? 0, returnDocuments: s?.returns ?? 0, refundDocuments: s?.refunds ?? 0, salesGoods: goods, returnedGoods: returned, refunded,
+          period,
+          salesDocuments: s?.sales ?? 0,
+          returnDocuments: s?.returns ?? 0,
+          refundDocuments: s?.refunds ?? 0,
+          salesGoods: goods,
+          returnedGoods: returned,
+          refunded,
           netSales: goods - returned - refunded,
-          shippingFees: Number(s?.shipping ?? 0), codAmount: Number(s?.cod ?? 0), purchaseDocuments: b?.purchases ?? 0, purchasesTotal: Number(b?.total ?? 0),
+          shippingFees: Number(s?.shipping ?? 0),
+          codAmount: Number(s?.cod ?? 0),
+          purchaseDocuments: b?.purchases ?? 0,
+          purchasesTotal: Number(b?.total ?? 0),
         };
       });
       const sum = (k: keyof (typeof rows)[number]) => rows.reduce((t, r) => t + (r[k] as number), 0);
       return {
-        granularity, timezone: shop.profile.timezone, rows,
+        granularity,
+        timezone: shop.profile.timezone,
+        rows,
         totals: {
-          salesDocuments: sum('salesDocuments'), returnDocuments: sum('returnDocuments'), refundDocuments: sum('refundDocuments'), salesGoods: sum('salesGoods'), returnedGoods: sum('returnedGoods'),
-          refunded: sum('refunded'), netSales: sum('netSales'),
-          shippingFees: sum('shippingFees'), codAmount: sum('codAmount'), purchaseDocuments: sum('purchaseDocuments'), purchasesTotal: sum('purchasesTotal'),
+          salesDocuments: sum('salesDocuments'),
+          returnDocuments: sum('returnDocuments'),
+          refundDocuments: sum('refundDocuments'),
+          salesGoods: sum('salesGoods'),
+          returnedGoods: sum('returnedGoods'),
+          refunded: sum('refunded'),
+          netSales: sum('netSales'),
+          shippingFees: sum('shippingFees'),
+          codAmount: sum('codAmount'),
+          purchaseDocuments: sum('purchaseDocuments'),
+          purchasesTotal: sum('purchasesTotal'),
         },
       };
     },
   };
 
   async function purchaseLinesOf(ids: number[], q: Reader = db) {
-    const rows = ids.length ? await q.select().from(purchaseLines).where(inArray(purchaseLines.purchaseId, ids)).orderBy(asc(purchaseLines.id)) : [];
+    const rows = ids.length
+      ? await q.select().from(purchaseLines).where(inArray(purchaseLines.purchaseId, ids)).orderBy(asc(purchaseLines.id))
+      : [];
     const by = new Map<number, typeof rows>();
     for (const r of rows) by.set(r.purchaseId, [...(by.get(r.purchaseId) ?? []), r]);
     return by;
   }
   async function saleLinesOf(ids: number[]) {
-    const rows = ids.length ? await db.select().from(salesDocumentLines).where(inArray(salesDocumentLines.documentId, ids)).orderBy(asc(salesDocumentLines.id)) : [];
+    const rows = ids.length
+      ? await db.select().from(salesDocumentLines).where(inArray(salesDocumentLines.documentId, ids)).orderBy(asc(salesDocumentLines.id))
+      : [];
     const by = new Map<number, typeof rows>();
     for (const r of rows) by.set(r.documentId, [...(by.get(r.documentId) ?? []), r]);
     return by;
@@ -248,20 +420,49 @@ export function createBooksStore(db: Db, log: Logger) {
 export type BooksStore = ReturnType<typeof createBooksStore>;
 
 function productView(p: ProductRow) {
-  return { sku: p.sku, name: p.name, unit: p.unit, price: p.price, lowStockThreshold: p.lowStockThreshold, active: p.active, createdAt: p.createdAt.toISOString(), updatedAt: p.updatedAt.toISOString() };
+  return {
+    sku: p.sku,
+    name: p.name,
+    unit: p.unit,
+    price: p.price,
+    lowStockThreshold: p.lowStockThreshold,
+    active: p.active,
+    createdAt: p.createdAt.toISOString(),
+    updatedAt: p.updatedAt.toISOString(),
+  };
 }
 
 function purchaseView(p: Omit<typeof purchases.$inferSelect, 'id'>, lines: Array<typeof purchaseLines.$inferSelect>) {
   return {
-    number: p.number, supplier: p.supplier, supplierInvoice: p.supplierInvoice, warehouse: p.warehouse, total: Number(p.total), note: p.note, actor: p.actor, createdAt: p.createdAt.toISOString(),
+    number: p.number,
+    supplier: p.supplier,
+    supplierInvoice: p.supplierInvoice,
+    warehouse: p.warehouse,
+    total: Number(p.total),
+    note: p.note,
+    actor: p.actor,
+    createdAt: p.createdAt.toISOString(),
     lines: lines.map((l) => ({ sku: l.sku, qty: l.qty, unitCost: l.unitCost, amount: Number(l.amount) })),
   };
 }
 
 function saleView(d: Omit<typeof salesDocuments.$inferSelect, 'id'>, lines: Array<typeof salesDocumentLines.$inferSelect>) {
   return {
-    number: d.number, kind: d.kind, orderId: d.orderId, complaintId: d.complaintId, reverses: d.reverses, channel: d.channel, customerName: d.customerName, customerPhone: d.customerPhone, courier: d.courier,
-    goodsTotal: Number(d.goodsTotal), shippingFee: d.shippingFee, codAmount: d.codAmount, reason: d.reason, at: d.at.toISOString(), createdAt: d.createdAt.toISOString(),
+    number: d.number,
+    kind: d.kind,
+    orderId: d.orderId,
+    complaintId: d.complaintId,
+    reverses: d.reverses,
+    channel: d.channel,
+    customerName: d.customerName,
+    customerPhone: d.customerPhone,
+    courier: d.courier,
+    goodsTotal: Number(d.goodsTotal),
+    shippingFee: d.shippingFee,
+    codAmount: d.codAmount,
+    reason: d.reason,
+    at: d.at.toISOString(),
+    createdAt: d.createdAt.toISOString(),
     lines: lines.map((l) => ({ sku: l.sku, name: l.name, qty: l.qty, price: l.price, amount: Number(l.amount) })),
   };
 }
@@ -274,6 +475,7 @@ export function booksHttpError(err: unknown): unknown {
     return new HttpError(422, 'invalid', err.message, { fields: err.fields });
   }
   const code = (err as { code?: string; cause?: { code?: string } })?.code ?? (err as { cause?: { code?: string } })?.cause?.code;
-  if (code === '23505') return new HttpError(409, 'conflict', 'the same document was recorded at the same moment by another request; reload and check');
+  if (code === '23505')
+    return new HttpError(409, 'conflict', 'the same document was recorded at the same moment by another request; reload and check');
   return err;
 }

@@ -1,5 +1,14 @@
 import express, { Router } from 'express';
-import { codMismatches, getRemittance, importRemittance, listRemittances, remittanceLines, settleRemittance, unpaidCodOrders, type RemittanceLineInput } from '../../db/books/cod';
+import {
+  codMismatches,
+  getRemittance,
+  importRemittance,
+  listRemittances,
+  remittanceLines,
+  settleRemittance,
+  unpaidCodOrders,
+  type RemittanceLineInput,
+} from '../../db/books/cod';
 import type { Db } from '../../db/client';
 import { requirePermission } from '../http/auth';
 import { CsvError, parseRemittanceCsv, toCsv } from './csv-export';
@@ -41,7 +50,10 @@ export function codRouter(deps: { db: Db; shop: ShopCache }): Router {
     const last = page[page.length - 1];
     res.json({
       remittances: page.map(remittanceView),
-      nextCursor: rows.length > limit && last ? Buffer.from(JSON.stringify([last.createdAt.toISOString(), String(last.id)])).toString('base64url') : null,
+      nextCursor:
+        rows.length > limit && last
+          ? Buffer.from(JSON.stringify([last.createdAt.toISOString(), String(last.id)])).toString('base64url')
+          : null,
     });
   });
 
@@ -50,22 +62,44 @@ export function codRouter(deps: { db: Db; shop: ShopCache }): Router {
     let body: { courier: string; reference: string; lines: RemittanceLineInput[] };
     if (typeof req.body === 'string') {
       const q = req.query as Record<string, string | undefined>;
-      if (!q.courier || !q.reference) throw unprocessable('a CSV remittance needs ?courier= and ?reference= in the URL', { fields: [...(!q.courier ? [{ field: 'courier', message: 'is required' }] : []), ...(!q.reference ? [{ field: 'reference', message: 'is required' }] : [])] });
+      if (!q.courier || !q.reference)
+        throw unprocessable('a CSV remittance needs ?courier= and ?reference= in the URL', {
+          fields: [
+            ...(!q.courier ? [{ field: 'courier', message: 'is required' }] : []),
+            ...(!q.reference ? [{ field: 'reference', message: 'is required' }] : []),
+          ],
+        });
       try {
         body = { courier: q.courier, reference: q.reference, lines: parseRemittanceCsv(req.body) };
       } catch (err) {
-        if (err instanceof CsvError) throw unprocessable(`the CSV cannot be read: ${err.message}`, { fields: [{ field: 'body', message: err.message }] });
+        if (err instanceof CsvError)
+          throw unprocessable(`the CSV cannot be read: ${err.message}`, { fields: [{ field: 'body', message: err.message }] });
         throw err;
       }
     } else {
-      if (!validateRemittance(req.body ?? {})) throw unprocessable('the request body is invalid', { fields: fieldErrors(validateRemittance) });
+      if (!validateRemittance(req.body ?? {}))
+        throw unprocessable('the request body is invalid', { fields: fieldErrors(validateRemittance) });
       body = req.body;
     }
-    if (!hasOwnEntry(shop.couriers, body.courier)) throw unprocessable(`unknown courier "${body.courier}"`, { fields: [{ field: 'courier', message: `must be one of: ${Object.keys(shop.couriers).join(', ')}` }] });
-    if (body.reference.startsWith('webhook:')) throw unprocessable('references starting with "webhook:" are kept for COD reported by courier webhooks', { fields: [{ field: 'reference', message: 'is reserved' }] });
-    const imported = await importRemittance(deps.db, { ...body, lines: body.lines.map((l) => ({ ...l, fee: l.fee ?? 0 })), actor: req.principal!.staffId });
+    if (!hasOwnEntry(shop.couriers, body.courier))
+      throw unprocessable(`unknown courier "${body.courier}"`, {
+        fields: [{ field: 'courier', message: `must be one of: ${Object.keys(shop.couriers).join(', ')}` }],
+      });
+    if (body.reference.startsWith('webhook:'))
+      throw unprocessable('references starting with "webhook:" are kept for COD reported by courier webhooks', {
+        fields: [{ field: 'reference', message: 'is reserved' }],
+      });
+    const imported = await importRemittance(deps.db, {
+      ...body,
+      lines: body.lines.map((l) => ({ ...l, fee: l.fee ?? 0 })),
+      actor: req.principal!.staffId,
+    });
     const remittance = (await getRemittance(deps.db, imported.id))!;
-    res.status(imported.created ? 201 : 200).json({ ...remittanceView(remittance), created: imported.created, mismatches: await codMismatches(deps.db, { remittanceId: imported.id }) });
+    res.status(imported.created ? 201 : 200).json({
+      ...remittanceView(remittance),
+      created: imported.created,
+      mismatches: await codMismatches(deps.db, { remittanceId: imported.id }),
+    });
   });
 
   router.get('/remittances/:id', async (req, res) => {
@@ -95,8 +129,22 @@ export function codRouter(deps: { db: Db; shop: ShopCache }): Router {
   router.get('/mismatches/export.csv', async (req, res) => {
     const rows = await mismatchesOf(req.query.remittance);
     res.type('text/csv; charset=utf-8').setHeader('Content-Disposition', 'attachment; filename="cod-mismatches.csv"');
-    res.send(toCsv(['kind', 'order', 'order_code', 'tracking_code', 'courier', 'expected_cod', 'collected', 'difference', 'remittances'],
-      rows.map((m) => [m.kind, m.orderId, m.orderCode, m.trackingCode, m.courier, m.expectedCod, m.collected, m.difference, m.remittances.join(' ')])));
+    res.send(
+      toCsv(
+        ['kind', 'order', 'order_code', 'tracking_code', 'courier', 'expected_cod', 'collected', 'difference', 'remittances'],
+        rows.map((m) => [
+          m.kind,
+          m.orderId,
+          m.orderCode,
+          m.trackingCode,
+          m.courier,
+          m.expectedCod,
+          m.collected,
+          m.difference,
+          m.remittances.join(' '),
+        ]),
+      ),
+    );
   });
   router.get('/unpaid', async (req, res) => {
     const courier = typeof req.query.courier === 'string' && req.query.courier ? req.query.courier : undefined;
@@ -109,4 +157,3 @@ export function codRouter(deps: { db: Db; shop: ShopCache }): Router {
 function remittanceView(r: Awaited<ReturnType<typeof getRemittance>> & object) {
   return { ...r, createdAt: r.createdAt.toISOString(), settledAt: r.settledAt?.toISOString() ?? null };
 }
-

@@ -20,9 +20,16 @@ export function parseCsv(text: string): string[][] {
   for (; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false; else field += c;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
     } else if (c === '"' && field === '') quoted = true;
-    else if (c === ',' || c === ';') { record.push(field); field = ''; } else if (c === '\n' || c === '\r') {
+    else if (c === ',' || c === ';') {
+      record.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
       record.push(field);
       records.push(record);
@@ -31,12 +38,18 @@ export function parseCsv(text: string): string[][] {
     } else field += c;
   }
   if (quoted) throw new CsvError('a quoted field is never closed', records.length + 1);
-  if (field !== '' || record.length) { record.push(field); records.push(record); }
+  if (field !== '' || record.length) {
+    record.push(field);
+    records.push(record);
+  }
   return records.filter((r) => r.some((f) => f.trim() !== ''));
 }
 
 export class CsvError extends Error {
-  constructor(message: string, readonly line?: number) {
+  constructor(
+    message: string,
+    readonly line?: number,
+  ) {
     super(line ? `line ${line}: ${message}` : message);
   }
 }
@@ -49,7 +62,13 @@ const COLUMNS: Record<keyof Omit<RemittanceLineInput, never>, string[]> = {
   fee: ['fee', 'fees', 'phi', 'shippingfee', 'totalfee'],
   transferredAt: ['transferredat', 'codtransferdate', 'ngaychuyen', 'transferdate'],
 };
-const norm = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/gi, 'd').toLowerCase().replace(/[\s_\-.]/g, '');
+const norm = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/gi, 'd')
+    .toLowerCase()
+    .replace(/[\s_\-.]/g, '');
 
 /** A VND amount: 300000, 300.000, 300,000 or "300 000"; never negative. */
 export function parseAmount(raw: string): number | undefined {
@@ -69,8 +88,11 @@ export function parseRemittanceCsv(text: string): RemittanceLineInput[] {
   const records = parseCsv(text);
   if (records.length < 2) throw new CsvError('expected a header row and at least one line', records.length + 1);
   const header = records[0]!.map(norm);
-  const index = Object.fromEntries(Object.entries(COLUMNS).map(([key, names]) => [key, header.findIndex((h) => names.includes(h))])) as Record<keyof RemittanceLineInput, number>;
-  if (index.orderCode < 0 && index.trackingCode < 0) throw new CsvError('the header names no order code (order_code) or tracking code (tracking_code) column', 1);
+  const index = Object.fromEntries(
+    Object.entries(COLUMNS).map(([key, names]) => [key, header.findIndex((h) => names.includes(h))]),
+  ) as Record<keyof RemittanceLineInput, number>;
+  if (index.orderCode < 0 && index.trackingCode < 0)
+    throw new CsvError('the header names no order code (order_code) or tracking code (tracking_code) column', 1);
   if (index.codCollected < 0) throw new CsvError('the header names no COD column (cod_collected)', 1);
   const problems: string[] = [];
   const lines: RemittanceLineInput[] = [];
@@ -85,8 +107,11 @@ export function parseRemittanceCsv(text: string): RemittanceLineInput[] {
     if (fee === undefined) problems.push(`line ${line}: fee "${cell('fee')}" is not an amount in VND`);
     if (transferred && Number.isNaN(Date.parse(transferred))) problems.push(`line ${line}: transfer date "${transferred}" is not a date`);
     lines.push({
-      ...(cell('orderCode') ? { orderCode: cell('orderCode') } : {}), ...(cell('trackingCode') ? { trackingCode: cell('trackingCode') } : {}),
-      codCollected: cod ?? 0, fee: fee ?? 0, ...(transferred ? { transferredAt: new Date(transferred).toISOString() } : {}),
+      ...(cell('orderCode') ? { orderCode: cell('orderCode') } : {}),
+      ...(cell('trackingCode') ? { trackingCode: cell('trackingCode') } : {}),
+      codCollected: cod ?? 0,
+      fee: fee ?? 0,
+      ...(transferred ? { transferredAt: new Date(transferred).toISOString() } : {}),
     });
   });
   if (problems.length) throw new CsvError(problems.join('; '));

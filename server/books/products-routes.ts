@@ -12,7 +12,13 @@ export function productsRouter(deps: { books: BooksStore }): Router {
   router.get('/', requirePermission('orders.read'), async (req, res) => {
     const q = req.query as Record<string, string | undefined>;
     if (q.active && !['true', 'false'].includes(q.active)) throw badRequest('active must be true or false');
-    res.json(await deps.books.listProducts({ active: q.active === undefined ? undefined : q.active === 'true', limit: parseLimit(q.limit), cursor: q.cursor || undefined }));
+    res.json(
+      await deps.books.listProducts({
+        active: q.active === undefined ? undefined : q.active === 'true',
+        limit: parseLimit(q.limit),
+        cursor: q.cursor || undefined,
+      }),
+    );
   });
   router.post('/', requirePermission('stock.manage'), body(CreateProductBody), async (req, res) => {
     const created = await deps.books.createProduct(req.body);

@@ -27,10 +27,13 @@ export function purchasesRouter(deps: { db: Db; log: Logger; books: BooksStore; 
     const actor = req.principal!.staffId;
     let answer;
     try {
-      answer = await deps.books.idempotent({ scope: 'purchase', actor, key: idempotencyKeyOf(req.get('idempotency-key')), body: req.body }, async (tx) => {
-        const doc = await createPurchase(deps.db, deps.log, shop, { ...req.body, actor }, tx);
-        return { status: 201, body: (await deps.books.getPurchase(doc.number, tx))! };
-      });
+      answer = await deps.books.idempotent(
+        { scope: 'purchase', actor, key: idempotencyKeyOf(req.get('idempotency-key')), body: req.body },
+        async (tx) => {
+          const doc = await createPurchase(deps.db, deps.log, shop, { ...req.body, actor }, tx);
+          return { status: 201, body: (await deps.books.getPurchase(doc.number, tx))! };
+        },
+      );
     } catch (err) {
       throw booksHttpError(err);
     }
@@ -42,9 +45,23 @@ export function purchasesRouter(deps: { db: Db; log: Logger; books: BooksStore; 
     const offset = shopOffsetMinutes(shop);
     const range = localRange(req.query as Record<string, string | undefined>, offset);
     const rows = await deps.books.purchaseRows(range);
-    const csv = toCsv(['number', 'date', 'supplier', 'supplier_invoice', 'warehouse', 'sku', 'qty', 'unit_cost', 'amount'],
-      rows.map((r) => [r.number, localDate(r.createdAt, offset), r.supplier, r.supplierInvoice, r.warehouse, r.sku, r.qty, r.unitCost, r.amount]));
-    res.type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="purchases-${range.fromDay}-${range.toDay}.csv"`);
+    const csv = toCsv(
+      ['number', 'date', 'supplier', 'supplier_invoice', 'warehouse', 'sku', 'qty', 'unit_cost', 'amount'],
+      rows.map((r) => [
+        r.number,
+        localDate(r.createdAt, offset),
+        r.supplier,
+        r.supplierInvoice,
+        r.warehouse,
+        r.sku,
+        r.qty,
+        r.unitCost,
+        r.amount,
+      ]),
+    );
+    res
+      .type('text/csv; charset=utf-8')
+      .setHeader('Content-Disposition', `attachment; filename="purchases-${range.fromDay}-${range.toDay}.csv"`);
     res.send(csv);
   });
   router.get('/:number', async (req, res) => {

@@ -12,7 +12,20 @@ import { body } from '../http/contract';
 import { SalesReturnBody } from './contract';
 import { localDate } from './purchases-routes';
 
-const SUMMARY_HEADER = ['period', 'sales_documents', 'return_documents', 'sales_goods', 'returned_goods', 'net_sales', 'shipping_fees', 'cod_amount', 'purchase_documents', 'purchases_total', 'refund_documents', 'refunded'];
+const SUMMARY_HEADER = [
+  'period',
+  'sales_documents',
+  'return_documents',
+  'sales_goods',
+  'returned_goods',
+  'net_sales',
+  'shipping_fees',
+  'cod_amount',
+  'purchase_documents',
+  'purchases_total',
+  'refund_documents',
+  'refunded',
+];
 const SALES_KINDS = ['sale', 'return', 'refund'];
 
 /** The sales book (sổ bán hàng) and the day/month summaries accounting reads. */
@@ -35,10 +48,49 @@ export function booksRouter(deps: { db: Db; books: BooksStore; shop: ShopCache }
     const range = localRange(req.query as Record<string, string | undefined>, offset);
     const rows = await deps.books.salesRows(range);
     // A refund has no goods lines: its one row carries the money paid back (negative) as the amount.
-    const csv = toCsv(['number', 'kind', 'date', 'order', 'reverses', 'customer', 'phone', 'channel', 'courier', 'sku', 'name', 'qty', 'price', 'amount', 'shipping_fee', 'cod_amount', 'complaint'],
-      rows.map((r) => [r.number, r.kind, localDate(r.at, offset), r.orderId, r.reverses, r.customerName, r.customerPhone, r.channel, r.courier, r.sku, r.name, r.qty, r.price,
-        r.amount ?? (r.kind === 'refund' ? r.goodsTotal : null), r.shippingFee, r.codAmount, r.complaintId]));
-    res.type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="sales-${range.fromDay}-${range.toDay}.csv"`);
+    const csv = toCsv(
+      [
+        'number',
+        'kind',
+        'date',
+        'order',
+        'reverses',
+        'customer',
+        'phone',
+        'channel',
+        'courier',
+        'sku',
+        'name',
+        'qty',
+        'price',
+        'amount',
+        'shipping_fee',
+        'cod_amount',
+        'complaint',
+      ],
+      rows.map((r) => [
+        r.number,
+        r.kind,
+        localDate(r.at, offset),
+        r.orderId,
+        r.reverses,
+        r.customerName,
+        r.customerPhone,
+        r.channel,
+        r.courier,
+        r.sku,
+        r.name,
+        r.qty,
+        r.price,
+        r.amount ?? (r.kind === 'refund' ? r.goodsTotal : null),
+        r.shippingFee,
+        r.codAmount,
+        r.complaintId,
+      ]),
+    );
+    res
+      .type('text/csv; charset=utf-8')
+      .setHeader('Content-Disposition', `attachment; filename="sales-${range.fromDay}-${range.toDay}.csv"`);
     res.send(csv);
   });
   router.get('/sales/:number', async (req, res) => {
@@ -49,7 +101,11 @@ export function booksRouter(deps: { db: Db; books: BooksStore; shop: ShopCache }
   router.post('/sales/:number/return', body(SalesReturnBody), async (req, res) => {
     let result;
     try {
-      result = await recordSalesReturn(deps.db, await deps.shop.get(), { saleNumber: String(req.params.number), reason: req.body.reason, actor: req.principal!.staffId });
+      result = await recordSalesReturn(deps.db, await deps.shop.get(), {
+        saleNumber: String(req.params.number),
+        reason: req.body.reason,
+        actor: req.principal!.staffId,
+      });
     } catch (err) {
       throw booksHttpError(err);
     }
@@ -66,8 +122,23 @@ export function booksRouter(deps: { db: Db; books: BooksStore; shop: ShopCache }
     const q = req.query as Record<string, string | undefined>;
     const range = localRange(q, shopOffsetMinutes(shop));
     const summary = await deps.books.summary(shop, range, granularityOf(q.granularity));
-    const line = (period: string, r: Omit<(typeof summary.rows)[number], 'period'>) => [period, r.salesDocuments, r.returnDocuments, r.salesGoods, r.returnedGoods, r.netSales, r.shippingFees, r.codAmount, r.purchaseDocuments, r.purchasesTotal, r.refundDocuments, r.refunded];
-    res.type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="summary-${range.fromDay}-${range.toDay}.csv"`);
+    const line = (period: string, r: Omit<(typeof summary.rows)[number], 'period'>) => [
+      period,
+      r.salesDocuments,
+      r.returnDocuments,
+      r.salesGoods,
+      r.returnedGoods,
+      r.netSales,
+      r.shippingFees,
+      r.codAmount,
+      r.purchaseDocuments,
+      r.purchasesTotal,
+      r.refundDocuments,
+      r.refunded,
+    ];
+    res
+      .type('text/csv; charset=utf-8')
+      .setHeader('Content-Disposition', `attachment; filename="summary-${range.fromDay}-${range.toDay}.csv"`);
     res.send(toCsv(SUMMARY_HEADER, [...summary.rows.map((r) => line(r.period, r)), line('total', summary.totals)]));
   });
   return router;

@@ -14,13 +14,25 @@ export function stockRouter(deps: { books: BooksStore; shop: ShopCache }): Route
   const router = Router();
   router.get('/levels', requirePermission('orders.read'), async (req, res) => {
     const q = req.query as Record<string, string | undefined>;
-    const levels = await deps.books.levels({ skus: q.sku ? q.sku.split(',').filter(Boolean) : undefined, warehouse: q.warehouse || undefined });
+    const levels = await deps.books.levels({
+      skus: q.sku ? q.sku.split(',').filter(Boolean) : undefined,
+      warehouse: q.warehouse || undefined,
+    });
     res.json({ levels: q.low === 'true' ? levels.filter((l) => l.low) : levels });
   });
   router.get('/movements', requirePermission('stock.manage'), async (req, res) => {
     const q = req.query as Record<string, string | undefined>;
     if (q.kind && !KINDS.includes(q.kind)) throw badRequest(`kind must be one of: ${KINDS.join(', ')}`);
-    res.json(await deps.books.movements({ sku: q.sku || undefined, warehouse: q.warehouse || undefined, orderId: q.order || undefined, kind: q.kind, limit: parseLimit(q.limit), cursor: q.cursor || undefined }));
+    res.json(
+      await deps.books.movements({
+        sku: q.sku || undefined,
+        warehouse: q.warehouse || undefined,
+        orderId: q.order || undefined,
+        kind: q.kind,
+        limit: parseLimit(q.limit),
+        cursor: q.cursor || undefined,
+      }),
+    );
   });
   // A client that retries (timeout, lost answer) sends the same Idempotency-Key: one movement, the same answer.
   router.post('/adjustments', requirePermission('stock.manage'), body(AdjustmentBody), async (req, res) => {
@@ -28,14 +40,22 @@ export function stockRouter(deps: { books: BooksStore; shop: ShopCache }): Route
     const actor = req.principal!.staffId;
     let answer;
     try {
-      answer = await deps.books.idempotent({ scope: 'stock.adjustment', actor, key: idempotencyKeyOf(req.get('idempotency-key')), body: req.body }, async (tx) => {
-        const result = await deps.books.adjust(tx, shop, { ...req.body, actor });
-        if (!result.ok) {
-          const s = result.short[0]!;
-          throw new HttpError(409, 'insufficient_stock', `only ${s.available} of ${s.sku} on hand in ${s.warehouse}; the shop does not allow negative stock`, { short: result.short });
-        }
-        return { status: 201, body: { movementId: result.movementId, level: result.level } };
-      });
+      answer = await deps.books.idempotent(
+        { scope: 'stock.adjustment', actor, key: idempotencyKeyOf(req.get('idempotency-key')), body: req.body },
+        async (tx) => {
+          const result = await deps.books.adjust(tx, shop, { ...req.body, actor });
+          if (!result.ok) {
+            const s = result.short[0]!;
+            throw new HttpError(
+              409,
+              'insufficient_stock',
+              `only ${s.available} of ${s.sku} on hand in ${s.warehouse}; the shop does not allow negative stock`,
+              { short: result.short },
+            );
+          }
+          return { status: 201, body: { movementId: result.movementId, level: result.level } };
+        },
+      );
     } catch (err) {
       throw booksHttpError(err);
     }

@@ -48,19 +48,45 @@ export function newComplaintId(now: Date, idempotencyKey?: string): string {
 export function toComplaintView(row: ComplaintRow) {
   const iso = (d: Date | null) => d?.toISOString() ?? null;
   return {
-    id: row.id, workflowId: row.workflowId, customerId: row.customerId, orderId: row.orderId, category: row.category, description: row.description,
-    status: row.status, outcome: row.outcome, resolution: row.resolution, openedBy: row.openedBy, resolvedBy: row.resolvedBy,
-    openedAt: row.openedAt.toISOString(), dueAt: iso(row.dueAt), resolvedAt: iso(row.resolvedAt), resolvedWithinSla: row.resolvedWithinSla,
-    followUpTaskId: row.followUpTaskId, followUpDoneAt: iso(row.followUpDoneAt), closedAt: iso(row.closedAt),
+    id: row.id,
+    workflowId: row.workflowId,
+    customerId: row.customerId,
+    orderId: row.orderId,
+    category: row.category,
+    description: row.description,
+    status: row.status,
+    outcome: row.outcome,
+    resolution: row.resolution,
+    openedBy: row.openedBy,
+    resolvedBy: row.resolvedBy,
+    openedAt: row.openedAt.toISOString(),
+    dueAt: iso(row.dueAt),
+    resolvedAt: iso(row.resolvedAt),
+    resolvedWithinSla: row.resolvedWithinSla,
+    followUpTaskId: row.followUpTaskId,
+    followUpDoneAt: iso(row.followUpDoneAt),
+    closedAt: iso(row.closedAt),
     definition: { name: row.definitionName, version: row.definitionVersion },
   };
 }
 
 /** What filing a complaint answers (also the answer kept for its Idempotency-Key). */
-export interface FiledComplaint { complaint: ReturnType<typeof toComplaintView> | null; complaintId: string; workflowId: string; created: boolean; assignedTo: string | null }
+export interface FiledComplaint {
+  complaint: ReturnType<typeof toComplaintView> | null;
+  complaintId: string;
+  workflowId: string;
+  created: boolean;
+  assignedTo: string | null;
+}
 
 /** Complaints: filing one starts `complaint:<id>`; reads come from the `complaints` read model. */
-export function createComplaintsStore(deps: { db: Db; temporal: Client; taskQueue: string; definitions: DefinitionsStore; customers: CustomersStore }) {
+export function createComplaintsStore(deps: {
+  db: Db;
+  temporal: Client;
+  taskQueue: string;
+  definitions: DefinitionsStore;
+  customers: CustomersStore;
+}) {
   const { db } = deps;
   const keyed = createIdempotency(db);
   const invalid = (field: string, message: string) => unprocessable('the complaint is invalid', { fields: [{ field, message }] });
@@ -69,7 +95,10 @@ export function createComplaintsStore(deps: { db: Db; temporal: Client; taskQueu
   async function fileOnce(input: ComplaintInput, opts: { actor: string; idempotencyKey?: string }): Promise<FiledComplaint> {
     if (!input.customerId && !input.phone) throw invalid('customerId', 'give customerId or phone');
     const customer = input.customerId ? await deps.customers.survivorOf(input.customerId) : await deps.customers.findByPhone(input.phone!);
-    if (!customer) throw input.customerId ? invalid('customerId', `no customer "${input.customerId}"`) : invalid('phone', `no customer with phone "${input.phone}" — create the customer first (POST /api/v1/customers)`);
+    if (!customer)
+      throw input.customerId
+        ? invalid('customerId', `no customer "${input.customerId}"`)
+        : invalid('phone', `no customer with phone "${input.phone}" — create the customer first (POST /api/v1/customers)`);
     if (input.orderId) {
       const [order] = await db.select({ customerId: orders.customerId }).from(orders).where(eq(orders.id, input.orderId));
       if (!order) throw invalid('orderId', `no order "${input.orderId}"`);
@@ -78,7 +107,8 @@ export function createComplaintsStore(deps: { db: Db; temporal: Client; taskQueu
     const definition = await deps.definitions.activeOfKind<CompiledComplaintProcess>('ComplaintProcess');
     if (!definition) throw new HttpError(409, 'no_active_process', 'no complaint process is active: activate a ComplaintProcess first');
     const categories = definition.compiled.categories.map((c) => c.id);
-    if (!categories.includes(input.category)) throw invalid('category', `unknown category "${input.category}" — categories: ${categories.join(', ')}`);
+    if (!categories.includes(input.category))
+      throw invalid('category', `unknown category "${input.category}" — categories: ${categories.join(', ')}`);
 
     const complaintId = newComplaintId(new Date(), opts.idempotencyKey ? `${opts.actor}:${opts.idempotencyKey}` : undefined);
     const workflowId = complaintWorkflowId(complaintId);
@@ -86,8 +116,13 @@ export function createComplaintsStore(deps: { db: Db; temporal: Client; taskQueu
       complaintId,
       definition: { name: definition.name, version: definition.version, process: definition.compiled },
       complaint: {
-        customerId: customer.id, customerName: customer.name, customerPhone: customer.phone, orderId: input.orderId ?? null,
-        category: input.category, description: input.description.trim(), openedBy: opts.actor,
+        customerId: customer.id,
+        customerName: customer.name,
+        customerPhone: customer.phone,
+        orderId: input.orderId ?? null,
+        category: input.category,
+        description: input.description.trim(),
+        openedBy: opts.actor,
       },
     };
     let created = true;
@@ -103,7 +138,11 @@ export function createComplaintsStore(deps: { db: Db; temporal: Client; taskQueu
     let task: { assigneeId: string | null } | undefined;
     for (let i = 0; i < 30 && !(row && task); i++) {
       [row] = await db.select().from(complaints).where(eq(complaints.id, complaintId));
-      [task] = await db.select({ assigneeId: tasks.assigneeId }).from(tasks).where(and(eq(tasks.subjectType, 'complaint'), eq(tasks.subjectId, complaintId))).limit(1);
+      [task] = await db
+        .select({ assigneeId: tasks.assigneeId })
+        .from(tasks)
+        .where(and(eq(tasks.subjectType, 'complaint'), eq(tasks.subjectId, complaintId)))
+        .limit(1);
       if (!(row && task)) await new Promise((r) => setTimeout(r, 100));
     }
     return { complaint: row ? toComplaintView(row) : null, complaintId, workflowId, created, assignedTo: task?.assigneeId ?? null };
@@ -114,41 +153,74 @@ export function createComplaintsStore(deps: { db: Db; temporal: Client; taskQueu
     async categories(): Promise<{ process: { name: string; version: number } | null; categories: Array<{ id: string; title: string }> }> {
       const definition = await deps.definitions.activeOfKind<CompiledComplaintProcess>('ComplaintProcess');
       if (!definition) return { process: null, categories: [] };
-      return { process: { name: definition.name, version: definition.version }, categories: definition.compiled.categories.map((c) => ({ id: c.id, title: c.title })) };
+      return {
+        process: { name: definition.name, version: definition.version },
+        categories: definition.compiled.categories.map((c) => ({ id: c.id, title: c.title })),
+      };
     },
 
     /** Validates the complaint against the customer, the order and the active ComplaintProcess, then starts its workflow. */
     async file(input: ComplaintInput, opts: { actor: string; idempotencyKey?: string }): Promise<FiledComplaint> {
       // The key is claimed with this body's hash first: another body under it is 409 and files nothing.
       const key = idempotencyKeyOf(opts.idempotencyKey);
-      const answer = await keyed.claimed({ scope: 'complaint', actor: opts.actor, key, body: input }, async () => {
-        const filed = await fileOnce(input, { actor: opts.actor, idempotencyKey: key });
-        return { status: filed.created ? 201 : 200, body: filed };
-      }, replayAsRetry);
+      const answer = await keyed.claimed(
+        { scope: 'complaint', actor: opts.actor, key, body: input },
+        async () => {
+          const filed = await fileOnce(input, { actor: opts.actor, idempotencyKey: key });
+          return { status: filed.created ? 201 : 200, body: filed };
+        },
+        replayAsRetry,
+      );
       return answer.body as FiledComplaint;
     },
     async list(p: Principal, f: ComplaintFilter) {
-      const rows = await db.select().from(complaints).where(and(
-        customerVisibleTo(p, sql`${complaints.customerId}`),
-        f.status ? eq(complaints.status, f.status) : undefined,
-        f.customerId ? eq(complaints.customerId, f.customerId) : undefined,
-        afterCursor(f.cursor, complaints.openedAt, complaints.id),
-      )).orderBy(desc(complaints.openedAt), desc(complaints.id)).limit(f.limit + 1);
-      const { page, nextCursor } = pageOf(rows.map((r) => ({ ...r, createdAt: r.openedAt })), f.limit);
+      const rows = await db
+        .select()
+        .from(complaints)
+        .where(
+          and(
+            customerVisibleTo(p, sql`${complaints.customerId}`),
+            f.status ? eq(complaints.status, f.status) : undefined,
+            f.customerId ? eq(complaints.customerId, f.customerId) : undefined,
+            afterCursor(f.cursor, complaints.openedAt, complaints.id),
+          ),
+        )
+        .orderBy(desc(complaints.openedAt), desc(complaints.id))
+        .limit(f.limit + 1);
+      const { page, nextCursor } = pageOf(
+        rows.map((r) => ({ ...r, createdAt: r.openedAt })),
+        f.limit,
+      );
       return { complaints: page.map(toComplaintView), nextCursor };
     },
 
     /** The complaint with its customer, tasks (intake, follow-up, escalation follow-ups) and timeline, if the caller may see it. */
     async detail(p: Principal, id: string) {
-      const [row] = await db.select().from(complaints).where(and(eq(complaints.id, id), customerVisibleTo(p, sql`${complaints.customerId}`)));
+      const [row] = await db
+        .select()
+        .from(complaints)
+        .where(and(eq(complaints.id, id), customerVisibleTo(p, sql`${complaints.customerId}`)));
       if (!row) return undefined;
       const [customerRows, taskRows, events] = await Promise.all([
-        db.select({ id: customers.id, name: customers.name, phone: customers.phone, segment: customers.segment }).from(customers).where(eq(customers.id, row.customerId)),
-        db.select().from(tasks).where(and(eq(tasks.subjectType, 'complaint'), eq(tasks.subjectId, id))).orderBy(asc(tasks.createdAt)),
+        db
+          .select({ id: customers.id, name: customers.name, phone: customers.phone, segment: customers.segment })
+          .from(customers)
+          .where(eq(customers.id, row.customerId)),
+        db
+          .select()
+          .from(tasks)
+          .where(and(eq(tasks.subjectType, 'complaint'), eq(tasks.subjectId, id)))
+          .orderBy(asc(tasks.createdAt)),
         db.select().from(complaintEvents).where(eq(complaintEvents.complaintId, id)).orderBy(asc(complaintEvents.id)),
       ]);
       const titles = new Map(taskRows.map((t) => [t.id, t.title]));
-      const taskEventRows = titles.size ? await db.select().from(taskEvents).where(inArray(taskEvents.taskId, [...titles.keys()])).orderBy(asc(taskEvents.id)) : [];
+      const taskEventRows = titles.size
+        ? await db
+            .select()
+            .from(taskEvents)
+            .where(inArray(taskEvents.taskId, [...titles.keys()]))
+            .orderBy(asc(taskEvents.id))
+        : [];
       const now = Date.now();
       return {
         ...toComplaintView(row),
@@ -156,7 +228,14 @@ export function createComplaintsStore(deps: { db: Db; temporal: Client; taskQueu
         tasks: taskRows.map((t) => toTaskView(t, now)),
         timeline: [
           ...events.map((e) => ({ at: e.at.toISOString(), type: e.type, actor: e.actor, data: e.data })),
-          ...taskEventRows.map((e) => ({ at: e.at.toISOString(), type: `task_${e.type}`, taskId: e.taskId, task: titles.get(e.taskId), actor: e.actor, data: e.data })),
+          ...taskEventRows.map((e) => ({
+            at: e.at.toISOString(),
+            type: `task_${e.type}`,
+            taskId: e.taskId,
+            task: titles.get(e.taskId),
+            actor: e.actor,
+            data: e.data,
+          })),
         ].sort((a, b) => a.at.localeCompare(b.at)),
       };
     },

@@ -9,7 +9,12 @@ import { ComplaintBody } from './contract';
 function parseFilter(req: Request): ComplaintFilter {
   const q = req.query as Record<string, string | undefined>;
   if (q.status && !['open', 'resolved', 'rejected'].includes(q.status)) throw badRequest('status must be open, resolved or rejected');
-  return { status: q.status as ComplaintFilter['status'], customerId: q.customer || undefined, limit: parseLimit(q.limit), cursor: q.cursor || undefined };
+  return {
+    status: q.status as ComplaintFilter['status'],
+    customerId: q.customer || undefined,
+    limit: parseLimit(q.limit),
+    cursor: q.cursor || undefined,
+  };
 }
 
 /** Complaints (khiếu nại): file one (starts `complaint:<id>`), list, read with tasks and timeline. */

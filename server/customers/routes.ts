@@ -28,7 +28,8 @@ export function customersRouter(deps: { customers: CustomersStore; shop: ShopCac
   router.get('/', async (req, res) => {
     const filter = parseFilter(req);
     const shop = await deps.shop.get();
-    if (filter.segment && !shop.segments.some((s) => s.id === filter.segment)) throw badRequest(`unknown segment "${filter.segment}" — segments: ${shop.segments.map((s) => s.id).join(', ')}`);
+    if (filter.segment && !shop.segments.some((s) => s.id === filter.segment))
+      throw badRequest(`unknown segment "${filter.segment}" — segments: ${shop.segments.map((s) => s.id).join(', ')}`);
     res.json(await deps.customers.list(req.principal!, filter, shop));
   });
 
@@ -42,7 +43,10 @@ export function customersRouter(deps: { customers: CustomersStore; shop: ShopCac
     const row = await visible(req);
     if (row.mergedInto) {
       const survivor = (await deps.customers.survivorOf(row.id))!;
-      res.status(301).location(`${req.baseUrl}/${survivor.id}`).json({ id: row.id, mergedInto: survivor.id, mergedAt: row.mergedAt?.toISOString() ?? null });
+      res
+        .status(301)
+        .location(`${req.baseUrl}/${survivor.id}`)
+        .json({ id: row.id, mergedInto: survivor.id, mergedAt: row.mergedAt?.toISOString() ?? null });
       return;
     }
     res.json(await deps.customers.detail(row, await deps.shop.get()));

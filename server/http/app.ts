@@ -64,24 +64,34 @@ export function createApp(deps: AppDeps): Express {
   // with X-Forwarded-For (and with it, its failed-login and webhook limits).
   app.set('trust proxy', deps.config.trustProxy);
   app.use(helmet());
-  app.use(pinoHttp({
-    logger: deps.log.child({ component: 'http' }),
-    // Health probes every few seconds would drown the log.
-    autoLogging: { ignore: (req) => req.url === '/healthz' },
-    // One short line per request: method, path, status, time (headers would be noise and may carry secrets).
-    serializers: {
-      // Webhook tokens/hashes in the query and customers' phones in the path or query never reach the log.
-      req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url), ip: req.remoteAddress }),
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-    },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-  }));
+  app.use(
+    pinoHttp({
+      logger: deps.log.child({ component: 'http' }),
+      // Health probes every few seconds would drown the log.
+      autoLogging: { ignore: (req) => req.url === '/healthz' },
+      // One short line per request: method, path, status, time (headers would be noise and may carry secrets).
+      serializers: {
+        // Webhook tokens/hashes in the query and customers' phones in the path or query never reach the log.
+        req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: redactUrl(req.url),
+          ip: req.remoteAddress,
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    }),
+  );
   // Every route reads a query parameter as one text value; a repeated one is refused here, once, for all.
   app.use(singleQueryValues);
   app.use(healthRouter(deps));
   app.use(docsRouter()); // public: the OpenAPI document and its docs page
 
-  app.use('/webhooks/couriers', courierWebhooksRouter({ db: deps.database.db, couriers: deps.couriers, temporal: deps.temporal, log: deps.log }));
+  app.use(
+    '/webhooks/couriers',
+    courierWebhooksRouter({ db: deps.database.db, couriers: deps.couriers, temporal: deps.temporal, log: deps.log }),
+  );
 
   const staff = createStaffStore(deps.database.db);
   const definitions = createDefinitionsStore(deps.database.db);
@@ -93,7 +103,14 @@ export function createApp(deps: AppDeps): Express {
   api.use(limitBodyDepth);
   api.get('/me', (req, res) => {
     const p = req.principal!;
-    res.json({ staffId: p.staffId, name: p.name, roles: p.roles, channels: p.channels, scope: p.scope, permissions: [...p.permissions].sort() });
+    res.json({
+      staffId: p.staffId,
+      name: p.name,
+      roles: p.roles,
+      channels: p.channels,
+      scope: p.scope,
+      permissions: [...p.permissions].sort(),
+    });
   });
   api.use('/definitions', definitionsRouter({ definitions, shop }));
   api.use('/staff', staffRouter({ staff, shop }));
@@ -101,17 +118,46 @@ export function createApp(deps: AppDeps): Express {
   api.use('/tasks', tasksRouter({ tasks, staff, shop, temporal: deps.temporal }));
   api.use('/orders', ordersRouter({ db: deps.database.db, temporal: deps.temporal, tasks }));
   const customers = createCustomersStore(deps.database.db);
-  api.use('/leads', leadsRouter({ orders: createOrdersService({ temporal: deps.temporal, config: deps.config, definitions, shop, customers }), db: deps.database.db }));
+  api.use(
+    '/leads',
+    leadsRouter({
+      orders: createOrdersService({ temporal: deps.temporal, config: deps.config, definitions, shop, customers }),
+      db: deps.database.db,
+    }),
+  );
   api.use('/customers', customersRouter({ customers, shop }));
-  api.use('/complaints', complaintsRouter({ complaints: createComplaintsStore({ db: deps.database.db, temporal: deps.temporal, taskQueue: deps.config.temporal.taskQueue, definitions, customers }) }));
-  api.use('/kpi', kpiRouter({ kpi: createKpiService({ db: deps.database.db, temporal: deps.temporal, taskQueue: deps.config.temporal.taskQueue, definitions }) }));
+  api.use(
+    '/complaints',
+    complaintsRouter({
+      complaints: createComplaintsStore({
+        db: deps.database.db,
+        temporal: deps.temporal,
+        taskQueue: deps.config.temporal.taskQueue,
+        definitions,
+        customers,
+      }),
+    }),
+  );
+  api.use(
+    '/kpi',
+    kpiRouter({
+      kpi: createKpiService({ db: deps.database.db, temporal: deps.temporal, taskQueue: deps.config.temporal.taskQueue, definitions }),
+    }),
+  );
   const books = createBooksStore(deps.database.db, deps.log);
   api.use('/products', productsRouter({ books }));
   api.use('/stock', stockRouter({ books, shop }));
   api.use('/purchases', purchasesRouter({ db: deps.database.db, log: deps.log, books, shop }));
   api.use('/books', booksRouter({ db: deps.database.db, books, shop }));
   api.use('/cod', codRouter({ db: deps.database.db, shop }));
-  api.use('/dashboard', dashboardRouter({ dashboard: createDashboardStore({ db: deps.database.db, definitions }), shop, stuck: stuckWorkflowsOf({ temporal: deps.temporal, db: deps.database.db, taskQueue: deps.config.temporal.taskQueue }) }));
+  api.use(
+    '/dashboard',
+    dashboardRouter({
+      dashboard: createDashboardStore({ db: deps.database.db, definitions }),
+      shop,
+      stuck: stuckWorkflowsOf({ temporal: deps.temporal, db: deps.database.db, taskQueue: deps.config.temporal.taskQueue }),
+    }),
+  );
   app.use('/api/v1', api);
   serveStaffConsole(app);
 
@@ -136,7 +182,8 @@ function serveStaffConsole(app: Express): void {
   const page: RequestHandler = (req, res, next) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || NOT_CONSOLE.test(req.path) || !req.accepts('html')) return next();
     const index = path.join(dir, 'index.html');
-    if (!fs.existsSync(index)) return void res.status(503).type('text/plain').send('The staff console is not built yet: run `npm run build:console`.');
+    if (!fs.existsSync(index))
+      return void res.status(503).type('text/plain').send('The staff console is not built yet: run `npm run build:console`.');
     res.set('Cache-Control', 'no-cache');
     res.sendFile(index, (err) => err && next(err));
   };

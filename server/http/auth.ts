@@ -90,14 +90,19 @@ export function createFailureLimiter(maxFailures: number, windowMs: number): Fai
 }
 
 /** Requires `Authorization: Bearer <token>` of an active staff member; sets `req.principal`. */
-export function authenticate(deps: { staff: StaffStore; shop: () => Promise<CompiledShop> }, limits = { maxFailures: 20, windowMs: 60_000 }): RequestHandler {
+export function authenticate(
+  deps: { staff: StaffStore; shop: () => Promise<CompiledShop> },
+  limits = { maxFailures: 20, windowMs: 60_000 },
+): RequestHandler {
   const limiter = createFailureLimiter(limits.maxFailures, limits.windowMs);
   return async (req: Request, res: Response, next: NextFunction) => {
     const client = req.ip ?? 'unknown';
     const retryAfter = limiter.blocked(client);
     if (retryAfter) {
       res.setHeader('Retry-After', String(retryAfter));
-      return next(new HttpError(429, 'too_many_failed_logins', `too many failed authentications from this address; retry in ${retryAfter} s`));
+      return next(
+        new HttpError(429, 'too_many_failed_logins', `too many failed authentications from this address; retry in ${retryAfter} s`),
+      );
     }
     const header = req.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);

@@ -14,12 +14,34 @@ export type JsonSchema = { readonly [keyword: string]: unknown };
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 export const HTTP_METHODS: readonly HttpMethod[] = ['get', 'post', 'put', 'patch', 'delete'];
 
-export interface Ref { $ref: string }
-interface MediaType { schema: JsonSchema | Ref; example?: unknown }
-interface Header { description: string; schema: JsonSchema }
-export interface ResponseObject { description: string; headers?: Record<string, Header>; content?: Record<string, MediaType> }
-export interface Parameter { name: string; in: 'path' | 'query' | 'header'; required?: boolean; description: string; schema: JsonSchema }
-export interface RequestBody { required: boolean; description?: string; content: Record<string, MediaType> }
+export interface Ref {
+  $ref: string;
+}
+interface MediaType {
+  schema: JsonSchema | Ref;
+  example?: unknown;
+}
+interface Header {
+  description: string;
+  schema: JsonSchema;
+}
+export interface ResponseObject {
+  description: string;
+  headers?: Record<string, Header>;
+  content?: Record<string, MediaType>;
+}
+export interface Parameter {
+  name: string;
+  in: 'path' | 'query' | 'header';
+  required?: boolean;
+  description: string;
+  schema: JsonSchema;
+}
+export interface RequestBody {
+  required: boolean;
+  description?: string;
+  content: Record<string, MediaType>;
+}
 type SecurityRequirement = Record<string, string[]>;
 
 /**
@@ -100,15 +122,33 @@ export const shared = (name: string): Ref => ({ $ref: `#/components/responses/${
 export const json = (body: JsonSchema | Ref): Record<string, MediaType> => ({ 'application/json': { schema: body } });
 export const answer = (description: string, body: JsonSchema | Ref): ResponseObject => ({ description, content: json(body) });
 export const failure = (description: string): ResponseObject => answer(description, schema('Error'));
-export const csv = (description: string): ResponseObject => ({ description: `${description} UTF-8 with BOM, one line per row.`, content: { 'text/csv': { schema: { type: 'string' } } } });
-export const object = (required: string[], properties: Record<string, JsonSchema | Ref>, description?: string): JsonSchema =>
-  ({ type: 'object', ...(description ? { description } : {}), required, properties });
+export const csv = (description: string): ResponseObject => ({
+  description: `${description} UTF-8 with BOM, one line per row.`,
+  content: { 'text/csv': { schema: { type: 'string' } } },
+});
+export const object = (required: string[], properties: Record<string, JsonSchema | Ref>, description?: string): JsonSchema => ({
+  type: 'object',
+  ...(description ? { description } : {}),
+  required,
+  properties,
+});
 export const nullable = (type: string, extra: JsonSchema = {}): JsonSchema => ({ type: [type, 'null'], ...extra });
 export const timestamp: JsonSchema = { type: 'string', format: 'date-time' };
 export const strings: JsonSchema = { type: 'array', items: { type: 'string' } };
 
-export const pathParam = (name: string, description: string, type = 'string'): Parameter => ({ name, in: 'path', required: true, description, schema: { type } });
-export const query = (name: string, description: string, schemaOf: JsonSchema): Parameter => ({ name, in: 'query', description, schema: schemaOf });
+export const pathParam = (name: string, description: string, type = 'string'): Parameter => ({
+  name,
+  in: 'path',
+  required: true,
+  description,
+  schema: { type },
+});
+export const query = (name: string, description: string, schemaOf: JsonSchema): Parameter => ({
+  name,
+  in: 'query',
+  description,
+  schema: schemaOf,
+});
 
 /** Lists page the same way (server/http/pagination.ts): newest first, an opaque cursor. */
 export const pageParams = [
@@ -117,7 +157,11 @@ export const pageParams = [
 ];
 
 /** A JSON request body validated with the operation's schema (422 with field errors). */
-export const jsonBody = (body: JsonSchema | Ref, description?: string): RequestBody => ({ required: true, ...(description ? { description } : {}), content: json(body) });
+export const jsonBody = (body: JsonSchema | Ref, description?: string): RequestBody => ({
+  required: true,
+  ...(description ? { description } : {}),
+  content: json(body),
+});
 
 /**
  * An operation under `/api/v1`: every one needs the bearer token (401, or 429 after too many

@@ -29,7 +29,9 @@ export const notFoundRoute: RequestHandler = (req, _res, next) => {
 /** Renders every error as `{error:{code,message,details}}`; unexpected ones are logged and hidden. */
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   if (err instanceof HttpError) {
-    res.status(err.status).json({ error: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) } });
+    res
+      .status(err.status)
+      .json({ error: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) } });
     return;
   }
   // body-parser's errors carry a status and a type (too large, bad JSON, wrong charset).
@@ -39,7 +41,12 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     return;
   }
   if (status >= 400 && status < 500) {
-    res.status(status).json({ error: { code: 'bad_request', message: err.type === 'entity.parse.failed' ? `malformed request body: ${err.message}` : String(err.message) } });
+    res.status(status).json({
+      error: {
+        code: 'bad_request',
+        message: err.type === 'entity.parse.failed' ? `malformed request body: ${err.message}` : String(err.message),
+      },
+    });
     return;
   }
   // A value PostgreSQL refuses to store (a NUL character in a path parameter or YAML, a number beyond
@@ -54,7 +61,12 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     // A dependency is down (restarting, failing over): say so and when to retry, not "internal error".
     req.log?.warn({ err: { message: err?.message, code: err?.code } }, `${down} unavailable`);
     res.setHeader('Retry-After', '5');
-    res.status(503).json({ error: { code: 'unavailable', message: `${down === 'database' ? 'the database' : 'Temporal'} is not answering right now; nothing was changed — retry in a few seconds` } });
+    res.status(503).json({
+      error: {
+        code: 'unavailable',
+        message: `${down === 'database' ? 'the database' : 'Temporal'} is not answering right now; nothing was changed — retry in a few seconds`,
+      },
+    });
     return;
   }
   req.log?.error({ err }, 'unhandled error');
@@ -65,13 +77,28 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
 const REFUSED_VALUE_CODES = new Set(['22001', '22003', '22007', '22008', '22021', '22P02', '22P05']);
 
 function refusedValue(err: any): string | undefined {
-  const dbError = [err, err?.cause].find((e) => typeof e?.code === 'string' && REFUSED_VALUE_CODES.has(e.code) && typeof e?.severity === 'string');
+  const dbError = [err, err?.cause].find(
+    (e) => typeof e?.code === 'string' && REFUSED_VALUE_CODES.has(e.code) && typeof e?.severity === 'string',
+  );
   if (!dbError) return undefined;
-  if (dbError.code === '22021' || dbError.code === '22P05') return 'the request holds text the database cannot store (a NUL character \\u0000, or half of a surrogate pair)';
+  if (dbError.code === '22021' || dbError.code === '22P05')
+    return 'the request holds text the database cannot store (a NUL character \\u0000, or half of a surrogate pair)';
   return `a value in the request cannot be stored: ${String(dbError.message)}`;
 }
 
-const DB_DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+const DB_DOWN_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+]);
 
 /** Which dependency an error says is unreachable, if any (PostgreSQL connection errors, gRPC UNAVAILABLE). */
 function unavailablePart(err: any): 'database' | 'temporal' | undefined {
@@ -79,7 +106,8 @@ function unavailablePart(err: any): 'database' | 'temporal' | undefined {
   if (typeof code === 'string' && DB_DOWN_CODES.has(code)) return 'database';
   // Drizzle wraps driver errors ("Failed query: …") with the driver's error as the cause.
   const messages = `${String(err?.message)}\n${String(err?.cause?.message)}`;
-  if (/Connection terminated|Cannot use a pool after calling end|timeout exceeded when trying to connect|ECONNREFUSED/i.test(messages)) return 'database';
+  if (/Connection terminated|Cannot use a pool after calling end|timeout exceeded when trying to connect|ECONNREFUSED/i.test(messages))
+    return 'database';
   // @temporalio/client surfaces gRPC status 14 (UNAVAILABLE) for a frontend it cannot reach.
   if (code === 14 || err?.cause?.code === 14 || /14 UNAVAILABLE/.test(String(err?.message))) return 'temporal';
   return undefined;

@@ -14,16 +14,27 @@ import { badRequest, HttpError } from './errors';
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /** The answer a write gives, kept for its Idempotency-Key. */
-export interface StoredAnswer { status: number; body: unknown }
+export interface StoredAnswer {
+  status: number;
+  body: unknown;
+}
 
 /** What identifies a keyed request: the operation, the caller (keys are the caller's own), the key and the body. */
-export interface KeyedRequest { scope: string; actor: string; key?: string; body: unknown }
+export interface KeyedRequest {
+  scope: string;
+  actor: string;
+  key?: string;
+  body: unknown;
+}
 
 /** JSON with object keys sorted, so two bodies that mean the same hash the same. */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }
@@ -31,7 +42,10 @@ export function canonicalJson(value: unknown): string {
 /** The `Idempotency-Key` header: absent, or 1–200 visible characters (400 otherwise). */
 export function idempotencyKeyOf(header: string | undefined): string | undefined {
   if (header === undefined || header === '') return undefined;
-  if (header.length > 200 || !/^[\x21-\x7e]+$/.test(header)) throw badRequest('Idempotency-Key must be 1–200 visible ASCII characters', { fields: [{ field: 'Idempotency-Key', message: 'must be 1–200 visible ASCII characters' }] });
+  if (header.length > 200 || !/^[\x21-\x7e]+$/.test(header))
+    throw badRequest('Idempotency-Key must be 1–200 visible ASCII characters', {
+      fields: [{ field: 'Idempotency-Key', message: 'must be 1–200 visible ASCII characters' }],
+    });
   return header;
 }
 
@@ -40,20 +54,31 @@ export function idempotencyKeyOf(header: string | undefined): string | undefined
  * 200 with the first answer marked `created: false`, as a second start of the same workflow does.
  */
 export function replayAsRetry(first: StoredAnswer): StoredAnswer {
-  return { status: first.status === 201 ? 200 : first.status, body: first.body && typeof first.body === 'object' ? { ...first.body, created: false } : first.body };
+  return {
+    status: first.status === 201 ? 200 : first.status,
+    body: first.body && typeof first.body === 'object' ? { ...first.body, created: false } : first.body,
+  };
 }
 
 /** `status` of a claimed key whose write has not answered yet. */
 const PENDING = 0;
 
-const reused = (key: string) => new HttpError(409, 'idempotency_conflict', `Idempotency-Key "${key}" was already used for a different request; use a new key for a new request`, { fields: [{ field: 'Idempotency-Key', message: 'was already used for a different request' }] });
+const reused = (key: string) =>
+  new HttpError(
+    409,
+    'idempotency_conflict',
+    `Idempotency-Key "${key}" was already used for a different request; use a new key for a new request`,
+    { fields: [{ field: 'Idempotency-Key', message: 'was already used for a different request' }] },
+  );
 
 const hashOf = (body: unknown) => createHash('sha256').update(canonicalJson(body)).digest('hex');
 
 /** Keyed writes over one database; see the two ways below. */
 export function createIdempotency(db: Db) {
-  const whereKey = (req: KeyedRequest) => and(eq(idempotentRequests.scope, req.scope), eq(idempotentRequests.actor, req.actor), eq(idempotentRequests.key, req.key!));
-  const lock = (tx: Tx, req: KeyedRequest) => tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`idempotency:${req.scope}:${req.actor}:${req.key}`}))`);
+  const whereKey = (req: KeyedRequest) =>
+    and(eq(idempotentRequests.scope, req.scope), eq(idempotentRequests.actor, req.actor), eq(idempotentRequests.key, req.key!));
+  const lock = (tx: Tx, req: KeyedRequest) =>
+    tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`idempotency:${req.scope}:${req.actor}:${req.key}`}))`);
 
   return {
     /**
@@ -74,8 +99,20 @@ export function createIdempotency(db: Db) {
           if (seen.status !== PENDING) return { status: seen.status, body: seen.response, replayed: true };
         }
         const answer = await write(tx);
-        await tx.insert(idempotentRequests).values({ scope: req.scope, actor: req.actor, key: req.key!, requestHash: hash, status: answer.status, response: answer.body as object })
-          .onConflictDoUpdate({ target: [idempotentRequests.scope, idempotentRequests.actor, idempotentRequests.key], set: { status: answer.status, response: answer.body as object } });
+        await tx
+          .insert(idempotentRequests)
+          .values({
+            scope: req.scope,
+            actor: req.actor,
+            key: req.key!,
+            requestHash: hash,
+            status: answer.status,
+            response: answer.body as object,
+          })
+          .onConflictDoUpdate({
+            target: [idempotentRequests.scope, idempotentRequests.actor, idempotentRequests.key],
+            set: { status: answer.status, response: answer.body as object },
+          });
         return { ...answer, replayed: false };
       });
     },
@@ -88,13 +125,20 @@ export function createIdempotency(db: Db) {
      * unanswered (the first is in flight, or crashed midway) runs the write again, which is safe
      * because the write is idempotent by its derived id. A refusal (4xx) releases the claim.
      */
-    async claimed(req: KeyedRequest, write: () => Promise<StoredAnswer>, replay: (first: StoredAnswer) => StoredAnswer = (first) => first): Promise<StoredAnswer & { replayed: boolean }> {
+    async claimed(
+      req: KeyedRequest,
+      write: () => Promise<StoredAnswer>,
+      replay: (first: StoredAnswer) => StoredAnswer = (first) => first,
+    ): Promise<StoredAnswer & { replayed: boolean }> {
       if (!req.key) return { ...(await write()), replayed: false };
       const hash = hashOf(req.body);
       const seen = await db.transaction(async (tx) => {
         await lock(tx, req);
         const [row] = await tx.select().from(idempotentRequests).where(whereKey(req));
-        if (!row) await tx.insert(idempotentRequests).values({ scope: req.scope, actor: req.actor, key: req.key!, requestHash: hash, status: PENDING, response: {} });
+        if (!row)
+          await tx
+            .insert(idempotentRequests)
+            .values({ scope: req.scope, actor: req.actor, key: req.key!, requestHash: hash, status: PENDING, response: {} });
         return row;
       });
       if (seen && seen.requestHash !== hash) throw reused(req.key);
@@ -108,7 +152,10 @@ export function createIdempotency(db: Db) {
         }
         throw err;
       }
-      await db.update(idempotentRequests).set({ status: answer.status, response: answer.body as object }).where(and(whereKey(req), eq(idempotentRequests.requestHash, hash)));
+      await db
+        .update(idempotentRequests)
+        .set({ status: answer.status, response: answer.body as object })
+        .where(and(whereKey(req), eq(idempotentRequests.requestHash, hash)));
       return { ...answer, replayed: false };
     },
   };

@@ -26,10 +26,11 @@ export function listen(runtime: Runtime, log: Logger, couriers: CourierDirectory
       resolve({
         server,
         port,
-        close: () => new Promise<void>((done) => {
-          server.close(() => done());
-          server.closeIdleConnections();
-        }),
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeIdleConnections();
+          }),
       });
     });
   });

@@ -31,21 +31,26 @@ export const openApiDocument: OpenApiDocument = {
   info: {
     title: 'shopflow API',
     version,
-    description: 'Workflow automation for online shops: staff tasks, leads that start orders, process definitions, staff and tokens. '
-      + 'Every `/api/v1` call needs `Authorization: Bearer <token>`. Every error has the shape `{"error": {"code", "message", "details"?}}`; '
-      + 'an unexpected failure is 500 with code `internal`.\n\n'
-      + 'Each operation names what it needs: `x-permission` lists the permissions the caller\'s roles must all hold (`*` holds every one; `[]`: any staff member\'s token), '
-      + '`x-permissions` (when present) lists alternatives of which one is needed as well, and without them the answer is 403. '
-      + '`x-scope` (when present) says how the answer is narrowed beyond permissions: `who: own` applies to callers whose roles all have scope `own` in shop.yaml '
-      + '(they see only their records: orders whose tasks they hold or held, their tasks and their roles\' queues, customers of those orders and ones they created), '
-      + '`who: self` to every caller for records other than themselves; `kind: record` answers `denied` (404 or 403) for such a record, `kind: list` leaves its rows out; `unless` names a permission that lifts it.',
+    description:
+      'Workflow automation for online shops: staff tasks, leads that start orders, process definitions, staff and tokens. ' +
+      'Every `/api/v1` call needs `Authorization: Bearer <token>`. Every error has the shape `{"error": {"code", "message", "details"?}}`; ' +
+      'an unexpected failure is 500 with code `internal`.\n\n' +
+      "Each operation names what it needs: `x-permission` lists the permissions the caller's roles must all hold (`*` holds every one; `[]`: any staff member's token), " +
+      '`x-permissions` (when present) lists alternatives of which one is needed as well, and without them the answer is 403. ' +
+      '`x-scope` (when present) says how the answer is narrowed beyond permissions: `who: own` applies to callers whose roles all have scope `own` in shop.yaml ' +
+      "(they see only their records: orders whose tasks they hold or held, their tasks and their roles' queues, customers of those orders and ones they created), " +
+      '`who: self` to every caller for records other than themselves; `kind: record` answers `denied` (404 or 403) for such a record, `kind: list` leaves its rows out; `unless` names a permission that lifts it.',
   },
   tags: domains.flatMap((d) => d.tags),
   security: [{ bearerAuth: [] }],
   paths: Object.assign({}, ...domains.map((d) => d.paths)),
   components: {
     securitySchemes: {
-      bearerAuth: { type: 'http', scheme: 'bearer', description: 'A staff member\'s API token (`sf_…`), issued by `POST /api/v1/staff` or `POST /api/v1/staff/{id}/tokens`.' },
+      bearerAuth: {
+        type: 'http',
+        scheme: 'bearer',
+        description: "A staff member's API token (`sf_…`), issued by `POST /api/v1/staff` or `POST /api/v1/staff/{id}/tokens`.",
+      },
     },
     schemas: Object.assign({}, ...domains.map((d) => d.schemas)),
     responses,

@@ -10,8 +10,10 @@ export function fieldErrors(validate: ValidateFunction): Array<{ field: string; 
   return (validate.errors ?? []).map((e) => {
     const base = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
     if (e.keyword === 'required') return { field: [base, e.params.missingProperty].filter(Boolean).join('.'), message: 'is required' };
-    if (e.keyword === 'additionalProperties') return { field: [base, e.params.additionalProperty].filter(Boolean).join('.'), message: 'is not a known field' };
-    if (e.keyword === 'enum') return { field: base || '(body)', message: `must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}` };
+    if (e.keyword === 'additionalProperties')
+      return { field: [base, e.params.additionalProperty].filter(Boolean).join('.'), message: 'is not a known field' };
+    if (e.keyword === 'enum')
+      return { field: base || '(body)', message: `must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}` };
     return { field: base || '(body)', message: e.message ?? 'is invalid' };
   });
 }
@@ -49,11 +51,18 @@ export function validateBody(schema: object): RequestHandler {
   return (req, _res, next) => {
     // express.json() parses only JSON: a body sent as anything else is left unread, not an empty object.
     if (req.body === undefined && hasBody(req)) {
-      return next(new HttpError(415, 'unsupported_media_type', `send the body as JSON with Content-Type: application/json (got ${req.get('content-type') ?? 'no Content-Type'})`));
+      return next(
+        new HttpError(
+          415,
+          'unsupported_media_type',
+          `send the body as JSON with Content-Type: application/json (got ${req.get('content-type') ?? 'no Content-Type'})`,
+        ),
+      );
     }
     req.body ??= {};
     const unstorable = unstorableTextAt(req.body);
-    if (unstorable) return next(unprocessable('the request body is invalid', { fields: [{ field: unstorable, message: UNSTORABLE_TEXT_MESSAGE }] }));
+    if (unstorable)
+      return next(unprocessable('the request body is invalid', { fields: [{ field: unstorable, message: UNSTORABLE_TEXT_MESSAGE }] }));
     if (check(req.body ?? {})) return next();
     next(unprocessable('the request body is invalid', { fields: fieldErrors(check) }));
   };
@@ -73,7 +82,11 @@ function hasBody(req: Request): boolean {
 export const singleQueryValues: RequestHandler = (req, _res, next) => {
   for (const [name, value] of Object.entries(req.query ?? {})) {
     if (typeof value !== 'string') {
-      return next(new HttpError(400, 'bad_request', `query parameter "${name}" must be given once (it was repeated)`, { fields: [{ field: name, message: 'must be given once' }] }));
+      return next(
+        new HttpError(400, 'bad_request', `query parameter "${name}" must be given once (it was repeated)`, {
+          fields: [{ field: name, message: 'must be given once' }],
+        }),
+      );
     }
   }
   next();
@@ -99,6 +112,7 @@ export function nestsDeeperThan(value: unknown, limit: number): boolean {
  * the validators and answered 500). Mounted right after the body parsers.
  */
 export const limitBodyDepth: RequestHandler = (req, _res, next) => {
-  if (nestsDeeperThan(req.body, MAX_BODY_DEPTH)) return next(new HttpError(400, 'bad_request', `body nested too deeply (more than ${MAX_BODY_DEPTH} levels of objects or arrays)`));
+  if (nestsDeeperThan(req.body, MAX_BODY_DEPTH))
+    return next(new HttpError(400, 'bad_request', `body nested too deeply (more than ${MAX_BODY_DEPTH} levels of objects or arrays)`));
   next();
 };

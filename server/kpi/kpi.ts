@@ -25,18 +25,40 @@ export function toPeriodView(row: PeriodRow, revisions: Array<typeof kpiTargetRe
   const targets = row.targets as KpiTargets;
   const actuals = row.actuals as StoredActuals;
   return {
-    id: row.id, plan: row.plan, planVersion: row.planVersion, period: row.periodKey, workflowId: row.workflowId,
-    startsAt: row.startsAt.toISOString(), endsAt: row.endsAt.toISOString(), timezone: plan.timezone, status: row.status,
-    elapsed: actuals?.elapsed ?? 0, actualsAt: row.actualsAt?.toISOString() ?? null,
+    id: row.id,
+    plan: row.plan,
+    planVersion: row.planVersion,
+    period: row.periodKey,
+    workflowId: row.workflowId,
+    startsAt: row.startsAt.toISOString(),
+    endsAt: row.endsAt.toISOString(),
+    timezone: plan.timezone,
+    status: row.status,
+    elapsed: actuals?.elapsed ?? 0,
+    actualsAt: row.actualsAt?.toISOString() ?? null,
     metrics: plan.metrics.map((m) => {
       const actual = actuals?.metrics[m.id];
       const t = targets[m.id] ?? { target: m.target };
       return {
-        id: m.id, title: m.title, type: m.type, owner: m.owner, goal: m.goal, weight: m.weight,
-        target: t.target, actual: actual?.value ?? null, pacing: (actuals?.pacing[m.id] ?? null) as Record<string, unknown> | null,
+        id: m.id,
+        title: m.title,
+        type: m.type,
+        owner: m.owner,
+        goal: m.goal,
+        weight: m.weight,
+        target: t.target,
+        actual: actual?.value ?? null,
+        pacing: (actuals?.pacing[m.id] ?? null) as Record<string, unknown> | null,
         detail: actual?.detail ?? null,
         channels: t.channels || actual?.byChannel ? mergeKeys(t.channels, actual?.byChannel) : null,
-        staff: t.reps || actual?.byStaff ? mergeKeys(t.reps ?? (m.type === 'revenue' ? undefined : sameTarget(t.target, actual?.byStaff)), actual?.byStaff, actual?.staffDetail) : null,
+        staff:
+          t.reps || actual?.byStaff
+            ? mergeKeys(
+                t.reps ?? (m.type === 'revenue' ? undefined : sameTarget(t.target, actual?.byStaff)),
+                actual?.byStaff,
+                actual?.staffDetail,
+              )
+            : null,
         couriers: actual?.byCourier ?? null,
         campaigns: actual?.byCampaign ?? null,
         segments: actual?.bySegment ?? null,
@@ -45,7 +67,15 @@ export function toPeriodView(row: PeriodRow, revisions: Array<typeof kpiTargetRe
     }),
     alertsFired: row.firedAlerts,
     evaluation: (row.evaluation as { staff: StaffEvaluation[]; evaluatedAt: string } | null) ?? null,
-    revisions: revisions.map((r) => ({ metric: r.metric, scope: r.scope, oldValue: r.oldValue, newValue: r.newValue, actor: r.actor, reason: r.reason, at: r.at.toISOString() })),
+    revisions: revisions.map((r) => ({
+      metric: r.metric,
+      scope: r.scope,
+      oldValue: r.oldValue,
+      newValue: r.newValue,
+      actor: r.actor,
+      reason: r.reason,
+      at: r.at.toISOString(),
+    })),
   };
 }
 export type PeriodView = ReturnType<typeof toPeriodView>;
@@ -74,9 +104,15 @@ export function periodViewFor(view: PeriodView, viewer: KpiViewer = {}): PeriodV
 }
 
 type SplitEntry = { target: number | null; actual: number | null; detail?: Record<string, number> };
-function mergeKeys(targets: Record<string, number> | undefined, actuals: Record<string, number> | undefined, details?: Record<string, Record<string, number>>): Record<string, SplitEntry> {
+function mergeKeys(
+  targets: Record<string, number> | undefined,
+  actuals: Record<string, number> | undefined,
+  details?: Record<string, Record<string, number>>,
+): Record<string, SplitEntry> {
   const keys = [...new Set([...Object.keys(targets ?? {}), ...Object.keys(actuals ?? {})])].sort();
-  return Object.fromEntries(keys.map((k) => [k, { target: targets?.[k] ?? null, actual: actuals?.[k] ?? null, ...(details?.[k] && { detail: details[k] }) }]));
+  return Object.fromEntries(
+    keys.map((k) => [k, { target: targets?.[k] ?? null, actual: actuals?.[k] ?? null, ...(details?.[k] && { detail: details[k] }) }]),
+  );
 }
 
 /** Rates measured per staff member (close rate, tasks on time, orders per packer-day) are held to the metric's own target. */
@@ -89,9 +125,16 @@ export function createKpiService(deps: { db: Db; temporal: Client; taskQueue: st
 
   async function activePlan(name?: string): Promise<{ version: number; plan: CompiledKpiPlan }> {
     const found = name
-      ? await deps.definitions.active(name).then((r) => (r?.kind === 'KpiPlan' ? { version: r.version, compiled: r.compiled as CompiledKpiPlan } : undefined))
+      ? await deps.definitions
+          .active(name)
+          .then((r) => (r?.kind === 'KpiPlan' ? { version: r.version, compiled: r.compiled as CompiledKpiPlan } : undefined))
       : await deps.definitions.activeOfKind<CompiledKpiPlan>('KpiPlan');
-    if (!found) throw new HttpError(409, 'no_active_plan', name ? `no active KpiPlan named "${name}"` : 'no KpiPlan is active: add definitions/processes/kpi.yaml');
+    if (!found)
+      throw new HttpError(
+        409,
+        'no_active_plan',
+        name ? `no active KpiPlan named "${name}"` : 'no KpiPlan is active: add definitions/processes/kpi.yaml',
+      );
     return { version: found.version, plan: found.compiled };
   }
 
@@ -103,13 +146,22 @@ export function createKpiService(deps: { db: Db; temporal: Client; taskQueue: st
 
   return {
     async list(plan?: string, viewer?: KpiViewer) {
-      const rows = await db.select().from(kpiPeriods).where(plan ? eq(kpiPeriods.plan, plan) : undefined).orderBy(desc(kpiPeriods.startsAt)).limit(100);
+      const rows = await db
+        .select()
+        .from(kpiPeriods)
+        .where(plan ? eq(kpiPeriods.plan, plan) : undefined)
+        .orderBy(desc(kpiPeriods.startsAt))
+        .limit(100);
       return rows.map((r) => periodViewFor(toPeriodView(r), viewer));
     },
 
     async get(id: string, viewer?: KpiViewer): Promise<PeriodView> {
       const row = await period(id);
-      const revisions = await db.select().from(kpiTargetRevisions).where(eq(kpiTargetRevisions.periodId, id)).orderBy(asc(kpiTargetRevisions.id));
+      const revisions = await db
+        .select()
+        .from(kpiTargetRevisions)
+        .where(eq(kpiTargetRevisions.periodId, id))
+        .orderBy(asc(kpiTargetRevisions.id));
       return periodViewFor(toPeriodView(row, revisions), viewer);
     },
 
@@ -123,13 +175,32 @@ export function createKpiService(deps: { db: Db; temporal: Client; taskQueue: st
     /** Starts `kpi:<plan>:<period>` (the current period by default; a past one is a backfill and closes at once). */
     async start(input: { plan?: string; period?: string }): Promise<{ id: string; workflowId: string; created: boolean }> {
       const { version, plan } = await activePlan(input.plan);
-      const p = input.period ? periodFromKey(plan.period, plan.utcOffsetMinutes, input.period) : periodContaining(plan.period, plan.utcOffsetMinutes, Date.now());
-      if (!p) throw unprocessable(`"${input.period}" is not a ${plan.period.unit} period key`, { fields: [{ field: 'period', message: 'e.g. 2026-01 (monthly), 2026-W03 (weekly), 2026-Q1 (quarterly)' }] });
-      if (p.startsAt > Date.now()) throw unprocessable(`period ${p.key} has not started yet`, { fields: [{ field: 'period', message: 'must have started' }] });
+      const p = input.period
+        ? periodFromKey(plan.period, plan.utcOffsetMinutes, input.period)
+        : periodContaining(plan.period, plan.utcOffsetMinutes, Date.now());
+      if (!p)
+        throw unprocessable(`"${input.period}" is not a ${plan.period.unit} period key`, {
+          fields: [{ field: 'period', message: 'e.g. 2026-01 (monthly), 2026-W03 (weekly), 2026-Q1 (quarterly)' }],
+        });
+      if (p.startsAt > Date.now())
+        throw unprocessable(`period ${p.key} has not started yet`, { fields: [{ field: 'period', message: 'must have started' }] });
       const workflowId = kpiWorkflowId(plan.name, p.key);
-      const ref: KpiPeriodRef = { periodId: `${plan.name}:${p.key}`, workflowId, plan, planVersion: version, periodKey: p.key, startsAt: p.startsAt, endsAt: p.endsAt };
+      const ref: KpiPeriodRef = {
+        periodId: `${plan.name}:${p.key}`,
+        workflowId,
+        plan,
+        planVersion: version,
+        periodKey: p.key,
+        startsAt: p.startsAt,
+        endsAt: p.endsAt,
+      };
       try {
-        await deps.temporal.workflow.start('kpiPeriodWorkflow', { workflowId, taskQueue: deps.taskQueue, args: [{ ref }], workflowIdReusePolicy: 'REJECT_DUPLICATE' });
+        await deps.temporal.workflow.start('kpiPeriodWorkflow', {
+          workflowId,
+          taskQueue: deps.taskQueue,
+          args: [{ ref }],
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        });
         return { id: ref.periodId, workflowId, created: true };
       } catch (err) {
         if (err instanceof WorkflowExecutionAlreadyStartedError) return { id: ref.periodId, workflowId, created: false };
@@ -158,10 +229,19 @@ export function createKpiService(deps: { db: Db; temporal: Client; taskQueue: st
       return rows.map((row) => {
         const view = toPeriodView(row);
         const evaluation = view.evaluation?.staff.find((s) => s.staffId === staffId) ?? null;
-        const metrics = view.metrics.filter((m) => m.staff && staffId in m.staff).map((m) => {
-          const mine = m.staff![staffId]!;
-          return { metric: m.id, title: m.title, type: m.type, target: mine.target, actual: mine.actual, ...(mine.detail && { detail: mine.detail }) };
-        });
+        const metrics = view.metrics
+          .filter((m) => m.staff && staffId in m.staff)
+          .map((m) => {
+            const mine = m.staff![staffId]!;
+            return {
+              metric: m.id,
+              title: m.title,
+              type: m.type,
+              target: mine.target,
+              actual: mine.actual,
+              ...(mine.detail && { detail: mine.detail }),
+            };
+          });
         return { period: view.id, status: view.status, startsAt: view.startsAt, endsAt: view.endsAt, metrics, evaluation };
       });
     },
@@ -172,14 +252,42 @@ export function createKpiService(deps: { db: Db; temporal: Client; taskQueue: st
       const lines = [['section', 'metric', 'breakdown', 'key', 'target', 'actual', 'score', 'grade']];
       for (const m of view.metrics) {
         lines.push(['metric', m.id, 'total', '', String(m.target), m.actual === null ? '' : String(m.actual), '', '']);
-        for (const [k, v] of Object.entries(m.channels ?? {})) lines.push(['metric', m.id, 'channel', k, v.target === null ? '' : String(v.target), v.actual === null ? '' : String(v.actual), '', '']);
-        for (const [k, v] of Object.entries(m.staff ?? {})) lines.push(['metric', m.id, 'staff', k, v.target === null ? '' : String(v.target), v.actual === null ? '' : String(v.actual), '', '']);
-        for (const [k, v] of Object.entries(m.couriers ?? {})) lines.push(['metric', m.id, 'courier', k, String(m.target), v.value === null ? '' : String(v.value), '', '']);
-        for (const [k, v] of Object.entries(m.segments ?? {})) lines.push(['metric', m.id, 'segment', k, String(m.target), v.value === null ? '' : String(v.value), '', '']);
+        for (const [k, v] of Object.entries(m.channels ?? {}))
+          lines.push([
+            'metric',
+            m.id,
+            'channel',
+            k,
+            v.target === null ? '' : String(v.target),
+            v.actual === null ? '' : String(v.actual),
+            '',
+            '',
+          ]);
+        for (const [k, v] of Object.entries(m.staff ?? {}))
+          lines.push([
+            'metric',
+            m.id,
+            'staff',
+            k,
+            v.target === null ? '' : String(v.target),
+            v.actual === null ? '' : String(v.actual),
+            '',
+            '',
+          ]);
+        for (const [k, v] of Object.entries(m.couriers ?? {}))
+          lines.push(['metric', m.id, 'courier', k, String(m.target), v.value === null ? '' : String(v.value), '', '']);
+        for (const [k, v] of Object.entries(m.segments ?? {}))
+          lines.push(['metric', m.id, 'segment', k, String(m.target), v.value === null ? '' : String(v.value), '', '']);
       }
-      for (const s of view.evaluation?.staff ?? []) lines.push(['evaluation', '', 'staff', s.staffId, '', '', s.score === null ? '' : String(s.score), s.grade ?? '']);
+      for (const s of view.evaluation?.staff ?? [])
+        lines.push(['evaluation', '', 'staff', s.staffId, '', '', s.score === null ? '' : String(s.score), s.grade ?? '']);
       // target, actual and score are figures: written as numbers (a negative one stays -5), the rest as neutralised text.
-      return toCsvText(lines.map((l, row) => l.map((cell, i) => (row > 0 && i >= 4 && i <= 6 && cell !== '' && Number.isFinite(Number(cell)) ? Number(cell) : cell))), { bom: false });
+      return toCsvText(
+        lines.map((l, row) =>
+          l.map((cell, i) => (row > 0 && i >= 4 && i <= 6 && cell !== '' && Number.isFinite(Number(cell)) ? Number(cell) : cell)),
+        ),
+        { bom: false },
+      );
     },
   };
 }

@@ -34,7 +34,11 @@ export function kpiRouter(deps: { kpi: KpiService }): Router {
   router.post('/periods/:id/targets', requirePermission('kpi.manage'), body(ReviseTargetBody), async (req, res) => {
     const body = req.body as { metric: string; scope?: string; value: number; reason: string };
     const targets = await deps.kpi.reviseTarget(String(req.params.id), {
-      metric: body.metric, scope: (body.scope ?? 'total') as 'total', value: body.value, reason: body.reason, actor: req.principal!.staffId,
+      metric: body.metric,
+      scope: (body.scope ?? 'total') as 'total',
+      value: body.value,
+      reason: body.reason,
+      actor: req.principal!.staffId,
     });
     res.json({ id: String(req.params.id), targets });
   });

@@ -4,7 +4,14 @@
  * for starts missed while Temporal or the workers were down, and overlap policy skip; and the
  * period that contains now, so the current period exists from the first start.
  */
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, WorkflowExecutionAlreadyStartedError, type Client, type ScheduleOptionsAction, type ScheduleSpec } from '@temporalio/client';
+import {
+  ScheduleAlreadyRunning,
+  ScheduleOverlapPolicy,
+  WorkflowExecutionAlreadyStartedError,
+  type Client,
+  type ScheduleOptionsAction,
+  type ScheduleSpec,
+} from '@temporalio/client';
 import type { KpiPeriodRef } from '../../activities/kpi/kpi';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
@@ -20,23 +27,39 @@ export const kpiScheduleId = (plan: string) => `kpi:${plan}`;
 export function kpiScheduleSpec(plan: CompiledKpiPlan): ScheduleSpec {
   const midnight = { hour: 0, minute: 0, second: 0 } as const;
   switch (plan.period.unit) {
-    case 'interval': return { intervals: [{ every: plan.period.everyMs }] };
-    case 'weekly': return { calendars: [{ ...midnight, dayOfWeek: 'MONDAY', comment: 'Monday 00:00 local' }], timezone: plan.timezone };
-    case 'monthly': return { calendars: [{ ...midnight, dayOfMonth: 1, comment: 'the 1st, 00:00 local' }], timezone: plan.timezone };
-    case 'quarterly': return { calendars: [{ ...midnight, dayOfMonth: 1, month: ['JANUARY', 'APRIL', 'JULY', 'OCTOBER'], comment: 'first day of the quarter, 00:00 local' }], timezone: plan.timezone };
+    case 'interval':
+      return { intervals: [{ every: plan.period.everyMs }] };
+    case 'weekly':
+      return { calendars: [{ ...midnight, dayOfWeek: 'MONDAY', comment: 'Monday 00:00 local' }], timezone: plan.timezone };
+    case 'monthly':
+      return { calendars: [{ ...midnight, dayOfMonth: 1, comment: 'the 1st, 00:00 local' }], timezone: plan.timezone };
+    case 'quarterly':
+      return {
+        calendars: [
+          { ...midnight, dayOfMonth: 1, month: ['JANUARY', 'APRIL', 'JULY', 'OCTOBER'], comment: 'first day of the quarter, 00:00 local' },
+        ],
+        timezone: plan.timezone,
+      };
   }
 }
 
 /** Creates or updates the schedule of every active KpiPlan; returns their ids. */
 export async function ensureKpiSchedules(deps: { db: Db; temporal: Client; taskQueue: string; log: Logger }): Promise<string[]> {
-  const plans = await deps.db.select().from(definitionVersions).where(and(eq(definitionVersions.kind, 'KpiPlan'), eq(definitionVersions.active, true)));
+  const plans = await deps.db
+    .select()
+    .from(definitionVersions)
+    .where(and(eq(definitionVersions.kind, 'KpiPlan'), eq(definitionVersions.active, true)));
   const ids: string[] = [];
   for (const row of plans) {
     const plan = row.compiled as CompiledKpiPlan;
     const scheduleId = kpiScheduleId(plan.name);
     const spec = kpiScheduleSpec(plan);
     const action: ScheduleOptionsAction = {
-      type: 'startWorkflow', workflowType: 'kpiScheduleWorkflow', workflowId: `kpi-schedule:${plan.name}`, taskQueue: deps.taskQueue, args: [{ plan: plan.name }],
+      type: 'startWorkflow',
+      workflowType: 'kpiScheduleWorkflow',
+      workflowId: `kpi-schedule:${plan.name}`,
+      taskQueue: deps.taskQueue,
+      args: [{ plan: plan.name }],
     };
     const policies = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: plan.catchupWindowMs };
     try {
@@ -44,7 +67,9 @@ export async function ensureKpiSchedules(deps: { db: Db; temporal: Client; taskQ
       deps.log.info({ scheduleId }, `KPI schedule ${scheduleId} created`);
     } catch (err) {
       if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-      await deps.temporal.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec, action, policies: { ...previous.policies, ...policies } }));
+      await deps.temporal.schedule
+        .getHandle(scheduleId)
+        .update((previous) => ({ ...previous, spec, action, policies: { ...previous.policies, ...policies } }));
       deps.log.debug({ scheduleId }, `KPI schedule ${scheduleId} updated`);
     }
     ids.push(scheduleId);
@@ -59,12 +84,30 @@ export async function ensureKpiSchedules(deps: { db: Db; temporal: Client; taskQ
  * (`kpi:<plan>:<period>`, reject-duplicate), so a restart, or the schedule firing for the same
  * period, changes nothing. True when it started the period.
  */
-export async function startCurrentKpiPeriod(deps: { temporal: Client; taskQueue: string; log: Logger }, plan: CompiledKpiPlan, version: number, now = Date.now()): Promise<boolean> {
+export async function startCurrentKpiPeriod(
+  deps: { temporal: Client; taskQueue: string; log: Logger },
+  plan: CompiledKpiPlan,
+  version: number,
+  now = Date.now(),
+): Promise<boolean> {
   const period = periodContaining(plan.period, plan.utcOffsetMinutes, now);
   const workflowId = kpiWorkflowId(plan.name, period.key);
-  const ref: KpiPeriodRef = { periodId: `${plan.name}:${period.key}`, workflowId, plan, planVersion: version, periodKey: period.key, startsAt: period.startsAt, endsAt: period.endsAt };
+  const ref: KpiPeriodRef = {
+    periodId: `${plan.name}:${period.key}`,
+    workflowId,
+    plan,
+    planVersion: version,
+    periodKey: period.key,
+    startsAt: period.startsAt,
+    endsAt: period.endsAt,
+  };
   try {
-    await deps.temporal.workflow.start('kpiPeriodWorkflow', { workflowId, taskQueue: deps.taskQueue, args: [{ ref }], workflowIdReusePolicy: 'REJECT_DUPLICATE' });
+    await deps.temporal.workflow.start('kpiPeriodWorkflow', {
+      workflowId,
+      taskQueue: deps.taskQueue,
+      args: [{ ref }],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
     deps.log.info({ workflowId }, `KPI period ${ref.periodId} started`);
     return true;
   } catch (err) {

@@ -72,11 +72,17 @@ async function apply(files: string[]): Promise<number> {
   const headers = { authorization: `Bearer ${token}` };
   let failed = 0;
   for (const file of files) {
-    const res = await fetch(`${base}/api/v1/definitions`, { method: 'POST', headers: { ...headers, 'content-type': 'application/yaml' }, body: fs.readFileSync(file, 'utf8') })
-      .catch((err: Error) => { throw new Error(`cannot reach shopflow at ${base}: ${err.message}`); });
+    const res = await fetch(`${base}/api/v1/definitions`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/yaml' },
+      body: fs.readFileSync(file, 'utf8'),
+    }).catch((err: Error) => {
+      throw new Error(`cannot reach shopflow at ${base}: ${err.message}`);
+    });
     const body = (await res.json().catch(() => ({}))) as Record<string, any>;
     if (res.status === 422) {
-      for (const e of body.error?.details?.errors ?? []) console.log(`${file}:${e.line}:${e.col}: ${e.message}${e.path ? ` (at ${e.path})` : ''}`);
+      for (const e of body.error?.details?.errors ?? [])
+        console.log(`${file}:${e.line}:${e.col}: ${e.message}${e.path ? ` (at ${e.path})` : ''}`);
       failed++;
       continue;
     }
@@ -85,24 +91,34 @@ async function apply(files: string[]): Promise<number> {
       failed++;
       continue;
     }
-    const activate = await fetch(`${base}/api/v1/definitions/${encodeURIComponent(body.name)}/versions/${body.version}/activate`, { method: 'POST', headers });
+    const activate = await fetch(`${base}/api/v1/definitions/${encodeURIComponent(body.name)}/versions/${body.version}/activate`, {
+      method: 'POST',
+      headers,
+    });
     const activated = (await activate.json().catch(() => ({}))) as Record<string, any>;
     if (!activate.ok) {
-      console.log(`${file}: stored ${body.name} v${body.version} but activation failed: ${activated.error?.message ?? activate.statusText}`);
+      console.log(
+        `${file}: stored ${body.name} v${body.version} but activation failed: ${activated.error?.message ?? activate.statusText}`,
+      );
       failed++;
       continue;
     }
-    console.log(`${file}: ${body.name} v${body.version} ${body.created ? 'stored and activated' : 'unchanged, activated'} (${body.hash.slice(0, 19)}…)`);
+    console.log(
+      `${file}: ${body.name} v${body.version} ${body.created ? 'stored and activated' : 'unchanged, activated'} (${body.hash.slice(0, 19)}…)`,
+    );
   }
   return failed ? 1 : 0;
 }
 
 /** Runs a CLI command and exits with its status (0 ok, 1 invalid/failed, 2 usage or unreachable). */
 export function runCli(argv: string[]): void {
-  main(argv).then((code) => process.exit(code), (err) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(2);
-  });
+  main(argv).then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error(err instanceof Error ? err.message : err);
+      process.exit(2);
+    },
+  );
 }
 
 async function main(argv: string[]): Promise<number> {

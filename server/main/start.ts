@@ -19,7 +19,10 @@ async function main(): Promise<void> {
   const config = configOrExit();
   const log = createLogger(config.logLevel);
   const runtime = await startRuntime('all', config, log);
-  const simulator = config.couriers === 'simulator' ? await startLocalCourierSimulator(config, log, (await activeShop(runtime.database.db))?.couriers ?? {}) : undefined;
+  const simulator =
+    config.couriers === 'simulator'
+      ? await startLocalCourierSimulator(config, log, (await activeShop(runtime.database.db))?.couriers ?? {})
+      : undefined;
   log.info('bundling workflows and starting the worker…');
   const connection = await connectWorker(config.temporal, runtime.temporalAddress, log);
   // One courier directory: the worker's courier stage and the webhook route speak to the same adapters.
@@ -67,11 +70,21 @@ async function main(): Promise<void> {
  * the environment win, so one real courier can be tried while the other stays simulated.
  */
 async function startLocalCourierSimulator(config: Config, log: Logger, couriers: Record<string, CompiledCourier>) {
-  const simConfig = courierSimulatorConfig({ ...process.env, COURIER_SIM_PORT: String(config.courierSimPort), COURIER_SIM_WEBHOOK_URL: process.env.COURIER_SIM_WEBHOOK_URL ?? `http://127.0.0.1:${config.port}/webhooks/couriers` });
+  const simConfig = courierSimulatorConfig({
+    ...process.env,
+    COURIER_SIM_PORT: String(config.courierSimPort),
+    COURIER_SIM_WEBHOOK_URL: process.env.COURIER_SIM_WEBHOOK_URL ?? `http://127.0.0.1:${config.port}/webhooks/couriers`,
+  });
   const simulator = await createCourierSimulator({ ...simConfig, log: log.child({ component: 'courier-sim' }) });
   const defaults: Record<string, string> = {
-    GHN_BASE_URL: `${simulator.url}/shiip/public-api`, GHN_TOKEN: 'simulator', GHN_SHOP_ID: '1', GHN_WEBHOOK_SECRET: simConfig.secret,
-    GHTK_BASE_URL: simulator.url, GHTK_TOKEN: 'simulator', GHTK_WEBHOOK_SECRET: simConfig.secret, COURIER_SIMULATOR_URL: simulator.url,
+    GHN_BASE_URL: `${simulator.url}/shiip/public-api`,
+    GHN_TOKEN: 'simulator',
+    GHN_SHOP_ID: '1',
+    GHN_WEBHOOK_SECRET: simConfig.secret,
+    GHTK_BASE_URL: simulator.url,
+    GHTK_TOKEN: 'simulator',
+    GHTK_WEBHOOK_SECRET: simConfig.secret,
+    COURIER_SIMULATOR_URL: simulator.url,
   };
   // Every enabled courier of the shop (any id, GHTK's pick-up address included), so every courier rule ships.
   Object.assign(defaults, simulatedCourierEnv(couriers, { url: simulator.url, secret: simConfig.secret }));

@@ -1,25 +1,47 @@
 /**
  * Leads and orders.
  */
-import { schema, answer, failure, object, nullable, timestamp, pathParam, query, pageParams, jsonBody, apiOperation, type DomainContract, type PathItem, type JsonSchema, type ScopeNote } from '../http/contract';
+import {
+  schema,
+  answer,
+  failure,
+  object,
+  nullable,
+  timestamp,
+  pathParam,
+  query,
+  pageParams,
+  jsonBody,
+  apiOperation,
+  type DomainContract,
+  type PathItem,
+  type JsonSchema,
+  type ScopeNote,
+} from '../http/contract';
 import { Type, type Static } from '@sinclair/typebox';
 
 /** A lead from MKT or a channel hook; it starts an order. */
-export const LeadBody = Type.Object({
-  channel: Type.String({ minLength: 1 }),
-  campaign: Type.Optional(Type.String({ maxLength: 200 })),
-  source: Type.Optional(Type.String({ maxLength: 200 })),
-  note: Type.Optional(Type.String({ maxLength: 2000 })),
-  // Whole VND that fits the order row's integer column: a cost it cannot store would fail the
-  // order's first activity forever, leaving an accepted lead with no order.
-  cost: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_147_483_647 })),
-  process: Type.Optional(Type.String({ minLength: 1 })),
-  customer: Type.Object({
-    name: Type.String({ minLength: 1, maxLength: 200 }),
-    phone: Type.String({ minLength: 8, maxLength: 20 }),
-    address: Type.Optional(Type.String({ maxLength: 500 })),
-  }, { additionalProperties: false }),
-}, { additionalProperties: false });
+export const LeadBody = Type.Object(
+  {
+    channel: Type.String({ minLength: 1 }),
+    campaign: Type.Optional(Type.String({ maxLength: 200 })),
+    source: Type.Optional(Type.String({ maxLength: 200 })),
+    note: Type.Optional(Type.String({ maxLength: 2000 })),
+    // Whole VND that fits the order row's integer column: a cost it cannot store would fail the
+    // order's first activity forever, leaving an accepted lead with no order.
+    cost: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_147_483_647 })),
+    process: Type.Optional(Type.String({ minLength: 1 })),
+    customer: Type.Object(
+      {
+        name: Type.String({ minLength: 1, maxLength: 200 }),
+        phone: Type.String({ minLength: 8, maxLength: 20 }),
+        address: Type.Optional(Type.String({ maxLength: 500 })),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
 export type LeadBody = Static<typeof LeadBody>;
 
 export const CancelBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false });
@@ -27,11 +49,26 @@ export type CancelBody = Static<typeof CancelBody>;
 
 const orderId = pathParam('id', 'Order id.');
 const noSuchOrder = failure('No such order, or not one the caller may see.');
-const ownOrder: ScopeNote = { record: 'order', kind: 'record', who: 'own', denied: 404, description: 'Scope `own`: only orders whose tasks they hold or held; any other order answers 404.' };
-const ownOrders: ScopeNote = { record: 'order', kind: 'list', who: 'own', description: 'Scope `own`: only orders whose tasks they hold or held.' };
+const ownOrder: ScopeNote = {
+  record: 'order',
+  kind: 'record',
+  who: 'own',
+  denied: 404,
+  description: 'Scope `own`: only orders whose tasks they hold or held; any other order answers 404.',
+};
+const ownOrders: ScopeNote = {
+  record: 'order',
+  kind: 'list',
+  who: 'own',
+  description: 'Scope `own`: only orders whose tasks they hold or held.',
+};
 
 export const schemas: Record<string, JsonSchema> = {
-  Lead: { ...LeadBody, description: '`customer.phone` must be a Vietnamese number (0xxxxxxxxx or +84xxxxxxxxx); `channel` one of the shop\'s channels; `process` an active OrderProcess (default: the most recently activated one).' },
+  Lead: {
+    ...LeadBody,
+    description:
+      "`customer.phone` must be a Vietnamese number (0xxxxxxxxx or +84xxxxxxxxx); `channel` one of the shop's channels; `process` an active OrderProcess (default: the most recently activated one).",
+  },
   LeadStarted: object(['leadId', 'orderId', 'workflowId', 'definition', 'assignedTo', 'created'], {
     leadId: { type: 'string', description: 'Same as `orderId`.' },
     orderId: { type: 'string', examples: ['DH250301-1A2B3C4D'] },
@@ -41,60 +78,121 @@ export const schemas: Record<string, JsonSchema> = {
     created: { type: 'boolean' },
   }),
 
-  Order: object(['id', 'status', 'stage', 'channel', 'customer', 'total', 'codAmount', 'courier', 'trackingCode', 'definition', 'createdAt', 'updatedAt'], {
-    id: { type: 'string', examples: ['DH250301-1A2B3C4D'] },
-    status: { type: 'string', description: '`open` while it runs; then the end stage\'s result: `completed`, `lost`, `cancelled`, `returned`.' },
-    stage: nullable('string', { description: 'Current (or final) stage id.' }),
-    channel: nullable('string'),
-    campaign: nullable('string'),
-    customer: object(['id', 'name', 'phone'], { id: nullable('string'), name: nullable('string'), phone: nullable('string', { description: 'Normalised: 0xxxxxxxxx.' }) }),
-    total: nullable('integer', { description: 'VND, known once the lead is closed.' }),
-    codAmount: nullable('integer', { description: 'Cash to collect on delivery, VND.' }),
-    courier: nullable('string'),
-    trackingCode: nullable('string'),
-    definition: { oneOf: [{ type: 'null' }, object(['name', 'version'], { name: { type: 'string' }, version: nullable('integer') })], description: 'The definition version the order runs (never changes).' },
-    createdAt: timestamp,
-    updatedAt: timestamp,
-  }),
+  Order: object(
+    [
+      'id',
+      'status',
+      'stage',
+      'channel',
+      'customer',
+      'total',
+      'codAmount',
+      'courier',
+      'trackingCode',
+      'definition',
+      'createdAt',
+      'updatedAt',
+    ],
+    {
+      id: { type: 'string', examples: ['DH250301-1A2B3C4D'] },
+      status: {
+        type: 'string',
+        description: "`open` while it runs; then the end stage's result: `completed`, `lost`, `cancelled`, `returned`.",
+      },
+      stage: nullable('string', { description: 'Current (or final) stage id.' }),
+      channel: nullable('string'),
+      campaign: nullable('string'),
+      customer: object(['id', 'name', 'phone'], {
+        id: nullable('string'),
+        name: nullable('string'),
+        phone: nullable('string', { description: 'Normalised: 0xxxxxxxxx.' }),
+      }),
+      total: nullable('integer', { description: 'VND, known once the lead is closed.' }),
+      codAmount: nullable('integer', { description: 'Cash to collect on delivery, VND.' }),
+      courier: nullable('string'),
+      trackingCode: nullable('string'),
+      definition: {
+        oneOf: [{ type: 'null' }, object(['name', 'version'], { name: { type: 'string' }, version: nullable('integer') })],
+        description: 'The definition version the order runs (never changes).',
+      },
+      createdAt: timestamp,
+      updatedAt: timestamp,
+    },
+  ),
   OrderPage: object(['orders', 'nextCursor'], {
     orders: { type: 'array', items: schema('Order') },
     nextCursor: nullable('string', { description: 'Pass as `cursor` for the next page; null on the last page.' }),
   }),
   OrderDetail: {
-    allOf: [schema('Order'), object(['current', 'path', 'items', 'shippingAddress', 'shipment', 'timeline'], {
-      current: {
-        oneOf: [{ type: 'null' }, object(['stage', 'title', 'since', 'waitingOn', 'result'], {
-          stage: { type: 'string' }, title: { type: 'string' }, since: timestamp,
-          waitingOn: { type: 'array', items: { type: 'object' }, description: 'Open tasks: taskId, role, assigneeId, priority, dueAt, escalationLevel.' },
-          result: nullable('string'),
-        })],
-        description: 'Where the order is, from its workflow; null if the workflow could not be asked.',
-      },
-      path: { oneOf: [{ type: 'null' }, { type: 'array', items: { type: 'object' } }], description: 'Stages visited with outcome and actor.' },
-      items: {
-        type: 'array', description: 'What staff agreed (the closing form, or a substitution when stock was short): the data of the order\'s finished steps, later ones winning. Empty until the lead is closed. `name` is the catalogue\'s when the SKU is a product, else as typed.',
-        items: object(['sku', 'name', 'qty', 'price', 'amount'], {
-          sku: nullable('string'), name: nullable('string'), qty: nullable('number'),
-          price: nullable('number', { description: 'Unit price, VND, if entered.' }), amount: nullable('number', { description: 'qty × price, VND.' }),
-        }),
-      },
-      shippingAddress: {
-        oneOf: [{ type: 'null' }, object(['street', 'ward', 'district', 'province', 'text'], {
-          street: nullable('string', { description: 'A new address typed by CSKH replaces the street, as in the courier request.' }), ward: nullable('string'), district: nullable('string'), province: nullable('string'),
-          text: { type: 'string', description: 'The parts on one line.' },
-        })],
-        description: 'Where the parcel goes, from the same step data; null until entered.',
-      },
-      shipment: {
-        oneOf: [{ type: 'null' }, object(['courier', 'trackingCode', 'state', 'status'], {
-          courier: { type: 'string' }, trackingCode: { type: 'string' },
-          state: { type: 'string', description: 'shopflow\'s state: created, picking, picked, in_transit, delivering, delivered, delivery_failed, returning, returned, cancelled, lost, …' },
-          status: nullable('string', { description: 'The courier\'s own last status code.' }),
-          deliveryDueAt: nullable('string', { format: 'date-time' }), expectedDeliveryAt: nullable('string', { format: 'date-time' }),
-        })],
-      },
-      timeline: { type: 'array', items: schema('TimelineEvent') },
-    })],
+    allOf: [
+      schema('Order'),
+      object(['current', 'path', 'items', 'shippingAddress', 'shipment', 'timeline'], {
+        current: {
+          oneOf: [
+            { type: 'null' },
+            object(['stage', 'title', 'since', 'waitingOn', 'result'], {
+              stage: { type: 'string' },
+              title: { type: 'string' },
+              since: timestamp,
+              waitingOn: {
+                type: 'array',
+                items: { type: 'object' },
+                description: 'Open tasks: taskId, role, assigneeId, priority, dueAt, escalationLevel.',
+              },
+              result: nullable('string'),
+            }),
+          ],
+          description: 'Where the order is, from its workflow; null if the workflow could not be asked.',
+        },
+        path: {
+          oneOf: [{ type: 'null' }, { type: 'array', items: { type: 'object' } }],
+          description: 'Stages visited with outcome and actor.',
+        },
+        items: {
+          type: 'array',
+          description:
+            "What staff agreed (the closing form, or a substitution when stock was short): the data of the order's finished steps, later ones winning. Empty until the lead is closed. `name` is the catalogue's when the SKU is a product, else as typed.",
+          items: object(['sku', 'name', 'qty', 'price', 'amount'], {
+            sku: nullable('string'),
+            name: nullable('string'),
+            qty: nullable('number'),
+            price: nullable('number', { description: 'Unit price, VND, if entered.' }),
+            amount: nullable('number', { description: 'qty × price, VND.' }),
+          }),
+        },
+        shippingAddress: {
+          oneOf: [
+            { type: 'null' },
+            object(['street', 'ward', 'district', 'province', 'text'], {
+              street: nullable('string', { description: 'A new address typed by CSKH replaces the street, as in the courier request.' }),
+              ward: nullable('string'),
+              district: nullable('string'),
+              province: nullable('string'),
+              text: { type: 'string', description: 'The parts on one line.' },
+            }),
+          ],
+          description: 'Where the parcel goes, from the same step data; null until entered.',
+        },
+        shipment: {
+          oneOf: [
+            { type: 'null' },
+            object(['courier', 'trackingCode', 'state', 'status'], {
+              courier: { type: 'string' },
+              trackingCode: { type: 'string' },
+              state: {
+                type: 'string',
+                description:
+                  "shopflow's state: created, picking, picked, in_transit, delivering, delivered, delivery_failed, returning, returned, cancelled, lost, …",
+              },
+              status: nullable('string', { description: "The courier's own last status code." }),
+              deliveryDueAt: nullable('string', { format: 'date-time' }),
+              expectedDeliveryAt: nullable('string', { format: 'date-time' }),
+            }),
+          ],
+        },
+        timeline: { type: 'array', items: schema('TimelineEvent') },
+      }),
+    ],
   },
   OrderCancellation: { ...CancelBody, description: 'Why the order is cancelled (kept in its timeline).' },
 };
@@ -102,13 +200,19 @@ export const schemas: Record<string, JsonSchema> = {
 export const paths: Record<string, PathItem> = {
   '/api/v1/orders': {
     get: apiOperation({
-      operationId: 'listOrders', tags: ['orders'], permission: 'orders.read', scope: ownOrders,
+      operationId: 'listOrders',
+      tags: ['orders'],
+      permission: 'orders.read',
+      scope: ownOrders,
       summary: 'List orders',
       description: 'Newest first, from the database projection. Scope `own` sees orders whose tasks the caller holds or held.',
       parameters: [
         query('stage', 'Only orders at this stage.', { type: 'string' }),
         query('status', '`open`, `completed`, `lost`, `cancelled` or `returned`.', { type: 'string' }),
-        query('late', '`true`: only orders with an overdue task or a parcel past its expected delivery.', { type: 'string', enum: ['true', 'false'] }),
+        query('late', '`true`: only orders with an overdue task or a parcel past its expected delivery.', {
+          type: 'string',
+          enum: ['true', 'false'],
+        }),
         query('channel', 'Only orders from this channel.', { type: 'string' }),
         query('assignee', 'Only orders with an open task held by `me` or this staff id.', { type: 'string' }),
         query('from', 'Created at or after (ISO 8601).', { type: 'string', format: 'date-time' }),
@@ -120,7 +224,10 @@ export const paths: Record<string, PathItem> = {
   },
   '/api/v1/orders/{id}': {
     get: apiOperation({
-      operationId: 'getOrder', tags: ['orders'], permission: 'orders.read', scope: ownOrder,
+      operationId: 'getOrder',
+      tags: ['orders'],
+      permission: 'orders.read',
+      scope: ownOrder,
       summary: 'Read an order: where it is, who it waits on, its shipment and full timeline',
       parameters: [orderId],
       responses: { 200: answer('The order.', schema('OrderDetail')), 404: noSuchOrder },
@@ -128,13 +235,26 @@ export const paths: Record<string, PathItem> = {
   },
   '/api/v1/orders/{id}/cancel': {
     post: apiOperation({
-      operationId: 'cancelOrder', tags: ['orders'], permission: ['orders.read', 'orders.cancel'], scope: ownOrder, bodyIsJson: true,
+      operationId: 'cancelOrder',
+      tags: ['orders'],
+      permission: ['orders.read', 'orders.cancel'],
+      scope: ownOrder,
+      bodyIsJson: true,
       summary: 'Cancel an order',
-      description: 'Before hand-over the order ends cancelled at once. After hand-over the courier is asked to cancel first; if it refuses (parcel picked up), 409 with its reason and the order goes on.',
+      description:
+        'Before hand-over the order ends cancelled at once. After hand-over the courier is asked to cancel first; if it refuses (parcel picked up), 409 with its reason and the order goes on.',
       parameters: [orderId],
       requestBody: jsonBody(schema('OrderCancellation')),
       responses: {
-        200: answer('Cancelled.', object(['id', 'cancelled', 'status', 'stage'], { id: { type: 'string' }, cancelled: { type: 'boolean', const: true }, status: { type: 'string' }, stage: nullable('string') })),
+        200: answer(
+          'Cancelled.',
+          object(['id', 'cancelled', 'status', 'stage'], {
+            id: { type: 'string' },
+            cancelled: { type: 'boolean', const: true },
+            status: { type: 'string' },
+            stage: nullable('string'),
+          }),
+        ),
         404: noSuchOrder,
         409: failure('The order has ended, its process has no cancelled end stage, or the courier refused (`details.reason`).'),
         422: failure('The body is invalid (`details.fields`).'),
@@ -144,19 +264,40 @@ export const paths: Record<string, PathItem> = {
 
   '/api/v1/leads': {
     post: apiOperation({
-      operationId: 'createLead', tags: ['leads'], permission: 'leads.create', bodyIsJson: true,
+      operationId: 'createLead',
+      tags: ['leads'],
+      permission: 'leads.create',
+      bodyIsJson: true,
       summary: 'A lead arrives: start its order',
-      description: 'Starts the workflow `order:<orderId>` on the active order process. With an `Idempotency-Key`, a retry of the same request returns the same order (200, `created: false`).',
-      parameters: [{ name: 'Idempotency-Key', in: 'header', description: 'Any string unique to this lead from the caller (1–200 visible ASCII characters); retries reuse it. The same key with another body is 409 `idempotency_conflict` and changes nothing.', schema: { type: 'string', minLength: 1, maxLength: 200 } }],
+      description:
+        'Starts the workflow `order:<orderId>` on the active order process. With an `Idempotency-Key`, a retry of the same request returns the same order (200, `created: false`).',
+      parameters: [
+        {
+          name: 'Idempotency-Key',
+          in: 'header',
+          description:
+            'Any string unique to this lead from the caller (1–200 visible ASCII characters); retries reuse it. The same key with another body is 409 `idempotency_conflict` and changes nothing.',
+          schema: { type: 'string', minLength: 1, maxLength: 200 },
+        },
+      ],
       requestBody: jsonBody(schema('Lead')),
       responses: {
         201: answer('The order started.', schema('LeadStarted')),
         200: answer('Already started with this Idempotency-Key.', schema('LeadStarted')),
-        409: failure('No order process is active, or none of the name given (code `no_active_process`), or the Idempotency-Key was used for a different body (code `idempotency_conflict`; nothing is created or changed).'),
+        409: failure(
+          'No order process is active, or none of the name given (code `no_active_process`), or the Idempotency-Key was used for a different body (code `idempotency_conflict`; nothing is created or changed).',
+        ),
         422: failure('The body is invalid, the channel is unknown, or the phone is not a Vietnamese number (`details.fields`).'),
       },
     }),
   },
 };
 
-export const contract: DomainContract = { tags: [{ name: 'leads', description: 'Leads that start orders.' }, { name: 'orders', description: 'Orders: lists, details with timeline, cancellation.' }], schemas, paths };
+export const contract: DomainContract = {
+  tags: [
+    { name: 'leads', description: 'Leads that start orders.' },
+    { name: 'orders', description: 'Orders: lists, details with timeline, cancellation.' },
+  ],
+  schemas,
+  paths,
+};

@@ -41,21 +41,48 @@ export function newOrderId(now: Date, idempotencyKey?: string): string {
 }
 
 /** Starts `order:<id>` for a lead with a snapshot of the active order definition. */
-export function createOrdersService(deps: { temporal: Client; config: Config; definitions: DefinitionsStore; shop: ShopCache; customers: CustomersStore }) {
+export function createOrdersService(deps: {
+  temporal: Client;
+  config: Config;
+  definitions: DefinitionsStore;
+  shop: ShopCache;
+  customers: CustomersStore;
+}) {
   return {
-    async startFromLead(lead: LeadInput, opts: { actor: string; idempotencyKey?: string }): Promise<{ orderId: string; workflowId: string; created: boolean; definition: { name: string; version: number } }> {
+    async startFromLead(
+      lead: LeadInput,
+      opts: { actor: string; idempotencyKey?: string },
+    ): Promise<{ orderId: string; workflowId: string; created: boolean; definition: { name: string; version: number } }> {
       const shop = await deps.shop.get();
       const fields: Array<{ field: string; message: string }> = [];
-      if (!hasOwnEntry(shop.channels, lead.channel)) fields.push({ field: 'channel', message: `unknown channel "${lead.channel}" — known channels: ${Object.keys(shop.channels).join(', ')}` });
+      if (!hasOwnEntry(shop.channels, lead.channel))
+        fields.push({
+          field: 'channel',
+          message: `unknown channel "${lead.channel}" — known channels: ${Object.keys(shop.channels).join(', ')}`,
+        });
       const phone = normalizePhone(lead.customer.phone);
-      if (!phone) fields.push({ field: 'customer.phone', message: `"${lead.customer.phone}" is not a Vietnamese phone number (0xxxxxxxxx or +84xxxxxxxxx)` });
+      if (!phone)
+        fields.push({
+          field: 'customer.phone',
+          message: `"${lead.customer.phone}" is not a Vietnamese phone number (0xxxxxxxxx or +84xxxxxxxxx)`,
+        });
       if (fields.length) throw unprocessable('the lead is invalid', { fields });
 
       const definition = lead.process
-        ? await deps.definitions.active(lead.process).then((row) => (row && row.kind === 'OrderProcess' ? { name: row.name, version: row.version, compiled: row.compiled as CompiledOrderProcess } : undefined))
+        ? await deps.definitions
+            .active(lead.process)
+            .then((row) =>
+              row && row.kind === 'OrderProcess'
+                ? { name: row.name, version: row.version, compiled: row.compiled as CompiledOrderProcess }
+                : undefined,
+            )
         : await deps.definitions.activeOfKind<CompiledOrderProcess>('OrderProcess');
       if (!definition) {
-        throw new HttpError(409, 'no_active_process', lead.process ? `no active order process named "${lead.process}"` : 'no order process is active: activate one first');
+        throw new HttpError(
+          409,
+          'no_active_process',
+          lead.process ? `no active order process named "${lead.process}"` : 'no order process is active: activate one first',
+        );
       }
       const orderId = newOrderId(new Date(), opts.idempotencyKey ? `${opts.actor}:${opts.idempotencyKey}` : undefined);
       const name = lead.customer.name.trim();
@@ -66,9 +93,16 @@ export function createOrdersService(deps: { temporal: Client; config: Config; de
         orderId,
         definition: { name: definition.name, version: definition.version, process: definition.compiled },
         lead: {
-          channel: lead.channel, campaign: lead.campaign, source: lead.source, note: lead.note, cost: lead.cost,
+          channel: lead.channel,
+          campaign: lead.campaign,
+          source: lead.source,
+          note: lead.note,
+          cost: lead.cost,
           customer: {
-            id: customer.id, name, phone: phone!, address: lead.customer.address,
+            id: customer.id,
+            name,
+            phone: phone!,
+            address: lead.customer.address,
             history: { orders: history.orders, delivered: history.delivered, returned: history.returned, returnRate: history.returnRate },
           },
         },
@@ -97,9 +131,21 @@ export function ordersVisibleTo(p: Principal): SQL | undefined {
 }
 
 /** One agreed line of an order: what the closing form (or a substitution) said. */
-export interface OrderItem { sku: string | null; name: string | null; qty: number | null; price: number | null; amount: number | null }
+export interface OrderItem {
+  sku: string | null;
+  name: string | null;
+  qty: number | null;
+  price: number | null;
+  amount: number | null;
+}
 /** Where the parcel goes, split as couriers need it. */
-export interface ShippingAddress { street: string | null; ward: string | null; district: string | null; province: string | null; text: string }
+export interface ShippingAddress {
+  street: string | null;
+  ward: string | null;
+  district: string | null;
+  province: string | null;
+  text: string;
+}
 
 /**
  * The items and shipping address from the data staff entered on an order's finished steps,
@@ -120,7 +166,10 @@ export function orderFacts(stepData: Array<Record<string, unknown>>): { items: O
       return { sku: str(v.sku), name: str(v.name), qty, price, amount: qty !== null && price !== null ? qty * price : null };
     })
     .filter((i) => i.sku !== null || i.name !== null);
-  const raw = merged.shippingAddress !== null && typeof merged.shippingAddress === 'object' ? merged.shippingAddress as Record<string, unknown> : undefined;
+  const raw =
+    merged.shippingAddress !== null && typeof merged.shippingAddress === 'object'
+      ? (merged.shippingAddress as Record<string, unknown>)
+      : undefined;
   const street = str(merged.newAddress) ?? str(raw?.street);
   if (!raw && !street) return { items, shippingAddress: null };
   const parts = { street, ward: str(raw?.ward), district: str(raw?.district), province: str(raw?.province) };

@@ -15,11 +15,19 @@ import { CancelBody } from './contract';
 
 type OrderRow = typeof orders.$inferSelect;
 const toOrderView = (o: OrderRow) => ({
-  id: o.id, status: o.status, stage: o.stage, channel: o.channel, campaign: o.campaign,
+  id: o.id,
+  status: o.status,
+  stage: o.stage,
+  channel: o.channel,
+  campaign: o.campaign,
   customer: { id: o.customerId, name: o.customerName, phone: o.customerPhone },
-  total: o.total, codAmount: o.codAmount, courier: o.courier, trackingCode: o.trackingCode,
+  total: o.total,
+  codAmount: o.codAmount,
+  courier: o.courier,
+  trackingCode: o.trackingCode,
   definition: o.definitionName ? { name: o.definitionName, version: o.definitionVersion } : null,
-  createdAt: o.createdAt.toISOString(), updatedAt: o.updatedAt.toISOString(),
+  createdAt: o.createdAt.toISOString(),
+  updatedAt: o.updatedAt.toISOString(),
 });
 
 /** Orders: lists from the database projection, details from the workflow's status query plus the timeline. */
@@ -41,17 +49,32 @@ export function ordersRouter(deps: { db: Db; temporal: Client; tasks: TasksStore
     const [from, to] = [date('from'), date('to')];
     const lateSql = sql`(exists (select 1 from ${tasks} where ${tasks.subjectId} = ${orders.id} and ${tasks.status} = 'open' and ${tasks.dueAt} < now())
       or exists (select 1 from ${shipments} where ${shipments.orderId} = ${orders.id} and ${shipments.state} not in ('delivered','returned','cancelled') and ${shipments.expectedDeliveryAt} < now()))`;
-    const rows = await deps.db.select().from(orders).where(and(
-      scopeFilter(req),
-      q.stage ? eq(orders.stage, q.stage) : undefined,
-      q.status ? eq(orders.status, q.status) : undefined,
-      q.channel ? eq(orders.channel, q.channel) : undefined,
-      q.assignee ? inArray(orders.id, deps.db.select({ id: tasks.subjectId }).from(tasks).where(and(eq(tasks.status, 'open'), eq(tasks.assigneeId, q.assignee === 'me' ? req.principal!.staffId : q.assignee)))) : undefined,
-      q.late === 'true' ? lateSql : undefined,
-      from ? gte(orders.createdAt, from) : undefined,
-      to ? lte(orders.createdAt, to) : undefined,
-      afterCursor(q.cursor, orders.createdAt, orders.id),
-    )).orderBy(desc(orders.createdAt), desc(orders.id)).limit(limit + 1);
+    const rows = await deps.db
+      .select()
+      .from(orders)
+      .where(
+        and(
+          scopeFilter(req),
+          q.stage ? eq(orders.stage, q.stage) : undefined,
+          q.status ? eq(orders.status, q.status) : undefined,
+          q.channel ? eq(orders.channel, q.channel) : undefined,
+          q.assignee
+            ? inArray(
+                orders.id,
+                deps.db
+                  .select({ id: tasks.subjectId })
+                  .from(tasks)
+                  .where(and(eq(tasks.status, 'open'), eq(tasks.assigneeId, q.assignee === 'me' ? req.principal!.staffId : q.assignee))),
+              )
+            : undefined,
+          q.late === 'true' ? lateSql : undefined,
+          from ? gte(orders.createdAt, from) : undefined,
+          to ? lte(orders.createdAt, to) : undefined,
+          afterCursor(q.cursor, orders.createdAt, orders.id),
+        ),
+      )
+      .orderBy(desc(orders.createdAt), desc(orders.id))
+      .limit(limit + 1);
     const { page, nextCursor } = pageOf(rows, limit);
     res.json({ orders: page.map(toOrderView), nextCursor });
   });
@@ -62,19 +85,26 @@ export function ordersRouter(deps: { db: Db; temporal: Client; tasks: TasksStore
    * catalogue are named from it.
    */
   async function agreedFacts(orderId: string) {
-    const done = await deps.db.select({ data: tasks.data }).from(tasks)
+    const done = await deps.db
+      .select({ data: tasks.data })
+      .from(tasks)
       .where(and(eq(tasks.subjectId, orderId), eq(tasks.subjectType, 'order'), eq(tasks.status, 'done'), isNull(tasks.parentTaskId)))
       .orderBy(asc(tasks.completedAt), asc(tasks.id));
     const facts = orderFacts(done.map((t) => t.data ?? {}));
     const skus = [...new Set(facts.items.map((i) => i.sku).filter((s): s is string => s !== null))];
-    const named = skus.length ? await deps.db.select({ sku: products.sku, name: products.name }).from(products).where(inArray(products.sku, skus)) : [];
+    const named = skus.length
+      ? await deps.db.select({ sku: products.sku, name: products.name }).from(products).where(inArray(products.sku, skus))
+      : [];
     const names = new Map(named.map((p) => [p.sku, p.name]));
     return { ...facts, items: facts.items.map((i) => ({ ...i, name: (i.sku && names.get(i.sku)) ?? i.name })) };
   }
 
   router.get('/:id', async (req, res) => {
     const id = String(req.params.id);
-    const [order] = await deps.db.select().from(orders).where(and(eq(orders.id, id), scopeFilter(req)));
+    const [order] = await deps.db
+      .select()
+      .from(orders)
+      .where(and(eq(orders.id, id), scopeFilter(req)));
     if (!order) throw notFound(`no order "${id}"`);
     const [shipment] = await deps.db.select().from(shipments).where(eq(shipments.orderId, id));
     const facts = await agreedFacts(id);
@@ -86,11 +116,22 @@ export function ordersRouter(deps: { db: Db; temporal: Client; tasks: TasksStore
     }
     res.json({
       ...toOrderView(order),
-      current: live ? { stage: live.stage, title: live.stageTitle, since: live.since, waitingOn: live.waitingOn, result: live.result ?? null } : null,
+      current: live
+        ? { stage: live.stage, title: live.stageTitle, since: live.since, waitingOn: live.waitingOn, result: live.result ?? null }
+        : null,
       path: live?.path ?? null,
       items: facts.items,
       shippingAddress: facts.shippingAddress,
-      shipment: shipment ? { courier: shipment.courier, trackingCode: shipment.trackingCode, state: shipment.state, status: shipment.rawStatus, deliveryDueAt: live?.shipment?.deliveryDueAt ?? null, expectedDeliveryAt: shipment.expectedDeliveryAt?.toISOString() ?? null } : null,
+      shipment: shipment
+        ? {
+            courier: shipment.courier,
+            trackingCode: shipment.trackingCode,
+            state: shipment.state,
+            status: shipment.rawStatus,
+            deliveryDueAt: live?.shipment?.deliveryDueAt ?? null,
+            expectedDeliveryAt: shipment.expectedDeliveryAt?.toISOString() ?? null,
+          }
+        : null,
       timeline: await deps.tasks.timeline(id),
     });
   });
@@ -98,10 +139,15 @@ export function ordersRouter(deps: { db: Db; temporal: Client; tasks: TasksStore
   router.post('/:id/cancel', requirePermission('orders.cancel'), body(CancelBody), async (req, res) => {
     const id = String(req.params.id);
     // Scope own cancels only the orders it may see (someone else's is a 404, as on GET).
-    const [order] = await deps.db.select().from(orders).where(and(eq(orders.id, id), scopeFilter(req)));
+    const [order] = await deps.db
+      .select()
+      .from(orders)
+      .where(and(eq(orders.id, id), scopeFilter(req)));
     if (!order) throw notFound(`no order "${id}"`);
     try {
-      const result = await deps.temporal.workflow.getHandle(order.workflowId).executeUpdate(cancelOrderUpdate, { args: [{ reason: req.body.reason, actor: req.principal!.staffId }] });
+      const result = await deps.temporal.workflow
+        .getHandle(order.workflowId)
+        .executeUpdate(cancelOrderUpdate, { args: [{ reason: req.body.reason, actor: req.principal!.staffId }] });
       if (!result.cancelled) throw conflict(`order ${id} cannot be cancelled: ${result.reason}`, { reason: result.reason });
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw conflict(`order ${id} has already ended`);

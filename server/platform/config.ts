@@ -80,7 +80,9 @@ export function parseTrustProxy(raw: string | undefined): { value: TrustProxy } 
   const entries = text.split(',').map((e) => e.trim());
   const bad = entries.filter((e) => !TRUST_PROXY_PRESETS.includes(e) && !isAddressOrSubnet(e));
   if (bad.length) {
-    return { problem: `TRUST_PROXY="${text}": ${bad.map((b) => `"${b}"`).join(', ')} is not an address, subnet or preset — use true, false, a number of hops, or a comma list such as loopback, 10.0.0.0/8` };
+    return {
+      problem: `TRUST_PROXY="${text}": ${bad.map((b) => `"${b}"`).join(', ')} is not an address, subnet or preset — use true, false, a number of hops, or a comma list such as loopback, 10.0.0.0/8`,
+    };
   }
   return { value: entries };
 }

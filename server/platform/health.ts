@@ -27,7 +27,10 @@ export function healthRouter(deps: HealthDeps): Router {
     ]);
     const ok = temporal === 'ok' && db === 'ok';
     // Stuck workflows are listed, not a reason for 503: the service itself answers.
-    const stuck = temporal === 'ok' && db === 'ok' ? await stuckWorkflowsOf({ temporal: deps.temporal, db: deps.database.db, taskQueue: deps.config.temporal.taskQueue }).read() : undefined;
+    const stuck =
+      temporal === 'ok' && db === 'ok'
+        ? await stuckWorkflowsOf({ temporal: deps.temporal, db: deps.database.db, taskQueue: deps.config.temporal.taskQueue }).read()
+        : undefined;
     res.status(ok ? 200 : 503).json({
       status: ok ? 'ok' : 'unavailable',
       temporal,
@@ -37,7 +40,16 @@ export function healthRouter(deps: HealthDeps): Router {
       taskQueue: deps.config.temporal.taskQueue,
       version,
       uptimeSeconds: Math.round((Date.now() - started) / 1000),
-      ...(stuck ? { stuck: { count: stuck.count, workflows: stuck.workflows.map((w) => ({ workflowId: w.workflowId, kind: w.kind, reason: w.reason, since: w.since })), checkedAt: stuck.checkedAt, ...(stuck.error ? { error: stuck.error } : {}) } } : {}),
+      ...(stuck
+        ? {
+            stuck: {
+              count: stuck.count,
+              workflows: stuck.workflows.map((w) => ({ workflowId: w.workflowId, kind: w.kind, reason: w.reason, since: w.since })),
+              checkedAt: stuck.checkedAt,
+              ...(stuck.error ? { error: stuck.error } : {}),
+            },
+          }
+        : {}),
     });
   });
   return router;

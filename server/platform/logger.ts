@@ -39,16 +39,19 @@ export function redactUrl(url: string): string {
   const at = url.indexOf('?');
   const pathPart = at < 0 ? url : url.slice(0, at);
   const query = at < 0 ? undefined : url.slice(at + 1);
-  const safeQuery = query?.split('&').map((pair) => {
-    const eq = pair.indexOf('=');
-    if (eq < 0) return pair;
-    let name = pair.slice(0, eq);
-    try {
-      name = decodeURIComponent(name);
-    } catch {
-      /* a malformed name is matched as sent */
-    }
-    return SECRET_PARAM.test(name) ? `${pair.slice(0, eq)}=***` : pair;
-  }).join('&');
+  const safeQuery = query
+    ?.split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq < 0) return pair;
+      let name = pair.slice(0, eq);
+      try {
+        name = decodeURIComponent(name);
+      } catch {
+        /* a malformed name is matched as sent */
+      }
+      return SECRET_PARAM.test(name) ? `${pair.slice(0, eq)}=***` : pair;
+    })
+    .join('&');
   return `${pathPart}${safeQuery === undefined ? '' : `?${safeQuery}`}`.replace(PHONE_IN_URL, '***');
 }

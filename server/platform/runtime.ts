@@ -57,7 +57,9 @@ export async function startRuntime(role: ProcessRole, config: Config, log: Logge
   };
   try {
     if (role !== 'all' && !config.databaseUrl) {
-      throw new Error(`\`npm run ${role}\` needs DATABASE_URL (PostgreSQL): the embedded PGlite database can be opened by one process only. Use \`npm start\` to run everything in one process on PGlite.`);
+      throw new Error(
+        `\`npm run ${role}\` needs DATABASE_URL (PostgreSQL): the embedded PGlite database can be opened by one process only. Use \`npm start\` to run everything in one process on PGlite.`,
+      );
     }
     let devServer: DevServer | undefined;
     let temporalAddress = config.temporal.address;

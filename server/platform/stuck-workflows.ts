@@ -76,7 +76,13 @@ export function createStuckWorkflows(deps: Deps, cacheMs = CACHE_MS): StuckWorkf
   return {
     read() {
       if (!cached || Date.now() - cached.at > cacheMs) {
-        const report = scan(deps).catch((err: Error): StuckReport => ({ count: 0, workflows: [], checkedAt: new Date().toISOString(), scanned: 0, error: err.message.split('\n')[0] }));
+        const report = scan(deps).catch((err: Error): StuckReport => ({
+          count: 0,
+          workflows: [],
+          checkedAt: new Date().toISOString(),
+          scanned: 0,
+          error: err.message.split('\n')[0],
+        }));
         cached = { at: Date.now(), report };
       }
       return cached.report;
@@ -87,7 +93,10 @@ export function createStuckWorkflows(deps: Deps, cacheMs = CACHE_MS): StuckWorkf
 async function scan(deps: Deps): Promise<StuckReport> {
   const queue = deps.taskQueue.replace(/"/g, '');
   const found: StuckWorkflow[] = [];
-  const running = await collect(deps.temporal.workflow.list({ query: `TaskQueue="${queue}" AND ExecutionStatus="Running"`, pageSize: 100 }), RUNNING_SCAN_LIMIT);
+  const running = await collect(
+    deps.temporal.workflow.list({ query: `TaskQueue="${queue}" AND ExecutionStatus="Running"`, pageSize: 100 }),
+    RUNNING_SCAN_LIMIT,
+  );
   let next = 0;
   const describeNext = async (): Promise<void> => {
     while (next < running.length) {
@@ -103,16 +112,31 @@ async function scan(deps: Deps): Promise<StuckReport> {
   await Promise.all(Array.from({ length: DESCRIBE_CONCURRENCY }, describeNext));
 
   const closedAfter = new Date(Date.now() - CLOSED_LOOKBACK_MS).toISOString();
-  const closed = await collect(deps.temporal.workflow.list({
-    query: `TaskQueue="${queue}" AND ExecutionStatus IN ("Failed","Terminated","TimedOut") AND CloseTime > "${closedAfter}"`, pageSize: 100,
-  }), CLOSED_SCAN_LIMIT);
+  const closed = await collect(
+    deps.temporal.workflow.list({
+      query: `TaskQueue="${queue}" AND ExecutionStatus IN ("Failed","Terminated","TimedOut") AND CloseTime > "${closedAfter}"`,
+      pageSize: 100,
+    }),
+    CLOSED_SCAN_LIMIT,
+  );
   const runningIds = new Set(running.map((r) => r.workflowId));
-  found.push(...(await endedWhileOpen(deps.db, closed.filter((c) => !runningIds.has(c.workflowId)))));
+  found.push(
+    ...(await endedWhileOpen(
+      deps.db,
+      closed.filter((c) => !runningIds.has(c.workflowId)),
+    )),
+  );
   found.sort((a, b) => (a.since ?? '').localeCompare(b.since ?? ''));
   return { count: found.length, workflows: found, checkedAt: new Date().toISOString(), scanned: running.length };
 }
 
-interface Listed { workflowId: string; runId: string; type: string; status: { name: string }; closeTime?: Date }
+interface Listed {
+  workflowId: string;
+  runId: string;
+  type: string;
+  status: { name: string };
+  closeTime?: Date;
+}
 
 async function collect(list: AsyncIterable<Listed>, limit: number): Promise<Listed[]> {
   const out: Listed[] = [];
@@ -125,7 +149,13 @@ async function collect(list: AsyncIterable<Listed>, limit: number): Promise<List
 
 type Raw = {
   pendingWorkflowTask?: { attempt?: number | null; originalScheduledTime?: unknown; scheduledTime?: unknown } | null;
-  pendingActivities?: Array<{ activityType?: { name?: string | null } | null; attempt?: number | null; lastFailure?: { message?: string | null } | null; lastAttemptCompleteTime?: unknown; scheduledTime?: unknown }> | null;
+  pendingActivities?: Array<{
+    activityType?: { name?: string | null } | null;
+    attempt?: number | null;
+    lastFailure?: { message?: string | null } | null;
+    lastAttemptCompleteTime?: unknown;
+    scheduledTime?: unknown;
+  }> | null;
 };
 
 /** A failing workflow task, or activities retrying past their threshold, of one running workflow. */
@@ -134,7 +164,11 @@ function problemsOf(info: Listed, raw: Raw): StuckWorkflow[] {
   const task = raw.pendingWorkflowTask;
   if (task && (task.attempt ?? 1) >= WORKFLOW_TASK_ATTEMPTS) {
     out.push({
-      workflowId: info.workflowId, runId: info.runId, type: info.type, kind: 'workflow-task-failing', attempts: task.attempt ?? undefined,
+      workflowId: info.workflowId,
+      runId: info.runId,
+      type: info.type,
+      kind: 'workflow-task-failing',
+      attempts: task.attempt ?? undefined,
       reason: `Mã quy trình lỗi: bước xử lý của workflow thất bại ${task.attempt} lần liên tiếp (xem lịch sử trong Temporal Web UI)`,
       since: isoOf(task.originalScheduledTime) ?? isoOf(task.scheduledTime),
     });
@@ -143,7 +177,11 @@ function problemsOf(info: Listed, raw: Raw): StuckWorkflow[] {
     if ((activity.attempt ?? 1) < ACTIVITY_ATTEMPTS) continue;
     const name = activity.activityType?.name ?? 'activity';
     out.push({
-      workflowId: info.workflowId, runId: info.runId, type: info.type, kind: 'activity-retrying', attempts: activity.attempt ?? undefined,
+      workflowId: info.workflowId,
+      runId: info.runId,
+      type: info.type,
+      kind: 'activity-retrying',
+      attempts: activity.attempt ?? undefined,
       reason: `Bước ${name} đã thử lại ${activity.attempt} lần${activity.lastFailure?.message ? `: ${activity.lastFailure.message}` : ''}`,
       since: isoOf(activity.scheduledTime) ?? isoOf(activity.lastAttemptCompleteTime),
     });
@@ -156,9 +194,18 @@ async function endedWhileOpen(db: Db, closed: Listed[]): Promise<StuckWorkflow[]
   if (!closed.length) return [];
   const ids = [...new Set(closed.map((c) => c.workflowId))];
   const [openOrders, openComplaints, openPeriods] = await Promise.all([
-    db.select({ workflowId: orders.workflowId }).from(orders).where(and(inArray(orders.workflowId, ids), eq(orders.status, 'open'))),
-    db.select({ workflowId: complaints.workflowId }).from(complaints).where(and(inArray(complaints.workflowId, ids), eq(complaints.status, 'open'))),
-    db.select({ workflowId: kpiPeriods.workflowId }).from(kpiPeriods).where(and(inArray(kpiPeriods.workflowId, ids), eq(kpiPeriods.status, 'running'))),
+    db
+      .select({ workflowId: orders.workflowId })
+      .from(orders)
+      .where(and(inArray(orders.workflowId, ids), eq(orders.status, 'open'))),
+    db
+      .select({ workflowId: complaints.workflowId })
+      .from(complaints)
+      .where(and(inArray(complaints.workflowId, ids), eq(complaints.status, 'open'))),
+    db
+      .select({ workflowId: kpiPeriods.workflowId })
+      .from(kpiPeriods)
+      .where(and(inArray(kpiPeriods.workflowId, ids), eq(kpiPeriods.status, 'running'))),
   ]);
   const open = new Set([...openOrders, ...openComplaints, ...openPeriods].map((r) => r.workflowId));
   const seen = new Set<string>();
@@ -168,7 +215,10 @@ async function endedWhileOpen(db: Db, closed: Listed[]): Promise<StuckWorkflow[]
     if (!open.has(c.workflowId) || seen.has(c.workflowId)) continue;
     seen.add(c.workflowId);
     out.push({
-      workflowId: c.workflowId, runId: c.runId, type: c.type, kind: 'ended-while-open',
+      workflowId: c.workflowId,
+      runId: c.runId,
+      type: c.type,
+      kind: 'ended-while-open',
       reason: `Workflow đã dừng (${STATUS_WORDS[c.status.name] ?? c.status.name}) trong khi hồ sơ vẫn đang mở`,
       since: c.closeTime ? c.closeTime.toISOString() : null,
     });

@@ -122,7 +122,10 @@ export function goInstallWithProgress(
   fs.mkdirSync(opts.gobin, { recursive: true });
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(go, ['install', ...packages], { env: { ...(opts.env ?? process.env), GOBIN: opts.gobin }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(go, ['install', ...packages], {
+      env: { ...(opts.env ?? process.env), GOBIN: opts.gobin },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let tail = '';
     let downloads = 0;
     const onOutput = (chunk: Buffer) => {
@@ -133,7 +136,9 @@ export function goInstallWithProgress(
     child.stdout.on('data', onOutput);
     child.stderr.on('data', onOutput);
     const heartbeat = setInterval(() => {
-      opts.progress(`  still building ${opts.what}… ${Math.round((Date.now() - started) / 1000)}s (${downloads} modules downloaded so far)`);
+      opts.progress(
+        `  still building ${opts.what}… ${Math.round((Date.now() - started) / 1000)}s (${downloads} modules downloaded so far)`,
+      );
     }, 15_000);
     child.on('error', (err) => {
       clearInterval(heartbeat);

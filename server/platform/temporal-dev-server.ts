@@ -41,8 +41,20 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     throw new Error(`port ${opts.port} on ${opts.ip} is taken by something that is not Temporal; set TEMPORAL_DEV_PORT to a free port`);
   }
   if (opts.dbFile) fs.mkdirSync(path.dirname(opts.dbFile), { recursive: true });
-  const args = ['server', 'start-dev', '--ip', opts.ip, '--port', String(opts.port), '--namespace', opts.namespace,
-    '--log-format', 'json', '--log-level', 'warn'];
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    opts.ip,
+    '--port',
+    String(opts.port),
+    '--namespace',
+    opts.namespace,
+    '--log-format',
+    'json',
+    '--log-level',
+    'warn',
+  ];
   if (opts.uiPort) args.push('--ui-port', String(opts.uiPort));
   else args.push('--headless');
   if (opts.dbFile) args.push('--db-filename', opts.dbFile);
@@ -59,10 +71,12 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   };
   child.stdout!.on('data', onOutput);
   child.stderr!.on('data', onOutput);
-  const exitPromise = new Promise<void>((resolve) => child.on('exit', (code, signal) => {
-    exited = { code, signal };
-    resolve();
-  }));
+  const exitPromise = new Promise<void>((resolve) =>
+    child.on('exit', (code, signal) => {
+      exited = { code, signal };
+      resolve();
+    }),
+  );
 
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 60_000);
   while (!(await answersTemporal(address, opts.namespace, 2_000))) {

@@ -58,4 +58,3 @@ export function installTemporalRuntime(log: Logger): void {
     }),
   });
 }
-

@@ -25,58 +25,76 @@ export function courierWebhooksRouter(
 ): Router {
   const router = Router();
   const forgeries = createFailureLimiter(limits.maxFailures, limits.windowMs);
-  router.post('/:courier', express.json({ limit: '64kb' }), express.urlencoded({ extended: false, limit: '64kb' }), limitBodyDepth, async (req, res) => {
-    const courierId = String(req.params.courier);
-    const client = req.ip ?? 'unknown';
-    const retryAfter = forgeries.blocked(client);
-    if (retryAfter) {
-      res.setHeader('Retry-After', String(retryAfter));
-      throw new HttpError(429, 'too_many_forged_webhooks', `too many webhooks with a wrong secret from this address; retry in ${retryAfter} s`);
-    }
-    const adapter = await deps.couriers.get(courierId).catch(() => {
-      throw notFound(`no enabled courier "${courierId}"`);
-    });
-    const unstorable = unstorableTextAt(req.body);
-    if (unstorable) throw new HttpError(400, 'bad_webhook', `cannot read the ${courierId} webhook: ${unstorable} ${UNSTORABLE_TEXT_MESSAGE}`);
-    let events;
-    try {
-      events = adapter.parseWebhook({ headers: req.headers, query: req.query as Record<string, unknown>, body: (req.body ?? {}) as Record<string, unknown> });
-    } catch (err) {
-      if (err instanceof ForgedWebhookError) {
-        forgeries.fail(client);
-        req.log.warn({ courier: courierId, ip: req.ip }, err.message);
-        throw new HttpError(401, 'forged_webhook', err.message);
+  router.post(
+    '/:courier',
+    express.json({ limit: '64kb' }),
+    express.urlencoded({ extended: false, limit: '64kb' }),
+    limitBodyDepth,
+    async (req, res) => {
+      const courierId = String(req.params.courier);
+      const client = req.ip ?? 'unknown';
+      const retryAfter = forgeries.blocked(client);
+      if (retryAfter) {
+        res.setHeader('Retry-After', String(retryAfter));
+        throw new HttpError(
+          429,
+          'too_many_forged_webhooks',
+          `too many webhooks with a wrong secret from this address; retry in ${retryAfter} s`,
+        );
       }
-      throw new HttpError(400, 'bad_webhook', `cannot read the ${courierId} webhook: ${(err as Error).message}`);
-    }
-    let applied = 0;
-    let duplicates = 0;
-    for (const event of events) {
-      const recorded = await recordCourierEvent(deps.db, event, 'webhook');
-      if (recorded.duplicate) duplicates++;
-      if (event.state === 'unknown' && !recorded.duplicate) {
-        await recordNotification(deps.db, deps.log, {
-          roles: ['manager', 'warehouse-lead'], message: `${courierId} sent an unknown status "${event.rawStatus}" for order ${recorded.orderId ?? event.orderCode}; check it by hand`,
-          subject: recorded.orderId ? { type: 'order', id: recorded.orderId } : undefined, dedupeKey: `courier-unknown:${courierId}:${event.eventKey}`,
-          data: { courier: courierId, status: event.rawStatus, trackingCode: event.trackingCode },
-        });
-      }
-      if (!recorded.applied || recorded.signalled || !recorded.orderId) continue;
+      const adapter = await deps.couriers.get(courierId).catch(() => {
+        throw notFound(`no enabled courier "${courierId}"`);
+      });
+      const unstorable = unstorableTextAt(req.body);
+      if (unstorable)
+        throw new HttpError(400, 'bad_webhook', `cannot read the ${courierId} webhook: ${unstorable} ${UNSTORABLE_TEXT_MESSAGE}`);
+      let events;
       try {
-        // Couriers wait for our answer: if Temporal is away, answer 503 within seconds (they resend)
-        // rather than holding the request open in the client's retry loop.
-        await deps.temporal.withDeadline(Date.now() + 5_000, () =>
-          deps.temporal.workflow.getHandle(orderWorkflowId(recorded.orderId!)).signal(courierEventSignal, toCourierNews(event)));
+        events = adapter.parseWebhook({
+          headers: req.headers,
+          query: req.query as Record<string, unknown>,
+          body: (req.body ?? {}) as Record<string, unknown>,
+        });
       } catch (err) {
-        if (!(err instanceof WorkflowNotFoundError)) {
-          throw new HttpError(503, 'unavailable', 'the event is recorded but could not be delivered to the order yet; please resend');
+        if (err instanceof ForgedWebhookError) {
+          forgeries.fail(client);
+          req.log.warn({ courier: courierId, ip: req.ip }, err.message);
+          throw new HttpError(401, 'forged_webhook', err.message);
         }
-        // The order has already ended: the event stays recorded for the timeline.
+        throw new HttpError(400, 'bad_webhook', `cannot read the ${courierId} webhook: ${(err as Error).message}`);
       }
-      await markCourierEventSignalled(deps.db, recorded.eventId);
-      applied++;
-    }
-    res.json({ ok: true, received: events.length, applied, duplicates });
-  });
+      let applied = 0;
+      let duplicates = 0;
+      for (const event of events) {
+        const recorded = await recordCourierEvent(deps.db, event, 'webhook');
+        if (recorded.duplicate) duplicates++;
+        if (event.state === 'unknown' && !recorded.duplicate) {
+          await recordNotification(deps.db, deps.log, {
+            roles: ['manager', 'warehouse-lead'],
+            message: `${courierId} sent an unknown status "${event.rawStatus}" for order ${recorded.orderId ?? event.orderCode}; check it by hand`,
+            subject: recorded.orderId ? { type: 'order', id: recorded.orderId } : undefined,
+            dedupeKey: `courier-unknown:${courierId}:${event.eventKey}`,
+            data: { courier: courierId, status: event.rawStatus, trackingCode: event.trackingCode },
+          });
+        }
+        if (!recorded.applied || recorded.signalled || !recorded.orderId) continue;
+        try {
+          // Couriers wait for our answer: if Temporal is away, answer 503 within seconds (they resend)
+          // rather than holding the request open in the client's retry loop.
+          await deps.temporal.withDeadline(Date.now() + 5_000, () =>
+            deps.temporal.workflow.getHandle(orderWorkflowId(recorded.orderId!)).signal(courierEventSignal, toCourierNews(event)),
+          );
+        } catch (err) {
+          if (!(err instanceof WorkflowNotFoundError)) {
+            throw new HttpError(503, 'unavailable', 'the event is recorded but could not be delivered to the order yet; please resend');
+          }
+          // The order has already ended: the event stays recorded for the timeline.
+        }
+        await markCourierEventSignalled(deps.db, recorded.eventId);
+        applied++;
+      }
+      res.json({ ok: true, received: events.length, applied, duplicates });
+    },
+  );
   return router;
 }

@@ -1,19 +1,41 @@
 /**
  * Definitions: upload, validate, versions and activation of the shop's YAML.
  */
-import { schema, shared, json, answer, failure, object, nullable, timestamp, strings, pathParam, apiOperation, type DomainContract, type PathItem, type JsonSchema, type RequestBody } from '../http/contract';
+import {
+  schema,
+  shared,
+  json,
+  answer,
+  failure,
+  object,
+  nullable,
+  timestamp,
+  strings,
+  pathParam,
+  apiOperation,
+  type DomainContract,
+  type PathItem,
+  type JsonSchema,
+  type RequestBody,
+} from '../http/contract';
 
 const yamlBody: RequestBody = {
   required: true,
-  description: 'The YAML definition (a Shop or an OrderProcess). Also accepted as `application/x-yaml`, `text/yaml`, `text/x-yaml`, `text/plain`; at most 1 MB.',
-  content: { 'application/yaml': { schema: { type: 'string' }, example: 'apiVersion: shopflow/v1\nkind: OrderProcess\nmetadata:\n  name: standard-order\n…' } },
+  description:
+    'The YAML definition (a Shop or an OrderProcess). Also accepted as `application/x-yaml`, `text/yaml`, `text/x-yaml`, `text/plain`; at most 1 MB.',
+  content: {
+    'application/yaml': {
+      schema: { type: 'string' },
+      example: 'apiVersion: shopflow/v1\nkind: OrderProcess\nmetadata:\n  name: standard-order\n…',
+    },
+  },
 };
 const yamlFailures = {
   400: failure('The body is empty.'),
   413: shared('TooLarge'),
   415: failure('The body is not YAML: send it with `Content-Type: application/yaml` (code `unsupported_media_type`).'),
 };
-const definitionName = pathParam('name', 'The definition\'s `metadata.name`.');
+const definitionName = pathParam('name', "The definition's `metadata.name`.");
 const definitionVersion = pathParam('version', 'A version number (1, 2, …).', 'integer');
 const badVersion = failure('`version` is not a whole number ≥ 1.');
 
@@ -37,10 +59,13 @@ export const schemas: Record<string, JsonSchema> = {
     activatedAt: nullable('string', { format: 'date-time' }),
   }),
   DefinitionVersionDetail: {
-    allOf: [schema('DefinitionVersion'), object(['yaml', 'compiled'], {
-      yaml: { type: 'string' },
-      compiled: { type: 'object', description: 'The compiled definition, as workflows run it.' },
-    })],
+    allOf: [
+      schema('DefinitionVersion'),
+      object(['yaml', 'compiled'], {
+        yaml: { type: 'string' },
+        compiled: { type: 'object', description: 'The compiled definition, as workflows run it.' },
+      }),
+    ],
   },
   Definition: object(['name', 'kind', 'latestVersion', 'activeVersion', 'active'], {
     name: { type: 'string' },
@@ -72,21 +97,27 @@ export const schemas: Record<string, JsonSchema> = {
     active: { type: 'boolean' },
     summary: schema('LoadSummary'),
   }),
-
 };
 
 export const paths: Record<string, PathItem> = {
   '/api/v1/definitions': {
     get: apiOperation({
-      operationId: 'listDefinitions', tags: ['definitions'], permission: 'definitions.manage',
+      operationId: 'listDefinitions',
+      tags: ['definitions'],
+      permission: 'definitions.manage',
       summary: 'List definitions',
       description: 'One entry per name, with its latest and active version.',
-      responses: { 200: answer('The definitions.', object(['definitions'], { definitions: { type: 'array', items: schema('DefinitionSummary') } })) },
+      responses: {
+        200: answer('The definitions.', object(['definitions'], { definitions: { type: 'array', items: schema('DefinitionSummary') } })),
+      },
     }),
     post: apiOperation({
-      operationId: 'uploadDefinition', tags: ['definitions'], permission: 'definitions.manage',
+      operationId: 'uploadDefinition',
+      tags: ['definitions'],
+      permission: 'definitions.manage',
       summary: 'Upload a definition version',
-      description: 'Validates the YAML and stores it as a new immutable version; it is not activated. Identical YAML returns the existing version (200).',
+      description:
+        'Validates the YAML and stores it as a new immutable version; it is not activated. Identical YAML returns the existing version (200).',
       requestBody: yamlBody,
       responses: {
         201: answer('A new version was stored.', schema('DefinitionSaved')),
@@ -94,27 +125,39 @@ export const paths: Record<string, PathItem> = {
         ...yamlFailures,
         409: failure('The name is already used by a definition of another kind.'),
         422: answer('The YAML is invalid: code `invalid_definition`, every error in `details.errors`.', {
-          allOf: [schema('Error'), object(['error'], { error: object(['details'], { details: object(['errors'], { errors: { type: 'array', items: schema('DefinitionError') } }) }) })],
+          allOf: [
+            schema('Error'),
+            object(['error'], {
+              error: object(['details'], { details: object(['errors'], { errors: { type: 'array', items: schema('DefinitionError') } }) }),
+            }),
+          ],
         }),
       },
     }),
   },
   '/api/v1/definitions/validate': {
     post: apiOperation({
-      operationId: 'validateDefinition', tags: ['definitions'], permission: 'definitions.manage',
+      operationId: 'validateDefinition',
+      tags: ['definitions'],
+      permission: 'definitions.manage',
       summary: 'Validate a definition without storing it',
       description: 'A process is validated against the active shop.',
       requestBody: yamlBody,
       responses: {
         200: answer('The YAML is valid.', object(['valid', 'summary'], { valid: { const: true }, summary: schema('LoadSummary') })),
         ...yamlFailures,
-        422: answer('The YAML is invalid (this body is not the error shape).', object(['valid', 'errors'], { valid: { const: false }, errors: { type: 'array', items: schema('DefinitionError') } })),
+        422: answer(
+          'The YAML is invalid (this body is not the error shape).',
+          object(['valid', 'errors'], { valid: { const: false }, errors: { type: 'array', items: schema('DefinitionError') } }),
+        ),
       },
     }),
   },
   '/api/v1/definitions/{name}': {
     get: apiOperation({
-      operationId: 'getDefinition', tags: ['definitions'], permission: 'definitions.manage',
+      operationId: 'getDefinition',
+      tags: ['definitions'],
+      permission: 'definitions.manage',
       summary: 'Read a definition and its active version',
       parameters: [definitionName],
       responses: { 200: answer('The definition.', schema('Definition')), 404: failure('No definition of that name.') },
@@ -122,21 +165,31 @@ export const paths: Record<string, PathItem> = {
   },
   '/api/v1/definitions/{name}/versions': {
     get: apiOperation({
-      operationId: 'listDefinitionVersions', tags: ['definitions'], permission: 'definitions.manage',
+      operationId: 'listDefinitionVersions',
+      tags: ['definitions'],
+      permission: 'definitions.manage',
       summary: 'List the versions of a definition',
       description: 'Newest first.',
       parameters: [definitionName],
-      responses: { 200: answer('The versions.', object(['versions'], { versions: { type: 'array', items: schema('DefinitionVersion') } })), 404: failure('No definition of that name.') },
+      responses: {
+        200: answer('The versions.', object(['versions'], { versions: { type: 'array', items: schema('DefinitionVersion') } })),
+        404: failure('No definition of that name.'),
+      },
     }),
   },
   '/api/v1/definitions/{name}/versions/{version}': {
     get: apiOperation({
-      operationId: 'getDefinitionVersion', tags: ['definitions'], permission: 'definitions.manage',
+      operationId: 'getDefinitionVersion',
+      tags: ['definitions'],
+      permission: 'definitions.manage',
       summary: 'Read one version',
       description: 'JSON with the YAML and compiled form; the YAML alone with `Accept: application/yaml`.',
       parameters: [definitionName, definitionVersion],
       responses: {
-        200: { description: 'The version.', content: { ...json(schema('DefinitionVersionDetail')), 'application/yaml': { schema: { type: 'string' } } } },
+        200: {
+          description: 'The version.',
+          content: { ...json(schema('DefinitionVersionDetail')), 'application/yaml': { schema: { type: 'string' } } },
+        },
         400: badVersion,
         404: failure('No such definition or version.'),
       },
@@ -144,19 +197,27 @@ export const paths: Record<string, PathItem> = {
   },
   '/api/v1/definitions/{name}/versions/{version}/activate': {
     post: apiOperation({
-      operationId: 'activateDefinitionVersion', tags: ['definitions'], permission: 'definitions.manage',
+      operationId: 'activateDefinitionVersion',
+      tags: ['definitions'],
+      permission: 'definitions.manage',
       summary: 'Make a version the active one',
-      description: 'New orders take the active process version; running orders keep theirs. A shop version is refused if an active process would no longer validate against it.',
+      description:
+        'New orders take the active process version; running orders keep theirs. A shop version is refused if an active process would no longer validate against it.',
       parameters: [definitionName, definitionVersion],
       responses: {
         200: answer('The version, now active.', schema('DefinitionVersion')),
         400: badVersion,
         404: failure('No such definition or version.'),
-        422: failure('The shop version would break active processes: `details.errors` lists `{definition, path, line, col, message}` (code `invalid`).'),
+        422: failure(
+          'The shop version would break active processes: `details.errors` lists `{definition, path, line, col, message}` (code `invalid`).',
+        ),
       },
     }),
   },
-
 };
 
-export const contract: DomainContract = { tags: [{ name: 'definitions', description: 'Shop and process definitions (YAML): versions and activation.' }], schemas, paths };
+export const contract: DomainContract = {
+  tags: [{ name: 'definitions', description: 'Shop and process definitions (YAML): versions and activation.' }],
+  schemas,
+  paths,
+};

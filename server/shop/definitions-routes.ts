@@ -14,7 +14,8 @@ export function definitionsRouter(deps: { definitions: DefinitionsStore; shop: S
   // Larger than the definition limit, so an oversized file gets the loader's own clear message.
   const yamlBody = express.text({ type: YAML_TYPES, limit: '1mb' });
   const requireYaml: express.RequestHandler = (req, _res, next) => {
-    if (typeof req.body !== 'string') return next(new HttpError(415, 'unsupported_media_type', `send the YAML as the body with Content-Type: application/yaml`));
+    if (typeof req.body !== 'string')
+      return next(new HttpError(415, 'unsupported_media_type', `send the YAML as the body with Content-Type: application/yaml`));
     if (!req.body.trim()) return next(badRequest('the body is empty: send the YAML definition'));
     next();
   };
@@ -32,16 +33,30 @@ export function definitionsRouter(deps: { definitions: DefinitionsStore; shop: S
   router.post('/validate', yamlBody, requireYaml, async (req, res) => {
     const result = await definitions.validate(req.body, 'request.yaml');
     if (result.ok) res.json({ valid: true, summary: result.summary });
-    else res.status(422).json({ valid: false, errors: result.errors.map(({ path, line, col, message }) => ({ path, line, col, message })) });
+    else
+      res.status(422).json({ valid: false, errors: result.errors.map(({ path, line, col, message }) => ({ path, line, col, message })) });
   });
 
   router.post('/', yamlBody, requireYaml, async (req, res) => {
     try {
-      const { row, created, summary } = await definitions.save({ yaml: req.body, file: 'request.yaml', author: req.principal!.staffId, source: 'api' });
-      res.status(created ? 201 : 200).json({ name: row.name, kind: row.kind, version: row.version, hash: row.hash, created, active: row.active, summary });
+      const { row, created, summary } = await definitions.save({
+        yaml: req.body,
+        file: 'request.yaml',
+        author: req.principal!.staffId,
+        source: 'api',
+      });
+      res
+        .status(created ? 201 : 200)
+        .json({ name: row.name, kind: row.kind, version: row.version, hash: row.hash, created, active: row.active, summary });
     } catch (err) {
       if (err instanceof InvalidDefinition) {
-        res.status(422).json({ error: { code: 'invalid_definition', message: `the definition has ${err.errors.length} error(s)`, details: { errors: errorList(err) } } });
+        res.status(422).json({
+          error: {
+            code: 'invalid_definition',
+            message: `the definition has ${err.errors.length} error(s)`,
+            details: { errors: errorList(err) },
+          },
+        });
         return;
       }
       throw err;

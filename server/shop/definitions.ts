@@ -29,8 +29,15 @@ export interface VersionView {
 }
 
 export const toVersionView = (row: VersionRow): VersionView => ({
-  name: row.name, kind: row.kind, version: row.version, hash: row.hash, active: row.active, author: row.author,
-  source: row.source, createdAt: row.createdAt.toISOString(), activatedAt: row.activatedAt?.toISOString() ?? null,
+  name: row.name,
+  kind: row.kind,
+  version: row.version,
+  hash: row.hash,
+  active: row.active,
+  author: row.author,
+  source: row.source,
+  createdAt: row.createdAt.toISOString(),
+  activatedAt: row.activatedAt?.toISOString() ?? null,
 });
 
 /** Content hash of a definition: versions are identified by exactly what the admin wrote. */
@@ -49,13 +56,31 @@ export function createDefinitionsStore(db: Db) {
   const shopNow = () => activeShop(db);
 
   /** Validates YAML of any kind against the active shop (a Shop is validated on its own). */
-  async function validate(yaml: string, file: string): Promise<{ ok: true; value: Compiled; summary: LoadSummary } | { ok: false; errors: DefinitionError[] }> {
+  async function validate(
+    yaml: string,
+    file: string,
+  ): Promise<{ ok: true; value: Compiled; summary: LoadSummary } | { ok: false; errors: DefinitionError[] }> {
     if (Buffer.byteLength(yaml) > MAX_DEFINITION_BYTES) {
-      return { ok: false, errors: [{ file, line: 1, col: 1, path: '', message: `the definition is ${Buffer.byteLength(yaml)} bytes; the limit is ${MAX_DEFINITION_BYTES} bytes` }] };
+      return {
+        ok: false,
+        errors: [
+          {
+            file,
+            line: 1,
+            col: 1,
+            path: '',
+            message: `the definition is ${Buffer.byteLength(yaml)} bytes; the limit is ${MAX_DEFINITION_BYTES} bytes`,
+          },
+        ],
+      };
     }
     if (peekHeader(yaml).kind === 'Shop') return loadShopText(yaml, file);
     const shop = await shopNow();
-    if (!shop) return { ok: false, errors: [{ file, line: 1, col: 1, path: '', message: 'no shop definition is active yet: upload and activate shop.yaml first' }] };
+    if (!shop)
+      return {
+        ok: false,
+        errors: [{ file, line: 1, col: 1, path: '', message: 'no shop definition is active yet: upload and activate shop.yaml first' }],
+      };
     return loadDefinitionText(yaml, file, shop);
   }
 
@@ -68,7 +93,13 @@ export function createDefinitionsStore(db: Db) {
       const rows = await db.select().from(definitionVersions).orderBy(asc(definitionVersions.name), desc(definitionVersions.version));
       const byName = new Map<string, { name: string; kind: string; latestVersion: number; activeVersion: number | null; title: string }>();
       for (const row of rows) {
-        const entry = byName.get(row.name) ?? { name: row.name, kind: row.kind, latestVersion: row.version, activeVersion: null, title: (row.compiled as Compiled).title };
+        const entry = byName.get(row.name) ?? {
+          name: row.name,
+          kind: row.kind,
+          latestVersion: row.version,
+          activeVersion: null,
+          title: (row.compiled as Compiled).title,
+        };
         if (row.active) {
           entry.activeVersion = row.version;
           entry.title = (row.compiled as Compiled).title;
@@ -79,26 +110,41 @@ export function createDefinitionsStore(db: Db) {
     },
 
     async versions(name: string): Promise<VersionRow[]> {
-      const rows = await db.select().from(definitionVersions).where(eq(definitionVersions.name, name)).orderBy(desc(definitionVersions.version));
+      const rows = await db
+        .select()
+        .from(definitionVersions)
+        .where(eq(definitionVersions.name, name))
+        .orderBy(desc(definitionVersions.version));
       if (rows.length === 0) throw notFound(`no definition named "${name}"`);
       return rows;
     },
 
     async version(name: string, version: number): Promise<VersionRow> {
-      const [row] = await db.select().from(definitionVersions).where(and(eq(definitionVersions.name, name), eq(definitionVersions.version, version)));
+      const [row] = await db
+        .select()
+        .from(definitionVersions)
+        .where(and(eq(definitionVersions.name, name), eq(definitionVersions.version, version)));
       if (!row) throw notFound(`definition "${name}" has no version ${version}`);
       return row;
     },
 
     async active(name: string): Promise<VersionRow | undefined> {
-      return (await db.select().from(definitionVersions).where(and(eq(definitionVersions.name, name), eq(definitionVersions.active, true))))[0];
+      return (
+        await db
+          .select()
+          .from(definitionVersions)
+          .where(and(eq(definitionVersions.name, name), eq(definitionVersions.active, true)))
+      )[0];
     },
 
     /** The active compiled definition of a kind (e.g. the order process new orders take). */
     async activeOfKind<T extends Compiled>(kind: T['kind']): Promise<{ name: string; version: number; compiled: T } | undefined> {
-      const [row] = await db.select().from(definitionVersions)
+      const [row] = await db
+        .select()
+        .from(definitionVersions)
         .where(and(eq(definitionVersions.kind, kind), eq(definitionVersions.active, true)))
-        .orderBy(desc(definitionVersions.activatedAt)).limit(1);
+        .orderBy(desc(definitionVersions.activatedAt))
+        .limit(1);
       return row ? { name: row.name, version: row.version, compiled: row.compiled as T } : undefined;
     },
 
@@ -106,7 +152,12 @@ export function createDefinitionsStore(db: Db) {
      * Validates and stores YAML as a new immutable version (not activated). Identical content
      * returns the existing version. Throws InvalidDefinition with every error.
      */
-    async save(input: { yaml: string; file: string; author?: string; source?: string }): Promise<{ row: VersionRow; created: boolean; summary: LoadSummary }> {
+    async save(input: {
+      yaml: string;
+      file: string;
+      author?: string;
+      source?: string;
+    }): Promise<{ row: VersionRow; created: boolean; summary: LoadSummary }> {
       const loaded = await validate(input.yaml, input.file);
       if (!loaded.ok) throw new InvalidDefinition(loaded.errors);
       const { value, summary } = loaded;
@@ -114,16 +165,33 @@ export function createDefinitionsStore(db: Db) {
       return db.transaction(async (tx) => {
         // Two admins (or two replicas at start-up) saving the same name get consecutive numbers.
         await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`definition:${value.name}`}))`);
-        const [same] = await tx.select().from(definitionVersions).where(and(eq(definitionVersions.name, value.name), eq(definitionVersions.hash, hash)));
+        const [same] = await tx
+          .select()
+          .from(definitionVersions)
+          .where(and(eq(definitionVersions.name, value.name), eq(definitionVersions.hash, hash)));
         if (same) return { row: same, created: false, summary };
-        const [latest] = await tx.select().from(definitionVersions).where(eq(definitionVersions.name, value.name)).orderBy(desc(definitionVersions.version)).limit(1);
+        const [latest] = await tx
+          .select()
+          .from(definitionVersions)
+          .where(eq(definitionVersions.name, value.name))
+          .orderBy(desc(definitionVersions.version))
+          .limit(1);
         if (latest && latest.kind !== value.kind) {
           throw conflict(`the name "${value.name}" is already used by a ${latest.kind}; a ${value.kind} needs another metadata.name`);
         }
-        const [row] = await tx.insert(definitionVersions).values({
-          name: value.name, kind: value.kind, version: (latest?.version ?? 0) + 1, hash, yaml: input.yaml,
-          compiled: value, author: input.author ?? null, source: input.source ?? null,
-        }).returning();
+        const [row] = await tx
+          .insert(definitionVersions)
+          .values({
+            name: value.name,
+            kind: value.kind,
+            version: (latest?.version ?? 0) + 1,
+            hash,
+            yaml: input.yaml,
+            compiled: value,
+            author: input.author ?? null,
+            source: input.source ?? null,
+          })
+          .returning();
         return { row: row!, created: true, summary };
       });
     },
@@ -136,20 +204,31 @@ export function createDefinitionsStore(db: Db) {
       const target = await store.version(name, version);
       if (target.kind === 'Shop') {
         const shop = target.compiled as CompiledShop;
-        const processes = await db.select().from(definitionVersions).where(and(eq(definitionVersions.active, true), sql`${definitionVersions.kind} <> 'Shop'`));
+        const processes = await db
+          .select()
+          .from(definitionVersions)
+          .where(and(eq(definitionVersions.active, true), sql`${definitionVersions.kind} <> 'Shop'`));
         const errors = processes.flatMap((p) => {
           const result = loadDefinitionText(p.yaml, `${p.name}@v${p.version}`, shop);
           return result.ok ? [] : result.errors;
         });
         if (errors.length) {
-          throw unprocessable(`shop "${name}" v${version} would break active definitions`, { errors: errors.map(({ file, path: p, line, col, message }) => ({ definition: file, path: p, line, col, message })) });
+          throw unprocessable(`shop "${name}" v${version} would break active definitions`, {
+            errors: errors.map(({ file, path: p, line, col, message }) => ({ definition: file, path: p, line, col, message })),
+          });
         }
       }
       return db.transaction(async (tx) => {
         await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`definition:${name}`}))`);
-        await tx.update(definitionVersions).set({ active: false }).where(and(eq(definitionVersions.name, name), eq(definitionVersions.active, true)));
-        const [row] = await tx.update(definitionVersions).set({ active: true, activatedAt: sql`now()` })
-          .where(and(eq(definitionVersions.name, name), eq(definitionVersions.version, version))).returning();
+        await tx
+          .update(definitionVersions)
+          .set({ active: false })
+          .where(and(eq(definitionVersions.name, name), eq(definitionVersions.active, true)));
+        const [row] = await tx
+          .update(definitionVersions)
+          .set({ active: true, activatedAt: sql`now()` })
+          .where(and(eq(definitionVersions.name, name), eq(definitionVersions.version, version)))
+          .returning();
         return row!;
       });
     },
@@ -174,7 +253,11 @@ export function createDefinitionsStore(db: Db) {
         try {
           const { row, created } = await store.save({ yaml, file: rel, author: 'system', source: rel });
           if (!row.active) await store.activate(row.name, row.version);
-          if (created || !row.active) log.info({ name: row.name, kind: row.kind, version: row.version }, `definition ${row.name} v${row.version} activated from ${rel}`);
+          if (created || !row.active)
+            log.info(
+              { name: row.name, kind: row.kind, version: row.version },
+              `definition ${row.name} v${row.version} activated from ${rel}`,
+            );
         } catch (err) {
           if (!(err instanceof InvalidDefinition) && !(err instanceof Error && 'status' in err)) throw err;
           const name = peekHeader(yaml).name;
@@ -207,5 +290,9 @@ function peekHeader(yaml: string): { kind?: string; name?: string } {
 
 function listYaml(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(dir, f));
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .map((f) => path.join(dir, f));
 }

@@ -1,7 +1,23 @@
 /**
  * Staff members and their API tokens.
  */
-import { schema, shared, answer, failure, object, nullable, timestamp, strings, pathParam, query, jsonBody, apiOperation, type DomainContract, type PathItem, type JsonSchema } from '../http/contract';
+import {
+  schema,
+  shared,
+  answer,
+  failure,
+  object,
+  nullable,
+  timestamp,
+  strings,
+  pathParam,
+  query,
+  jsonBody,
+  apiOperation,
+  type DomainContract,
+  type PathItem,
+  type JsonSchema,
+} from '../http/contract';
 import { Type, type Static } from '@sinclair/typebox';
 
 const roleList = (options: { minItems?: number } = {}) => Type.Array(Type.String({ minLength: 1 }), { uniqueItems: true, ...options });
@@ -12,10 +28,17 @@ const staffFields = {
   roles: roleList({ minItems: 1 }),
   channels: roleList(),
 };
-export const CreateStaffBody = Type.Object({
-  name: staffFields.name, phone: Type.Optional(staffFields.phone), email: Type.Optional(staffFields.email), roles: staffFields.roles,
-  channels: Type.Optional(staffFields.channels), issueToken: Type.Optional(Type.Boolean()),
-}, { additionalProperties: false });
+export const CreateStaffBody = Type.Object(
+  {
+    name: staffFields.name,
+    phone: Type.Optional(staffFields.phone),
+    email: Type.Optional(staffFields.email),
+    roles: staffFields.roles,
+    channels: Type.Optional(staffFields.channels),
+    issueToken: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
 export type CreateStaffBody = Static<typeof CreateStaffBody>;
 export const PatchStaffBody = Type.Partial(Type.Object(staffFields), { additionalProperties: false, minProperties: 1 });
 export type PatchStaffBody = Static<typeof PatchStaffBody>;
@@ -36,13 +59,17 @@ export const schemas: Record<string, JsonSchema> = {
     active: { type: 'boolean' },
     createdAt: timestamp,
   }),
-  ApiToken: object(['id', 'label', 'createdAt', 'lastUsedAt', 'revokedAt'], {
-    id: { type: 'string', examples: ['tok_1a2b3c4d5e6f'] },
-    label: nullable('string'),
-    createdAt: timestamp,
-    lastUsedAt: nullable('string', { format: 'date-time' }),
-    revokedAt: nullable('string', { format: 'date-time' }),
-  }, 'A token as listed: never its secret.'),
+  ApiToken: object(
+    ['id', 'label', 'createdAt', 'lastUsedAt', 'revokedAt'],
+    {
+      id: { type: 'string', examples: ['tok_1a2b3c4d5e6f'] },
+      label: nullable('string'),
+      createdAt: timestamp,
+      lastUsedAt: nullable('string', { format: 'date-time' }),
+      revokedAt: nullable('string', { format: 'date-time' }),
+    },
+    'A token as listed: never its secret.',
+  ),
   IssuedToken: object(['tokenId', 'token'], {
     tokenId: { type: 'string' },
     token: { type: 'string', description: 'The secret (`sf_…`), shown this once; only its hash is stored.' },
@@ -56,42 +83,67 @@ export const schemas: Record<string, JsonSchema> = {
 export const paths: Record<string, PathItem> = {
   '/api/v1/staff': {
     get: apiOperation({
-      operationId: 'listStaff', tags: ['staff'], permission: 'staff.manage',
+      operationId: 'listStaff',
+      tags: ['staff'],
+      permission: 'staff.manage',
       summary: 'List staff members',
       parameters: [
         query('role', 'Only members with this role.', { type: 'string' }),
-        query('active', 'Only active (`true`) or deactivated (`false`) members; any other value is ignored.', { type: 'string', enum: ['true', 'false'] }),
+        query('active', 'Only active (`true`) or deactivated (`false`) members; any other value is ignored.', {
+          type: 'string',
+          enum: ['true', 'false'],
+        }),
       ],
       responses: { 200: answer('The members, oldest first.', object(['staff'], { staff: { type: 'array', items: schema('Staff') } })) },
     }),
     post: apiOperation({
-      operationId: 'createStaff', tags: ['staff'], permission: 'staff.manage', bodyIsJson: true,
+      operationId: 'createStaff',
+      tags: ['staff'],
+      permission: 'staff.manage',
+      bodyIsJson: true,
       summary: 'Add a staff member',
-      description: 'Roles and channels must exist in the active shop. An API token is issued unless `issueToken` is false; its secret is returned this once.',
+      description:
+        'Roles and channels must exist in the active shop. An API token is issued unless `issueToken` is false; its secret is returned this once.',
       requestBody: jsonBody(schema('NewStaff')),
       responses: {
-        201: answer('The member (and token).', object(['staff'], { staff: schema('Staff'), token: { type: 'string' }, tokenId: { type: 'string' } })),
-        403: failure('The caller\'s roles do not allow this, or the roles would grant permissions the caller does not hold.'),
+        201: answer(
+          'The member (and token).',
+          object(['staff'], { staff: schema('Staff'), token: { type: 'string' }, tokenId: { type: 'string' } }),
+        ),
+        403: failure("The caller's roles do not allow this, or the roles would grant permissions the caller does not hold."),
         422: shared('InvalidBody'),
       },
     }),
   },
   '/api/v1/staff/{id}': {
     get: apiOperation({
-      operationId: 'getStaff', tags: ['staff'], permission: 'staff.manage',
+      operationId: 'getStaff',
+      tags: ['staff'],
+      permission: 'staff.manage',
       summary: 'Read a staff member and their tokens',
       parameters: [staffId],
-      responses: { 200: answer('The member.', object(['staff', 'tokens'], { staff: schema('Staff'), tokens: { type: 'array', items: schema('ApiToken') } })), 404: noSuchStaff },
+      responses: {
+        200: answer(
+          'The member.',
+          object(['staff', 'tokens'], { staff: schema('Staff'), tokens: { type: 'array', items: schema('ApiToken') } }),
+        ),
+        404: noSuchStaff,
+      },
     }),
     patch: apiOperation({
-      operationId: 'updateStaff', tags: ['staff'], permission: 'staff.manage', bodyIsJson: true,
+      operationId: 'updateStaff',
+      tags: ['staff'],
+      permission: 'staff.manage',
+      bodyIsJson: true,
       summary: 'Change a staff member',
       description: 'Only the fields sent change; `roles` and `channels` replace the lists.',
       parameters: [staffId],
       requestBody: jsonBody(schema('StaffChange')),
       responses: {
         200: answer('The member.', object(['staff'], { staff: schema('Staff') })),
-        403: failure('The caller\'s roles do not allow this, the member holds permissions the caller does not, or the roles would grant such permissions (`details.missing`).'),
+        403: failure(
+          "The caller's roles do not allow this, the member holds permissions the caller does not, or the roles would grant such permissions (`details.missing`).",
+        ),
         404: noSuchStaff,
         422: shared('InvalidBody'),
       },
@@ -99,27 +151,36 @@ export const paths: Record<string, PathItem> = {
   },
   '/api/v1/staff/{id}/deactivate': {
     post: apiOperation({
-      operationId: 'deactivateStaff', tags: ['staff'], permission: 'staff.manage',
+      operationId: 'deactivateStaff',
+      tags: ['staff'],
+      permission: 'staff.manage',
       summary: 'Deactivate a staff member',
       description: 'Immediate: none of their tokens works afterwards.',
       parameters: [staffId],
       responses: {
         200: answer('The member, deactivated.', object(['staff'], { staff: schema('Staff') })),
-        403: failure('The caller\'s roles do not allow this, the member holds permissions the caller does not (`details.missing`), or the caller tried to deactivate themselves.'),
+        403: failure(
+          "The caller's roles do not allow this, the member holds permissions the caller does not (`details.missing`), or the caller tried to deactivate themselves.",
+        ),
         404: noSuchStaff,
       },
     }),
   },
   '/api/v1/staff/{id}/tokens': {
     post: apiOperation({
-      operationId: 'issueStaffToken', tags: ['staff'], permission: 'staff.manage', bodyIsJson: true,
+      operationId: 'issueStaffToken',
+      tags: ['staff'],
+      permission: 'staff.manage',
+      bodyIsJson: true,
       summary: 'Issue an API token',
       description: 'The secret is returned this once.',
       parameters: [staffId],
       requestBody: { ...jsonBody(schema('TokenRequest')), required: false },
       responses: {
         201: answer('The token.', schema('IssuedToken')),
-        403: failure('The caller\'s roles do not allow this, or the member holds permissions the caller does not (`details.missing`): a token would act with them.'),
+        403: failure(
+          "The caller's roles do not allow this, or the member holds permissions the caller does not (`details.missing`): a token would act with them.",
+        ),
         404: noSuchStaff,
         409: failure('The member is deactivated: tokens are issued only to active staff.'),
         422: failure('The body is invalid (`details.fields`).'),
@@ -128,13 +189,18 @@ export const paths: Record<string, PathItem> = {
   },
   '/api/v1/staff/{id}/tokens/{tokenId}': {
     delete: apiOperation({
-      operationId: 'revokeStaffToken', tags: ['staff'], permission: 'staff.manage',
+      operationId: 'revokeStaffToken',
+      tags: ['staff'],
+      permission: 'staff.manage',
       summary: 'Revoke an API token',
       parameters: [staffId, pathParam('tokenId', 'Token id (`tok_…`).')],
-      responses: { 204: { description: 'Revoked.' }, 403: failure('The caller\'s roles do not allow this, or the member holds permissions the caller does not (`details.missing`).'), 404: failure('No such member, or no active token of that id for them.') },
+      responses: {
+        204: { description: 'Revoked.' },
+        403: failure("The caller's roles do not allow this, or the member holds permissions the caller does not (`details.missing`)."),
+        404: failure('No such member, or no active token of that id for them.'),
+      },
     }),
   },
-
 };
 
 export const contract: DomainContract = { tags: [{ name: 'staff', description: 'Staff members and their API tokens.' }], schemas, paths };

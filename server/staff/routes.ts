@@ -11,16 +11,20 @@ import { CreateStaffBody, PatchStaffBody, TokenBody } from './contract';
 function checkGrant(caller: Principal, shop: CompiledShop, roles: string[] | undefined, channels: string[] | undefined): void {
   const fields: Array<{ field: string; message: string }> = [];
   roles?.forEach((r, i) => {
-    if (!roleOf(shop, r)) fields.push({ field: `roles.${i}`, message: `unknown role "${r}" — known roles: ${Object.keys(shop.roles).join(', ')}` });
+    if (!roleOf(shop, r))
+      fields.push({ field: `roles.${i}`, message: `unknown role "${r}" — known roles: ${Object.keys(shop.roles).join(', ')}` });
   });
   channels?.forEach((c, i) => {
-    if (!Object.hasOwn(shop.channels, c)) fields.push({ field: `channels.${i}`, message: `unknown channel "${c}" — known channels: ${Object.keys(shop.channels).join(', ')}` });
+    if (!Object.hasOwn(shop.channels, c))
+      fields.push({ field: `channels.${i}`, message: `unknown channel "${c}" — known channels: ${Object.keys(shop.channels).join(', ')}` });
   });
   if (fields.length) throw unprocessable('the request body is invalid', { fields });
   const granted = principalFor({ id: '', name: '', roles: roles ?? [], channels: [] }, shop);
   const beyond = missingPermissions(caller, granted.permissions);
   if (beyond.length) {
-    throw new HttpError(403, 'forbidden', `you cannot grant roles with permissions you do not hold yourself (${beyond.join(', ')})`, { missing: beyond });
+    throw new HttpError(403, 'forbidden', `you cannot grant roles with permissions you do not hold yourself (${beyond.join(', ')})`, {
+      missing: beyond,
+    });
   }
 }
 
@@ -31,7 +35,9 @@ function checkGrant(caller: Principal, shop: CompiledShop, roles: string[] | und
 function checkPowerOver(caller: Principal, shop: CompiledShop, target: StaffRow, action: string): void {
   const missing = missingPermissions(caller, principalFor(target, shop).permissions);
   if (missing.length) {
-    throw new HttpError(403, 'forbidden', `you cannot ${action} "${target.id}": they hold permissions you do not (${missing.join(', ')})`, { missing });
+    throw new HttpError(403, 'forbidden', `you cannot ${action} "${target.id}": they hold permissions you do not (${missing.join(', ')})`, {
+      missing,
+    });
   }
 }
 
@@ -54,7 +60,14 @@ export function staffRouter(deps: { staff: StaffStore; shop: ShopCache }): Route
   });
 
   router.post('/', body(CreateStaffBody), async (req, res) => {
-    const { issueToken = true, ...fields } = req.body as { name: string; roles: string[]; channels?: string[]; phone?: string; email?: string; issueToken?: boolean };
+    const { issueToken = true, ...fields } = req.body as {
+      name: string;
+      roles: string[];
+      channels?: string[];
+      phone?: string;
+      email?: string;
+      issueToken?: boolean;
+    };
     checkGrant(req.principal!, await deps.shop.get(), fields.roles, fields.channels);
     const row = await staff.create(fields);
     const token = issueToken ? await staff.issueToken(row.id, 'initial') : undefined;
@@ -95,7 +108,8 @@ export function staffRouter(deps: { staff: StaffStore; shop: ShopCache }): Route
   router.delete('/:id/tokens/:tokenId', async (req, res) => {
     const row = await existing(String(req.params.id));
     checkPowerOver(req.principal!, await deps.shop.get(), row, 'revoke tokens of');
-    if (!(await staff.revokeToken(String(req.params.id), String(req.params.tokenId)))) throw notFound(`no active token "${String(req.params.tokenId)}" for "${String(req.params.id)}"`);
+    if (!(await staff.revokeToken(String(req.params.id), String(req.params.tokenId))))
+      throw notFound(`no active token "${String(req.params.tokenId)}" for "${String(req.params.id)}"`);
     res.status(204).end();
   });
 

@@ -18,8 +18,14 @@ export interface StaffView {
 }
 
 export const toStaffView = (row: StaffRow): StaffView => ({
-  id: row.id, name: row.name, phone: row.phone, email: row.email, roles: row.roles, channels: row.channels,
-  active: row.active, createdAt: row.createdAt.toISOString(),
+  id: row.id,
+  name: row.name,
+  phone: row.phone,
+  email: row.email,
+  roles: row.roles,
+  channels: row.channels,
+  active: row.active,
+  createdAt: row.createdAt.toISOString(),
 });
 
 /** Tokens are random, prefixed so they are recognisable in leaked-secret scans, and stored hashed. */
@@ -71,11 +77,25 @@ export function createStaffStore(db: Db) {
     cache.tokens.clear();
   };
   return {
-    async create(input: { id?: string; name: string; phone?: string; email?: string; roles: string[]; channels?: string[] }): Promise<StaffRow> {
-      const [row] = await db.insert(staff).values({
-        id: input.id ?? newStaffId(), name: input.name, phone: input.phone ?? null, email: input.email ?? null,
-        roles: input.roles, channels: input.channels ?? [],
-      }).returning();
+    async create(input: {
+      id?: string;
+      name: string;
+      phone?: string;
+      email?: string;
+      roles: string[];
+      channels?: string[];
+    }): Promise<StaffRow> {
+      const [row] = await db
+        .insert(staff)
+        .values({
+          id: input.id ?? newStaffId(),
+          name: input.name,
+          phone: input.phone ?? null,
+          email: input.email ?? null,
+          roles: input.roles,
+          channels: input.channels ?? [],
+        })
+        .returning();
       return row!;
     },
 
@@ -88,10 +108,17 @@ export function createStaffStore(db: Db) {
         ...(filter.role ? [sql`${filter.role} = any(${staff.roles})`] : []),
         ...(filter.active !== undefined ? [eq(staff.active, filter.active)] : []),
       ];
-      return db.select().from(staff).where(conditions.length ? and(...conditions) : undefined).orderBy(asc(staff.createdAt), asc(staff.id));
+      return db
+        .select()
+        .from(staff)
+        .where(conditions.length ? and(...conditions) : undefined)
+        .orderBy(asc(staff.createdAt), asc(staff.id));
     },
 
-    async update(id: string, patch: Partial<Pick<StaffRow, 'name' | 'phone' | 'email' | 'roles' | 'channels'>>): Promise<StaffRow | undefined> {
+    async update(
+      id: string,
+      patch: Partial<Pick<StaffRow, 'name' | 'phone' | 'email' | 'roles' | 'channels'>>,
+    ): Promise<StaffRow | undefined> {
       forgetTokens();
       const [row] = await db.update(staff).set(patch).where(eq(staff.id, id)).returning();
       forgetTokens();
@@ -101,7 +128,11 @@ export function createStaffStore(db: Db) {
     /** Deactivation is immediate: token lookups join on `active`, so no token of theirs works after this. */
     async deactivate(id: string): Promise<StaffRow | undefined> {
       forgetTokens();
-      const [changed] = await db.update(staff).set({ active: false, deactivatedAt: sql`now()` }).where(and(eq(staff.id, id), eq(staff.active, true))).returning();
+      const [changed] = await db
+        .update(staff)
+        .set({ active: false, deactivatedAt: sql`now()` })
+        .where(and(eq(staff.id, id), eq(staff.active, true)))
+        .returning();
       forgetTokens();
       return changed ?? (await db.select().from(staff).where(eq(staff.id, id)))[0]; // already inactive: unchanged
     },
@@ -114,14 +145,26 @@ export function createStaffStore(db: Db) {
     },
 
     async listTokens(staffId: string) {
-      return db.select({ id: apiTokens.id, label: apiTokens.label, createdAt: apiTokens.createdAt, lastUsedAt: apiTokens.lastUsedAt, revokedAt: apiTokens.revokedAt })
-        .from(apiTokens).where(eq(apiTokens.staffId, staffId)).orderBy(asc(apiTokens.createdAt));
+      return db
+        .select({
+          id: apiTokens.id,
+          label: apiTokens.label,
+          createdAt: apiTokens.createdAt,
+          lastUsedAt: apiTokens.lastUsedAt,
+          revokedAt: apiTokens.revokedAt,
+        })
+        .from(apiTokens)
+        .where(eq(apiTokens.staffId, staffId))
+        .orderBy(asc(apiTokens.createdAt));
     },
 
     async revokeToken(staffId: string, tokenId: string): Promise<boolean> {
       forgetTokens();
-      const rows = await db.update(apiTokens).set({ revokedAt: sql`now()` })
-        .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.staffId, staffId), isNull(apiTokens.revokedAt))).returning({ id: apiTokens.id });
+      const rows = await db
+        .update(apiTokens)
+        .set({ revokedAt: sql`now()` })
+        .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.staffId, staffId), isNull(apiTokens.revokedAt)))
+        .returning({ id: apiTokens.id });
       forgetTokens();
       return rows.length > 0;
     },
@@ -137,7 +180,9 @@ export function createStaffStore(db: Db) {
       let hit = cache.tokens.get(hash);
       if (!hit || now - hit.cachedAt > TOKEN_CACHE_TTL_MS) {
         const changesBefore = cache.changes;
-        const rows = await db.select({ staff, tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt }).from(apiTokens)
+        const rows = await db
+          .select({ staff, tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt })
+          .from(apiTokens)
           .innerJoin(staff, eq(staff.id, apiTokens.staffId))
           .where(and(eq(apiTokens.tokenHash, hash), isNull(apiTokens.revokedAt), eq(staff.active, true)));
         const row = rows[0];
@@ -156,7 +201,11 @@ export function createStaffStore(db: Db) {
       // request would cost more than the request itself.
       if (now - hit.lastUsedAt > 60_000) {
         hit.lastUsedAt = now;
-        void db.update(apiTokens).set({ lastUsedAt: sql`now()` }).where(eq(apiTokens.id, hit.tokenId)).catch(() => undefined);
+        void db
+          .update(apiTokens)
+          .set({ lastUsedAt: sql`now()` })
+          .where(eq(apiTokens.id, hit.tokenId))
+          .catch(() => undefined);
       }
       return hit.member;
     },
@@ -176,7 +225,9 @@ export function createStaffStore(db: Db) {
         }
         if (configuredToken) {
           // Changing the variable replaces the old token rather than adding a second one.
-          await tx.insert(apiTokens).values({ id: 'tok_bootstrap_env', staffId: 'admin', tokenHash: hashToken(configuredToken), label: 'SHOPFLOW_ADMIN_TOKEN' })
+          await tx
+            .insert(apiTokens)
+            .values({ id: 'tok_bootstrap_env', staffId: 'admin', tokenHash: hashToken(configuredToken), label: 'SHOPFLOW_ADMIN_TOKEN' })
             .onConflictDoUpdate({ target: apiTokens.id, set: { tokenHash: hashToken(configuredToken), revokedAt: null } });
           return undefined;
         }

@@ -1,47 +1,109 @@
 /**
  * Tasks: the human steps of running orders.
  */
-import { schema, answer, failure, object, nullable, timestamp, pathParam, query, pageParams, jsonBody, apiOperation, type DomainContract, type PathItem, type JsonSchema, type ScopeNote } from '../http/contract';
+import {
+  schema,
+  answer,
+  failure,
+  object,
+  nullable,
+  timestamp,
+  pathParam,
+  query,
+  pageParams,
+  jsonBody,
+  apiOperation,
+  type DomainContract,
+  type PathItem,
+  type JsonSchema,
+  type ScopeNote,
+} from '../http/contract';
 import { Type, type Static } from '@sinclair/typebox';
 
-export const CompleteBody = Type.Object({ outcome: Type.String({ minLength: 1 }), data: Type.Optional(Type.Unsafe<Record<string, unknown>>({ type: 'object' })) }, { additionalProperties: false });
+export const CompleteBody = Type.Object(
+  { outcome: Type.String({ minLength: 1 }), data: Type.Optional(Type.Unsafe<Record<string, unknown>>({ type: 'object' })) },
+  { additionalProperties: false },
+);
 export type CompleteBody = Static<typeof CompleteBody>;
 
-export const ReassignBody = Type.Object({
-  to: Type.String({ minLength: 1, description: 'A role id (the task goes to that role\'s queue) or an active staff id (assigned to them; they must hold the task\'s role).' }),
-  role: Type.Optional(Type.String({ minLength: 1, description: 'With a staff id in `to`: also move the task to this role (e.g. an escalated task back to the team). The caller must lead it, and the person must hold it.' })),
-}, { additionalProperties: false });
+export const ReassignBody = Type.Object(
+  {
+    to: Type.String({
+      minLength: 1,
+      description:
+        "A role id (the task goes to that role's queue) or an active staff id (assigned to them; they must hold the task's role).",
+    }),
+    role: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'With a staff id in `to`: also move the task to this role (e.g. an escalated task back to the team). The caller must lead it, and the person must hold it.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
 export type ReassignBody = Static<typeof ReassignBody>;
 
 const taskId = pathParam('id', 'Task id.');
 const noSuchTask = failure('No such task, or not one the caller may see.');
-const ownTask: ScopeNote = { record: 'task', kind: 'record', who: 'own', denied: 404, description: 'Scope `own`: only their tasks and the unassigned tasks of their roles; any other task answers 404.' };
-const ownTasks: ScopeNote = { record: 'task', kind: 'list', who: 'own', description: 'Scope `own`: only their tasks and the unassigned tasks of their roles.' };
+const ownTask: ScopeNote = {
+  record: 'task',
+  kind: 'record',
+  who: 'own',
+  denied: 404,
+  description: 'Scope `own`: only their tasks and the unassigned tasks of their roles; any other task answers 404.',
+};
+const ownTasks: ScopeNote = {
+  record: 'task',
+  kind: 'list',
+  who: 'own',
+  description: 'Scope `own`: only their tasks and the unassigned tasks of their roles.',
+};
 
 export const schemas: Record<string, JsonSchema> = {
-  Task: object(['id', 'stage', 'title', 'role', 'assigneeId', 'priority', 'status', 'subject', 'createdAt', 'dueAt', 'timeLeftSeconds', 'overdue', 'escalationLevel', 'followUpOf'], {
-    id: { type: 'string' },
-    stage: { type: 'string' },
-    title: { type: 'string' },
-    role: { type: 'string' },
-    assigneeId: nullable('string', { description: 'null: in the queue of the role.' }),
-    priority: { type: 'string', enum: ['low', 'normal', 'high', 'urgent'] },
-    status: { type: 'string', enum: ['open', 'done', 'cancelled'] },
-    subject: {
-      type: 'object', required: ['type', 'id'],
-      properties: { type: { type: 'string', examples: ['order'] }, id: { type: 'string', examples: ['DH250301-1A2B3C4D'] } },
-      description: 'What the task is about, plus summary fields for lists (customer, phone, channel, …).',
+  Task: object(
+    [
+      'id',
+      'stage',
+      'title',
+      'role',
+      'assigneeId',
+      'priority',
+      'status',
+      'subject',
+      'createdAt',
+      'dueAt',
+      'timeLeftSeconds',
+      'overdue',
+      'escalationLevel',
+      'followUpOf',
+    ],
+    {
+      id: { type: 'string' },
+      stage: { type: 'string' },
+      title: { type: 'string' },
+      role: { type: 'string' },
+      assigneeId: nullable('string', { description: 'null: in the queue of the role.' }),
+      priority: { type: 'string', enum: ['low', 'normal', 'high', 'urgent'] },
+      status: { type: 'string', enum: ['open', 'done', 'cancelled'] },
+      subject: {
+        type: 'object',
+        required: ['type', 'id'],
+        properties: { type: { type: 'string', examples: ['order'] }, id: { type: 'string', examples: ['DH250301-1A2B3C4D'] } },
+        description: 'What the task is about, plus summary fields for lists (customer, phone, channel, …).',
+      },
+      createdAt: timestamp,
+      dueAt: nullable('string', { format: 'date-time' }),
+      timeLeftSeconds: nullable('integer', { description: 'Negative when overdue; null when not open or without SLA.' }),
+      overdue: { type: 'boolean' },
+      escalationLevel: { type: 'integer' },
+      followUpOf: nullable('string', { description: 'The task whose escalation opened this one.' }),
+      outcome: nullable('string', { description: 'Only when not open.' }),
+      completedBy: nullable('string', { description: 'Only when not open.' }),
+      completedAt: nullable('string', { format: 'date-time', description: 'Only when not open.' }),
     },
-    createdAt: timestamp,
-    dueAt: nullable('string', { format: 'date-time' }),
-    timeLeftSeconds: nullable('integer', { description: 'Negative when overdue; null when not open or without SLA.' }),
-    overdue: { type: 'boolean' },
-    escalationLevel: { type: 'integer' },
-    followUpOf: nullable('string', { description: 'The task whose escalation opened this one.' }),
-    outcome: nullable('string', { description: 'Only when not open.' }),
-    completedBy: nullable('string', { description: 'Only when not open.' }),
-    completedAt: nullable('string', { format: 'date-time', description: 'Only when not open.' }),
-  }),
+  ),
   TaskOutcome: object(['name', 'title', 'form', 'forward'], {
     name: { type: 'string' },
     title: { type: 'string' },
@@ -50,65 +112,88 @@ export const schemas: Record<string, JsonSchema> = {
   }),
   TimelineEvent: object(['at', 'type', 'actor', 'data'], {
     at: timestamp,
-    type: { type: 'string', description: 'An order event (`opened`, `stage_entered`, …) or a task event prefixed `task_` (`task_opened`, `task_claimed`, `task_escalated`, …).' },
+    type: {
+      type: 'string',
+      description:
+        'An order event (`opened`, `stage_entered`, …) or a task event prefixed `task_` (`task_opened`, `task_claimed`, `task_escalated`, …).',
+    },
     actor: nullable('string'),
     data: nullable('object'),
     from: nullable('string', { description: 'Order events: the stage left.' }),
     to: nullable('string', { description: 'Order events: the stage entered.' }),
     taskId: { type: 'string', description: 'Task events only.' },
-    task: { type: 'string', description: 'Task events only: the task\'s title.' },
+    task: { type: 'string', description: "Task events only: the task's title." },
   }),
   TaskDetail: {
-    allOf: [schema('Task'), object(['description', 'form', 'outcomes', 'timeline'], {
-      description: nullable('string'),
-      form: { type: 'object', description: 'JSON Schema of the data the task asks for.' },
-      outcomes: { type: 'array', items: schema('TaskOutcome') },
-      timeline: { type: 'array', items: schema('TimelineEvent'), description: 'The order\'s events and its tasks\' events, oldest first.' },
-    })],
+    allOf: [
+      schema('Task'),
+      object(['description', 'form', 'outcomes', 'timeline'], {
+        description: nullable('string'),
+        form: { type: 'object', description: 'JSON Schema of the data the task asks for.' },
+        outcomes: { type: 'array', items: schema('TaskOutcome') },
+        timeline: { type: 'array', items: schema('TimelineEvent'), description: "The order's events and its tasks' events, oldest first." },
+      }),
+    ],
   },
   TaskPage: object(['tasks', 'nextCursor'], {
     tasks: { type: 'array', items: schema('Task') },
     nextCursor: nullable('string', { description: 'Pass as `cursor` for the next page; null on the last page.' }),
   }),
 
-  TaskCompletion: { ...CompleteBody, description: '`outcome` is one of the task\'s outcomes; `data` must match that outcome\'s form.' },
+  TaskCompletion: { ...CompleteBody, description: "`outcome` is one of the task's outcomes; `data` must match that outcome's form." },
   TaskReassignment: ReassignBody,
 };
 
 export const paths: Record<string, PathItem> = {
   '/api/v1/tasks': {
     get: apiOperation({
-      operationId: 'listTasks', tags: ['tasks'], permission: 'tasks.read', scope: ownTasks,
+      operationId: 'listTasks',
+      tags: ['tasks'],
+      permission: 'tasks.read',
+      scope: ownTasks,
       summary: 'List tasks',
-      description: 'Newest first. A caller with scope `own` sees their tasks and the unassigned tasks of their roles; scope `all` sees every task.',
+      description:
+        'Newest first. A caller with scope `own` sees their tasks and the unassigned tasks of their roles; scope `all` sees every task.',
       parameters: [
         query('status', 'Only tasks in this status.', { type: 'string', enum: ['open', 'done', 'cancelled'] }),
         query('role', 'Only tasks for this role.', { type: 'string' }),
         query('assignee', '`me`, or a staff id.', { type: 'string', examples: ['me', 'stf_1a2b3c4d5e6f'] }),
-        query('overdue', '`true`: only open tasks past their due time (`false` does not filter).', { type: 'string', enum: ['true', 'false'] }),
+        query('overdue', '`true`: only open tasks past their due time (`false` does not filter).', {
+          type: 'string',
+          enum: ['true', 'false'],
+        }),
         query('order', 'Only tasks about this order id.', { type: 'string' }),
         ...pageParams,
       ],
-      responses: { 200: answer('A page of tasks.', schema('TaskPage')), 400: failure('A filter is invalid (status, limit, overdue, cursor).') },
+      responses: {
+        200: answer('A page of tasks.', schema('TaskPage')),
+        400: failure('A filter is invalid (status, limit, overdue, cursor).'),
+      },
     }),
   },
   '/api/v1/tasks/{id}': {
     get: apiOperation({
-      operationId: 'getTask', tags: ['tasks'], permission: 'tasks.read', scope: ownTask,
-      summary: 'Read a task with its form, outcomes and the order\'s timeline',
+      operationId: 'getTask',
+      tags: ['tasks'],
+      permission: 'tasks.read',
+      scope: ownTask,
+      summary: "Read a task with its form, outcomes and the order's timeline",
       parameters: [taskId],
       responses: { 200: answer('The task.', schema('TaskDetail')), 404: noSuchTask },
     }),
   },
   '/api/v1/tasks/{id}/claim': {
     post: apiOperation({
-      operationId: 'claimTask', tags: ['tasks'], permission: 'tasks.read', scope: ownTask,
-      summary: 'Take a task from the role\'s queue',
+      operationId: 'claimTask',
+      tags: ['tasks'],
+      permission: 'tasks.read',
+      scope: ownTask,
+      summary: "Take a task from the role's queue",
       description: 'Claiming a task one already holds is a no-op. Of two people claiming at once, one wins; the other gets 409.',
       parameters: [taskId],
       responses: {
         200: answer('The task, assigned to the caller.', schema('Task')),
-        403: failure('The caller\'s roles do not allow this, or the task is for another role.'),
+        403: failure("The caller's roles do not allow this, or the task is for another role."),
         404: noSuchTask,
         409: failure('The task is no longer open, or someone else holds it (`details.assigneeId`).'),
       },
@@ -116,13 +201,16 @@ export const paths: Record<string, PathItem> = {
   },
   '/api/v1/tasks/{id}/unclaim': {
     post: apiOperation({
-      operationId: 'unclaimTask', tags: ['tasks'], permission: 'tasks.read', scope: ownTask,
-      summary: 'Put a task back in the role\'s queue',
+      operationId: 'unclaimTask',
+      tags: ['tasks'],
+      permission: 'tasks.read',
+      scope: ownTask,
+      summary: "Put a task back in the role's queue",
       description: 'By its holder, or by someone with `tasks.reassign`.',
       parameters: [taskId],
       responses: {
         200: answer('The task, unassigned.', schema('Task')),
-        403: failure('The caller\'s roles do not allow this, or someone else holds the task.'),
+        403: failure("The caller's roles do not allow this, or someone else holds the task."),
         404: noSuchTask,
         409: failure('The task is not open, not claimed, or changed meanwhile.'),
       },
@@ -130,41 +218,58 @@ export const paths: Record<string, PathItem> = {
   },
   '/api/v1/tasks/{id}/complete': {
     post: apiOperation({
-      operationId: 'completeTask', tags: ['tasks'], permission: ['tasks.read', 'tasks.complete'], scope: ownTask,
+      operationId: 'completeTask',
+      tags: ['tasks'],
+      permission: ['tasks.read', 'tasks.complete'],
+      scope: ownTask,
       summary: 'Finish a task with an outcome',
-      description: 'The order\'s workflow checks the outcome and its data (the outcome\'s form) and moves on. Also needs the task\'s role and, if assigned, to be its assignee.',
+      description:
+        "The order's workflow checks the outcome and its data (the outcome's form) and moves on. Also needs the task's role and, if assigned, to be its assignee.",
       parameters: [taskId],
       requestBody: jsonBody(schema('TaskCompletion')),
       bodyIsJson: true,
       responses: {
-        200: answer('The completed task and the stage the order moved to.', object(['task', 'nextStage'], {
-          task: schema('Task'),
-          nextStage: nullable('string', { description: 'null for a follow-up task that does not move the order.' }),
-        })),
+        200: answer(
+          'The completed task and the stage the order moved to.',
+          object(['task', 'nextStage'], {
+            task: schema('Task'),
+            nextStage: nullable('string', { description: 'null for a follow-up task that does not move the order.' }),
+          }),
+        ),
         403: failure('The caller may not complete this task (permission, role, or assignee).'),
         404: noSuchTask,
         409: failure('The task is no longer open, or its order has ended.'),
-        422: failure('The body is invalid (`details.fields`), the outcome is not one of the task\'s (`details.allowed`), or the data does not match the outcome\'s form (`details.fields`).'),
+        422: failure(
+          "The body is invalid (`details.fields`), the outcome is not one of the task's (`details.allowed`), or the data does not match the outcome's form (`details.fields`).",
+        ),
       },
     }),
   },
   '/api/v1/tasks/{id}/reassign': {
     post: apiOperation({
-      operationId: 'reassignTask', tags: ['tasks'], permission: ['tasks.read', 'tasks.reassign'], scope: ownTask, bodyIsJson: true,
-      summary: 'Hand a task to a role\'s queue or to a person',
-      description: 'The caller must lead the task\'s role (`leads` in shop.yaml). `to` is a role id (the task goes to that role\'s queue; the caller must lead that role too) or an active staff id (assigned to them, keeping the task\'s role, which they must hold). With a staff id, `role` also moves the task to that role (led by the caller, held by the person).',
+      operationId: 'reassignTask',
+      tags: ['tasks'],
+      permission: ['tasks.read', 'tasks.reassign'],
+      scope: ownTask,
+      bodyIsJson: true,
+      summary: "Hand a task to a role's queue or to a person",
+      description:
+        "The caller must lead the task's role (`leads` in shop.yaml). `to` is a role id (the task goes to that role's queue; the caller must lead that role too) or an active staff id (assigned to them, keeping the task's role, which they must hold). With a staff id, `role` also moves the task to that role (led by the caller, held by the person).",
       parameters: [taskId],
       requestBody: jsonBody(schema('TaskReassignment')),
       responses: {
         200: answer('The task.', schema('Task')),
-        403: failure('The caller\'s roles do not allow `tasks.read` and `tasks.reassign`, or do not lead the task\'s role (or the role it would move to).'),
+        403: failure(
+          "The caller's roles do not allow `tasks.read` and `tasks.reassign`, or do not lead the task's role (or the role it would move to).",
+        ),
         404: noSuchTask,
         409: failure('The task is no longer open.'),
-        422: failure('The body is invalid, `to` is neither a role nor an active staff member, or the person does not hold the task\'s role (`details.fields`).'),
+        422: failure(
+          "The body is invalid, `to` is neither a role nor an active staff member, or the person does not hold the task's role (`details.fields`).",
+        ),
       },
     }),
   },
-
 };
 
 export const contract: DomainContract = { tags: [{ name: 'tasks', description: 'Human steps of running orders.' }], schemas, paths };

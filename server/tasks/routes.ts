@@ -20,9 +20,13 @@ function parseFilter(req: Request): TaskFilter {
   const limit = parseLimit(q.limit);
   if (q.overdue && !['true', 'false'].includes(q.overdue)) throw badRequest('overdue must be true or false');
   return {
-    status: status as TaskFilter['status'], role: q.role || undefined,
+    status: status as TaskFilter['status'],
+    role: q.role || undefined,
     assignee: q.assignee === 'me' ? req.principal!.staffId : q.assignee || undefined,
-    overdue: q.overdue === 'true', subjectId: q.order || undefined, limit, cursor: q.cursor || undefined,
+    overdue: q.overdue === 'true',
+    subjectId: q.order || undefined,
+    limit,
+    cursor: q.cursor || undefined,
   };
 }
 
@@ -35,12 +39,14 @@ export function tasksRouter(deps: { tasks: TasksStore; staff: StaffStore; shop: 
   const visibleTask = async (req: Request): Promise<TaskRow> => {
     const task = await deps.tasks.get(String(req.params.id));
     const p = req.principal!;
-    const mine = task && (p.scope === 'all' || can(p, '*') || task.assigneeId === p.staffId || (!task.assigneeId && p.roles.includes(task.role)));
+    const mine =
+      task && (p.scope === 'all' || can(p, '*') || task.assigneeId === p.staffId || (!task.assigneeId && p.roles.includes(task.role)));
     if (!task || !mine) throw notFound(`no task "${req.params.id}"`);
     return task;
   };
   const requireOpen = (task: TaskRow) => {
-    if (task.status !== 'open') throw conflict(`task ${task.id} is already ${task.status === 'done' ? 'completed' : task.status}`, { status: task.status });
+    if (task.status !== 'open')
+      throw conflict(`task ${task.id} is already ${task.status === 'done' ? 'completed' : task.status}`, { status: task.status });
   };
   /** Moving someone else's work needs leading the task's role (shop.yaml `leads`), not only `tasks.reassign`. */
   const requireLead = (p: Principal, shop: CompiledShop, role: string) => {
@@ -63,7 +69,9 @@ export function tasksRouter(deps: { tasks: TasksStore; staff: StaffStore; shop: 
   router.get('/:id', async (req, res) => {
     const task = await visibleTask(req);
     res.json({
-      ...toTaskView(task), description: task.description, form: task.form,
+      ...toTaskView(task),
+      description: task.description,
+      form: task.form,
       outcomes: task.outcomes.map((o, i) => ({ ...o, forward: i === 0 })),
       timeline: await deps.tasks.timeline(task.subjectId),
     });
@@ -77,7 +85,9 @@ export function tasksRouter(deps: { tasks: TasksStore; staff: StaffStore; shop: 
     if (!can(p, '*') && !p.roles.includes(task.role)) throw forbidden(`this task is for role "${task.role}"`);
     if (!(await deps.tasks.claim(task.id, p.staffId))) {
       const now = await deps.tasks.get(task.id);
-      throw conflict(now?.status !== 'open' ? `task ${task.id} is no longer open` : `task ${task.id} was claimed by ${now.assigneeId}`, { assigneeId: now?.assigneeId });
+      throw conflict(now?.status !== 'open' ? `task ${task.id} is no longer open` : `task ${task.id} was claimed by ${now.assigneeId}`, {
+        assigneeId: now?.assigneeId,
+      });
     }
     res.json(toTaskView((await deps.tasks.get(task.id))!));
   });
@@ -121,21 +131,32 @@ export function tasksRouter(deps: { tasks: TasksStore; staff: StaffStore; shop: 
     requireLead(p, shop, task.role);
     let target: { role: string; assigneeId: string | null };
     if (roleOf(shop, to)) {
-      if (newRole !== undefined && newRole !== to) throw unprocessable('`role` only goes with a staff id in `to`', { fields: [{ field: 'role', message: `"to" is already the role "${to}"` }] });
+      if (newRole !== undefined && newRole !== to)
+        throw unprocessable('`role` only goes with a staff id in `to`', {
+          fields: [{ field: 'role', message: `"to" is already the role "${to}"` }],
+        });
       if (to !== task.role) requireLead(p, shop, to);
       target = { role: to, assigneeId: null };
     } else {
       const member = await deps.staff.get(to);
-      if (!member || !member.active) throw unprocessable(`"${to}" is neither a role nor an active staff member`, { fields: [{ field: 'to', message: 'unknown role or staff member' }] });
+      if (!member || !member.active)
+        throw unprocessable(`"${to}" is neither a role nor an active staff member`, {
+          fields: [{ field: 'to', message: 'unknown role or staff member' }],
+        });
       const role = newRole ?? task.role;
       if (newRole !== undefined && newRole !== task.role) {
-        if (!roleOf(shop, newRole)) throw unprocessable(`unknown role "${newRole}"`, { fields: [{ field: 'role', message: `unknown role — known roles: ${Object.keys(shop.roles).join(', ')}` }] });
+        if (!roleOf(shop, newRole))
+          throw unprocessable(`unknown role "${newRole}"`, {
+            fields: [{ field: 'role', message: `unknown role — known roles: ${Object.keys(shop.roles).join(', ')}` }],
+          });
         requireLead(p, shop, newRole);
       }
       // The person must be able to do the task as its role: handing a sales task to anyone else
       // would let them complete what their own role may not.
       if (!member.roles.includes(role)) {
-        throw unprocessable(`${member.name} (${member.id}) does not hold the task's role "${role}"`, { fields: [{ field: 'to', message: `must hold role "${role}"; their roles: ${member.roles.join(', ') || 'none'}` }] });
+        throw unprocessable(`${member.name} (${member.id}) does not hold the task's role "${role}"`, {
+          fields: [{ field: 'to', message: `must hold role "${role}"; their roles: ${member.roles.join(', ') || 'none'}` }],
+        });
       }
       target = { role, assigneeId: member.id };
     }
@@ -163,7 +184,12 @@ async function checkTaskData(store: TasksStore, task: TaskRow, outcomeName: stri
   const unknown = await store.unknownSkus(skus.map((s) => s.sku));
   if (unknown.size) {
     throw unprocessable(`unknown SKU: ${[...unknown].join(', ')} — not in the product catalogue`, {
-      fields: skus.filter((s) => unknown.has(s.sku)).map((s) => ({ field: `data.${s.path}`, message: `"${s.sku}" is not a product in the catalogue (SKUs are written exactly, e.g. upper case)` })),
+      fields: skus
+        .filter((s) => unknown.has(s.sku))
+        .map((s) => ({
+          field: `data.${s.path}`,
+          message: `"${s.sku}" is not a product in the catalogue (SKUs are written exactly, e.g. upper case)`,
+        })),
     });
   }
 }
@@ -186,6 +212,7 @@ function taskUpdateError(err: unknown, task: TaskRow): unknown {
       return unprocessable('the task data is invalid', { fields: (details as string[]).map(dataFieldError) });
     }
   }
-  if (err instanceof Error && /workflow execution already completed/i.test(err.message)) return conflict(`the ${task.subjectType} of task ${task.id} has already ended`);
+  if (err instanceof Error && /workflow execution already completed/i.test(err.message))
+    return conflict(`the ${task.subjectType} of task ${task.id} has already ended`);
   return err;
 }

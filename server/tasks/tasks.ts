@@ -18,34 +18,88 @@ export interface TaskFilter {
 }
 
 /** The columns lists need: not the form, outcomes or submitted data, which can be large. */
-type TaskListRow = Pick<TaskRow,
-  | 'id' | 'stage' | 'title' | 'role' | 'assigneeId' | 'priority' | 'status' | 'subjectType' | 'subjectId' | 'summary' | 'createdAt'
-  | 'dueAt' | 'escalationLevel' | 'parentTaskId' | 'outcome' | 'completedBy' | 'completedAt'>;
+type TaskListRow = Pick<
+  TaskRow,
+  | 'id'
+  | 'stage'
+  | 'title'
+  | 'role'
+  | 'assigneeId'
+  | 'priority'
+  | 'status'
+  | 'subjectType'
+  | 'subjectId'
+  | 'summary'
+  | 'createdAt'
+  | 'dueAt'
+  | 'escalationLevel'
+  | 'parentTaskId'
+  | 'outcome'
+  | 'completedBy'
+  | 'completedAt'
+>;
 
 /** A list row as `list` selects it (snake_case, times as epoch milliseconds). */
 interface RawListRow {
-  id: string; stage: string; title: string; role: string; assignee_id: string | null; priority: string; status: string;
-  subject_type: string; subject_id: string; summary: Record<string, unknown> | null; created_ms: number; due_ms: number | null;
-  escalation_level: number; parent_task_id: string | null; outcome: string | null; completed_by: string | null; completed_ms: number | null;
+  id: string;
+  stage: string;
+  title: string;
+  role: string;
+  assignee_id: string | null;
+  priority: string;
+  status: string;
+  subject_type: string;
+  subject_id: string;
+  summary: Record<string, unknown> | null;
+  created_ms: number;
+  due_ms: number | null;
+  escalation_level: number;
+  parent_task_id: string | null;
+  outcome: string | null;
+  completed_by: string | null;
+  completed_ms: number | null;
 }
 
 const fromRawListRow = (r: RawListRow): TaskListRow => ({
-  id: r.id, stage: r.stage, title: r.title, role: r.role, assigneeId: r.assignee_id, priority: r.priority, status: r.status,
-  subjectType: r.subject_type, subjectId: r.subject_id, summary: r.summary, createdAt: new Date(Number(r.created_ms)),
-  dueAt: r.due_ms === null ? null : new Date(Number(r.due_ms)), escalationLevel: Number(r.escalation_level), parentTaskId: r.parent_task_id,
-  outcome: r.outcome, completedBy: r.completed_by, completedAt: r.completed_ms === null ? null : new Date(Number(r.completed_ms)),
+  id: r.id,
+  stage: r.stage,
+  title: r.title,
+  role: r.role,
+  assigneeId: r.assignee_id,
+  priority: r.priority,
+  status: r.status,
+  subjectType: r.subject_type,
+  subjectId: r.subject_id,
+  summary: r.summary,
+  createdAt: new Date(Number(r.created_ms)),
+  dueAt: r.due_ms === null ? null : new Date(Number(r.due_ms)),
+  escalationLevel: Number(r.escalation_level),
+  parentTaskId: r.parent_task_id,
+  outcome: r.outcome,
+  completedBy: r.completed_by,
+  completedAt: r.completed_ms === null ? null : new Date(Number(r.completed_ms)),
 });
 
 /** A task as lists show it: what, for whom, due when, how much time is left. */
 export function toTaskView(row: TaskListRow, now = Date.now()) {
   return {
-    id: row.id, stage: row.stage, title: row.title, role: row.role, assigneeId: row.assigneeId, priority: row.priority,
-    status: row.status, subject: { type: row.subjectType, id: row.subjectId, ...(row.summary ?? {}) },
-    createdAt: row.createdAt.toISOString(), dueAt: row.dueAt?.toISOString() ?? null,
+    id: row.id,
+    stage: row.stage,
+    title: row.title,
+    role: row.role,
+    assigneeId: row.assigneeId,
+    priority: row.priority,
+    status: row.status,
+    subject: { type: row.subjectType, id: row.subjectId, ...(row.summary ?? {}) },
+    createdAt: row.createdAt.toISOString(),
+    dueAt: row.dueAt?.toISOString() ?? null,
     timeLeftSeconds: row.dueAt && row.status === 'open' ? Math.round((row.dueAt.getTime() - now) / 1000) : null,
     overdue: Boolean(row.dueAt && row.status === 'open' && row.dueAt.getTime() < now),
-    escalationLevel: row.escalationLevel, followUpOf: row.parentTaskId,
-    ...(row.status !== 'open' ? { outcome: row.outcome, completedBy: row.completedBy, completedAt: row.completedAt?.toISOString() ?? null } : {}),
+    escalationLevel: row.escalationLevel,
+    followUpOf: row.parentTaskId,
+    ...(row.status !== 'open'
+      ? { outcome: row.outcome, completedBy: row.completedBy, completedAt: row.completedAt?.toISOString() ?? null }
+      : {}),
   };
 }
 
@@ -108,29 +162,50 @@ export function createTasksStore(db: Db) {
       ]);
       const titles = new Map(subjectTasks.map((t) => [t.id, t.title]));
       const taskEventRows = titles.size
-        ? await db.select().from(taskEvents).where(inArray(taskEvents.taskId, [...titles.keys()])).orderBy(asc(taskEvents.id))
+        ? await db
+            .select()
+            .from(taskEvents)
+            .where(inArray(taskEvents.taskId, [...titles.keys()]))
+            .orderBy(asc(taskEvents.id))
         : [];
       return [
         ...events.map((e) => ({ at: e.at.toISOString(), type: e.type, from: e.fromStage, to: e.toStage, actor: e.actor, data: e.data })),
-        ...taskEventRows.map((e) => ({ at: e.at.toISOString(), type: `task_${e.type}`, taskId: e.taskId, task: titles.get(e.taskId), actor: e.actor, data: e.data })),
+        ...taskEventRows.map((e) => ({
+          at: e.at.toISOString(),
+          type: `task_${e.type}`,
+          taskId: e.taskId,
+          task: titles.get(e.taskId),
+          actor: e.actor,
+          data: e.data,
+        })),
       ].sort((a, b) => a.at.localeCompare(b.at));
     },
 
     /** Atomic: of two people claiming at once, exactly one update matches. */
     async claim(id: string, staffId: string): Promise<boolean> {
       return db.transaction(async (tx) => {
-        const rows = await tx.update(tasks).set({ assigneeId: staffId, claimedAt: sql`now()` })
-          .where(and(eq(tasks.id, id), eq(tasks.status, 'open'), isNull(tasks.assigneeId))).returning({ id: tasks.id });
-        if (rows.length) await tx.insert(taskEvents).values({ taskId: id, type: 'claimed', actor: staffId, dedupeKey: `${id}:claimed:${Date.now()}:${staffId}` });
+        const rows = await tx
+          .update(tasks)
+          .set({ assigneeId: staffId, claimedAt: sql`now()` })
+          .where(and(eq(tasks.id, id), eq(tasks.status, 'open'), isNull(tasks.assigneeId)))
+          .returning({ id: tasks.id });
+        if (rows.length)
+          await tx
+            .insert(taskEvents)
+            .values({ taskId: id, type: 'claimed', actor: staffId, dedupeKey: `${id}:claimed:${Date.now()}:${staffId}` });
         return rows.length > 0;
       });
     },
 
     async unclaim(id: string, actor: string, fromStaffId: string): Promise<boolean> {
       return db.transaction(async (tx) => {
-        const rows = await tx.update(tasks).set({ assigneeId: null, claimedAt: null })
-          .where(and(eq(tasks.id, id), eq(tasks.status, 'open'), eq(tasks.assigneeId, fromStaffId))).returning({ id: tasks.id });
-        if (rows.length) await tx.insert(taskEvents).values({ taskId: id, type: 'unclaimed', actor, dedupeKey: `${id}:unclaimed:${Date.now()}:${actor}` });
+        const rows = await tx
+          .update(tasks)
+          .set({ assigneeId: null, claimedAt: null })
+          .where(and(eq(tasks.id, id), eq(tasks.status, 'open'), eq(tasks.assigneeId, fromStaffId)))
+          .returning({ id: tasks.id });
+        if (rows.length)
+          await tx.insert(taskEvents).values({ taskId: id, type: 'unclaimed', actor, dedupeKey: `${id}:unclaimed:${Date.now()}:${actor}` });
         return rows.length > 0;
       });
     },
@@ -142,11 +217,22 @@ export function createTasksStore(db: Db) {
      */
     async reassign(id: string, actor: string, to: { role: string; assigneeId: string | null }): Promise<TaskRow | undefined> {
       return db.transaction(async (tx) => {
-        const [before] = await tx.select().from(tasks).where(and(eq(tasks.id, id), eq(tasks.status, 'open'))).for('update');
+        const [before] = await tx
+          .select()
+          .from(tasks)
+          .where(and(eq(tasks.id, id), eq(tasks.status, 'open')))
+          .for('update');
         if (!before) return undefined;
-        const [after] = await tx.update(tasks).set({ role: to.role, assigneeId: to.assigneeId, claimedAt: null }).where(eq(tasks.id, id)).returning();
+        const [after] = await tx
+          .update(tasks)
+          .set({ role: to.role, assigneeId: to.assigneeId, claimedAt: null })
+          .where(eq(tasks.id, id))
+          .returning();
         await tx.insert(taskEvents).values({
-          taskId: id, type: 'reassigned', actor, dedupeKey: `${id}:reassigned:${Date.now()}:${actor}`,
+          taskId: id,
+          type: 'reassigned',
+          actor,
+          dedupeKey: `${id}:reassigned:${Date.now()}:${actor}`,
           data: { from: { role: before.role, assigneeId: before.assigneeId }, to: { role: after!.role, assigneeId: after!.assigneeId } },
         });
         return after;

@@ -55,9 +55,16 @@ interface ShopflowProcess {
 function courierEnv(): NodeJS.ProcessEnv {
   const secret = simulatorSecret;
   return {
-    GHN_BASE_URL: `${simulator.url}/shiip/public-api`, GHN_TOKEN: 'test', GHN_SHOP_ID: '1', GHN_WEBHOOK_SECRET: secret,
-    GHTK_BASE_URL: simulator.url, GHTK_TOKEN: 'test', GHTK_WEBHOOK_SECRET: secret,
-    COURIER_SIMULATOR_URL: simulator.url, COURIER_SIM_SECRET: secret, SIMULATOR_WEBHOOK_SECRET: secret,
+    GHN_BASE_URL: `${simulator.url}/shiip/public-api`,
+    GHN_TOKEN: 'test',
+    GHN_SHOP_ID: '1',
+    GHN_WEBHOOK_SECRET: secret,
+    GHTK_BASE_URL: simulator.url,
+    GHTK_TOKEN: 'test',
+    GHTK_WEBHOOK_SECRET: secret,
+    COURIER_SIMULATOR_URL: simulator.url,
+    COURIER_SIM_SECRET: secret,
+    SIMULATOR_WEBHOOK_SECRET: secret,
     ...Object.fromEntries(ghtkPickupEnv('ghtk').fields.map((f) => [f.env, f.simulated])),
   };
 }
@@ -67,9 +74,20 @@ function spawnShopflow(name: string, entry: 'server/main/api.ts' | 'server/main/
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: projectRoot(),
     env: {
-      ...process.env, ...courierEnv(), NODE_ENV: 'production', LOG_LEVEL: 'warn', COURIERS: 'simulator', COURIER_POLL_AFTER: '2s',
-      DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: cluster.address, TEMPORAL_NAMESPACE: cluster.namespace, TEMPORAL_TASK_QUEUE: 'shopflow',
-      DATA_DIR: dataDir, SHOPFLOW_ADMIN_TOKEN: ADMIN_TOKEN, WORKFLOW_BUNDLE_PATH: bundlePath, ...env,
+      ...process.env,
+      ...courierEnv(),
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      COURIERS: 'simulator',
+      COURIER_POLL_AFTER: '2s',
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: cluster.address,
+      TEMPORAL_NAMESPACE: cluster.namespace,
+      TEMPORAL_TASK_QUEUE: 'shopflow',
+      DATA_DIR: dataDir,
+      SHOPFLOW_ADMIN_TOKEN: ADMIN_TOKEN,
+      WORKFLOW_BUNDLE_PATH: bundlePath,
+      ...env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -87,21 +105,33 @@ async function startApi(name: string): Promise<ShopflowProcess> {
   const port = await freePort();
   const proc = spawnShopflow(name, 'server/main/api.ts', { PORT: String(port), HOST: '127.0.0.1' });
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(async () => {
-    if (proc.child.exitCode !== null) throw new Error(`${name} exited during start-up: ${proc.output().slice(-2000)}`);
-    return (await fetch(`${url}/healthz`).catch(() => undefined))?.ok;
-  }, 180_000, `${name} /healthz`);
+  await waitFor(
+    async () => {
+      if (proc.child.exitCode !== null) throw new Error(`${name} exited during start-up: ${proc.output().slice(-2000)}`);
+      return (await fetch(`${url}/healthz`).catch(() => undefined))?.ok;
+    },
+    180_000,
+    `${name} /healthz`,
+  );
   return Object.assign(proc, { url });
 }
 
 async function startWorker(name: string): Promise<ShopflowProcess> {
   const proc = spawnShopflow(name, 'server/main/worker.ts', {});
   const identity = `:${proc.child.pid}`;
-  await waitFor(async () => {
-    if (proc.child.exitCode !== null) throw new Error(`${name} exited during start-up: ${proc.output().slice(-2000)}`);
-    const res = await temporal.workflowService.describeTaskQueue({ namespace: cluster.namespace, taskQueue: { name: 'shopflow' }, taskQueueType: 1 });
-    return res.pollers?.some((p) => p.identity?.endsWith(identity));
-  }, 180_000, `${name} polling the shopflow task queue`);
+  await waitFor(
+    async () => {
+      if (proc.child.exitCode !== null) throw new Error(`${name} exited during start-up: ${proc.output().slice(-2000)}`);
+      const res = await temporal.workflowService.describeTaskQueue({
+        namespace: cluster.namespace,
+        taskQueue: { name: 'shopflow' },
+        taskQueueType: 1,
+      });
+      return res.pollers?.some((p) => p.identity?.endsWith(identity));
+    },
+    180_000,
+    `${name} polling the shopflow task queue`,
+  );
   return proc;
 }
 
@@ -116,7 +146,8 @@ async function waitFor<T>(check: () => Promise<T | undefined | false>, timeoutMs
       if (/exited during start-up/.test(String(err))) throw err;
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 500));
   }
 }
@@ -134,7 +165,9 @@ beforeAll(async () => {
   await database.migrate();
   const definitions = createDefinitionsStore(database.db);
   await definitions.syncFromDir(path.join(projectRoot(), 'definitions'), log);
-  const yaml = fs.readFileSync(path.join(projectRoot(), 'tests', 'fixtures', 'fast-ship.yaml'), 'utf8').replace(/^(  name:\s*).*$/m, '$1cluster-ship');
+  const yaml = fs
+    .readFileSync(path.join(projectRoot(), 'tests', 'fixtures', 'fast-ship.yaml'), 'utf8')
+    .replace(/^(  name:\s*).*$/m, '$1cluster-ship');
   const { row } = await definitions.save({ yaml, file: 'cluster-ship.yaml', author: 'test' });
   await definitions.activate(row.name, row.version);
   processName = row.name;
@@ -143,13 +176,22 @@ beforeAll(async () => {
   // anything refused meanwhile is covered by the workers polling the courier after 2 s of silence.
   const webhookPort = await freePort();
   simulator = await createCourierSimulator({
-    port: 0, webhookUrl: `http://127.0.0.1:${webhookPort}/webhooks/couriers`, secret: simulatorSecret, timeScale: 0.1,
-    startDelayMs: 100, webhookRetryDelayMs: 500, log,
+    port: 0,
+    webhookUrl: `http://127.0.0.1:${webhookPort}/webhooks/couriers`,
+    secret: simulatorSecret,
+    timeScale: 0.1,
+    startDelayMs: 100,
+    webhookRetryDelayMs: 500,
+    log,
   });
   const apiB = spawnShopflow('api-b', 'server/main/api.ts', { PORT: String(webhookPort), HOST: '127.0.0.1' });
   await Promise.all([
     startApi('api-a'),
-    waitFor(async () => (await fetch(`http://127.0.0.1:${webhookPort}/healthz`).catch(() => undefined))?.ok, 180_000, 'api-b /healthz').then(() => Object.assign(apiB, { url: `http://127.0.0.1:${webhookPort}` })),
+    waitFor(
+      async () => (await fetch(`http://127.0.0.1:${webhookPort}/healthz`).catch(() => undefined))?.ok,
+      180_000,
+      'api-b /healthz',
+    ).then(() => Object.assign(apiB, { url: `http://127.0.0.1:${webhookPort}` })),
     startWorker('worker-a'),
     startWorker('worker-b'),
   ]);
@@ -179,7 +221,11 @@ afterAll(async () => {
 
 const closeData = {
   outcome: 'closed',
-  data: { items: [{ sku: 'CL-1', name: 'Áo khoác', qty: 1, price: 320000 }], shippingAddress: { street: '5 Trần Phú', ward: 'Hải Châu 1', province: 'Đà Nẵng' }, codAmount: 320000 },
+  data: {
+    items: [{ sku: 'CL-1', name: 'Áo khoác', qty: 1, price: 320000 }],
+    shippingAddress: { street: '5 Trần Phú', ward: 'Hải Châu 1', province: 'Đà Nẵng' },
+    codAmount: 320000,
+  },
 };
 
 test('When a worker and an API process are killed with SIGKILL and the Temporal server restarts mid-load, then every order on the cluster completes exactly once', async () => {
@@ -235,33 +281,60 @@ test('When a worker and an API process are killed with SIGKILL and the Temporal 
       restarted = true;
       const t0 = Date.now();
       const at = closed;
-      chaos.push(cluster.restart().then(() => console.log(`[cluster] Temporal server restarted after ${at} closed orders (back in ${((Date.now() - t0) / 1000).toFixed(1)} s)`)));
+      chaos.push(
+        cluster
+          .restart()
+          .then(() =>
+            console.log(
+              `[cluster] Temporal server restarted after ${at} closed orders (back in ${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+            ),
+          ),
+      );
     }
   };
 
   const oneOrder = async (i: number) => {
-    const lead = await call('POST', '/api/v1/leads', {
-      channel: 'website', process: processName, note: '[sim:normal]', customer: { name: `Khách cụm ${i}`, phone: `0912${String(i).padStart(6, '0')}` },
-    }, { 'idempotency-key': `cluster-lead-${i}` });
+    const lead = await call(
+      'POST',
+      '/api/v1/leads',
+      {
+        channel: 'website',
+        process: processName,
+        note: '[sim:normal]',
+        customer: { name: `Khách cụm ${i}`, phone: `0912${String(i).padStart(6, '0')}` },
+      },
+      { 'idempotency-key': `cluster-lead-${i}` },
+    );
     expect([lead.status, lead.body?.error]).toEqual([expect.any(Number), undefined]);
     expect([200, 201]).toContain(lead.status);
     const orderId: string = lead.body.orderId;
     orderIds.push(orderId);
-    const task = await waitFor(async () => (await call('GET', `/api/v1/tasks?order=${orderId}&status=open`)).body?.tasks?.find((t: { stage: string }) => t.stage === 'close'), 240_000, `the close task of ${orderId}`);
+    const task = await waitFor(
+      async () =>
+        (await call('GET', `/api/v1/tasks?order=${orderId}&status=open`)).body?.tasks?.find((t: { stage: string }) => t.stage === 'close'),
+      240_000,
+      `the close task of ${orderId}`,
+    );
     const done = await call('POST', `/api/v1/tasks/${task.id}/complete`, closeData);
     if (done.status !== 200) {
       // A retry of a completion whose first attempt reached the workflow before its process died.
       // It is refused as no longer open (409/422) and the task is, or soon is, done.
       expect([409, 422]).toContain(done.status);
-      await waitFor(async () => (await call('GET', `/api/v1/tasks/${task.id}`)).body?.status === 'done', 120_000, `task ${task.id} to be done`);
+      await waitFor(
+        async () => (await call('GET', `/api/v1/tasks/${task.id}`)).body?.status === 'done',
+        120_000,
+        `task ${task.id} to be done`,
+      );
     }
     afterClose();
   };
 
   let next = 0;
-  await Promise.all(Array.from({ length: IN_FLIGHT }, async () => {
-    while (next < ORDERS) await oneOrder(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      while (next < ORDERS) await oneOrder(next++);
+    }),
+  );
   await Promise.all(chaos);
   expect([killed, restarted]).toEqual([true, true]);
   expect(workerA.child.signalCode).toBe('SIGKILL');
@@ -269,14 +342,18 @@ test('When a worker and an API process are killed with SIGKILL and the Temporal 
 
   // Every order ends completed (the client rides over the restart by asking again).
   for (const orderId of orderIds) {
-    const result = await waitFor(async () => {
-      try {
-        return await temporal.workflow.getHandle(`order:${orderId}`).result();
-      } catch (err) {
-        if (err instanceof WorkflowNotFoundError) throw err;
-        return undefined;
-      }
-    }, 300_000, `order ${orderId} to finish`);
+    const result = await waitFor(
+      async () => {
+        try {
+          return await temporal.workflow.getHandle(`order:${orderId}`).result();
+        } catch (err) {
+          if (err instanceof WorkflowNotFoundError) throw err;
+          return undefined;
+        }
+      },
+      300_000,
+      `order ${orderId} to finish`,
+    );
     expect([orderId, result.result]).toEqual([orderId, 'completed']);
   }
 
@@ -286,22 +363,34 @@ test('When a worker and an API process are killed with SIGKILL and the Temporal 
   expect(ours.map((o) => o.id).sort()).toEqual([...orderIds].sort());
   expect(ours.filter((o) => o.status !== 'completed')).toEqual([]);
   // One task per stage and title (a delivery made late by the restart may add its escalation task, once).
-  const taskKinds = await db.select({ orderId: tasks.subjectId, stage: tasks.stage, title: tasks.title, n: sql<number>`count(*)::int` })
-    .from(tasks).where(inArray(tasks.subjectId, orderIds)).groupBy(tasks.subjectId, tasks.stage, tasks.title);
+  const taskKinds = await db
+    .select({ orderId: tasks.subjectId, stage: tasks.stage, title: tasks.title, n: sql<number>`count(*)::int` })
+    .from(tasks)
+    .where(inArray(tasks.subjectId, orderIds))
+    .groupBy(tasks.subjectId, tasks.stage, tasks.title);
   expect(taskKinds.filter((k) => k.n !== 1)).toEqual([]);
   expect(new Set(taskKinds.filter((k) => k.stage === 'close').map((k) => k.orderId)).size).toBe(ORDERS);
   // One shipment per order, here and at the courier.
-  const ships = await db.select({ orderId: shipments.orderId, state: shipments.state }).from(shipments).where(inArray(shipments.orderId, orderIds));
+  const ships = await db
+    .select({ orderId: shipments.orderId, state: shipments.state })
+    .from(shipments)
+    .where(inArray(shipments.orderId, orderIds));
   expect(ships.map((s) => s.orderId).sort()).toEqual([...orderIds].sort());
   expect(ships.filter((s) => s.state !== 'delivered')).toEqual([]);
   const atCourier = (await (await fetch(`${simulator.url}/__sim/shipments`)).json()) as { shipments?: unknown[] } | unknown[];
-  const simList = (Array.isArray(atCourier) ? atCourier : atCourier.shipments ?? []).map((s) => JSON.stringify(s));
+  const simList = (Array.isArray(atCourier) ? atCourier : (atCourier.shipments ?? [])).map((s) => JSON.stringify(s));
   for (const id of orderIds) expect([id, simList.filter((s) => s.includes(`"${id}"`)).length]).toEqual([id, 1]);
   // One sales document (the sale) per order.
-  const sales = await db.select({ orderId: salesDocuments.orderId, kind: salesDocuments.kind }).from(salesDocuments).where(inArray(salesDocuments.orderId, orderIds));
+  const sales = await db
+    .select({ orderId: salesDocuments.orderId, kind: salesDocuments.kind })
+    .from(salesDocuments)
+    .where(inArray(salesDocuments.orderId, orderIds));
   expect(sales.map((s) => `${s.orderId}:${s.kind}`).sort()).toEqual(orderIds.map((id) => `${id}:sale`).sort());
   // One `opened` event per order.
-  const opened = await db.select({ n: sql<number>`count(*)::int` }).from(orderEvents).where(and(inArray(orderEvents.orderId, orderIds), eq(orderEvents.type, 'opened')));
+  const opened = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(orderEvents)
+    .where(and(inArray(orderEvents.orderId, orderIds), eq(orderEvents.type, 'opened')));
   expect(opened[0]!.n).toBe(ORDERS);
   passed = true;
 }, 1_200_000);

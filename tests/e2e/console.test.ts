@@ -39,7 +39,9 @@ beforeAll(async () => {
     stack.createStaff(['manager'], { name: 'Phạm Quản Lý' }),
     stack.createStaff(['admin'], { name: 'Trần Quản Trị' }),
   ]);
-  await stack.database.db.insert(stockMovements).values({ sku: 'AO-01', qty: 1000, kind: 'receipt', reason: 'opening stock', dedupeKey: 'e2e:receipt:AO-01' });
+  await stack.database.db
+    .insert(stockMovements)
+    .values({ sku: 'AO-01', qty: 1000, kind: 'receipt', reason: 'opening stock', dedupeKey: 'e2e:receipt:AO-01' });
   browser = await launchBrowser();
 });
 afterAll(async () => {
@@ -51,22 +53,32 @@ let phoneSeq = 0;
 async function newLead(customer: string, processName: string, note?: string): Promise<string> {
   phoneSeq += 1;
   const phone = `09${String(Date.now() % 10_000_000).padStart(7, '0')}${phoneSeq}`.slice(0, 10);
-  const lead = await apiClient(base, marketing.token).post('/api/v1/leads', { channel: 'facebook', process: processName, customer: { name: customer, phone }, ...(note ? { note } : {}) });
+  const lead = await apiClient(base, marketing.token).post('/api/v1/leads', {
+    channel: 'facebook',
+    process: processName,
+    customer: { name: customer, phone },
+    ...(note ? { note } : {}),
+  });
   expect(lead.status).toBe(201);
   return lead.body.orderId as string;
 }
 
-const orderStage = async (orderId: string) => (await apiClient(base, admin.token).get(`/api/v1/orders/${orderId}`)).body.current?.stage as string | undefined;
+const orderStage = async (orderId: string) =>
+  (await apiClient(base, admin.token).get(`/api/v1/orders/${orderId}`)).body.current?.stage as string | undefined;
 
 /** The task's card in the list, found by its order id. */
 const taskCard = (page: Page, orderId: string) => page.locator('li.task', { has: page.getByRole('link', { name: orderId }) });
 
 describe('staff console in headless Chromium', () => {
-  test('When a sales rep signs in, then the new lead\'s task is listed and completing its form moves the order to confirmation; a bad value is shown at its field', async () => {
+  test("When a sales rep signs in, then the new lead's task is listed and completing its form moves the order to confirmation; a bad value is shown at its field", async () => {
     const orderId = await newLead('Trần Thị Hoa', consoleProcess);
     const waiting = await newLead('Đỗ Văn Chờ', consoleProcess); // stays open: the phone screenshots show a task
     for (const id of [orderId, waiting]) {
-      await eventually(async () => (await apiClient(base, sales.token).get(`/api/v1/tasks?status=open&order=${id}`)).body.tasks.length === 1, 20_000, 'the close task');
+      await eventually(
+        async () => (await apiClient(base, sales.token).get(`/api/v1/tasks?status=open&order=${id}`)).body.tasks.length === 1,
+        20_000,
+        'the close task',
+      );
     }
 
     const context = await newContext(browser);
@@ -163,16 +175,24 @@ describe('staff console in headless Chromium', () => {
     expect(errors).toEqual([]);
   });
 
-  test('When a parcel\'s delivery SLA passes, then the manager sees the late delivery on the dashboard with its escalation', async () => {
+  test("When a parcel's delivery SLA passes, then the manager sees the late delivery on the dashboard with its escalation", async () => {
     const { name: kpiPlan } = await stack.activateProcess(shippedKpiPlan(), uniqueId('shop-kpi'));
     const started = await apiClient(base, manager.token).post('/api/v1/kpi/periods', { plan: kpiPlan });
     expect([200, 201]).toContain(started.status);
     // `manual`: the simulator accepts the parcel and never delivers it; the SLA is 3 s.
     const orderId = await newLead('Khách Giao Trễ', shipProcess, '[sim:manual]');
-    const close = await eventually(async () => (await apiClient(base, admin.token).get(`/api/v1/tasks?status=open&order=${orderId}`)).body.tasks[0], 20_000, 'close task');
+    const close = await eventually(
+      async () => (await apiClient(base, admin.token).get(`/api/v1/tasks?status=open&order=${orderId}`)).body.tasks[0],
+      20_000,
+      'close task',
+    );
     const done = await apiClient(base, admin.token).post(`/api/v1/tasks/${close.id}/complete`, {
       outcome: 'closed',
-      data: { items: [{ sku: 'AO-01', name: 'Áo thun', qty: 1, price: 250000 }], shippingAddress: { street: '5 Hàng Bài', ward: 'Tràng Tiền', province: 'Hà Nội' }, codAmount: 250000 },
+      data: {
+        items: [{ sku: 'AO-01', name: 'Áo thun', qty: 1, price: 250000 }],
+        shippingAddress: { street: '5 Hàng Bài', ward: 'Tràng Tiền', province: 'Hà Nội' },
+        codAmount: 250000,
+      },
     });
     expect(done.body.nextStage).toBe('ship');
 
@@ -182,29 +202,41 @@ describe('staff console in headless Chromium', () => {
     await signIn(page, base, manager.token, '/dashboard');
     await page.getByRole('heading', { name: 'Tổng quan quản lý' }).waitFor();
     const late = page.getByTestId('late-deliveries').locator('tr', { has: page.getByRole('link', { name: orderId }) });
-    await eventually(async () => {
-      if (await late.count()) return true;
-      await page.getByRole('button', { name: 'Làm mới' }).click();
-      await page.waitForTimeout(1000);
-      return false;
-    }, 30_000, 'the late delivery on the dashboard');
+    await eventually(
+      async () => {
+        if (await late.count()) return true;
+        await page.getByRole('button', { name: 'Làm mới' }).click();
+        await page.waitForTimeout(1000);
+        return false;
+      },
+      30_000,
+      'the late delivery on the dashboard',
+    );
     const row = await late.textContent();
     expect(row).toContain('Khách Giao Trễ');
     expect(row).toContain('simulator');
-    await eventually(async () => {
-      if (/Mức 1/.test((await late.textContent()) ?? '')) return true;
-      await page.getByRole('button', { name: 'Làm mới' }).click();
-      await page.waitForTimeout(1000);
-      return false;
-    }, 20_000, 'escalation level 1');
+    await eventually(
+      async () => {
+        if (/Mức 1/.test((await late.textContent()) ?? '')) return true;
+        await page.getByRole('button', { name: 'Làm mới' }).click();
+        await page.waitForTimeout(1000);
+        return false;
+      },
+      20_000,
+      'escalation level 1',
+    );
     // Today's figures in VND, open orders per stage, and the KPI period's charts (Chart.js canvases).
     expect(await page.locator('.tiles').textContent()).toMatch(/\d[\d.]*\s₫/);
-    await eventually(async () => {
-      if ((await page.locator('canvas').count()) >= 2) return true;
-      await page.getByRole('button', { name: 'Làm mới' }).click();
-      await page.waitForTimeout(1000);
-      return false;
-    }, 30_000, 'charts');
+    await eventually(
+      async () => {
+        if ((await page.locator('canvas').count()) >= 2) return true;
+        await page.getByRole('button', { name: 'Làm mới' }).click();
+        await page.waitForTimeout(1000);
+        return false;
+      },
+      30_000,
+      'charts',
+    );
     expect(await page.getByRole('heading', { name: /Kỳ KPI hiện tại/ }).count()).toBe(1);
     await screenshot(page, '07-dashboard');
 
@@ -242,7 +274,9 @@ describe('staff console in headless Chromium', () => {
     await page.locator('ul.def-errors li', { hasText: `Dòng ${slaLine},` }).waitFor();
     // The error's "Dòng N" button puts the caret on that line of the editor.
     await error.getByRole('button').click();
-    const caretLine = await page.evaluate('(() => { const el = document.getElementById("yaml"); return el.value.slice(0, el.selectionStart).split("\\n").length; })()');
+    const caretLine = await page.evaluate(
+      '(() => { const el = document.getElementById("yaml"); return el.value.slice(0, el.selectionStart).split("\\n").length; })()',
+    );
     expect(caretLine).toBe(slaLine);
     await screenshot(page, '10-definition-error');
     expect((await apiClient(base, admin.token).get(`/api/v1/definitions/${name}`)).status).toBe(404);
@@ -260,7 +294,10 @@ describe('staff console in headless Chromium', () => {
     await page.getByText(/^Hợp lệ:/).waitFor();
     await page.getByRole('button', { name: 'Tải lên (lưu phiên bản mới)' }).click();
     await page.getByText(`Đã lưu ${name} phiên bản 2.`).waitFor();
-    await page.getByRole('row', { name: new RegExp(name) }).getByRole('button', { name: 'Các phiên bản' }).click();
+    await page
+      .getByRole('row', { name: new RegExp(name) })
+      .getByRole('button', { name: 'Các phiên bản' })
+      .click();
     await page.getByRole('row', { name: /^v2/ }).getByRole('button', { name: 'So với bản trước' }).click();
     expect(await page.locator('.diff-added').textContent()).toContain('title: "Chốt đơn hàng"');
     expect(await page.locator('.diff-removed').textContent()).toContain('title: "Chốt đơn"');
@@ -270,7 +307,7 @@ describe('staff console in headless Chromium', () => {
   });
 
   test('When an admin looks up a customer by phone, stock and COD, then the customers and books pages show them', async () => {
-    const orderId = closedOrderId ?? await newLead('Trần Thị Hoa', consoleProcess);
+    const orderId = closedOrderId ?? (await newLead('Trần Thị Hoa', consoleProcess));
     const order = (await apiClient(base, admin.token).get(`/api/v1/orders/${orderId}`)).body;
     const context = await newContext(browser);
     const page = await context.newPage();
@@ -306,23 +343,35 @@ describe('staff console in headless Chromium', () => {
     expect(errors).toEqual([]);
   });
 
-  test('When CSKH files a complaint and an accountant opens the books, then the complaint is listed and the delivered order\'s sales document is in the sales book, its CSV, the summary and a new purchase', async () => {
+  test("When CSKH files a complaint and an accountant opens the books, then the complaint is listed and the delivered order's sales document is in the sales book, its CSV, the summary and a new purchase", async () => {
     const [cskh, accountant] = await Promise.all([
       stack.createStaff(['cskh'], { name: 'Võ Chăm Sóc' }),
       stack.createStaff(['accounting'], { name: 'Đặng Kế Toán' }),
     ]);
     // A delivered order: closed over the API; the simulator delivers it on simulated day 2 (2 s).
     const orderId = await newLead('Khách Đã Giao', shipProcess, '[sim:normal]');
-    const close = await eventually(async () => (await apiClient(base, admin.token).get(`/api/v1/tasks?status=open&order=${orderId}`)).body.tasks[0], 20_000, 'close task');
+    const close = await eventually(
+      async () => (await apiClient(base, admin.token).get(`/api/v1/tasks?status=open&order=${orderId}`)).body.tasks[0],
+      20_000,
+      'close task',
+    );
     const closed = await apiClient(base, admin.token).post(`/api/v1/tasks/${close.id}/complete`, {
       outcome: 'closed',
-      data: { items: [{ sku: 'AO-01', name: 'Áo thun', qty: 1, price: 199000 }], shippingAddress: { street: '3 Trần Phú', ward: 'Lộc Thọ', province: 'Khánh Hòa' }, codAmount: 199000 },
+      data: {
+        items: [{ sku: 'AO-01', name: 'Áo thun', qty: 1, price: 199000 }],
+        shippingAddress: { street: '3 Trần Phú', ward: 'Lộc Thọ', province: 'Khánh Hòa' },
+        codAmount: 199000,
+      },
     });
     expect(closed.body.nextStage).toBe('ship');
-    const order = await eventually(async () => {
-      const res = await apiClient(base, admin.token).get(`/api/v1/orders/${orderId}`);
-      return res.body.status === 'completed' ? res.body : undefined;
-    }, 30_000, 'the order delivered');
+    const order = await eventually(
+      async () => {
+        const res = await apiClient(base, admin.token).get(`/api/v1/orders/${orderId}`);
+        return res.body.status === 'completed' ? res.body : undefined;
+      },
+      30_000,
+      'the order delivered',
+    );
 
     // Complaints: CSKH files one for the customer by phone; a missing category is shown at its field.
     const context = await newContext(browser);
@@ -369,12 +418,16 @@ describe('staff console in headless Chromium', () => {
     const bookErrors = watchErrors(bookPage);
     await signIn(bookPage, base, accountant.token, '/sales-book');
     const doc = bookPage.getByTestId('sales-documents').locator('tr', { has: bookPage.getByRole('link', { name: orderId }) });
-    await eventually(async () => {
-      if (await doc.count()) return true;
-      await bookPage.getByRole('button', { name: 'Xem', exact: true }).click();
-      await bookPage.waitForTimeout(1000);
-      return false;
-    }, 20_000, 'the sales document');
+    await eventually(
+      async () => {
+        if (await doc.count()) return true;
+        await bookPage.getByRole('button', { name: 'Xem', exact: true }).click();
+        await bookPage.waitForTimeout(1000);
+        return false;
+      },
+      20_000,
+      'the sales document',
+    );
     const text = (await doc.textContent())!;
     expect(text).toMatch(/HD-\d{4}-\d{6}/);
     expect(text).toContain('AO-01 Áo thun × 1');
@@ -396,7 +449,11 @@ describe('staff console in headless Chromium', () => {
     await screenshot(bookPage, '20-books-summary');
 
     // Purchases: a supplier is required (shown at its field), then goods received are recorded.
-    const product = await apiClient(base, accountant.token).post('/api/v1/products', { sku: 'TUI-01', name: 'Túi vải canvas', price: 150000 });
+    const product = await apiClient(base, accountant.token).post('/api/v1/products', {
+      sku: 'TUI-01',
+      name: 'Túi vải canvas',
+      price: 150000,
+    });
     expect(product.status).toBe(201);
     await bookPage.getByRole('link', { name: 'Nhập hàng' }).click();
     await bookPage.getByRole('heading', { name: 'Lập phiếu nhập' }).waitFor();

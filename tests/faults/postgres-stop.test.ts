@@ -28,9 +28,14 @@ function startWorkerProcess(): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main/worker.ts'], {
     cwd: projectRoot(),
     env: {
-      ...courierEnv, LOG_LEVEL: 'warn', NODE_ENV: 'test', COURIER_POLL_AFTER: '2s',
-      DATABASE_URL: stack.config.databaseUrl, TEMPORAL_ADDRESS: stack.config.temporal.address,
-      TEMPORAL_TASK_QUEUE: stack.config.temporal.taskQueue, WORKFLOW_BUNDLE_PATH: process.env.SHOPFLOW_TEST_WORKFLOW_BUNDLE,
+      ...courierEnv,
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'test',
+      COURIER_POLL_AFTER: '2s',
+      DATABASE_URL: stack.config.databaseUrl,
+      TEMPORAL_ADDRESS: stack.config.temporal.address,
+      TEMPORAL_TASK_QUEUE: stack.config.temporal.taskQueue,
+      WORKFLOW_BUNDLE_PATH: process.env.SHOPFLOW_TEST_WORKFLOW_BUNDLE,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -73,7 +78,11 @@ afterAll(async () => {
 
 const closeData = {
   outcome: 'closed',
-  data: { items: [{ sku: 'PG-1', name: 'Quần jean', qty: 1, price: 250000 }], shippingAddress: { street: '3 Nguyễn Huệ', ward: 'Bến Nghé', province: 'Hồ Chí Minh' }, codAmount: 250000 },
+  data: {
+    items: [{ sku: 'PG-1', name: 'Quần jean', qty: 1, price: 250000 }],
+    shippingAddress: { street: '3 Nguyễn Huệ', ward: 'Bến Nghé', province: 'Hồ Chí Minh' },
+    codAmount: 250000,
+  },
 };
 
 test('When PostgreSQL stops for several seconds mid-load, then the API answers 503 meanwhile, activities retry, and every order completes exactly once without a restart', async () => {
@@ -84,29 +93,48 @@ test('When PostgreSQL stops for several seconds mid-load, then the API answers 5
 
   const orderIds: string[] = [];
   for (let i = 0; i < 10; i++) {
-    const lead = await api.post('/api/v1/leads', { channel: 'website', process: name, note: '[sim:normal]', customer: { name: `Khách ${i}`, phone: `09550000${String(i).padStart(2, '0')}` } });
+    const lead = await api.post('/api/v1/leads', {
+      channel: 'website',
+      process: name,
+      note: '[sim:normal]',
+      customer: { name: `Khách ${i}`, phone: `09550000${String(i).padStart(2, '0')}` },
+    });
     expect(lead.status).toBe(201);
     orderIds.push(lead.body.orderId);
   }
   const close = async (orderId: string) => {
-    const task = await eventually(async () => (await api.get(`/api/v1/tasks?order=${orderId}&status=open`)).body.tasks.find((t: { stage: string }) => t.stage === 'close'), 60_000, `close task of ${orderId}`);
+    const task = await eventually(
+      async () =>
+        (await api.get(`/api/v1/tasks?order=${orderId}&status=open`)).body.tasks.find((t: { stage: string }) => t.stage === 'close'),
+      60_000,
+      `close task of ${orderId}`,
+    );
     const done = await api.post(`/api/v1/tasks/${task.id}/complete`, closeData);
     expect([done.status, done.body.error]).toEqual([200, undefined]);
   };
   for (const id of orderIds.slice(0, 5)) await close(id);
-  const openCloseTask = await eventually(async () => (await api.get(`/api/v1/tasks?order=${orderIds[9]}&status=open`)).body.tasks[0], 60_000, 'a close task');
+  const openCloseTask = await eventually(
+    async () => (await api.get(`/api/v1/tasks?order=${orderIds[9]}&status=open`)).body.tasks[0],
+    60_000,
+    'a close task',
+  );
 
   // A transaction caught between two statements when the server goes: it fails, the process lives on.
   let resume!: () => void;
   const paused = new Promise<void>((r) => (resume = r));
   let begun!: () => void;
   const inTransaction = new Promise<void>((r) => (begun = r));
-  const caught = stack.database.db.transaction(async (tx) => {
-    await tx.execute(sql`select 1`);
-    begun();
-    await paused;
-    await tx.execute(sql`select 1`);
-  }).then(() => 'committed', (err: Error) => `failed: ${err.message}`);
+  const caught = stack.database.db
+    .transaction(async (tx) => {
+      await tx.execute(sql`select 1`);
+      begun();
+      await paused;
+      await tx.execute(sql`select 1`);
+    })
+    .then(
+      () => 'committed',
+      (err: Error) => `failed: ${err.message}`,
+    );
   await inTransaction;
 
   // The five closed orders are now reserving stock, creating shipments and hearing couriers.
@@ -130,14 +158,18 @@ test('When PostgreSQL stops for several seconds mid-load, then the API answers 5
   expect(((await health.json()) as { db: string }).db).toMatch(/^error: /);
 
   // The worker's activities fail and Temporal retries them (a retried attempt is pending, not a failed workflow).
-  const retrying = await eventually(async () => {
-    for (const id of orderIds.slice(0, 5)) {
-      const described = await stack.temporal.workflow.getHandle(`order:${id}`).describe();
-      const pending = (described.raw.pendingActivities ?? []).find((a) => (a.attempt ?? 0) >= 2);
-      if (pending) return { status: described.status.name, activity: pending.activityType?.name };
-    }
-    return undefined;
-  }, 30_000, 'an activity retrying while the database is down');
+  const retrying = await eventually(
+    async () => {
+      for (const id of orderIds.slice(0, 5)) {
+        const described = await stack.temporal.workflow.getHandle(`order:${id}`).describe();
+        const pending = (described.raw.pendingActivities ?? []).find((a) => (a.attempt ?? 0) >= 2);
+        if (pending) return { status: described.status.name, activity: pending.activityType?.name };
+      }
+      return undefined;
+    },
+    30_000,
+    'an activity retrying while the database is down',
+  );
   expect(retrying.status).toBe('RUNNING');
 
   // Keep it down for about six seconds in all.
@@ -158,22 +190,40 @@ test('When PostgreSQL stops for several seconds mid-load, then the API answers 5
   expect(ours.map((o) => o.id).sort()).toEqual([...orderIds].sort());
   expect(ours.every((o) => o.status === 'completed')).toBe(true);
   // One task of each kind per order (a delivery made late by the outage may add its escalation task, once).
-  const taskKinds = await db.select({ orderId: tasks.subjectId, stage: tasks.stage, title: tasks.title, n: sql<number>`count(*)::int` })
-    .from(tasks).where(inArray(tasks.subjectId, orderIds)).groupBy(tasks.subjectId, tasks.stage, tasks.title);
+  const taskKinds = await db
+    .select({ orderId: tasks.subjectId, stage: tasks.stage, title: tasks.title, n: sql<number>`count(*)::int` })
+    .from(tasks)
+    .where(inArray(tasks.subjectId, orderIds))
+    .groupBy(tasks.subjectId, tasks.stage, tasks.title);
   expect(taskKinds.filter((k) => k.n !== 1)).toEqual([]);
   expect(new Set(taskKinds.filter((k) => k.stage === 'close').map((k) => k.orderId)).size).toBe(orderIds.length);
   // One shipment per order, here and at the courier.
   expect(await db.select().from(shipments).where(inArray(shipments.orderId, orderIds))).toHaveLength(orderIds.length);
   const atCourier = (await (await fetch(`${sim}/__sim/shipments`)).json()) as { shipments?: unknown[] } | unknown[];
-  const simList = (Array.isArray(atCourier) ? atCourier : atCourier.shipments ?? []).map((s) => JSON.stringify(s));
+  const simList = (Array.isArray(atCourier) ? atCourier : (atCourier.shipments ?? [])).map((s) => JSON.stringify(s));
   for (const id of orderIds) expect(simList.filter((s) => s.includes(`"${id}"`))).toHaveLength(1);
   // One `opened` event per order.
-  const opened = await db.select({ n: sql<number>`count(*)::int` }).from(orderEvents).where(and(inArray(orderEvents.orderId, orderIds), eq(orderEvents.type, 'opened')));
+  const opened = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(orderEvents)
+    .where(and(inArray(orderEvents.orderId, orderIds), eq(orderEvents.type, 'opened')));
   expect(opened[0]!.n).toBe(orderIds.length);
   // Stock: reserved, issued and released once per order, no duplicates.
-  const moves = await db.select({ orderId: stockMovements.orderId, kind: stockMovements.kind, qty: stockMovements.qty }).from(stockMovements).where(inArray(stockMovements.orderId, orderIds));
+  const moves = await db
+    .select({ orderId: stockMovements.orderId, kind: stockMovements.kind, qty: stockMovements.qty })
+    .from(stockMovements)
+    .where(inArray(stockMovements.orderId, orderIds));
   for (const id of orderIds) {
-    expect(moves.filter((m) => m.orderId === id).map((m) => [m.kind, m.qty]).sort()).toEqual([['issue', -1], ['release', -1], ['reserve', 1]]);
+    expect(
+      moves
+        .filter((m) => m.orderId === id)
+        .map((m) => [m.kind, m.qty])
+        .sort(),
+    ).toEqual([
+      ['issue', -1],
+      ['release', -1],
+      ['reserve', 1],
+    ]);
   }
 
   worker.kill('SIGTERM');

@@ -82,7 +82,7 @@ describe('staff: nobody acts on, or grants, powers they lack', () => {
     expect(created.status).toBe(403);
     expect((await memberRow(rep.id)).roles).toEqual(['cskh']);
     expect((await memberRow(manager.id)).roles).toEqual(['manager']);
-    expect((await stack.database.db.select().from(staff).where(eq(staff.name, 'Admin mới')))).toEqual([]);
+    expect(await stack.database.db.select().from(staff).where(eq(staff.name, 'Admin mới'))).toEqual([]);
   });
 
   test('When a manager manages someone holding no more than they do, or themselves, and an admin manages themself, then it works', async () => {
@@ -113,16 +113,32 @@ describe('reassigning stays within the roles a lead leads', () => {
 
   beforeAll(async () => {
     [salesLead, warehouseLead, repA, repB, cskh] = await Promise.all([
-      stack.createStaff(['sales-lead']), stack.createStaff(['warehouse-lead']),
-      stack.createStaff(['sales'], { channels: ['facebook'] }), stack.createStaff(['sales'], { channels: ['facebook'] }), stack.createStaff(['cskh']),
+      stack.createStaff(['sales-lead']),
+      stack.createStaff(['warehouse-lead']),
+      stack.createStaff(['sales'], { channels: ['facebook'] }),
+      stack.createStaff(['sales'], { channels: ['facebook'] }),
+      stack.createStaff(['cskh']),
     ]);
   });
 
   /** A lead on the shipped process: its close task is for role `sales`. */
   async function closeTask() {
-    const lead = await apiClient(base, manager.token).post('/api/v1/leads', { channel: 'facebook', customer: { name: 'Lê Văn C', phone: `09${crypto.randomInt(10_000_000, 99_999_999)}` } });
+    const lead = await apiClient(base, manager.token).post('/api/v1/leads', {
+      channel: 'facebook',
+      customer: { name: 'Lê Văn C', phone: `09${crypto.randomInt(10_000_000, 99_999_999)}` },
+    });
     expect(lead.status).toBe(201);
-    const task = await eventually(async () => (await stack.database.db.select().from(tasks).where(and(eq(tasks.subjectId, lead.body.orderId), eq(tasks.stage, 'close'), eq(tasks.status, 'open'))))[0], 30_000, 'the close task');
+    const task = await eventually(
+      async () =>
+        (
+          await stack.database.db
+            .select()
+            .from(tasks)
+            .where(and(eq(tasks.subjectId, lead.body.orderId), eq(tasks.stage, 'close'), eq(tasks.status, 'open')))
+        )[0],
+      30_000,
+      'the close task',
+    );
     expect(task.role).toBe('sales');
     return task;
   }
@@ -141,8 +157,17 @@ describe('reassigning stays within the roles a lead leads', () => {
     expect(done.status).toBe(403);
     if (task.assigneeId) expect((await api.post(`/api/v1/tasks/${task.id}/unclaim`)).status).toBe(403);
     const after = await taskRow(task.id);
-    expect({ role: after.role, assigneeId: after.assigneeId, status: after.status }).toEqual({ role: 'sales', assigneeId: task.assigneeId, status: 'open' });
-    expect(await stack.database.db.select().from(taskEvents).where(and(eq(taskEvents.taskId, task.id), eq(taskEvents.type, 'reassigned')))).toEqual([]);
+    expect({ role: after.role, assigneeId: after.assigneeId, status: after.status }).toEqual({
+      role: 'sales',
+      assigneeId: task.assigneeId,
+      status: 'open',
+    });
+    expect(
+      await stack.database.db
+        .select()
+        .from(taskEvents)
+        .where(and(eq(taskEvents.taskId, task.id), eq(taskEvents.type, 'reassigned'))),
+    ).toEqual([]);
   });
 
   test('When a sales lead reassigns a close task to another sales rep, then it keeps role sales; to someone without the role it is 422; to a role they do not lead 403', async () => {
@@ -165,12 +190,20 @@ describe('reassigning stays within the roles a lead leads', () => {
     expect(await taskRow(task.id)).toMatchObject({ role: 'sales', assigneeId: target.id });
     // The new holder can work it; the one it was taken from no longer can.
     const other = target === repA ? repB : repA;
-    expect((await apiClient(base, other.token).post(`/api/v1/tasks/${task.id}/complete`, { outcome: 'closed', data: {} })).status).toBe(404);
-    const events = await stack.database.db.select().from(taskEvents).where(and(eq(taskEvents.taskId, task.id), eq(taskEvents.type, 'reassigned'))).orderBy(asc(taskEvents.id));
-    expect(events.map((e) => [e.actor, e.data])).toEqual([[salesLead.id, { from: { role: 'sales', assigneeId: task.assigneeId }, to: { role: 'sales', assigneeId: target.id } }]]);
+    expect((await apiClient(base, other.token).post(`/api/v1/tasks/${task.id}/complete`, { outcome: 'closed', data: {} })).status).toBe(
+      404,
+    );
+    const events = await stack.database.db
+      .select()
+      .from(taskEvents)
+      .where(and(eq(taskEvents.taskId, task.id), eq(taskEvents.type, 'reassigned')))
+      .orderBy(asc(taskEvents.id));
+    expect(events.map((e) => [e.actor, e.data])).toEqual([
+      [salesLead.id, { from: { role: 'sales', assigneeId: task.assigneeId }, to: { role: 'sales', assigneeId: target.id } }],
+    ]);
   });
 
-  test('When a manager moves a task to the sales leads\' queue, then a sales lead can hand it back to a rep as a sales task', async () => {
+  test("When a manager moves a task to the sales leads' queue, then a sales lead can hand it back to a rep as a sales task", async () => {
     const task = await closeTask();
     const toLeads = await apiClient(base, manager.token).post(`/api/v1/tasks/${task.id}/reassign`, { to: 'sales-lead' });
     expect(toLeads.body).toMatchObject({ role: 'sales-lead', assigneeId: null });
@@ -194,32 +227,82 @@ describe('KPI under scope own', () => {
     repB = await stack.createStaff(['sales'], { channels: ['facebook'], name: 'Rep KPI B' });
     // One delivered order each this month, credited to the rep who closed it.
     const db = stack.database.db;
-    for (const [rep, total] of [[repA, 2_000_000], [repB, 3_000_000]] as const) {
+    for (const [rep, total] of [
+      [repA, 2_000_000],
+      [repB, 3_000_000],
+    ] as const) {
       const id = uniqueId('kpi-own');
       const at = new Date(Date.now() - 60_000);
-      await db.insert(orders).values({ id, workflowId: `order:${id}`, channel: 'facebook', status: 'completed', customerId: uniqueId('c'), total, leadCost: 0, courier: 'ghn', createdAt: at });
-      await db.insert(tasks).values({ id: `${id}-close`, workflowId: `order:${id}`, subjectType: 'order', subjectId: id, stage: 'close', role: 'sales', title: 'Chốt đơn', form: {}, outcomes: [], status: 'done', completedBy: rep.id, completedAt: at, createdAt: at });
+      await db.insert(orders).values({
+        id,
+        workflowId: `order:${id}`,
+        channel: 'facebook',
+        status: 'completed',
+        customerId: uniqueId('c'),
+        total,
+        leadCost: 0,
+        courier: 'ghn',
+        createdAt: at,
+      });
+      await db.insert(tasks).values({
+        id: `${id}-close`,
+        workflowId: `order:${id}`,
+        subjectType: 'order',
+        subjectId: id,
+        stage: 'close',
+        role: 'sales',
+        title: 'Chốt đơn',
+        form: {},
+        outcomes: [],
+        status: 'done',
+        completedBy: rep.id,
+        completedAt: at,
+        createdAt: at,
+      });
       await db.insert(shipments).values({ orderId: id, courier: 'ghn', trackingCode: `T-${id}`, state: 'delivered', createdAt: at });
-      await db.insert(courierEvents).values({ courier: 'ghn', eventKey: `${id}-0`, orderId: id, trackingCode: `T-${id}`, rawStatus: 'delivered', state: 'delivered', at, applied: true, via: 'webhook' });
+      await db.insert(courierEvents).values({
+        courier: 'ghn',
+        eventKey: `${id}-0`,
+        orderId: id,
+        trackingCode: `T-${id}`,
+        rawStatus: 'delivered',
+        state: 'delivered',
+        at,
+        applied: true,
+        via: 'webhook',
+      });
     }
   });
 
-  test('When a rep reads the current period, a period, the list or the CSV, then they see the totals and their own row, not the other rep\'s; the manager sees both', async () => {
+  test("When a rep reads the current period, a period, the list or the CSV, then they see the totals and their own row, not the other rep's; the manager sees both", async () => {
     const managerApi = apiClient(base, manager.token);
     const started = await managerApi.post('/api/v1/kpi/periods', { plan: planName });
     expect(started.status).toBe(201);
     const id: string = started.body.id;
-    const full = await eventually(async () => {
-      const res = await managerApi.get(`/api/v1/kpi/periods/${id}`);
-      const revenue = res.body?.metrics?.find((m: { id: string }) => m.id === 'revenue');
-      return revenue?.staff?.[repA.id]?.actual && revenue.staff[repB.id]?.actual ? res.body : undefined;
-    }, 30_000, 'the period\'s first actuals');
+    const full = await eventually(
+      async () => {
+        const res = await managerApi.get(`/api/v1/kpi/periods/${id}`);
+        const revenue = res.body?.metrics?.find((m: { id: string }) => m.id === 'revenue');
+        return revenue?.staff?.[repA.id]?.actual && revenue.staff[repB.id]?.actual ? res.body : undefined;
+      },
+      30_000,
+      "the period's first actuals",
+    );
     const revenue = full.metrics.find((m: { id: string }) => m.id === 'revenue');
     expect(revenue.staff[repA.id].actual).toBe(2_000_000);
     expect(revenue.staff[repB.id].actual).toBe(3_000_000);
     expect(revenue.actual).toBe(5_000_000);
     // A revision of rep B's target is B's business, not A's.
-    expect((await managerApi.post(`/api/v1/kpi/periods/${id}/targets`, { metric: 'revenue', scope: `rep:${repB.id}`, value: 9_000_000, reason: 'Tăng chỉ tiêu B' })).status).toBe(200);
+    expect(
+      (
+        await managerApi.post(`/api/v1/kpi/periods/${id}/targets`, {
+          metric: 'revenue',
+          scope: `rep:${repB.id}`,
+          value: 9_000_000,
+          reason: 'Tăng chỉ tiêu B',
+        })
+      ).status,
+    ).toBe(200);
 
     const api = apiClient(base, repA.token);
     const current = await api.get('/api/v1/kpi/periods/current');
@@ -235,9 +318,12 @@ describe('KPI under scope own', () => {
       for (const m of view.metrics) expect(Object.keys(m.staff ?? {}).filter((k) => k !== repA.id)).toEqual([]);
       expect(JSON.stringify(view)).not.toContain(repB.id);
     }
-    expect((await managerApi.get(`/api/v1/kpi/periods/${id}`)).body.revisions).toEqual([expect.objectContaining({ scope: `rep:${repB.id}` })]);
+    expect((await managerApi.get(`/api/v1/kpi/periods/${id}`)).body.revisions).toEqual([
+      expect.objectContaining({ scope: `rep:${repB.id}` }),
+    ]);
 
-    const csvOf = async (token: string) => (await fetch(`${base}/api/v1/kpi/periods/${id}/export.csv`, { headers: { authorization: `Bearer ${token}` } })).text();
+    const csvOf = async (token: string) =>
+      (await fetch(`${base}/api/v1/kpi/periods/${id}/export.csv`, { headers: { authorization: `Bearer ${token}` } })).text();
     const csv = await csvOf(repA.token);
     expect(csv).toContain('metric,revenue,total,,');
     expect(csv).toContain(`metric,revenue,staff,${repA.id},`);
@@ -248,19 +334,27 @@ describe('KPI under scope own', () => {
     expect((await api.get(`/api/v1/kpi/staff/${repB.id}`)).status).toBe(403);
   });
 
-  test('When a closed period\'s evaluation is read by a rep, then it holds their own evaluation only', async () => {
+  test("When a closed period's evaluation is read by a rep, then it holds their own evaluation only", async () => {
     const managerApi = apiClient(base, manager.token);
     const started = await managerApi.post('/api/v1/kpi/periods', { plan: planName, period: '2026-01' });
     expect(started.status).toBe(201);
-    const closed = await eventually(async () => {
-      const res = await managerApi.get(`/api/v1/kpi/periods/${started.body.id}`);
-      return res.body.status === 'closed' ? res.body : undefined;
-    }, 30_000, 'the backfilled period to close');
+    const closed = await eventually(
+      async () => {
+        const res = await managerApi.get(`/api/v1/kpi/periods/${started.body.id}`);
+        return res.body.status === 'closed' ? res.body : undefined;
+      },
+      30_000,
+      'the backfilled period to close',
+    );
     expect(closed.evaluation.staff.map((s: { staffId: string }) => s.staffId)).toEqual(expect.arrayContaining([repA.id, repB.id]));
     const seen = (await apiClient(base, repA.token).get(`/api/v1/kpi/periods/${started.body.id}`)).body;
     expect(seen.evaluation.staff.map((s: { staffId: string }) => s.staffId)).toEqual([repA.id]);
-    const csv = await (await fetch(`${base}/api/v1/kpi/periods/${started.body.id}/export.csv`, { headers: { authorization: `Bearer ${repA.token}` } })).text();
-    expect(csv.split('\r\n').filter((l) => l.startsWith('evaluation,'))).toEqual([expect.stringContaining(`evaluation,,staff,${repA.id},`)]);
+    const csv = await (
+      await fetch(`${base}/api/v1/kpi/periods/${started.body.id}/export.csv`, { headers: { authorization: `Bearer ${repA.token}` } })
+    ).text();
+    expect(csv.split('\r\n').filter((l) => l.startsWith('evaluation,'))).toEqual([
+      expect.stringContaining(`evaluation,,staff,${repA.id},`),
+    ]);
   });
 });
 
@@ -269,7 +363,13 @@ describe('client addresses: X-Forwarded-For only from a trusted proxy', () => {
     const statuses: number[] = [];
     for (let i = 0; i < n; i++) {
       const xff = forwardedFor(i);
-      statuses.push((await fetch(`${url}/api/v1/me`, { headers: { authorization: `Bearer sf_guess_${i}`, ...(xff ? { 'x-forwarded-for': xff } : {}) } })).status);
+      statuses.push(
+        (
+          await fetch(`${url}/api/v1/me`, {
+            headers: { authorization: `Bearer sf_guess_${i}`, ...(xff ? { 'x-forwarded-for': xff } : {}) },
+          })
+        ).status,
+      );
     }
     return statuses;
   };
@@ -280,7 +380,9 @@ describe('client addresses: X-Forwarded-For only from a trusted proxy', () => {
     expect(new Set(statuses)).toEqual(new Set([401]));
     const limited = await apiClient(url, 'sf_guess_more').get('/api/v1/me');
     expect(limited.status).toBe(429);
-    const spoofed = await fetch(`${url}/api/v1/me`, { headers: { authorization: `Bearer ${admin.token}`, 'x-forwarded-for': '203.0.113.77' } });
+    const spoofed = await fetch(`${url}/api/v1/me`, {
+      headers: { authorization: `Bearer ${admin.token}`, 'x-forwarded-for': '203.0.113.77' },
+    });
     expect(spoofed.status).toBe(429); // the connecting address is what counts
   });
 
@@ -293,7 +395,9 @@ describe('client addresses: X-Forwarded-For only from a trusted proxy', () => {
       expect((await apiClient(url, 'sf_guess_more').get('/api/v1/me')).status).toBe(401); // no header: the proxy itself, another client
       const limited = await fetch(`${url}/api/v1/me`, { headers: { authorization: 'Bearer sf_again', 'x-forwarded-for': '203.0.113.10' } });
       expect(limited.status).toBe(429);
-      const other = await fetch(`${url}/api/v1/me`, { headers: { authorization: `Bearer ${admin.token}`, 'x-forwarded-for': '203.0.113.11' } });
+      const other = await fetch(`${url}/api/v1/me`, {
+        headers: { authorization: `Bearer ${admin.token}`, 'x-forwarded-for': '203.0.113.11' },
+      });
       expect(other.status).toBe(200);
     } finally {
       await behindProxy.close();
@@ -309,7 +413,13 @@ describe('courier webhooks with a wrong secret', () => {
   const report = (token: string, forwardedFor?: string) => ({
     method: 'POST',
     headers: { 'content-type': 'application/json', token, ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}) },
-    body: JSON.stringify({ Type: 'switch_status', OrderCode: `GHN-${crypto.randomUUID().slice(0, 8)}`, ClientOrderCode: uniqueId('NOBODY'), Status: 'delivered', Time: new Date().toISOString() }),
+    body: JSON.stringify({
+      Type: 'switch_status',
+      OrderCode: `GHN-${crypto.randomUUID().slice(0, 8)}`,
+      ClientOrderCode: uniqueId('NOBODY'),
+      Status: 'delivered',
+      Time: new Date().toISOString(),
+    }),
   });
 
   test('When one address keeps sending a wrong secret, then after 20 it gets 429 with Retry-After, even with the right one; another address is still heard', async () => {
@@ -317,7 +427,8 @@ describe('courier webhooks with a wrong secret', () => {
     try {
       const url = await behindProxy.startApp();
       const statuses: number[] = [];
-      for (let i = 0; i < 20; i++) statuses.push((await fetch(`${url}/webhooks/couriers/ghn`, report(`guess-${i}`, '203.0.113.20'))).status);
+      for (let i = 0; i < 20; i++)
+        statuses.push((await fetch(`${url}/webhooks/couriers/ghn`, report(`guess-${i}`, '203.0.113.20'))).status);
       expect(new Set(statuses)).toEqual(new Set([401]));
       const limited = await fetch(`${url}/webhooks/couriers/ghn`, report(secret, '203.0.113.20'));
       expect(limited.status).toBe(429);

@@ -21,9 +21,15 @@ if (!loaded.ok) throw new Error(`the shipped shop.yaml does not load: ${JSON.str
 const shop: CompiledShop = loaded.value;
 const roles: CompiledRole[] = Object.values(shop.roles);
 
-interface Op { method: string; path: string; op: Operation; name: string }
+interface Op {
+  method: string;
+  path: string;
+  op: Operation;
+  name: string;
+}
 const ops: Op[] = Object.entries(openApiDocument.paths).flatMap(([p, item]) =>
-  HTTP_METHODS.flatMap((m) => (item[m] ? [{ method: m, path: p, op: item[m]!, name: `${m.toUpperCase()} ${p}` }] : [])));
+  HTTP_METHODS.flatMap((m) => (item[m] ? [{ method: m, path: p, op: item[m]!, name: `${m.toUpperCase()} ${p}` }] : [])),
+);
 const isPublic = (o: Op) => o.op.security?.length === 0;
 
 /** Whether a role holds what an operation declares (`*` holds everything). */
@@ -44,11 +50,13 @@ function narrowed(role: CompiledRole, scope: ScopeNote): boolean {
  * The one extra rule of task reassignment that is not a permission: the caller must lead the
  * task's role (shop.yaml `leads`), so a role that leads nobody may be refused with 403.
  */
-const mayRefuseAsNoLead = (role: CompiledRole, o: Op) => o.op['x-permission'].includes('tasks.reassign') && !(role.leads?.length);
+const mayRefuseAsNoLead = (role: CompiledRole, o: Op) => o.op['x-permission'].includes('tasks.reassign') && !role.leads?.length;
 
 /** The path with every parameter filled: the named ids where given, else a dummy that names nothing. */
 function fill(p: string, ids: Record<string, string> = {}): string {
-  return p.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(ids[name] ?? (name === 'version' ? '999999' : name === 'courier' ? 'ghn' : 'authz-nothing')));
+  return p.replace(/\{(\w+)\}/g, (_, name: string) =>
+    encodeURIComponent(ids[name] ?? (name === 'version' ? '999999' : name === 'courier' ? 'ghn' : 'authz-nothing')),
+  );
 }
 
 /** Resolves `#/components/schemas/X` in the document. */
@@ -105,21 +113,27 @@ function call(token: string | undefined, o: Op, pathIds: Record<string, string> 
 const show = (a: Answer) => `${a.status} ${JSON.stringify(a.body)?.slice(0, 200)}`;
 
 describe('the permission declarations of the OpenAPI document', () => {
-  test('When the document is read, then every operation declares x-permission with permissions of the shop\'s language, and x-scope only where a record id or a list is', async () => {
+  test("When the document is read, then every operation declares x-permission with permissions of the shop's language, and x-scope only where a record id or a list is", async () => {
     const served = await apiClient(base).get('/api/v1/openapi.json');
     expect(served.status).toBe(200);
     const known = new Set<string>(PERMISSIONS);
     const problems: string[] = [];
     for (const o of ops) {
       const declared = (served.body.paths[o.path][o.method] as Operation)['x-permission'];
-      if (!Array.isArray(declared)) { problems.push(`${o.name}: no x-permission`); continue; }
-      for (const p of [...declared, ...(o.op['x-permissions'] ?? [])]) if (!known.has(p) || p === '*') problems.push(`${o.name}: unknown permission "${p}"`);
+      if (!Array.isArray(declared)) {
+        problems.push(`${o.name}: no x-permission`);
+        continue;
+      }
+      for (const p of [...declared, ...(o.op['x-permissions'] ?? [])])
+        if (!known.has(p) || p === '*') problems.push(`${o.name}: unknown permission "${p}"`);
       if (isPublic(o) && declared.length) problems.push(`${o.name}: public but declares ${declared.join(', ')}`);
       const scope = o.op['x-scope'];
       if (scope) {
         const params = [...o.path.matchAll(/\{(\w+)\}/g)];
-        if (scope.kind === 'record' && (params.length !== 1 || !scope.denied)) problems.push(`${o.name}: x-scope record needs one path id and a denied status`);
-        if (scope.kind === 'list' && (params.length !== 0 || o.method !== 'get')) problems.push(`${o.name}: x-scope list on something that is not a list`);
+        if (scope.kind === 'record' && (params.length !== 1 || !scope.denied))
+          problems.push(`${o.name}: x-scope record needs one path id and a denied status`);
+        if (scope.kind === 'list' && (params.length !== 0 || o.method !== 'get'))
+          problems.push(`${o.name}: x-scope list on something that is not a list`);
         if (scope.unless && !known.has(scope.unless)) problems.push(`${o.name}: x-scope unless "${scope.unless}" is no permission`);
       }
     }
@@ -150,21 +164,29 @@ describe('every operation × every role', () => {
     expect(problems).toEqual([]);
   });
 
-  test.each(roles.map((r) => [r.id, r] as const))('When a member with only the role %s calls every operation, then it is 403 exactly where the role lacks the declared permission, and never 500', async (_id, role) => {
-    const member = members.get(role.id)!;
-    const problems: string[] = [];
-    for (const o of ops) {
-      // "Only yourself" operations are asked about the caller's own record here; others' come below.
-      const ids: Record<string, string> = o.op['x-scope']?.who === 'self' ? { id: member.id } : {};
-      const got = await call(member.token, o, ids);
-      const expected = isPublic(o) || holds(role, o.op) ? 'allowed' : 'forbidden';
-      // A public operation's 401 is its own authentication (a courier's secret), not the staff token's.
-      if (got.status >= 500 || (got.status === 401 && !isPublic(o))) problems.push(`${o.name}: ${show(got)}`);
-      else if (expected === 'forbidden' && got.status !== 403) problems.push(`${o.name}: expected 403 (lacks ${[...o.op['x-permission'], ...(o.op['x-permissions'] ?? [])].join(', ')}), got ${show(got)}`);
-      else if (expected === 'allowed' && got.status === 403 && !mayRefuseAsNoLead(role, o)) problems.push(`${o.name}: holds ${o.op['x-permission'].join(', ') || 'a token'} but got ${show(got)}`);
-    }
-    expect(problems).toEqual([]);
-  }, 300_000);
+  test.each(roles.map((r) => [r.id, r] as const))(
+    'When a member with only the role %s calls every operation, then it is 403 exactly where the role lacks the declared permission, and never 500',
+    async (_id, role) => {
+      const member = members.get(role.id)!;
+      const problems: string[] = [];
+      for (const o of ops) {
+        // "Only yourself" operations are asked about the caller's own record here; others' come below.
+        const ids: Record<string, string> = o.op['x-scope']?.who === 'self' ? { id: member.id } : {};
+        const got = await call(member.token, o, ids);
+        const expected = isPublic(o) || holds(role, o.op) ? 'allowed' : 'forbidden';
+        // A public operation's 401 is its own authentication (a courier's secret), not the staff token's.
+        if (got.status >= 500 || (got.status === 401 && !isPublic(o))) problems.push(`${o.name}: ${show(got)}`);
+        else if (expected === 'forbidden' && got.status !== 403)
+          problems.push(
+            `${o.name}: expected 403 (lacks ${[...o.op['x-permission'], ...(o.op['x-permissions'] ?? [])].join(', ')}), got ${show(got)}`,
+          );
+        else if (expected === 'allowed' && got.status === 403 && !mayRefuseAsNoLead(role, o))
+          problems.push(`${o.name}: holds ${o.op['x-permission'].join(', ') || 'a token'} but got ${show(got)}`);
+      }
+      expect(problems).toEqual([]);
+    },
+    300_000,
+  );
 });
 
 describe('scope own and "only yourself" on real records', () => {
@@ -172,7 +194,12 @@ describe('scope own and "only yourself" on real records', () => {
    * One order of a role's own (its task assigned to the role's member) and one of someone else's
    * (assigned to another member of the same role: a task only goes to people who hold its role).
    */
-  interface Records { task?: string; order?: string; customer?: string; staff: string }
+  interface Records {
+    task?: string;
+    order?: string;
+    customer?: string;
+    staff: string;
+  }
   const own = new Map<string, Records>();
   const foreign = new Map<string, Records>();
   const adminApi = () => apiClient(base, admin.token);
@@ -207,10 +234,18 @@ spec:
   }
 
   async function orderHeldBy(process: string, assignee: string): Promise<Records> {
-    const lead = await adminApi().post('/api/v1/leads', { channel: 'facebook', process, customer: { name: `Khách ma trận ${phone}`, phone: `0977${String(100000 + phone++).slice(1)}0` } });
+    const lead = await adminApi().post('/api/v1/leads', {
+      channel: 'facebook',
+      process,
+      customer: { name: `Khách ma trận ${phone}`, phone: `0977${String(100000 + phone++).slice(1)}0` },
+    });
     expect(lead.status).toBe(201);
     const orderId: string = lead.body.orderId;
-    const task = await eventually(async () => (await adminApi().get(`/api/v1/tasks?order=${orderId}&status=open`)).body.tasks?.[0], 60_000, `the first task of ${orderId}`);
+    const task = await eventually(
+      async () => (await adminApi().get(`/api/v1/tasks?order=${orderId}&status=open`)).body.tasks?.[0],
+      60_000,
+      `the first task of ${orderId}`,
+    );
     await holdTask(task.id, assignee);
     const order = await adminApi().get(`/api/v1/orders/${orderId}`);
     expect(order.status).toBe(200);
@@ -239,40 +274,48 @@ spec:
     }
   }, 300_000);
 
-  test.each(roles.filter((r) => !r.permissions.includes('*' as never)).map((r) => [r.id, r.scope, r] as const))('When a member with only the role %s (scope %s) asks for records of their own and of someone else, then theirs answer and others\' are denied exactly where x-scope says', async (_id, _scope, role) => {
-    const member = members.get(role.id)!;
-    const problems: string[] = [];
-    const mine = own.get(role.id)!;
-    const theirs = foreign.get(role.id)!;
-    // Reading first, acting last: an action (unclaim) may move the member's own task, restored after each.
-    const order = [...scopedOps].sort((a, b) => Number(a.method !== 'get') - Number(b.method !== 'get'));
-    for (const o of order.filter((x) => x.op['x-scope']!.kind === 'record' && holds(role, x.op))) {
-      const scope = o.op['x-scope']!;
-      const body = minimalBody(o);
-      const other = await call(member.token, o, { id: idOf(scope, theirs)! }, body);
-      const expectDenied = narrowed(role, scope);
-      if (other.status >= 500) problems.push(`${o.name} someone else's: ${show(other)}`);
-      else if (expectDenied && other.status !== scope.denied) problems.push(`${o.name} someone else's: expected ${scope.denied}, got ${show(other)}`);
-      else if (!expectDenied && (other.status === scope.denied || (o.method === 'get' && other.status >= 300 && other.status !== 301))) problems.push(`${o.name} someone else's (not narrowed): ${show(other)}`);
+  test.each(roles.filter((r) => !r.permissions.includes('*' as never)).map((r) => [r.id, r.scope, r] as const))(
+    "When a member with only the role %s (scope %s) asks for records of their own and of someone else, then theirs answer and others' are denied exactly where x-scope says",
+    async (_id, _scope, role) => {
+      const member = members.get(role.id)!;
+      const problems: string[] = [];
+      const mine = own.get(role.id)!;
+      const theirs = foreign.get(role.id)!;
+      // Reading first, acting last: an action (unclaim) may move the member's own task, restored after each.
+      const order = [...scopedOps].sort((a, b) => Number(a.method !== 'get') - Number(b.method !== 'get'));
+      for (const o of order.filter((x) => x.op['x-scope']!.kind === 'record' && holds(role, x.op))) {
+        const scope = o.op['x-scope']!;
+        const body = minimalBody(o);
+        const other = await call(member.token, o, { id: idOf(scope, theirs)! }, body);
+        const expectDenied = narrowed(role, scope);
+        if (other.status >= 500) problems.push(`${o.name} someone else's: ${show(other)}`);
+        else if (expectDenied && other.status !== scope.denied)
+          problems.push(`${o.name} someone else's: expected ${scope.denied}, got ${show(other)}`);
+        else if (!expectDenied && (other.status === scope.denied || (o.method === 'get' && other.status >= 300 && other.status !== 301)))
+          problems.push(`${o.name} someone else's (not narrowed): ${show(other)}`);
 
-      if (!idOf(scope, mine)) continue;
-      const self = await call(member.token, o, { id: idOf(scope, mine)! }, body);
-      if (self.status >= 500 || self.status === scope.denied || (o.method === 'get' && self.status >= 300 && self.status !== 301)) problems.push(`${o.name} their own: ${show(self)}`);
-      if (o.method !== 'get') {
-        await holdTask(mine.task!, member.id);
-        await holdTask(theirs.task!, theirs.staff);
+        if (!idOf(scope, mine)) continue;
+        const self = await call(member.token, o, { id: idOf(scope, mine)! }, body);
+        if (self.status >= 500 || self.status === scope.denied || (o.method === 'get' && self.status >= 300 && self.status !== 301))
+          problems.push(`${o.name} their own: ${show(self)}`);
+        if (o.method !== 'get') {
+          await holdTask(mine.task!, member.id);
+          await holdTask(theirs.task!, theirs.staff);
+        }
       }
-    }
-    for (const o of scopedOps.filter((x) => x.op['x-scope']!.kind === 'list' && holds(role, x.op))) {
-      const scope = o.op['x-scope']!;
-      const got = await call(member.token, o);
-      if (got.status !== 200) problems.push(`${o.name}: ${show(got)}`);
-      else if (narrowed(role, scope) && JSON.stringify(got.body).includes(idOf(scope, theirs)!)) problems.push(`${o.name}: lists someone else's ${scope.record} ${idOf(scope, theirs)}`);
-    }
-    expect(problems).toEqual([]);
-  }, 300_000);
+      for (const o of scopedOps.filter((x) => x.op['x-scope']!.kind === 'list' && holds(role, x.op))) {
+        const scope = o.op['x-scope']!;
+        const got = await call(member.token, o);
+        if (got.status !== 200) problems.push(`${o.name}: ${show(got)}`);
+        else if (narrowed(role, scope) && JSON.stringify(got.body).includes(idOf(scope, theirs)!))
+          problems.push(`${o.name}: lists someone else's ${scope.record} ${idOf(scope, theirs)}`);
+      }
+      expect(problems).toEqual([]);
+    },
+    300_000,
+  );
 
-  test('When the admin lists, then others\' records the narrowed lists leave out are there, so the list checks are not vacuous', async () => {
+  test("When the admin lists, then others' records the narrowed lists leave out are there, so the list checks are not vacuous", async () => {
     const lists = scopedOps.filter((o) => o.op['x-scope']!.kind === 'list');
     const seen: string[] = [];
     for (const o of lists) {

@@ -15,7 +15,16 @@ describe('GET /api/v1/complaints/categories (what the console offers when filing
     expect(res.status).toBe(200);
     expectDocumented('/api/v1/complaints/categories', 'get', res);
     expect(res.body.process).toEqual({ name: 'standard-complaint', version: expect.any(Number) });
-    expect(res.body.categories.map((c: { id: string }) => c.id)).toEqual(['damaged', 'wrong-item', 'missing-item', 'quality', 'late-delivery', 'courier-conduct', 'service', 'other']);
+    expect(res.body.categories.map((c: { id: string }) => c.id)).toEqual([
+      'damaged',
+      'wrong-item',
+      'missing-item',
+      'quality',
+      'late-delivery',
+      'courier-conduct',
+      'service',
+      'other',
+    ]);
     expect(res.body.categories[0].title).toMatch(/\S/);
 
     // A role without complaints.read (warehouse) is refused.

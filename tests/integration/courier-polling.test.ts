@@ -23,17 +23,39 @@ afterAll(() => stack?.close());
 test('When no webhook arrives, then the courier is polled after the quiet period and the order completes', async () => {
   const { name } = await stack.activateProcess(fixture('fast-ship.yaml'));
   const api = apiClient(base, admin.token);
-  const lead = await api.post('/api/v1/leads', { channel: 'zalo', process: name, note: '[sim:normal]', customer: { name: 'Khách im lặng', phone: '0399123456' } });
+  const lead = await api.post('/api/v1/leads', {
+    channel: 'zalo',
+    process: name,
+    note: '[sim:normal]',
+    customer: { name: 'Khách im lặng', phone: '0399123456' },
+  });
   const orderId = lead.body.orderId;
-  const task = await eventually(async () => (await api.get(`/api/v1/tasks?order=${orderId}&status=open`)).body.tasks[0], 20_000, 'close task');
+  const task = await eventually(
+    async () => (await api.get(`/api/v1/tasks?order=${orderId}&status=open`)).body.tasks[0],
+    20_000,
+    'close task',
+  );
   await api.post(`/api/v1/tasks/${task.id}/complete`, {
-    outcome: 'closed', data: { items: [{ sku: 'X', name: 'X', qty: 1, price: 100000 }], shippingAddress: { street: '1', ward: 'W', province: 'Hà Nội' }, codAmount: 100000 },
+    outcome: 'closed',
+    data: {
+      items: [{ sku: 'X', name: 'X', qty: 1, price: 100000 }],
+      shippingAddress: { street: '1', ward: 'W', province: 'Hà Nội' },
+      codAmount: 100000,
+    },
   });
   const result = await stack.temporal.workflow.getHandle(`order:${orderId}`).result();
   expect(result).toMatchObject({ result: 'completed', shipment: { state: 'delivered' } });
-  const polled = await stack.database.db.select().from(courierEvents).where(and(eq(courierEvents.orderId, orderId), eq(courierEvents.via, 'poll')));
+  const polled = await stack.database.db
+    .select()
+    .from(courierEvents)
+    .where(and(eq(courierEvents.orderId, orderId), eq(courierEvents.via, 'poll')));
   expect(polled.map((e) => e.rawStatus)).toContain('delivered');
-  expect(await stack.database.db.select().from(courierEvents).where(and(eq(courierEvents.orderId, orderId), eq(courierEvents.via, 'webhook')))).toHaveLength(0);
+  expect(
+    await stack.database.db
+      .select()
+      .from(courierEvents)
+      .where(and(eq(courierEvents.orderId, orderId), eq(courierEvents.via, 'webhook'))),
+  ).toHaveLength(0);
 });
 
 test('When the same lead is retried with an Idempotency-Key, then one order exists; a returning customer is matched by phone and their history shows on the task', async () => {
@@ -50,7 +72,11 @@ test('When the same lead is retried with an Idempotency-Key, then one order exis
   expect(second.status).toBe(201);
   expect(second.body.orderId).not.toBe(first.body.orderId);
   expect(await stack.database.db.select().from(customers).where(eq(customers.phone, '0912777888'))).toHaveLength(1);
-  const task = await eventually(async () => (await apiClient(base, admin.token).get(`/api/v1/tasks?order=${second.body.orderId}`)).body.tasks[0], 20_000, 'task');
+  const task = await eventually(
+    async () => (await apiClient(base, admin.token).get(`/api/v1/tasks?order=${second.body.orderId}`)).body.tasks[0],
+    20_000,
+    'task',
+  );
   expect(task.subject.customerHistory).toEqual({ orders: 1, delivered: 0, returned: 0, returnRate: 0 });
   const bad = await api.post('/api/v1/leads', { ...body, customer: { name: 'X', phone: '123456789' }, channel: 'myspace' });
   expect(bad.status).toBe(422);

@@ -71,7 +71,11 @@ beforeAll(async () => {
   adminId = adminMember.id;
   ({ name: processName } = await stack.activateProcess(CRM_ORDER));
   const people: Array<[string, string[], string[]]> = [
-    ['salesA', ['sales'], []], ['salesB', ['sales'], ['zalo']], ['cskh', ['cskh'], []], ['manager', ['manager'], []], ['warehouse', ['warehouse'], []],
+    ['salesA', ['sales'], []],
+    ['salesB', ['sales'], ['zalo']],
+    ['cskh', ['cskh'], []],
+    ['manager', ['manager'], []],
+    ['warehouse', ['warehouse'], []],
   ];
   for (const [key, roles, channels] of people) {
     const member = await stack.createStaff(roles, { name: `Test ${key}`, channels });
@@ -81,7 +85,12 @@ beforeAll(async () => {
 afterAll(() => stack?.close());
 
 async function openTask(orderId: string, stage: string) {
-  return eventually(async () => (await admin.get(`/api/v1/tasks?order=${orderId}&status=open`)).body.tasks.find((t: { stage: string }) => t.stage === stage), 20_000, `the ${stage} task of ${orderId}`);
+  return eventually(
+    async () =>
+      (await admin.get(`/api/v1/tasks?order=${orderId}&status=open`)).body.tasks.find((t: { stage: string }) => t.stage === stage),
+    20_000,
+    `the ${stage} task of ${orderId}`,
+  );
 }
 
 async function lead(phone: string, name = 'Khách test') {
@@ -94,7 +103,9 @@ async function lead(phone: string, name = 'Khách test') {
 async function orderEnding(phone: string, total: number, ending: 'delivered' | 'returned') {
   const orderId = await lead(phone);
   const close = await openTask(orderId, 'close');
-  expect((await staff.salesA!.api.post(`/api/v1/tasks/${close.id}/complete`, { outcome: 'closed', data: { total, codAmount: total } })).status).toBe(200);
+  expect(
+    (await staff.salesA!.api.post(`/api/v1/tasks/${close.id}/complete`, { outcome: 'closed', data: { total, codAmount: total } })).status,
+  ).toBe(200);
   const deliver = await openTask(orderId, 'deliver');
   expect((await staff.warehouse!.api.post(`/api/v1/tasks/${deliver.id}/complete`, { outcome: ending })).status).toBe(200);
   if (ending === 'delivered') {
@@ -113,16 +124,35 @@ describe('finding and keeping customers', () => {
 
   test('When a customer is created, then every accepted way of writing the phone finds them, and so does part of the name', async () => {
     const created = await admin.post('/api/v1/customers', {
-      phone: '0912 345 678', name: 'Trần Thị Bích', channel: 'zalo', tags: ['hay-mua-online'],
+      phone: '0912 345 678',
+      name: 'Trần Thị Bích',
+      channel: 'zalo',
+      tags: ['hay-mua-online'],
       addresses: [{ street: '12 Lê Lợi', ward: 'Bến Nghé', district: 'Quận 1', province: 'TP. Hồ Chí Minh' }],
     });
     expect(created.status).toBe(201);
     expectDocumented('/api/v1/customers', 'post', created);
-    expect(created.body).toMatchObject({ phone: '0912345678', name: 'Trần Thị Bích', channel: 'zalo', segment: 'new', wholesale: false, defaultAddress: { ward: 'Bến Nghé', isDefault: true } });
+    expect(created.body).toMatchObject({
+      phone: '0912345678',
+      name: 'Trần Thị Bích',
+      channel: 'zalo',
+      segment: 'new',
+      wholesale: false,
+      defaultAddress: { ward: 'Bến Nghé', isDefault: true },
+    });
     bich = created.body.id;
     await admin.post('/api/v1/customers', { phone: '0987 654 321', name: 'Nguyễn Văn Khác' });
 
-    for (const q of ['0912345678', '0912 345 678', '0912.345.678', '0912-345-678', '+84912345678', '+84 912 345 678', '84912345678', '(0912) 345 678']) {
+    for (const q of [
+      '0912345678',
+      '0912 345 678',
+      '0912.345.678',
+      '0912-345-678',
+      '+84912345678',
+      '+84 912 345 678',
+      '84912345678',
+      '(0912) 345 678',
+    ]) {
       const res = await admin.get(`/api/v1/customers?q=${encodeURIComponent(q)}`);
       expectDocumented('/api/v1/customers', 'get', res);
       expect({ q, ids: ids(res) }).toEqual({ q, ids: [bich] });
@@ -148,8 +178,12 @@ describe('finding and keeping customers', () => {
     expect(badPhone.status).toBe(422);
     expect(badPhone.body.error.details.fields[0].field).toBe('phone');
     const twoDefaults = await admin.post('/api/v1/customers', {
-      phone: '0933 222 111', name: 'Hai mặc định',
-      addresses: [{ street: 'a', ward: 'b', province: 'c', isDefault: true }, { street: 'd', ward: 'e', province: 'f', isDefault: true }],
+      phone: '0933 222 111',
+      name: 'Hai mặc định',
+      addresses: [
+        { street: 'a', ward: 'b', province: 'c', isDefault: true },
+        { street: 'd', ward: 'e', province: 'f', isDefault: true },
+      ],
     });
     expect(twoDefaults.status).toBe(422);
     expect((await admin.post('/api/v1/customers', { phone: '0933 222 111', name: 'X', channel: 'myspace' })).status).toBe(422);
@@ -159,14 +193,33 @@ describe('finding and keeping customers', () => {
 
   test('When CSKH changes addresses, tags and the wholesale flag, then the default follows and the segment is recomputed with its history', async () => {
     const res = await staff.cskh!.api.patch(`/api/v1/customers/${bich}`, {
-      addresses: [{ street: '12 Lê Lợi', ward: 'Bến Nghé', province: 'TP. Hồ Chí Minh' }, { label: 'Kho', street: '5 Trường Chinh', ward: 'Phường 12', district: 'Tân Bình', province: 'TP. Hồ Chí Minh', isDefault: true }],
-      tags: ['si-quan-ao'], wholesale: true, notes: 'Khách lấy sỉ theo đợt',
+      addresses: [
+        { street: '12 Lê Lợi', ward: 'Bến Nghé', province: 'TP. Hồ Chí Minh' },
+        { label: 'Kho', street: '5 Trường Chinh', ward: 'Phường 12', district: 'Tân Bình', province: 'TP. Hồ Chí Minh', isDefault: true },
+      ],
+      tags: ['si-quan-ao'],
+      wholesale: true,
+      notes: 'Khách lấy sỉ theo đợt',
     });
     expect(res.status).toBe(200);
     expectDocumented('/api/v1/customers/{id}', 'patch', res);
-    expect(res.body).toMatchObject({ wholesale: true, tags: ['si-quan-ao'], segment: 'wholesale', notes: 'Khách lấy sỉ theo đợt', defaultAddress: { label: 'Kho', ward: 'Phường 12' } });
+    expect(res.body).toMatchObject({
+      wholesale: true,
+      tags: ['si-quan-ao'],
+      segment: 'wholesale',
+      notes: 'Khách lấy sỉ theo đợt',
+      defaultAddress: { label: 'Kho', ward: 'Phường 12' },
+    });
     const detail = (await admin.get(`/api/v1/customers/${bich}`)).body;
-    expect(detail.segmentHistory).toEqual([expect.objectContaining({ from: 'new', to: 'wholesale', orderId: null, actor: staff.cskh!.id, reason: expect.stringContaining('wholesale set') })]);
+    expect(detail.segmentHistory).toEqual([
+      expect.objectContaining({
+        from: 'new',
+        to: 'wholesale',
+        orderId: null,
+        actor: staff.cskh!.id,
+        reason: expect.stringContaining('wholesale set'),
+      }),
+    ]);
     expect(ids(await admin.get('/api/v1/customers?segment=wholesale'))).toEqual([bich]);
 
     const taken = await staff.cskh!.api.patch(`/api/v1/customers/${bich}`, { phone: '0987.654.321' });
@@ -195,11 +248,31 @@ describe('finding and keeping customers', () => {
 
 describe('merging duplicates', () => {
   test('When a manager merges a duplicate, then its orders, complaints and history move to the survivor, it leaves search, and its id points at the survivor', async () => {
-    const survivor = (await admin.post('/api/v1/customers', { phone: '0911 000 222', name: 'Phạm Văn Sống', tags: ['zalo'], addresses: [{ street: '1 Hùng Vương', ward: 'Điện Biên', province: 'Hà Nội' }] })).body;
-    const duplicate = (await admin.post('/api/v1/customers', { phone: '0922 000 333', name: 'Pham Van Song', notes: 'Số thứ hai', wholesale: true, addresses: [{ street: '9 Kim Mã', ward: 'Ngọc Khánh', province: 'Hà Nội' }] })).body;
+    const survivor = (
+      await admin.post('/api/v1/customers', {
+        phone: '0911 000 222',
+        name: 'Phạm Văn Sống',
+        tags: ['zalo'],
+        addresses: [{ street: '1 Hùng Vương', ward: 'Điện Biên', province: 'Hà Nội' }],
+      })
+    ).body;
+    const duplicate = (
+      await admin.post('/api/v1/customers', {
+        phone: '0922 000 333',
+        name: 'Pham Van Song',
+        notes: 'Số thứ hai',
+        wholesale: true,
+        addresses: [{ street: '9 Kim Mã', ward: 'Ngọc Khánh', province: 'Hà Nội' }],
+      })
+    ).body;
     const dupOrder = await lead('0922000333', 'Pham Van Song');
     await openTask(dupOrder, 'close');
-    const filed = await admin.post('/api/v1/complaints', { customerId: duplicate.id, orderId: dupOrder, category: 'damaged', description: 'Hàng vỡ' });
+    const filed = await admin.post('/api/v1/complaints', {
+      customerId: duplicate.id,
+      orderId: dupOrder,
+      category: 'damaged',
+      description: 'Hàng vỡ',
+    });
     expect(filed.status).toBe(201);
     const dupHistory = (await admin.get(`/api/v1/customers/${duplicate.id}`)).body.segmentHistory;
     expect(dupHistory).toHaveLength(1); // created wholesale
@@ -208,12 +281,22 @@ describe('merging duplicates', () => {
     const merged = await staff.manager!.api.post(`/api/v1/customers/${survivor.id}/merge`, { duplicateId: duplicate.id });
     expect(merged.status).toBe(200);
     expectDocumented('/api/v1/customers/{id}/merge', 'post', merged);
-    expect(merged.body).toMatchObject({ mergedId: duplicate.id, moved: { orders: 1, complaints: 1, segmentChanges: 1 }, customer: { id: survivor.id, wholesale: true, tags: ['zalo'], segment: 'wholesale' } });
-    expect(merged.body.customer.addresses.map((a: { street: string; isDefault: boolean }) => [a.street, a.isDefault])).toEqual([['1 Hùng Vương', true], ['9 Kim Mã', false]]);
+    expect(merged.body).toMatchObject({
+      mergedId: duplicate.id,
+      moved: { orders: 1, complaints: 1, segmentChanges: 1 },
+      customer: { id: survivor.id, wholesale: true, tags: ['zalo'], segment: 'wholesale' },
+    });
+    expect(merged.body.customer.addresses.map((a: { street: string; isDefault: boolean }) => [a.street, a.isDefault])).toEqual([
+      ['1 Hùng Vương', true],
+      ['9 Kim Mã', false],
+    ]);
 
     expect(ids(await admin.get('/api/v1/customers?q=Pham%20Van%20Song'))).toEqual([]);
     expect(ids(await admin.get('/api/v1/customers?q=%2B84922000333'))).toEqual([survivor.id]);
-    const pointer = await fetch(`${base}/api/v1/customers/${duplicate.id}`, { headers: { authorization: `Bearer ${staff.manager!.token}` }, redirect: 'manual' });
+    const pointer = await fetch(`${base}/api/v1/customers/${duplicate.id}`, {
+      headers: { authorization: `Bearer ${staff.manager!.token}` },
+      redirect: 'manual',
+    });
     expect(pointer.status).toBe(301);
     expect(pointer.headers.get('location')).toBe(`/api/v1/customers/${survivor.id}`);
     const pointerBody = await pointer.json();
@@ -252,12 +335,17 @@ describe('segments follow delivered and returned orders', () => {
     const definitions = createDefinitionsStore(stack.database.db);
     const shopYaml = (await definitions.active('default-shop'))!.yaml;
     expect(shopYaml).toContain('rule: { deliveredOrders: { gte: 3 } }');
-    const { row } = await definitions.save({ yaml: shopYaml.replace('rule: { deliveredOrders: { gte: 3 } }', 'rule: { deliveredOrders: { gte: 2 }, returnRate: { lt: 0.3 } }'), file: 'shop.yaml', author: 'test' });
+    const { row } = await definitions.save({
+      yaml: shopYaml.replace('rule: { deliveredOrders: { gte: 3 } }', 'rule: { deliveredOrders: { gte: 2 }, returnRate: { lt: 0.3 } }'),
+      file: 'shop.yaml',
+      author: 'test',
+    });
     await definitions.activate(row.name, row.version);
 
     const phone = '0977 000 111';
     const first = await orderEnding(phone, 400_000, 'delivered');
-    const customerId = (await stack.database.db.select({ customerId: orders.customerId }).from(orders).where(eq(orders.id, first)))[0]!.customerId!;
+    const customerId = (await stack.database.db.select({ customerId: orders.customerId }).from(orders).where(eq(orders.id, first)))[0]!
+      .customerId!;
     const segmentOf = async () => (await admin.get(`/api/v1/customers/${customerId}`)).body.segment;
     expect(await segmentOf()).toBe('new');
     const second = await orderEnding(phone, 600_000, 'delivered');
@@ -271,18 +359,31 @@ describe('segments follow delivered and returned orders', () => {
     expectDocumented('/api/v1/customers/{id}', 'get', read);
     const detail = read.body;
     expect(detail.segmentHistory.map((c: { from: string | null; to: string; orderId: string }) => [c.from, c.to, c.orderId])).toEqual([
-      ['new', 'loyal', second], ['loyal', 'new', third],
+      ['new', 'loyal', second],
+      ['loyal', 'new', third],
     ]);
-    expect(detail.segmentHistory[1].reason).toBe(`order ${third} returned: 2 delivered, 1 returned (return rate 33.3%), 1.000.000 VND delivered in 12 months`);
+    expect(detail.segmentHistory[1].reason).toBe(
+      `order ${third} returned: 2 delivered, 1 returned (return rate 33.3%), 1.000.000 VND delivered in 12 months`,
+    );
     expect(detail.reliability).toEqual({ orders: 3, delivered: 2, returned: 1, deliveredValue12m: 1_000_000, returnRate: 1 / 3 });
-    expect(detail.orders.map((o: { id: string; status: string }) => [o.id, o.status])).toEqual([[third, 'returned'], [second, 'completed'], [first, 'completed']]);
-    expect(detail.care.map((t: { orderId: string; status: string }) => [t.orderId, t.status])).toEqual([[second, 'done'], [first, 'done']]);
+    expect(detail.orders.map((o: { id: string; status: string }) => [o.id, o.status])).toEqual([
+      [third, 'returned'],
+      [second, 'completed'],
+      [first, 'completed'],
+    ]);
+    expect(detail.care.map((t: { orderId: string; status: string }) => [t.orderId, t.status])).toEqual([
+      [second, 'done'],
+      [first, 'done'],
+    ]);
 
     // Care contacts: one per finished care task, with the segment the customer had then.
     const contacts = await stack.database.db.select().from(customerContacts).where(eq(customerContacts.customerId, customerId));
-    expect(contacts.map((c) => [c.kind, c.orderId, c.stage, c.staffId, c.segment]).sort()).toEqual([
-      ['care', first, 'care', staff.cskh!.id, null], ['care', second, 'care', staff.cskh!.id, 'new'],
-    ].sort());
+    expect(contacts.map((c) => [c.kind, c.orderId, c.stage, c.staffId, c.segment]).sort()).toEqual(
+      [
+        ['care', first, 'care', staff.cskh!.id, null],
+        ['care', second, 'care', staff.cskh!.id, 'new'],
+      ].sort(),
+    );
 
     // A retried activity (Temporal delivers at least once) records nothing twice.
     const activities = createCustomerActivities({ db: stack.database.db, log: testLog });

@@ -15,7 +15,14 @@ let devServer: DevServer;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shopflow-temporal-restart-'));
 
 async function startOwnDevServer(port: number): Promise<DevServer> {
-  return startDevServer({ cliPath: process.env.SHOPFLOW_TEST_TEMPORAL_CLI!, ip: '127.0.0.1', port, namespace: 'default', dbFile: path.join(dataDir, 'temporal.db'), readyTimeoutMs: 60_000 });
+  return startDevServer({
+    cliPath: process.env.SHOPFLOW_TEST_TEMPORAL_CLI!,
+    ip: '127.0.0.1',
+    port,
+    namespace: 'default',
+    dbFile: path.join(dataDir, 'temporal.db'),
+    readyTimeoutMs: 60_000,
+  });
 }
 
 afterAll(async () => {
@@ -38,14 +45,29 @@ test('When the Temporal dev server restarts during a load of orders, then the wo
 
   const orderIds: string[] = [];
   for (let i = 0; i < 6; i++) {
-    const lead = await api.post('/api/v1/leads', { channel: 'shopee', process: name, note: '[sim:normal]', customer: { name: `Khách ${i}`, phone: `09660000${String(i).padStart(2, '0')}` } });
+    const lead = await api.post('/api/v1/leads', {
+      channel: 'shopee',
+      process: name,
+      note: '[sim:normal]',
+      customer: { name: `Khách ${i}`, phone: `09660000${String(i).padStart(2, '0')}` },
+    });
     expect(lead.status).toBe(201);
     orderIds.push(lead.body.orderId);
   }
   const close = async (orderId: string) => {
-    const task = await eventually(async () => (await api.get(`/api/v1/tasks?order=${orderId}&status=open`)).body.tasks.find((t: { stage: string }) => t.stage === 'close'), 60_000, 'close task');
+    const task = await eventually(
+      async () =>
+        (await api.get(`/api/v1/tasks?order=${orderId}&status=open`)).body.tasks.find((t: { stage: string }) => t.stage === 'close'),
+      60_000,
+      'close task',
+    );
     const done = await api.post(`/api/v1/tasks/${task.id}/complete`, {
-      outcome: 'closed', data: { items: [{ sku: 'M', name: 'Mũ', qty: 1, price: 90000 }], shippingAddress: { street: '9 Hai Bà Trưng', ward: 'Tân Định', province: 'Hồ Chí Minh' }, codAmount: 90000 },
+      outcome: 'closed',
+      data: {
+        items: [{ sku: 'M', name: 'Mũ', qty: 1, price: 90000 }],
+        shippingAddress: { street: '9 Hai Bà Trưng', ward: 'Tân Định', province: 'Hồ Chí Minh' },
+        codAmount: 90000,
+      },
     });
     expect([done.status, done.body.error]).toEqual([200, undefined]);
   };

@@ -11,7 +11,13 @@ describe('GET /healthz (the real app on real Temporal and PostgreSQL)', () => {
     const base = await stack.startApp();
     const res = await fetch(`${base}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: 'ok', temporal: 'ok', db: 'ok', dbDriver: 'postgres', taskQueue: stack.config.temporal.taskQueue });
+    expect(await res.json()).toMatchObject({
+      status: 'ok',
+      temporal: 'ok',
+      db: 'ok',
+      dbDriver: 'postgres',
+      taskQueue: stack.config.temporal.taskQueue,
+    });
     expect(res.headers.get('x-content-type-options')).toBe('nosniff'); // helmet is on
   });
 
@@ -42,7 +48,10 @@ describe('GET /healthz when a part is down', () => {
     const api = await fetch(`${base}/api/v1/me`, { headers: { authorization: `Bearer ${member.token}` } });
     expect(api.status).toBe(503);
     expect(api.headers.get('retry-after')).toBe('5');
-    expect(((await api.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'unavailable', message: expect.stringContaining('the database is not answering') });
+    expect(((await api.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+      code: 'unavailable',
+      message: expect.stringContaining('the database is not answering'),
+    });
     broken.database.close = async () => undefined;
     await broken.close();
   });

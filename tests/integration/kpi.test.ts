@@ -25,7 +25,11 @@ beforeAll(async () => {
 afterAll(async () => {
   // Start-up made a schedule for every active plan of this database (some fire every few seconds).
   const plans = stack ? (await createDefinitionsStore(stack.database.db).list()).filter((d) => d.kind === 'KpiPlan') : [];
-  for (const id of new Set([...schedules, ...plans.map((d) => kpiScheduleId(d.name))])) await stack.temporal.schedule.getHandle(id).delete().catch(() => undefined);
+  for (const id of new Set([...schedules, ...plans.map((d) => kpiScheduleId(d.name))]))
+    await stack.temporal.schedule
+      .getHandle(id)
+      .delete()
+      .catch(() => undefined);
   await stack?.close();
 });
 
@@ -53,39 +57,228 @@ describe('KPI actuals by SQL (January 2026, Asia/Ho_Chi_Minh)', () => {
     cskh = (await stack.createStaff(['cskh'], { name: 'CSKH 1' })).id;
     const db = stack.database.db;
 
-    type Seed = { key: string; channel: string; customer: string; total: number | null; status: string; created: string; leadCost: number; campaign?: string;
-      rep?: string; courier?: string; shipped?: string; shipState?: string; events?: Array<[string, Date]> };
+    type Seed = {
+      key: string;
+      channel: string;
+      customer: string;
+      total: number | null;
+      status: string;
+      created: string;
+      leadCost: number;
+      campaign?: string;
+      rep?: string;
+      courier?: string;
+      shipped?: string;
+      shipState?: string;
+      events?: Array<[string, Date]>;
+    };
     const seeds: Seed[] = [
-      { key: 'o1', channel: 'facebook', customer: 'c1', total: 10_000_000, status: 'completed', created: '2026-01-03 09:00', leadCost: 20_000, rep: reps.a, courier: 'ghn', shipped: '2026-01-05 10:00', shipState: 'delivered', events: [['delivered', ict('2026-01-08 15:00')]] },
-      { key: 'o2', channel: 'facebook', customer: 'c2', total: 4_000_000, status: 'returned', created: '2026-01-09 09:00', leadCost: 20_000, rep: reps.b, courier: 'ghn', shipped: '2026-01-10 10:00', shipState: 'returned', events: [['delivered', ict('2026-01-12 11:00')], ['returned', ict('2026-02-03 10:00')]] },
-      { key: 'o3', channel: 'zalo', customer: 'c3', total: 6_000_000, status: 'returned', created: '2026-01-14 09:00', leadCost: 20_000, rep: reps.c, courier: 'ghtk', shipped: '2026-01-15 10:00', shipState: 'returned', events: [['returned', ict('2026-01-20 10:00')]] },
-      { key: 'o4', channel: 'zalo', customer: 'c4', total: 2_000_000, status: 'completed', created: '2026-01-19 09:00', leadCost: 20_000, rep: reps.c, courier: 'ghtk', shipped: '2026-01-20 10:00', shipState: 'delivered', events: [['delivered', ict('2026-02-01 00:30')]] },
-      { key: 'o5', channel: 'facebook', customer: 'c5', total: 3_000_000, status: 'completed', created: '2026-01-24 09:00', leadCost: 20_000, rep: reps.a, courier: 'ghn', shipped: '2026-01-25 10:00', shipState: 'delivered', events: [['delivered', ict('2026-01-31 23:59:59')]] },
-      { key: 'o6', channel: 'facebook', customer: 'c6', total: 5_000_000, status: 'cancelled', created: '2026-01-05 09:00', leadCost: 20_000, rep: reps.a, courier: 'ghn', shipped: '2026-01-06 10:00', shipState: 'cancelled' },
-      { key: 'o7', channel: 'facebook', customer: 'c7', total: null, status: 'lost', created: '2026-01-07 09:00', leadCost: 50_000, campaign: 'tet' },
-      { key: 'o8', channel: 'zalo', customer: 'c8', total: null, status: 'open', created: '2026-01-28 09:00', leadCost: 30_000, campaign: 'tet' },
-      { key: 'o9', channel: 'facebook', customer: 'c1', total: 1_000_000, status: 'completed', created: '2026-01-27 09:00', leadCost: 20_000, rep: reps.b, courier: 'ghn', shipped: '2026-01-28 10:00', shipState: 'delivered', events: [['delivered', ict('2026-01-29 10:00')]] },
+      {
+        key: 'o1',
+        channel: 'facebook',
+        customer: 'c1',
+        total: 10_000_000,
+        status: 'completed',
+        created: '2026-01-03 09:00',
+        leadCost: 20_000,
+        rep: reps.a,
+        courier: 'ghn',
+        shipped: '2026-01-05 10:00',
+        shipState: 'delivered',
+        events: [['delivered', ict('2026-01-08 15:00')]],
+      },
+      {
+        key: 'o2',
+        channel: 'facebook',
+        customer: 'c2',
+        total: 4_000_000,
+        status: 'returned',
+        created: '2026-01-09 09:00',
+        leadCost: 20_000,
+        rep: reps.b,
+        courier: 'ghn',
+        shipped: '2026-01-10 10:00',
+        shipState: 'returned',
+        events: [
+          ['delivered', ict('2026-01-12 11:00')],
+          ['returned', ict('2026-02-03 10:00')],
+        ],
+      },
+      {
+        key: 'o3',
+        channel: 'zalo',
+        customer: 'c3',
+        total: 6_000_000,
+        status: 'returned',
+        created: '2026-01-14 09:00',
+        leadCost: 20_000,
+        rep: reps.c,
+        courier: 'ghtk',
+        shipped: '2026-01-15 10:00',
+        shipState: 'returned',
+        events: [['returned', ict('2026-01-20 10:00')]],
+      },
+      {
+        key: 'o4',
+        channel: 'zalo',
+        customer: 'c4',
+        total: 2_000_000,
+        status: 'completed',
+        created: '2026-01-19 09:00',
+        leadCost: 20_000,
+        rep: reps.c,
+        courier: 'ghtk',
+        shipped: '2026-01-20 10:00',
+        shipState: 'delivered',
+        events: [['delivered', ict('2026-02-01 00:30')]],
+      },
+      {
+        key: 'o5',
+        channel: 'facebook',
+        customer: 'c5',
+        total: 3_000_000,
+        status: 'completed',
+        created: '2026-01-24 09:00',
+        leadCost: 20_000,
+        rep: reps.a,
+        courier: 'ghn',
+        shipped: '2026-01-25 10:00',
+        shipState: 'delivered',
+        events: [['delivered', ict('2026-01-31 23:59:59')]],
+      },
+      {
+        key: 'o6',
+        channel: 'facebook',
+        customer: 'c6',
+        total: 5_000_000,
+        status: 'cancelled',
+        created: '2026-01-05 09:00',
+        leadCost: 20_000,
+        rep: reps.a,
+        courier: 'ghn',
+        shipped: '2026-01-06 10:00',
+        shipState: 'cancelled',
+      },
+      {
+        key: 'o7',
+        channel: 'facebook',
+        customer: 'c7',
+        total: null,
+        status: 'lost',
+        created: '2026-01-07 09:00',
+        leadCost: 50_000,
+        campaign: 'tet',
+      },
+      {
+        key: 'o8',
+        channel: 'zalo',
+        customer: 'c8',
+        total: null,
+        status: 'open',
+        created: '2026-01-28 09:00',
+        leadCost: 30_000,
+        campaign: 'tet',
+      },
+      {
+        key: 'o9',
+        channel: 'facebook',
+        customer: 'c1',
+        total: 1_000_000,
+        status: 'completed',
+        created: '2026-01-27 09:00',
+        leadCost: 20_000,
+        rep: reps.b,
+        courier: 'ghn',
+        shipped: '2026-01-28 10:00',
+        shipState: 'delivered',
+        events: [['delivered', ict('2026-01-29 10:00')]],
+      },
       { key: 'o10', channel: 'facebook', customer: 'c10', total: null, status: 'open', created: '2025-12-31 23:30', leadCost: 20_000 },
       { key: 'o11', channel: 'facebook', customer: 'c11', total: null, status: 'open', created: '2026-01-01 00:00', leadCost: 20_000 },
     ];
     const tag = uniqueId('c');
     for (const s of seeds) {
       const id = (ids[s.key] = p(s.key));
-      await db.insert(orders).values({ id, workflowId: `order:${id}`, channel: s.channel, status: s.status, customerId: `${tag}-${s.customer}`, total: s.total, campaign: s.campaign ?? null, leadCost: s.leadCost, courier: s.courier ?? null, createdAt: ict(s.created) });
+      await db.insert(orders).values({
+        id,
+        workflowId: `order:${id}`,
+        channel: s.channel,
+        status: s.status,
+        customerId: `${tag}-${s.customer}`,
+        total: s.total,
+        campaign: s.campaign ?? null,
+        leadCost: s.leadCost,
+        courier: s.courier ?? null,
+        createdAt: ict(s.created),
+      });
       if (s.rep) {
-        await db.insert(tasks).values({ id: `${id}-close`, workflowId: `order:${id}`, subjectType: 'order', subjectId: id, stage: 'close', role: 'sales', title: 'Chốt đơn', form: {}, outcomes: [], status: 'done', completedBy: s.rep, completedAt: ict(s.created), createdAt: ict(s.created) });
+        await db.insert(tasks).values({
+          id: `${id}-close`,
+          workflowId: `order:${id}`,
+          subjectType: 'order',
+          subjectId: id,
+          stage: 'close',
+          role: 'sales',
+          title: 'Chốt đơn',
+          form: {},
+          outcomes: [],
+          status: 'done',
+          completedBy: s.rep,
+          completedAt: ict(s.created),
+          createdAt: ict(s.created),
+        });
       }
       if (s.courier) {
-        await db.insert(shipments).values({ orderId: id, courier: s.courier, trackingCode: `T-${id}`, state: s.shipState!, createdAt: ict(s.shipped!) });
+        await db
+          .insert(shipments)
+          .values({ orderId: id, courier: s.courier, trackingCode: `T-${id}`, state: s.shipState!, createdAt: ict(s.shipped!) });
         for (const [i, [state, at]] of (s.events ?? []).entries()) {
-          await db.insert(courierEvents).values({ courier: s.courier, eventKey: `${id}-${i}`, orderId: id, trackingCode: `T-${id}`, rawStatus: state, state, at, applied: true, via: 'webhook' });
+          await db.insert(courierEvents).values({
+            courier: s.courier,
+            eventKey: `${id}-${i}`,
+            orderId: id,
+            trackingCode: `T-${id}`,
+            rawStatus: state,
+            state,
+            at,
+            applied: true,
+            via: 'webhook',
+          });
         }
       }
     }
     // A later sales follow-up by another rep does not move the credit of o1 from rep A.
-    await db.insert(tasks).values({ id: `${ids.o1}-follow`, workflowId: 'x', subjectType: 'order', subjectId: ids.o1!, stage: 'close', role: 'sales', title: 'follow-up', form: {}, outcomes: [], status: 'done', completedBy: reps.b, completedAt: ict('2026-01-04 09:00') });
+    await db.insert(tasks).values({
+      id: `${ids.o1}-follow`,
+      workflowId: 'x',
+      subjectType: 'order',
+      subjectId: ids.o1!,
+      stage: 'close',
+      role: 'sales',
+      title: 'follow-up',
+      form: {},
+      outcomes: [],
+      status: 'done',
+      completedBy: reps.b,
+      completedAt: ict('2026-01-04 09:00'),
+    });
     // Confirm tasks: 3 of 4 in January within SLA; one finished at 00:30 on 1 February (local) belongs to February.
-    const confirm = (n: number, due: string, done: string) => db.insert(tasks).values({ id: `${ids.o1}-confirm-${n}`, workflowId: 'x', subjectType: 'order', subjectId: ids.o1!, stage: 'confirm', role: 'cskh', title: 'Xác nhận', form: {}, outcomes: [], status: 'done', completedBy: cskh, dueAt: ict(due), completedAt: ict(done) });
+    const confirm = (n: number, due: string, done: string) =>
+      db.insert(tasks).values({
+        id: `${ids.o1}-confirm-${n}`,
+        workflowId: 'x',
+        subjectType: 'order',
+        subjectId: ids.o1!,
+        stage: 'confirm',
+        role: 'cskh',
+        title: 'Xác nhận',
+        form: {},
+        outcomes: [],
+        status: 'done',
+        completedBy: cskh,
+        dueAt: ict(due),
+        completedAt: ict(done),
+      });
     await confirm(1, '2026-01-03 10:00', '2026-01-03 09:30');
     await confirm(2, '2026-01-10 10:00', '2026-01-10 10:00');
     await confirm(3, '2026-01-15 10:00', '2026-01-15 09:00');
@@ -152,25 +345,46 @@ describe('a KPI period workflow on the dev server', () => {
     expect(started.body.workflowId).toBe(`kpi:${started.body.id}`);
     expect((await api.post('/api/v1/kpi/periods', { plan: name })).body).toMatchObject({ created: false, id: started.body.id });
 
-    const running = await eventually(async () => {
-      const res = await api.get(`/api/v1/kpi/periods/${started.body.id}`);
-      return res.status === 200 ? res : undefined;
-    }, 10_000, 'the period row');
+    const running = await eventually(
+      async () => {
+        const res = await api.get(`/api/v1/kpi/periods/${started.body.id}`);
+        return res.status === 200 ? res : undefined;
+      },
+      10_000,
+      'the period row',
+    );
     const revenue = running.body.metrics.find((m: { id: string }) => m.id === 'revenue');
     expect(revenue.staff[rep.id].target).toBeGreaterThan(0);
 
-    const revised = await api.post(`/api/v1/kpi/periods/${started.body.id}/targets`, { metric: 'revenue', value: 50_000_000, reason: 'Tết: giảm chỉ tiêu' });
+    const revised = await api.post(`/api/v1/kpi/periods/${started.body.id}/targets`, {
+      metric: 'revenue',
+      value: 50_000_000,
+      reason: 'Tết: giảm chỉ tiêu',
+    });
     expect(revised.status).toBe(200);
     expect(revised.body.targets.revenue.target).toBe(50_000_000);
     expect(Object.values(revised.body.targets.revenue.channels as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(50_000_000);
     expect((await api.post(`/api/v1/kpi/periods/${started.body.id}/targets`, { metric: 'nope', value: 1, reason: 'x' })).status).toBe(422);
 
-    const closed = await eventually(async () => {
-      const res = await api.get(`/api/v1/kpi/periods/${started.body.id}`);
-      return res.body.status === 'closed' ? res.body : undefined;
-    }, 20_000, 'the period to close');
+    const closed = await eventually(
+      async () => {
+        const res = await api.get(`/api/v1/kpi/periods/${started.body.id}`);
+        return res.body.status === 'closed' ? res.body : undefined;
+      },
+      20_000,
+      'the period to close',
+    );
     expect(closed.alertsFired).toEqual(['revenue-behind']);
-    expect(closed.revisions).toEqual([expect.objectContaining({ metric: 'revenue', scope: 'total', oldValue: 100_000_000, newValue: 50_000_000, actor: manager.id, reason: 'Tết: giảm chỉ tiêu' })]);
+    expect(closed.revisions).toEqual([
+      expect.objectContaining({
+        metric: 'revenue',
+        scope: 'total',
+        oldValue: 100_000_000,
+        newValue: 50_000_000,
+        actor: manager.id,
+        reason: 'Tết: giảm chỉ tiêu',
+      }),
+    ]);
     const mine = closed.evaluation.staff.find((s: { staffId: string }) => s.staffId === rep.id);
     expect(mine).toMatchObject({ grade: 'D', rank: { sales: expect.any(Number) } });
 
@@ -179,9 +393,16 @@ describe('a KPI period workflow on the dev server', () => {
     expect(alerts[0]).toMatchObject({ roles: ['manager', 'sales-lead'], dedupeKey: `kpi:${started.body.id}:pacing:revenue-behind` });
     const [row] = await stack.database.db.select().from(kpiPeriods).where(eq(kpiPeriods.id, started.body.id));
     expect(row!.status).toBe('closed');
-    expect(await stack.database.db.select().from(kpiTargetRevisions).where(and(eq(kpiTargetRevisions.periodId, started.body.id)))).toHaveLength(1);
+    expect(
+      await stack.database.db
+        .select()
+        .from(kpiTargetRevisions)
+        .where(and(eq(kpiTargetRevisions.periodId, started.body.id))),
+    ).toHaveLength(1);
 
-    const csv = await fetch(`${base}/api/v1/kpi/periods/${started.body.id}/export.csv`, { headers: { authorization: `Bearer ${manager.token}` } });
+    const csv = await fetch(`${base}/api/v1/kpi/periods/${started.body.id}/export.csv`, {
+      headers: { authorization: `Bearer ${manager.token}` },
+    });
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     const text = await csv.text();
     expect(text).toContain('section,metric,breakdown,key,target,actual,score,grade');
@@ -200,10 +421,14 @@ describe('a KPI period workflow on the dev server', () => {
     const planName = plans.find((d) => d.kind === 'KpiPlan' && d.name.startsWith('kpi-'))!.name; // the monthly plan of the SQL tests
     const started = await api.post('/api/v1/kpi/periods', { plan: planName, period: '2026-01' });
     expect(started.status).toBe(201);
-    const closed = await eventually(async () => {
-      const res = await api.get(`/api/v1/kpi/periods/${started.body.id}`);
-      return res.body.status === 'closed' ? res.body : undefined;
-    }, 20_000, 'the backfilled period to close');
+    const closed = await eventually(
+      async () => {
+        const res = await api.get(`/api/v1/kpi/periods/${started.body.id}`);
+        return res.body.status === 'closed' ? res.body : undefined;
+      },
+      20_000,
+      'the backfilled period to close',
+    );
     expect(closed.metrics.find((m: { id: string }) => m.id === 'revenue').actual).toBe(18_000_000);
     expect(closed.alertsFired).toEqual([]); // a backfill has no pacing to alert on
     expect((await api.post('/api/v1/kpi/periods', { plan: planName, period: '2026-13' })).status).toBe(422);
@@ -218,7 +443,10 @@ describe('KPI schedules', () => {
       schedules.push(kpiScheduleId('shop-kpi'));
       const described = await stack.temporal.schedule.getHandle(kpiScheduleId('shop-kpi')).describe();
       expect(described.spec.timezone).toBe('Asia/Ho_Chi_Minh');
-      expect(described.spec.calendars?.[0]).toMatchObject({ dayOfMonth: [{ start: 1, end: 1, step: 1 }], hour: [{ start: 0, end: 0, step: 1 }] });
+      expect(described.spec.calendars?.[0]).toMatchObject({
+        dayOfMonth: [{ start: 1, end: 1, step: 1 }],
+        hour: [{ start: 0, end: 0, step: 1 }],
+      });
       expect(described.policies.overlap).toBe('SKIP');
       expect(described.policies.catchupWindow).toBe(31 * 86_400_000);
       expect(described.action).toMatchObject({ type: 'startWorkflow', workflowType: 'kpiScheduleWorkflow', args: [{ plan: 'shop-kpi' }] });
@@ -229,11 +457,23 @@ describe('KPI schedules', () => {
 
   test('When a schedule fires, then it starts the period under its business id kpi:<plan>:<period>', async () => {
     const name = uniqueId('sched');
-    await activatePlan(fixture('kpi-test.yaml').replace('period: monthly', 'period: { every: 3s }').replace('recompute: 1h', 'recompute: 1s'), name);
-    const ids = await ensureKpiSchedules({ db: stack.database.db, temporal: stack.temporal, taskQueue: stack.config.temporal.taskQueue, log: testLog });
+    await activatePlan(
+      fixture('kpi-test.yaml').replace('period: monthly', 'period: { every: 3s }').replace('recompute: 1h', 'recompute: 1s'),
+      name,
+    );
+    const ids = await ensureKpiSchedules({
+      db: stack.database.db,
+      temporal: stack.temporal,
+      taskQueue: stack.config.temporal.taskQueue,
+      log: testLog,
+    });
     schedules.push(...ids);
     expect(ids).toContain(kpiScheduleId(name));
-    const row = await eventually(async () => (await stack.database.db.select().from(kpiPeriods).where(eq(kpiPeriods.plan, name)))[0], 15_000, 'a scheduled period');
+    const row = await eventually(
+      async () => (await stack.database.db.select().from(kpiPeriods).where(eq(kpiPeriods.plan, name)))[0],
+      15_000,
+      'a scheduled period',
+    );
     expect(row.workflowId).toBe(`kpi:${name}:${row.periodKey}`);
     expect(row.endsAt.getTime() - row.startsAt.getTime()).toBe(3000);
     await stack.temporal.schedule.getHandle(kpiScheduleId(name)).delete();

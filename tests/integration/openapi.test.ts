@@ -44,7 +44,8 @@ function registeredOperations(app: Express): string[] {
           }
         }
       } else if (Array.isArray(layer.handle?.stack)) {
-        if (typeof layer.rawPath !== 'string') throw new Error('a mounted router has no string rawPath: the router package changed, adapt this walk');
+        if (typeof layer.rawPath !== 'string')
+          throw new Error('a mounted router has no string rawPath: the router package changed, adapt this walk');
         walk(layer.handle.stack, prefix + layer.rawPath);
       }
     }
@@ -60,11 +61,16 @@ function documentedOperations(): string[] {
 }
 
 const operations = (): Array<[string, string, Operation]> =>
-  Object.entries(openApiDocument.paths).flatMap(([path, item]) => HTTP_METHODS.flatMap((m) => (item[m] ? [[path, m, item[m]!] as [string, string, Operation]] : [])));
+  Object.entries(openApiDocument.paths).flatMap(([path, item]) =>
+    HTTP_METHODS.flatMap((m) => (item[m] ? [[path, m, item[m]!] as [string, string, Operation]] : [])),
+  );
 
 /** Resolves a local `#/a/b` JSON pointer in the document. */
 function resolvePointer(ref: string): unknown {
-  return ref.slice(2).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+  return ref
+    .slice(2)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
     .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], openApiDocument);
 }
 
@@ -78,14 +84,27 @@ afterAll(() => stack?.close());
 
 describe('the OpenAPI document against the real app', () => {
   test('When the app is built, then every registered route is documented and every documented operation is registered', () => {
-    const app = createApp({ config: stack.config, database: stack.database, temporal: stack.temporal, log: testLog, couriers: stack.courierDirectory() });
+    const app = createApp({
+      config: stack.config,
+      database: stack.database,
+      temporal: stack.temporal,
+      log: testLog,
+      couriers: stack.courierDirectory(),
+    });
     const registered = registeredOperations(app);
     const documented = documentedOperations();
 
     expect(registered.filter((op) => !documented.includes(op))).toEqual([]);
     expect(documented.filter((op) => !registered.includes(op))).toEqual([]);
     // The walk reaches nested routers and their parameters, not just the top level.
-    expect(registered).toEqual(expect.arrayContaining(['GET /healthz', 'GET /api/v1/me', 'DELETE /api/v1/staff/{id}/tokens/{tokenId}', 'POST /api/v1/definitions/{name}/versions/{version}/activate']));
+    expect(registered).toEqual(
+      expect.arrayContaining([
+        'GET /healthz',
+        'GET /api/v1/me',
+        'DELETE /api/v1/staff/{id}/tokens/{tokenId}',
+        'POST /api/v1/definitions/{name}/versions/{version}/activate',
+      ]),
+    );
   });
 
   test('When the document is read, then its references resolve, path parameters are declared, and only health, docs and courier webhooks (authenticated by the courier secret) are public', () => {
@@ -106,11 +125,17 @@ describe('the OpenAPI document against the real app', () => {
     expect(new Set(ids).size).toBe(ids.length);
     for (const [path, method, op] of operations()) {
       const inPath = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
-      const declared = (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name).sort();
+      const declared = (op.parameters ?? [])
+        .filter((p) => p.in === 'path')
+        .map((p) => p.name)
+        .sort();
       expect({ op: `${method} ${path}`, params: declared }).toEqual({ op: `${method} ${path}`, params: inPath });
       if (path.startsWith('/api/v1/') && op.security === undefined) expect(op.responses).toHaveProperty('401');
     }
-    const publicOps = operations().filter(([, , op]) => op.security?.length === 0).map(([path, method]) => `${method.toUpperCase()} ${path}`).sort();
+    const publicOps = operations()
+      .filter(([, , op]) => op.security?.length === 0)
+      .map(([path, method]) => `${method.toUpperCase()} ${path}`)
+      .sort();
     expect(publicOps).toEqual(['GET /api/docs', 'GET /api/v1/openapi.json', 'GET /healthz', 'POST /webhooks/couriers/{courier}']);
     expect(openApiDocument.security).toEqual([{ bearerAuth: [] }]);
     expect(openApiDocument.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
@@ -132,26 +157,46 @@ describe('the OpenAPI document against the real app', () => {
     expectDocumented('/api/v1/definitions', 'post', await api.yaml('/api/v1/definitions', 'kind: OrderProcess\n'));
     expectDocumented('/api/v1/definitions/{name}', 'get', await api.get(`/api/v1/definitions/${processName}`));
     expectDocumented('/api/v1/definitions/{name}/versions', 'get', await api.get(`/api/v1/definitions/${processName}/versions`));
-    expectDocumented('/api/v1/definitions/{name}/versions/{version}', 'get', await api.get(`/api/v1/definitions/${processName}/versions/${processVersion}`));
+    expectDocumented(
+      '/api/v1/definitions/{name}/versions/{version}',
+      'get',
+      await api.get(`/api/v1/definitions/${processName}/versions/${processVersion}`),
+    );
 
     const created = await api.post('/api/v1/staff', { name: 'Nguyễn Văn A', roles: ['sales'] });
     expectDocumented('/api/v1/staff', 'post', created);
     expectDocumented('/api/v1/staff', 'post', await api.post('/api/v1/staff', { name: 'Nobody' }));
     expectDocumented('/api/v1/staff', 'get', await api.get('/api/v1/staff?active=true'));
     expectDocumented('/api/v1/staff/{id}', 'get', await api.get(`/api/v1/staff/${created.body.staff.id}`));
-    expectDocumented('/api/v1/staff/{id}/tokens', 'post', await api.post(`/api/v1/staff/${created.body.staff.id}/tokens`, { label: 'phone' }));
+    expectDocumented(
+      '/api/v1/staff/{id}/tokens',
+      'post',
+      await api.post(`/api/v1/staff/${created.body.staff.id}/tokens`, { label: 'phone' }),
+    );
 
-    const lead = await api.post('/api/v1/leads', { channel: 'facebook', process: processName, customer: { name: 'Trần Thị B', phone: '0912 345 678' } });
+    const lead = await api.post('/api/v1/leads', {
+      channel: 'facebook',
+      process: processName,
+      customer: { name: 'Trần Thị B', phone: '0912 345 678' },
+    });
     expectDocumented('/api/v1/leads', 'post', lead);
-    const page = await eventually(async () => {
-      const res = await api.get(`/api/v1/tasks?order=${lead.body.orderId}`);
-      return res.body.tasks?.length ? res : undefined;
-    }, 20_000, 'the lead\'s first task');
+    const page = await eventually(
+      async () => {
+        const res = await api.get(`/api/v1/tasks?order=${lead.body.orderId}`);
+        return res.body.tasks?.length ? res : undefined;
+      },
+      20_000,
+      "the lead's first task",
+    );
     expectDocumented('/api/v1/tasks', 'get', page);
     const taskId: string = page.body.tasks[0].id;
     expectDocumented('/api/v1/tasks/{id}', 'get', await api.get(`/api/v1/tasks/${taskId}`));
     expectDocumented('/api/v1/tasks/{id}/claim', 'post', await api.post(`/api/v1/tasks/${taskId}/claim`));
-    expectDocumented('/api/v1/tasks/{id}/complete', 'post', await api.post(`/api/v1/tasks/${taskId}/complete`, { outcome: 'closed', data: { codAmount: 100000 } }));
+    expectDocumented(
+      '/api/v1/tasks/{id}/complete',
+      'post',
+      await api.post(`/api/v1/tasks/${taskId}/complete`, { outcome: 'closed', data: { codAmount: 100000 } }),
+    );
     expectDocumented('/api/v1/tasks/{id}/claim', 'post', await api.post(`/api/v1/tasks/${taskId}/claim`));
     expectDocumented('/api/v1/tasks/{id}', 'get', await api.get('/api/v1/tasks/no-such-task'));
     expectDocumented('/api/v1/tasks', 'get', await api.get('/api/v1/tasks?limit=0'));
@@ -180,11 +225,15 @@ describe('serving the document and its docs page', () => {
       expect(csp).not.toContain('upgrade-insecure-requests');
 
       const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!).filter((url) => url.startsWith('/api/docs/'));
-      expect(assets).toEqual(expect.arrayContaining(['/api/docs/swagger-ui-bundle.js', '/api/docs/swagger-initializer.js', '/api/docs/swagger-ui.css']));
+      expect(assets).toEqual(
+        expect.arrayContaining(['/api/docs/swagger-ui-bundle.js', '/api/docs/swagger-initializer.js', '/api/docs/swagger-ui.css']),
+      );
       for (const asset of assets) {
         const got = await fetch(`${base}${asset}`);
         expect({ asset, status: got.status }).toEqual({ asset, status: 200 });
-        expect(got.headers.get('content-type')).toMatch(asset.endsWith('.js') ? /javascript/ : asset.endsWith('.css') ? /text\/css/ : /image\/png/);
+        expect(got.headers.get('content-type')).toMatch(
+          asset.endsWith('.js') ? /javascript/ : asset.endsWith('.css') ? /text\/css/ : /image\/png/,
+        );
         if (asset.endsWith('swagger-initializer.js')) expect(await got.text()).toContain('SwaggerUIBundle(');
         else await got.arrayBuffer();
       }

@@ -23,7 +23,9 @@ beforeAll(async () => {
   ({ name: processName } = await stack.activateProcess(fixture('fast-ship.yaml')));
   [admin, marketing] = await Promise.all([stack.createStaff(['admin']), stack.createStaff(['marketing'])]);
   // Goods received from a supplier, so stock levels are easy to read.
-  await stack.database.db.insert(stockMovements).values({ sku: 'AO-01', qty: 1000, kind: 'receipt', reason: 'opening stock', dedupeKey: 'test:receipt:AO-01' });
+  await stack.database.db
+    .insert(stockMovements)
+    .values({ sku: 'AO-01', qty: 1000, kind: 'receipt', reason: 'opening stock', dedupeKey: 'test:receipt:AO-01' });
 });
 afterAll(() => stack?.close());
 
@@ -34,7 +36,9 @@ let phoneSeq = 0;
 async function closedOrder(scenario: string, opts: { close?: boolean } = {}) {
   phoneSeq += 1;
   const lead = await apiClient(base, marketing.token).post('/api/v1/leads', {
-    channel: 'facebook', process: processName, note: `[sim:${scenario}]`,
+    channel: 'facebook',
+    process: processName,
+    note: `[sim:${scenario}]`,
     customer: { name: `Khách ${scenario}`, phone: `0388${String(Date.now() % 100000).padStart(5, '0')}${phoneSeq}`.slice(0, 10) },
   });
   expect(lead.status).toBe(201);
@@ -43,7 +47,11 @@ async function closedOrder(scenario: string, opts: { close?: boolean } = {}) {
     const task = await openTask(orderId, 'close');
     const done = await api().post(`/api/v1/tasks/${task.id}/complete`, {
       outcome: 'closed',
-      data: { items: [{ sku: 'AO-01', name: 'Áo thun', qty: 2, price: 150000 }], shippingAddress: { street: '12 Lê Lợi', ward: 'Bến Nghé', province: 'Hồ Chí Minh' }, codAmount: 300000 },
+      data: {
+        items: [{ sku: 'AO-01', name: 'Áo thun', qty: 2, price: 150000 }],
+        shippingAddress: { street: '12 Lê Lợi', ward: 'Bến Nghé', province: 'Hồ Chí Minh' },
+        codAmount: 300000,
+      },
     });
     expect(done.body.nextStage).toBe('ship');
   }
@@ -51,12 +59,19 @@ async function closedOrder(scenario: string, opts: { close?: boolean } = {}) {
 }
 
 async function openTask(orderId: string, stage: string) {
-  return eventually(async () => (await api().get(`/api/v1/tasks?order=${orderId}&status=open`)).body.tasks.find((t: { stage: string }) => t.stage === stage), 20_000, `open ${stage} task`);
+  return eventually(
+    async () =>
+      (await api().get(`/api/v1/tasks?order=${orderId}&status=open`)).body.tasks.find((t: { stage: string }) => t.stage === stage),
+    20_000,
+    `open ${stage} task`,
+  );
 }
 const finalResult = (orderId: string) => stack.temporal.workflow.getHandle(`order:${orderId}`).result();
 const simShipment = async (orderId: string) => {
   const res = await fetch(`${sim}/__sim/shipments`);
-  const body = (await res.json()) as { shipments: Array<{ clientOrderCode: string; trackingCode?: string; orderCode?: string; createCalls?: number }> } | Array<{ clientOrderCode: string }>;
+  const body = (await res.json()) as
+    | { shipments: Array<{ clientOrderCode: string; trackingCode?: string; orderCode?: string; createCalls?: number }> }
+    | Array<{ clientOrderCode: string }>;
   const list = Array.isArray(body) ? body : body.shipments;
   return list.filter((s) => JSON.stringify(s).includes(orderId));
 };
@@ -66,7 +81,11 @@ describe('order lifecycle with the courier simulator', () => {
     const orderId = await closedOrder('normal');
     const result = await finalResult(orderId);
     expect(result).toMatchObject({ result: 'completed', stage: 'done', shipment: { courier: 'simulator', state: 'delivered' } });
-    expect(result.path.map((v: { stage: string; outcome?: string }) => [v.stage, v.outcome])).toEqual([['close', 'closed'], ['ship', 'delivered'], ['done', undefined]]);
+    expect(result.path.map((v: { stage: string; outcome?: string }) => [v.stage, v.outcome])).toEqual([
+      ['close', 'closed'],
+      ['ship', 'delivered'],
+      ['done', undefined],
+    ]);
 
     const [order] = await stack.database.db.select().from(orders).where(eq(orders.id, orderId));
     expect(order).toMatchObject({ status: 'completed', stage: 'done', total: 300000, codAmount: 300000, courier: 'simulator' });
@@ -75,20 +94,40 @@ describe('order lifecycle with the courier simulator', () => {
     expect(customer!.phone).toBe(order!.customerPhone);
     const [shipment] = await stack.database.db.select().from(shipments).where(eq(shipments.orderId, orderId));
     expect(shipment).toMatchObject({ state: 'delivered', rawStatus: 'delivered', codAmount: 300000 });
-    const statuses = (await stack.database.db.select().from(orderEvents).where(and(eq(orderEvents.orderId, orderId), eq(orderEvents.type, 'courier_status'))).orderBy(asc(orderEvents.id)))
-      .map((e) => e.data!.status);
+    const statuses = (
+      await stack.database.db
+        .select()
+        .from(orderEvents)
+        .where(and(eq(orderEvents.orderId, orderId), eq(orderEvents.type, 'courier_status')))
+        .orderBy(asc(orderEvents.id))
+    ).map((e) => e.data!.status);
     expect(statuses).toEqual(['ready_to_pick', 'picking', 'picked', 'transporting', 'delivering', 'delivered']);
 
     const detail = await api().get(`/api/v1/orders/${orderId}`);
     expect(detail.status).toBe(200);
-    expect(detail.body).toMatchObject({ id: orderId, status: 'completed', shipment: { courier: 'simulator', state: 'delivered' }, current: { stage: 'done', result: 'completed' } });
-    expect(detail.body.timeline.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['opened', 'task_completed', 'shipment_created', 'courier_status', 'order_ended']));
+    expect(detail.body).toMatchObject({
+      id: orderId,
+      status: 'completed',
+      shipment: { courier: 'simulator', state: 'delivered' },
+      current: { stage: 'done', result: 'completed' },
+    });
+    expect(detail.body.timeline.map((e: { type: string }) => e.type)).toEqual(
+      expect.arrayContaining(['opened', 'task_completed', 'shipment_created', 'courier_status', 'order_ended']),
+    );
     const list = await api().get(`/api/v1/orders?status=completed&channel=facebook`);
     expect(list.body.orders.map((o: { id: string }) => o.id)).toContain(orderId);
 
     // Stock: reserved when the items were agreed, issued (and the reservation released) at hand-over.
-    const moves = await stack.database.db.select().from(stockMovements).where(eq(stockMovements.orderId, orderId)).orderBy(asc(stockMovements.id));
-    expect(moves.map((m) => [m.kind, m.sku, m.qty])).toEqual([['reserve', 'AO-01', 2], ['issue', 'AO-01', -2], ['release', 'AO-01', -2]]);
+    const moves = await stack.database.db
+      .select()
+      .from(stockMovements)
+      .where(eq(stockMovements.orderId, orderId))
+      .orderBy(asc(stockMovements.id));
+    expect(moves.map((m) => [m.kind, m.sku, m.qty])).toEqual([
+      ['reserve', 'AO-01', 2],
+      ['issue', 'AO-01', -2],
+      ['release', 'AO-01', -2],
+    ]);
   });
 
   test('When the delivery SLA passes without delivery, then the late-delivery escalation fires by itself and the order still completes on delivery', async () => {
@@ -122,9 +161,16 @@ describe('order lifecycle with the courier simulator', () => {
     await api().post(`/api/v1/tasks/${call.id}/complete`, { outcome: 'return' });
     const receive = await openTask(orderId, 'receive-return');
     expect(receive.role).toBe('warehouse');
-    await eventually(async () => (await stack.database.db.select().from(shipments).where(eq(shipments.orderId, orderId)))[0]?.state === 'returned', 20_000, 'shipment returned');
+    await eventually(
+      async () => (await stack.database.db.select().from(shipments).where(eq(shipments.orderId, orderId)))[0]?.state === 'returned',
+      20_000,
+      'shipment returned',
+    );
     const before = (await stockLevels(stack.database.db, ['AO-01']))['AO-01']!;
-    const received = await api().post(`/api/v1/tasks/${receive.id}/complete`, { outcome: 'restocked', data: { restockedItems: [{ sku: 'AO-01', qty: 2 }] } });
+    const received = await api().post(`/api/v1/tasks/${receive.id}/complete`, {
+      outcome: 'restocked',
+      data: { restockedItems: [{ sku: 'AO-01', qty: 2 }] },
+    });
     expect(received.body.nextStage).toBe('returned');
     expect(await finalResult(orderId)).toMatchObject({ result: 'returned' });
     // The returned goods are back on hand; nothing of this order stays reserved.
@@ -145,19 +191,35 @@ describe('order lifecycle with the courier simulator', () => {
     expect((await stack.database.db.select().from(tasks).where(eq(tasks.subjectId, early)))[0]!.status).toBe('cancelled');
 
     const handedOver = await closedOrder('manual'); // stays at ready_to_pick until told
-    await eventually(async () => (await stack.database.db.select().from(shipments).where(eq(shipments.orderId, handedOver)))[0], 20_000, 'shipment');
+    await eventually(
+      async () => (await stack.database.db.select().from(shipments).where(eq(shipments.orderId, handedOver)))[0],
+      20_000,
+      'shipment',
+    );
     const atCourier = await api().post(`/api/v1/orders/${handedOver}/cancel`, { reason: 'hết hàng' });
     expect(atCourier).toMatchObject({ status: 200, body: { cancelled: true } });
     expect((await stack.database.db.select().from(shipments).where(eq(shipments.orderId, handedOver)))[0]!.state).toBe('cancelled');
 
     const picked = await closedOrder('manual');
-    const [shipment] = await eventually(async () => {
-      const rows = await stack.database.db.select().from(shipments).where(eq(shipments.orderId, picked));
-      return rows.length ? rows : undefined;
-    }, 20_000, 'shipment');
-    const advanced = await fetch(`${sim}/__sim/shipments/${shipment!.trackingCode}/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'picked' }) });
+    const [shipment] = await eventually(
+      async () => {
+        const rows = await stack.database.db.select().from(shipments).where(eq(shipments.orderId, picked));
+        return rows.length ? rows : undefined;
+      },
+      20_000,
+      'shipment',
+    );
+    const advanced = await fetch(`${sim}/__sim/shipments/${shipment!.trackingCode}/advance`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'picked' }),
+    });
     expect(advanced.status).toBe(200);
-    await eventually(async () => (await stack.database.db.select().from(shipments).where(eq(shipments.orderId, picked)))[0]!.state === 'picked', 20_000, 'picked');
+    await eventually(
+      async () => (await stack.database.db.select().from(shipments).where(eq(shipments.orderId, picked)))[0]!.state === 'picked',
+      20_000,
+      'picked',
+    );
     const refused = await api().post(`/api/v1/orders/${picked}/cancel`, { reason: 'muộn rồi' });
     expect(refused.status).toBe(409);
     expect(refused.body.error.message).toMatch(/cannot be cancelled/);
@@ -167,14 +229,29 @@ describe('order lifecycle with the courier simulator', () => {
 
   test('When webhooks arrive twice, out of order, forged or with an unknown status, then duplicates are ignored, old news never moves the shipment back, forgeries are refused and unknowns are recorded and alerted', async () => {
     const orderId = await closedOrder('manual');
-    const [shipment] = await eventually(async () => {
-      const rows = await stack.database.db.select().from(shipments).where(eq(shipments.orderId, orderId));
-      return rows.length ? rows : undefined;
-    }, 20_000, 'shipment');
+    const [shipment] = await eventually(
+      async () => {
+        const rows = await stack.database.db.select().from(shipments).where(eq(shipments.orderId, orderId));
+        return rows.length ? rows : undefined;
+      },
+      20_000,
+      'shipment',
+    );
     const secret = (await import('../support/stack')).courierEnv.COURIER_SIM_SECRET!;
     const hook = (body: Record<string, unknown>, token = secret) =>
-      fetch(`${base}/webhooks/couriers/simulator`, { method: 'POST', headers: { 'content-type': 'application/json', Token: token }, body: JSON.stringify(body) });
-    const event = (status: string, time: string) => ({ Type: 'switch_status', OrderCode: shipment!.trackingCode, ClientOrderCode: orderId, Status: status, Time: time, CODAmount: 300000 });
+      fetch(`${base}/webhooks/couriers/simulator`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', Token: token },
+        body: JSON.stringify(body),
+      });
+    const event = (status: string, time: string) => ({
+      Type: 'switch_status',
+      OrderCode: shipment!.trackingCode,
+      ClientOrderCode: orderId,
+      Status: status,
+      Time: time,
+      CODAmount: 300000,
+    });
 
     const delivering = event('delivering', '2030-01-01T10:00:00+07:00');
     expect((await hook(delivering)).status).toBe(200);
@@ -186,10 +263,18 @@ describe('order lifecycle with the courier simulator', () => {
 
     const forged = await hook(event('delivered', '2030-01-01T11:00:00+07:00'), 'wrong-secret');
     expect(forged.status).toBe(401);
-    expect((await stack.database.db.select().from(courierEvents).where(and(eq(courierEvents.orderId, orderId), eq(courierEvents.rawStatus, 'delivered'))))).toHaveLength(0);
+    expect(
+      await stack.database.db
+        .select()
+        .from(courierEvents)
+        .where(and(eq(courierEvents.orderId, orderId), eq(courierEvents.rawStatus, 'delivered'))),
+    ).toHaveLength(0);
 
     expect((await hook(event('teleported', '2030-01-01T12:00:00+07:00'))).status).toBe(200);
-    const [unknown] = await stack.database.db.select().from(courierEvents).where(and(eq(courierEvents.orderId, orderId), eq(courierEvents.rawStatus, 'teleported')));
+    const [unknown] = await stack.database.db
+      .select()
+      .from(courierEvents)
+      .where(and(eq(courierEvents.orderId, orderId), eq(courierEvents.rawStatus, 'teleported')));
     expect(unknown).toMatchObject({ state: 'unknown', applied: false });
     const alerts = await stack.database.db.select().from(notifications).where(eq(notifications.subjectId, orderId));
     expect(alerts.map((a) => a.message).join('\n')).toMatch(/unknown status "teleported"/);
@@ -200,7 +285,11 @@ describe('order lifecycle with the courier simulator', () => {
   });
 
   test('When the courier answers 500 to the first creation attempts, then the activity retries and exactly one shipment exists', async () => {
-    const faults = await fetch(`${sim}/__sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ createFailures: 2, status: 500 }) });
+    const faults = await fetch(`${sim}/__sim/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ createFailures: 2, status: 500 }),
+    });
     expect(faults.status).toBe(200);
     const orderId = await closedOrder('normal');
     expect(await finalResult(orderId)).toMatchObject({ result: 'completed' });
@@ -211,12 +300,19 @@ describe('order lifecycle with the courier simulator', () => {
 
   test('When the courier creates the parcel but its answer never arrives (timeout), then the retry finds that parcel instead of creating a second one', async () => {
     // The simulator creates the shipment, then holds its answer past the adapter's 10 s timeout.
-    const faults = await fetch(`${sim}/__sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ createFailures: 1, timeoutMs: 12_000 }) });
+    const faults = await fetch(`${sim}/__sim/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ createFailures: 1, timeoutMs: 12_000 }),
+    });
     expect(faults.status).toBe(200);
     const orderId = await closedOrder('normal');
     expect(await finalResult(orderId)).toMatchObject({ result: 'completed' });
     expect(await simShipment(orderId)).toHaveLength(1);
-    const [created] = await stack.database.db.select().from(orderEvents).where(and(eq(orderEvents.orderId, orderId), eq(orderEvents.type, 'shipment_created')));
+    const [created] = await stack.database.db
+      .select()
+      .from(orderEvents)
+      .where(and(eq(orderEvents.orderId, orderId), eq(orderEvents.type, 'shipment_created')));
     expect(created!.data).toMatchObject({ alreadyExisted: true });
   }, 60_000);
 });

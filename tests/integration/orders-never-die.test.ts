@@ -14,7 +14,17 @@ import { connectWorker } from '../../server/platform/temporal';
 import { createShopflowWorker } from '../../server/platform/worker';
 import { createDefinitionsStore } from '../../server/shop/definitions';
 import type { CompiledKpiPlan } from '../../definitions/kpi/types';
-import { apiClient, courierEnv, eventually, fixture, openTestStack, shippedKpiPlan, testLog, uniqueId, type TestStack } from '../support/stack';
+import {
+  apiClient,
+  courierEnv,
+  eventually,
+  fixture,
+  openTestStack,
+  shippedKpiPlan,
+  testLog,
+  uniqueId,
+  type TestStack,
+} from '../support/stack';
 
 let stack: TestStack;
 let base: string;
@@ -70,7 +80,9 @@ beforeAll(async () => {
   for (const f of ghtkPickupEnv('ghtk').fields) delete courierEnv[f.env];
   const connection = await connectWorker(stack.config.temporal, stack.config.temporal.address!, testLog);
   const worker = await createShopflowWorker({
-    connection, temporal: stack.config.temporal, workflowBundlePath: process.env.SHOPFLOW_TEST_WORKFLOW_BUNDLE,
+    connection,
+    temporal: stack.config.temporal,
+    workflowBundlePath: process.env.SHOPFLOW_TEST_WORKFLOW_BUNDLE,
     deps: { db: stack.database.db, log: testLog, couriers: crashingDirectory() },
   });
   const running = worker.run();
@@ -94,13 +106,27 @@ afterAll(async () => {
 const api = () => apiClient(base, admin.token);
 
 /** A lead closed with this address (and simulator scenario): the order goes to its courier stage. */
-async function closedOrder(address: { street: string; ward?: string; district?: string; province: string }, scenario = 'normal'): Promise<string> {
-  const created = await api().post('/api/v1/leads', { channel: 'zalo', process: processName, note: `[sim:${scenario}]`, customer: { name: 'Nguyễn Văn Nghệ', phone: '0912345678' } });
+async function closedOrder(
+  address: { street: string; ward?: string; district?: string; province: string },
+  scenario = 'normal',
+): Promise<string> {
+  const created = await api().post('/api/v1/leads', {
+    channel: 'zalo',
+    process: processName,
+    note: `[sim:${scenario}]`,
+    customer: { name: 'Nguyễn Văn Nghệ', phone: '0912345678' },
+  });
   expect(created.status).toBe(201);
   const orderId: string = created.body.orderId;
-  const close = await eventually(async () => (await api().get(`/api/v1/tasks?order=${orderId}&status=open`)).body.tasks.find((t: { stage: string }) => t.stage === 'close'), 30_000, 'close task');
+  const close = await eventually(
+    async () =>
+      (await api().get(`/api/v1/tasks?order=${orderId}&status=open`)).body.tasks.find((t: { stage: string }) => t.stage === 'close'),
+    30_000,
+    'close task',
+  );
   const done = await api().post(`/api/v1/tasks/${close.id}/complete`, {
-    outcome: 'closed', data: { items: [{ sku: SKU, name: 'Kem chống nắng', qty: 2, price: 150000 }], shippingAddress: address, codAmount: 300000 },
+    outcome: 'closed',
+    data: { items: [{ sku: SKU, name: 'Kem chống nắng', qty: 2, price: 150000 }], shippingAddress: address, codAmount: 300000 },
   });
   expect(done.status).toBe(200);
   return orderId;
@@ -108,13 +134,23 @@ async function closedOrder(address: { street: string; ward?: string; district?: 
 
 /** The warehouse lead's courier task of an order, once it is open (seen through the lead's own token). */
 async function courierTask(orderId: string) {
-  const task = await eventually(async () => (await apiClient(base, lead.token).get(`/api/v1/tasks?order=${orderId}&status=open`)).body.tasks.find((t: { stage: string }) => t.stage === 'ship'), 60_000, 'the courier fix-it task');
+  const task = await eventually(
+    async () =>
+      (await apiClient(base, lead.token).get(`/api/v1/tasks?order=${orderId}&status=open`)).body.tasks.find(
+        (t: { stage: string }) => t.stage === 'ship',
+      ),
+    60_000,
+    'the courier fix-it task',
+  );
   const [row] = await stack.database.db.select().from(tasks).where(eq(tasks.id, task.id));
   return { task, row: row! };
 }
 
 async function failures(orderId: string) {
-  return stack.database.db.select().from(orderEvents).where(and(eq(orderEvents.orderId, orderId), eq(orderEvents.type, 'activity_failed')));
+  return stack.database.db
+    .select()
+    .from(orderEvents)
+    .where(and(eq(orderEvents.orderId, orderId), eq(orderEvents.type, 'activity_failed')));
 }
 
 async function workflowStatus(orderId: string): Promise<string> {
@@ -147,8 +183,14 @@ describe('When the courier is not set up (GHTK without a pick-up address)', () =
     expect(await workflowStatus(orderId)).toBe('RUNNING');
 
     // Only enabled couriers other than GHTK may be chosen; the form refuses anything else.
-    expect((await apiClient(base, lead.token).post(`/api/v1/tasks/${task.id}/complete`, { outcome: 'other-courier', data: { courier: 'ghtk' } })).status).toBe(422);
-    const chosen = await apiClient(base, lead.token).post(`/api/v1/tasks/${task.id}/complete`, { outcome: 'other-courier', data: { courier: 'ghn' } });
+    expect(
+      (await apiClient(base, lead.token).post(`/api/v1/tasks/${task.id}/complete`, { outcome: 'other-courier', data: { courier: 'ghtk' } }))
+        .status,
+    ).toBe(422);
+    const chosen = await apiClient(base, lead.token).post(`/api/v1/tasks/${task.id}/complete`, {
+      outcome: 'other-courier',
+      data: { courier: 'ghn' },
+    });
     expect(chosen.status).toBe(200);
     const result = await stack.temporal.workflow.getHandle(`order:${orderId}`).result();
     expect(result).toMatchObject({ result: 'completed', shipment: { courier: 'ghn', state: 'delivered' } });
@@ -157,7 +199,10 @@ describe('When the courier is not set up (GHTK without a pick-up address)', () =
   test('then "cancel" ends the order cancelled and releases its reserved stock', async () => {
     const orderId = await closedOrder({ street: '5 Quang Trung', district: 'Vinh', province: 'Nghệ An' });
     const { task } = await courierTask(orderId);
-    expect((await apiClient(base, lead.token).post(`/api/v1/tasks/${task.id}/complete`, { outcome: 'cancel', data: { note: 'khách đổi ý' } })).status).toBe(200);
+    expect(
+      (await apiClient(base, lead.token).post(`/api/v1/tasks/${task.id}/complete`, { outcome: 'cancel', data: { note: 'khách đổi ý' } }))
+        .status,
+    ).toBe(200);
     const result = await stack.temporal.workflow.getHandle(`order:${orderId}`).result();
     expect(result).toMatchObject({ result: 'cancelled', cancellation: { actor: lead.id } });
     const moves = await stack.database.db.select().from(stockMovements).where(eq(stockMovements.orderId, orderId));
@@ -168,7 +213,7 @@ describe('When the courier is not set up (GHTK without a pick-up address)', () =
   });
 });
 
-test('When the courier refuses the parcel (GHN: no ward), then a task carries GHN\'s own words and the order waits on it, running', async () => {
+test("When the courier refuses the parcel (GHN: no ward), then a task carries GHN's own words and the order waits on it, running", async () => {
   const orderId = await closedOrder({ street: '1 Tràng Tiền', province: 'Hà Nội' });
   const { task, row } = await courierTask(orderId);
   expect(row.description).toContain('Thiếu thông tin phường/xã');
@@ -177,7 +222,10 @@ test('When the courier refuses the parcel (GHN: no ward), then a task carries GH
   expect(event!.data).toMatchObject({ activity: 'createShipment', courier: 'ghn', type: 'CourierRejected', retriesExhausted: false });
   expect(await workflowStatus(orderId)).toBe('RUNNING');
   // The address cannot be shipped as it is (the simulator courier speaks GHN too): the lead cancels.
-  expect((await apiClient(base, lead.token).post(`/api/v1/tasks/${task.id}/complete`, { outcome: 'cancel', data: { note: 'thiếu phường' } })).status).toBe(200);
+  expect(
+    (await apiClient(base, lead.token).post(`/api/v1/tasks/${task.id}/complete`, { outcome: 'cancel', data: { note: 'thiếu phường' } }))
+      .status,
+  ).toBe(200);
   expect(await stack.temporal.workflow.getHandle(`order:${orderId}`).result()).toMatchObject({ result: 'cancelled' });
 });
 
@@ -190,7 +238,11 @@ test('When the courier adapter crashes on every attempt, then after its retry wi
   expect(await workflowStatus(orderId)).toBe('RUNNING');
   // Sending again hits the same bug: a second task, the order still running and open.
   expect((await apiClient(base, lead.token).post(`/api/v1/tasks/${task.id}/complete`, { outcome: 'retry' })).status).toBe(200);
-  const again = await eventually(async () => (await failures(orderId)).length >= 2 && (await courierTask(orderId)), 60_000, 'the second fix-it task');
+  const again = await eventually(
+    async () => (await failures(orderId)).length >= 2 && (await courierTask(orderId)),
+    60_000,
+    'the second fix-it task',
+  );
   expect(again.task.id).not.toBe(task.id);
   expect(again.row.title).toContain('lần 2');
   expect(await workflowStatus(orderId)).toBe('RUNNING');
@@ -198,17 +250,30 @@ test('When the courier adapter crashes on every attempt, then after its retry wi
   expect(await stack.temporal.workflow.getHandle(`order:${orderId}`).result()).toMatchObject({ result: 'cancelled' });
 });
 
-test('When a workflow\'s own code fails (a bug), then /healthz and the dashboard list it as stuck with its id, and health stays 200', async () => {
+test("When a workflow's own code fails (a bug), then /healthz and the dashboard list it as stuck with its id, and health stays 200", async () => {
   const workflowId = `order:${uniqueId('stuck')}`;
   // An input the workflow code cannot read: its workflow task throws a TypeError on every attempt.
-  const handle = await stack.temporal.workflow.start('orderWorkflow', { workflowId, taskQueue: stack.config.temporal.taskQueue, args: [{ orderId: 'x' }] });
+  const handle = await stack.temporal.workflow.start('orderWorkflow', {
+    workflowId,
+    taskQueue: stack.config.temporal.taskQueue,
+    args: [{ orderId: 'x' }],
+  });
   try {
-    const health: any = await eventually(async () => {
-      const res = await fetch(`${base}/healthz`);
-      const body = (await res.json()) as any;
-      return res.status === 200 && body.stuck?.workflows.some((w: { workflowId: string }) => w.workflowId === workflowId) ? body : undefined;
-    }, 90_000, 'the stuck workflow on /healthz');
-    expect(health.stuck.workflows.find((w: { workflowId: string }) => w.workflowId === workflowId)).toMatchObject({ kind: 'workflow-task-failing', since: expect.any(String) });
+    const health: any = await eventually(
+      async () => {
+        const res = await fetch(`${base}/healthz`);
+        const body = (await res.json()) as any;
+        return res.status === 200 && body.stuck?.workflows.some((w: { workflowId: string }) => w.workflowId === workflowId)
+          ? body
+          : undefined;
+      },
+      90_000,
+      'the stuck workflow on /healthz',
+    );
+    expect(health.stuck.workflows.find((w: { workflowId: string }) => w.workflowId === workflowId)).toMatchObject({
+      kind: 'workflow-task-failing',
+      since: expect.any(String),
+    });
     const dashboard = await api().get('/api/v1/dashboard');
     expect(dashboard.status).toBe(200);
     expect(dashboard.body.stuck.workflows.map((w: { workflowId: string }) => w.workflowId)).toContain(workflowId);
@@ -220,17 +285,36 @@ test('When a workflow\'s own code fails (a bug), then /healthz and the dashboard
 
 test('When shopflow starts mid-period, then the current KPI period exists at once, and starting again changes nothing', async () => {
   const { name: planName } = await stack.activateProcess(shippedKpiPlan(), uniqueId('shop-kpi'));
-  const ids = await ensureKpiSchedules({ db: stack.database.db, temporal: stack.temporal, taskQueue: stack.config.temporal.taskQueue, log: testLog });
+  const ids = await ensureKpiSchedules({
+    db: stack.database.db,
+    temporal: stack.temporal,
+    taskQueue: stack.config.temporal.taskQueue,
+    log: testLog,
+  });
   try {
     expect(ids).toContain(kpiScheduleId(planName));
-    const current = await eventually(async () => {
-      const res = await api().get('/api/v1/kpi/periods/current');
-      return res.status === 200 ? res.body : undefined;
-    }, 60_000, 'the current KPI period');
+    const current = await eventually(
+      async () => {
+        const res = await api().get('/api/v1/kpi/periods/current');
+        return res.status === 200 ? res.body : undefined;
+      },
+      60_000,
+      'the current KPI period',
+    );
     expect(current.status).toBe('running');
     const row = await createDefinitionsStore(stack.database.db).active(planName);
-    expect(await startCurrentKpiPeriod({ temporal: stack.temporal, taskQueue: stack.config.temporal.taskQueue, log: testLog }, row!.compiled as CompiledKpiPlan, row!.version)).toBe(false);
+    expect(
+      await startCurrentKpiPeriod(
+        { temporal: stack.temporal, taskQueue: stack.config.temporal.taskQueue, log: testLog },
+        row!.compiled as CompiledKpiPlan,
+        row!.version,
+      ),
+    ).toBe(false);
   } finally {
-    for (const id of ids) await stack.temporal.schedule.getHandle(id).delete().catch(() => undefined);
+    for (const id of ids)
+      await stack.temporal.schedule
+        .getHandle(id)
+        .delete()
+        .catch(() => undefined);
   }
 });

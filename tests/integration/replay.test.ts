@@ -10,7 +10,16 @@ import { Worker } from '@temporalio/worker';
 import { loadRecordedHistories } from '../support/histories';
 
 const histories = loadRecordedHistories();
-const expectedScenarios = ['order-delivered', 'order-returned', 'order-failed-redelivered', 'order-cancelled', 'order-lost', 'order-courier-fix-it', 'complaint-refund', 'kpi-period'];
+const expectedScenarios = [
+  'order-delivered',
+  'order-returned',
+  'order-failed-redelivered',
+  'order-cancelled',
+  'order-lost',
+  'order-courier-fix-it',
+  'complaint-refund',
+  'kpi-period',
+];
 
 describe('recorded histories replay on the current workflow code', () => {
   test('When the fixtures are listed, then every shipped process has its recorded scenarios', () => {
@@ -26,7 +35,10 @@ describe('recorded histories replay on the current workflow code', () => {
       histories.map((h) => ({ workflowId: h.workflowId, history: h.message })),
     );
     for await (const result of replays) {
-      results.push({ scenario: byId.get(result.workflowId) ?? result.workflowId, ...(result.error ? { error: String(result.error) } : {}) });
+      results.push({
+        scenario: byId.get(result.workflowId) ?? result.workflowId,
+        ...(result.error ? { error: String(result.error) } : {}),
+      });
     }
     expect(results.map((r) => r.scenario).sort()).toEqual(histories.map((h) => h.scenario).sort());
     expect(results.filter((r) => r.error)).toEqual([]);

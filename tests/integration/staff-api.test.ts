@@ -19,7 +19,12 @@ afterAll(() => stack?.close());
 
 describe('staff API', () => {
   test('When a manager creates a member, then the token is shown once, stored only as a hash, and works until revoked', async () => {
-    const res = await apiClient(base, manager.token).post('/api/v1/staff', { name: 'Phạm Thị D', phone: '0912 000 111', roles: ['cskh'], channels: ['zalo'] });
+    const res = await apiClient(base, manager.token).post('/api/v1/staff', {
+      name: 'Phạm Thị D',
+      phone: '0912 000 111',
+      roles: ['cskh'],
+      channels: ['zalo'],
+    });
     expect(res.status).toBe(201);
     const { staff, token, tokenId } = res.body;
     expect(staff).toMatchObject({ name: 'Phạm Thị D', roles: ['cskh'], channels: ['zalo'], active: true });
@@ -38,7 +43,9 @@ describe('staff API', () => {
     const second = await apiClient(base, manager.token).post(`/api/v1/staff/${staff.id}/tokens`, { label: 'phone' });
     expect(second.status).toBe(201);
     // A body that is not JSON is refused as such (it used to reach the route unread and answer 500); no token is issued.
-    const xml = await apiClient(base, manager.token).post(`/api/v1/staff/${staff.id}/tokens`, '<label>x</label>', { 'content-type': 'application/xml' });
+    const xml = await apiClient(base, manager.token).post(`/api/v1/staff/${staff.id}/tokens`, '<label>x</label>', {
+      'content-type': 'application/xml',
+    });
     expect(xml.status).toBe(415);
     expect(xml.body.error).toMatchObject({ code: 'unsupported_media_type', message: expect.stringContaining('application/json') });
     expect(await stack.database.db.select().from(apiTokens).where(eq(apiTokens.staffId, staff.id))).toHaveLength(2);
@@ -63,7 +70,9 @@ describe('staff API', () => {
     const list = await apiClient(base, admin.token).get('/api/v1/staff');
     expect(list.body.staff.map((s: { name: string }) => s.name)).not.toEqual(expect.arrayContaining(['X', 'Y']));
     // An admin may grant admin.
-    expect((await apiClient(base, admin.token).post('/api/v1/staff', { name: 'Second admin', roles: ['admin'], issueToken: false })).status).toBe(201);
+    expect(
+      (await apiClient(base, admin.token).post('/api/v1/staff', { name: 'Second admin', roles: ['admin'], issueToken: false })).status,
+    ).toBe(201);
   });
 
   test('When a member is deactivated, then all their tokens stop at once and no new token can be issued', async () => {

@@ -28,7 +28,10 @@ afterAll(async () => {
   for (const child of running) {
     if (child.exitCode !== null || child.signalCode !== null) continue;
     child.kill('SIGTERM');
-    await new Promise((resolve) => { child.once('exit', resolve); setTimeout(resolve, 15_000).unref(); });
+    await new Promise((resolve) => {
+      child.once('exit', resolve);
+      setTimeout(resolve, 15_000).unref();
+    });
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
 });
@@ -48,26 +51,39 @@ function startShopflow(env: Record<string, string>): Started {
 }
 
 async function healthy(base: string, started: Started): Promise<Record<string, unknown>> {
-  return eventually(async () => {
-    if (started.child.exitCode !== null) throw new Error(`shopflow exited: ${started.output()}`);
-    const res = await fetch(`${base}/healthz`).catch(() => undefined);
-    return res?.status === 200 ? ((await res.json()) as Record<string, unknown>) : undefined;
-  }, 120_000, 'GET /healthz 200');
+  return eventually(
+    async () => {
+      if (started.child.exitCode !== null) throw new Error(`shopflow exited: ${started.output()}`);
+      const res = await fetch(`${base}/healthz`).catch(() => undefined);
+      return res?.status === 200 ? ((await res.json()) as Record<string, unknown>) : undefined;
+    },
+    120_000,
+    'GET /healthz 200',
+  );
 }
 
-const portOpen = (port: number) => new Promise<boolean>((resolve) => {
-  const s = net.connect({ host: '127.0.0.1', port });
-  s.once('connect', () => { s.destroy(); resolve(true); });
-  s.once('error', () => resolve(false));
-});
+const portOpen = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const s = net.connect({ host: '127.0.0.1', port });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
 
 test('When shopflow is started, stopped with SIGTERM and started again, then it is healthy each time and the waiting order resumes', async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shopflow-start-'));
   const [port, temporalPort, uiPort, simPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const adminToken = `sf_test_${uniqueId('admin')}_0123456789abcdef`;
   const env = {
-    PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SHOPFLOW_ADMIN_TOKEN: adminToken,
-    TEMPORAL_DEV_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort), COURIER_SIM_PORT: String(simPort),
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    SHOPFLOW_ADMIN_TOKEN: adminToken,
+    TEMPORAL_DEV_PORT: String(temporalPort),
+    TEMPORAL_UI_PORT: String(uiPort),
+    COURIER_SIM_PORT: String(simPort),
     TEMPORAL_CLI: process.env.SHOPFLOW_TEST_TEMPORAL_CLI!,
   };
   const base = `http://127.0.0.1:${port}`;
@@ -80,12 +96,22 @@ test('When shopflow is started, stopped with SIGTERM and started again, then it 
   expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200);
   expect(first.output()).toContain(`Couriers   simulator at http://127.0.0.1:${simPort}`);
   expect((await fetch(`http://127.0.0.1:${simPort}/__sim/shipments`)).status).toBe(200);
-  expect((await api.get('/api/v1/definitions')).body.definitions.map((d: { name: string; activeVersion: number }) => [d.name, d.activeVersion]))
-    .toEqual([['default-shop', 1], ['shop-kpi', 1], ['standard-complaint', 1], ['standard-order', 1]]);
+  expect(
+    (await api.get('/api/v1/definitions')).body.definitions.map((d: { name: string; activeVersion: number }) => [d.name, d.activeVersion]),
+  ).toEqual([
+    ['default-shop', 1],
+    ['shop-kpi', 1],
+    ['standard-complaint', 1],
+    ['standard-order', 1],
+  ]);
   const lead = await api.post('/api/v1/leads', { channel: 'tiktok', customer: { name: 'Lê Văn C', phone: '0901234567' } });
   expect(lead.status).toBe(201);
   const { orderId, workflowId } = lead.body;
-  const task = await eventually(async () => (await api.get(`/api/v1/tasks?order=${orderId}&status=open`)).body.tasks[0], 30_000, 'close task');
+  const task = await eventually(
+    async () => (await api.get(`/api/v1/tasks?order=${orderId}&status=open`)).body.tasks[0],
+    30_000,
+    'close task',
+  );
   expect(task).toMatchObject({ stage: 'close', role: 'sales' });
 
   first.child.kill('SIGTERM');
@@ -98,7 +124,8 @@ test('When shopflow is started, stopped with SIGTERM and started again, then it 
   const second = startShopflow(env);
   await healthy(base, second);
   const done = await api.post(`/api/v1/tasks/${task.id}/complete`, {
-    outcome: 'lost', data: { reason: 'no-answer' },
+    outcome: 'lost',
+    data: { reason: 'no-answer' },
   });
   expect(done.status).toBe(200);
   expect(done.body.nextStage).toBe('lost');
@@ -111,7 +138,14 @@ test('When shopflow is started, stopped with SIGTERM and started again, then it 
 
   const database = await openDatabase({ dataDir });
   const [row] = await database.db.select().from(orders).where(eq(orders.id, orderId));
-  expect(row).toMatchObject({ channel: 'tiktok', customerPhone: '0901234567', stage: 'lost', status: 'lost', definitionName: 'standard-order', definitionVersion: 1 });
+  expect(row).toMatchObject({
+    channel: 'tiktok',
+    customerPhone: '0901234567',
+    stage: 'lost',
+    status: 'lost',
+    definitionName: 'standard-order',
+    definitionVersion: 1,
+  });
   await database.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
   // Two whole start-ups (dev server, PGlite migrations, worker, console check) and two graceful

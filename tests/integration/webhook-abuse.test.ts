@@ -28,13 +28,25 @@ async function snapshot(): Promise<Record<string, string>> {
   return out;
 }
 
-interface Parcel { orderId: string; trackingCode: string }
+interface Parcel {
+  orderId: string;
+  trackingCode: string;
+}
 /** An order with a shipment at `courier`, last heard "picked" at 10:00 (+07:00). */
 async function parcel(courier: 'ghn' | 'ghtk'): Promise<Parcel> {
   const orderId = uniqueId('ABUSE');
   const trackingCode = `${courier.toUpperCase()}-${crypto.randomUUID().slice(0, 8)}`;
-  await stack.database.db.insert(orders).values({ id: orderId, workflowId: `order:${orderId}`, status: 'open', stage: 'ship', courier, trackingCode });
-  await stack.database.db.insert(shipments).values({ orderId, courier, trackingCode, state: 'picked', rawStatus: courier === 'ghn' ? 'picked' : '3', lastEventAt: new Date('2030-01-01T03:00:00Z') });
+  await stack.database.db
+    .insert(orders)
+    .values({ id: orderId, workflowId: `order:${orderId}`, status: 'open', stage: 'ship', courier, trackingCode });
+  await stack.database.db.insert(shipments).values({
+    orderId,
+    courier,
+    trackingCode,
+    state: 'picked',
+    rawStatus: courier === 'ghn' ? 'picked' : '3',
+    lastEventAt: new Date('2030-01-01T03:00:00Z'),
+  });
   return { orderId, trackingCode };
 }
 
@@ -42,8 +54,14 @@ async function parcel(courier: 'ghn' | 'ghtk'): Promise<Parcel> {
 const formats = {
   ghn: {
     status: { delivering: 'delivering', delivered: 'delivered', picking: 'picking' },
-    fields: (p: Parcel, status: string, time: string): Record<string, unknown> =>
-      ({ Type: 'switch_status', OrderCode: p.trackingCode, ClientOrderCode: p.orderId, Status: status, Time: `${time}+07:00`, CODAmount: 300000 }),
+    fields: (p: Parcel, status: string, time: string): Record<string, unknown> => ({
+      Type: 'switch_status',
+      OrderCode: p.trackingCode,
+      ClientOrderCode: p.orderId,
+      Status: status,
+      Time: `${time}+07:00`,
+      CODAmount: 300000,
+    }),
     /** GHN posts JSON and carries the secret in the `Token` header. */
     request: (fields: Record<string, unknown>, sign: string | null = secret) => ({
       headers: { 'content-type': 'application/json', ...(sign !== null ? { token: sign } : {}) },
@@ -52,12 +70,21 @@ const formats = {
   },
   ghtk: {
     status: { delivering: '4', delivered: '5', picking: '12' },
-    fields: (p: Parcel, status: string, time: string): Record<string, unknown> =>
-      ({ partner_id: p.orderId, label_id: p.trackingCode, status_id: status, action_time: `${time}+07:00`, pick_money: '300000', reason_code: '', reason: '' }),
+    fields: (p: Parcel, status: string, time: string): Record<string, unknown> => ({
+      partner_id: p.orderId,
+      label_id: p.trackingCode,
+      status_id: status,
+      action_time: `${time}+07:00`,
+      pick_money: '300000',
+      reason_code: '',
+      reason: '',
+    }),
     /** GHTK posts a form and carries the secret as its `hash` field. */
     request: (fields: Record<string, unknown>, sign: string | null = secret) => ({
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(Object.entries({ ...fields, ...(sign !== null ? { hash: sign } : {}) }).map(([k, v]): [string, string] => [k, String(v)])).toString(),
+      body: new URLSearchParams(
+        Object.entries({ ...fields, ...(sign !== null ? { hash: sign } : {}) }).map(([k, v]): [string, string] => [k, String(v)]),
+      ).toString(),
     }),
   },
 } as const;
@@ -79,7 +106,9 @@ async function expectRefused(send: () => Promise<{ status: number; body: any }>,
   const before = await snapshot();
   const res = await send();
   expect({ status: res.status, code: res.body?.error?.code }).toEqual({ status, code });
-  expect(res.body).toEqual({ error: { code, message: expect.any(String), ...(res.body.error.details ? { details: expect.anything() } : {}) } });
+  expect(res.body).toEqual({
+    error: { code, message: expect.any(String), ...(res.body.error.details ? { details: expect.anything() } : {}) },
+  });
   expect(await snapshot()).toEqual(before);
   return res;
 }
@@ -87,7 +116,13 @@ async function expectRefused(send: () => Promise<{ status: number; body: any }>,
 beforeAll(async () => {
   stack = await openTestStack();
   // The app's courier directory reads this environment (no simulator needed: we are the courier).
-  Object.assign(courierEnv, { GHN_WEBHOOK_SECRET: secret, GHN_TOKEN: 'test', GHN_SHOP_ID: '1', GHTK_WEBHOOK_SECRET: secret, GHTK_TOKEN: 'test' });
+  Object.assign(courierEnv, {
+    GHN_WEBHOOK_SECRET: secret,
+    GHN_TOKEN: 'test',
+    GHN_SHOP_ID: '1',
+    GHTK_WEBHOOK_SECRET: secret,
+    GHTK_TOKEN: 'test',
+  });
   base = await stack.startApp();
 });
 afterAll(() => stack?.close());
@@ -101,7 +136,11 @@ describe.each(['ghn', 'ghtk'] as const)('%s webhooks', (courier) => {
   const valid = (status: string, time: string) => f.request(f.fields(p, status, time));
 
   test('When the body is malformed JSON, then it is 400 and nothing is recorded', async () => {
-    const res = await expectRefused(() => post(courier, { headers: { 'content-type': 'application/json', token: secret }, body: '{"OrderCode": "x", "Status": ' }), 400, 'bad_request');
+    const res = await expectRefused(
+      () => post(courier, { headers: { 'content-type': 'application/json', token: secret }, body: '{"OrderCode": "x", "Status": ' }),
+      400,
+      'bad_request',
+    );
     expect(res.body.error.message).toMatch(/malformed request body/);
   });
 
@@ -110,22 +149,38 @@ describe.each(['ghn', 'ghtk'] as const)('%s webhooks', (courier) => {
     const sign: Record<string, string> = courier === 'ghn' ? { token: secret } : {};
     const hash = courier === 'ghtk' ? { hash: secret } : {};
     const cases: Array<[unknown, number, string]> = [
-      [[f.fields(p, f.status.delivered, '2030-01-01T12:00:00')], courier === 'ghn' ? 400 : 401, courier === 'ghn' ? 'bad_webhook' : 'forged_webhook'],
+      [
+        [f.fields(p, f.status.delivered, '2030-01-01T12:00:00')],
+        courier === 'ghn' ? 400 : 401,
+        courier === 'ghn' ? 'bad_webhook' : 'forged_webhook',
+      ],
       [{ ...hash, OrderCode: { $ne: null }, label_id: { a: 1 }, Status: ['delivered'], status_id: [5] }, 400, 'bad_webhook'],
       [{ ...hash, deep: { deeper: [[[{ x: '🚚' }]]] } }, 400, 'bad_webhook'],
     ];
     for (const [junk, status, code] of cases) {
-      await expectRefused(() => post(courier, { headers: { 'content-type': 'application/json', ...sign }, body: JSON.stringify(junk) }), status, code);
+      await expectRefused(
+        () => post(courier, { headers: { 'content-type': 'application/json', ...sign }, body: JSON.stringify(junk) }),
+        status,
+        code,
+      );
     }
     // A bare JSON string is not a body Express accepts (strict JSON: objects and arrays only).
-    await expectRefused(() => post(courier, { headers: { 'content-type': 'application/json', ...sign }, body: '"delivered"' }), 400, 'bad_request');
+    await expectRefused(
+      () => post(courier, { headers: { 'content-type': 'application/json', ...sign }, body: '"delivered"' }),
+      400,
+      'bad_request',
+    );
   });
 
   test('When a valid report comes with the wrong content type, then it is refused and nothing is recorded', async () => {
     const report = valid(f.status.delivered, '2030-01-01T12:00:00');
     for (const type of ['text/plain', 'application/xml', 'multipart/form-data; boundary=x']) {
       // The body is not read: GHN (secret in a header) finds no fields, GHTK (secret in the body) finds no hash.
-      await expectRefused(() => post(courier, { headers: { ...report.headers, 'content-type': type }, body: report.body }), courier === 'ghn' ? 400 : 401, courier === 'ghn' ? 'bad_webhook' : 'forged_webhook');
+      await expectRefused(
+        () => post(courier, { headers: { ...report.headers, 'content-type': type }, body: report.body }),
+        courier === 'ghn' ? 400 : 401,
+        courier === 'ghn' ? 'bad_webhook' : 'forged_webhook',
+      );
     }
   });
 
@@ -168,9 +223,18 @@ describe.each(['ghn', 'ghtk'] as const)('%s webhooks', (courier) => {
   test('When a signed report carries NUL characters, absurd times or huge numbers, then it never fails with 500 and never moves the shipment back', async () => {
     const shipmentBefore = (await stack.database.db.select().from(shipments).where(eq(shipments.orderId, p.orderId)))[0];
     const odd = [
-      { ...f.fields(p, f.status.picking, '2030-01-01T12:00:00'), ...(courier === 'ghn' ? { Status: 'deliv\u0000ered', Reason: 'a\u0000b' } : { status_id: '5\u0000', reason: 'a\u0000b' }) },
-      { ...f.fields(p, f.status.picking, '2030-01-01T12:00:00'), ...(courier === 'ghn' ? { Time: '-200000-01-01T00:00:00Z' } : { action_time: '-200000-01-01T00:00:00Z' }) },
-      { ...f.fields(p, f.status.picking, '2030-01-01T12:00:00'), ...(courier === 'ghn' ? { Time: '0000-01-01T00:00:00Z' } : { action_time: '99999' }) },
+      {
+        ...f.fields(p, f.status.picking, '2030-01-01T12:00:00'),
+        ...(courier === 'ghn' ? { Status: 'deliv\u0000ered', Reason: 'a\u0000b' } : { status_id: '5\u0000', reason: 'a\u0000b' }),
+      },
+      {
+        ...f.fields(p, f.status.picking, '2030-01-01T12:00:00'),
+        ...(courier === 'ghn' ? { Time: '-200000-01-01T00:00:00Z' } : { action_time: '-200000-01-01T00:00:00Z' }),
+      },
+      {
+        ...f.fields(p, f.status.picking, '2030-01-01T12:00:00'),
+        ...(courier === 'ghn' ? { Time: '0000-01-01T00:00:00Z' } : { action_time: '99999' }),
+      },
       { ...f.fields(p, f.status.picking, '2030-01-01T12:00:00'), ...(courier === 'ghn' ? { CODAmount: 1e300 } : { pick_money: '1e300' }) },
     ];
     for (const fields of odd) {
@@ -184,15 +248,31 @@ describe.each(['ghn', 'ghtk'] as const)('%s webhooks', (courier) => {
   });
 
   test('When signed reports carry fuzzed fields (junk types, odd text, absurd times and amounts), then none is a 500 and a refused one records nothing', async () => {
-    const text = fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('\u0000', '\ud800', '🚚', '-200000-01-01T00:00:00Z', '2030-13-45', '1e309', '-1', '', ' '));
-    const junk = fc.oneof(text, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(text, { maxLength: 2 }), fc.dictionary(fc.string({ maxLength: 4 }), text, { maxKeys: 2 }));
+    const text = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.constantFrom('\u0000', '\ud800', '🚚', '-200000-01-01T00:00:00Z', '2030-13-45', '1e309', '-1', '', ' '),
+    );
+    const junk = fc.oneof(
+      text,
+      fc.integer(),
+      fc.double(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(text, { maxLength: 2 }),
+      fc.dictionary(fc.string({ maxLength: 4 }), text, { maxKeys: 2 }),
+    );
     const fieldNames = Object.keys(f.fields(p, f.status.delivered, '2030-01-01T12:00:00'));
     const report = fc.record(Object.fromEntries(fieldNames.map((k) => [k, junk])), { requiredKeys: [] });
     await fc.assert(
       fc.asyncProperty(report, fc.boolean(), async (fields, aboutOurParcel) => {
-        const sent = aboutOurParcel ? { ...fields, ...(courier === 'ghn' ? { OrderCode: p.trackingCode } : { label_id: p.trackingCode }) } : fields;
+        const sent = aboutOurParcel
+          ? { ...fields, ...(courier === 'ghn' ? { OrderCode: p.trackingCode } : { label_id: p.trackingCode }) }
+          : fields;
         // GHTK's form carries text only; GHN's JSON carries the junk as it is.
-        const req = courier === 'ghn' ? f.request(sent) : f.request(Object.fromEntries(Object.entries(sent).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])));
+        const req =
+          courier === 'ghn'
+            ? f.request(sent)
+            : f.request(Object.fromEntries(Object.entries(sent).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])));
         const before = await snapshot();
         const res = await post(courier, req);
         if (res.status >= 500) throw new Error(`${JSON.stringify(sent)} → ${res.status} ${JSON.stringify(res.body)}`);
@@ -201,7 +281,11 @@ describe.each(['ghn', 'ghtk'] as const)('%s webhooks', (courier) => {
           expect(await snapshot()).toEqual(before);
         }
       }),
-      { numRuns: Number(process.env.FUZZ_RUNS ?? 40), endOnFailure: true, ...(process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {}) },
+      {
+        numRuns: Number(process.env.FUZZ_RUNS ?? 40),
+        endOnFailure: true,
+        ...(process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {}),
+      },
     );
   });
 
@@ -216,7 +300,10 @@ describe.each(['ghn', 'ghtk'] as const)('%s webhooks', (courier) => {
     const afterFirst = await snapshot();
     expect(afterFirst.shipments).not.toBe(before.shipments);
     expect(afterFirst.courier_events).not.toBe(before.courier_events);
-    expect((await stack.database.db.select().from(shipments).where(eq(shipments.orderId, own.orderId)))[0]).toMatchObject({ state: 'delivering', rawStatus: f.status.delivering });
+    expect((await stack.database.db.select().from(shipments).where(eq(shipments.orderId, own.orderId)))[0]).toMatchObject({
+      state: 'delivering',
+      rawStatus: f.status.delivering,
+    });
 
     const again = await post(courier, report(f.status.delivering, '2030-01-02T10:00:00'));
     expect(again).toEqual({ status: 200, body: { ok: true, received: 1, applied: 0, duplicates: 1 } });
@@ -227,6 +314,9 @@ describe.each(['ghn', 'ghtk'] as const)('%s webhooks', (courier) => {
     expect(stale).toEqual({ status: 200, body: { ok: true, received: 1, applied: 0, duplicates: 0 } });
     const afterStale = await snapshot();
     for (const table of ['shipments', 'orders', 'order_events'] as const) expect(afterStale[table]).toBe(afterFirst[table]);
-    expect((await stack.database.db.select().from(shipments).where(eq(shipments.orderId, own.orderId)))[0]).toMatchObject({ state: 'delivering', rawStatus: f.status.delivering });
+    expect((await stack.database.db.select().from(shipments).where(eq(shipments.orderId, own.orderId)))[0]).toMatchObject({
+      state: 'delivering',
+      rawStatus: f.status.delivering,
+    });
   });
 });

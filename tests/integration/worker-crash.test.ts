@@ -20,16 +20,21 @@ function startWorkerProcess(): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main/worker.ts'], {
     cwd: projectRoot(),
     env: {
-      ...courierEnv, LOG_LEVEL: 'warn', NODE_ENV: 'test',
-      DATABASE_URL: stack.config.databaseUrl, TEMPORAL_ADDRESS: stack.config.temporal.address,
-      TEMPORAL_TASK_QUEUE: stack.config.temporal.taskQueue, WORKFLOW_BUNDLE_PATH: process.env.SHOPFLOW_TEST_WORKFLOW_BUNDLE,
+      ...courierEnv,
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'test',
+      DATABASE_URL: stack.config.databaseUrl,
+      TEMPORAL_ADDRESS: stack.config.temporal.address,
+      TEMPORAL_TASK_QUEUE: stack.config.temporal.taskQueue,
+      WORKFLOW_BUNDLE_PATH: process.env.SHOPFLOW_TEST_WORKFLOW_BUNDLE,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   children.push(child);
   return child;
 }
-const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+const exited = (child: ChildProcess) =>
+  new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
 
 beforeAll(async () => {
   stack = await openTestStack();
@@ -50,15 +55,30 @@ test('When the worker is killed with SIGKILL mid-load and restarted, then every 
 
   const orderIds: string[] = [];
   for (let i = 0; i < 12; i++) {
-    const lead = await api.post('/api/v1/leads', { channel: 'website', process: name, note: '[sim:normal]', customer: { name: `Khách ${i}`, phone: `09770000${String(i).padStart(2, '0')}` } });
+    const lead = await api.post('/api/v1/leads', {
+      channel: 'website',
+      process: name,
+      note: '[sim:normal]',
+      customer: { name: `Khách ${i}`, phone: `09770000${String(i).padStart(2, '0')}` },
+    });
     expect(lead.status).toBe(201);
     orderIds.push(lead.body.orderId);
   }
   const closeAll = async (ids: string[]) => {
     for (const orderId of ids) {
-      const task = await eventually(async () => (await api.get(`/api/v1/tasks?order=${orderId}&status=open`)).body.tasks.find((t: { stage: string }) => t.stage === 'close'), 60_000, `close task of ${orderId}`);
+      const task = await eventually(
+        async () =>
+          (await api.get(`/api/v1/tasks?order=${orderId}&status=open`)).body.tasks.find((t: { stage: string }) => t.stage === 'close'),
+        60_000,
+        `close task of ${orderId}`,
+      );
       const done = await api.post(`/api/v1/tasks/${task.id}/complete`, {
-        outcome: 'closed', data: { items: [{ sku: 'S', name: 'Sản phẩm', qty: 1, price: 200000 }], shippingAddress: { street: '5 Trần Phú', ward: 'Điện Biên', province: 'Hà Nội' }, codAmount: 200000 },
+        outcome: 'closed',
+        data: {
+          items: [{ sku: 'S', name: 'Sản phẩm', qty: 1, price: 200000 }],
+          shippingAddress: { street: '5 Trần Phú', ward: 'Điện Biên', province: 'Hà Nội' },
+          codAmount: 200000,
+        },
       });
       expect([done.status, done.body.error]).toEqual([200, undefined]);
     }
@@ -78,15 +98,26 @@ test('When the worker is killed with SIGKILL mid-load and restarted, then every 
   // Each task was opened once: one per order, stage, role and title. (Under load a parcel can take
   // longer than the fixture's 3 s delivery SLA, whose ladder then opens its own CSKH follow-up
   // once: that is a second task of the order, but not a duplicate.)
-  const taskCounts = await db.select({ orderId: tasks.subjectId, stage: tasks.stage, role: tasks.role, title: tasks.title, n: sql<number>`count(*)::int` })
-    .from(tasks).where(inArray(tasks.subjectId, orderIds)).groupBy(tasks.subjectId, tasks.stage, tasks.role, tasks.title);
+  const taskCounts = await db
+    .select({ orderId: tasks.subjectId, stage: tasks.stage, role: tasks.role, title: tasks.title, n: sql<number>`count(*)::int` })
+    .from(tasks)
+    .where(inArray(tasks.subjectId, orderIds))
+    .groupBy(tasks.subjectId, tasks.stage, tasks.role, tasks.title);
   expect(taskCounts.filter((c) => c.n !== 1)).toEqual([]);
-  expect(taskCounts.filter((c) => c.stage === 'close').map((c) => c.orderId).sort()).toEqual([...orderIds].sort());
+  expect(
+    taskCounts
+      .filter((c) => c.stage === 'close')
+      .map((c) => c.orderId)
+      .sort(),
+  ).toEqual([...orderIds].sort());
   expect(await db.select().from(shipments).where(inArray(shipments.orderId, orderIds))).toHaveLength(orderIds.length);
-  const atCourier = ((await (await fetch(`${sim}/__sim/shipments`)).json()) as { shipments?: unknown[] } | unknown[]);
-  const simList = (Array.isArray(atCourier) ? atCourier : atCourier.shipments ?? []).map((s) => JSON.stringify(s));
+  const atCourier = (await (await fetch(`${sim}/__sim/shipments`)).json()) as { shipments?: unknown[] } | unknown[];
+  const simList = (Array.isArray(atCourier) ? atCourier : (atCourier.shipments ?? [])).map((s) => JSON.stringify(s));
   for (const id of orderIds) expect(simList.filter((s) => s.includes(`"${id}"`))).toHaveLength(1);
-  const opened = await db.select({ n: sql<number>`count(*)::int` }).from(orderEvents).where(and(inArray(orderEvents.orderId, orderIds), eq(orderEvents.type, 'opened')));
+  const opened = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(orderEvents)
+    .where(and(inArray(orderEvents.orderId, orderIds), eq(orderEvents.type, 'opened')));
   expect(opened[0]!.n).toBe(orderIds.length);
   const ended = await db.select().from(orders).where(inArray(orders.id, orderIds));
   expect(ended.map((o) => o.status)).toEqual(orderIds.map(() => 'completed'));

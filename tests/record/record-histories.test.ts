@@ -20,8 +20,11 @@ beforeAll(async () => {
   await stack.startWorker();
   base = await stack.startApp();
   await stack.startCourierSimulator({ timeScale: 1 });
-  for (const role of ['admin', 'marketing', 'sales', 'cskh', 'warehouse', 'accounting', 'manager']) token[role] = (await stack.createStaff([role], { channels: role === 'sales' ? ['facebook'] : [] })).token;
-  await stack.database.db.insert(stockMovements).values({ sku: 'KEM-CHONG-NANG-50ML', qty: 100, kind: 'receipt', reason: 'opening stock', dedupeKey: 'record:receipt' });
+  for (const role of ['admin', 'marketing', 'sales', 'cskh', 'warehouse', 'accounting', 'manager'])
+    token[role] = (await stack.createStaff([role], { channels: role === 'sales' ? ['facebook'] : [] })).token;
+  await stack.database.db
+    .insert(stockMovements)
+    .values({ sku: 'KEM-CHONG-NANG-50ML', qty: 100, kind: 'receipt', reason: 'opening stock', dedupeKey: 'record:receipt' });
 }, 180_000);
 afterAll(() => stack?.close());
 
@@ -29,24 +32,40 @@ let phoneSeq = 0;
 async function lead(scenario: string) {
   phoneSeq += 1;
   const res = await api('marketing').post('/api/v1/leads', {
-    channel: 'facebook', note: `[sim:${scenario}]`, customer: { name: `Khách ${scenario}`, phone: `09${String(Date.now()).slice(-7)}${phoneSeq}`.slice(0, 10) },
+    channel: 'facebook',
+    note: `[sim:${scenario}]`,
+    customer: { name: `Khách ${scenario}`, phone: `09${String(Date.now()).slice(-7)}${phoneSeq}`.slice(0, 10) },
   });
   expect(res.status).toBe(201);
   return res.body.orderId as string;
 }
 async function openTask(subjectId: string, stage: string) {
-  return eventually(async () => (await api('admin').get(`/api/v1/tasks?order=${subjectId}&status=open`)).body.tasks?.find((t: { stage: string }) => t.stage === stage), 30_000, `open ${stage} task of ${subjectId}`);
+  return eventually(
+    async () =>
+      (await api('admin').get(`/api/v1/tasks?order=${subjectId}&status=open`)).body.tasks?.find(
+        (t: { stage: string }) => t.stage === stage,
+      ),
+    30_000,
+    `open ${stage} task of ${subjectId}`,
+  );
 }
 async function complete(subjectId: string, stage: string, outcome: string, data: Record<string, unknown> = {}) {
   const task = await openTask(subjectId, stage);
   const res = await api('admin').post(`/api/v1/tasks/${task.id}/complete`, { outcome, data });
   expect(res.status).toBe(200);
 }
-async function close(orderId: string, phone = '0912345678', shippingAddress: Record<string, string> = { street: '12 Lê Lợi', ward: 'Bến Nghé', province: 'Hồ Chí Minh' }) {
+async function close(
+  orderId: string,
+  phone = '0912345678',
+  shippingAddress: Record<string, string> = { street: '12 Lê Lợi', ward: 'Bến Nghé', province: 'Hồ Chí Minh' },
+) {
   await complete(orderId, 'close', 'closed', {
-    customerName: 'Nguyễn Thị Lan', phone,
+    customerName: 'Nguyễn Thị Lan',
+    phone,
     items: [{ sku: 'KEM-CHONG-NANG-50ML', name: 'Kem chống nắng 50ml', qty: 2, price: 185000 }],
-    shippingAddress, codAmount: 370000, shippingFee: 30000,
+    shippingAddress,
+    codAmount: 370000,
+    shippingFee: 30000,
   });
 }
 const pack = (orderId: string) => complete(orderId, 'pack', 'packed', { weightGrams: 400, lengthCm: 20, widthCm: 15, heightCm: 8 });
@@ -59,7 +78,12 @@ describe('recording the shipped processes', () => {
     await complete(id, 'confirm', 'confirmed', { confirmedVia: 'phone' });
     await pack(id);
     expect(await ended(id)).toMatchObject({ result: 'completed' });
-    await recordHistory(stack.temporal, `order:${id}`, 'order-delivered', 'standard-order: close → confirm → pack → ship (delivered) → care (standard notify) → done');
+    await recordHistory(
+      stack.temporal,
+      `order:${id}`,
+      'order-delivered',
+      'standard-order: close → confirm → pack → ship (delivered) → care (standard notify) → done',
+    );
   });
 
   test('When the parcel is returned, then the return history is recorded', async () => {
@@ -69,9 +93,18 @@ describe('recording the shipped processes', () => {
     await pack(id);
     // The courier reports the refusal first (a failed delivery); CSKH lets the parcel come back.
     await complete(id, 'call-customer', 'return', { reachedCustomer: true, reason: 'refused' });
-    await complete(id, 'receive-return', 'restocked', { condition: 'intact', returnedItems: [{ sku: 'KEM-CHONG-NANG-50ML', qty: 2 }], restockedItems: [{ sku: 'KEM-CHONG-NANG-50ML', qty: 2 }] });
+    await complete(id, 'receive-return', 'restocked', {
+      condition: 'intact',
+      returnedItems: [{ sku: 'KEM-CHONG-NANG-50ML', qty: 2 }],
+      restockedItems: [{ sku: 'KEM-CHONG-NANG-50ML', qty: 2 }],
+    });
     expect(await ended(id)).toMatchObject({ result: 'returned' });
-    await recordHistory(stack.temporal, `order:${id}`, 'order-returned', 'standard-order: … → ship (failed: refused) → call-customer (return) → receive-return → returned');
+    await recordHistory(
+      stack.temporal,
+      `order:${id}`,
+      'order-returned',
+      'standard-order: … → ship (failed: refused) → call-customer (return) → receive-return → returned',
+    );
   });
 
   test('When a delivery fails and CSKH arranges a redelivery, then that history is recorded', async () => {
@@ -81,7 +114,12 @@ describe('recording the shipped processes', () => {
     await pack(id);
     await complete(id, 'call-customer', 'redeliver', { reachedCustomer: true, reason: 'not-home' });
     expect(await ended(id)).toMatchObject({ result: 'completed' });
-    await recordHistory(stack.temporal, `order:${id}`, 'order-failed-redelivered', 'standard-order: … → ship (failed) → call-customer (redeliver) → ship (delivered) → done');
+    await recordHistory(
+      stack.temporal,
+      `order:${id}`,
+      'order-failed-redelivered',
+      'standard-order: … → ship (failed) → call-customer (redeliver) → ship (delivered) → done',
+    );
   });
 
   test('When an order is cancelled after packing, then the cancellation history is recorded', async () => {
@@ -92,7 +130,12 @@ describe('recording the shipped processes', () => {
     const res = await api('admin').post(`/api/v1/orders/${id}/cancel`, { reason: 'Khách đổi ý' });
     expect(res.status).toBe(200);
     expect(await ended(id)).toMatchObject({ result: 'cancelled' });
-    await recordHistory(stack.temporal, `order:${id}`, 'order-cancelled', 'standard-order: close → confirm → pack (cancelled by a manager) → cancelled');
+    await recordHistory(
+      stack.temporal,
+      `order:${id}`,
+      'order-cancelled',
+      'standard-order: close → confirm → pack (cancelled by a manager) → cancelled',
+    );
   });
 
   test('When the customer does not buy, then the lost-lead history is recorded', async () => {
@@ -112,7 +155,12 @@ describe('recording the shipped processes', () => {
       await pack(id);
       await complete(id, 'ship', 'other-courier', { courier: 'ghn' });
       expect(await ended(id)).toMatchObject({ result: 'completed', shipment: { courier: 'ghn' } });
-      await recordHistory(stack.temporal, `order:${id}`, 'order-courier-fix-it', 'standard-order: … → ship (GHTK not set up → warehouse-lead task, another courier: GHN) → delivered → done');
+      await recordHistory(
+        stack.temporal,
+        `order:${id}`,
+        'order-courier-fix-it',
+        'standard-order: … → ship (GHTK not set up → warehouse-lead task, another courier: GHN) → delivered → done',
+      );
     } finally {
       Object.assign(courierEnv, saved);
     }
@@ -121,21 +169,59 @@ describe('recording the shipped processes', () => {
   test('When a complaint is refunded, then the complaint history is recorded', async () => {
     const customer = await api('admin').post('/api/v1/customers', { phone: '0905111222', name: 'Lê Văn Khiếu' });
     expect(customer.status).toBe(201);
-    const filed = await api('cskh').post('/api/v1/complaints', { customerId: customer.body.id, category: 'damaged', description: 'Bình gốm bị vỡ khi nhận' });
+    const filed = await api('cskh').post('/api/v1/complaints', {
+      customerId: customer.body.id,
+      category: 'damaged',
+      description: 'Bình gốm bị vỡ khi nhận',
+    });
     expect(filed.status).toBe(201);
     const id = filed.body.complaintId as string;
-    await complete(id, 'complaint-intake', 'refund', { summary: 'Ảnh cho thấy hàng vỡ', amount: 150000, method: 'bank-transfer', bankAccount: 'VCB 0123456789' });
-    const followUp = await eventually(async () => (await api('admin').get(`/api/v1/tasks?order=${id}&status=open`)).body.tasks?.find((t: { role: string }) => t.role === 'accounting'), 30_000, 'the refund task');
-    expect((await api('admin').post(`/api/v1/tasks/${followUp.id}/complete`, { outcome: 'done', data: { paidAmount: 150000, reference: 'PC-0001' } })).status).toBe(200);
+    await complete(id, 'complaint-intake', 'refund', {
+      summary: 'Ảnh cho thấy hàng vỡ',
+      amount: 150000,
+      method: 'bank-transfer',
+      bankAccount: 'VCB 0123456789',
+    });
+    const followUp = await eventually(
+      async () =>
+        (await api('admin').get(`/api/v1/tasks?order=${id}&status=open`)).body.tasks?.find(
+          (t: { role: string }) => t.role === 'accounting',
+        ),
+      30_000,
+      'the refund task',
+    );
+    expect(
+      (
+        await api('admin').post(`/api/v1/tasks/${followUp.id}/complete`, {
+          outcome: 'done',
+          data: { paidAmount: 150000, reference: 'PC-0001' },
+        })
+      ).status,
+    ).toBe(200);
     await stack.temporal.workflow.getHandle(`complaint:${id}`).result();
-    await recordHistory(stack.temporal, `complaint:${id}`, 'complaint-refund', 'standard complaint: intake (refund) → accounting refund task → resolved');
+    await recordHistory(
+      stack.temporal,
+      `complaint:${id}`,
+      'complaint-refund',
+      'standard complaint: intake (refund) → accounting refund task → resolved',
+    );
   });
 
   test('When a KPI period of the shipped plan starts and computes, then its (open) history is recorded', async () => {
     const started = await api('admin').post('/api/v1/kpi/periods', { plan: 'shop-kpi', period: '2026-01' });
     expect([200, 201]).toContain(started.status);
     const workflowId: string = started.body.workflowId ?? `kpi:${started.body.id}`;
-    await eventually(async () => (await stack.temporal.workflow.getHandle(workflowId).fetchHistory()).events!.some((e) => e.activityTaskCompletedEventAttributes), 30_000, 'a first KPI computation');
-    await recordHistory(stack.temporal, workflowId, 'kpi-period', 'shipped KPI plan: a period started, its actuals computed once (still open)');
+    await eventually(
+      async () =>
+        (await stack.temporal.workflow.getHandle(workflowId).fetchHistory()).events!.some((e) => e.activityTaskCompletedEventAttributes),
+      30_000,
+      'a first KPI computation',
+    );
+    await recordHistory(
+      stack.temporal,
+      workflowId,
+      'kpi-period',
+      'shipped KPI plan: a period started, its actuals computed once (still open)',
+    );
   });
 });

@@ -34,7 +34,9 @@ export default async function globalSetup(): Promise<void> {
   process.env.SHOPFLOW_TEST_DATABASE_URL = db.url;
   process.env.SHOPFLOW_TEST_ADMIN_DATABASE_URL = db.adminUrl;
   globalThis.__shopflowTest = { devServer, adminUrl: db.adminUrl, dbName: db.name };
-  console.log(`\n[test setup] Temporal ${devServer.address} (${cli.source}), PostgreSQL database ${db.name}, ready in ${Date.now() - started} ms`);
+  console.log(
+    `\n[test setup] Temporal ${devServer.address} (${cli.source}), PostgreSQL database ${db.name}, ready in ${Date.now() - started} ms`,
+  );
 }
 
 /** A fresh database per run on DATABASE_URL's server (default: local PostgreSQL, trust auth). */

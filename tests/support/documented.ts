@@ -17,6 +17,8 @@ export function expectDocumented(path: string, method: string, res: { status: nu
   const base = '$ref' in documented ? documented.$ref.slice(2) : pointer('paths', path, method, 'responses', String(res.status));
   const validate = ajv.compile({ $ref: `openapi#/${base}/content/${pointer('application/json')}/schema` });
   if (!validate(res.body)) {
-    throw new Error(`${method.toUpperCase()} ${path} ${res.status} does not match its documented schema: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(res.body, null, 2).slice(0, 2000)}`);
+    throw new Error(
+      `${method.toUpperCase()} ${path} ${res.status} does not match its documented schema: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(res.body, null, 2).slice(0, 2000)}`,
+    );
   }
 }

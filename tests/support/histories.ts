@@ -39,8 +39,13 @@ export async function recordHistory(client: Client, workflowId: string, scenario
   const [history, description_] = await Promise.all([handle.fetchHistory(), handle.describe()]);
   const message = History.fromObject(history as unknown as Record<string, unknown>);
   const recorded: RecordedHistory = {
-    scenario, description, workflowType: description_.type, workflowId, recordedAt: new Date().toISOString(),
-    events: message.events.length, history: History.toObject(message, jsonOptions),
+    scenario,
+    description,
+    workflowType: description_.type,
+    workflowId,
+    recordedAt: new Date().toISOString(),
+    events: message.events.length,
+    history: History.toObject(message, jsonOptions),
   };
   fs.mkdirSync(historiesDir, { recursive: true });
   fs.writeFileSync(path.join(historiesDir, `${scenario}.json`), `${JSON.stringify(recorded, null, 1)}\n`);
@@ -50,7 +55,8 @@ export async function recordHistory(client: Client, workflowId: string, scenario
 /** Every recorded history, parsed back into History messages the replayer accepts. */
 export function loadRecordedHistories(dir = historiesDir): Array<RecordedHistory & { message: HistoryMessage }> {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir)
+  return fs
+    .readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
     .map((file) => {

@@ -136,12 +136,27 @@ export async function openTestStack(overrides: Record<string, string> = {}): Pro
     async startCourierSimulator(options = {}) {
       if (!appUrl) throw new Error('start the app before the courier simulator: it posts webhooks to it');
       const secret = `sim-secret-${crypto.randomUUID()}`;
-      const simulator = await createCourierSimulator({ port: 0, webhookUrl: options.webhookUrl ?? `${appUrl}/webhooks/couriers`, secret, timeScale: options.timeScale ?? 1, startDelayMs: 100, webhookRetryDelayMs: 200, log: testLog });
+      const simulator = await createCourierSimulator({
+        port: 0,
+        webhookUrl: options.webhookUrl ?? `${appUrl}/webhooks/couriers`,
+        secret,
+        timeScale: options.timeScale ?? 1,
+        startDelayMs: 100,
+        webhookRetryDelayMs: 200,
+        log: testLog,
+      });
       simulators.push(simulator);
       Object.assign(courierEnv, {
-        GHN_BASE_URL: `${simulator.url}/shiip/public-api`, GHN_TOKEN: 'test', GHN_SHOP_ID: '1', GHN_WEBHOOK_SECRET: secret,
-        GHTK_BASE_URL: simulator.url, GHTK_TOKEN: 'test', GHTK_WEBHOOK_SECRET: secret,
-        COURIER_SIMULATOR_URL: simulator.url, COURIER_SIM_SECRET: secret, SIMULATOR_WEBHOOK_SECRET: secret,
+        GHN_BASE_URL: `${simulator.url}/shiip/public-api`,
+        GHN_TOKEN: 'test',
+        GHN_SHOP_ID: '1',
+        GHN_WEBHOOK_SECRET: secret,
+        GHTK_BASE_URL: simulator.url,
+        GHTK_TOKEN: 'test',
+        GHTK_WEBHOOK_SECRET: secret,
+        COURIER_SIMULATOR_URL: simulator.url,
+        COURIER_SIM_SECRET: secret,
+        SIMULATOR_WEBHOOK_SECRET: secret,
         ...Object.fromEntries(ghtkPickupEnv('ghtk').fields.map((f) => [f.env, f.simulated])),
       });
       return simulator.url;

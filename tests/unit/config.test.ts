@@ -4,7 +4,13 @@ describe('configuration', () => {
   test('When nothing is set, then the documented defaults apply (PGlite, local dev server)', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({ port: 3000, host: '0.0.0.0', databaseUrl: undefined, logLevel: 'info' });
-    expect(config.temporal).toMatchObject({ address: undefined, namespace: 'default', taskQueue: 'shopflow', tls: false, dev: { port: 7233, uiPort: 8233 } });
+    expect(config.temporal).toMatchObject({
+      address: undefined,
+      namespace: 'default',
+      taskQueue: 'shopflow',
+      tls: false,
+      dev: { port: 7233, uiPort: 8233 },
+    });
     expect(config.dataDir).toMatch(/\/data$/);
   });
 
@@ -25,7 +31,9 @@ describe('configuration', () => {
     expect(loadConfig({}).temporal.maxCachedWorkflows).toBeUndefined();
     expect(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '12000' }).temporal.maxCachedWorkflows).toBe(12000);
     for (const bad of ['0', '-5', '2.5', 'many']) {
-      expect(() => loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: bad })).toThrow(`WORKER_MAX_CACHED_WORKFLOWS="${bad}" must be a whole number of at least 1`);
+      expect(() => loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: bad })).toThrow(
+        `WORKER_MAX_CACHED_WORKFLOWS="${bad}" must be a whole number of at least 1`,
+      );
     }
   });
 

@@ -26,7 +26,9 @@ describe('TRUST_PROXY', () => {
   });
 
   test('When it lists presets, addresses and subnets, then each is kept and Express trusts exactly those', () => {
-    const { trustProxy } = loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8,192.168.1.7, fc00::/7, 172.16.0.0/255.240.0.0, uniquelocal, linklocal' });
+    const { trustProxy } = loadConfig({
+      TRUST_PROXY: 'loopback, 10.0.0.0/8,192.168.1.7, fc00::/7, 172.16.0.0/255.240.0.0, uniquelocal, linklocal',
+    });
     expect(trustProxy).toEqual(['loopback', '10.0.0.0/8', '192.168.1.7', 'fc00::/7', '172.16.0.0/255.240.0.0', 'uniquelocal', 'linklocal']);
     expect(trusts(trustProxy, '127.0.0.1')).toBe(true);
     expect(trusts(trustProxy, '10.20.30.40')).toBe(true);
@@ -48,6 +50,8 @@ describe('TRUST_PROXY', () => {
       expect(error).toBeInstanceOf(ConfigError);
       expect((error as ConfigError).problems).toEqual([expect.stringContaining('PORT'), expect.stringContaining('TRUST_PROXY')]);
     }
-    expect((parseTrustProxy('loopback, proxy.local') as { problem: string }).problem).toMatch(/"proxy.local" is not an address, subnet or preset/);
+    expect((parseTrustProxy('loopback, proxy.local') as { problem: string }).problem).toMatch(
+      /"proxy.local" is not an address, subnet or preset/,
+    );
   });
 });

@@ -36,7 +36,13 @@ export const complaintStatusQuery = defineQuery<ComplaintStatus>('complaintStatu
 
 // Guarded: a step that fails for good becomes a fix-it task (retry or skip) instead of failing the complaint.
 const {
-  recordComplaintOpened, recordComplaintDecision, recordComplaintFollowUpDone, cancelOpenTasks, recordComplaintRefund, orderRefundLimit, moveComplaintStock,
+  recordComplaintOpened,
+  recordComplaintDecision,
+  recordComplaintFollowUpDone,
+  cancelOpenTasks,
+  recordComplaintRefund,
+  orderRefundLimit,
+  moveComplaintStock,
 } = guardedActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
@@ -60,41 +66,79 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
   const { complaint } = input;
   const board = new TaskBoard(
     {
-      type: 'complaint', id: input.complaintId, customerPhone: complaint.customerPhone,
-      summary: { customer: complaint.customerName, phone: complaint.customerPhone, customerId: complaint.customerId, category: complaint.category, ...(complaint.orderId ? { orderId: complaint.orderId } : {}) },
+      type: 'complaint',
+      id: input.complaintId,
+      customerPhone: complaint.customerPhone,
+      summary: {
+        customer: complaint.customerName,
+        phone: complaint.customerPhone,
+        customerId: complaint.customerId,
+        category: complaint.category,
+        ...(complaint.orderId ? { orderId: complaint.orderId } : {}),
+      },
     },
     process.workingHours,
   );
   const openedAt = Date.now();
   const status: ComplaintStatus = {
-    complaintId: input.complaintId, step: 'intake', status: 'open',
-    dueAt: new Date(dueAt(openedAt, process.intake.slaMs, process.intake.clock, process.workingHours)).toISOString(), waitingOn: [],
+    complaintId: input.complaintId,
+    step: 'intake',
+    status: 'open',
+    dueAt: new Date(dueAt(openedAt, process.intake.slaMs, process.intake.clock, process.workingHours)).toISOString(),
+    waitingOn: [],
   };
   setHandler(complaintStatusQuery, () => ({ ...status, waitingOn: board.list() }));
   // A step that failed for good waits on the manager: fixed and retried, or skipped.
   onActivityFailure(async (problem, attempt) => {
     const context = await fixItContext({ subject: 'complaint' });
     const stage = status.step === 'intake' ? INTAKE_STAGE : status.outcome ? followUpStage(status.outcome) : INTAKE_STAGE;
-    const decision = await board.humanTask(fixItStage({ stage, role: context.role, problem, attempt, doing: stepTitle(problem.activity), escalate: fixItLadder(context.managers) }));
+    const decision = await board.humanTask(
+      fixItStage({
+        stage,
+        role: context.role,
+        problem,
+        attempt,
+        doing: stepTitle(problem.activity),
+        escalate: fixItLadder(context.managers),
+      }),
+    );
     return decision?.outcome === 'retry' ? 'retry' : 'skip';
   });
 
   await recordComplaintOpened({
-    complaintId: input.complaintId, workflowId: workflowInfo().workflowId, customerId: complaint.customerId, orderId: complaint.orderId,
-    category: complaint.category, description: complaint.description, openedBy: complaint.openedBy,
-    openedAt: new Date(openedAt).toISOString(), dueAt: status.dueAt, definition: { name: input.definition.name, version: input.definition.version },
+    complaintId: input.complaintId,
+    workflowId: workflowInfo().workflowId,
+    customerId: complaint.customerId,
+    orderId: complaint.orderId,
+    category: complaint.category,
+    description: complaint.description,
+    openedBy: complaint.openedBy,
+    openedAt: new Date(openedAt).toISOString(),
+    dueAt: status.dueAt,
+    definition: { name: input.definition.name, version: input.definition.version },
   });
 
   const intake: CompiledHumanStage = {
     ...humanStage(INTAKE_STAGE, process.intake),
-    outcomes: process.outcomes.map((o) => ({ name: o.name, title: o.title, to: o.followUp ? followUpStage(o.name) : 'closed', form: o.form })),
+    outcomes: process.outcomes.map((o) => ({
+      name: o.name,
+      title: o.title,
+      to: o.followUp ? followUpStage(o.name) : 'closed',
+      form: o.form,
+    })),
   };
   const decision = (await board.humanTask(intake))!;
   const outcome = process.outcomes.find((o) => o.name === decision.outcome)!;
   Object.assign(status, { status: outcome.result, outcome: outcome.name });
   await recordComplaintDecision({
-    complaintId: input.complaintId, taskId: decision.taskId, stage: INTAKE_STAGE, outcome: outcome.name, status: outcome.result,
-    data: decision.data ?? {}, actor: decision.actor, followUp: outcome.followUp !== undefined,
+    complaintId: input.complaintId,
+    taskId: decision.taskId,
+    stage: INTAKE_STAGE,
+    outcome: outcome.name,
+    status: outcome.result,
+    data: decision.data ?? {},
+    actor: decision.actor,
+    followUp: outcome.followUp !== undefined,
   });
 
   if (outcome.followUp) {
@@ -106,7 +150,15 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
       outcomes: [{ name: 'done', title: 'Đã xử lý', to: 'closed', form }],
     };
     const done = (await board.humanTask(stage))!;
-    await recordFollowUpInBooks(input.complaintId, complaint.orderId, outcome.name, decision.data ?? {}, done.data ?? {}, done.taskId, done.actor);
+    await recordFollowUpInBooks(
+      input.complaintId,
+      complaint.orderId,
+      outcome.name,
+      decision.data ?? {},
+      done.data ?? {},
+      done.taskId,
+      done.actor,
+    );
     await recordComplaintFollowUpDone({ complaintId: input.complaintId, taskId: done.taskId, data: done.data ?? {}, actor: done.actor });
   }
   status.step = 'closed';
@@ -122,7 +174,10 @@ const REFUND_AMOUNT_FIELDS = ['paidAmount', 'amount'];
 /** The (sku, qty) lines of a form field; a shop's form may be loose, so anything else is left out. */
 function itemsOf(v: unknown): Items | undefined {
   if (!Array.isArray(v)) return undefined;
-  const lines = v.filter((l): l is Items[number] => typeof l === 'object' && l !== null && typeof l.sku === 'string' && l.sku !== '' && Number.isInteger(l.qty) && l.qty > 0);
+  const lines = v.filter(
+    (l): l is Items[number] =>
+      typeof l === 'object' && l !== null && typeof l.sku === 'string' && l.sku !== '' && Number.isInteger(l.qty) && l.qty > 0,
+  );
   return lines.length ? lines.map((l) => ({ sku: l.sku, qty: l.qty })) : undefined;
 }
 
@@ -131,7 +186,12 @@ function itemsOf(v: unknown): Items | undefined {
  * the complaint names an order whose value is known); the warehouse's forms carry the items CSKH
  * decided on as their defaults, so the task says what to send and take back.
  */
-async function followUpForm(outcome: string, form: FormSchema, decision: Record<string, unknown>, orderId: string | null): Promise<FormSchema> {
+async function followUpForm(
+  outcome: string,
+  form: FormSchema,
+  decision: Record<string, unknown>,
+  orderId: string | null,
+): Promise<FormSchema> {
   if (!form.properties) return form;
   const properties = { ...(form.properties as Record<string, Record<string, unknown>>) };
   const amountField = REFUND_AMOUNT_FIELDS.find((f) => properties[f]);
@@ -139,7 +199,12 @@ async function followUpForm(outcome: string, form: FormSchema, decision: Record<
     const limit = await orderRefundLimit({ orderId });
     if (limit != null && limit > 0) properties[amountField] = { ...properties[amountField], maximum: limit };
   } else {
-    const defaults: Record<string, unknown> = outcome === 'resend' ? { items: decision.items } : outcome === 'exchange' ? { sendItems: decision.sendItems, returnItems: decision.returnItems } : {};
+    const defaults: Record<string, unknown> =
+      outcome === 'resend'
+        ? { items: decision.items }
+        : outcome === 'exchange'
+          ? { sendItems: decision.sendItems, returnItems: decision.returnItems }
+          : {};
     for (const [field, value] of Object.entries(defaults)) {
       const items = itemsOf(value);
       if (properties[field] && items) properties[field] = { ...properties[field], default: items };
@@ -155,20 +220,36 @@ async function followUpForm(outcome: string, form: FormSchema, decision: Record<
  * CSKH decided on.
  */
 async function recordFollowUpInBooks(
-  complaintId: string, orderId: string | null, outcome: string, decision: Record<string, unknown>, done: Record<string, unknown>, taskId: string, actor: string,
+  complaintId: string,
+  orderId: string | null,
+  outcome: string,
+  decision: Record<string, unknown>,
+  done: Record<string, unknown>,
+  taskId: string,
+  actor: string,
 ): Promise<void> {
   // The amount accounting paid; a follow-up form without one pays what CSKH decided.
   const paid = [...REFUND_AMOUNT_FIELDS.map((f) => done[f]), decision.amount].find((v): v is number => typeof v === 'number' && v > 0);
   if (outcome === 'refund' && paid !== undefined) {
     await recordComplaintRefund({ complaintId, amount: paid, reference: String(done.reference ?? ''), actor });
   } else if (outcome === 'resend') {
-    await moveComplaintStock({ complaintId, taskId, orderId, issue: itemsOf(done.items) ?? itemsOf(decision.items) ?? [], restock: [], actor });
+    await moveComplaintStock({
+      complaintId,
+      taskId,
+      orderId,
+      issue: itemsOf(done.items) ?? itemsOf(decision.items) ?? [],
+      restock: [],
+      actor,
+    });
   } else if (outcome === 'exchange') {
     const takenBack = done.receivedBack === true && done.returnedIntact === true;
     await moveComplaintStock({
-      complaintId, taskId, orderId, actor,
+      complaintId,
+      taskId,
+      orderId,
+      actor,
       issue: itemsOf(done.sendItems) ?? itemsOf(decision.sendItems) ?? [],
-      restock: takenBack ? itemsOf(done.returnItems) ?? itemsOf(decision.returnItems) ?? [] : [],
+      restock: takenBack ? (itemsOf(done.returnItems) ?? itemsOf(decision.returnItems) ?? []) : [],
     });
   }
 }
@@ -176,7 +257,15 @@ async function recordFollowUpInBooks(
 /** A complaint task as the human stage the TaskBoard runs (outcomes are set by the caller). */
 function humanStage(id: string, task: CompiledComplaintTask): Omit<CompiledHumanStage, 'outcomes'> {
   return {
-    id, kind: 'human', title: task.title, ...(task.description !== undefined ? { description: task.description } : {}),
-    role: task.role, priority: task.priority, slaMs: task.slaMs, clock: task.clock, form: task.form, escalate: task.escalate,
+    id,
+    kind: 'human',
+    title: task.title,
+    ...(task.description !== undefined ? { description: task.description } : {}),
+    role: task.role,
+    priority: task.priority,
+    slaMs: task.slaMs,
+    clock: task.clock,
+    form: task.form,
+    escalate: task.escalate,
   };
 }

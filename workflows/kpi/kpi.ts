@@ -1,6 +1,17 @@
 import {
-  allHandlersFinished, ApplicationFailure, condition, continueAsNew, defineQuery, defineUpdate, ParentClosePolicy, proxyActivities, setHandler, sleep,
-  startChild, workflowInfo, WorkflowIdReusePolicy,
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineUpdate,
+  ParentClosePolicy,
+  proxyActivities,
+  setHandler,
+  sleep,
+  startChild,
+  workflowInfo,
+  WorkflowIdReusePolicy,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { KpiPeriodRef } from '../../activities/kpi/kpi';
@@ -31,7 +42,10 @@ export const kpiStatusQuery = defineQuery<KpiPeriodStatus>('kpiStatus');
 /** A manager revises a target mid-period; answers the targets after the revision. */
 export const reviseTargetUpdate = defineUpdate<KpiTargets, [TargetRevision]>('reviseTarget');
 
-const kpiActivityOptions = { startToCloseTimeout: '2 minutes', retry: { initialInterval: '1 second', maximumInterval: '1 minute' } } as const;
+const kpiActivityOptions = {
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+} as const;
 // Guarded: a step that fails for good becomes a fix-it task for the manager instead of failing the period.
 const { openKpiPeriod, recomputeKpiActuals, fireKpiAlert, closeKpiPeriod } = guardedActivities<Activities>(kpiActivityOptions);
 // A revision's failure is the revising manager's answer (the Update is refused); the schedule's hop
@@ -40,7 +54,9 @@ const { recordKpiTargetRevision, activeKpiPlan, fixItContext } = proxyActivities
 
 /** Fix-it tasks of a period run on the calendar clock: a KPI plan has no working hours of its own. */
 const ALWAYS_OPEN: CompiledWorkingHours = {
-  timezone: 'UTC', utcOffsetMinutes: 0, daysOff: [],
+  timezone: 'UTC',
+  utcOffsetMinutes: 0,
+  daysOff: [],
   weekly: { sun: [], mon: [], tue: [], wed: [], thu: [], fri: [], sat: [] },
 };
 
@@ -57,49 +73,78 @@ export async function kpiPeriodWorkflow(input: KpiPeriodInput): Promise<KpiPerio
   const { ref } = input;
   const { workflowId } = workflowInfo();
   const status: KpiPeriodStatus = {
-    periodId: ref.periodId, status: 'running', targets: input.carried?.targets ?? {}, firedAlerts: [...(input.carried?.fired ?? [])],
-    revisions: input.carried?.revisions ?? 0, lastRecomputedAt: input.carried?.lastRecomputedAt ?? null,
+    periodId: ref.periodId,
+    status: 'running',
+    targets: input.carried?.targets ?? {},
+    firedAlerts: [...(input.carried?.fired ?? [])],
+    revisions: input.carried?.revisions ?? 0,
+    lastRecomputedAt: input.carried?.lastRecomputedAt ?? null,
   };
   setHandler(kpiStatusQuery, () => status);
-  const board = new TaskBoard({ type: 'kpi', id: ref.periodId, summary: { plan: ref.plan.title ?? ref.plan.name, period: ref.periodKey } }, ALWAYS_OPEN);
+  const board = new TaskBoard(
+    { type: 'kpi', id: ref.periodId, summary: { plan: ref.plan.title ?? ref.plan.name, period: ref.periodKey } },
+    ALWAYS_OPEN,
+  );
   onActivityFailure(async (problem, attempt) => {
     const context = await fixItContext({ subject: 'kpi' });
-    const decision = await board.humanTask(fixItStage({
-      stage: 'kpi-period', role: context.role, problem, attempt, doing: `${stepTitle(problem.activity)} (${ref.periodId})`, escalate: fixItLadder(context.managers), clock: 'calendar',
-    }));
+    const decision = await board.humanTask(
+      fixItStage({
+        stage: 'kpi-period',
+        role: context.role,
+        problem,
+        attempt,
+        doing: `${stepTitle(problem.activity)} (${ref.periodId})`,
+        escalate: fixItLadder(context.managers),
+        clock: 'calendar',
+      }),
+    );
     return decision?.outcome === 'retry' ? 'retry' : 'skip';
   });
 
   let revising = false;
   // A revision that arrives before the targets are snapshotted waits for them.
   let opened = input.carried !== undefined;
-  setHandler(reviseTargetUpdate, async (revision) => {
-    await condition(() => opened && !revising);
-    revising = true;
-    try {
-      status.revisions += 1;
-      status.targets = await recordKpiTargetRevision({ periodId: ref.periodId, revision, targets: status.targets, dedupeKey: `${workflowId}:revision:${status.revisions}` });
-      return status.targets;
-    } finally {
-      revising = false;
-    }
-  }, {
-    validator: (revision) => {
-      const metric = ref.plan.metrics.find((m) => m.id === revision.metric);
-      const reject = (message: string) => { throw ApplicationFailure.create({ type: 'InvalidRevision', message, nonRetryable: true }); };
-      if (status.status === 'closed') reject(`period ${ref.periodId} is closed; its targets can no longer change`);
-      if (!metric) reject(`unknown metric "${revision.metric}"; metrics: ${ref.plan.metrics.map((m) => m.id).join(', ')}`);
-      if (!Number.isFinite(revision.value) || revision.value < 0) reject('value must be a number ≥ 0');
-      if (!revision.actor || !revision.reason?.trim()) reject('a revision needs who (actor) and why (reason)');
-      if (revision.scope !== 'total') {
-        if (metric!.type !== 'revenue') reject(`only revenue targets are split to channels and reps; use scope "total" for ${metric!.id}`);
-        if (!/^(channel|rep):.+$/.test(revision.scope)) reject('scope is total, channel:<id> or rep:<staffId>');
-        const channel = revision.scope.startsWith('channel:') ? revision.scope.slice(8) : undefined;
-        if (channel !== undefined && !hasOwnEntry(ownEntry(status.targets, metric!.id)?.channels, channel)) reject(`channel "${channel}" has no allocation in this plan`);
-        if (revision.scope.startsWith('rep:') && isPrototypeName(revision.scope.slice(4))) reject(`"${revision.scope.slice(4)}" is not a staff id`);
+  setHandler(
+    reviseTargetUpdate,
+    async (revision) => {
+      await condition(() => opened && !revising);
+      revising = true;
+      try {
+        status.revisions += 1;
+        status.targets = await recordKpiTargetRevision({
+          periodId: ref.periodId,
+          revision,
+          targets: status.targets,
+          dedupeKey: `${workflowId}:revision:${status.revisions}`,
+        });
+        return status.targets;
+      } finally {
+        revising = false;
       }
     },
-  });
+    {
+      validator: (revision) => {
+        const metric = ref.plan.metrics.find((m) => m.id === revision.metric);
+        const reject = (message: string) => {
+          throw ApplicationFailure.create({ type: 'InvalidRevision', message, nonRetryable: true });
+        };
+        if (status.status === 'closed') reject(`period ${ref.periodId} is closed; its targets can no longer change`);
+        if (!metric) reject(`unknown metric "${revision.metric}"; metrics: ${ref.plan.metrics.map((m) => m.id).join(', ')}`);
+        if (!Number.isFinite(revision.value) || revision.value < 0) reject('value must be a number ≥ 0');
+        if (!revision.actor || !revision.reason?.trim()) reject('a revision needs who (actor) and why (reason)');
+        if (revision.scope !== 'total') {
+          if (metric!.type !== 'revenue')
+            reject(`only revenue targets are split to channels and reps; use scope "total" for ${metric!.id}`);
+          if (!/^(channel|rep):.+$/.test(revision.scope)) reject('scope is total, channel:<id> or rep:<staffId>');
+          const channel = revision.scope.startsWith('channel:') ? revision.scope.slice(8) : undefined;
+          if (channel !== undefined && !hasOwnEntry(ownEntry(status.targets, metric!.id)?.channels, channel))
+            reject(`channel "${channel}" has no allocation in this plan`);
+          if (revision.scope.startsWith('rep:') && isPrototypeName(revision.scope.slice(4)))
+            reject(`"${revision.scope.slice(4)}" is not a staff id`);
+        }
+      },
+    },
+  );
 
   if (!input.carried) status.targets = (await openKpiPeriod(ref)) ?? {};
   opened = true;
@@ -122,7 +167,13 @@ export async function kpiPeriodWorkflow(input: KpiPeriodInput): Promise<KpiPerio
     if (Date.now() < ref.endsAt && (recomputes >= continueAfter || historyFull)) {
       await condition(() => !revising && allHandlersFinished());
       await continueAsNew<typeof kpiPeriodWorkflow>({
-        ref, carried: { targets: status.targets, fired: status.firedAlerts, revisions: status.revisions, lastRecomputedAt: status.lastRecomputedAt },
+        ref,
+        carried: {
+          targets: status.targets,
+          fired: status.firedAlerts,
+          revisions: status.revisions,
+          lastRecomputedAt: status.lastRecomputedAt,
+        },
       });
     }
   }
@@ -151,12 +202,20 @@ export async function kpiScheduleWorkflow(input: { plan: string }): Promise<stri
   const period = periodContaining(active.plan.period, active.plan.utcOffsetMinutes, at);
   const workflowId = kpiWorkflowId(input.plan, period.key);
   const ref: KpiPeriodRef = {
-    periodId: `${input.plan}:${period.key}`, workflowId, plan: active.plan, planVersion: active.version,
-    periodKey: period.key, startsAt: period.startsAt, endsAt: period.endsAt,
+    periodId: `${input.plan}:${period.key}`,
+    workflowId,
+    plan: active.plan,
+    planVersion: active.version,
+    periodKey: period.key,
+    startsAt: period.startsAt,
+    endsAt: period.endsAt,
   };
   try {
     await startChild(kpiPeriodWorkflow, {
-      workflowId, args: [{ ref }], parentClosePolicy: ParentClosePolicy.ABANDON, workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      workflowId,
+      args: [{ ref }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
     });
     return workflowId;
   } catch (err) {

@@ -1,6 +1,4 @@
-import {
-  allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler, workflowInfo,
-} from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { PartialDelivery } from '../../activities/shipping/couriers/types';
 import type { CourierNews } from '../../activities/shipping/shipments';
@@ -11,18 +9,41 @@ import { bindingsOf, figuresFrom, type OrderFigure } from '../../definitions/ord
 import { courierProblemWhy, ORDER_TEXTS } from '../../definitions/orders/texts';
 import type { CompiledCourierStage, CourierOutcome } from '../../definitions/types';
 import { climbLadder } from '../tasks/escalation';
-import { activityProblem, fixItLadder, fixItStage, guardedActivities, onActivityFailure, stepTitle, type ActivityProblem } from '../tasks/fix-it';
+import {
+  activityProblem,
+  fixItLadder,
+  fixItStage,
+  guardedActivities,
+  onActivityFailure,
+  stepTitle,
+  type ActivityProblem,
+} from '../tasks/fix-it';
 import { TaskBoard, type CompleteTaskInput } from '../tasks/tasks';
 import {
-  cancelOrderUpdate, courierEventSignal, statusQuery,
-  type CancelOrderInput, type CancelOrderResult, type OrderStatus, type OrderWorkflowInput, type StageVisit,
+  cancelOrderUpdate,
+  courierEventSignal,
+  statusQuery,
+  type CancelOrderInput,
+  type CancelOrderResult,
+  type OrderStatus,
+  type OrderWorkflowInput,
+  type StageVisit,
 } from './contract';
 import { absorbTaskData, partialReturnStage, saleLines, shipmentRequest, shortageStage, stockLines } from './order-tasks';
 
 export * from './contract';
 
 // Guarded: a step that fails for good becomes a fix-it task (retry, skip, cancel) instead of failing the order.
-const { recordOrderOpened, recordOrderEvent, updateOrderFigures, notify, cancelOpenTasks, moveOrderStock, recordSale, updateCustomerAfterOrder } = guardedActivities<Activities>({
+const {
+  recordOrderOpened,
+  recordOrderEvent,
+  updateOrderFigures,
+  notify,
+  cancelOpenTasks,
+  moveOrderStock,
+  recordSale,
+  updateCustomerAfterOrder,
+} = guardedActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
@@ -32,11 +53,17 @@ const { recordReturnedAmount, recordOrderCloser, recordPartialReturn, takeBackPa
 });
 // Couriers can be slow or down for a while: retry for up to a day (settings.courierRetryForMs),
 // but never on a 4xx (non-retryable). Their failures open the courier's own fix-it task.
-const courierActivities = (retryForMs = 86_400_000) => proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: ['CourierRejected'] },
-  scheduleToCloseTimeout: retryForMs,
-});
+const courierActivities = (retryForMs = 86_400_000) =>
+  proxyActivities<Activities>({
+    startToCloseTimeout: '30 seconds',
+    retry: {
+      initialInterval: '2 seconds',
+      backoffCoefficient: 2,
+      maximumInterval: '5 minutes',
+      nonRetryableErrorTypes: ['CourierRejected'],
+    },
+    scheduleToCloseTimeout: retryForMs,
+  });
 /** Read-only look-ups of a fix-it task (who fixes, which couriers are left); retried until they answer. */
 const { fixItContext, recordOrderEvent: recordProblem } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -53,14 +80,28 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   const orderData: Record<string, unknown> = {};
   const board = new TaskBoard(
     {
-      type: 'order', id: input.orderId, channel: input.lead.channel, customerPhone: customer.phone,
-      summary: { customer: customer.name, phone: customer.phone, channel: input.lead.channel, ...(customer.history ? { customerHistory: customer.history } : {}) },
+      type: 'order',
+      id: input.orderId,
+      channel: input.lead.channel,
+      customerPhone: customer.phone,
+      summary: {
+        customer: customer.name,
+        phone: customer.phone,
+        channel: input.lead.channel,
+        ...(customer.history ? { customerHistory: customer.history } : {}),
+      },
     },
     process.workingHours,
   );
   const status: OrderStatus = {
-    orderId: input.orderId, definition: { name: input.definition.name, version: input.definition.version },
-    stage: process.start, stageTitle: process.stages[process.start]!.title, status: 'open', since: new Date().toISOString(), waitingOn: [], path: [],
+    orderId: input.orderId,
+    definition: { name: input.definition.name, version: input.definition.version },
+    stage: process.start,
+    stageTitle: process.stages[process.start]!.title,
+    status: 'open',
+    since: new Date().toISOString(),
+    waitingOn: [],
+    path: [],
   };
   setHandler(statusQuery, () => ({ ...status, waitingOn: board.list() }));
 
@@ -76,33 +117,55 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   let cancelled: CancelOrderInput | undefined;
   /** A shipment is being created at the courier right now: a cancellation waits for its answer. */
   let handingOver = false;
-  setHandler(cancelOrderUpdate, async (request): Promise<CancelOrderResult> => {
-    // Else a cancel arriving mid-hand-over would see no parcel yet and leave it with the courier.
-    await condition(() => !handingOver);
-    if (status.shipment && status.shipment.state !== 'cancelled') {
-      let answer: { cancelled: boolean; reason?: string };
-      try {
-        answer = await courierActivities(input.settings?.courierRetryForMs).cancelShipment({ orderId: input.orderId, courier: status.shipment.courier, trackingCode: status.shipment.trackingCode });
-      } catch (err) {
-        // The courier refused or is unreachable: the cancellation is refused, the order goes on.
-        const problem = activityProblem(err, 'cancelShipment');
-        if (!problem) throw err;
-        await recordActivityFailure(problem, 1);
-        return { cancelled: false, reason: `${status.shipment.courier}: ${problem.message}` };
+  setHandler(
+    cancelOrderUpdate,
+    async (request): Promise<CancelOrderResult> => {
+      // Else a cancel arriving mid-hand-over would see no parcel yet and leave it with the courier.
+      await condition(() => !handingOver);
+      if (status.shipment && status.shipment.state !== 'cancelled') {
+        let answer: { cancelled: boolean; reason?: string };
+        try {
+          answer = await courierActivities(input.settings?.courierRetryForMs).cancelShipment({
+            orderId: input.orderId,
+            courier: status.shipment.courier,
+            trackingCode: status.shipment.trackingCode,
+          });
+        } catch (err) {
+          // The courier refused or is unreachable: the cancellation is refused, the order goes on.
+          const problem = activityProblem(err, 'cancelShipment');
+          if (!problem) throw err;
+          await recordActivityFailure(problem, 1);
+          return { cancelled: false, reason: `${status.shipment.courier}: ${problem.message}` };
+        }
+        if (!answer.cancelled) return { cancelled: false, reason: answer.reason ?? `${status.shipment.courier} refused to cancel` };
       }
-      if (!answer.cancelled) return { cancelled: false, reason: answer.reason ?? `${status.shipment.courier} refused to cancel` };
-    }
-    cancelled ??= request;
-    return { cancelled: true };
-  }, {
-    validator: (_request: CancelOrderInput) => {
-      if (status.status === 'done' || cancelled) throw ApplicationFailure.create({ type: 'OrderNotCancellable', message: `order ${input.orderId} has already ended`, nonRetryable: true });
-      if (!cancelStage) throw ApplicationFailure.create({ type: 'OrderNotCancellable', message: `process ${input.definition.name} has no end stage with result "cancelled"`, nonRetryable: true });
-      if (status.shipment && ['delivered', 'returning', 'returned'].includes(status.shipment.state)) {
-        throw ApplicationFailure.create({ type: 'OrderNotCancellable', message: `the parcel is already ${status.shipment.state}; it can no longer be cancelled`, nonRetryable: true });
-      }
+      cancelled ??= request;
+      return { cancelled: true };
     },
-  });
+    {
+      validator: (_request: CancelOrderInput) => {
+        if (status.status === 'done' || cancelled)
+          throw ApplicationFailure.create({
+            type: 'OrderNotCancellable',
+            message: `order ${input.orderId} has already ended`,
+            nonRetryable: true,
+          });
+        if (!cancelStage)
+          throw ApplicationFailure.create({
+            type: 'OrderNotCancellable',
+            message: `process ${input.definition.name} has no end stage with result "cancelled"`,
+            nonRetryable: true,
+          });
+        if (status.shipment && ['delivered', 'returning', 'returned'].includes(status.shipment.state)) {
+          throw ApplicationFailure.create({
+            type: 'OrderNotCancellable',
+            message: `the parcel is already ${status.shipment.state}; it can no longer be cancelled`,
+            nonRetryable: true,
+          });
+        }
+      },
+    },
+  );
   const isCancelled = () => cancelled !== undefined;
 
   /** Every step that failed for good is on the order's timeline (`activity_failed`, with the cause). */
@@ -111,8 +174,18 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     problemCount += 1;
     try {
       await recordProblem({
-        orderId: input.orderId, dedupeKey: `${workflowId}:problem:${problemCount}`, type: 'activity_failed', fromStage: status.stage,
-        data: { activity: problem.activity, type: problem.type, message: problem.message, attempt, retriesExhausted: problem.retriesExhausted, ...(courier ? { courier } : {}) },
+        orderId: input.orderId,
+        dedupeKey: `${workflowId}:problem:${problemCount}`,
+        type: 'activity_failed',
+        fromStage: status.stage,
+        data: {
+          activity: problem.activity,
+          type: problem.type,
+          message: problem.message,
+          attempt,
+          retriesExhausted: problem.retriesExhausted,
+          ...(courier ? { courier } : {}),
+        },
       });
     } catch (err) {
       if (!activityProblem(err, 'recordOrderEvent')) throw err; // the timeline is best effort here; the task is what matters
@@ -123,11 +196,20 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     await recordActivityFailure(problem, attempt);
     const context = await fixItContext({ subject: 'order' });
     const cancelledBefore = isCancelled();
-    const canCancel = cancelStage !== undefined && !cancelledBefore && status.status === 'open' && process.stages[status.stage]?.kind !== 'end';
-    const decision = await board.humanTask(fixItStage({
-      stage: status.stage, role: context.role, problem, attempt, doing: stepTitle(problem.activity), escalate: fixItLadder(context.managers),
-      extraOutcomes: canCancel ? [{ name: 'cancel', title: ORDER_TEXTS.cancelOrder }] : [],
-    }), () => !cancelledBefore && isCancelled());
+    const canCancel =
+      cancelStage !== undefined && !cancelledBefore && status.status === 'open' && process.stages[status.stage]?.kind !== 'end';
+    const decision = await board.humanTask(
+      fixItStage({
+        stage: status.stage,
+        role: context.role,
+        problem,
+        attempt,
+        doing: stepTitle(problem.activity),
+        escalate: fixItLadder(context.managers),
+        extraOutcomes: canCancel ? [{ name: 'cancel', title: ORDER_TEXTS.cancelOrder }] : [],
+      }),
+      () => !cancelledBefore && isCancelled(),
+    );
     if (!decision) return 'skip'; // the order was cancelled meanwhile: this step no longer matters
     if (decision.outcome === 'cancel') {
       cancelled ??= { reason: ORDER_TEXTS.fixItCancelReason(stepTitle(problem.activity), problem.message), actor: decision.actor };
@@ -143,8 +225,13 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   const stock = { reserved: [] as Array<{ sku: string; qty: number }>, issued: false };
 
   await recordOrderOpened({
-    orderId: input.orderId, workflowId, channel: input.lead.channel, campaign: input.lead.campaign, leadCost: input.lead.cost,
-    customer, definition: { name: input.definition.name, version: input.definition.version },
+    orderId: input.orderId,
+    workflowId,
+    channel: input.lead.channel,
+    campaign: input.lead.campaign,
+    leadCost: input.lead.cost,
+    customer,
+    definition: { name: input.definition.name, version: input.definition.version },
   });
 
   let closerRecorded = false;
@@ -158,7 +245,12 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     status.path.push(visit);
     Object.assign(status, { stage: stage.id, stageTitle: stage.title, since: visit.enteredAt });
     await recordOrderEvent({
-      orderId: input.orderId, dedupeKey: `${workflowId}:${seq}:enter`, type: 'stage_entered', fromStage: from, toStage: stage.id, setStage: stage.id,
+      orderId: input.orderId,
+      dedupeKey: `${workflowId}:${seq}:enter`,
+      type: 'stage_entered',
+      fromStage: from,
+      toStage: stage.id,
+      setStage: stage.id,
       ...(cancelled && stage.kind === 'end' ? { actor: cancelled.actor, data: { reason: cancelled.reason } } : {}),
     });
 
@@ -172,7 +264,14 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       status.result = stage.result;
       visit.leftAt = visit.enteredAt;
       await cancelOpenTasks({ workflowId, reason: `order ended (${stage.result})` });
-      await recordOrderEvent({ orderId: input.orderId, dedupeKey: `${workflowId}:end`, type: 'order_ended', fromStage: stage.id, data: { result: stage.result }, setStatus: stage.result });
+      await recordOrderEvent({
+        orderId: input.orderId,
+        dedupeKey: `${workflowId}:end`,
+        type: 'order_ended',
+        fromStage: stage.id,
+        data: { result: stage.result },
+        setStatus: stage.result,
+      });
       if (stage.result === 'completed' || stage.result === 'returned') {
         // The customer's care contacts and segment (up or down) follow every delivered or returned order.
         await updateCustomerAfterOrder({ orderId: input.orderId, result: stage.result });
@@ -203,9 +302,15 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
         }
         const restocked = stockLines(figures.restockedItems);
         if (restocked.length) {
-          await moveOrderStock({ orderId: input.orderId, kind: 'restock', lines: restocked, actor: done.actor, dedupeKey: `${input.orderId}:restock:${seq}` });
+          await moveOrderStock({
+            orderId: input.orderId,
+            kind: 'restock',
+            lines: restocked,
+            actor: done.actor,
+            dedupeKey: `${input.orderId}:restock:${seq}`,
+          });
         }
-        if (('returnedItems' in figures || 'restockedItems' in figures)) {
+        if ('returnedItems' in figures || 'restockedItems' in figures) {
           // A partial return: revenue and return-rate KPIs take back only what came back (unknown: the whole order).
           const amount = returnedValue(orderData.items, returnedLinesOf(figures));
           if (amount !== undefined) await recordReturnedAmount({ orderId: input.orderId, amount });
@@ -217,17 +322,30 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       next = stage.next;
     } else if (stage.kind === 'notify') {
       const message = stage.message.replace(/\{\{\s*(order\.code|order\.id|customer\.name|customer\.phone)\s*\}\}/g, (_, key: string) =>
-        key.startsWith('order.') ? input.orderId : key === 'customer.name' ? customer.name : customer.phone);
-      await notify({ roles: stage.notify, message, subject: { type: 'order', id: input.orderId }, dedupeKey: `${workflowId}:${seq}:notify` });
+        key.startsWith('order.') ? input.orderId : key === 'customer.name' ? customer.name : customer.phone,
+      );
+      await notify({
+        roles: stage.notify,
+        message,
+        subject: { type: 'order', id: input.orderId },
+        dedupeKey: `${workflowId}:${seq}:notify`,
+      });
       next = stage.next;
     } else {
       const outcome = await shipAndWait(stage, seq);
       if (outcome === 'delivered') {
         // The books: one sales document per delivered order (idempotent by order id).
         await recordSale({
-          orderId: input.orderId, channel: input.lead.channel, courier: status.shipment?.courier ?? null,
-          customer: { name: typeof orderData.customerName === 'string' ? orderData.customerName : customer.name, phone: typeof orderData.phone === 'string' ? orderData.phone : customer.phone },
-          items: saleLines(orderData.items), shippingFee: typeof orderData.shippingFee === 'number' ? orderData.shippingFee : 0, codAmount: facts.order?.codAmount ?? 0,
+          orderId: input.orderId,
+          channel: input.lead.channel,
+          courier: status.shipment?.courier ?? null,
+          customer: {
+            name: typeof orderData.customerName === 'string' ? orderData.customerName : customer.name,
+            phone: typeof orderData.phone === 'string' ? orderData.phone : customer.phone,
+          },
+          items: saleLines(orderData.items),
+          shippingFee: typeof orderData.shippingFee === 'number' ? orderData.shippingFee : 0,
+          codAmount: facts.order?.codAmount ?? 0,
         });
       }
       if (outcome === 'delivered' && courierVerdict?.partial && !partialReturn) {
@@ -245,8 +363,13 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     }
     visit.leftAt = new Date().toISOString();
     await recordOrderEvent({
-      orderId: input.orderId, dedupeKey: `${workflowId}:${seq}:leave`, type: 'stage_left', fromStage: stage.id, toStage: next!,
-      actor: visit.actor ?? null, data: { outcome: visit.outcome ?? null },
+      orderId: input.orderId,
+      dedupeKey: `${workflowId}:${seq}:leave`,
+      type: 'stage_left',
+      fromStage: stage.id,
+      toStage: next!,
+      actor: visit.actor ?? null,
+      data: { outcome: visit.outcome ?? null },
     });
     from = stage.id;
     current = next!;
@@ -265,14 +388,23 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     for (const [figure, value] of Object.entries(figures)) {
       // A new street line replaces the street of the address agreed at closing (until it is set again).
       const address = orderData.shippingAddress as { street?: unknown } | undefined;
-      const was = figure === 'shippingAddress.street' ? orderData[figure] ?? address?.street : orderData[figure];
+      const was = figure === 'shippingAddress.street' ? (orderData[figure] ?? address?.street) : orderData[figure];
       if (JSON.stringify(was) !== JSON.stringify(value)) changes.push({ field: figure, from: was ?? null, to: value });
     }
     Object.assign(orderData, figures);
     absorbTaskData(facts, figures);
-    if (!('total' in figures) && facts.order?.total !== before.total) changes.push({ field: 'total', from: before.total ?? null, to: facts.order?.total ?? null });
+    if (!('total' in figures) && facts.order?.total !== before.total)
+      changes.push({ field: 'total', from: before.total ?? null, to: facts.order?.total ?? null });
     if (changes.length) {
-      await updateOrderFigures({ orderId: input.orderId, total: facts.order?.total, codAmount: facts.order?.codAmount, changes, actor, dedupeKey: key, stage: stageId });
+      await updateOrderFigures({
+        orderId: input.orderId,
+        total: facts.order?.total,
+        codAmount: facts.order?.codAmount,
+        changes,
+        actor,
+        dedupeKey: key,
+        stage: stageId,
+      });
     }
   }
 
@@ -284,9 +416,19 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
    */
   async function reserveItems(items: Array<{ sku: string; qty: number }>, actor: string): Promise<Array<{ sku: string; qty: number }>> {
     for (let attempt = 1; ; attempt++) {
-      const answer = await moveOrderStock({ orderId: input.orderId, kind: 'reserve', lines: items, actor, dedupeKey: `${input.orderId}:reserve`, attempt });
+      const answer = await moveOrderStock({
+        orderId: input.orderId,
+        kind: 'reserve',
+        lines: items,
+        actor,
+        dedupeKey: `${input.orderId}:reserve`,
+        attempt,
+      });
       if (!answer || answer.ok) return items; // no answer: a history from before reservations were checked
-      const decision = await board.humanTask(shortageStage(status.stage, answer.short, answer.role, cancelStage !== undefined, attempt), isCancelled);
+      const decision = await board.humanTask(
+        shortageStage(status.stage, answer.short, answer.role, cancelStage !== undefined, attempt),
+        isCancelled,
+      );
       if (!decision) return [];
       if (decision.outcome === 'cancel') {
         cancelled ??= { reason: `out of stock: ${answer.short.map((s) => s.sku).join(', ')}`, actor: decision.actor };
@@ -325,12 +467,21 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     }
     const startedAt = Date.now();
     status.shipment = {
-      courier, trackingCode: shipment.trackingCode, state: 'created', status: 'created',
+      courier,
+      trackingCode: shipment.trackingCode,
+      state: 'created',
+      status: 'created',
       deliveryDueAt: new Date(dueAt(startedAt, stage.deliverySlaMs, stage.clock, process.workingHours)).toISOString(),
     };
     handingOver = false;
     if (!stock.issued && stock.reserved.length) {
-      await moveOrderStock({ orderId: input.orderId, kind: 'issue', lines: stock.reserved, actor: courier, dedupeKey: `${input.orderId}:issue` });
+      await moveOrderStock({
+        orderId: input.orderId,
+        kind: 'issue',
+        lines: stock.reserved,
+        actor: courier,
+        dedupeKey: `${input.orderId}:issue`,
+      });
     }
     stock.issued = true;
     for (const news of shipment.backlog) {
@@ -364,7 +515,11 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     };
     await Promise.all([
       climbLadder({
-        ladder: stage.escalate, startedAt, clock: stage.clock, workingHours: process.workingHours, done: finished,
+        ladder: stage.escalate,
+        startedAt,
+        clock: stage.clock,
+        workingHours: process.workingHours,
+        done: finished,
         onStep: (step, level) => board.escalate(undefined, step, level, { stage: stage.id, title: stage.title, visit }),
       }),
       pollWhenQuiet(),
@@ -382,7 +537,12 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
    * ship with another enabled courier, or cancel the order (the reserved stock is released as on
    * any cancellation). Undefined when the order was cancelled meanwhile.
    */
-  async function courierProblem(stage: CompiledCourierStage, courier: string, problem: ActivityProblem, attempt: number): Promise<CompleteTaskInput | undefined> {
+  async function courierProblem(
+    stage: CompiledCourierStage,
+    courier: string,
+    problem: ActivityProblem,
+    attempt: number,
+  ): Promise<CompleteTaskInput | undefined> {
     await recordActivityFailure(problem, attempt, courier);
     const context = await fixItContext({ subject: 'courier', exclude: courier });
     const name = context.courierTitle ?? courier;
@@ -390,20 +550,40 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     const noteForm = { type: 'object', additionalProperties: false, properties: note };
     const others = context.couriers;
     const courierForm = {
-      type: 'object', additionalProperties: false, required: ['courier'],
-      properties: { courier: { type: 'string', enum: others.map((c) => c.id), title: ORDER_TEXTS.otherCourier, description: others.map((c) => `${c.id}: ${c.title}`).join('; ') }, ...note },
+      type: 'object',
+      additionalProperties: false,
+      required: ['courier'],
+      properties: {
+        courier: {
+          type: 'string',
+          enum: others.map((c) => c.id),
+          title: ORDER_TEXTS.otherCourier,
+          description: others.map((c) => `${c.id}: ${c.title}`).join('; '),
+        },
+        ...note,
+      },
     };
     const why = courierProblemWhy(name, problem.retriesExhausted);
-    const decision = await board.humanTask({
-      id: stage.id, kind: 'human', role: context.role, priority: 'high', slaMs: 2 * 3600_000, clock: 'business', escalate: fixItLadder(context.managers), form: noteForm,
-      title: ORDER_TEXTS.courierProblemTitle(name, attempt),
-      description: ORDER_TEXTS.courierProblemDescription(input.orderId, why, problem.message),
-      outcomes: [
-        { name: 'retry', title: ORDER_TEXTS.resendTo(name), to: stage.id, form: noteForm },
-        ...(others.length ? [{ name: 'other-courier', title: ORDER_TEXTS.shipWithOtherCourier, to: stage.id, form: courierForm }] : []),
-        ...(cancelStage ? [{ name: 'cancel', title: ORDER_TEXTS.cancelOrder, to: stage.id, form: noteForm }] : []),
-      ],
-    }, isCancelled);
+    const decision = await board.humanTask(
+      {
+        id: stage.id,
+        kind: 'human',
+        role: context.role,
+        priority: 'high',
+        slaMs: 2 * 3600_000,
+        clock: 'business',
+        escalate: fixItLadder(context.managers),
+        form: noteForm,
+        title: ORDER_TEXTS.courierProblemTitle(name, attempt),
+        description: ORDER_TEXTS.courierProblemDescription(input.orderId, why, problem.message),
+        outcomes: [
+          { name: 'retry', title: ORDER_TEXTS.resendTo(name), to: stage.id, form: noteForm },
+          ...(others.length ? [{ name: 'other-courier', title: ORDER_TEXTS.shipWithOtherCourier, to: stage.id, form: courierForm }] : []),
+          ...(cancelStage ? [{ name: 'cancel', title: ORDER_TEXTS.cancelOrder, to: stage.id, form: noteForm }] : []),
+        ],
+      },
+      isCancelled,
+    );
     if (decision?.outcome === 'cancel') cancelled ??= { reason: `${name}: ${problem.message}`, actor: decision.actor };
     return decision;
   }
@@ -423,18 +603,31 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     const counted = figuresFrom(bindingsOf(task.outcomes[0]!), done.data ?? {});
     const restocked = stockLines(counted.restockedItems);
     if (restocked.length) {
-      await moveOrderStock({ orderId: input.orderId, kind: 'restock', lines: restocked, actor: done.actor, dedupeKey: `${input.orderId}:restock:partial` });
+      await moveOrderStock({
+        orderId: input.orderId,
+        kind: 'restock',
+        lines: restocked,
+        actor: done.actor,
+        dedupeKey: `${input.orderId}:restock:partial`,
+      });
     }
     const amount = returnedValue(orderData.items, returnedLinesOf(counted));
     if (amount !== undefined) await recordReturnedAmount({ orderId: input.orderId, amount });
     await recordOrderEvent({
-      orderId: input.orderId, dedupeKey: `${workflowId}:partial-return-received`, type: 'partial_return_received', actor: done.actor,
+      orderId: input.orderId,
+      dedupeKey: `${workflowId}:partial-return-received`,
+      type: 'partial_return_received',
+      actor: done.actor,
       data: { code: partial.code ?? null, returnedAmount: amount ?? null, restocked },
     });
     // Revenue takes the count back even when the courier gave no figure; the books get a return
     // document for the part that came back, at the warehouse's count (each once per order).
     await takeBackPartialReturn({ orderId: input.orderId });
-    await recordPartialReturn({ orderId: input.orderId, returnedLines: returnedLinesOf(counted), code: partial.code ?? null, actor: done.actor });
+    await recordPartialReturn({
+      orderId: input.orderId,
+      returnedLines: returnedLinesOf(counted),
+      code: partial.code ?? null,
+      actor: done.actor,
+    });
   }
 }
-

@@ -35,7 +35,8 @@ export function activityProblem(err: unknown, activity: string): ActivityProblem
     if (!cause.cause) break;
     cause = cause.cause;
   }
-  const type = cause instanceof ApplicationFailure ? cause.type ?? 'Error' : cause instanceof TimeoutFailure ? 'Timeout' : cause?.name ?? 'Error';
+  const type =
+    cause instanceof ApplicationFailure ? (cause.type ?? 'Error') : cause instanceof TimeoutFailure ? 'Timeout' : (cause?.name ?? 'Error');
   const message = cause?.message || err.message || 'không rõ lỗi';
   return { activity, type, message, retriesExhausted: timedOut || !(cause instanceof ApplicationFailure && cause.nonRetryable) };
 }
@@ -104,14 +105,25 @@ export interface FixItTaskSpec {
   clock?: Clock;
 }
 
-const noteForm: FormSchema = { type: 'object', additionalProperties: false, properties: { note: { type: 'string', title: 'Ghi chú' } } } as FormSchema;
+const noteForm: FormSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { note: { type: 'string', title: 'Ghi chú' } },
+} as FormSchema;
 
 /** A fix-it task as a human stage the TaskBoard runs: retry, skip, and the caller's extra outcomes. */
 export function fixItStage(spec: FixItTaskSpec): CompiledHumanStage {
   const { problem } = spec;
   const why = problem.retriesExhausted ? 'đã thử lại nhiều lần không được' : 'bị từ chối, không tự thử lại';
   return {
-    id: spec.stage, kind: 'human', role: spec.role, priority: 'high', slaMs: 4 * 3600_000, clock: spec.clock ?? 'business', escalate: spec.escalate, form: noteForm,
+    id: spec.stage,
+    kind: 'human',
+    role: spec.role,
+    priority: 'high',
+    slaMs: 4 * 3600_000,
+    clock: spec.clock ?? 'business',
+    escalate: spec.escalate,
+    form: noteForm,
     title: `${spec.attempt === 1 ? 'Lỗi hệ thống' : `Vẫn lỗi (lần ${spec.attempt})`}: ${spec.doing} — cần xử lý`,
     description: `Bước "${spec.doing}" ${why}. Lỗi: ${problem.message}. Sửa nguyên nhân rồi chọn "Thử lại"${spec.canSkip === false ? '' : ', hoặc bỏ qua bước này'}.`,
     outcomes: [
@@ -133,13 +145,29 @@ export function fixItLadder(managers: string[]): CompiledEscalationStep[] {
 
 /** Vietnamese names of the steps a workflow runs, for fix-it task titles (the activity name otherwise). */
 export const STEP_TITLES: Record<string, string> = {
-  recordOrderOpened: 'Ghi nhận đơn mới', recordOrderEvent: 'Ghi lịch sử đơn', updateOrderFigures: 'Cập nhật số tiền đơn', notify: 'Gửi thông báo',
-  cancelOpenTasks: 'Đóng các việc còn mở', moveOrderStock: 'Ghi sổ kho', recordSale: 'Ghi sổ bán hàng', updateCustomerAfterOrder: 'Cập nhật khách hàng',
-  recordReturnedAmount: 'Ghi giá trị hàng hoàn', recordOrderCloser: 'Ghi người chốt đơn', recordPartialReturn: 'Ghi phiếu hoàn một phần',
-  takeBackPartialReturn: 'Trừ doanh thu phần hoàn', recordComplaintOpened: 'Ghi nhận khiếu nại', recordComplaintDecision: 'Ghi quyết định khiếu nại',
-  recordComplaintFollowUpDone: 'Ghi kết quả xử lý khiếu nại', recordComplaintRefund: 'Ghi phiếu hoàn tiền', orderRefundLimit: 'Tính mức hoàn tiền tối đa',
-  moveComplaintStock: 'Ghi sổ kho cho khiếu nại', openKpiPeriod: 'Mở kỳ KPI', recomputeKpiActuals: 'Tính lại số liệu KPI', fireKpiAlert: 'Gửi cảnh báo KPI',
-  closeKpiPeriod: 'Chốt kỳ KPI', activeKpiPlan: 'Đọc kế hoạch KPI',
+  recordOrderOpened: 'Ghi nhận đơn mới',
+  recordOrderEvent: 'Ghi lịch sử đơn',
+  updateOrderFigures: 'Cập nhật số tiền đơn',
+  notify: 'Gửi thông báo',
+  cancelOpenTasks: 'Đóng các việc còn mở',
+  moveOrderStock: 'Ghi sổ kho',
+  recordSale: 'Ghi sổ bán hàng',
+  updateCustomerAfterOrder: 'Cập nhật khách hàng',
+  recordReturnedAmount: 'Ghi giá trị hàng hoàn',
+  recordOrderCloser: 'Ghi người chốt đơn',
+  recordPartialReturn: 'Ghi phiếu hoàn một phần',
+  takeBackPartialReturn: 'Trừ doanh thu phần hoàn',
+  recordComplaintOpened: 'Ghi nhận khiếu nại',
+  recordComplaintDecision: 'Ghi quyết định khiếu nại',
+  recordComplaintFollowUpDone: 'Ghi kết quả xử lý khiếu nại',
+  recordComplaintRefund: 'Ghi phiếu hoàn tiền',
+  orderRefundLimit: 'Tính mức hoàn tiền tối đa',
+  moveComplaintStock: 'Ghi sổ kho cho khiếu nại',
+  openKpiPeriod: 'Mở kỳ KPI',
+  recomputeKpiActuals: 'Tính lại số liệu KPI',
+  fireKpiAlert: 'Gửi cảnh báo KPI',
+  closeKpiPeriod: 'Chốt kỳ KPI',
+  activeKpiPlan: 'Đọc kế hoạch KPI',
 };
 
 export const stepTitle = (activity: string) => (Object.hasOwn(STEP_TITLES, activity) ? STEP_TITLES[activity]! : activity);

@@ -88,7 +88,10 @@ const FOLLOW_UP_FORM: FormSchema = { type: 'object', additionalProperties: false
 export class TaskBoard {
   private readonly open = new Map<string, OpenTask>();
 
-  constructor(private readonly subject: TaskSubject, private readonly workingHours: CompiledWorkingHours) {
+  constructor(
+    private readonly subject: TaskSubject,
+    private readonly workingHours: CompiledWorkingHours,
+  ) {
     setHandler(completeTaskUpdate, (input) => this.complete(input), { validator: (input) => this.validate(input) });
   }
 
@@ -103,8 +106,13 @@ export class TaskBoard {
    */
   async humanTask(stage: CompiledHumanStage, interrupted: () => boolean = () => false): Promise<CompleteTaskInput | undefined> {
     const task = await this.openTask({
-      stage: stage.id, title: stage.title, description: stage.description, role: stage.role, priority: stage.priority,
-      slaMs: stage.slaMs, clock: stage.clock,
+      stage: stage.id,
+      title: stage.title,
+      description: stage.description,
+      role: stage.role,
+      priority: stage.priority,
+      slaMs: stage.slaMs,
+      clock: stage.clock,
       outcomes: stage.outcomes.map((o) => ({ name: o.name, title: o.title, to: o.to, form: o.form })),
       form: stage.form,
     });
@@ -122,7 +130,12 @@ export class TaskBoard {
   }
 
   /** Runs one escalation rung on an open task: notify, reassign, raise priority, open a follow-up. */
-  async escalate(task: OpenTask | undefined, step: CompiledEscalationStep, level: number, context?: { stage: string; title: string; visit: number }): Promise<void> {
+  async escalate(
+    task: OpenTask | undefined,
+    step: CompiledEscalationStep,
+    level: number,
+    context?: { stage: string; title: string; visit: number },
+  ): Promise<void> {
     const result = await taskWrites().escalateTask({
       taskId: task?.view.taskId ?? null,
       subject: { type: this.subject.type, id: this.subject.id },
@@ -134,29 +147,55 @@ export class TaskBoard {
       dedupeKey: `${workflowInfo().workflowId}:${task?.view.taskId ?? `${context?.stage}#${context?.visit}`}:esc:${level}`,
     });
     if (task && !task.completion) {
-      Object.assign(task.view, { role: result.role ?? task.view.role, assigneeId: result.assigneeId, priority: result.priority ?? task.view.priority, escalationLevel: level });
+      Object.assign(task.view, {
+        role: result.role ?? task.view.role,
+        assigneeId: result.assigneeId,
+        priority: result.priority ?? task.view.priority,
+        escalationLevel: level,
+      });
     }
     if (step.task) {
       // A follow-up is a task of its own: it is listed, can be completed, and does not move the process.
       await this.openTask({
-        stage: task?.view.stage ?? context?.stage ?? '', title: step.task.title, role: step.task.role, priority: step.task.priority,
-        slaMs: null, clock: 'calendar', outcomes: [{ name: 'done', title: 'Đã xử lý', to: null, form: FOLLOW_UP_FORM }],
-        form: FOLLOW_UP_FORM, parentTaskId: task?.view.taskId ?? null,
+        stage: task?.view.stage ?? context?.stage ?? '',
+        title: step.task.title,
+        role: step.task.role,
+        priority: step.task.priority,
+        slaMs: null,
+        clock: 'calendar',
+        outcomes: [{ name: 'done', title: 'Đã xử lý', to: null, form: FOLLOW_UP_FORM }],
+        form: FOLLOW_UP_FORM,
+        parentTaskId: task?.view.taskId ?? null,
       });
     }
   }
 
   private async openTask(spec: {
-    stage: string; title: string; description?: string; role: string; priority: Priority; slaMs: number | null; clock: 'calendar' | 'business';
-    outcomes: Array<{ name: string; title: string; to: string | null; form: FormSchema }>; form: FormSchema; parentTaskId?: string | null;
+    stage: string;
+    title: string;
+    description?: string;
+    role: string;
+    priority: Priority;
+    slaMs: number | null;
+    clock: 'calendar' | 'business';
+    outcomes: Array<{ name: string; title: string; to: string | null; form: FormSchema }>;
+    form: FormSchema;
+    parentTaskId?: string | null;
   }): Promise<OpenTask> {
     const taskId = `tsk_${uuid4().replace(/-/g, '').slice(0, 20)}`;
     const openedAt = Date.now();
     const due = spec.slaMs === null ? null : dueAt(openedAt, spec.slaMs, spec.clock, this.workingHours);
     const task: OpenTask = {
       view: {
-        taskId, stage: spec.stage, title: spec.title, role: spec.role, assigneeId: null, priority: spec.priority,
-        openedAt: new Date(openedAt).toISOString(), dueAt: due === null ? '' : new Date(due).toISOString(), escalationLevel: 0,
+        taskId,
+        stage: spec.stage,
+        title: spec.title,
+        role: spec.role,
+        assigneeId: null,
+        priority: spec.priority,
+        openedAt: new Date(openedAt).toISOString(),
+        dueAt: due === null ? '' : new Date(due).toISOString(),
+        escalationLevel: 0,
         ...(spec.parentTaskId ? { followUpOf: spec.parentTaskId } : {}),
       },
       outcomes: spec.outcomes.map((o) => ({ name: o.name, to: o.to, form: o.form })),
@@ -166,10 +205,19 @@ export class TaskBoard {
     // the activity's result (Temporal delivers updates first), and must find its task.
     this.open.set(taskId, task);
     const { assigneeId } = await taskWrites().openTask({
-      taskId, workflowId: workflowInfo().workflowId, subject: this.subject, stage: spec.stage, role: spec.role,
-      title: spec.title, description: spec.description ?? null, form: spec.form,
-      outcomes: spec.outcomes.map((o) => ({ name: o.name, title: o.title, form: o.form })), priority: spec.priority,
-      openedAt: new Date(openedAt).toISOString(), dueAt: due === null ? null : new Date(due).toISOString(), parentTaskId: spec.parentTaskId ?? null,
+      taskId,
+      workflowId: workflowInfo().workflowId,
+      subject: this.subject,
+      stage: spec.stage,
+      role: spec.role,
+      title: spec.title,
+      description: spec.description ?? null,
+      form: spec.form,
+      outcomes: spec.outcomes.map((o) => ({ name: o.name, title: o.title, form: o.form })),
+      priority: spec.priority,
+      openedAt: new Date(openedAt).toISOString(),
+      dueAt: due === null ? null : new Date(due).toISOString(),
+      parentTaskId: spec.parentTaskId ?? null,
     });
     if (!task.completion) task.view.assigneeId = assigneeId;
     return task;
@@ -178,12 +226,17 @@ export class TaskBoard {
   private validate(input: CompleteTaskInput): void {
     const task = this.open.get(input?.taskId);
     if (!task || task.completion) {
-      throw ApplicationFailure.create({ type: TaskRejection.notOpen, message: `task ${input?.taskId} is not open on this ${this.subject.type}`, nonRetryable: true });
+      throw ApplicationFailure.create({
+        type: TaskRejection.notOpen,
+        message: `task ${input?.taskId} is not open on this ${this.subject.type}`,
+        nonRetryable: true,
+      });
     }
     const outcome = task.outcomes.find((o) => o.name === input.outcome);
     if (!outcome) {
       throw ApplicationFailure.create({
-        type: TaskRejection.invalidOutcome, nonRetryable: true,
+        type: TaskRejection.invalidOutcome,
+        nonRetryable: true,
         message: `"${input.outcome}" is not an outcome of this task — allowed: ${task.outcomes.map((o) => o.name).join(', ')}`,
         details: [task.outcomes.map((o) => o.name)],
       });
@@ -191,7 +244,12 @@ export class TaskBoard {
     // Forms are closed here even when a snapshot's form was compiled before closing existed.
     const problems = validateFormData(outcome.form, input.data ?? {});
     if (problems.length) {
-      throw ApplicationFailure.create({ type: TaskRejection.invalidData, nonRetryable: true, message: `the task data is invalid: ${problems.join('; ')}`, details: [problems] });
+      throw ApplicationFailure.create({
+        type: TaskRejection.invalidData,
+        nonRetryable: true,
+        message: `the task data is invalid: ${problems.join('; ')}`,
+        details: [problems],
+      });
     }
   }
 

@@ -66,7 +66,8 @@ export function createGhnAdapter(options: GhnAdapterOptions): CourierAdapter {
     // X-Shopflow-Courier tells the local simulator which webhook path to answer on; GHN ignores it.
     return { Token: options.token, ShopId: options.shopId, 'X-Shopflow-Courier': id };
   };
-  const post = (path: string, json: unknown) => callCourier(id, { method: 'POST', url: `${base}${path}`, headers: headers(), json, timeoutMs });
+  const post = (path: string, json: unknown) =>
+    callCourier(id, { method: 'POST', url: `${base}${path}`, headers: headers(), json, timeoutMs });
 
   /** The order GHN holds under our order code, or undefined when it has none. */
   async function findByClientCode(orderCode: string): Promise<Record<string, unknown> | undefined> {
@@ -146,7 +147,10 @@ export function createGhnAdapter(options: GhnAdapterOptions): CourierAdapter {
 
     parseWebhook(webhook: IncomingWebhook): CourierStatusEvent[] {
       if (!options.webhookSecret) {
-        throw new ForgedWebhookError(id, `no webhook secret is configured${options.envNames?.webhookSecret ? ` (set ${options.envNames.webhookSecret})` : ''}`);
+        throw new ForgedWebhookError(
+          id,
+          `no webhook secret is configured${options.envNames?.webhookSecret ? ` (set ${options.envNames.webhookSecret})` : ''}`,
+        );
       }
       const given = headerOf(webhook.headers, 'token') ?? webhook.query.token;
       if (!secretMatches(given, options.webhookSecret)) {
@@ -192,13 +196,18 @@ export function ghnOrderBody(request: CreateShipmentRequest, service: CourierSer
     to_district_name: to.district,
     to_province_name: to.province,
     cod_amount: Math.round(request.codAmount),
-    insurance_value: Math.round(request.value > 0 ? request.value : service.insuranceValue ?? 0),
+    insurance_value: Math.round(request.value > 0 ? request.value : (service.insuranceValue ?? 0)),
     weight: Math.round(request.weightGrams),
     length: request.lengthCm,
     width: request.widthCm,
     height: request.heightCm,
-    content: request.items.map((i) => `${i.name} x${i.qty}`).join(', ').slice(0, 2000),
-    items: request.items.map((i) => withoutUndefined({ name: i.name, code: i.sku, quantity: i.qty, price: Math.round(i.price), weight: i.weightGrams })),
+    content: request.items
+      .map((i) => `${i.name} x${i.qty}`)
+      .join(', ')
+      .slice(0, 2000),
+    items: request.items.map((i) =>
+      withoutUndefined({ name: i.name, code: i.sku, quantity: i.qty, price: Math.round(i.price), weight: i.weightGrams }),
+    ),
   });
 }
 
@@ -217,7 +226,14 @@ export function ghnPartialDelivery(body: Record<string, unknown>): PartialDelive
 function statusEvent(
   courier: string,
   e: {
-    trackingCode: string; orderCode: string; status: string; at: string | undefined; reason?: string; reasonCode?: string; codAmount?: number; codTransferredAt?: string;
+    trackingCode: string;
+    orderCode: string;
+    status: string;
+    at: string | undefined;
+    reason?: string;
+    reasonCode?: string;
+    codAmount?: number;
+    codTransferredAt?: string;
     partial?: PartialDelivery;
   },
 ): CourierStatusEvent {
@@ -252,5 +268,10 @@ function dataOf(answer: CourierAnswer): Record<string, unknown> {
 /** A refusal is final, except a `code` 5xx inside an HTTP 200 (GHN's own failure): transient. */
 function rejected(courier: string, what: string, answer: CourierAnswer): CourierError {
   const code = typeof answer.body.code === 'number' ? answer.body.code : answer.status;
-  return new CourierError(courier, `GHN refused to ${what} (${code}): ${messageOf(answer.body) || 'no message'}`, code >= 500, answer.status);
+  return new CourierError(
+    courier,
+    `GHN refused to ${what} (${code}): ${messageOf(answer.body) || 'no message'}`,
+    code >= 500,
+    answer.status,
+  );
 }

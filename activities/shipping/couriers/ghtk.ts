@@ -6,7 +6,18 @@
  */
 import type { CourierServiceOptions } from '../../../definitions/types';
 import { GHTK_REASONS, ghtkState } from './ghtk-status';
-import { asAmount, asText, callCourier, DEFAULT_TIMEOUT_MS, eventKeyOf, instantOf, messageOf, secretMatches, withoutUndefined, type CourierAnswer } from './http';
+import {
+  asAmount,
+  asText,
+  callCourier,
+  DEFAULT_TIMEOUT_MS,
+  eventKeyOf,
+  instantOf,
+  messageOf,
+  secretMatches,
+  withoutUndefined,
+  type CourierAnswer,
+} from './http';
 import {
   CourierError,
   ForgedWebhookError,
@@ -59,7 +70,8 @@ export function createGhtkAdapter(options: GhtkAdapterOptions): CourierAdapter {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 
   const headers = (): Record<string, string> => {
-    if (!options.token) throw new CourierError(id, `GHTK token is not configured: set ${options.envNames?.token ?? 'the token env var'}`, false);
+    if (!options.token)
+      throw new CourierError(id, `GHTK token is not configured: set ${options.envNames?.token ?? 'the token env var'}`, false);
     return {
       Token: options.token,
       ...(options.partnerCode ? { 'X-Client-Source': options.partnerCode } : {}),
@@ -130,7 +142,10 @@ export function createGhtkAdapter(options: GhtkAdapterOptions): CourierAdapter {
 
     parseWebhook(webhook: IncomingWebhook): CourierStatusEvent[] {
       if (!options.webhookSecret) {
-        throw new ForgedWebhookError(id, `no webhook secret is configured${options.envNames?.webhookSecret ? ` (set ${options.envNames.webhookSecret})` : ''}`);
+        throw new ForgedWebhookError(
+          id,
+          `no webhook secret is configured${options.envNames?.webhookSecret ? ` (set ${options.envNames.webhookSecret})` : ''}`,
+        );
       }
       const given = webhook.body.hash ?? webhook.query.hash;
       if (!secretMatches(given, options.webhookSecret)) {
@@ -164,7 +179,13 @@ export function ghtkOrderBody(request: CreateShipmentRequest, service: CourierSe
   const kg = (grams: number) => Math.round(grams) / 1000;
   return {
     products: request.items.map((i) =>
-      withoutUndefined({ name: i.name, weight: kg(i.weightGrams ?? request.weightGrams / units), quantity: i.qty, price: Math.round(i.price), product_code: i.sku }),
+      withoutUndefined({
+        name: i.name,
+        weight: kg(i.weightGrams ?? request.weightGrams / units),
+        quantity: i.qty,
+        price: Math.round(i.price),
+        product_code: i.sku,
+      }),
     ),
     order: withoutUndefined({
       id: request.orderCode,
@@ -183,7 +204,7 @@ export function ghtkOrderBody(request: CreateShipmentRequest, service: CourierSe
       ward: to.ward,
       hamlet: 'Khác', // GHTK wants a hamlet or a street; "Khác" (other) is its documented filler
       pick_money: Math.round(request.codAmount),
-      value: Math.round(request.value > 0 ? request.value : service.insuranceValue ?? 0),
+      value: Math.round(request.value > 0 ? request.value : (service.insuranceValue ?? 0)),
       total_weight: kg(request.weightGrams),
       transport: service.transport,
       pick_option: service.pickOption ?? 'cod',
@@ -230,7 +251,16 @@ export function ghtkPartialDelivery(body: Record<string, unknown>): PartialDeliv
 
 function statusEvent(
   courier: string,
-  e: { trackingCode: string; orderCode: string; statusId: string; at: string | undefined; reason?: string; reasonCode?: string; codAmount?: number; partial?: PartialDelivery },
+  e: {
+    trackingCode: string;
+    orderCode: string;
+    statusId: string;
+    at: string | undefined;
+    reason?: string;
+    reasonCode?: string;
+    codAmount?: number;
+    partial?: PartialDelivery;
+  },
 ): CourierStatusEvent {
   return withoutUndefined<CourierStatusEvent>({
     courier,
@@ -256,7 +286,12 @@ function dateIn(value: string): string | undefined {
 
 function rejected(courier: string, what: string, answer: CourierAnswer): CourierError {
   const code = answer.body.error_code ?? (isObject(answer.body.error) ? answer.body.error.code : undefined);
-  return new CourierError(courier, `GHTK refused to ${what} (${answer.status}${code !== undefined ? `, ${String(code)}` : ''}): ${messageOf(answer.body) || 'no message'}`, false, answer.status);
+  return new CourierError(
+    courier,
+    `GHTK refused to ${what} (${answer.status}${code !== undefined ? `, ${String(code)}` : ''}): ${messageOf(answer.body) || 'no message'}`,
+    false,
+    answer.status,
+  );
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

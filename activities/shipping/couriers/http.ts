@@ -29,7 +29,12 @@ export interface CourierAnswer {
  * are returned for the adapter to judge; a body that is not JSON is a non-retryable error.
  */
 export async function callCourier(courier: string, call: CourierCall): Promise<CourierAnswer> {
-  if (!URL.canParse(call.url)) throw new CourierError(courier, `the courier URL "${call.url}" is not a URL (check the base URL in shop.yaml and its env override)`, false);
+  if (!URL.canParse(call.url))
+    throw new CourierError(
+      courier,
+      `the courier URL "${call.url}" is not a URL (check the base URL in shop.yaml and its env override)`,
+      false,
+    );
   const what = `${call.method} ${new URL(call.url).pathname}`;
   let response: Response;
   try {
@@ -53,7 +58,12 @@ export async function callCourier(courier: string, call: CourierCall): Promise<C
     // The body was cut off (timeout or connection reset mid-answer): transient.
     const e = err as Error;
     const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError';
-    throw new CourierError(courier, `${what} ${timedOut ? `timed out after ${call.timeoutMs} ms` : `failed reading the answer: ${e.message}`}`, true, response.status);
+    throw new CourierError(
+      courier,
+      `${what} ${timedOut ? `timed out after ${call.timeoutMs} ms` : `failed reading the answer: ${e.message}`}`,
+      true,
+      response.status,
+    );
   }
   const body = parseObject(raw);
   const status = response.status;

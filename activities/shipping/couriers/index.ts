@@ -36,7 +36,11 @@ export interface CourierAdapterOptions {
  * Missing credentials fail the calls that need them (non-retryable), not start-up, so a shop can
  * keep a courier enabled before its account is set up.
  */
-export function createCourierAdapter(courier: CompiledCourier, env: NodeJS.ProcessEnv = process.env, options: CourierAdapterOptions = {}): CourierAdapter {
+export function createCourierAdapter(
+  courier: CompiledCourier,
+  env: NodeJS.ProcessEnv = process.env,
+  options: CourierAdapterOptions = {},
+): CourierAdapter {
   const read = (name: string | undefined): string | undefined => (name && env[name]?.trim()) || undefined;
   const baseUrl = read(courier.baseUrlEnv) ?? courier.baseUrl;
   const envNames = { token: courier.tokenEnv, shopId: courier.shopIdEnv, webhookSecret: courier.webhookSecretEnv };
@@ -93,7 +97,11 @@ export function createCourierAdapter(courier: CompiledCourier, env: NodeJS.Proce
 }
 
 /** Adapters of the shop's enabled couriers, by courier id. */
-export function createCourierAdapters(shop: CompiledShop, env: NodeJS.ProcessEnv = process.env, options: CourierAdapterOptions = {}): Record<string, CourierAdapter> {
+export function createCourierAdapters(
+  shop: CompiledShop,
+  env: NodeJS.ProcessEnv = process.env,
+  options: CourierAdapterOptions = {},
+): Record<string, CourierAdapter> {
   return Object.fromEntries(
     Object.values(shop.couriers)
       .filter((courier) => courier.enabled)

@@ -28,9 +28,15 @@ const GHTK_PICKUP = [
 export const envPrefixOf = (courierId: string) => courierId.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
 
 /** The pick-up variables of a GHTK courier (`<ID>_PICK_NAME`…), required ones first. */
-export function ghtkPickupEnv(courierId: string): { addressId: string; fields: Array<{ env: string; what: string; required: boolean; simulated: string }> } {
+export function ghtkPickupEnv(courierId: string): {
+  addressId: string;
+  fields: Array<{ env: string; what: string; required: boolean; simulated: string }>;
+} {
   const prefix = `${envPrefixOf(courierId)}_PICK`;
-  return { addressId: `${prefix}_ADDRESS_ID`, fields: GHTK_PICKUP.map((p) => ({ env: `${prefix}_${p.field}`, what: p.what, required: p.required, simulated: p.simulated })) };
+  return {
+    addressId: `${prefix}_ADDRESS_ID`,
+    fields: GHTK_PICKUP.map((p) => ({ env: `${prefix}_${p.field}`, what: p.what, required: p.required, simulated: p.simulated })),
+  };
 }
 
 /**
@@ -38,7 +44,10 @@ export function ghtkPickupEnv(courierId: string): { addressId: string; fields: A
  * pick-up address. `simulator` couriers need none of them.
  */
 export function courierSettings(courier: CompiledCourier): CourierSetting[] {
-  const base = (path: string) => (courier.baseUrlEnv ? [{ env: courier.baseUrlEnv, what: 'base URL (override)', simulated: ({ url }: { url: string }) => `${url}${path}` }] : []);
+  const base = (path: string) =>
+    courier.baseUrlEnv
+      ? [{ env: courier.baseUrlEnv, what: 'base URL (override)', simulated: ({ url }: { url: string }) => `${url}${path}` }]
+      : [];
   const named = (env: string | undefined, what: string, simulated: CourierSetting['simulated']) => (env ? [{ env, what, simulated }] : []);
   switch (courier.api) {
     case 'ghn':
@@ -80,7 +89,10 @@ export function missingCourierSettings(courier: CompiledCourier, env: Record<str
     const pickup = ghtkPickupEnv(courier.id);
     if (!set(pickup.addressId)) {
       for (const f of pickup.fields) {
-        if (f.required && !set(f.env)) problems.push(`${f.env} is not set: the pick-up address (${f.what}) of ${who} — or set ${pickup.addressId} to a pick-up address saved in the GHTK account`);
+        if (f.required && !set(f.env))
+          problems.push(
+            `${f.env} is not set: the pick-up address (${f.what}) of ${who} — or set ${pickup.addressId} to a pick-up address saved in the GHTK account`,
+          );
       }
     }
   }
@@ -96,8 +108,13 @@ export function liveCourierProblems(couriers: Record<string, CompiledCourier>, e
  * The environment that points every enabled courier of the shop at the local simulator (base
  * URLs, dummy credentials, the shared webhook secret, GHTK's pick-up address), for `npm start`.
  */
-export function simulatedCourierEnv(couriers: Record<string, CompiledCourier>, sim: { url: string; secret: string }): Record<string, string> {
+export function simulatedCourierEnv(
+  couriers: Record<string, CompiledCourier>,
+  sim: { url: string; secret: string },
+): Record<string, string> {
   return Object.fromEntries(
-    Object.values(couriers).filter((c) => c.enabled).flatMap((c) => courierSettings(c).map((s) => [s.env, s.simulated(sim)] as const)),
+    Object.values(couriers)
+      .filter((c) => c.enabled)
+      .flatMap((c) => courierSettings(c).map((s) => [s.env, s.simulated(sim)] as const)),
   );
 }

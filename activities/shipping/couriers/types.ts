@@ -9,7 +9,14 @@ import type { CourierStatusEvent } from '../../../definitions/rules/courier-stat
 // What a status report means (states, the mapped report, partial deliveries, outcomes, the forged
 // webhook refusal) is pure and shared with the server, db/ and the workflow: it lives in
 // definitions/rules/courier-status.ts; the adapters keep reading it from their contract here.
-export { ForgedWebhookError, outcomeOf, type CourierStatusEvent, type PartialDelivery, type ShipmentOutcome, type ShipmentState } from '../../../definitions/rules/courier-status';
+export {
+  ForgedWebhookError,
+  outcomeOf,
+  type CourierStatusEvent,
+  type PartialDelivery,
+  type ShipmentOutcome,
+  type ShipmentState,
+} from '../../../definitions/rules/courier-status';
 
 /** Where a parcel goes and what it holds (amounts in VND, weight in grams, sizes in cm). */
 export interface CreateShipmentRequest {

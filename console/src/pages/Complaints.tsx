@@ -10,9 +10,19 @@ import { formatDateTime, useI18n, type Key } from '../i18n';
 import { Link, navigate } from '../router';
 
 interface Complaint {
-  id: string; customerId: string; orderId: string | null; category: string; description: string; status: 'open' | 'resolved' | 'rejected';
-  outcome: string | null; resolution: Record<string, unknown> | null; openedAt: string; dueAt: string | null; resolvedAt: string | null;
-  resolvedWithinSla: boolean | null; closedAt: string | null;
+  id: string;
+  customerId: string;
+  orderId: string | null;
+  category: string;
+  description: string;
+  status: 'open' | 'resolved' | 'rejected';
+  outcome: string | null;
+  resolution: Record<string, unknown> | null;
+  openedAt: string;
+  dueAt: string | null;
+  resolvedAt: string | null;
+  resolvedWithinSla: boolean | null;
+  closedAt: string | null;
 }
 interface ComplaintDetail extends Complaint {
   customer: { id: string; name: string; phone: string } | null;
@@ -48,34 +58,83 @@ export function ComplaintsPage({ me }: { me: Me }) {
   return (
     <>
       {can(me, 'complaints.manage') && (
-        <NewComplaint me={me} onFiled={(id) => { setNotice(t('filed', { id })); setCursor(null); void list.reload(); }} />
+        <NewComplaint
+          me={me}
+          onFiled={(id) => {
+            setNotice(t('filed', { id }));
+            setCursor(null);
+            void list.reload();
+          }}
+        />
       )}
       <Card id="complaints-title" title={t('navComplaints')}>
-        {notice && <p className="notice" role="status">{notice}</p>}
+        {notice && (
+          <p className="notice" role="status">
+            {notice}
+          </p>
+        )}
         <div className="toolbar">
           <label htmlFor="complaint-status">{t('filterStatus')}</label>
-          <select id="complaint-status" value={status} onChange={(e) => { setStatus(e.target.value); setCursor(null); }}>
+          <select
+            id="complaint-status"
+            value={status}
+            onChange={(e) => {
+              setStatus(e.target.value);
+              setCursor(null);
+            }}
+          >
             <option value="">{t('all')}</option>
-            {['open', 'resolved', 'rejected'].map((s) => <option key={s} value={s}>{t(`cstatus_${s}` as Key)}</option>)}
+            {['open', 'resolved', 'rejected'].map((s) => (
+              <option key={s} value={s}>
+                {t(`cstatus_${s}` as Key)}
+              </option>
+            ))}
           </select>
         </div>
         <ErrorNote error={list.error} />
-        {!list.data ? <Loading /> : list.data.complaints.length === 0 ? <p className="muted">{t('noComplaints')}</p> : (
-          <div className="table-wrap"><table data-testid="complaints">
-            <thead><tr><th scope="col">{t('complaint')}</th><th scope="col">{t('category')}</th><th scope="col">{t('description')}</th><th scope="col">{t('order')}</th><th scope="col">{t('status')}</th><th scope="col">{t('openedAt')}</th></tr></thead>
-            <tbody>{list.data.complaints.map((c) => (
-              <tr key={c.id}>
-                <td><Link href={`/complaints/${encodeURIComponent(c.id)}`}>{c.id}</Link></td>
-                <td><CategoryName id={c.category} /></td>
-                <td className="clip">{c.description}</td>
-                <td>{c.orderId ? <Link href={`/orders/${encodeURIComponent(c.orderId)}`}>{c.orderId}</Link> : '—'}</td>
-                <td><ComplaintStatus status={c.status} /></td>
-                <td>{formatDateTime(c.openedAt, lang)}</td>
-              </tr>
-            ))}</tbody>
-          </table></div>
+        {!list.data ? (
+          <Loading />
+        ) : list.data.complaints.length === 0 ? (
+          <p className="muted">{t('noComplaints')}</p>
+        ) : (
+          <div className="table-wrap">
+            <table data-testid="complaints">
+              <thead>
+                <tr>
+                  <th scope="col">{t('complaint')}</th>
+                  <th scope="col">{t('category')}</th>
+                  <th scope="col">{t('description')}</th>
+                  <th scope="col">{t('order')}</th>
+                  <th scope="col">{t('status')}</th>
+                  <th scope="col">{t('openedAt')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.data.complaints.map((c) => (
+                  <tr key={c.id}>
+                    <td>
+                      <Link href={`/complaints/${encodeURIComponent(c.id)}`}>{c.id}</Link>
+                    </td>
+                    <td>
+                      <CategoryName id={c.category} />
+                    </td>
+                    <td className="clip">{c.description}</td>
+                    <td>{c.orderId ? <Link href={`/orders/${encodeURIComponent(c.orderId)}`}>{c.orderId}</Link> : '—'}</td>
+                    <td>
+                      <ComplaintStatus status={c.status} />
+                    </td>
+                    <td>{formatDateTime(c.openedAt, lang)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
-        {list.data?.nextCursor && <button type="button" className="secondary" onClick={() => setCursor(list.data!.nextCursor)}>{t('more')}</button>}
+        {list.data?.nextCursor && (
+          <button type="button" className="secondary" onClick={() => setCursor(list.data!.nextCursor)}>
+            {t('more')}
+          </button>
+        )}
       </Card>
     </>
   );
@@ -97,7 +156,12 @@ function NewComplaint({ me, onFiled }: { me: Me; onFiled: (id: string) => void }
     setErrors({});
     setError(undefined);
     try {
-      const body = { phone: values.phone.trim(), category: values.category, description: values.description.trim(), ...(values.orderId.trim() ? { orderId: values.orderId.trim() } : {}) };
+      const body = {
+        phone: values.phone.trim(),
+        category: values.category,
+        description: values.description.trim(),
+        ...(values.orderId.trim() ? { orderId: values.orderId.trim() } : {}),
+      };
       const filed = await post<{ complaintId: string }>('/complaints', body);
       setValues({ phone: '', orderId: '', category: '', description: '' });
       onFiled(filed.complaintId);
@@ -112,26 +176,73 @@ function NewComplaint({ me, onFiled }: { me: Me; onFiled: (id: string) => void }
   };
   const field = (key: keyof typeof values, label: string, input: ReactElement, required = true) => (
     <div className={errors[key] ? 'field invalid' : 'field'}>
-      <label htmlFor={`c-${key}`}>{label}{required && <span className="req" aria-hidden="true"> *</span>}</label>
+      <label htmlFor={`c-${key}`}>
+        {label}
+        {required && (
+          <span className="req" aria-hidden="true">
+            {' '}
+            *
+          </span>
+        )}
+      </label>
       {input}
-      {errors[key] && <p id={`c-${key}-error`} className="field-error">{errors[key]}</p>}
+      {errors[key] && (
+        <p id={`c-${key}-error`} className="field-error">
+          {errors[key]}
+        </p>
+      )}
     </div>
   );
-  const aria = (key: keyof typeof values) => ({ id: `c-${key}`, 'aria-invalid': errors[key] ? true : undefined, 'aria-describedby': errors[key] ? `c-${key}-error` : undefined });
+  const aria = (key: keyof typeof values) => ({
+    id: `c-${key}`,
+    'aria-invalid': errors[key] ? true : undefined,
+    'aria-describedby': errors[key] ? `c-${key}-error` : undefined,
+  });
   return (
     <Card id="new-complaint-title" title={t('newComplaint')}>
       <form className="stack-form" onSubmit={submit} noValidate>
-        {field('phone', t('customerPhone'), <input {...aria('phone')} type="tel" inputMode="tel" required value={values.phone} onChange={set('phone')} placeholder="0912 345 678" />)}
-        {field('orderId', t('orderOptional'), <input {...aria('orderId')} value={values.orderId} onChange={set('orderId')} placeholder="DH…" />, false)}
-        {field('category', t('category'), (
+        {field(
+          'phone',
+          t('customerPhone'),
+          <input
+            {...aria('phone')}
+            type="tel"
+            inputMode="tel"
+            required
+            value={values.phone}
+            onChange={set('phone')}
+            placeholder="0912 345 678"
+          />,
+        )}
+        {field(
+          'orderId',
+          t('orderOptional'),
+          <input {...aria('orderId')} value={values.orderId} onChange={set('orderId')} placeholder="DH…" />,
+          false,
+        )}
+        {field(
+          'category',
+          t('category'),
           <select {...aria('category')} required value={values.category} onChange={set('category')}>
             <option value="">{t('choose')}</option>
-            {(cats.data ?? []).map((c) => <option key={c.id} value={c.id}>{c.title ?? t(`cat_${c.id}` as Key)}</option>)}
-          </select>
-        ))}
-        {field('description', t('description'), <textarea {...aria('description')} required rows={3} value={values.description} onChange={set('description')} />)}
+            {(cats.data ?? []).map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.title ?? t(`cat_${c.id}` as Key)}
+              </option>
+            ))}
+          </select>,
+        )}
+        {field(
+          'description',
+          t('description'),
+          <textarea {...aria('description')} required rows={3} value={values.description} onChange={set('description')} />,
+        )}
         <ErrorNote error={error} />
-        <div><button type="submit" disabled={busy}>{busy ? t('submitting') : t('fileComplaint')}</button></div>
+        <div>
+          <button type="submit" disabled={busy}>
+            {busy ? t('submitting') : t('fileComplaint')}
+          </button>
+        </div>
       </form>
     </Card>
   );
@@ -140,38 +251,95 @@ function NewComplaint({ me, onFiled }: { me: Me; onFiled: (id: string) => void }
 export function ComplaintPage({ id }: { id: string }) {
   const { t, lang } = useI18n();
   const { data, error } = useLoad(() => get<ComplaintDetail>(`/complaints/${encodeURIComponent(id)}`), [id], 15_000);
-  if (error && !data) return <Card id="complaint-title" title={t('complaintTitle', { id })}><ErrorNote error={error} /></Card>;
+  if (error && !data)
+    return (
+      <Card id="complaint-title" title={t('complaintTitle', { id })}>
+        <ErrorNote error={error} />
+      </Card>
+    );
   if (!data) return <Loading />;
   return (
     <>
-      <Card id="complaint-title" title={t('complaintTitle', { id: data.id })} actions={<button type="button" className="secondary" onClick={() => navigate('/complaints')}>{t('back')}</button>}>
+      <Card
+        id="complaint-title"
+        title={t('complaintTitle', { id: data.id })}
+        actions={
+          <button type="button" className="secondary" onClick={() => navigate('/complaints')}>
+            {t('back')}
+          </button>
+        }
+      >
         <dl className="meta grid">
-          <div><dt>{t('customer')}</dt><dd>{data.customer ? `${data.customer.name} · ${data.customer.phone}` : data.customerId}</dd></div>
-          <div><dt>{t('order')}</dt><dd>{data.orderId ? <Link href={`/orders/${encodeURIComponent(data.orderId)}`}>{data.orderId}</Link> : '—'}</dd></div>
-          <div><dt>{t('category')}</dt><dd><CategoryName id={data.category} /></dd></div>
-          <div><dt>{t('status')}</dt><dd><ComplaintStatus status={data.status} />{data.outcome ? ` · ${data.outcome}` : ''}</dd></div>
-          <div><dt>{t('openedAt')}</dt><dd>{formatDateTime(data.openedAt, lang)}</dd></div>
-          <div><dt>{t('due')}</dt><dd>{formatDateTime(data.dueAt, lang)}</dd></div>
-          {data.resolvedAt && <div><dt>{t('resolvedAt')}</dt><dd>{formatDateTime(data.resolvedAt, lang)} ({data.resolvedWithinSla ? t('withinSla') : t('lateSla')})</dd></div>}
+          <div>
+            <dt>{t('customer')}</dt>
+            <dd>{data.customer ? `${data.customer.name} · ${data.customer.phone}` : data.customerId}</dd>
+          </div>
+          <div>
+            <dt>{t('order')}</dt>
+            <dd>{data.orderId ? <Link href={`/orders/${encodeURIComponent(data.orderId)}`}>{data.orderId}</Link> : '—'}</dd>
+          </div>
+          <div>
+            <dt>{t('category')}</dt>
+            <dd>
+              <CategoryName id={data.category} />
+            </dd>
+          </div>
+          <div>
+            <dt>{t('status')}</dt>
+            <dd>
+              <ComplaintStatus status={data.status} />
+              {data.outcome ? ` · ${data.outcome}` : ''}
+            </dd>
+          </div>
+          <div>
+            <dt>{t('openedAt')}</dt>
+            <dd>{formatDateTime(data.openedAt, lang)}</dd>
+          </div>
+          <div>
+            <dt>{t('due')}</dt>
+            <dd>{formatDateTime(data.dueAt, lang)}</dd>
+          </div>
+          {data.resolvedAt && (
+            <div>
+              <dt>{t('resolvedAt')}</dt>
+              <dd>
+                {formatDateTime(data.resolvedAt, lang)} ({data.resolvedWithinSla ? t('withinSla') : t('lateSla')})
+              </dd>
+            </div>
+          )}
         </dl>
         <h3>{t('description')}</h3>
         <p className="prewrap">{data.description}</p>
-        {data.resolution && (<><h3>{t('resolution')}</h3><pre className="code">{JSON.stringify(data.resolution, null, 2)}</pre></>)}
+        {data.resolution && (
+          <>
+            <h3>{t('resolution')}</h3>
+            <pre className="code">{JSON.stringify(data.resolution, null, 2)}</pre>
+          </>
+        )}
         <h3>{t('tasks')}</h3>
-        {data.tasks.length === 0 ? <p className="muted">{t('noTasks')}</p> : (
-          <ul className="plain">{data.tasks.map((task) => (
-            <li key={task.id}><strong>{task.title}</strong> — {task.role} · <PriorityBadge priority={task.priority} /> · {task.status === 'open' ? t('status_open') : t('status_done')}
-              {task.escalationLevel > 0 && <span className="warn"> · {t('escalationLevel', { n: task.escalationLevel })}</span>}</li>
-          ))}</ul>
+        {data.tasks.length === 0 ? (
+          <p className="muted">{t('noTasks')}</p>
+        ) : (
+          <ul className="plain">
+            {data.tasks.map((task) => (
+              <li key={task.id}>
+                <strong>{task.title}</strong> — {task.role} · <PriorityBadge priority={task.priority} /> ·{' '}
+                {task.status === 'open' ? t('status_open') : t('status_done')}
+                {task.escalationLevel > 0 && <span className="warn"> · {t('escalationLevel', { n: task.escalationLevel })}</span>}
+              </li>
+            ))}
+          </ul>
         )}
       </Card>
       <Card id="complaint-timeline-title" title={t('timeline')}>
-        <ol className="timeline">{data.timeline.map((e, i) => (
-          <li key={i} className={`ev ev-${e.type}`}>
-            <time dateTime={e.at}>{formatDateTime(e.at, lang)}</time>
-            <p>{e.task ? `${e.type} «${e.task}»` : e.type}</p>
-          </li>
-        ))}</ol>
+        <ol className="timeline">
+          {data.timeline.map((e, i) => (
+            <li key={i} className={`ev ev-${e.type}`}>
+              <time dateTime={e.at}>{formatDateTime(e.at, lang)}</time>
+              <p>{e.task ? `${e.type} «${e.task}»` : e.type}</p>
+            </li>
+          ))}
+        </ol>
       </Card>
     </>
   );

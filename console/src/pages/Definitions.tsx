@@ -4,7 +4,16 @@
  * error at its line. Uploading stores a new version; activating is a separate, explicit step.
  */
 import { useEffect, useMemo, useRef, useState, type ChangeEvent } from 'react';
-import { api, ApiError, get, post, type DefinitionError, type DefinitionSummary, type DefinitionVersion, type DefinitionVersionDetail } from '../api';
+import {
+  api,
+  ApiError,
+  get,
+  post,
+  type DefinitionError,
+  type DefinitionSummary,
+  type DefinitionVersion,
+  type DefinitionVersionDetail,
+} from '../api';
 import { Card, ErrorNote, Loading } from '../components';
 import { diffLines, withContext } from '../diff';
 import { useLoad } from '../hooks';
@@ -28,21 +37,52 @@ export function DefinitionsPage() {
     <>
       <Card id="defs-title" title={t('definitions')}>
         <ErrorNote error={list.error} />
-        {!list.data ? <Loading /> : (
-          <div className="table-wrap"><table>
-            <thead><tr><th scope="col">{t('name')}</th><th scope="col">{t('kind')}</th><th scope="col">{t('latest')}</th><th scope="col">{t('active')}</th><th scope="col"><span className="sr-only">{t('versions')}</span></th></tr></thead>
-            <tbody>{list.data.map((d) => (
-              <tr key={d.name} aria-selected={selected === d.name}>
-                <td><strong>{d.name}</strong><br /><span className="muted small">{d.title}</span></td>
-                <td>{d.kind}</td>
-                <td className="num">v{d.latestVersion}</td>
-                <td className="num">{d.activeVersion ? `v${d.activeVersion}` : t('none')}</td>
-                <td><button type="button" className="secondary" onClick={() => setSelected(d.name)} aria-pressed={selected === d.name}>{t('versions')}</button></td>
-              </tr>
-            ))}</tbody>
-          </table></div>
+        {!list.data ? (
+          <Loading />
+        ) : (
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t('name')}</th>
+                  <th scope="col">{t('kind')}</th>
+                  <th scope="col">{t('latest')}</th>
+                  <th scope="col">{t('active')}</th>
+                  <th scope="col">
+                    <span className="sr-only">{t('versions')}</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.data.map((d) => (
+                  <tr key={d.name} aria-selected={selected === d.name}>
+                    <td>
+                      <strong>{d.name}</strong>
+                      <br />
+                      <span className="muted small">{d.title}</span>
+                    </td>
+                    <td>{d.kind}</td>
+                    <td className="num">v{d.latestVersion}</td>
+                    <td className="num">{d.activeVersion ? `v${d.activeVersion}` : t('none')}</td>
+                    <td>
+                      <button type="button" className="secondary" onClick={() => setSelected(d.name)} aria-pressed={selected === d.name}>
+                        {t('versions')}
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
-        <button type="button" onClick={() => edit('apiVersion: shopflow/v1\nkind: OrderProcess\nmetadata:\n  name: \n  title: ""\nspec:\n  start: \n  stages: []\n')}>{t('newDefinition')}</button>
+        <button
+          type="button"
+          onClick={() =>
+            edit('apiVersion: shopflow/v1\nkind: OrderProcess\nmetadata:\n  name: \n  title: ""\nspec:\n  start: \n  stages: []\n')
+          }
+        >
+          {t('newDefinition')}
+        </button>
       </Card>
       {selected && <Versions key={selected} name={selected} onEdit={edit} onActivated={() => void list.reload()} />}
       <div ref={editorRef}>
@@ -54,7 +94,10 @@ export function DefinitionsPage() {
 
 function Versions({ name, onEdit, onActivated }: { name: string; onEdit: (yaml: string) => void; onActivated: () => void }) {
   const { t, lang } = useI18n();
-  const versions = useLoad(() => get<{ versions: DefinitionVersion[] }>(`/definitions/${encodeURIComponent(name)}/versions`).then((r) => r.versions), [name]);
+  const versions = useLoad(
+    () => get<{ versions: DefinitionVersion[] }>(`/definitions/${encodeURIComponent(name)}/versions`).then((r) => r.versions),
+    [name],
+  );
   const [shown, setShown] = useState<{ version: number; mode: 'view' | 'diff'; yaml: string; previous?: string } | null>(null);
   const [message, setMessage] = useState<string | undefined>();
   const [error, setError] = useState<unknown>();
@@ -84,30 +127,73 @@ function Versions({ name, onEdit, onActivated }: { name: string; onEdit: (yaml: 
   return (
     <Card id="versions-title" title={`${t('versions')}: ${name}`}>
       <ErrorNote error={versions.error ?? error} />
-      {message && <p className="notice" role="status">{message}</p>}
-      {!versions.data ? <Loading /> : (
-        <div className="table-wrap"><table>
-          <thead><tr><th scope="col">{t('version')}</th><th scope="col">{t('active')}</th><th scope="col">{t('author')}</th><th scope="col">{t('createdAt')}</th><th scope="col"><span className="sr-only">{t('view')}</span></th></tr></thead>
-          <tbody>{versions.data.map((v) => (
-            <tr key={v.version}>
-              <td>v{v.version} <code className="muted small">{v.hash.slice(7, 15)}</code></td>
-              <td>{v.active ? <strong className="ok">{t('active')}</strong> : ''}</td>
-              <td>{v.author ?? '—'}{v.source && v.source !== 'api' ? <span className="muted small"> ({v.source})</span> : null}</td>
-              <td>{formatDateTime(v.createdAt, lang)}</td>
-              <td className="buttons">
-                <button type="button" className="secondary small" onClick={() => void show(v.version, 'view')}>{t('view')}</button>
-                <button type="button" className="secondary small" onClick={() => void show(v.version, 'diff')}>{t('diff')}</button>
-                <button type="button" className="secondary small" onClick={() => void yamlOf(v.version).then(onEdit, setError)}>{t('editFrom')}</button>
-                {!v.active && <button type="button" className="small" onClick={() => void activate(v.version)}>{t('activate')}</button>}
-              </td>
-            </tr>
-          ))}</tbody>
-        </table></div>
+      {message && (
+        <p className="notice" role="status">
+          {message}
+        </p>
+      )}
+      {!versions.data ? (
+        <Loading />
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('version')}</th>
+                <th scope="col">{t('active')}</th>
+                <th scope="col">{t('author')}</th>
+                <th scope="col">{t('createdAt')}</th>
+                <th scope="col">
+                  <span className="sr-only">{t('view')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {versions.data.map((v) => (
+                <tr key={v.version}>
+                  <td>
+                    v{v.version} <code className="muted small">{v.hash.slice(7, 15)}</code>
+                  </td>
+                  <td>{v.active ? <strong className="ok">{t('active')}</strong> : ''}</td>
+                  <td>
+                    {v.author ?? '—'}
+                    {v.source && v.source !== 'api' ? <span className="muted small"> ({v.source})</span> : null}
+                  </td>
+                  <td>{formatDateTime(v.createdAt, lang)}</td>
+                  <td className="buttons">
+                    <button type="button" className="secondary small" onClick={() => void show(v.version, 'view')}>
+                      {t('view')}
+                    </button>
+                    <button type="button" className="secondary small" onClick={() => void show(v.version, 'diff')}>
+                      {t('diff')}
+                    </button>
+                    <button type="button" className="secondary small" onClick={() => void yamlOf(v.version).then(onEdit, setError)}>
+                      {t('editFrom')}
+                    </button>
+                    {!v.active && (
+                      <button type="button" className="small" onClick={() => void activate(v.version)}>
+                        {t('activate')}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {shown && (
         <section aria-label={`${name} v${shown.version}`}>
-          <h3>{name} v{shown.version} — {shown.mode === 'diff' ? t('diff') : t('view')}</h3>
-          {shown.mode === 'view' ? <pre className="code">{shown.yaml}</pre> : shown.previous === undefined ? <p className="muted">{t('firstVersion')}</p> : <Diff before={shown.previous} after={shown.yaml} />}
+          <h3>
+            {name} v{shown.version} — {shown.mode === 'diff' ? t('diff') : t('view')}
+          </h3>
+          {shown.mode === 'view' ? (
+            <pre className="code">{shown.yaml}</pre>
+          ) : shown.previous === undefined ? (
+            <p className="muted">{t('firstVersion')}</p>
+          ) : (
+            <Diff before={shown.previous} after={shown.yaml} />
+          )}
         </section>
       )}
     </Card>
@@ -120,14 +206,28 @@ function Diff({ before, after }: { before: string; after: string }) {
   if (!lines.some((l) => l && l.kind !== 'same')) return <p className="muted">{t('noDiff')}</p>;
   return (
     <pre className="code diff">
-      {lines.map((l, i) => l === null
-        ? <span key={i} className="skip-lines">…{'\n'}</span>
-        : <span key={i} className={`diff-${l.kind}`}>{l.kind === 'added' ? '+ ' : l.kind === 'removed' ? '- ' : '  '}{String(l.newLine ?? l.oldLine).padStart(4)} {l.text}{'\n'}</span>)}
+      {lines.map((l, i) =>
+        l === null ? (
+          <span key={i} className="skip-lines">
+            …{'\n'}
+          </span>
+        ) : (
+          <span key={i} className={`diff-${l.kind}`}>
+            {l.kind === 'added' ? '+ ' : l.kind === 'removed' ? '- ' : '  '}
+            {String(l.newLine ?? l.oldLine).padStart(4)} {l.text}
+            {'\n'}
+          </span>
+        ),
+      )}
     </pre>
   );
 }
 
-type Check = { state: 'idle' | 'checking' } | { state: 'valid'; summary: string } | { state: 'invalid'; errors: DefinitionError[] } | { state: 'failed'; message: string };
+type Check =
+  | { state: 'idle' | 'checking' }
+  | { state: 'valid'; summary: string }
+  | { state: 'invalid'; errors: DefinitionError[] }
+  | { state: 'failed'; message: string };
 
 function Editor({ initial, onStored }: { initial: string; onStored: () => void }) {
   const { t } = useI18n();
@@ -178,7 +278,9 @@ function Editor({ initial, onStored }: { initial: string; onStored: () => void }
     setStoreError(undefined);
     setStored(null);
     try {
-      const saved = await api<{ name: string; version: number; created: boolean; active: boolean }>('POST', '/definitions', text, { yaml: true });
+      const saved = await api<{ name: string; version: number; created: boolean; active: boolean }>('POST', '/definitions', text, {
+        yaml: true,
+      });
       setStored(saved);
       onStored();
     } catch (err) {
@@ -211,16 +313,33 @@ function Editor({ initial, onStored }: { initial: string; onStored: () => void }
       <div className="editor">
         <div className="gutter" ref={gutter} aria-hidden="true">
           {Array.from({ length: lineCount }, (_, i) => (
-            <div key={i} className={errorLines.has(i + 1) ? 'gutter-line error-line' : 'gutter-line'} data-line={i + 1} title={errorLines.get(i + 1)?.join('\n')}>
-              {errorLines.has(i + 1) ? '● ' : ''}{i + 1}
+            <div
+              key={i}
+              className={errorLines.has(i + 1) ? 'gutter-line error-line' : 'gutter-line'}
+              data-line={i + 1}
+              title={errorLines.get(i + 1)?.join('\n')}
+            >
+              {errorLines.has(i + 1) ? '● ' : ''}
+              {i + 1}
             </div>
           ))}
         </div>
-        <label htmlFor="yaml" className="sr-only">YAML</label>
-        <textarea id="yaml" ref={area} value={text} spellCheck={false} wrap="off" rows={18}
-          aria-describedby="yaml-keys yaml-status" aria-invalid={errors.length ? true : undefined}
+        <label htmlFor="yaml" className="sr-only">
+          YAML
+        </label>
+        <textarea
+          id="yaml"
+          ref={area}
+          value={text}
+          spellCheck={false}
+          wrap="off"
+          rows={18}
+          aria-describedby="yaml-keys yaml-status"
+          aria-invalid={errors.length ? true : undefined}
           onChange={(e) => setText(e.target.value)}
-          onScroll={(e) => { if (gutter.current) gutter.current.scrollTop = e.currentTarget.scrollTop; }}
+          onScroll={(e) => {
+            if (gutter.current) gutter.current.scrollTop = e.currentTarget.scrollTop;
+          }}
           onKeyDown={(e) => {
             // Tab indents (YAML needs spaces); Escape then Tab leaves the editor, for keyboard users.
             if (e.key === 'Tab' && !e.shiftKey && !(e.currentTarget.dataset.escaped === '1')) {
@@ -231,9 +350,12 @@ function Editor({ initial, onStored }: { initial: string; onStored: () => void }
               requestAnimationFrame(() => el.setSelectionRange(s + 2, s + 2));
             }
             e.currentTarget.dataset.escaped = e.key === 'Escape' ? '1' : '';
-          }} />
+          }}
+        />
       </div>
-      <p id="yaml-keys" className="muted small">{t('editorKeys')}</p>
+      <p id="yaml-keys" className="muted small">
+        {t('editorKeys')}
+      </p>
       <div id="yaml-status" className="check-status" aria-live="polite">
         {check.state === 'checking' && <p className="muted">{t('validating')}</p>}
         {check.state === 'valid' && <p className="ok">{t('valid', { summary: check.summary })}</p>}
@@ -244,8 +366,12 @@ function Editor({ initial, onStored }: { initial: string; onStored: () => void }
             <ul className="def-errors">
               {check.errors.map((e, i) => (
                 <li key={i} data-line={e.line}>
-                  <button type="button" className="link" onClick={() => goTo(e.line, e.col)}>{t('lineCol', { line: e.line, col: e.col })}</button>
-                  {': '}{e.message}{e.path ? <span className="muted small"> ({e.path})</span> : null}
+                  <button type="button" className="link" onClick={() => goTo(e.line, e.col)}>
+                    {t('lineCol', { line: e.line, col: e.col })}
+                  </button>
+                  {': '}
+                  {e.message}
+                  {e.path ? <span className="muted small"> ({e.path})</span> : null}
                 </li>
               ))}
             </ul>
@@ -253,10 +379,21 @@ function Editor({ initial, onStored }: { initial: string; onStored: () => void }
         )}
       </div>
       <div className="actions">
-        <button type="button" onClick={() => void upload()} disabled={!text.trim()}>{t('upload')}</button>
-        {stored && !stored.active && <button type="button" onClick={() => void activate()}>{t('activateUploaded')}</button>}
+        <button type="button" onClick={() => void upload()} disabled={!text.trim()}>
+          {t('upload')}
+        </button>
+        {stored && !stored.active && (
+          <button type="button" onClick={() => void activate()}>
+            {t('activateUploaded')}
+          </button>
+        )}
       </div>
-      {stored && <p className="notice" role="status">{stored.created ? t('uploaded', { name: stored.name, v: stored.version }) : t('uploadedSame', { v: stored.version })}{stored.active ? ` ${t('activated', { v: stored.version })}` : ''}</p>}
+      {stored && (
+        <p className="notice" role="status">
+          {stored.created ? t('uploaded', { name: stored.name, v: stored.version }) : t('uploadedSame', { v: stored.version })}
+          {stored.active ? ` ${t('activated', { v: stored.version })}` : ''}
+        </p>
+      )}
       {storeError && !(storeError instanceof ApiError && storeError.status === 422) ? <ErrorNote error={storeError} /> : null}
     </Card>
   );

@@ -11,13 +11,47 @@ import { formatDateTime, formatVnd, shopDay, useI18n } from '../i18n';
 import { Link } from '../router';
 
 interface SalesDocument {
-  number: string; kind: 'sale' | 'return'; orderId: string; reverses: string | null; channel: string | null; customerName: string | null; customerPhone: string | null;
-  courier: string | null; goodsTotal: number; shippingFee: number; codAmount: number; reason: string | null; at: string;
+  number: string;
+  kind: 'sale' | 'return';
+  orderId: string;
+  reverses: string | null;
+  channel: string | null;
+  customerName: string | null;
+  customerPhone: string | null;
+  courier: string | null;
+  goodsTotal: number;
+  shippingFee: number;
+  codAmount: number;
+  reason: string | null;
+  at: string;
   lines: Array<{ sku: string; name: string | null; qty: number; price: number; amount: number }>;
 }
 /** A row of GET /books/summary: netSales = salesGoods − returnedGoods − refunded. */
-interface SummaryRow { period?: string; salesDocuments: number; returnDocuments: number; refundDocuments: number; salesGoods: number; returnedGoods: number; refunded: number; netSales: number; shippingFees: number; codAmount: number; purchaseDocuments: number; purchasesTotal: number }
-interface Purchase { number: string; supplier: string; supplierInvoice: string | null; warehouse: string; total: number; note: string | null; actor: string; createdAt: string; lines: Array<{ sku: string; qty: number; unitCost: number; amount: number }> }
+interface SummaryRow {
+  period?: string;
+  salesDocuments: number;
+  returnDocuments: number;
+  refundDocuments: number;
+  salesGoods: number;
+  returnedGoods: number;
+  refunded: number;
+  netSales: number;
+  shippingFees: number;
+  codAmount: number;
+  purchaseDocuments: number;
+  purchasesTotal: number;
+}
+interface Purchase {
+  number: string;
+  supplier: string;
+  supplierInvoice: string | null;
+  warehouse: string;
+  total: number;
+  note: string | null;
+  actor: string;
+  createdAt: string;
+  lines: Array<{ sku: string; qty: number; unitCost: number; amount: number }>;
+}
 
 /** From/to local days (shop timezone), this month by default; applied with the button. */
 function useRange() {
@@ -49,7 +83,16 @@ function CsvButton({ path, filename }: { path: string; filename: string }) {
   const [error, setError] = useState<unknown>();
   return (
     <>
-      <button type="button" className="secondary" onClick={() => { setError(undefined); download(path, filename).catch(setError); }}>{t('downloadCsv')}</button>
+      <button
+        type="button"
+        className="secondary"
+        onClick={() => {
+          setError(undefined);
+          download(path, filename).catch(setError);
+        }}
+      >
+        {t('downloadCsv')}
+      </button>
       <ErrorNote error={error} />
     </>
   );
@@ -63,34 +106,86 @@ function SalesBookPage() {
   const path = `/books/sales?${r.query}&limit=100${kind ? `&kind=${kind}` : ''}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
   const docs = useLoad(() => get<{ documents: SalesDocument[]; nextCursor: string | null }>(path), [path]);
   return (
-    <Card id="sales-book-title" title={t('navSalesBook')} actions={<CsvButton path={`/books/sales/export.csv?${r.query}`} filename={`so-ban-hang-${r.range.from}-${r.range.to}.csv`} />}>
+    <Card
+      id="sales-book-title"
+      title={t('navSalesBook')}
+      actions={<CsvButton path={`/books/sales/export.csv?${r.query}`} filename={`so-ban-hang-${r.range.from}-${r.range.to}.csv`} />}
+    >
       <RangeForm r={r} id="sales">
         <label htmlFor="sales-kind">{t('kindFilter')}</label>
-        <select id="sales-kind" value={kind} onChange={(e) => { setKind(e.target.value); setCursor(null); }}>
+        <select
+          id="sales-kind"
+          value={kind}
+          onChange={(e) => {
+            setKind(e.target.value);
+            setCursor(null);
+          }}
+        >
           <option value="">{t('all')}</option>
           <option value="sale">{t('doc_sale')}</option>
           <option value="return">{t('doc_return')}</option>
         </select>
       </RangeForm>
       <ErrorNote error={docs.error} />
-      {!docs.data ? <Loading /> : docs.data.documents.length === 0 ? <p className="muted">{t('noDocuments')}</p> : (
-        <div className="table-wrap"><table data-testid="sales-documents">
-          <thead><tr><th scope="col">{t('number')}</th><th scope="col">{t('date')}</th><th scope="col">{t('order')}</th><th scope="col">{t('customer')}</th><th scope="col">{t('lines')}</th><th scope="col">{t('goods')}</th><th scope="col">{t('shippingFee')}</th><th scope="col">{t('cod')}</th></tr></thead>
-          <tbody>{docs.data.documents.map((d) => (
-            <tr key={d.number} className={d.kind === 'return' ? 'doc-return' : undefined}>
-              <td>{d.number}{d.reverses ? <><br /><span className="muted small">↩ {d.reverses}</span></> : null}</td>
-              <td>{formatDateTime(d.at, lang)}</td>
-              <td><Link href={`/orders/${encodeURIComponent(d.orderId)}`}>{d.orderId}</Link></td>
-              <td>{d.customerName ?? '—'}{d.customerPhone ? <><br /><span className="muted small">{d.customerPhone}</span></> : null}</td>
-              <td className="small">{d.lines.map((l) => `${l.sku}${l.name ? ` ${l.name}` : ''} × ${l.qty}`).join('; ')}</td>
-              <td className="num">{formatVnd(d.goodsTotal, lang)}</td>
-              <td className="num">{formatVnd(d.shippingFee, lang)}</td>
-              <td className="num">{formatVnd(d.codAmount, lang)}</td>
-            </tr>
-          ))}</tbody>
-        </table></div>
+      {!docs.data ? (
+        <Loading />
+      ) : docs.data.documents.length === 0 ? (
+        <p className="muted">{t('noDocuments')}</p>
+      ) : (
+        <div className="table-wrap">
+          <table data-testid="sales-documents">
+            <thead>
+              <tr>
+                <th scope="col">{t('number')}</th>
+                <th scope="col">{t('date')}</th>
+                <th scope="col">{t('order')}</th>
+                <th scope="col">{t('customer')}</th>
+                <th scope="col">{t('lines')}</th>
+                <th scope="col">{t('goods')}</th>
+                <th scope="col">{t('shippingFee')}</th>
+                <th scope="col">{t('cod')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {docs.data.documents.map((d) => (
+                <tr key={d.number} className={d.kind === 'return' ? 'doc-return' : undefined}>
+                  <td>
+                    {d.number}
+                    {d.reverses ? (
+                      <>
+                        <br />
+                        <span className="muted small">↩ {d.reverses}</span>
+                      </>
+                    ) : null}
+                  </td>
+                  <td>{formatDateTime(d.at, lang)}</td>
+                  <td>
+                    <Link href={`/orders/${encodeURIComponent(d.orderId)}`}>{d.orderId}</Link>
+                  </td>
+                  <td>
+                    {d.customerName ?? '—'}
+                    {d.customerPhone ? (
+                      <>
+                        <br />
+                        <span className="muted small">{d.customerPhone}</span>
+                      </>
+                    ) : null}
+                  </td>
+                  <td className="small">{d.lines.map((l) => `${l.sku}${l.name ? ` ${l.name}` : ''} × ${l.qty}`).join('; ')}</td>
+                  <td className="num">{formatVnd(d.goodsTotal, lang)}</td>
+                  <td className="num">{formatVnd(d.shippingFee, lang)}</td>
+                  <td className="num">{formatVnd(d.codAmount, lang)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
-      {docs.data?.nextCursor && <button type="button" className="secondary" onClick={() => setCursor(docs.data!.nextCursor)}>{t('more')}</button>}
+      {docs.data?.nextCursor && (
+        <button type="button" className="secondary" onClick={() => setCursor(docs.data!.nextCursor)}>
+          {t('more')}
+        </button>
+      )}
     </Card>
   );
 }
@@ -105,14 +200,25 @@ function BooksSummaryPage() {
   const row = (label: string, s: SummaryRow, total = false) => (
     <tr key={label} className={total ? 'total' : undefined}>
       <th scope="row">{label}</th>
-      <td className="num">{s.salesDocuments}</td><td className="num">{s.returnDocuments}</td><td className="num">{s.refundDocuments}</td>
-      <td className="num">{vnd(s.salesGoods)}</td><td className="num">{vnd(s.returnedGoods)}</td><td className="num">{vnd(s.refunded)}</td><td className="num">{vnd(s.netSales)}</td>
-      <td className="num">{vnd(s.shippingFees)}</td><td className="num">{vnd(s.codAmount)}</td>
-      <td className="num">{s.purchaseDocuments}</td><td className="num">{vnd(s.purchasesTotal)}</td>
+      <td className="num">{s.salesDocuments}</td>
+      <td className="num">{s.returnDocuments}</td>
+      <td className="num">{s.refundDocuments}</td>
+      <td className="num">{vnd(s.salesGoods)}</td>
+      <td className="num">{vnd(s.returnedGoods)}</td>
+      <td className="num">{vnd(s.refunded)}</td>
+      <td className="num">{vnd(s.netSales)}</td>
+      <td className="num">{vnd(s.shippingFees)}</td>
+      <td className="num">{vnd(s.codAmount)}</td>
+      <td className="num">{s.purchaseDocuments}</td>
+      <td className="num">{vnd(s.purchasesTotal)}</td>
     </tr>
   );
   return (
-    <Card id="summary-title" title={t('navBooksSummary')} actions={<CsvButton path={`/books/summary/export.csv?${q}`} filename={`tong-hop-${r.range.from}-${r.range.to}.csv`} />}>
+    <Card
+      id="summary-title"
+      title={t('navBooksSummary')}
+      actions={<CsvButton path={`/books/summary/export.csv?${q}`} filename={`tong-hop-${r.range.from}-${r.range.to}.csv`} />}
+    >
       <RangeForm r={r} id="summary">
         <label htmlFor="summary-granularity">{t('granularity')}</label>
         <select id="summary-granularity" value={granularity} onChange={(e) => setGranularity(e.target.value as 'day' | 'month')}>
@@ -121,23 +227,47 @@ function BooksSummaryPage() {
         </select>
       </RangeForm>
       <ErrorNote error={summary.error} />
-      {!summary.data ? <Loading /> : (
-        <div className="table-wrap"><table data-testid="books-summary">
-          <thead><tr><th scope="col">{t('period')}</th><th scope="col">{t('salesDocs')}</th><th scope="col">{t('returnDocs')}</th><th scope="col">{t('refundDocs')}</th><th scope="col">{t('salesGoods')}</th><th scope="col">{t('returnedGoods')}</th><th scope="col">{t('refunded')}</th><th scope="col">{t('netSales')}</th><th scope="col">{t('shippingFee')}</th><th scope="col">{t('cod')}</th><th scope="col">{t('purchaseDocs')}</th><th scope="col">{t('purchasesTotal')}</th></tr></thead>
-          <tbody>
-            {summary.data.rows.map((s) => row(s.period ?? '—', s))}
-            {row(t('totalRow'), summary.data.totals, true)}
-          </tbody>
-        </table></div>
+      {!summary.data ? (
+        <Loading />
+      ) : (
+        <div className="table-wrap">
+          <table data-testid="books-summary">
+            <thead>
+              <tr>
+                <th scope="col">{t('period')}</th>
+                <th scope="col">{t('salesDocs')}</th>
+                <th scope="col">{t('returnDocs')}</th>
+                <th scope="col">{t('refundDocs')}</th>
+                <th scope="col">{t('salesGoods')}</th>
+                <th scope="col">{t('returnedGoods')}</th>
+                <th scope="col">{t('refunded')}</th>
+                <th scope="col">{t('netSales')}</th>
+                <th scope="col">{t('shippingFee')}</th>
+                <th scope="col">{t('cod')}</th>
+                <th scope="col">{t('purchaseDocs')}</th>
+                <th scope="col">{t('purchasesTotal')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {summary.data.rows.map((s) => row(s.period ?? '—', s))}
+              {row(t('totalRow'), summary.data.totals, true)}
+            </tbody>
+          </table>
+        </div>
       )}
     </Card>
   );
 }
 
-interface LineDraft { sku: string; qty: string; unitCost: string }
+interface LineDraft {
+  sku: string;
+  qty: string;
+  unitCost: string;
+}
 const emptyLine = (): LineDraft => ({ sku: '', qty: '1', unitCost: '' });
 /** `350.000` or `350,000` typed the Vietnamese way → 350000; anything else stays as typed for the server to refuse. */
-const whole = (raw: string): number | string => (/^\d{1,3}([.,]\d{3})+$|^\d+$/.test(raw.trim()) ? Number(raw.trim().replace(/[.,]/g, '')) : raw);
+const whole = (raw: string): number | string =>
+  /^\d{1,3}([.,]\d{3})+$|^\d+$/.test(raw.trim()) ? Number(raw.trim().replace(/[.,]/g, '')) : raw;
 
 function PurchasesPage() {
   const { t, lang } = useI18n();
@@ -148,27 +278,70 @@ function PurchasesPage() {
   const [notice, setNotice] = useState<string | undefined>();
   return (
     <>
-      <NewPurchase onSaved={(p) => { setNotice(t('purchaseSaved', { number: p.number })); setCursor(null); void list.reload(); }} />
-      <Card id="purchases-title" title={t('navPurchases')} actions={<CsvButton path={`/purchases/export.csv?${r.query}`} filename={`nhap-hang-${r.range.from}-${r.range.to}.csv`} />}>
-        {notice && <p className="notice" role="status">{notice}</p>}
+      <NewPurchase
+        onSaved={(p) => {
+          setNotice(t('purchaseSaved', { number: p.number }));
+          setCursor(null);
+          void list.reload();
+        }}
+      />
+      <Card
+        id="purchases-title"
+        title={t('navPurchases')}
+        actions={<CsvButton path={`/purchases/export.csv?${r.query}`} filename={`nhap-hang-${r.range.from}-${r.range.to}.csv`} />}
+      >
+        {notice && (
+          <p className="notice" role="status">
+            {notice}
+          </p>
+        )}
         <RangeForm r={r} id="purchases" />
         <ErrorNote error={list.error} />
-        {!list.data ? <Loading /> : list.data.purchases.length === 0 ? <p className="muted">{t('noPurchases')}</p> : (
-          <div className="table-wrap"><table data-testid="purchases">
-            <thead><tr><th scope="col">{t('number')}</th><th scope="col">{t('date')}</th><th scope="col">{t('supplier')}</th><th scope="col">{t('warehouse')}</th><th scope="col">{t('lines')}</th><th scope="col">{t('total')}</th></tr></thead>
-            <tbody>{list.data.purchases.map((p) => (
-              <tr key={p.number}>
-                <td>{p.number}</td>
-                <td>{formatDateTime(p.createdAt, lang)}</td>
-                <td>{p.supplier}{p.supplierInvoice ? <><br /><span className="muted small">{p.supplierInvoice}</span></> : null}</td>
-                <td>{p.warehouse}</td>
-                <td className="small">{p.lines.map((l) => `${l.sku} × ${l.qty} @ ${formatVnd(l.unitCost, lang)}`).join('; ')}</td>
-                <td className="num">{formatVnd(p.total, lang)}</td>
-              </tr>
-            ))}</tbody>
-          </table></div>
+        {!list.data ? (
+          <Loading />
+        ) : list.data.purchases.length === 0 ? (
+          <p className="muted">{t('noPurchases')}</p>
+        ) : (
+          <div className="table-wrap">
+            <table data-testid="purchases">
+              <thead>
+                <tr>
+                  <th scope="col">{t('number')}</th>
+                  <th scope="col">{t('date')}</th>
+                  <th scope="col">{t('supplier')}</th>
+                  <th scope="col">{t('warehouse')}</th>
+                  <th scope="col">{t('lines')}</th>
+                  <th scope="col">{t('total')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.data.purchases.map((p) => (
+                  <tr key={p.number}>
+                    <td>{p.number}</td>
+                    <td>{formatDateTime(p.createdAt, lang)}</td>
+                    <td>
+                      {p.supplier}
+                      {p.supplierInvoice ? (
+                        <>
+                          <br />
+                          <span className="muted small">{p.supplierInvoice}</span>
+                        </>
+                      ) : null}
+                    </td>
+                    <td>{p.warehouse}</td>
+                    <td className="small">{p.lines.map((l) => `${l.sku} × ${l.qty} @ ${formatVnd(l.unitCost, lang)}`).join('; ')}</td>
+                    <td className="num">{formatVnd(p.total, lang)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
-        {list.data?.nextCursor && <button type="button" className="secondary" onClick={() => setCursor(list.data!.nextCursor)}>{t('more')}</button>}
+        {list.data?.nextCursor && (
+          <button type="button" className="secondary" onClick={() => setCursor(list.data!.nextCursor)}>
+            {t('more')}
+          </button>
+        )}
       </Card>
     </>
   );
@@ -209,12 +382,37 @@ function NewPurchase({ onSaved }: { onSaved: (p: Purchase) => void }) {
     }
   };
 
-  const input = (key: string, label: string, value: string, onChange: (v: string) => void, extra: { required?: boolean; inputMode?: 'numeric' } = {}) => (
+  const input = (
+    key: string,
+    label: string,
+    value: string,
+    onChange: (v: string) => void,
+    extra: { required?: boolean; inputMode?: 'numeric' } = {},
+  ) => (
     <div className={errors[key] ? 'field invalid' : 'field'}>
-      <label htmlFor={`p-${key}`}>{label}{extra.required && <span className="req" aria-hidden="true"> *</span>}</label>
-      <input id={`p-${key}`} value={value} onChange={(e) => onChange(e.target.value)} inputMode={extra.inputMode} required={extra.required}
-        aria-invalid={errors[key] ? true : undefined} aria-describedby={errors[key] ? `p-${key}-error` : undefined} />
-      {errors[key] && <p id={`p-${key}-error`} className="field-error">{errors[key]}</p>}
+      <label htmlFor={`p-${key}`}>
+        {label}
+        {extra.required && (
+          <span className="req" aria-hidden="true">
+            {' '}
+            *
+          </span>
+        )}
+      </label>
+      <input
+        id={`p-${key}`}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        inputMode={extra.inputMode}
+        required={extra.required}
+        aria-invalid={errors[key] ? true : undefined}
+        aria-describedby={errors[key] ? `p-${key}-error` : undefined}
+      />
+      {errors[key] && (
+        <p id={`p-${key}-error`} className="field-error">
+          {errors[key]}
+        </p>
+      )}
     </div>
   );
   const setLine = (i: number, key: keyof LineDraft) => (v: string) => setLines(lines.map((l, j) => (j === i ? { ...l, [key]: v } : l)));
@@ -231,14 +429,26 @@ function NewPurchase({ onSaved }: { onSaved: (p: Purchase) => void }) {
               {input(`lines[${i}].qty`, t('qty'), l.qty, setLine(i, 'qty'), { required: true, inputMode: 'numeric' })}
               {input(`lines[${i}].unitCost`, t('unitCost'), l.unitCost, setLine(i, 'unitCost'), { required: true, inputMode: 'numeric' })}
             </div>
-            {lines.length > 1 && <button type="button" className="secondary small" onClick={() => setLines(lines.filter((_, j) => j !== i))}>{t('removeRow')}</button>}
+            {lines.length > 1 && (
+              <button type="button" className="secondary small" onClick={() => setLines(lines.filter((_, j) => j !== i))}>
+                {t('removeRow')}
+              </button>
+            )}
           </fieldset>
         ))}
         {errors.lines && <p className="field-error">{errors.lines}</p>}
-        <div><button type="button" className="secondary" onClick={() => setLines([...lines, emptyLine()])}>{t('addRow')}</button></div>
+        <div>
+          <button type="button" className="secondary" onClick={() => setLines([...lines, emptyLine()])}>
+            {t('addRow')}
+          </button>
+        </div>
         {input('note', t('note'), head.note, (v) => setHead({ ...head, note: v }))}
         <ErrorNote error={error} />
-        <div><button type="submit" disabled={busy}>{busy ? t('submitting') : t('savePurchase')}</button></div>
+        <div>
+          <button type="submit" disabled={busy}>
+            {busy ? t('submitting') : t('savePurchase')}
+          </button>
+        </div>
       </form>
     </Card>
   );

@@ -23,24 +23,66 @@ export function OrdersPage() {
       </form>
       <div className="toolbar">
         <label htmlFor="order-status">{t('filterStatus')}</label>
-        <select id="order-status" value={status} onChange={(e) => { setStatus(e.target.value); setCursor(null); }}>
+        <select
+          id="order-status"
+          value={status}
+          onChange={(e) => {
+            setStatus(e.target.value);
+            setCursor(null);
+          }}
+        >
           <option value="">{t('all')}</option>
-          {['open', 'completed', 'lost', 'cancelled', 'returned'].map((s) => <option key={s} value={s}>{t(`status_${s}` as Key)}</option>)}
+          {['open', 'completed', 'lost', 'cancelled', 'returned'].map((s) => (
+            <option key={s} value={s}>
+              {t(`status_${s}` as Key)}
+            </option>
+          ))}
         </select>
-        <label className="check"><input type="checkbox" checked={late} onChange={(e) => { setLate(e.target.checked); setCursor(null); }} /> {t('lateOnly')}</label>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={late}
+            onChange={(e) => {
+              setLate(e.target.checked);
+              setCursor(null);
+            }}
+          />{' '}
+          {t('lateOnly')}
+        </label>
       </div>
       <ErrorNote error={error} />
-      {!data ? <Loading /> : data.orders.length === 0 ? <p className="muted">{t('noOrders')}</p> : (
+      {!data ? (
+        <Loading />
+      ) : data.orders.length === 0 ? (
+        <p className="muted">{t('noOrders')}</p>
+      ) : (
         <div className="table-wrap">
           <table>
-            <thead><tr><th scope="col">{t('orderId')}</th><th scope="col">{t('customer')}</th><th scope="col">{t('stage')}</th><th scope="col">{t('status')}</th><th scope="col">{t('total')}</th><th scope="col">{t('createdAt')}</th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">{t('orderId')}</th>
+                <th scope="col">{t('customer')}</th>
+                <th scope="col">{t('stage')}</th>
+                <th scope="col">{t('status')}</th>
+                <th scope="col">{t('total')}</th>
+                <th scope="col">{t('createdAt')}</th>
+              </tr>
+            </thead>
             <tbody>
               {data.orders.map((o) => (
                 <tr key={o.id}>
-                  <td><Link href={`/orders/${encodeURIComponent(o.id)}`}>{o.id}</Link></td>
-                  <td>{o.customer.name}<br /><span className="muted small">{o.customer.phone}</span></td>
+                  <td>
+                    <Link href={`/orders/${encodeURIComponent(o.id)}`}>{o.id}</Link>
+                  </td>
+                  <td>
+                    {o.customer.name}
+                    <br />
+                    <span className="muted small">{o.customer.phone}</span>
+                  </td>
                   <td>{o.stage}</td>
-                  <td><StatusText status={o.status} /></td>
+                  <td>
+                    <StatusText status={o.status} />
+                  </td>
                   <td className="num">{formatVnd(o.total, lang)}</td>
                   <td>{formatDateTime(o.createdAt, lang)}</td>
                 </tr>
@@ -49,7 +91,11 @@ export function OrdersPage() {
           </table>
         </div>
       )}
-      {data?.nextCursor && <button type="button" className="secondary" onClick={() => setCursor(data.nextCursor)}>{t('more')}</button>}
+      {data?.nextCursor && (
+        <button type="button" className="secondary" onClick={() => setCursor(data.nextCursor)}>
+          {t('more')}
+        </button>
+      )}
     </Card>
   );
 }
@@ -59,8 +105,20 @@ export function OrderPage({ id }: { id: string }) {
   const now = useNow();
   const { data: order, error, loadedAt } = useLoad(() => get<OrderDetail>(`/orders/${encodeURIComponent(id)}`), [id], 15_000);
   // Staff names for the timeline, for those who may list staff; others see staff ids.
-  const { data: names } = useLoad(() => get<{ staff: Staff[] }>('/staff').then((r) => new Map(r.staff.map((s) => [s.id, s.name])), () => new Map<string, string>()), []);
-  if (error && !order) return <Card id="order-title" title={t('orderTitle', { id })}><ErrorNote error={error} /></Card>;
+  const { data: names } = useLoad(
+    () =>
+      get<{ staff: Staff[] }>('/staff').then(
+        (r) => new Map(r.staff.map((s) => [s.id, s.name])),
+        () => new Map<string, string>(),
+      ),
+    [],
+  );
+  if (error && !order)
+    return (
+      <Card id="order-title" title={t('orderTitle', { id })}>
+        <ErrorNote error={error} />
+      </Card>
+    );
   if (!order) return <Loading />;
   return (
     <>
@@ -68,29 +126,93 @@ export function OrderPage({ id }: { id: string }) {
         <LastUpdated at={loadedAt} />
         <ErrorNote error={error} />
         <dl className="meta grid">
-          <div><dt>{t('customer')}</dt><dd>{order.customer.name ?? '—'}</dd></div>
-          <div><dt>{t('phone')}</dt><dd>{order.customer.phone ? <a href={`tel:${order.customer.phone}`}>{order.customer.phone}</a> : '—'}</dd></div>
-          <div><dt>{t('channel')}</dt><dd>{order.channel ?? '—'}</dd></div>
-          <div><dt>{t('status')}</dt><dd><StatusText status={order.status} /></dd></div>
-          <div><dt>{t('currentStage')}</dt><dd>{order.current ? `${order.current.title} (${order.current.stage})` : order.stage ?? '—'}</dd></div>
-          <div><dt>{t('since')}</dt><dd>{formatDateTime(order.current?.since, lang)}</dd></div>
-          <div><dt>{t('total')}</dt><dd>{formatVnd(order.total, lang)}</dd></div>
-          <div><dt>{t('cod')}</dt><dd>{formatVnd(order.codAmount, lang)}</dd></div>
-          <div><dt>{t('courier')}</dt><dd>{order.shipment?.courier ?? order.courier ?? '—'}</dd></div>
-          <div><dt>{t('tracking')}</dt><dd>{order.shipment?.trackingCode ?? order.trackingCode ?? '—'}</dd></div>
-          {order.shipment && <div><dt>{t('shipmentState')}</dt><dd>{order.shipment.state}{order.shipment.status ? ` (${order.shipment.status})` : ''}</dd></div>}
-          {order.shipment?.deliveryDueAt && <div><dt>{t('dueAt')}</dt><dd>{formatDateTime(order.shipment.deliveryDueAt, lang)} · <TimeLeft dueAt={order.shipment.state === 'delivered' ? null : order.shipment.deliveryDueAt} now={now} /></dd></div>}
-          {order.definition && <div><dt>{t('process')}</dt><dd>{order.definition.name} v{order.definition.version}</dd></div>}
-          {order.shippingAddress && <div><dt>{t('address')}</dt><dd>{order.shippingAddress.text}</dd></div>}
+          <div>
+            <dt>{t('customer')}</dt>
+            <dd>{order.customer.name ?? '—'}</dd>
+          </div>
+          <div>
+            <dt>{t('phone')}</dt>
+            <dd>{order.customer.phone ? <a href={`tel:${order.customer.phone}`}>{order.customer.phone}</a> : '—'}</dd>
+          </div>
+          <div>
+            <dt>{t('channel')}</dt>
+            <dd>{order.channel ?? '—'}</dd>
+          </div>
+          <div>
+            <dt>{t('status')}</dt>
+            <dd>
+              <StatusText status={order.status} />
+            </dd>
+          </div>
+          <div>
+            <dt>{t('currentStage')}</dt>
+            <dd>{order.current ? `${order.current.title} (${order.current.stage})` : (order.stage ?? '—')}</dd>
+          </div>
+          <div>
+            <dt>{t('since')}</dt>
+            <dd>{formatDateTime(order.current?.since, lang)}</dd>
+          </div>
+          <div>
+            <dt>{t('total')}</dt>
+            <dd>{formatVnd(order.total, lang)}</dd>
+          </div>
+          <div>
+            <dt>{t('cod')}</dt>
+            <dd>{formatVnd(order.codAmount, lang)}</dd>
+          </div>
+          <div>
+            <dt>{t('courier')}</dt>
+            <dd>{order.shipment?.courier ?? order.courier ?? '—'}</dd>
+          </div>
+          <div>
+            <dt>{t('tracking')}</dt>
+            <dd>{order.shipment?.trackingCode ?? order.trackingCode ?? '—'}</dd>
+          </div>
+          {order.shipment && (
+            <div>
+              <dt>{t('shipmentState')}</dt>
+              <dd>
+                {order.shipment.state}
+                {order.shipment.status ? ` (${order.shipment.status})` : ''}
+              </dd>
+            </div>
+          )}
+          {order.shipment?.deliveryDueAt && (
+            <div>
+              <dt>{t('dueAt')}</dt>
+              <dd>
+                {formatDateTime(order.shipment.deliveryDueAt, lang)} ·{' '}
+                <TimeLeft dueAt={order.shipment.state === 'delivered' ? null : order.shipment.deliveryDueAt} now={now} />
+              </dd>
+            </div>
+          )}
+          {order.definition && (
+            <div>
+              <dt>{t('process')}</dt>
+              <dd>
+                {order.definition.name} v{order.definition.version}
+              </dd>
+            </div>
+          )}
+          {order.shippingAddress && (
+            <div>
+              <dt>{t('address')}</dt>
+              <dd>{order.shippingAddress.text}</dd>
+            </div>
+          )}
         </dl>
         <OrderItems items={order.items} />
         <h3>{t('waitingOn')}</h3>
-        {!order.current || order.current.waitingOn.length === 0 ? <p className="muted">{t('nobody')}</p> : (
+        {!order.current || order.current.waitingOn.length === 0 ? (
+          <p className="muted">{t('nobody')}</p>
+        ) : (
           <ul className="plain">
             {order.current.waitingOn.map(readWaitingOn).map((w) => (
               <li key={w.taskId}>
-                <strong>{w.title ?? w.taskId}</strong> — {t('role')}: {w.role}, {t('assignee')}: {w.assigneeId ? names?.get(w.assigneeId) ?? w.assigneeId : t('unassigned')}
-                {' · '}<TimeLeft dueAt={w.dueAt || null} now={now} />
+                <strong>{w.title ?? w.taskId}</strong> — {t('role')}: {w.role}, {t('assignee')}:{' '}
+                {w.assigneeId ? (names?.get(w.assigneeId) ?? w.assigneeId) : t('unassigned')}
+                {' · '}
+                <TimeLeft dueAt={w.dueAt || null} now={now} />
                 {w.escalationLevel > 0 && <span className="warn"> · {t('escalationLevel', { n: w.escalationLevel })}</span>}
               </li>
             ))}
@@ -103,7 +225,9 @@ export function OrderPage({ id }: { id: string }) {
             <li key={i} className={`ev ev-${e.type}`}>
               <time dateTime={e.at}>{formatDateTime(e.at, lang)}</time>
               <p>{describe(e, t, order, lang)}</p>
-              {e.actor && <p className="muted small">{t('by', { who: e.actor === 'system' ? t('system') : names?.get(e.actor) ?? e.actor })}</p>}
+              {e.actor && (
+                <p className="muted small">{t('by', { who: e.actor === 'system' ? t('system') : (names?.get(e.actor) ?? e.actor) })}</p>
+              )}
             </li>
           ))}
         </ol>
@@ -116,16 +240,30 @@ function describe(e: TimelineEvent, t: T, order: OrderDetail, lang: Lang): strin
   const data = e.data ?? {};
   const key = `ev_${e.type}` as Key;
   const vars: Record<string, string | number> = {
-    from: e.from ?? '', to: e.to ?? '', task: e.task ?? '', level: String(data.level ?? ''),
-    status: String(data.status ?? data.state ?? ''), result: String(data.result ?? order.status),
+    from: e.from ?? '',
+    to: e.to ?? '',
+    task: e.task ?? '',
+    level: String(data.level ?? ''),
+    status: String(data.status ?? data.state ?? ''),
+    result: String(data.result ?? order.status),
     tracking: String(data.trackingCode ?? order.trackingCode ?? ''),
-    amount: typeof (data.returnedAmount ?? data.returnedValue) === 'number' ? formatVnd(Number(data.returnedAmount ?? data.returnedValue), lang) : '?',
-    skus: Array.isArray(data.short) ? (data.short as Array<{ sku?: unknown; missing?: unknown; qty?: unknown }>).map((l) => String(l.sku ?? '')).join(', ') : '',
+    amount:
+      typeof (data.returnedAmount ?? data.returnedValue) === 'number'
+        ? formatVnd(Number(data.returnedAmount ?? data.returnedValue), lang)
+        : '?',
+    skus: Array.isArray(data.short)
+      ? (data.short as Array<{ sku?: unknown; missing?: unknown; qty?: unknown }>).map((l) => String(l.sku ?? '')).join(', ')
+      : '',
     ...(e.type === 'order_figures_changed' ? figureChange(data, t, lang) : {}),
   };
   const sentence = t(key, vars);
   const base = sentence === key ? e.type : sentence;
-  const extra = e.type === 'task_completed' && data.outcome ? ` → ${String(data.outcome)}` : e.type === 'courier_status' && data.reason ? ` (${String(data.reason)})` : '';
+  const extra =
+    e.type === 'task_completed' && data.outcome
+      ? ` → ${String(data.outcome)}`
+      : e.type === 'courier_status' && data.reason
+        ? ` (${String(data.reason)})`
+        : '';
   return base + extra;
 }
 
@@ -136,8 +274,12 @@ function figureChange(data: Record<string, unknown>, t: T, lang: Lang): Record<s
   const show = (v: unknown): string => {
     if (v === null || v === undefined || v === '') return t('fig_none');
     if (typeof v === 'number') return ['codAmount', 'total', 'shippingFee'].includes(field) ? formatVnd(v, lang) : String(v);
-    if (Array.isArray(v)) return v.map((l: { sku?: unknown; qty?: unknown }) => `${String(l?.sku ?? '')} × ${String(l?.qty ?? '')}`).join(', ');
-    if (typeof v === 'object') return Object.values(v as Record<string, unknown>).filter((x) => typeof x === 'string' && x).join(', ');
+    if (Array.isArray(v))
+      return v.map((l: { sku?: unknown; qty?: unknown }) => `${String(l?.sku ?? '')} × ${String(l?.qty ?? '')}`).join(', ');
+    if (typeof v === 'object')
+      return Object.values(v as Record<string, unknown>)
+        .filter((x) => typeof x === 'string' && x)
+        .join(', ');
     return String(v);
   };
   return { figure: label === `fig_${field}` ? field : label, before: show(data.from), after: show(data.to) };
@@ -151,13 +293,26 @@ function OrderItems({ items }: { items: OrderItem[] }) {
     <div className="table-wrap">
       <table className="compact" data-testid="order-items">
         <caption>{t('items')}</caption>
-        <thead><tr><th scope="col">{t('sku')}</th><th scope="col">{t('product')}</th><th scope="col">{t('qty')}</th><th scope="col">{t('unitPrice')}</th><th scope="col">{t('amount')}</th></tr></thead>
-        <tbody>{items.map((item, i) => (
-          <tr key={`${item.sku ?? ''}-${i}`}>
-            <td>{item.sku ?? '—'}</td><td>{item.name ?? '—'}</td><td className="num">{item.qty ?? '—'}</td>
-            <td className="num">{formatVnd(item.price, lang)}</td><td className="num">{formatVnd(item.amount, lang)}</td>
+        <thead>
+          <tr>
+            <th scope="col">{t('sku')}</th>
+            <th scope="col">{t('product')}</th>
+            <th scope="col">{t('qty')}</th>
+            <th scope="col">{t('unitPrice')}</th>
+            <th scope="col">{t('amount')}</th>
           </tr>
-        ))}</tbody>
+        </thead>
+        <tbody>
+          {items.map((item, i) => (
+            <tr key={`${item.sku ?? ''}-${i}`}>
+              <td>{item.sku ?? '—'}</td>
+              <td>{item.name ?? '—'}</td>
+              <td className="num">{item.qty ?? '—'}</td>
+              <td className="num">{formatVnd(item.price, lang)}</td>
+              <td className="num">{formatVnd(item.amount, lang)}</td>
+            </tr>
+          ))}
+        </tbody>
       </table>
     </div>
   );

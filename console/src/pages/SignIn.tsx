@@ -31,11 +31,28 @@ export function SignIn({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
     <form className="card signin" onSubmit={submit} noValidate>
       <h1>{t('signIn')}</h1>
       <label htmlFor="token">{t('token')}</label>
-      <input id="token" name="token" type="password" autoComplete="current-password" value={token}
-        onChange={(e) => setToken(e.target.value)} aria-describedby="token-help token-error" aria-invalid={error ? true : undefined} autoFocus />
-      <p id="token-help" className="muted small">{t('tokenHelp')}</p>
-      {error && <p id="token-error" className="error" role="alert">{error}</p>}
-      <button type="submit" disabled={busy}>{t('signIn')}</button>
+      <input
+        id="token"
+        name="token"
+        type="password"
+        autoComplete="current-password"
+        value={token}
+        onChange={(e) => setToken(e.target.value)}
+        aria-describedby="token-help token-error"
+        aria-invalid={error ? true : undefined}
+        autoFocus
+      />
+      <p id="token-help" className="muted small">
+        {t('tokenHelp')}
+      </p>
+      {error && (
+        <p id="token-error" className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="submit" disabled={busy}>
+        {t('signIn')}
+      </button>
     </form>
   );
 }

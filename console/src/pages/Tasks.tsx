@@ -23,12 +23,13 @@ export function byDue(a: Task, b: Task): number {
 async function loadMyTasks(me: Me): Promise<Task[]> {
   // `own` staff see exactly their tasks and their roles' queues; `all` staff would see every
   // task, so ask for theirs and for their roles' unclaimed ones.
-  const lists = me.scope === 'own'
-    ? [await allPages<Task>('/tasks?status=open', 'tasks', 3)]
-    : await Promise.all([
-      allPages<Task>('/tasks?status=open&assignee=me', 'tasks', 3),
-      ...me.roles.map((role) => allPages<Task>(`/tasks?status=open&role=${encodeURIComponent(role)}`, 'tasks', 3)),
-    ]);
+  const lists =
+    me.scope === 'own'
+      ? [await allPages<Task>('/tasks?status=open', 'tasks', 3)]
+      : await Promise.all([
+          allPages<Task>('/tasks?status=open&assignee=me', 'tasks', 3),
+          ...me.roles.map((role) => allPages<Task>(`/tasks?status=open&role=${encodeURIComponent(role)}`, 'tasks', 3)),
+        ]);
   const seen = new Map<string, Task>();
   for (const task of lists.flatMap((l) => l.items)) {
     if (task.assigneeId === null || task.assigneeId === me.staffId) seen.set(task.id, task);
@@ -44,16 +45,42 @@ export function TasksPage({ me }: { me: Me }) {
   const [notice, setNotice] = useState<string | undefined>();
 
   return (
-    <Card id="tasks-title" title={t('navTasks')} actions={<button type="button" className="secondary" onClick={() => void reload()}>{t('refresh')}</button>}>
+    <Card
+      id="tasks-title"
+      title={t('navTasks')}
+      actions={
+        <button type="button" className="secondary" onClick={() => void reload()}>
+          {t('refresh')}
+        </button>
+      }
+    >
       <LastUpdated at={loadedAt} everySeconds={REFRESH_SECONDS} />
       <ErrorNote error={error} />
-      {notice && <p className="notice" role="status">{notice}</p>}
-      {!data ? <Loading /> : data.length === 0 ? <p className="muted">{t('noTasks')}</p> : (
+      {notice && (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      )}
+      {!data ? (
+        <Loading />
+      ) : data.length === 0 ? (
+        <p className="muted">{t('noTasks')}</p>
+      ) : (
         <ul className="task-list">
           {data.map((task) => (
-            <TaskItem key={task.id} task={task} me={me} now={now} open={open === task.id}
+            <TaskItem
+              key={task.id}
+              task={task}
+              me={me}
+              now={now}
+              open={open === task.id}
               onToggle={() => setOpen(open === task.id ? null : task.id)}
-              onChanged={(message) => { setNotice(message); setOpen(null); void reload(); }} />
+              onChanged={(message) => {
+                setNotice(message);
+                setOpen(null);
+                void reload();
+              }}
+            />
           ))}
         </ul>
       )}
@@ -61,7 +88,21 @@ export function TasksPage({ me }: { me: Me }) {
   );
 }
 
-function TaskItem({ task, me, now, open, onToggle, onChanged }: { task: Task; me: Me; now: number; open: boolean; onToggle: () => void; onChanged: (message?: string) => void }) {
+function TaskItem({
+  task,
+  me,
+  now,
+  open,
+  onToggle,
+  onChanged,
+}: {
+  task: Task;
+  me: Me;
+  now: number;
+  open: boolean;
+  onToggle: () => void;
+  onChanged: (message?: string) => void;
+}) {
   const { t, lang } = useI18n();
   const [error, setError] = useState<unknown>();
   const overdue = task.dueAt !== null && Date.parse(task.dueAt) < now;
@@ -82,19 +123,68 @@ function TaskItem({ task, me, now, open, onToggle, onChanged }: { task: Task; me
         <TimeLeft dueAt={task.dueAt} now={now} />
       </div>
       <dl className="meta">
-        <div><dt>{t('order')}</dt><dd><Link href={`/orders/${encodeURIComponent(s.id)}`}>{s.id}</Link></dd></div>
-        {!!s.customer && <div><dt>{t('customer')}</dt><dd>{String(s.customer)}</dd></div>}
-        {!!s.phone && <div><dt>{t('phone')}</dt><dd><a href={`tel:${String(s.phone)}`}>{String(s.phone)}</a></dd></div>}
-        {!!s.channel && <div><dt>{t('channel')}</dt><dd>{String(s.channel)}</dd></div>}
-        <div><dt>{t('priority')}</dt><dd><PriorityBadge priority={task.priority} /></dd></div>
-        <div><dt>{t('due')}</dt><dd>{formatDateTime(task.dueAt, lang)}</dd></div>
-        <div><dt>{t('assignee')}</dt><dd>{task.assigneeId === null ? t('unassigned') : task.assigneeId === me.staffId ? t('you') : task.assigneeId}</dd></div>
-        {task.escalationLevel > 0 && <div><dt>{t('escalation')}</dt><dd className="warn">{t('escalationLevel', { n: task.escalationLevel })}</dd></div>}
-        {task.followUpOf && <div><dt>{t('followUpOf')}</dt><dd>{task.followUpOf}</dd></div>}
+        <div>
+          <dt>{t('order')}</dt>
+          <dd>
+            <Link href={`/orders/${encodeURIComponent(s.id)}`}>{s.id}</Link>
+          </dd>
+        </div>
+        {!!s.customer && (
+          <div>
+            <dt>{t('customer')}</dt>
+            <dd>{String(s.customer)}</dd>
+          </div>
+        )}
+        {!!s.phone && (
+          <div>
+            <dt>{t('phone')}</dt>
+            <dd>
+              <a href={`tel:${String(s.phone)}`}>{String(s.phone)}</a>
+            </dd>
+          </div>
+        )}
+        {!!s.channel && (
+          <div>
+            <dt>{t('channel')}</dt>
+            <dd>{String(s.channel)}</dd>
+          </div>
+        )}
+        <div>
+          <dt>{t('priority')}</dt>
+          <dd>
+            <PriorityBadge priority={task.priority} />
+          </dd>
+        </div>
+        <div>
+          <dt>{t('due')}</dt>
+          <dd>{formatDateTime(task.dueAt, lang)}</dd>
+        </div>
+        <div>
+          <dt>{t('assignee')}</dt>
+          <dd>{task.assigneeId === null ? t('unassigned') : task.assigneeId === me.staffId ? t('you') : task.assigneeId}</dd>
+        </div>
+        {task.escalationLevel > 0 && (
+          <div>
+            <dt>{t('escalation')}</dt>
+            <dd className="warn">{t('escalationLevel', { n: task.escalationLevel })}</dd>
+          </div>
+        )}
+        {task.followUpOf && (
+          <div>
+            <dt>{t('followUpOf')}</dt>
+            <dd>{task.followUpOf}</dd>
+          </div>
+        )}
       </dl>
       <div className="actions">
-        {task.assigneeId === null && <button type="button" className="secondary" onClick={() => void claim()}>{t('claim')}</button>}
-        <button type="button" aria-expanded={open} aria-controls={`work-${task.id}`} onClick={onToggle}>{open ? t('close') : t('work')}</button>
+        {task.assigneeId === null && (
+          <button type="button" className="secondary" onClick={() => void claim()}>
+            {t('claim')}
+          </button>
+        )}
+        <button type="button" aria-expanded={open} aria-controls={`work-${task.id}`} onClick={onToggle}>
+          {open ? t('close') : t('work')}
+        </button>
       </div>
       <ErrorNote error={error} />
       {open && <TaskWork id={task.id} onDone={onChanged} />}
@@ -155,22 +245,49 @@ function TaskWork({ id, onDone }: { id: string; onDone: (message: string) => voi
         <legend>{t('outcome')}</legend>
         {detail.outcomes.map((o) => (
           <label key={o.name} className="check">
-            <input type="radio" name={`outcome-${id}`} value={o.name} checked={outcome === o.name} onChange={() => { setOutcome(o.name); setErrors({}); }} />
-            {' '}{o.title}
+            <input
+              type="radio"
+              name={`outcome-${id}`}
+              value={o.name}
+              checked={outcome === o.name}
+              onChange={() => {
+                setOutcome(o.name);
+                setErrors({});
+              }}
+            />{' '}
+            {o.title}
           </label>
         ))}
-        {errors.outcome && <p className="field-error" role="alert">{errors.outcome}</p>}
+        {errors.outcome && (
+          <p className="field-error" role="alert">
+            {errors.outcome}
+          </p>
+        )}
       </fieldset>
       {message && (
         <div className="error" role="alert">
           <p>{message}</p>
           {Object.keys(errors).length > 0 && (
-            <ul>{Object.entries(errors).map(([field, msg]) => <li key={field}><code>{field || '—'}</code>: {msg}</li>)}</ul>
+            <ul>
+              {Object.entries(errors).map(([field, msg]) => (
+                <li key={field}>
+                  <code>{field || '—'}</code>: {msg}
+                </li>
+              ))}
+            </ul>
           )}
         </div>
       )}
-      <SchemaForm schema={schema} value={values[outcome]} onChange={(v) => setValues({ ...values, [outcome]: v })} errors={errors} idPrefix={`f-${id}-${outcome}`} />
-      <button type="submit" disabled={busy || !outcome}>{busy ? t('submitting') : t('submit')}</button>
+      <SchemaForm
+        schema={schema}
+        value={values[outcome]}
+        onChange={(v) => setValues({ ...values, [outcome]: v })}
+        errors={errors}
+        idPrefix={`f-${id}-${outcome}`}
+      />
+      <button type="submit" disabled={busy || !outcome}>
+        {busy ? t('submitting') : t('submit')}
+      </button>
     </form>
   );
 }

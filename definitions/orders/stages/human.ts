@@ -64,7 +64,13 @@ export const humanStage: OrderStageKind<'human'> = {
         // An outcome's own form comes with its own bindings (none unless it says); otherwise the stage's apply.
         const sets = { ...(outcome.sets ?? (outcome.form ? {} : stageSets)) };
         const own = outcome.form !== undefined || outcome.sets !== undefined;
-        return { name, title: outcome.title ?? name, to: outcome.to, form: own ? closedForm(outcome.form ?? stage.form ?? ANY_FORM, sets) : form, sets };
+        return {
+          name,
+          title: outcome.title ?? name,
+          to: outcome.to,
+          form: own ? closedForm(outcome.form ?? stage.form ?? ANY_FORM, sets) : form,
+          sets,
+        };
       }),
       ...guard,
     };
@@ -87,7 +93,10 @@ export function closedForm(form: FormSchema, sets: FigureBindings): FormSchema {
     if (!isRecord(list) || !line || !sku || sku.format !== undefined) continue;
     marked = {
       ...marked,
-      properties: { ...properties, [field!]: { ...list, items: { ...line, properties: { ...(line.properties as object), sku: { ...sku, format: 'sku' } } } } },
+      properties: {
+        ...properties,
+        [field!]: { ...list, items: { ...line, properties: { ...(line.properties as object), sku: { ...sku, format: 'sku' } } } },
+      },
     };
   }
   return closeForm(marked);

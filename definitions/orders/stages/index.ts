@@ -10,7 +10,13 @@ import type { OrderStageKind } from './kind';
 import { notifyStage } from './notify';
 import { waitStage } from './wait';
 
-export const ORDER_STAGE_KINDS: readonly OrderStageKind[] = [humanStage, courierStage, waitStage, notifyStage, endStage] as OrderStageKind[];
+export const ORDER_STAGE_KINDS: readonly OrderStageKind[] = [
+  humanStage,
+  courierStage,
+  waitStage,
+  notifyStage,
+  endStage,
+] as OrderStageKind[];
 
 /** The kind module for `kind:` as written, or undefined for an unknown kind (own keys only). */
 export function orderStageKind(kind: unknown): OrderStageKind | undefined {

@@ -10,6 +10,14 @@ export const notifyStage: OrderStageKind<'notify'> = {
     edge(stage.next, [...path, 'next'], true, (t) => `next stage "${t}" does not exist`);
   },
   compile(stage, { guard }) {
-    return { id: stage.id, kind: 'notify', title: stage.title, notify: stage.notify as string[], message: stage.message as string, next: stage.next as string, ...guard };
+    return {
+      id: stage.id,
+      kind: 'notify',
+      title: stage.title,
+      notify: stage.notify as string[],
+      message: stage.message as string,
+      next: stage.next as string,
+      ...guard,
+    };
   },
 };

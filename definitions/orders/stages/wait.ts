@@ -10,6 +10,14 @@ export const waitStage: OrderStageKind<'wait'> = {
     edge(stage.next, [...path, 'next'], false, (t) => `next stage "${t}" does not exist`);
   },
   compile(stage, { guard, clock }) {
-    return { id: stage.id, kind: 'wait', title: stage.title, durationMs: parseDuration(stage.duration as string), clock, next: stage.next as string, ...guard };
+    return {
+      id: stage.id,
+      kind: 'wait',
+      title: stage.title,
+      durationMs: parseDuration(stage.duration as string),
+      clock,
+      next: stage.next as string,
+      ...guard,
+    };
   },
 };

@@ -58,15 +58,34 @@ export async function startTemporalCluster(opts: ClusterOptions = {}): Promise<T
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shopflow-temporal-cluster-'));
 
   const sqlTool = (database: string, args: string[]) => {
-    const conn = ['--plugin', 'postgres12', '--endpoint', pg.hostname, '--port', pg.port || '5432', '--user', decodeURIComponent(pg.username || 'postgres'),
-      ...(pg.password ? ['--password', decodeURIComponent(pg.password)] : []), '--database', database];
+    const conn = [
+      '--plugin',
+      'postgres12',
+      '--endpoint',
+      pg.hostname,
+      '--port',
+      pg.port || '5432',
+      '--user',
+      decodeURIComponent(pg.username || 'postgres'),
+      ...(pg.password ? ['--password', decodeURIComponent(pg.password)] : []),
+      '--database',
+      database,
+    ];
     const res = spawnSync(binaries.sqlTool, [...conn, ...args], { encoding: 'utf8' });
-    if (res.status !== 0) throw new Error(`temporal-sql-tool --database ${database} ${args.join(' ')} failed: ${(res.stderr || res.stdout).trim().slice(-1500)}`);
+    if (res.status !== 0)
+      throw new Error(
+        `temporal-sql-tool --database ${database} ${args.join(' ')} failed: ${(res.stderr || res.stdout).trim().slice(-1500)}`,
+      );
   };
-  progress(`setting up the Temporal schema (temporal-sql-tool, postgres12) in databases ${databases.persistence} and ${databases.visibility}…`);
+  progress(
+    `setting up the Temporal schema (temporal-sql-tool, postgres12) in databases ${databases.persistence} and ${databases.visibility}…`,
+  );
   const created: string[] = [];
   try {
-    for (const [database, schema] of [[databases.persistence, 'temporal'], [databases.visibility, 'visibility']] as const) {
+    for (const [database, schema] of [
+      [databases.persistence, 'temporal'],
+      [databases.visibility, 'visibility'],
+    ] as const) {
       sqlTool(database, ['create-database']);
       created.push(database);
       sqlTool(database, ['setup-schema', '-v', '0.0']);
@@ -84,7 +103,10 @@ export async function startTemporalCluster(opts: ClusterOptions = {}): Promise<T
   const configFile = path.join(dir, 'temporal.yaml');
   const dynamicConfigFile = path.join(dir, 'dynamic-config.yaml');
   fs.writeFileSync(dynamicConfigFile, DYNAMIC_CONFIG);
-  fs.writeFileSync(configFile, serverConfig({ pg, databases, grpc, membership, httpPort: ports[ports.length - 1]!, address, dynamicConfigFile }));
+  fs.writeFileSync(
+    configFile,
+    serverConfig({ pg, databases, grpc, membership, httpPort: ports[ports.length - 1]!, address, dynamicConfigFile }),
+  );
 
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
@@ -92,7 +114,9 @@ export async function startTemporalCluster(opts: ClusterOptions = {}): Promise<T
   const logFile = path.join(dir, 'server.log');
   const launch = async () => {
     const out = fs.openSync(logFile, 'a');
-    const started = spawn(binaries.server, ['--config-file', configFile, '--allow-no-auth', 'start'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const started = spawn(binaries.server, ['--config-file', configFile, '--allow-no-auth', 'start'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child = started;
     const onOutput = (chunk: Buffer) => {
       recent = (recent + chunk.toString()).slice(-20_000);
@@ -100,15 +124,21 @@ export async function startTemporalCluster(opts: ClusterOptions = {}): Promise<T
     };
     started.stdout!.on('data', onOutput);
     started.stderr!.on('data', onOutput);
-    exited = new Promise<void>((resolve) => started.once('exit', () => {
-      fs.closeSync(out);
-      if (child === started) child = undefined;
-      resolve();
-    }));
+    exited = new Promise<void>((resolve) =>
+      started.once('exit', () => {
+        fs.closeSync(out);
+        if (child === started) child = undefined;
+        resolve();
+      }),
+    );
     const deadline = Date.now() + readyTimeoutMs;
     while (!(await frontendAnswers(address))) {
-      if (started.exitCode !== null || started.signalCode !== null) throw new Error(`the Temporal server exited during start-up (code ${started.exitCode}): ${recent.trim().slice(-2000)}`);
-      if (Date.now() > deadline) throw new Error(`the Temporal server did not answer on ${address} within ${readyTimeoutMs / 1000} s: ${recent.trim().slice(-2000)}`);
+      if (started.exitCode !== null || started.signalCode !== null)
+        throw new Error(`the Temporal server exited during start-up (code ${started.exitCode}): ${recent.trim().slice(-2000)}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `the Temporal server did not answer on ${address} within ${readyTimeoutMs / 1000} s: ${recent.trim().slice(-2000)}`,
+        );
       await sleep(500);
     }
   };
@@ -131,10 +161,18 @@ export async function startTemporalCluster(opts: ClusterOptions = {}): Promise<T
     const t0 = Date.now();
     await launch();
     const cli = await resolveTemporalCli({ explicitPath: process.env.TEMPORAL_CLI, progress });
-    await until(() => {
-      const res = spawnSync(cli.path, ['operator', 'namespace', 'create', '--address', address, '--namespace', namespace, '--retention', '1d'], { encoding: 'utf8' });
-      return res.status === 0 || /already (exists|registered)/i.test(res.stderr);
-    }, readyTimeoutMs, `namespace ${namespace} to be created on ${address}`);
+    await until(
+      () => {
+        const res = spawnSync(
+          cli.path,
+          ['operator', 'namespace', 'create', '--address', address, '--namespace', namespace, '--retention', '1d'],
+          { encoding: 'utf8' },
+        );
+        return res.status === 0 || /already (exists|registered)/i.test(res.stderr);
+      },
+      readyTimeoutMs,
+      `namespace ${namespace} to be created on ${address}`,
+    );
     // The frontend learns new namespaces on its registry's refresh (10 s): wait until it serves this one.
     await until(() => namespaceServed(address, namespace), readyTimeoutMs, `namespace ${namespace} to be served on ${address}`);
     progress(`Temporal cluster ready on ${address} in ${((Date.now() - t0) / 1000).toFixed(1)} s (namespace ${namespace})`);
@@ -161,8 +199,13 @@ export async function startTemporalCluster(opts: ClusterOptions = {}): Promise<T
 
 /** The server's static config: PostgreSQL 12 plugin for both stores, four services on loopback. */
 function serverConfig(c: {
-  pg: URL; databases: { persistence: string; visibility: string }; grpc: Record<string, number>; membership: Record<string, number>;
-  httpPort: number; address: string; dynamicConfigFile: string;
+  pg: URL;
+  databases: { persistence: string; visibility: string };
+  grpc: Record<string, number>;
+  membership: Record<string, number>;
+  httpPort: number;
+  address: string;
+  dynamicConfigFile: string;
 }): string {
   const store = (database: string, maxConns: number) => [
     '      sql:',
@@ -229,12 +272,7 @@ function serverConfig(c: {
  * start-up are usable at once (a shop registers them once; the cluster would otherwise take up to
  * a minute to see them).
  */
-const DYNAMIC_CONFIG = [
-  'system.forceSearchAttributesCacheRefreshOnRead:',
-  '  - value: true',
-  '    constraints: {}',
-  '',
-].join('\n');
+const DYNAMIC_CONFIG = ['system.forceSearchAttributesCacheRefreshOnRead:', '  - value: true', '    constraints: {}', ''].join('\n');
 
 /** The frontend answers gRPC health and lists workflows for the system namespace. */
 async function frontendAnswers(address: string): Promise<boolean> {

@@ -13,13 +13,26 @@ beforeAll(async () => {
 afterAll(() => sim?.close());
 
 const ghn = (timeoutMs = 5_000) =>
-  createGhnAdapter({ id: 'ghn', baseUrl: `${sim.url}/shiip/public-api`, token: 'ghn-test-token', shopId: '885', timeoutMs, service: { serviceTypeId: 2, paymentTypeId: 1, requiredNote: 'KHONGCHOXEMHANG' } });
+  createGhnAdapter({
+    id: 'ghn',
+    baseUrl: `${sim.url}/shiip/public-api`,
+    token: 'ghn-test-token',
+    shopId: '885',
+    timeoutMs,
+    service: { serviceTypeId: 2, paymentTypeId: 1, requiredNote: 'KHONGCHOXEMHANG' },
+  });
 
 describe('GHN adapter: creating a shipment', () => {
   test('When an order is shipped, then GHN answers with its order code, fee and expected delivery', async () => {
     const code = orderCode('GHN');
     const created = await ghn().createShipment(shipmentRequest(code));
-    expect(created).toEqual({ courier: 'ghn', trackingCode: expect.stringMatching(/^L[A-Z0-9]{7}$/), fee: expect.any(Number), expectedDeliveryAt: expect.any(String), alreadyExisted: false });
+    expect(created).toEqual({
+      courier: 'ghn',
+      trackingCode: expect.stringMatching(/^L[A-Z0-9]{7}$/),
+      fee: expect.any(Number),
+      expectedDeliveryAt: expect.any(String),
+      alreadyExisted: false,
+    });
     expect(Date.parse(created.expectedDeliveryAt!)).toBeGreaterThan(Date.now());
     const [shipment] = await simShipmentsOf(sim, code);
     expect(shipment).toMatchObject({ api: 'ghn', trackingCode: created.trackingCode, status: 'ready_to_pick', createCalls: 1 });
@@ -75,7 +88,13 @@ describe('GHN adapter: creating a shipment', () => {
   });
 
   test('When GHN cannot be reached at all, then the error is retryable', async () => {
-    const offline = createGhnAdapter({ id: 'ghn', baseUrl: 'http://127.0.0.1:9/shiip/public-api', token: 't', shopId: '1', timeoutMs: 2_000 });
+    const offline = createGhnAdapter({
+      id: 'ghn',
+      baseUrl: 'http://127.0.0.1:9/shiip/public-api',
+      token: 't',
+      shopId: '1',
+      timeoutMs: 2_000,
+    });
     expect(await failureOf(offline.createShipment(shipmentRequest(orderCode('GHN'))))).toMatchObject({ retryable: true });
   });
 });
@@ -84,7 +103,14 @@ describe('GHN adapter: status and cancellation', () => {
   test('When the status is asked, then it is GHN’s current status, mapped, at the time GHN logged it', async () => {
     const code = orderCode('GHN');
     const { trackingCode } = await ghn().createShipment(shipmentRequest(code));
-    expect(await ghn().getStatus(trackingCode, code)).toMatchObject({ courier: 'ghn', orderCode: code, trackingCode, rawStatus: 'ready_to_pick', state: 'created', codAmount: 320000 });
+    expect(await ghn().getStatus(trackingCode, code)).toMatchObject({
+      courier: 'ghn',
+      orderCode: code,
+      trackingCode,
+      rawStatus: 'ready_to_pick',
+      state: 'created',
+      codAmount: 320000,
+    });
     const { shipment } = await advance(sim, trackingCode, 'transporting');
     const status = await ghn().getStatus(trackingCode, code);
     expect(status).toMatchObject({ rawStatus: 'transporting', state: 'in_transit', at: shipment.history[shipment.history.length - 1]!.at });

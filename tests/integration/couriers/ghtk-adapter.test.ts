@@ -21,7 +21,14 @@ const ghtk = (timeoutMs = 5_000) =>
     token: 'ghtk-test-token',
     partnerCode: 'S000001',
     timeoutMs,
-    pickup: { name: 'Shop Hoa Mai', address: '10 Tràng Tiền', province: 'Hà Nội', district: 'Quận Hoàn Kiếm', ward: 'Phường Tràng Tiền', tel: '0988777666' },
+    pickup: {
+      name: 'Shop Hoa Mai',
+      address: '10 Tràng Tiền',
+      province: 'Hà Nội',
+      district: 'Quận Hoàn Kiếm',
+      ward: 'Phường Tràng Tiền',
+      tel: '0988777666',
+    },
     service: { transport: 'road', pickOption: 'cod' },
   });
 
@@ -29,8 +36,16 @@ describe('GHTK adapter: creating a shipment', () => {
   test('When an order is shipped, then GHTK answers with its label, fee and delivery date', async () => {
     const code = orderCode('GHTK');
     const created = await ghtk().createShipment(shipmentRequest(code));
-    expect(created).toEqual({ courier: 'ghtk', trackingCode: expect.stringMatching(/^S1\.A1\.\d+$/), fee: expect.any(Number), expectedDeliveryAt: expect.stringMatching(/^\d{4}-\d\d-\d\d$/), alreadyExisted: false });
-    expect(await simShipmentsOf(sim, code)).toEqual([expect.objectContaining({ api: 'ghtk', trackingCode: created.trackingCode, status: '1', createCalls: 1 })]);
+    expect(created).toEqual({
+      courier: 'ghtk',
+      trackingCode: expect.stringMatching(/^S1\.A1\.\d+$/),
+      fee: expect.any(Number),
+      expectedDeliveryAt: expect.stringMatching(/^\d{4}-\d\d-\d\d$/),
+      alreadyExisted: false,
+    });
+    expect(await simShipmentsOf(sim, code)).toEqual([
+      expect.objectContaining({ api: 'ghtk', trackingCode: created.trackingCode, status: '1', createCalls: 1 }),
+    ]);
   });
 
   test('When the same order is shipped twice, then GHTK answers ORDER_ID_EXIST with the first label, returned as already existing', async () => {
@@ -83,7 +98,14 @@ describe('GHTK adapter: status and cancellation', () => {
   test('When the status is asked, then it is GHTK’s status_id, mapped, at GHTK’s (UTC+7) modification time', async () => {
     const code = orderCode('GHTK');
     const { trackingCode } = await ghtk().createShipment(shipmentRequest(code));
-    expect(await ghtk().getStatus(trackingCode, code)).toMatchObject({ courier: 'ghtk', orderCode: code, trackingCode, rawStatus: '1', state: 'created', codAmount: 320000 });
+    expect(await ghtk().getStatus(trackingCode, code)).toMatchObject({
+      courier: 'ghtk',
+      orderCode: code,
+      trackingCode,
+      rawStatus: '1',
+      state: 'created',
+      codAmount: 320000,
+    });
     const { shipment } = await advance(sim, trackingCode, '4');
     const status = await ghtk().getStatus(trackingCode, code);
     expect(status).toMatchObject({ rawStatus: '4', state: 'delivering' });

@@ -48,17 +48,35 @@ const states = (events: CourierStatusEvent[]) => events.map((e) => e.state);
 /** Ships one order through a courier and waits for the scenario's webhooks to end. */
 async function play(courier: string, scenario: string): Promise<{ trackingCode: string; code: string; events: CourierStatusEvent[] }> {
   const code = orderCode(courier.toUpperCase());
-  const { trackingCode } = await adapters[courier]!.createShipment(shipmentRequest(code, { note: `Giao giờ hành chính [sim:${scenario}]` }));
+  const { trackingCode } = await adapters[courier]!.createShipment(
+    shipmentRequest(code, { note: `Giao giờ hành chính [sim:${scenario}]` }),
+  );
   const events = await receiver.waitFor(trackingCode, untilFinal);
   return { trackingCode, code, events };
 }
 
 describe('Scenarios through the simulator courier (GHN format)', () => {
   test.each<[string, ShipmentState[], string[]]>([
-    ['normal', ['created', 'picking', 'picked', 'in_transit', 'delivering', 'delivered'], ['ready_to_pick', 'picking', 'picked', 'transporting', 'delivering', 'delivered']],
-    ['late', ['created', 'picking', 'picked', 'in_transit', 'in_transit', 'delivering', 'delivered'], ['ready_to_pick', 'picking', 'picked', 'transporting', 'sorting', 'delivering', 'delivered']],
-    ['fail-then-deliver', ['created', 'picking', 'picked', 'in_transit', 'delivering', 'delivery_failed', 'delivering', 'delivered'], ['ready_to_pick', 'picking', 'picked', 'transporting', 'delivering', 'delivery_fail', 'delivering', 'delivered']],
-    ['return', ['created', 'picking', 'picked', 'in_transit', 'delivering', 'delivery_failed', 'returning', 'returning', 'returned'], ['ready_to_pick', 'picking', 'picked', 'transporting', 'delivering', 'delivery_fail', 'waiting_to_return', 'returning', 'returned']],
+    [
+      'normal',
+      ['created', 'picking', 'picked', 'in_transit', 'delivering', 'delivered'],
+      ['ready_to_pick', 'picking', 'picked', 'transporting', 'delivering', 'delivered'],
+    ],
+    [
+      'late',
+      ['created', 'picking', 'picked', 'in_transit', 'in_transit', 'delivering', 'delivered'],
+      ['ready_to_pick', 'picking', 'picked', 'transporting', 'sorting', 'delivering', 'delivered'],
+    ],
+    [
+      'fail-then-deliver',
+      ['created', 'picking', 'picked', 'in_transit', 'delivering', 'delivery_failed', 'delivering', 'delivered'],
+      ['ready_to_pick', 'picking', 'picked', 'transporting', 'delivering', 'delivery_fail', 'delivering', 'delivered'],
+    ],
+    [
+      'return',
+      ['created', 'picking', 'picked', 'in_transit', 'delivering', 'delivery_failed', 'returning', 'returning', 'returned'],
+      ['ready_to_pick', 'picking', 'picked', 'transporting', 'delivering', 'delivery_fail', 'waiting_to_return', 'returning', 'returned'],
+    ],
     ['lost', ['created', 'picking', 'picked', 'in_transit', 'lost'], ['ready_to_pick', 'picking', 'picked', 'transporting', 'lost']],
   ])('When an order tagged [sim:%s] ships, then its webhooks bring the states in order', async (scenario, expected, raw) => {
     const { trackingCode, code, events } = await play('simulator', scenario);
@@ -95,8 +113,16 @@ describe('Scenarios through GHTK (form-encoded webhooks)', () => {
   test.each<[string, ShipmentState[], string[]]>([
     ['normal', ['created', 'picking', 'picked', 'delivering', 'delivered'], ['2', '12', '3', '4', '5']],
     ['late', ['created', 'picking', 'picked', 'delivering', 'delivered'], ['2', '12', '3', '4', '5']],
-    ['fail-then-deliver', ['created', 'picking', 'picked', 'delivering', 'delivering', 'delivering', 'delivered'], ['2', '12', '3', '4', '10', '4', '5']],
-    ['return', ['created', 'picking', 'picked', 'delivering', 'delivery_failed', 'returning', 'returned'], ['2', '12', '3', '4', '9', '20', '21']],
+    [
+      'fail-then-deliver',
+      ['created', 'picking', 'picked', 'delivering', 'delivering', 'delivering', 'delivered'],
+      ['2', '12', '3', '4', '10', '4', '5'],
+    ],
+    [
+      'return',
+      ['created', 'picking', 'picked', 'delivering', 'delivery_failed', 'returning', 'returned'],
+      ['2', '12', '3', '4', '9', '20', '21'],
+    ],
     ['lost', ['created', 'picking', 'picked', 'lost'], ['2', '12', '3', '13']],
   ])('When an order tagged [sim:%s] ships, then its webhooks bring the states in order', async (scenario, expected, raw) => {
     const { trackingCode, code, events } = await play('ghtk', scenario);
@@ -107,7 +133,11 @@ describe('Scenarios through GHTK (form-encoded webhooks)', () => {
 
   test('When a GHTK parcel comes back, then the failed delivery carries GHTK’s reason code and text', async () => {
     const { events } = await play('ghtk', 'return');
-    expect(events.find((e) => e.rawStatus === '9')).toMatchObject({ reasonCode: '130', reason: 'Người nhận không đồng ý nhận sản phẩm', codAmount: 320000 });
+    expect(events.find((e) => e.rawStatus === '9')).toMatchObject({
+      reasonCode: '130',
+      reason: 'Người nhận không đồng ý nhận sản phẩm',
+      codAmount: 320000,
+    });
   });
 
   test('When a GHTK scenario has ended, then polling the status gives the same event (same key) as the last webhook', async () => {
@@ -120,20 +150,36 @@ describe('Scenarios through GHTK (form-encoded webhooks)', () => {
 describe('Partial delivery ([sim:partial-return]) in each courier’s shape', () => {
   // Two lines: the customer keeps the shoes (320,000) and sends back the socks (2 × 40,000 = 80,000);
   // the courier collects COD 400,000 − 80,000 = 320,000 for the part kept.
-  const twoLines = { codAmount: 400000, value: 400000, items: [{ name: 'Giày thể thao', sku: 'GTT-42', qty: 1, price: 320000 }, { name: 'Tất', sku: 'TAT-01', qty: 2, price: 40000 }] };
+  const twoLines = {
+    codAmount: 400000,
+    value: 400000,
+    items: [
+      { name: 'Giày thể thao', sku: 'GTT-42', qty: 1, price: 320000 },
+      { name: 'Tất', sku: 'TAT-01', qty: 2, price: 40000 },
+    ],
+  };
 
   test.each<[string, string[], Record<string, unknown>]>([
-    ['simulator', ['ready_to_pick', 'picking', 'picked', 'transporting', 'delivering', 'delivered'], { code: expect.stringMatching(/^L[A-Z0-9]{7}$/), deliveredValue: 320000 }],
+    [
+      'simulator',
+      ['ready_to_pick', 'picking', 'picked', 'transporting', 'delivering', 'delivered'],
+      { code: expect.stringMatching(/^L[A-Z0-9]{7}$/), deliveredValue: 320000 },
+    ],
     ['ghtk', ['2', '12', '3', '4', '5'], { deliveredValue: 320000 }],
-  ])('When a parcel through %s is delivered in part, then only the delivered report carries the partial facts and the COD collected', async (courier, raw, partial) => {
-    const code = orderCode(courier.toUpperCase());
-    const { trackingCode } = await adapters[courier]!.createShipment(shipmentRequest(code, { ...twoLines, note: '[sim:partial-return]' }));
-    const events = await receiver.waitFor(trackingCode, untilFinal);
-    expect(events.map((e) => e.rawStatus)).toEqual(raw);
-    const last = events[events.length - 1]!;
-    expect(last).toMatchObject({ state: 'delivered', codAmount: 320000, partial });
-    expect(events.slice(0, -1).every((e) => e.partial === undefined)).toBe(true);
-  });
+  ])(
+    'When a parcel through %s is delivered in part, then only the delivered report carries the partial facts and the COD collected',
+    async (courier, raw, partial) => {
+      const code = orderCode(courier.toUpperCase());
+      const { trackingCode } = await adapters[courier]!.createShipment(
+        shipmentRequest(code, { ...twoLines, note: '[sim:partial-return]' }),
+      );
+      const events = await receiver.waitFor(trackingCode, untilFinal);
+      expect(events.map((e) => e.rawStatus)).toEqual(raw);
+      const last = events[events.length - 1]!;
+      expect(last).toMatchObject({ state: 'delivered', codAmount: 320000, partial });
+      expect(events.slice(0, -1).every((e) => e.partial === undefined)).toBe(true);
+    },
+  );
 });
 
 describe('Webhook delivery', () => {
@@ -145,7 +191,13 @@ describe('Webhook delivery', () => {
   });
 
   test('When webhooks are signed with another secret, then the receiver rejects every one as forged', async () => {
-    const impostor = await startSimulator({ webhookUrl: receiver.url, secret: 'not-the-shared-secret', timeScale: 0.05, webhookAttempts: 1, defaultScenario: 'normal' });
+    const impostor = await startSimulator({
+      webhookUrl: receiver.url,
+      secret: 'not-the-shared-secret',
+      timeScale: 0.05,
+      webhookAttempts: 1,
+      defaultScenario: 'normal',
+    });
     try {
       const forgedBefore = receiver.forged;
       const ghn = createCourierAdapters(shippedShop(), { COURIER_SIMULATOR_URL: impostor.url }).simulator!;

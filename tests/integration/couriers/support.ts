@@ -6,7 +6,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { ForgedWebhookError, type CourierAdapter, type CourierStatusEvent, type CreateShipmentRequest } from '../../../activities/shipping/couriers/types';
+import {
+  ForgedWebhookError,
+  type CourierAdapter,
+  type CourierStatusEvent,
+  type CreateShipmentRequest,
+} from '../../../activities/shipping/couriers/types';
 import { createCourierSimulator, type CourierSimulator, type CourierSimulatorOptions } from '../../../scripts/courier-sim';
 
 export const SECRET = 'courier-test-secret-0123456789';
@@ -42,7 +47,11 @@ export async function startReceiver(adapters: Record<string, CourierAdapter>): P
       return;
     }
     try {
-      for (const event of adapter.parseWebhook({ headers: req.headers, query: req.query as Record<string, unknown>, body: (req.body ?? {}) as Record<string, unknown> })) {
+      for (const event of adapter.parseWebhook({
+        headers: req.headers,
+        query: req.query as Record<string, unknown>,
+        body: (req.body ?? {}) as Record<string, unknown>,
+      })) {
         events.set(event.trackingCode, [...(events.get(event.trackingCode) ?? []), event]);
       }
       res.json({ ok: true });
@@ -71,14 +80,16 @@ export async function startReceiver(adapters: Record<string, CourierAdapter>): P
       for (;;) {
         const seen = events.get(trackingCode) ?? [];
         if (done(seen)) return seen;
-        if (Date.now() > until) throw new Error(`waited ${timeoutMs} ms for ${trackingCode}; saw ${JSON.stringify(seen.map((e) => e.rawStatus))}`);
+        if (Date.now() > until)
+          throw new Error(`waited ${timeoutMs} ms for ${trackingCode}; saw ${JSON.stringify(seen.map((e) => e.rawStatus))}`);
         await new Promise((r) => setTimeout(r, 25));
       }
     },
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -105,7 +116,14 @@ export const orderCode = (prefix: string) => `${prefix}-${process.pid}-${Date.no
 export function shipmentRequest(code: string, over: Partial<CreateShipmentRequest> = {}): CreateShipmentRequest {
   return {
     orderCode: code,
-    to: { name: 'Trần Văn Minh', phone: '0901234567', address: '45 Nguyễn Huệ', ward: 'Phường Bến Nghé', district: 'Quận 1', province: 'TP. Hồ Chí Minh' },
+    to: {
+      name: 'Trần Văn Minh',
+      phone: '0901234567',
+      address: '45 Nguyễn Huệ',
+      ward: 'Phường Bến Nghé',
+      district: 'Quận 1',
+      province: 'TP. Hồ Chí Minh',
+    },
     codAmount: 320000,
     value: 320000,
     weightGrams: 900,
@@ -136,13 +154,25 @@ export async function simShipmentsOf(sim: CourierSimulator, clientOrderCode: str
   return shipments.filter((s) => s.clientOrderCode === clientOrderCode);
 }
 
-export async function armFault(sim: CourierSimulator, fault: { createFailures: number; status?: number; timeoutMs?: number }): Promise<void> {
-  const res = await fetch(`${sim.url}/__sim/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(fault) });
+export async function armFault(
+  sim: CourierSimulator,
+  fault: { createFailures: number; status?: number; timeoutMs?: number },
+): Promise<void> {
+  const res = await fetch(`${sim.url}/__sim/faults`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(fault),
+  });
   if (!res.ok) throw new Error(`arming the fault failed: ${res.status} ${await res.text()}`);
 }
 
 /** One status change now, in the courier's words; resolves after its webhook was delivered (or given up). */
-export async function advance(sim: CourierSimulator, trackingCode: string, status: string, extra: { reason?: string; reasonCode?: string } = {}) {
+export async function advance(
+  sim: CourierSimulator,
+  trackingCode: string,
+  status: string,
+  extra: { reason?: string; reasonCode?: string } = {},
+) {
   const res = await fetch(`${sim.url}/__sim/shipments/${encodeURIComponent(trackingCode)}/advance`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },

@@ -1,11 +1,26 @@
-import { createCourierAdapter, createCourierAdapters, DEFAULT_SIMULATOR_SECRET, ghnOrderBody, ghtkOrderBody } from '../../../activities/shipping/couriers';
+import {
+  createCourierAdapter,
+  createCourierAdapters,
+  DEFAULT_SIMULATOR_SECRET,
+  ghnOrderBody,
+  ghtkOrderBody,
+} from '../../../activities/shipping/couriers';
 import { CourierError, type CreateShipmentRequest } from '../../../activities/shipping/couriers/types';
 import type { CompiledShop } from '../../../definitions/types';
 import { shippedShop } from '../definitions/helpers';
 
 const request: CreateShipmentRequest = {
   orderCode: 'SO-3003',
-  to: { name: 'Nguyễn Thị Lan', phone: '0912345678', address: '12 Lê Lợi', ward: 'Phường Bến Nghé', district: 'Quận 1', province: 'TP. Hồ Chí Minh', wardCode: '20308', districtId: 1442 },
+  to: {
+    name: 'Nguyễn Thị Lan',
+    phone: '0912345678',
+    address: '12 Lê Lợi',
+    ward: 'Phường Bến Nghé',
+    district: 'Quận 1',
+    province: 'TP. Hồ Chí Minh',
+    wardCode: '20308',
+    districtId: 1442,
+  },
   codAmount: 450000,
   value: 450000,
   weightGrams: 1200,
@@ -48,7 +63,9 @@ describe('Courier adapters from shop.yaml', () => {
   test('When the simulator courier has no secret configured, then it accepts webhooks signed with the development default', () => {
     const sim = createCourierAdapter(shippedShop().couriers.simulator!, {});
     const body = { OrderCode: 'LABC', ClientOrderCode: 'SO-1', Status: 'picked', Time: '2024-05-01T00:00:00Z', Type: 'switch_status' };
-    expect(sim.parseWebhook({ headers: { token: DEFAULT_SIMULATOR_SECRET }, query: {}, body })).toEqual([expect.objectContaining({ courier: 'simulator', state: 'picked' })]);
+    expect(sim.parseWebhook({ headers: { token: DEFAULT_SIMULATOR_SECRET }, query: {}, body })).toEqual([
+      expect.objectContaining({ courier: 'simulator', state: 'picked' }),
+    ]);
   });
 
   test('When COURIER_SIM_SECRET is set, then the simulator courier wants that secret and no other', () => {
@@ -90,7 +107,11 @@ describe('Request bodies in the couriers’ shapes', () => {
   });
 
   test('When a GHTK order is built, then it carries GHTK’s field names, kilograms and the pick-up address', () => {
-    const body = ghtkOrderBody(request, { transport: 'road', pickOption: 'cod' }, { name: 'Shop A', address: '1 Hai Bà Trưng', province: 'Hà Nội', district: 'Quận Hoàn Kiếm', tel: '0987654321' });
+    const body = ghtkOrderBody(
+      request,
+      { transport: 'road', pickOption: 'cod' },
+      { name: 'Shop A', address: '1 Hai Bà Trưng', province: 'Hà Nội', district: 'Quận Hoàn Kiếm', tel: '0987654321' },
+    );
     expect(body.order).toMatchObject({
       id: 'SO-3003',
       pick_name: 'Shop A',

@@ -2,7 +2,12 @@ import { createGhnAdapter } from '../../../activities/shipping/couriers/ghn';
 import { CourierError, ForgedWebhookError, type IncomingWebhook } from '../../../activities/shipping/couriers/types';
 
 const SECRET = 'ghn-webhook-secret-for-tests';
-const adapter = createGhnAdapter({ id: 'ghn', baseUrl: 'http://127.0.0.1:9/shiip/public-api', webhookSecret: SECRET, envNames: { webhookSecret: 'GHN_WEBHOOK_SECRET' } });
+const adapter = createGhnAdapter({
+  id: 'ghn',
+  baseUrl: 'http://127.0.0.1:9/shiip/public-api',
+  webhookSecret: SECRET,
+  envNames: { webhookSecret: 'GHN_WEBHOOK_SECRET' },
+});
 
 /** A GHN callback as GHN sends it (JSON body). */
 const callback = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
@@ -30,7 +35,11 @@ const callback = (over: Record<string, unknown> = {}): Record<string, unknown> =
   Width: 15,
   ...over,
 });
-const webhook = (body: Record<string, unknown>, headers: IncomingWebhook['headers'] = { token: SECRET }, query: Record<string, unknown> = {}): IncomingWebhook => ({ headers, query, body });
+const webhook = (
+  body: Record<string, unknown>,
+  headers: IncomingWebhook['headers'] = { token: SECRET },
+  query: Record<string, unknown> = {},
+): IncomingWebhook => ({ headers, query, body });
 
 describe('GHN webhooks', () => {
   test('When GHN reports a failed delivery with the right token, then it is one mapped event with reason and COD', () => {
@@ -84,14 +93,18 @@ describe('GHN webhooks', () => {
   });
 
   test('When GHN sends a status it never documented, then the event is kept as unknown', () => {
-    expect(adapter.parseWebhook(webhook(callback({ Status: 'hovering' })))).toEqual([expect.objectContaining({ rawStatus: 'hovering', state: 'unknown' })]);
+    expect(adapter.parseWebhook(webhook(callback({ Status: 'hovering' })))).toEqual([
+      expect.objectContaining({ rawStatus: 'hovering', state: 'unknown' }),
+    ]);
   });
 
   test('When the callback is a weight, COD or fee update, then it is not a status event', () => {
     for (const Type of ['update_weight', 'update_cod', 'update_fee']) {
       expect(adapter.parseWebhook(webhook(callback({ Type })))).toEqual([]);
     }
-    expect(adapter.parseWebhook(webhook(callback({ Type: 'create', Status: 'ready_to_pick' })))).toEqual([expect.objectContaining({ state: 'created' })]);
+    expect(adapter.parseWebhook(webhook(callback({ Type: 'create', Status: 'ready_to_pick' })))).toEqual([
+      expect.objectContaining({ state: 'created' }),
+    ]);
   });
 
   test('When an authentic callback lacks OrderCode or Status, then it is a non-retryable bad request', () => {

@@ -2,7 +2,13 @@ import { createGhtkAdapter, ghtkInstant } from '../../../activities/shipping/cou
 import { CourierError, ForgedWebhookError, type IncomingWebhook } from '../../../activities/shipping/couriers/types';
 
 const SECRET = 'ghtk-webhook-hash-for-tests';
-const adapter = createGhtkAdapter({ id: 'ghtk', baseUrl: 'http://127.0.0.1:9', webhookSecret: SECRET, pickup: {}, envNames: { webhookSecret: 'GHTK_WEBHOOK_SECRET' } });
+const adapter = createGhtkAdapter({
+  id: 'ghtk',
+  baseUrl: 'http://127.0.0.1:9',
+  webhookSecret: SECRET,
+  pickup: {},
+  envNames: { webhookSecret: 'GHTK_WEBHOOK_SECRET' },
+});
 
 /** GHTK's callback fields as a form decoder hands them over (all text). */
 const form = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
@@ -19,7 +25,11 @@ const form = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
   hash: SECRET,
   ...over,
 });
-const webhook = (body: Record<string, unknown>, query: Record<string, unknown> = {}): IncomingWebhook => ({ headers: { 'content-type': 'application/x-www-form-urlencoded' }, query, body });
+const webhook = (body: Record<string, unknown>, query: Record<string, unknown> = {}): IncomingWebhook => ({
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  query,
+  body,
+});
 
 describe('GHTK webhooks', () => {
   test('When GHTK reports a failed delivery with the right hash, then it is one mapped event with reason and COD', () => {
@@ -42,7 +52,9 @@ describe('GHTK webhooks', () => {
   test('When the hash comes in the query string instead of the form, then it is accepted', () => {
     const body = form({ status_id: '5', reason_code: '', reason: '' });
     delete body.hash;
-    expect(adapter.parseWebhook(webhook(body, { hash: SECRET }))).toEqual([expect.objectContaining({ state: 'delivered', rawStatus: '5' })]);
+    expect(adapter.parseWebhook(webhook(body, { hash: SECRET }))).toEqual([
+      expect.objectContaining({ state: 'delivered', rawStatus: '5' }),
+    ]);
   });
 
   test('When the hash is wrong or missing, then the webhook is rejected as forged', () => {
@@ -53,7 +65,12 @@ describe('GHTK webhooks', () => {
   });
 
   test('When no webhook secret is configured, then every webhook is rejected (fail closed), naming the variable', () => {
-    const unconfigured = createGhtkAdapter({ id: 'ghtk', baseUrl: 'http://127.0.0.1:9', pickup: {}, envNames: { webhookSecret: 'GHTK_WEBHOOK_SECRET' } });
+    const unconfigured = createGhtkAdapter({
+      id: 'ghtk',
+      baseUrl: 'http://127.0.0.1:9',
+      pickup: {},
+      envNames: { webhookSecret: 'GHTK_WEBHOOK_SECRET' },
+    });
     expect(() => unconfigured.parseWebhook(webhook(form()))).toThrow(/set GHTK_WEBHOOK_SECRET/);
   });
 
@@ -72,7 +89,9 @@ describe('GHTK webhooks', () => {
   });
 
   test('When GHTK sends a status_id it never documented, then the event is kept as unknown', () => {
-    expect(adapter.parseWebhook(webhook(form({ status_id: '77' })))).toEqual([expect.objectContaining({ rawStatus: '77', state: 'unknown' })]);
+    expect(adapter.parseWebhook(webhook(form({ status_id: '77' })))).toEqual([
+      expect.objectContaining({ rawStatus: '77', state: 'unknown' }),
+    ]);
   });
 
   test('When an authentic callback lacks label_id or status_id, then it is a non-retryable bad request', () => {

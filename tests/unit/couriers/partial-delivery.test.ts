@@ -21,7 +21,22 @@ const ghnCallback = (over: Record<string, unknown> = {}): Record<string, unknown
   ClientOrderCode: 'SO-3003',
   ConvertedWeight: 800,
   Description: 'Nhân viên đã giao hàng thành công',
-  Fee: { CODFailedFee: 0, CODFee: 0, Coupon: 0, DeliverRemoteAreasFee: 0, DocumentReturn: 0, DoubleCheck: 0, Insurance: 0, MainService: 22000, PickRemoteAreasFee: 0, R2S: 0, Return: 0, StationDO: 0, StationPU: 0, Total: 22000 },
+  Fee: {
+    CODFailedFee: 0,
+    CODFee: 0,
+    Coupon: 0,
+    DeliverRemoteAreasFee: 0,
+    DocumentReturn: 0,
+    DoubleCheck: 0,
+    Insurance: 0,
+    MainService: 22000,
+    PickRemoteAreasFee: 0,
+    R2S: 0,
+    Return: 0,
+    StationDO: 0,
+    StationPU: 0,
+    Total: 22000,
+  },
   Height: 10,
   IsPartialReturn: false,
   Length: 20,
@@ -61,7 +76,12 @@ const ghtkWebhook = (body: Record<string, unknown>): IncomingWebhook => ({ heade
 describe('GHN partial deliveries', () => {
   test('When GHN reports delivered with IsPartialReturn, then the event is delivered and carries the return code and the COD collected', () => {
     const [event] = ghn.parseWebhook(ghnWebhook(ghnCallback({ IsPartialReturn: true, PartialReturnCode: 'LKX7RT01', CODAmount: 200000 })));
-    expect(event).toMatchObject({ state: 'delivered', rawStatus: 'delivered', codAmount: 200000, partial: { code: 'LKX7RT01', deliveredValue: 200000 } });
+    expect(event).toMatchObject({
+      state: 'delivered',
+      rawStatus: 'delivered',
+      codAmount: 200000,
+      partial: { code: 'LKX7RT01', deliveredValue: 200000 },
+    });
     expect(event!.partial).not.toHaveProperty('returnedValue');
   });
 
@@ -121,13 +141,35 @@ describe('The value that comes back', () => {
 
 describe('The simulator speaks the same shapes', () => {
   const shipment = (api: 'ghn' | 'ghtk', lines: Array<{ qty: number; price: number }>, codAmount: number): SimShipment => ({
-    api, trackingCode: api === 'ghn' ? 'LSIMPART' : 'S1.A1.2000000001', clientOrderCode: 'SO-5005', webhookPath: api, scenario: 'partial-return',
-    status: '5', history: [], createdAt: '2024-05-01T00:00:00.000Z', expectedDeliveryAt: '2024-05-03T00:00:00.000Z', codAmount, fee: 22000,
-    weightGrams: 800, shopId: 885, request: {}, lines, timers: new Set(), outbox: Promise.resolve(),
+    api,
+    trackingCode: api === 'ghn' ? 'LSIMPART' : 'S1.A1.2000000001',
+    clientOrderCode: 'SO-5005',
+    webhookPath: api,
+    scenario: 'partial-return',
+    status: '5',
+    history: [],
+    createdAt: '2024-05-01T00:00:00.000Z',
+    expectedDeliveryAt: '2024-05-03T00:00:00.000Z',
+    codAmount,
+    fee: 22000,
+    weightGrams: 800,
+    shopId: 885,
+    request: {},
+    lines,
+    timers: new Set(),
+    outbox: Promise.resolve(),
   });
 
   test.each<[string, Array<{ qty: number; price: number }>, number, number]>([
-    ['two lines: the last one comes back', [{ qty: 1, price: 300000 }, { qty: 2, price: 50000 }], 420000, 100000],
+    [
+      'two lines: the last one comes back',
+      [
+        { qty: 1, price: 300000 },
+        { qty: 2, price: 50000 },
+      ],
+      420000,
+      100000,
+    ],
     ['one line of three units: one unit comes back', [{ qty: 3, price: 120000 }], 360000, 120000],
     ['a single unit cannot be split', [{ qty: 1, price: 320000 }], 320000, 0],
   ])('When the customer splits a parcel with %s, then the returned value is worked out from the lines', (_case, lines, cod, returned) => {
@@ -139,7 +181,14 @@ describe('The simulator speaks the same shapes', () => {
   });
 
   test('When the simulator reports a GHN partial delivery, then the GHN adapter reads the return code and the collected COD', () => {
-    const s = shipment('ghn', [{ qty: 1, price: 300000 }, { qty: 2, price: 50000 }], 420000);
+    const s = shipment(
+      'ghn',
+      [
+        { qty: 1, price: 300000 },
+        { qty: 2, price: 50000 },
+      ],
+      420000,
+    );
     s.partialReturn = partialReturnOf(s);
     s.codAmount = s.partialReturn.collected;
     const body = ghnCallbackBody(s, { status: 'delivered', at: new Date('2024-05-02T10:15:00Z'), ghnType: 'switch_status' });
@@ -153,7 +202,9 @@ describe('The simulator speaks the same shapes', () => {
     const s = shipment('ghtk', [{ qty: 3, price: 120000 }], 360000);
     s.partialReturn = partialReturnOf(s);
     s.codAmount = s.partialReturn.collected;
-    const form = Object.fromEntries(ghtkCallbackForm(s, { status: '5', at: new Date('2024-05-02T10:15:00Z'), ghnType: 'switch_status' }, SECRET));
+    const form = Object.fromEntries(
+      ghtkCallbackForm(s, { status: '5', at: new Date('2024-05-02T10:15:00Z'), ghnType: 'switch_status' }, SECRET),
+    );
     expect(form).toMatchObject({ status_id: '5', return_part_package: '1', pick_money: '240000' });
     const [event] = ghtk.parseWebhook(ghtkWebhook(form));
     expect(event).toMatchObject({ state: 'delivered', partial: { deliveredValue: 240000 } });

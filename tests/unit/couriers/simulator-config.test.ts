@@ -16,12 +16,31 @@ describe('Courier simulator settings', () => {
 
   test('When the variables are set, then they are used', () => {
     expect(
-      courierSimulatorConfig({ COURIER_SIM_PORT: '4999', COURIER_SIM_WEBHOOK_URL: 'https://shop.example/webhooks/couriers', COURIER_SIM_TIME_SCALE: '0.5', COURIER_SIM_SECRET: 's3cret', COURIER_SIM_SCENARIO: 'late' }),
-    ).toMatchObject({ port: 4999, webhookUrl: 'https://shop.example/webhooks/couriers', timeScale: 0.5, secret: 's3cret', defaultScenario: 'late' });
+      courierSimulatorConfig({
+        COURIER_SIM_PORT: '4999',
+        COURIER_SIM_WEBHOOK_URL: 'https://shop.example/webhooks/couriers',
+        COURIER_SIM_TIME_SCALE: '0.5',
+        COURIER_SIM_SECRET: 's3cret',
+        COURIER_SIM_SCENARIO: 'late',
+      }),
+    ).toMatchObject({
+      port: 4999,
+      webhookUrl: 'https://shop.example/webhooks/couriers',
+      timeScale: 0.5,
+      secret: 's3cret',
+      defaultScenario: 'late',
+    });
   });
 
   test('When several variables are wrong, then one error names each of them', () => {
-    expect(() => courierSimulatorConfig({ COURIER_SIM_PORT: 'http', COURIER_SIM_TIME_SCALE: '0', COURIER_SIM_SCENARIO: 'teleport', COURIER_SIM_WEBHOOK_URL: 'ftp://x' })).toThrow(
+    expect(() =>
+      courierSimulatorConfig({
+        COURIER_SIM_PORT: 'http',
+        COURIER_SIM_TIME_SCALE: '0',
+        COURIER_SIM_SCENARIO: 'teleport',
+        COURIER_SIM_WEBHOOK_URL: 'ftp://x',
+      }),
+    ).toThrow(
       /COURIER_SIM_PORT="http"[\s\S]*COURIER_SIM_WEBHOOK_URL="ftp:\/\/x"[\s\S]*COURIER_SIM_TIME_SCALE="0"[\s\S]*COURIER_SIM_SCENARIO="teleport"/,
     );
   });

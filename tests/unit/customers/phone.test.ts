@@ -53,14 +53,28 @@ describe('customer addresses: exactly one default', () => {
   });
 
   test('When two addresses are marked default, then it is an input error naming the field', () => {
-    expect(() => withOneDefault([{ ...hanoi, isDefault: true }, { ...hcm, isDefault: true }])).toThrow(expect.objectContaining({ status: 422, details: { fields: [{ field: 'addresses', message: '2 addresses have isDefault: true' }] } }));
+    expect(() =>
+      withOneDefault([
+        { ...hanoi, isDefault: true },
+        { ...hcm, isDefault: true },
+      ]),
+    ).toThrow(
+      expect.objectContaining({ status: 422, details: { fields: [{ field: 'addresses', message: '2 addresses have isDefault: true' }] } }),
+    );
   });
 });
 
 describe('segments from the shipped shop rules', () => {
   const shop = shippedShop();
-  const history = (delivered: number, returned: number, value: number) => ({ orders: delivered + returned, delivered, returned, deliveredValue12m: value, returnRate: delivered + returned ? returned / (delivered + returned) : 0 });
-  const segment = (h: ReturnType<typeof history>, flags: string[] = [], orderValue?: number) => classifyCustomer(shop.segments, segmentMetrics(h, flags, orderValue));
+  const history = (delivered: number, returned: number, value: number) => ({
+    orders: delivered + returned,
+    delivered,
+    returned,
+    deliveredValue12m: value,
+    returnRate: delivered + returned ? returned / (delivered + returned) : 0,
+  });
+  const segment = (h: ReturnType<typeof history>, flags: string[] = [], orderValue?: number) =>
+    classifyCustomer(shop.segments, segmentMetrics(h, flags, orderValue));
 
   test('When a customer has few small deliveries, then they are new; with 3 they are loyal; with 20 million VND in 12 months, VIP', () => {
     expect(segment(history(1, 0, 300_000))).toBe('new');

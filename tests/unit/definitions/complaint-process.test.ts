@@ -39,7 +39,7 @@ spec:
 `;
 
 describe('loading a ComplaintProcess', () => {
-  test('When the shipped complaint.yaml is loaded, then it compiles with its categories, SLA, ladder and each outcome\'s follow-up', () => {
+  test("When the shipped complaint.yaml is loaded, then it compiles with its categories, SLA, ladder and each outcome's follow-up", () => {
     const text = readFileSync(join(DEFINITIONS_DIR, 'processes/complaint.yaml'), 'utf8');
     const result = load(text);
     if (!result.ok) throw new Error(JSON.stringify(result.errors, null, 2));
@@ -48,8 +48,11 @@ describe('loading a ComplaintProcess', () => {
     expect(process.intake).toMatchObject({ role: 'cskh', slaMs: 86_400_000, clock: 'business', priority: 'high' });
     expect(process.intake.escalate.map((s) => s.afterMs)).toEqual([4 * 3_600_000, 86_400_000, 2 * 86_400_000]);
     expect(process.outcomes.map((o) => [o.name, o.result, o.followUp?.role ?? null])).toEqual([
-      ['refund', 'resolved', 'accounting'], ['resend', 'resolved', 'warehouse'], ['exchange', 'resolved', 'warehouse'],
-      ['courier-claim', 'resolved', 'warehouse-lead'], ['reject', 'rejected', null],
+      ['refund', 'resolved', 'accounting'],
+      ['resend', 'resolved', 'warehouse'],
+      ['exchange', 'resolved', 'warehouse'],
+      ['courier-claim', 'resolved', 'warehouse-lead'],
+      ['reject', 'rejected', null],
     ]);
     expect(process.outcomes.find((o) => o.name === 'reject')!.form).toMatchObject({ required: expect.arrayContaining(['reason']) });
     expect(process.workingHours.timezone).toBe('Asia/Ho_Chi_Minh');
@@ -60,7 +63,11 @@ describe('loading a ComplaintProcess', () => {
     const result = load(VALID);
     if (!result.ok) throw new Error(JSON.stringify(result.errors, null, 2));
     const process = result.value as CompiledComplaintProcess;
-    expect(process.outcomes[0]).toMatchObject({ name: 'resend', form: { type: 'object' }, followUp: { role: 'warehouse', slaMs: 86_400_000, priority: 'normal', clock: 'calendar' } });
+    expect(process.outcomes[0]).toMatchObject({
+      name: 'resend',
+      form: { type: 'object' },
+      followUp: { role: 'warehouse', slaMs: 86_400_000, priority: 'normal', clock: 'calendar' },
+    });
   });
 
   test('When two outcomes share an id, then the second is reported at its position', () => {
@@ -74,7 +81,10 @@ describe('loading a ComplaintProcess', () => {
   test('When a role does not exist or cannot complete tasks, then each is reported with the role list', () => {
     const text = VALID.replace('role: warehouse,', 'role: warehous,').replace('    role: cskh', '    role: marketing');
     const errors = errorsOf(load(text));
-    expect(errorAt(errors, 'spec.outcomes[0].followUp.role')).toMatchObject({ ...positionOf(text, 'warehous,'), message: expect.stringMatching(/^unknown role "warehous" \(did you mean "warehouse"\?\)/) });
+    expect(errorAt(errors, 'spec.outcomes[0].followUp.role')).toMatchObject({
+      ...positionOf(text, 'warehous,'),
+      message: expect.stringMatching(/^unknown role "warehous" \(did you mean "warehouse"\?\)/),
+    });
     expect(errorAt(errors, 'spec.intake.role').message).toMatch(/role "marketing" cannot complete tasks/);
   });
 
@@ -82,21 +92,35 @@ describe('loading a ComplaintProcess', () => {
     const text = VALID.replace('sla: 1d }', 'sla: 1 day }').replace('{ after: 3s, reassign', '{ after: 1s, reassign');
     const errors = errorsOf(load(text));
     expect(errorAt(errors, 'spec.outcomes[0].followUp.sla')).toMatchObject(positionOf(text, '1 day'));
-    expect(errorAt(errors, 'spec.intake.escalate[1].after')).toMatchObject({ ...positionOf(text, '1s, reassign'), message: 'escalation steps must get later: step 2 is after 1s, but step 1 is already after 2s' });
+    expect(errorAt(errors, 'spec.intake.escalate[1].after')).toMatchObject({
+      ...positionOf(text, '1s, reassign'),
+      message: 'escalation steps must get later: step 2 is after 1s, but step 1 is already after 2s',
+    });
   });
 
   test('When a rejecting outcome does not ask for a reason, then it is an error; and it may not have a follow-up', () => {
-    const text = VALID.replace('required: [reason]', 'required: []').replace('      result: rejected\n', '      result: rejected\n      followUp: { role: cskh, title: "x", sla: 1h }\n');
+    const text = VALID.replace('required: [reason]', 'required: []').replace(
+      '      result: rejected\n',
+      '      result: rejected\n      followUp: { role: cskh, title: "x", sla: 1h }\n',
+    );
     const errors = errorsOf(load(text));
-    expect(errorAt(errors, 'spec.outcomes[1].form').message).toBe('a rejecting outcome must ask why: give it a form with a "reason" property listed in required');
-    expect(errorAt(errors, 'spec.outcomes[1].followUp')).toMatchObject({ ...positionOf(text, 'followUp: { role: cskh'), message: expect.stringMatching(/^a rejected complaint has nothing to carry out/) });
+    expect(errorAt(errors, 'spec.outcomes[1].form').message).toBe(
+      'a rejecting outcome must ask why: give it a form with a "reason" property listed in required',
+    );
+    expect(errorAt(errors, 'spec.outcomes[1].followUp')).toMatchObject({
+      ...positionOf(text, 'followUp: { role: cskh'),
+      message: expect.stringMatching(/^a rejected complaint has nothing to carry out/),
+    });
   });
 
   test('When a key is unknown or a result is not one of the allowed, then the schema errors point at them', () => {
     const text = VALID.replace('      result: resolved\n', '      result: solved\n      folowUp: 1\n');
     const errors = errorsOf(load(text));
     expect(errorAt(errors, 'spec.outcomes[0].result')).toMatchObject(positionOf(text, 'solved'));
-    expect(errorAt(errors, 'spec.outcomes[0].folowUp')).toMatchObject({ ...positionOf(text, 'folowUp'), message: expect.stringMatching(/^unknown key "folowUp" \(did you mean "followUp"\?\)/) });
+    expect(errorAt(errors, 'spec.outcomes[0].folowUp')).toMatchObject({
+      ...positionOf(text, 'folowUp'),
+      message: expect.stringMatching(/^unknown key "folowUp" \(did you mean "followUp"\?\)/),
+    });
   });
 
   test('When the kind is misspelt, then the error suggests ComplaintProcess', () => {

@@ -22,8 +22,12 @@ describe('evaluateWhen', () => {
   it('When numbers are compared, then gt/gte/lt/lte behave as written', () => {
     const cod = (op: 'gt' | 'gte' | 'lt' | 'lte') => when([{ field: 'order.codAmount', op, value: 5_000_000 }]);
     const facts = { order: { codAmount: 5_000_000 } };
-    expect([evaluateWhen(cod('gt'), facts), evaluateWhen(cod('gte'), facts), evaluateWhen(cod('lt'), facts), evaluateWhen(cod('lte'), facts)])
-      .toEqual([false, true, false, true]);
+    expect([
+      evaluateWhen(cod('gt'), facts),
+      evaluateWhen(cod('gte'), facts),
+      evaluateWhen(cod('lt'), facts),
+      evaluateWhen(cod('lte'), facts),
+    ]).toEqual([false, true, false, true]);
   });
 
   it('When several tests are listed, then all must hold', () => {

@@ -37,7 +37,13 @@ describe('loading definition files and folders', () => {
     const loaded = await loadDefinitionsDir(dir);
     expect(loaded.definitions).toHaveLength(1);
     expect(loaded.errors).toEqual([
-      { file: second, line: 3, col: 19, path: 'metadata.name', message: expect.stringMatching(/^OrderProcess "test-order" is already defined in .*a\.yaml/) },
+      {
+        file: second,
+        line: 3,
+        col: 19,
+        path: 'metadata.name',
+        message: expect.stringMatching(/^OrderProcess "test-order" is already defined in .*a\.yaml/),
+      },
     ]);
   });
 
@@ -76,7 +82,12 @@ describe('YAML aliases', () => {
   it('When an alias sits inside the node its anchor names (a cycle), then the file is refused at the alias, and an ordinary shared anchor still loads', () => {
     for (const text of ['&a [*a, *a]', 'spec: &s\n  stages:\n    - next: *s\n']) {
       const parsed = parseYamlSource(text, 'loop.yaml');
-      expect(parsed).toEqual({ ok: false, errors: [expect.objectContaining({ file: 'loop.yaml', message: expect.stringMatching(/alias \*\w+ refers to the node it sits in/) })] });
+      expect(parsed).toEqual({
+        ok: false,
+        errors: [
+          expect.objectContaining({ file: 'loop.yaml', message: expect.stringMatching(/alias \*\w+ refers to the node it sits in/) }),
+        ],
+      });
     }
     const shared = parseYamlSource('form: &f { fields: [a] }\nother: *f\n', 'ok.yaml');
     expect(shared.ok && shared.source.data).toEqual({ form: { fields: ['a'] }, other: { fields: ['a'] } });

@@ -43,7 +43,10 @@ describe('figures beyond what an order can hold', () => {
     type: 'object',
     properties: {
       codAmount: { type: 'number', minimum: 0 },
-      items: { type: 'array', items: { type: 'object', properties: { sku: { type: 'string' }, qty: { type: 'integer' }, price: { type: 'number' } } } },
+      items: {
+        type: 'array',
+        items: { type: 'object', properties: { sku: { type: 'string' }, qty: { type: 'integer' }, price: { type: 'number' } } },
+      },
     },
   } as const;
 

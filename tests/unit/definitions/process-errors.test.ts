@@ -24,7 +24,10 @@ describe('loading a process definition with mistakes', () => {
   it('When a value has the wrong type, then the error says what was expected, with its position', () => {
     const text = processYaml(CLOSE_AND_DONE.replace('sla: 2s', 'sla: 30').replace('title: "Chốt đơn"', 'title: [a]'));
     const errors = errorsOf(load(text));
-    expect(errorAt(errors, 'spec.stages[0].sla')).toMatchObject({ ...positionOf(text, 'sla: 30', 5), message: 'must be text, not the number 30' });
+    expect(errorAt(errors, 'spec.stages[0].sla')).toMatchObject({
+      ...positionOf(text, 'sla: 30', 5),
+      message: 'must be text, not the number 30',
+    });
     expect(errorAt(errors, 'spec.stages[0].title').message).toBe('must be text, not a list');
   });
 
@@ -154,7 +157,9 @@ describe('loading a process definition with mistakes', () => {
       sla: 1h
       on: { closed: close }
 `);
-    expect(errorsOf(load(text))).toEqual([expect.objectContaining({ path: 'spec.stages', message: expect.stringMatching(/no end stage/) })]);
+    expect(errorsOf(load(text))).toEqual([
+      expect.objectContaining({ path: 'spec.stages', message: expect.stringMatching(/no end stage/) }),
+    ]);
   });
 
   it('When a role does not exist, then the message lists the known roles and suggests one', () => {
@@ -192,7 +197,9 @@ describe('loading a process definition with mistakes', () => {
     expect(errorAt(errors, 'spec.stages[0].when["order.channel"][0]').message).toBe(
       'unknown channel "facebok" (did you mean "facebook"?) — known channels: facebook, zalo, tiktok, shopee, website, store',
     );
-    expect(errorAt(errors, 'spec.stages[0].when["customer.segment"]').message).toMatch(/^unknown segment "vipp" \(did you mean "vip"\?\) — known segments: vip, wholesale, loyal, new/);
+    expect(errorAt(errors, 'spec.stages[0].when["customer.segment"]').message).toMatch(
+      /^unknown segment "vipp" \(did you mean "vip"\?\) — known segments: vip, wholesale, loyal, new/,
+    );
     expect(errorAt(errors, 'spec.stages[1].courier.rules[0].use')).toMatchObject({
       ...positionOf(text, 'ghm'),
       message: 'unknown courier "ghm" (did you mean "ghn"?) — known couriers: ghn, ghtk, simulator',
@@ -230,17 +237,25 @@ describe('loading a process definition with mistakes', () => {
     - { id: done, kind: end, title: "Xong", result: completed }
 `);
     const errors = errorsOf(load(text));
-    expect(errorAt(errors, 'spec.stages[0].sla')).toMatchObject({ ...positionOf(text, '-5m'), message: '"-5m" is negative — a duration must be longer than zero' });
+    expect(errorAt(errors, 'spec.stages[0].sla')).toMatchObject({
+      ...positionOf(text, '-5m'),
+      message: '"-5m" is negative — a duration must be longer than zero',
+    });
     expect(errorAt(errors, 'spec.stages[0].escalate[0].after').message).toMatch(/^"soon" is not a duration — write it like 45s, 30m, 2h/);
     expect(errorAt(errors, 'spec.stages[1].duration').message).toMatch(/is zero/);
   });
 
   it('When escalation steps do not get later, then the step out of order is reported', () => {
-    const text = processYaml(CLOSE_AND_DONE.replace('sla: 2s', `sla: 2s
+    const text = processYaml(
+      CLOSE_AND_DONE.replace(
+        'sla: 2s',
+        `sla: 2s
       escalate:
         - { after: 2h, notify: [sales-lead] }
         - { after: 30m, reassign: manager }
-        - { after: 30m, priority: high }`));
+        - { after: 30m, priority: high }`,
+      ),
+    );
     const errors = errorsOf(load(text));
     expect(errorAt(errors, 'spec.stages[0].escalate[1].after')).toMatchObject({
       ...positionOf(text, 'after: 30m', 7),
@@ -268,22 +283,32 @@ describe('loading a process definition with mistakes', () => {
   });
 
   it('When a form is not a valid JSON Schema, then the error points inside the form', () => {
-    const text = processYaml(CLOSE_AND_DONE.replace('sla: 2s', `sla: 2s
+    const text = processYaml(
+      CLOSE_AND_DONE.replace(
+        'sla: 2s',
+        `sla: 2s
       form:
         type: object
         properties:
-          qty: { type: integr, minimum: 1 }`));
+          qty: { type: integr, minimum: 1 }`,
+      ),
+    );
     const error = errorAt(errorsOf(load(text)), 'spec.stages[0].form.properties.qty.type');
     expect(error).toMatchObject(positionOf(text, 'integr'));
     expect(error.message).toMatch(/^"integr" is not allowed here \(did you mean "integer"\?\) — allowed: array, boolean, integer/);
   });
 
   it('When a form has a misspelt keyword or is not an object schema, then it is reported', () => {
-    const text = processYaml(CLOSE_AND_DONE.replace('sla: 2s', `sla: 2s
+    const text = processYaml(
+      CLOSE_AND_DONE.replace(
+        'sla: 2s',
+        `sla: 2s
       form:
         type: object
         properties: { phone: { type: string } }
-        requried: [phone]`).replace('on: { closed: done }', 'on: { closed: done, lost: { to: done, form: { type: string } } }'));
+        requried: [phone]`,
+      ).replace('on: { closed: done }', 'on: { closed: done, lost: { to: done, form: { type: string } } }'),
+    );
     const errors = errorsOf(load(text));
     expect(errorAt(errors, 'spec.stages[0].form.requried')).toMatchObject({
       ...positionOf(text, 'requried'),
@@ -293,12 +318,17 @@ describe('loading a process definition with mistakes', () => {
   });
 
   it('When a form requires a field it does not define, then the required entry is reported with a suggestion', () => {
-    const text = processYaml(CLOSE_AND_DONE.replace('sla: 2s', `sla: 2s
+    const text = processYaml(
+      CLOSE_AND_DONE.replace(
+        'sla: 2s',
+        `sla: 2s
       form:
         type: object
         required: [phnoe]
         properties:
-          phone: { type: string }`));
+          phone: { type: string }`,
+      ),
+    );
     const errors = errorsOf(load(text));
     expect(errorAt(errors, 'spec.stages[0].form.required[0]')).toMatchObject({
       ...positionOf(text, 'phnoe'),
@@ -307,29 +337,49 @@ describe('loading a process definition with mistakes', () => {
   });
 
   it('When a form uses an unknown format, then the format is pointed at', () => {
-    const text = processYaml(CLOSE_AND_DONE.replace('sla: 2s', `sla: 2s
-      form: { type: object, properties: { phone: { type: string, format: phone } } }`));
+    const text = processYaml(
+      CLOSE_AND_DONE.replace(
+        'sla: 2s',
+        `sla: 2s
+      form: { type: object, properties: { phone: { type: string, format: phone } } }`,
+      ),
+    );
     const error = errorAt(errorsOf(load(text)), 'spec.stages[0].form.properties.phone.format');
-    expect(error).toMatchObject({ ...positionOf(text, 'phone }'), message: expect.stringMatching(/^unknown format "phone" — known formats: date/) });
+    expect(error).toMatchObject({
+      ...positionOf(text, 'phone }'),
+      message: expect.stringMatching(/^unknown format "phone" — known formats: date/),
+    });
   });
 
   it('When a form requires one of several fields through anyOf, then it is accepted', () => {
-    const text = processYaml(CLOSE_AND_DONE.replace('sla: 2s', `sla: 2s
+    const text = processYaml(
+      CLOSE_AND_DONE.replace(
+        'sla: 2s',
+        `sla: 2s
       form:
         type: object
         properties: { phone: { type: string }, zalo: { type: string } }
-        anyOf: [ { required: [phone] }, { required: [zalo] } ]`));
+        anyOf: [ { required: [phone] }, { required: [zalo] } ]`,
+      ),
+    );
     expect(load(text).ok).toBe(true);
   });
 
   it('When a when uses an unknown field or operator, then the error suggests the right one', () => {
-    const text = processYaml(CLOSE_AND_DONE.replace('sla: 2s', `sla: 2s
+    const text = processYaml(
+      CLOSE_AND_DONE.replace(
+        'sla: 2s',
+        `sla: 2s
       when: { customer.segmnt: [vip], order.codAmount: { gtt: 5 } }
-      otherwise: done`));
+      otherwise: done`,
+      ),
+    );
     const errors = errorsOf(load(text));
     expect(errorAt(errors, 'spec.stages[0].when["customer.segmnt"]')).toMatchObject({
       ...positionOf(text, 'customer.segmnt'),
-      message: expect.stringMatching(/^unknown key "customer.segmnt" \(did you mean "customer.segment"\?\) — allowed here: customer.segment, customer.returnRate/),
+      message: expect.stringMatching(
+        /^unknown key "customer.segmnt" \(did you mean "customer.segment"\?\) — allowed here: customer.segment, customer.returnRate/,
+      ),
     });
     expect(errorAt(errors, 'spec.stages[0].when["order.codAmount"].gtt').message).toMatch(
       /^unknown key "gtt" \(did you mean "gt"\?\) — allowed here: eq, ne, in, notIn, gt, gte, lt, lte$/,
@@ -337,12 +387,21 @@ describe('loading a process definition with mistakes', () => {
   });
 
   it('When a when compares the wrong kind of value, then it is reported', () => {
-    const text = processYaml(CLOSE_AND_DONE.replace('sla: 2s', `sla: 2s
+    const text = processYaml(
+      CLOSE_AND_DONE.replace(
+        'sla: 2s',
+        `sla: 2s
       when: { customer.segment: { gt: 3 }, order.codAmount: [big], customer.isReturning: "yes" }
-      otherwise: done`));
+      otherwise: done`,
+      ),
+    );
     const errors = errorsOf(load(text));
-    expect(errorAt(errors, 'spec.stages[0].when["customer.segment"].gt').message).toMatch(/"gt" compares numbers, but customer.segment is text/);
-    expect(errorAt(errors, 'spec.stages[0].when["order.codAmount"][0]').message).toMatch(/order.codAmount is a number, so compare it with a number, not "big"/);
+    expect(errorAt(errors, 'spec.stages[0].when["customer.segment"].gt').message).toMatch(
+      /"gt" compares numbers, but customer.segment is text/,
+    );
+    expect(errorAt(errors, 'spec.stages[0].when["order.codAmount"][0]').message).toMatch(
+      /order.codAmount is a number, so compare it with a number, not "big"/,
+    );
     expect(errorAt(errors, 'spec.stages[0].when["customer.isReturning"]').message).toMatch(/true or false/);
   });
 
@@ -353,7 +412,9 @@ describe('loading a process definition with mistakes', () => {
 
   it('When stage ids repeat, then the second is reported', () => {
     const text = processYaml(`${CLOSE_AND_DONE}    - { id: done, kind: end, title: "Lại", result: lost }\n`);
-    expect(errorAt(errorsOf(load(text)), 'spec.stages[2].id').message).toBe('stage id "done" is already used by stages[1] — stage ids must be unique');
+    expect(errorAt(errorsOf(load(text)), 'spec.stages[2].id').message).toBe(
+      'stage id "done" is already used by stages[1] — stage ids must be unique',
+    );
   });
 
   it('When a stage kind is misspelt, then the allowed kinds are listed', () => {
@@ -415,7 +476,13 @@ describe('loading a process definition with mistakes', () => {
   it('When the file is larger than 256 KiB, then it is refused without parsing', () => {
     const text = `${processYaml(CLOSE_AND_DONE)}# ${'x'.repeat(256 * 1024)}\n`;
     expect(errorsOf(load(text))).toEqual([
-      { file: FILE, line: 1, col: 1, path: '', message: expect.stringMatching(/^the file is 257 KiB; definition files are limited to 256 KiB/) },
+      {
+        file: FILE,
+        line: 1,
+        col: 1,
+        path: '',
+        message: expect.stringMatching(/^the file is 257 KiB; definition files are limited to 256 KiB/),
+      },
     ]);
   });
 

@@ -25,7 +25,9 @@ describe('own-property lookups', () => {
   });
 
   test('When a condition’s fact is a prototype name, then it is no fact', () => {
-    expect(evaluateWhen({ all: [{ field: 'order.constructor' as never, op: 'eq', value: 'x' }], any: [] }, { order: { codAmount: 1 } } as never)).toBe(false);
+    expect(
+      evaluateWhen({ all: [{ field: 'order.constructor' as never, op: 'eq', value: 'x' }], any: [] }, { order: { codAmount: 1 } } as never),
+    ).toBe(false);
     expect(isPrototypeName('constructor')).toBe(true);
     expect(isPrototypeName('sales')).toBe(false);
   });
@@ -35,7 +37,13 @@ describe('definitions with prototype names as ids', () => {
   test.each(PROTOTYPE_IDS)('When shop.yaml names a role "%s", then it is refused at that key', (id) => {
     const text = shopText().replace(/^  roles:\n/m, `  roles:\n    ${id}: { title: "X", permissions: ["*"], scope: all }\n`);
     const errors = errorsOf(loadShopText(text, 'shop.yaml'));
-    expect(errors).toEqual([expect.objectContaining({ path: `spec.roles.${id}`, ...positionOf(text, `${id}: { title: "X"`), message: expect.stringContaining(`"${id}" is a reserved name`) })]);
+    expect(errors).toEqual([
+      expect.objectContaining({
+        path: `spec.roles.${id}`,
+        ...positionOf(text, `${id}: { title: "X"`),
+        message: expect.stringContaining(`"${id}" is a reserved name`),
+      }),
+    ]);
   });
 
   test('When shop.yaml names a channel "constructor", then it is refused', () => {
@@ -50,7 +58,13 @@ describe('definitions with prototype names as ids', () => {
       title: "Lạ"
 `);
     const errors = errorsOf(loadDefinitionText(text, 'order.yaml', shippedShop()));
-    expect(errors).toEqual([expect.objectContaining({ path: expect.stringMatching(/^spec\.stages\[\d+\]\.id$/), ...positionOf(text, 'toString'), message: expect.stringContaining('"toString" is a reserved name') })]);
+    expect(errors).toEqual([
+      expect.objectContaining({
+        path: expect.stringMatching(/^spec\.stages\[\d+\]\.id$/),
+        ...positionOf(text, 'toString'),
+        message: expect.stringContaining('"toString" is a reserved name'),
+      }),
+    ]);
   });
 
   test('When a stage names a role "constructor", then it is an unknown role, not Object', () => {

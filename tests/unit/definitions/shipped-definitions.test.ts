@@ -17,11 +17,24 @@ describe('the shipped definitions', () => {
     const result = loadShopText(shopText(), SHOP_FILE);
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
     const shop = result.value;
-    expect(Object.keys(shop.roles).sort()).toEqual(
-      ['accounting', 'admin', 'cskh', 'manager', 'marketing', 'sales', 'sales-lead', 'store-sales', 'warehouse', 'warehouse-lead'],
-    );
+    expect(Object.keys(shop.roles).sort()).toEqual([
+      'accounting',
+      'admin',
+      'cskh',
+      'manager',
+      'marketing',
+      'sales',
+      'sales-lead',
+      'store-sales',
+      'warehouse',
+      'warehouse-lead',
+    ]);
     expect(shop.roles.admin.permissions).toEqual(['*']);
-    expect(shop.roles.sales).toMatchObject({ title: 'Nhân viên kinh doanh', scope: 'own', autoAssign: { strategy: 'round-robin', returningCustomer: 'last-rep' } });
+    expect(shop.roles.sales).toMatchObject({
+      title: 'Nhân viên kinh doanh',
+      scope: 'own',
+      autoAssign: { strategy: 'round-robin', returningCustomer: 'last-rep' },
+    });
     expect(Object.keys(shop.channels)).toEqual(['facebook', 'zalo', 'tiktok', 'shopee', 'website', 'store']);
     expect(shop.couriers.ghn).toMatchObject({ api: 'ghn', enabled: true, tokenEnv: 'GHN_TOKEN', shopIdEnv: 'GHN_SHOP_ID' });
     expect(shop.segments.map((s) => s.id)).toEqual(['vip', 'wholesale', 'loyal', 'new']);
@@ -59,7 +72,10 @@ describe('the shipped definitions', () => {
       expect(close.form).toMatchObject({ type: 'object', required: expect.arrayContaining(['items', 'shippingAddress', 'codAmount']) });
       expect(close.escalate.map((s) => s.afterMs)).toEqual([30 * 60_000, 2 * 3_600_000, 86_400_000]);
       expect(close.escalate[1]).toMatchObject({ reassign: 'sales-lead', priority: 'high' });
-      expect(close.outcomes.map((o) => [o.name, o.to])).toEqual([['closed', 'confirm'], ['lost', 'lost']]);
+      expect(close.outcomes.map((o) => [o.name, o.to])).toEqual([
+        ['closed', 'confirm'],
+        ['lost', 'lost'],
+      ]);
       // The forward outcome carries the stage form; "lost" only asks for a reason.
       expect(close.outcomes[0].form).toBe(close.form);
       expect(close.outcomes[1].form).toMatchObject({ required: ['reason'] });
@@ -74,7 +90,9 @@ describe('the shipped definitions', () => {
     it('When it is compiled, then packing collects weight and package size', () => {
       const pack = stage('pack', 'human');
       expect(pack.role).toBe('warehouse');
-      expect(Object.keys(pack.form.properties as object)).toEqual(expect.arrayContaining(['weightGrams', 'lengthCm', 'widthCm', 'heightCm']));
+      expect(Object.keys(pack.form.properties as object)).toEqual(
+        expect.arrayContaining(['weightGrams', 'lengthCm', 'widthCm', 'heightCm']),
+      );
     });
 
     it('When it is compiled, then shipping has a 3-day delivery SLA, a late-delivery task for CSKH and courier rules', () => {

@@ -9,10 +9,13 @@ kind: Shop
 metadata: { name: test-shop, title: "Shop thử" }
 spec:
   profile:
-${overrides.profile ?? `    name: "Shop thử"
+${
+  overrides.profile ??
+  `    name: "Shop thử"
     currency: VND
     timezone: Asia/Ho_Chi_Minh
-    workingHours: { mon: "08:00-17:30", tue: "08:00-17:30" }`}
+    workingHours: { mon: "08:00-17:30", tue: "08:00-17:30" }`
+}
   roles:
 ${overrides.roles ?? '    admin: { title: "Quản trị", permissions: ["*"], scope: all }'}
   channels:
@@ -88,7 +91,9 @@ describe('loading shop.yaml with mistakes', () => {
   });
 
   it('When a real courier lacks its credential env var names, then they are asked for', () => {
-    const text = shopYaml({ couriers: '    ghn: { title: "GHN", api: ghn, enabled: true, baseUrl: "https://online-gateway.ghn.vn/shiip/public-api" }' });
+    const text = shopYaml({
+      couriers: '    ghn: { title: "GHN", api: ghn, enabled: true, baseUrl: "https://online-gateway.ghn.vn/shiip/public-api" }',
+    });
     const messages = errorsOf(loadShopText(text, FILE)).map((e) => `${e.path}: ${e.message}`);
     expect(messages).toEqual([
       'spec.couriers.ghn: a GHN courier needs tokenEnv (the name of the environment variable holding it)',
@@ -100,14 +105,20 @@ describe('loading shop.yaml with mistakes', () => {
     const none = errorsOf(loadShopText(shopYaml({ segments: '    vip: { title: "VIP", rule: { deliveredOrders: { gte: 3 } } }' }), FILE));
     expect(errorAt(none, 'spec.segments').message).toMatch(/one segment must be the fallback/);
     const early = errorsOf(
-      loadShopText(shopYaml({ segments: '    new: { title: "Mới", rule: otherwise }\n    vip: { title: "VIP", rule: { deliveredOrders: { gte: 3 } } }' }), FILE),
+      loadShopText(
+        shopYaml({
+          segments: '    new: { title: "Mới", rule: otherwise }\n    vip: { title: "VIP", rule: { deliveredOrders: { gte: 3 } } }',
+        }),
+        FILE,
+      ),
     );
     expect(errorAt(early, 'spec.segments.new.rule').message).toMatch(/must come last/);
   });
 
   it('When a segment rule uses an unknown metric or a wrong value, then it is reported', () => {
     const text = shopYaml({
-      segments: '    vip: { title: "VIP", rule: { deliveredValue: { gte: 1 }, returnRate: { lt: "low" } } }\n    new: { title: "Mới", rule: otherwise }',
+      segments:
+        '    vip: { title: "VIP", rule: { deliveredValue: { gte: 1 }, returnRate: { lt: "low" } } }\n    new: { title: "Mới", rule: otherwise }',
     });
     const errors = errorsOf(loadShopText(text, FILE));
     expect(errorAt(errors, 'spec.segments.vip.rule.deliveredValue').message).toMatch(/\(did you mean "deliveredValue12m"\?\)/);

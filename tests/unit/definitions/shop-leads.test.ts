@@ -18,15 +18,19 @@ ${roles}
 
 describe('roles that lead roles', () => {
   it('When a role leads roles that exist, then it compiles with them; a role without leads leads none', () => {
-    const result = loadShopText(shopWithRoles(`    lead: { title: "Trưởng", permissions: [tasks.reassign], scope: all, leads: [lead, rep] }
-    rep: { title: "NV", permissions: [tasks.read], scope: own }`), FILE);
+    const result = loadShopText(
+      shopWithRoles(`    lead: { title: "Trưởng", permissions: [tasks.reassign], scope: all, leads: [lead, rep] }
+    rep: { title: "NV", permissions: [tasks.read], scope: own }`),
+      FILE,
+    );
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
     expect(result.value.roles.lead!.leads).toEqual(['lead', 'rep']);
     expect(result.value.roles.rep!.leads).toEqual([]);
   });
 
   it('When a role leads a role that does not exist (or a prototype name), then each is reported at its position with the known roles', () => {
-    const text = shopWithRoles(`    lead: { title: "Trưởng", permissions: [tasks.reassign], scope: all, leads: [rep, warehous, constructor] }
+    const text =
+      shopWithRoles(`    lead: { title: "Trưởng", permissions: [tasks.reassign], scope: all, leads: [rep, warehous, constructor] }
     rep: { title: "NV", permissions: [tasks.read], scope: own }`);
     const errors = errorsOf(loadShopText(text, FILE));
     const typo = errorAt(errors, 'spec.roles.lead.leads[1]');
@@ -36,7 +40,9 @@ describe('roles that lead roles', () => {
   });
 
   it('When leads is not a list of role ids, then the schema refuses it', () => {
-    const errors = errorsOf(loadShopText(shopWithRoles('    lead: { title: "Trưởng", permissions: [], scope: all, leads: [Sales Team] }'), FILE));
+    const errors = errorsOf(
+      loadShopText(shopWithRoles('    lead: { title: "Trưởng", permissions: [], scope: all, leads: [Sales Team] }'), FILE),
+    );
     expect(errorAt(errors, 'spec.roles.lead.leads[0]').message).toMatch(/"Sales Team" has the wrong form/);
   });
 

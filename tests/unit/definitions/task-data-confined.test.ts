@@ -16,7 +16,8 @@ const compiled = (text: string): CompiledOrderProcess => {
 const human = (process: CompiledOrderProcess, id: string) => process.stages[id] as CompiledHumanStage;
 
 /** A process whose only task has the given form lines and `sets` (YAML at stage-key indentation). */
-const withForm = (form: string, extra = '') => processYaml(`    - id: close
+const withForm = (form: string, extra = '') =>
+  processYaml(`    - id: close
       kind: human
       role: sales
       title: "Chốt đơn"
@@ -27,13 +28,15 @@ ${form}${extra}      on: { closed: done }
 
 describe('forms are closed', () => {
   it('When the YAML forgets additionalProperties, then the compiled form (nested objects and list items too) still refuses undeclared fields at their paths', () => {
-    const process = compiled(withForm(`      form:
+    const process = compiled(
+      withForm(`      form:
         type: object
         properties:
           weightGrams: { type: integer }
           box: { type: object, properties: { size: { type: string } } }
           lines: { type: array, items: { type: object, properties: { sku: { type: string } } } }
-`));
+`),
+    );
     const form = human(process, 'close').outcomes[0]!.form;
     expect(form.additionalProperties).toBe(false);
     expect(validateFormData(form, { weightGrams: 900 })).toEqual([]);
@@ -48,7 +51,9 @@ describe('forms are closed', () => {
   it('When a stage or outcome has no form, then its outcomes accept no fields at all', () => {
     const process = compiled(withForm(''));
     expect(validateFormData(human(process, 'close').outcomes[0]!.form, {})).toEqual([]);
-    expect(validateFormData(human(process, 'close').outcomes[0]!.form, { codAmount: 1 })).toEqual([expect.stringMatching(/^codAmount: unknown key/)]);
+    expect(validateFormData(human(process, 'close').outcomes[0]!.form, { codAmount: 1 })).toEqual([
+      expect.stringMatching(/^codAmount: unknown key/),
+    ]);
   });
 
   it('When a form stored before closing existed is validated, then it is treated as closed (running orders keep their snapshots)', () => {
@@ -93,9 +98,15 @@ describe('forms are closed', () => {
     }
     const complaint = loadDefinitionText(readFileSync(join(DEFINITIONS_DIR, 'processes/complaint.yaml'), 'utf8'), 'complaint.yaml', shop);
     if (!complaint.ok) throw new Error('the shipped complaint process does not load');
-    const c = complaint.value as { intake: { form: unknown }; outcomes: Array<{ name: string; form: unknown; followUp?: { form: unknown } }> };
+    const c = complaint.value as {
+      intake: { form: unknown };
+      outcomes: Array<{ name: string; form: unknown; followUp?: { form: unknown } }>;
+    };
     walk(c.intake.form, 'intake');
-    c.outcomes.forEach((o) => { walk(o.form, o.name); walk(o.followUp?.form, `${o.name}.followUp`); });
+    c.outcomes.forEach((o) => {
+      walk(o.form, o.name);
+      walk(o.followUp?.form, `${o.name}.followUp`);
+    });
     expect(open).toEqual([]);
   });
 });
@@ -106,13 +117,16 @@ describe('which fields change order figures is declared', () => {
   it('When the shipped packing form is compiled, then it sets only the parcel figures; COD and address are not among them', () => {
     const packed = human(process, 'pack').outcomes[0]!;
     expect(packed.sets).toEqual({ weightGrams: 'weightGrams', lengthCm: 'lengthCm', widthCm: 'widthCm', heightCm: 'heightCm' });
-    expect(figuresFrom(bindingsOf(packed), { weightGrams: 900, lengthCm: 20, widthCm: 15, heightCm: 10, codAmount: 0, newAddress: '99' }))
-      .toEqual({ weightGrams: 900, lengthCm: 20, widthCm: 15, heightCm: 10 });
+    expect(
+      figuresFrom(bindingsOf(packed), { weightGrams: 900, lengthCm: 20, widthCm: 15, heightCm: 10, codAmount: 0, newAddress: '99' }),
+    ).toEqual({ weightGrams: 900, lengthCm: 20, widthCm: 15, heightCm: 10 });
   });
 
   it('When CSKH types a new address on a failed delivery, then it sets the street line of the parcel; blank sets nothing', () => {
     const redeliver = human(process, 'call-customer').outcomes.find((o) => o.name === 'redeliver')!;
-    expect(figuresFrom(bindingsOf(redeliver), { reachedCustomer: true, reason: 'not-home', newAddress: '88 Nguyễn Huệ' })).toEqual({ 'shippingAddress.street': '88 Nguyễn Huệ' });
+    expect(figuresFrom(bindingsOf(redeliver), { reachedCustomer: true, reason: 'not-home', newAddress: '88 Nguyễn Huệ' })).toEqual({
+      'shippingAddress.street': '88 Nguyễn Huệ',
+    });
     expect(figuresFrom(bindingsOf(redeliver), { reachedCustomer: true, reason: 'not-home', newAddress: ' ' })).toEqual({});
   });
 
@@ -123,11 +137,16 @@ describe('which fields change order figures is declared', () => {
   });
 
   it('When a field named like a figure is in a form but not bound, then it changes nothing', () => {
-    const p = compiled(withForm(`      form:
+    const p = compiled(
+      withForm(
+        `      form:
         type: object
         properties: { codAmount: { type: integer }, note: { type: string } }
-`, `      sets: { note: note }
-`));
+`,
+        `      sets: { note: note }
+`,
+      ),
+    );
     expect(figuresFrom(bindingsOf(human(p, 'close').outcomes[0]!), { codAmount: 0, note: 'gọi trước' })).toEqual({ note: 'gọi trước' });
   });
 
@@ -138,16 +157,32 @@ describe('which fields change order figures is declared', () => {
 
   it('When items are bound, then their sku is marked as a catalogue SKU and found in the data at its path', () => {
     const closed = human(process, 'close').outcomes[0]!;
-    const data = { items: [{ sku: 'AO-01', name: 'Áo', qty: 1, price: 1 }, { sku: 'kem-chong-nang', name: 'Kem', qty: 1, price: 1 }] };
-    expect(skusIn(closed.form, data)).toEqual([{ path: 'items[0].sku', sku: 'AO-01' }, { path: 'items[1].sku', sku: 'kem-chong-nang' }]);
+    const data = {
+      items: [
+        { sku: 'AO-01', name: 'Áo', qty: 1, price: 1 },
+        { sku: 'kem-chong-nang', name: 'Kem', qty: 1, price: 1 },
+      ],
+    };
+    expect(skusIn(closed.form, data)).toEqual([
+      { path: 'items[0].sku', sku: 'AO-01' },
+      { path: 'items[1].sku', sku: 'kem-chong-nang' },
+    ]);
     const restocked = human(process, 'receive-return').outcomes[0]!;
-    expect(skusIn(restocked.form, { condition: 'intact', restockedItems: [{ sku: 'X', qty: 1 }] })).toEqual([{ path: 'restockedItems[0].sku', sku: 'X' }]);
+    expect(skusIn(restocked.form, { condition: 'intact', restockedItems: [{ sku: 'X', qty: 1 }] })).toEqual([
+      { path: 'restockedItems[0].sku', sku: 'X' },
+    ]);
     expect(skusIn(human(process, 'pack').outcomes[0]!.form, { weightGrams: 1 })).toEqual([]);
   });
 
   it('When a form marks another field format: sku, then it is a SKU too', () => {
-    expect(skusIn(closeForm({ type: 'object', properties: { missing: { type: 'array', items: { type: 'string', format: 'sku' } } } }), { missing: ['A', 'B'] }))
-      .toEqual([{ path: 'missing[0]', sku: 'A' }, { path: 'missing[1]', sku: 'B' }]);
+    expect(
+      skusIn(closeForm({ type: 'object', properties: { missing: { type: 'array', items: { type: 'string', format: 'sku' } } } }), {
+        missing: ['A', 'B'],
+      }),
+    ).toEqual([
+      { path: 'missing[0]', sku: 'A' },
+      { path: 'missing[1]', sku: 'B' },
+    ]);
   });
 
   it('When the JSON Schema lists the figures a form may set, then it lists exactly the ones the workflow knows', () => {
@@ -167,24 +202,51 @@ describe('checking the bindings', () => {
 `;
 
   it('When a binding names a field the form lacks, then the error points at it with a suggestion', () => {
-    const errors = errorsOf(load(withForm(form, `      sets: { codAmount: amout }
-`)));
-    expect(errorAt(errors, 'spec.stages[0].sets.codAmount').message).toMatch(/set from field "amout", which this form does not have \(did you mean "amount"\?\)/);
+    const errors = errorsOf(
+      load(
+        withForm(
+          form,
+          `      sets: { codAmount: amout }
+`,
+        ),
+      ),
+    );
+    expect(errorAt(errors, 'spec.stages[0].sets.codAmount').message).toMatch(
+      /set from field "amout", which this form does not have \(did you mean "amount"\?\)/,
+    );
   });
 
   it('When a binding has the wrong type or shape, then it is refused with what the figure needs', () => {
-    const errors = errorsOf(load(withForm(form, `      sets: { codAmount: cod, shippingAddress: amount, items: lines, shippingAddress.street: address }
-`)));
-    expect(errorAt(errors, 'spec.stages[0].sets.codAmount').message).toMatch(/field "cod" cannot set "codAmount" .*: it must be type: integer/);
+    const errors = errorsOf(
+      load(
+        withForm(
+          form,
+          `      sets: { codAmount: cod, shippingAddress: amount, items: lines, shippingAddress.street: address }
+`,
+        ),
+      ),
+    );
+    expect(errorAt(errors, 'spec.stages[0].sets.codAmount').message).toMatch(
+      /field "cod" cannot set "codAmount" .*: it must be type: integer/,
+    );
     expect(errorAt(errors, 'spec.stages[0].sets.shippingAddress').message).toMatch(/it must be type: object/);
     expect(errorAt(errors, 'spec.stages[0].sets.items').message).toMatch(/qty must be a required integer/);
     expect(errorAt(errors, 'spec.stages[0].sets["shippingAddress.street"]').message).toMatch(/it must be type: string/);
   });
 
   it('When a binding names an unknown figure, then the schema refuses it with the known ones', () => {
-    const errors = errorsOf(load(withForm(form, `      sets: { codAmonut: amount }
-`)));
-    expect(errorAt(errors, 'spec.stages[0].sets.codAmonut').message).toMatch(/unknown key "codAmonut" \(did you mean "codAmount"\?\) — allowed here: codAmount/);
+    const errors = errorsOf(
+      load(
+        withForm(
+          form,
+          `      sets: { codAmonut: amount }
+`,
+        ),
+      ),
+    );
+    expect(errorAt(errors, 'spec.stages[0].sets.codAmonut').message).toMatch(
+      /unknown key "codAmonut" \(did you mean "codAmount"\?\) — allowed here: codAmount/,
+    );
   });
 
   it('When an outcome with its own form binds a field, then it is checked against that form', () => {
@@ -200,7 +262,9 @@ describe('checking the bindings', () => {
           sets: { codAmount: cod, note: memo }
     - { id: done, kind: end, title: "Xong", result: completed }
 `);
-    expect(errorAt(errorsOf(load(text)), 'spec.stages[0].on.closed.sets.note').message).toMatch(/field "memo", which this form does not have/);
+    expect(errorAt(errorsOf(load(text)), 'spec.stages[0].on.closed.sets.note').message).toMatch(
+      /field "memo", which this form does not have/,
+    );
   });
 
   it('When the shipped order process is loaded, then its bindings check out', () => {

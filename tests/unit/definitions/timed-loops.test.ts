@@ -33,12 +33,16 @@ describe('loops of wait and notify stages', () => {
 
   test('When waits on the loop add up to less than a minute, then it is refused; a minute or more is accepted', () => {
     expect(errorsOf(load(waitLoop('59s'))).map((e) => e.path)).toEqual(['spec.stages[2].id']);
-    const twoWaits = (d: string) => waitLoop('30s', `    - id: again
+    const twoWaits = (d: string) =>
+      waitLoop(
+        '30s',
+        `    - id: again
       kind: wait
       title: "Chờ nữa"
       duration: ${d}
       next: remind
-`);
+`,
+      );
     expect(errorsOf(load(twoWaits('29s')))[0]!.message).toMatch(/^stages remind → nudge → again → remind .* wait 59000 ms per round/);
     expect(load(twoWaits('30s')).ok).toBe(true);
     expect(load(waitLoop('1m')).ok).toBe(true);
@@ -64,6 +68,8 @@ describe('loops of wait and notify stages', () => {
       duration: 5s
       next: check
 `).replace('on: { closed: done }', 'on: { closed: check }');
-    expect(errorAt(errorsOf(load(text)), 'spec.stages[2].id').message).toMatch(/^stages check → pause → check loop through wait\/notify stages only and wait 5000 ms/);
+    expect(errorAt(errorsOf(load(text)), 'spec.stages[2].id').message).toMatch(
+      /^stages check → pause → check loop through wait\/notify stages only and wait 5000 ms/,
+    );
   });
 });

@@ -27,7 +27,10 @@ describe('KPI periods in Asia/Ho_Chi_Minh', () => {
     const week = periodContaining({ unit: 'weekly' }, ICT, Date.parse('2026-01-15T05:00:00Z')); // Thursday
     expect(week).toEqual({ key: '2026-W03', startsAt: Date.parse('2026-01-11T17:00:00Z'), endsAt: Date.parse('2026-01-18T17:00:00Z') });
     expect(periodFromKey({ unit: 'weekly' }, ICT, '2026-W03')).toEqual(week);
-    expect(periodFromKey({ unit: 'quarterly' }, ICT, '2026-Q2')).toMatchObject({ startsAt: Date.parse('2026-03-31T17:00:00Z'), endsAt: Date.parse('2026-06-30T17:00:00Z') });
+    expect(periodFromKey({ unit: 'quarterly' }, ICT, '2026-Q2')).toMatchObject({
+      startsAt: Date.parse('2026-03-31T17:00:00Z'),
+      endsAt: Date.parse('2026-06-30T17:00:00Z'),
+    });
     expect(periodFromKey({ unit: 'monthly' }, ICT, '2026-13')).toBeUndefined();
     const interval = periodContaining({ unit: 'interval', everyMs: 5000 }, ICT, 1_000_007_000);
     expect(periodFromKey({ unit: 'interval', everyMs: 5000 }, ICT, interval.key)).toEqual(interval);
@@ -38,12 +41,19 @@ describe('the KpiPlan definition', () => {
   test('When the shipped kpi.yaml is compiled, then channel targets add up to the revenue target', () => {
     const plan = shipped();
     const revenue = plan.metrics.find((m) => m.type === 'revenue')!;
-    expect(plan).toMatchObject({ name: 'shop-kpi', period: { unit: 'monthly' }, timezone: 'Asia/Ho_Chi_Minh', utcOffsetMinutes: 420, recomputeEveryMs: 3_600_000 });
+    expect(plan).toMatchObject({
+      name: 'shop-kpi',
+      period: { unit: 'monthly' },
+      timezone: 'Asia/Ho_Chi_Minh',
+      utcOffsetMinutes: 420,
+      recomputeEveryMs: 3_600_000,
+    });
     expect(Object.values(revenue.allocation!.channels).reduce((a, b) => a + b, 0)).toBe(revenue.target);
     expect(plan.metrics.find((m) => m.id === 'return-rate')).toMatchObject({ goal: 'ceiling', target: 0.08 });
   });
   test('When a plan has wrong roles, channels, goals and pacing, then every error is reported with its position', () => {
-    const text = fs.readFileSync(KPI_FILE, 'utf8')
+    const text = fs
+      .readFileSync(KPI_FILE, 'utf8')
       .replace('owner: warehouse\n', 'owner: warehous\n')
       .replace('website: 5,', 'webshop: 5,')
       .replace('ceiling: 50000', 'target: 50000')
@@ -72,7 +82,7 @@ describe('allocation, pacing and evaluation', () => {
     expect(perRep).toEqual({ a: 30_000_001, b: 30_000_000 + 20_000_000, c: 20_000_000 });
     expect(unallocated).toBe(5);
   });
-  test('When the plan is snapshotted with today\'s reps and scored, then grades and ranks follow the weighted scores', () => {
+  test("When the plan is snapshotted with today's reps and scored, then grades and ranks follow the weighted scores", () => {
     const plan = shipped();
     const targets = snapshotTargets(plan, reps);
     const rev = targets['sales-revenue']!;
@@ -96,7 +106,11 @@ describe('allocation, pacing and evaluation', () => {
     const targets = snapshotTargets(plan, reps);
     const actuals = { 'sales-revenue': { value: 500_000_000 }, 'return-rate': { value: 0.05 } };
     expect(pacingBreaches(plan, targets, actuals, 0.49)).toEqual([]);
-    expect(pacingBreaches(plan, targets, actuals, 0.5).map((b) => [b.rule, b.notify])).toEqual([['revenue-behind', ['manager', 'sales-lead']]]);
-    expect(pacingBreaches(plan, targets, { ...actuals, 'return-rate': { value: 0.09 } }, 0.3).map((b) => b.rule)).toEqual(['returns-over-ceiling']);
+    expect(pacingBreaches(plan, targets, actuals, 0.5).map((b) => [b.rule, b.notify])).toEqual([
+      ['revenue-behind', ['manager', 'sales-lead']],
+    ]);
+    expect(pacingBreaches(plan, targets, { ...actuals, 'return-rate': { value: 0.09 } }, 0.3).map((b) => b.rule)).toEqual([
+      'returns-over-ceiling',
+    ]);
   });
 });

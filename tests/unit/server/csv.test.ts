@@ -5,7 +5,7 @@ describe('the one CSV writer', () => {
   test.each([
     ['=1+1', `"'=1+1"`],
     ['+84912345678', `"'+84912345678"`],
-    ['-2+3+cmd|\' /C calc\'!A0', `"'-2+3+cmd|' /C calc'!A0"`],
+    ["-2+3+cmd|' /C calc'!A0", `"'-2+3+cmd|' /C calc'!A0"`],
     ['-5', `"'-5"`],
     ['@SUM(A1:A2)', `"'@SUM(A1:A2)"`],
     ['\t=1+1', `"'\t=1+1"`],
@@ -20,13 +20,21 @@ describe('the one CSV writer', () => {
   });
 
   test('When text holds commas, quotes or line breaks, then it is quoted; plain text, null and undefined are left as they are', () => {
-    expect(csvLine(['a,b', 'say "hi"', 'x\ny', 'Nguyễn Thị Ánh', null, undefined, 'a=b'])).toBe('"a,b","say ""hi""","x\ny",Nguyễn Thị Ánh,,,a=b');
+    expect(csvLine(['a,b', 'say "hi"', 'x\ny', 'Nguyễn Thị Ánh', null, undefined, 'a=b'])).toBe(
+      '"a,b","say ""hi""","x\ny",Nguyễn Thị Ánh,,,a=b',
+    );
   });
 
   test('When lines are written, then they end in CRLF with a BOM unless asked otherwise, and read back as the same text', () => {
-    const text = toCsvText([['name', 'note'], ['=cmd', 'ok, fine']]);
+    const text = toCsvText([
+      ['name', 'note'],
+      ['=cmd', 'ok, fine'],
+    ]);
     expect(text).toBe('\uFEFFname,note\r\n"\'=cmd","ok, fine"\r\n');
     expect(toCsvText([['a']], { bom: false })).toBe('a\r\n');
-    expect(parseCsv(text)).toEqual([['name', 'note'], ["'=cmd", 'ok, fine']]);
+    expect(parseCsv(text)).toEqual([
+      ['name', 'note'],
+      ["'=cmd", 'ok, fine'],
+    ]);
   });
 });
