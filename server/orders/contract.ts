@@ -69,14 +69,29 @@ export const schemas: Record<string, JsonSchema> = {
     description:
       "`customer.phone` must be a Vietnamese number (0xxxxxxxxx or +84xxxxxxxxx); `channel` one of the shop's channels; `process` an active OrderProcess (default: the most recently activated one).",
   },
-  LeadStarted: object(['leadId', 'orderId', 'workflowId', 'definition', 'assignedTo', 'created'], {
-    leadId: { type: 'string', description: 'Same as `orderId`.' },
-    orderId: { type: 'string', examples: ['DH250301-1A2B3C4D'] },
-    workflowId: { type: 'string', examples: ['order:DH250301-1A2B3C4D'] },
-    definition: object(['name', 'version'], { name: { type: 'string' }, version: { type: 'integer' } }),
-    assignedTo: nullable('string', { description: 'Who the first task went to, if it opened within ~2 s and was auto-assigned.' }),
-    created: { type: 'boolean' },
-  }),
+  LeadStarted: object(
+    ['leadId', 'orderId', 'workflowId', 'definition', 'assignedTo', 'firstTask', 'created'],
+    {
+      leadId: { type: 'string', description: 'Same as `orderId`.' },
+      orderId: { type: 'string', examples: ['DH250301-1A2B3C4D'] },
+      workflowId: { type: 'string', examples: ['order:DH250301-1A2B3C4D'] },
+      definition: object(['name', 'version'], { name: { type: 'string' }, version: { type: 'integer' } }),
+      assignedTo: nullable('string', {
+        description:
+          'Who the first task went to, if it was already open and auto-assigned when the lead was answered; usually null for a new order (the answer does not wait for the task): read `firstTask.href`.',
+      }),
+      firstTask: object(['href'], {
+        href: {
+          type: 'string',
+          description:
+            "The order's tasks (`GET /api/v1/tasks?order=<orderId>`): the first task is listed there once the workflow has opened it, a moment after the start.",
+          examples: ['/api/v1/tasks?order=DH250301-1A2B3C4D'],
+        },
+      }),
+      created: { type: 'boolean' },
+    },
+    'The order started (or, with the same Idempotency-Key, was started before). The answer does not wait for the first task: the workflow opens it a moment later, and it is read at `firstTask.href`.',
+  ),
 
   Order: object(
     [
