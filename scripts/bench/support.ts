@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import type { Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import v8 from 'node:v8';
 import type { Client } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import pino from 'pino';
@@ -48,6 +49,42 @@ export function numericFlags<T extends Record<string, number>>(defaults: T, argv
     out[name] = value;
   }
   return out as T;
+}
+
+/**
+ * Takes `--name value` out of `argv` (in place) for a flag whose value is a word; returns the
+ * value, or `fallback` when absent. A value outside `choices` (when given) stops the bench.
+ */
+export function takeWordFlag(argv: string[], name: string, fallback: string, choices?: readonly string[]): string {
+  const at = argv.indexOf(`--${name}`);
+  if (at < 0) return fallback;
+  const value = argv[at + 1];
+  if (value === undefined || value.startsWith('--')) fail(`--${name} needs a value${choices ? ` (${choices.join(' | ')})` : ''}`);
+  if (choices && !choices.includes(value)) fail(`--${name} ${value}: one of ${choices.join(' | ')}`);
+  argv.splice(at, 2);
+  return value;
+}
+
+/**
+ * The SDK's default workflow cache size (maxCachedWorkflows) for this process's heap limit, as
+ * the worker computes it with reuseV8Context: (heap MiB − 200) × 600 / 1024, at least 10.
+ */
+export function sdkDefaultMaxCachedWorkflows(): number {
+  return Math.max(Math.floor((Math.max(v8.getHeapStatistics().heap_size_limit / 2 ** 20 - 200, 0) * 600) / 1024), 10);
+}
+
+/**
+ * The worker cache size a bench asks for: `--maxCachedWorkflows N` (flag value, 0 = unset), else
+ * WORKER_MAX_CACHED_WORKFLOWS from the environment, else the SDK default. `env` is what to pass
+ * to a worker process (WORKER_MAX_CACHED_WORKFLOWS, read by server/platform/config.ts and by the
+ * baseline worker); `label` says where the size came from.
+ */
+export function workerCache(flagValue: number): { size: number; env: NodeJS.ProcessEnv; label: string } {
+  if (flagValue > 0) return { size: flagValue, env: { WORKER_MAX_CACHED_WORKFLOWS: String(flagValue) }, label: '--maxCachedWorkflows' };
+  const fromEnv = Number(process.env.WORKER_MAX_CACHED_WORKFLOWS);
+  if (Number.isInteger(fromEnv) && fromEnv > 0)
+    return { size: fromEnv, env: { WORKER_MAX_CACHED_WORKFLOWS: String(fromEnv) }, label: 'WORKER_MAX_CACHED_WORKFLOWS' };
+  return { size: sdkDefaultMaxCachedWorkflows(), env: {}, label: 'SDK default for the heap limit' };
 }
 
 function fail(message: string): never {
@@ -237,7 +274,7 @@ export interface BenchStack {
   /** A shopflow config on this stack for a task queue. */
   config(taskQueue: string): Config;
   /** `npm run worker` (server/main/worker.ts) as a child process with the pre-built bundle; resolves once it polls. */
-  startShopflowWorker(taskQueue: string): Promise<WorkerProcess>;
+  startShopflowWorker(taskQueue: string, env?: NodeJS.ProcessEnv): Promise<WorkerProcess>;
   /** Any worker entry point as a child process (the baseline worker). */
   startWorkerProcess(entry: string, taskQueue: string, env?: NodeJS.ProcessEnv): Promise<WorkerProcess>;
   /** CPU and memory of the Temporal dev server process (undefined if it cannot be found in /proc). */
@@ -443,7 +480,7 @@ export async function startBenchStack(name: string): Promise<BenchStack> {
       config: baseConfig,
       startWorkerProcess,
       devServerStats,
-      startShopflowWorker: (taskQueue) => startWorkerProcess('server/main/worker.ts', taskQueue),
+      startShopflowWorker: (taskQueue, env) => startWorkerProcess('server/main/worker.ts', taskQueue, env),
       async startApiProcess(taskQueue, opts = {}) {
         const port = opts.port ?? (await freePort());
         const url = `http://127.0.0.1:${port}`;
