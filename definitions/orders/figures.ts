@@ -10,7 +10,15 @@ import { isRecord } from '../loading/plain';
 /** What a figure's field must look like in the form. */
 export type FigureShape = 'money' | 'number' | 'text' | 'address' | 'items' | 'lines';
 
-/** Every order figure a form may set, with the shape its field must have and what it changes. */
+/**
+ * What setting a figure does beyond the order's data: `reserve-stock` reserves the agreed items
+ * (once per order), `restock` puts lines back on hand, `returned-amount` makes revenue and the
+ * return rate take back what came back. Human stages run them in this order.
+ */
+export const FIGURE_EFFECTS = ['reserve-stock', 'restock', 'returned-amount'] as const;
+export type FigureEffect = (typeof FIGURE_EFFECTS)[number];
+
+/** Every order figure a form may set, with the shape its field must have, what it means and what it moves. */
 export const ORDER_FIGURES = {
   codAmount: { shape: 'money', means: 'the amount the courier collects (COD), VND' },
   total: { shape: 'money', means: 'the order value, VND (else Σ qty × price of the items)' },
@@ -20,14 +28,22 @@ export const ORDER_FIGURES = {
   shippingAddress: { shape: 'address', means: 'where the parcel goes: { street, ward, district, province }' },
   'shippingAddress.street': { shape: 'text', means: 'a new street line for the parcel (ward and province stay)' },
   note: { shape: 'text', means: 'the note the courier gets' },
-  items: { shape: 'items', means: 'the agreed items [{ sku, name, qty, price }]: stock reservation, total, parcel, books' },
+  items: {
+    shape: 'items',
+    means: 'the agreed items [{ sku, name, qty, price }]: stock reservation, total, parcel, books',
+    effects: ['reserve-stock'],
+  },
   weightGrams: { shape: 'number', means: 'parcel weight in grams (courier rules, parcel)' },
   lengthCm: { shape: 'number', means: 'parcel length in cm' },
   widthCm: { shape: 'number', means: 'parcel width in cm' },
   heightCm: { shape: 'number', means: 'parcel height in cm' },
-  returnedItems: { shape: 'lines', means: 'what came back [{ sku, qty }]: the returned amount revenue takes back' },
-  restockedItems: { shape: 'lines', means: 'what goes back on hand [{ sku, qty }]: restocked' },
-} as const satisfies Record<string, { shape: FigureShape; means: string }>;
+  returnedItems: {
+    shape: 'lines',
+    means: 'what came back [{ sku, qty }]: the returned amount revenue takes back',
+    effects: ['returned-amount'],
+  },
+  restockedItems: { shape: 'lines', means: 'what goes back on hand [{ sku, qty }]: restocked', effects: ['restock', 'returned-amount'] },
+} as const satisfies Record<string, { shape: FigureShape; means: string; effects?: readonly FigureEffect[] }>;
 
 export type OrderFigure = keyof typeof ORDER_FIGURES;
 export const FIGURE_NAMES = Object.keys(ORDER_FIGURES) as OrderFigure[];
@@ -37,6 +53,17 @@ export type FigureBindings = Partial<Record<OrderFigure, string>>;
 
 /** Figures whose lines hold SKUs (the `sku` of each line is a catalogue SKU). */
 export const SKU_LINE_FIGURES: readonly OrderFigure[] = ['items', 'returnedItems', 'restockedItems'];
+
+/** The effects the figures a task set call for, in FIGURE_EFFECTS order (each once). */
+export function effectsOf(figures: Partial<Record<OrderFigure, unknown>>): FigureEffect[] {
+  const wanted = new Set<FigureEffect>();
+  for (const figure of Object.keys(figures)) {
+    if (!isOrderFigure(figure)) continue;
+    const declared = ORDER_FIGURES[figure] as { effects?: readonly FigureEffect[] };
+    for (const effect of declared.effects ?? []) wanted.add(effect);
+  }
+  return FIGURE_EFFECTS.filter((e) => wanted.has(e));
+}
 
 /** Whether `name` is a figure (an own key: `constructor` is not one). */
 export function isOrderFigure(name: string): name is OrderFigure {

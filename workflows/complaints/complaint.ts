@@ -1,6 +1,7 @@
 import { allHandlersFinished, condition, defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { dueAt } from '../../definitions/rules/business-time';
+import { TASK_TEXTS } from '../../definitions/tasks/texts';
 import type { CompiledComplaintProcess, CompiledComplaintTask, CompiledHumanStage, FormSchema } from '../../definitions/types';
 import { fixItLadder, fixItStage, guardedActivities, onActivityFailure, stepTitle } from '../tasks/fix-it';
 import { TaskBoard, type OpenTaskView } from '../tasks/tasks';
@@ -147,7 +148,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
     const form = await followUpForm(outcome.name, outcome.followUp.form, decision.data ?? {}, complaint.orderId);
     const stage: CompiledHumanStage = {
       ...humanStage(followUpStage(outcome.name), { ...outcome.followUp, form }),
-      outcomes: [{ name: 'done', title: 'Đã xử lý', to: 'closed', form }],
+      outcomes: [{ name: 'done', title: TASK_TEXTS.followUpDone, to: 'closed', form }],
     };
     const done = (await board.humanTask(stage))!;
     await recordFollowUpInBooks(

@@ -8,7 +8,10 @@
  */
 import { ActivityFailure, ApplicationFailure, proxyActivities, TimeoutFailure, type ActivityOptions } from '@temporalio/workflow';
 import type { Clock } from '../../definitions/rules/business-time';
+import { STEP_TITLES, TASK_TEXTS } from '../../definitions/tasks/texts';
 import type { CompiledEscalationStep, CompiledHumanStage, FormSchema } from '../../definitions/types';
+
+export { STEP_TITLES } from '../../definitions/tasks/texts';
 
 /** What went wrong in an activity, in the words of whoever refused (e.g. the courier's own message). */
 export interface ActivityProblem {
@@ -37,7 +40,7 @@ export function activityProblem(err: unknown, activity: string): ActivityProblem
   }
   const type =
     cause instanceof ApplicationFailure ? (cause.type ?? 'Error') : cause instanceof TimeoutFailure ? 'Timeout' : (cause?.name ?? 'Error');
-  const message = cause?.message || err.message || 'không rõ lỗi';
+  const message = cause?.message || err.message || TASK_TEXTS.unknownError;
   return { activity, type, message, retriesExhausted: timedOut || !(cause instanceof ApplicationFailure && cause.nonRetryable) };
 }
 
@@ -108,13 +111,12 @@ export interface FixItTaskSpec {
 const noteForm: FormSchema = {
   type: 'object',
   additionalProperties: false,
-  properties: { note: { type: 'string', title: 'Ghi chú' } },
+  properties: { note: { type: 'string', title: TASK_TEXTS.note } },
 } as FormSchema;
 
 /** A fix-it task as a human stage the TaskBoard runs: retry, skip, and the caller's extra outcomes. */
 export function fixItStage(spec: FixItTaskSpec): CompiledHumanStage {
   const { problem } = spec;
-  const why = problem.retriesExhausted ? 'đã thử lại nhiều lần không được' : 'bị từ chối, không tự thử lại';
   return {
     id: spec.stage,
     kind: 'human',
@@ -124,11 +126,11 @@ export function fixItStage(spec: FixItTaskSpec): CompiledHumanStage {
     clock: spec.clock ?? 'business',
     escalate: spec.escalate,
     form: noteForm,
-    title: `${spec.attempt === 1 ? 'Lỗi hệ thống' : `Vẫn lỗi (lần ${spec.attempt})`}: ${spec.doing} — cần xử lý`,
-    description: `Bước "${spec.doing}" ${why}. Lỗi: ${problem.message}. Sửa nguyên nhân rồi chọn "Thử lại"${spec.canSkip === false ? '' : ', hoặc bỏ qua bước này'}.`,
+    title: TASK_TEXTS.fixItTitle(spec.attempt, spec.doing),
+    description: TASK_TEXTS.fixItDescription(spec.doing, problem.retriesExhausted, problem.message, spec.canSkip !== false),
     outcomes: [
-      { name: 'retry', title: 'Đã sửa — thử lại', to: spec.stage, form: noteForm },
-      ...(spec.canSkip === false ? [] : [{ name: 'skip', title: 'Bỏ qua bước này, tiếp tục', to: spec.stage, form: noteForm }]),
+      { name: 'retry', title: TASK_TEXTS.retryFixed, to: spec.stage, form: noteForm },
+      ...(spec.canSkip === false ? [] : [{ name: 'skip', title: TASK_TEXTS.skipStep, to: spec.stage, form: noteForm }]),
       ...(spec.extraOutcomes ?? []).map((o) => ({ name: o.name, title: o.title, to: spec.stage, form: noteForm })),
     ],
   };
@@ -142,32 +144,5 @@ export function fixItLadder(managers: string[]): CompiledEscalationStep[] {
     { afterMs: 8 * 3600_000, notify: managers, priority: 'urgent' },
   ];
 }
-
-/** Vietnamese names of the steps a workflow runs, for fix-it task titles (the activity name otherwise). */
-export const STEP_TITLES: Record<string, string> = {
-  recordOrderOpened: 'Ghi nhận đơn mới',
-  recordOrderEvent: 'Ghi lịch sử đơn',
-  updateOrderFigures: 'Cập nhật số tiền đơn',
-  notify: 'Gửi thông báo',
-  cancelOpenTasks: 'Đóng các việc còn mở',
-  moveOrderStock: 'Ghi sổ kho',
-  recordSale: 'Ghi sổ bán hàng',
-  updateCustomerAfterOrder: 'Cập nhật khách hàng',
-  recordReturnedAmount: 'Ghi giá trị hàng hoàn',
-  recordOrderCloser: 'Ghi người chốt đơn',
-  recordPartialReturn: 'Ghi phiếu hoàn một phần',
-  takeBackPartialReturn: 'Trừ doanh thu phần hoàn',
-  recordComplaintOpened: 'Ghi nhận khiếu nại',
-  recordComplaintDecision: 'Ghi quyết định khiếu nại',
-  recordComplaintFollowUpDone: 'Ghi kết quả xử lý khiếu nại',
-  recordComplaintRefund: 'Ghi phiếu hoàn tiền',
-  orderRefundLimit: 'Tính mức hoàn tiền tối đa',
-  moveComplaintStock: 'Ghi sổ kho cho khiếu nại',
-  openKpiPeriod: 'Mở kỳ KPI',
-  recomputeKpiActuals: 'Tính lại số liệu KPI',
-  fireKpiAlert: 'Gửi cảnh báo KPI',
-  closeKpiPeriod: 'Chốt kỳ KPI',
-  activeKpiPlan: 'Đọc kế hoạch KPI',
-};
 
 export const stepTitle = (activity: string) => (Object.hasOwn(STEP_TITLES, activity) ? STEP_TITLES[activity]! : activity);

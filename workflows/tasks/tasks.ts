@@ -2,6 +2,7 @@ import { ApplicationFailure, condition, defineUpdate, proxyLocalActivities, setH
 import type { Activities } from '../../activities';
 import { dueAt, type CompiledWorkingHours } from '../../definitions/rules/business-time';
 import { validateFormData } from '../../definitions/tasks/forms';
+import { TASK_TEXTS } from '../../definitions/tasks/texts';
 import type { CompiledEscalationStep, CompiledHumanStage, FormSchema, Priority } from '../../definitions/types';
 import { climbLadder } from './escalation';
 
@@ -163,7 +164,7 @@ export class TaskBoard {
         priority: step.task.priority,
         slaMs: null,
         clock: 'calendar',
-        outcomes: [{ name: 'done', title: 'Đã xử lý', to: null, form: FOLLOW_UP_FORM }],
+        outcomes: [{ name: 'done', title: TASK_TEXTS.followUpDone, to: null, form: FOLLOW_UP_FORM }],
         form: FOLLOW_UP_FORM,
         parentTaskId: task?.view.taskId ?? null,
       });

@@ -47,6 +47,14 @@ export const courierStage: OrderStageKind<'courier'> = {
       ...guard,
     };
   },
+  async run(stage, order, visit) {
+    const outcome = await order.shipAndWait(stage);
+    // The books: one sales document per delivered order; a partial delivery's part travels back.
+    if (outcome === 'delivered') await order.delivered(stage);
+    if (!outcome) return undefined;
+    visit.record.outcome = outcome;
+    return stage.on[outcome];
+  },
 };
 
 function checkCourierChoice(courier: unknown, path: PathSegment[], shop: CompiledShop | null): Issue[] {

@@ -8,4 +8,8 @@ export const endStage: OrderStageKind<'end'> = {
   compile(stage) {
     return { id: stage.id, kind: 'end', title: stage.title, result: stage.result as OrderResult };
   },
+  async run(stage, order) {
+    await order.finish(stage);
+    return undefined;
+  },
 };

@@ -6,7 +6,7 @@ import { checkForm, closeForm } from '../../tasks/forms';
 import type { CompiledHumanStage, FormSchema, Priority } from '../../types';
 import { checkBindings } from '../bindings';
 import { checkEscalation, compileEscalation, type RawEscalationStep } from '../escalation';
-import { SKU_LINE_FIGURES, type FigureBindings } from '../figures';
+import { bindingsOf, effectsOf, figuresFrom, SKU_LINE_FIGURES, type FigureBindings } from '../figures';
 import type { OrderStageKind } from './kind';
 
 /** A form that accepts any object, for steps that only need an outcome. */
@@ -74,6 +74,22 @@ export const humanStage: OrderStageKind<'human'> = {
       }),
       ...guard,
     };
+  },
+  async run(stage, order, visit) {
+    const done = await order.humanTask(stage);
+    if (!done) return undefined;
+    Object.assign(visit.record, { outcome: done.outcome, actor: done.actor });
+    const chosen = stage.outcomes.find((o) => o.name === done.outcome)!;
+    // Only the fields the definition binds to figures change the order; the rest is the task's record.
+    const figures = figuresFrom(bindingsOf(chosen), done.data ?? {});
+    await order.applyFigures(figures, done.actor, stage.id);
+    // What the figures move (ORDER_FIGURES' effects): the items are reserved before the closer is
+    // credited, restocks and returned amounts after (the order recorded histories replay).
+    const effects = effectsOf(figures);
+    if (effects.includes('reserve-stock')) await order.figureEffect('reserve-stock', figures, done.actor);
+    await order.creditCloser(done.actor, stage.role);
+    for (const effect of effects) if (effect !== 'reserve-stock') await order.figureEffect(effect, figures, done.actor);
+    return chosen.to;
   },
 };
 

@@ -20,4 +20,15 @@ export const notifyStage: OrderStageKind<'notify'> = {
       ...guard,
     };
   },
+  async run(stage, order) {
+    await order.notify(stage.notify, fillMessage(stage.message, order));
+    return stage.next;
+  },
 };
+
+/** The message with its placeholders filled: {{order.code}}, {{order.id}}, {{customer.name}}, {{customer.phone}}. */
+export function fillMessage(message: string, order: { orderId: string; customer: { name: string; phone: string } }): string {
+  return message.replace(/\{\{\s*(order\.code|order\.id|customer\.name|customer\.phone)\s*\}\}/g, (_, key: string) =>
+    key.startsWith('order.') ? order.orderId : key === 'customer.name' ? order.customer.name : order.customer.phone,
+  );
+}

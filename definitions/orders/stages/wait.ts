@@ -20,4 +20,8 @@ export const waitStage: OrderStageKind<'wait'> = {
       ...guard,
     };
   },
+  async run(stage, order) {
+    await order.waitFor(stage.durationMs, stage.clock);
+    return stage.next;
+  },
 };
