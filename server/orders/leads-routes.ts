@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { tasks } from '../../db/schema';
 import { requirePermission } from '../http/auth';
@@ -7,6 +7,9 @@ import type { LeadInput, OrdersService } from './orders';
 import { createIdempotency, idempotencyKeyOf, replayAsRetry } from '../http/idempotency';
 import { body } from '../http/contract';
 import { LeadBody } from './contract';
+
+/** Where an order's tasks are listed (the first one among them once the workflow opened it). */
+export const orderTasksHref = (orderId: string) => `/api/v1/tasks?order=${encodeURIComponent(orderId)}`;
 
 /** `POST /leads`: a lead arrives (from marketing, sales or a channel hook) and its order starts. */
 export function leadsRouter(deps: { orders: OrdersService; db: Db }): Router {
@@ -21,16 +24,15 @@ export function leadsRouter(deps: { orders: OrdersService; db: Db }): Router {
       { scope: 'lead', actor, key: idempotencyKey, body: req.body },
       async () => {
         const started = await deps.orders.startFromLead(req.body as LeadInput, { actor, idempotencyKey });
-        // The first task is opened by the workflow a moment after the start; wait briefly to name its assignee.
-        let firstTask: { assigneeId: string | null } | undefined;
-        for (let i = 0; i < 20 && !firstTask; i++) {
-          [firstTask] = await deps.db
-            .select({ assigneeId: tasks.assigneeId })
-            .from(tasks)
-            .where(eq(tasks.subjectId, started.orderId))
-            .limit(1);
-          if (!firstTask) await new Promise((r) => setTimeout(r, 100));
-        }
+        // The workflow opens the first task a moment after the start: the answer does not wait for
+        // it. One read names its assignee when it is already there (a retried lead, usually), else
+        // null; `firstTask.href` is where to read it once it exists.
+        const [firstTask] = await deps.db
+          .select({ assigneeId: tasks.assigneeId })
+          .from(tasks)
+          .where(eq(tasks.subjectId, started.orderId))
+          .orderBy(asc(tasks.createdAt))
+          .limit(1);
         return {
           status: started.created ? 201 : 200,
           body: {
@@ -39,6 +41,7 @@ export function leadsRouter(deps: { orders: OrdersService; db: Db }): Router {
             workflowId: started.workflowId,
             definition: started.definition,
             assignedTo: firstTask?.assigneeId ?? null,
+            firstTask: { href: orderTasksHref(started.orderId) },
             created: started.created,
           },
         };
