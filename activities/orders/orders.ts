@@ -122,34 +122,50 @@ export function createOrderActivities(deps: { db: Db }) {
 
     /** Records a transition and updates the order's stage/status in one transaction. */
     async recordOrderEvent(event: OrderEventInput): Promise<void> {
+      await db.transaction((tx) => writeOrderEvent(tx, event));
+    },
+
+    /**
+     * Several timeline facts in one transaction, in order (a stage left and the next entered):
+     * one activity call where the workflow has several facts at once. Each is idempotent by its
+     * dedupe key, as with recordOrderEvent.
+     */
+    async recordOrderEvents(events: OrderEventInput[]): Promise<void> {
       await db.transaction(async (tx) => {
-        const inserted = await tx
-          .insert(orderEvents)
-          .values({
-            orderId: event.orderId,
-            dedupeKey: event.dedupeKey,
-            type: event.type,
-            fromStage: event.fromStage ?? null,
-            toStage: event.toStage ?? null,
-            actor: event.actor ?? null,
-            data: event.data ?? null,
-          })
-          .onConflictDoNothing()
-          .returning({ id: orderEvents.id });
-        if (inserted.length === 0) return; // already recorded by an earlier attempt
-        if (event.setStage !== undefined || event.setStatus !== undefined) {
-          await tx
-            .update(orders)
-            .set({
-              ...(event.setStage !== undefined ? { stage: event.setStage } : {}),
-              ...(event.setStatus !== undefined ? { status: event.setStatus } : {}),
-              updatedAt: sql`now()`,
-            })
-            .where(eq(orders.id, event.orderId));
-        }
+        for (const event of events) await writeOrderEvent(tx, event);
       });
     },
   };
 }
 
 export type OrderActivities = ReturnType<typeof createOrderActivities>;
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** One timeline fact (skipped when its dedupe key was recorded before), and the stage/status it sets. */
+async function writeOrderEvent(tx: Tx, event: OrderEventInput): Promise<void> {
+  const inserted = await tx
+    .insert(orderEvents)
+    .values({
+      orderId: event.orderId,
+      dedupeKey: event.dedupeKey,
+      type: event.type,
+      fromStage: event.fromStage ?? null,
+      toStage: event.toStage ?? null,
+      actor: event.actor ?? null,
+      data: event.data ?? null,
+    })
+    .onConflictDoNothing()
+    .returning({ id: orderEvents.id });
+  if (inserted.length === 0) return; // already recorded by an earlier attempt
+  if (event.setStage !== undefined || event.setStatus !== undefined) {
+    await tx
+      .update(orders)
+      .set({
+        ...(event.setStage !== undefined ? { stage: event.setStage } : {}),
+        ...(event.setStatus !== undefined ? { status: event.setStatus } : {}),
+        updatedAt: sql`now()`,
+      })
+      .where(eq(orders.id, event.orderId));
+  }
+}

@@ -12,6 +12,7 @@ import { body } from '../http/contract';
 import { CompleteBody, ReassignBody } from './contract';
 import { closeForm, skusIn, validateFormData } from '../../definitions/tasks/forms';
 import { completeTaskUpdate, TaskRejection, type CompleteTaskResult } from '../../workflows/tasks/tasks';
+import { executeUpdateRetried } from '../platform/updates';
 
 function parseFilter(req: Request): TaskFilter {
   const q = req.query as Record<string, string | undefined>;
@@ -113,7 +114,7 @@ export function tasksRouter(deps: { tasks: TasksStore; staff: StaffStore; shop: 
     await checkTaskData(deps.tasks, task, req.body.outcome, req.body.data ?? {});
     let result: CompleteTaskResult;
     try {
-      result = await deps.temporal.workflow.getHandle(task.workflowId).executeUpdate(completeTaskUpdate, {
+      result = await executeUpdateRetried(deps.temporal.workflow.getHandle(task.workflowId), completeTaskUpdate, {
         args: [{ taskId: task.id, outcome: req.body.outcome, data: req.body.data ?? {}, actor: req.principal!.staffId }],
       });
     } catch (err) {

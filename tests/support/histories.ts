@@ -48,7 +48,10 @@ export async function recordHistory(client: Client, workflowId: string, scenario
     history: History.toObject(message, jsonOptions),
   };
   fs.mkdirSync(historiesDir, { recursive: true });
-  fs.writeFileSync(path.join(historiesDir, `${scenario}.json`), `${JSON.stringify(recorded, null, 1)}\n`);
+  // A versioned change records its histories beside the earlier ones (SHOPFLOW_HISTORY_TAG=lean-history
+  // → order-delivered.lean-history.json): running orders of both versions keep being replayed.
+  const tag = process.env.SHOPFLOW_HISTORY_TAG ? `.${process.env.SHOPFLOW_HISTORY_TAG}` : '';
+  fs.writeFileSync(path.join(historiesDir, `${scenario}${tag}.json`), `${JSON.stringify(recorded, null, 1)}\n`);
   return recorded;
 }
 

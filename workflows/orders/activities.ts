@@ -2,9 +2,9 @@
  * The activities the order workflow calls, with their timeouts and retries. Guarded ones turn a
  * failure for good into a fix-it task (retry, skip, cancel) instead of failing the order.
  */
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import { guardedActivities } from '../tasks/fix-it';
+import { guardedActivities, guardedLocalActivities, type Guarded } from '../tasks/fix-it';
 
 const retried = {
   startToCloseTimeout: '30 seconds',
@@ -12,6 +12,9 @@ const retried = {
 } as const;
 
 export const orderActivities = guardedActivities<Activities>(retried);
+/** The same database writes as local activities: one marker each in the history (orders started since lean histories). */
+export const localOrderActivities = guardedLocalActivities<Activities>(retried);
+export type OrderActivities = Guarded<Activities>;
 
 /**
  * Couriers can be slow or down for a while: retried for up to a day (settings.courierRetryForMs),
@@ -31,3 +34,5 @@ export const courierActivities = (retryForMs = 86_400_000) =>
 
 /** Read-only look-ups of a fix-it task (who fixes, which couriers are left) and the problem's timeline entry; retried until they answer. */
 export const lookups = proxyActivities<Activities>(retried);
+export const localLookups = proxyLocalActivities<Activities>(retried);
+export type OrderLookups = typeof lookups;

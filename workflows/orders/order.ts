@@ -4,7 +4,7 @@
  * with the services below; the loop records entering and leaving each stage and sends a
  * cancellation to the process's cancelled end stage.
  */
-import { allHandlersFinished, ApplicationFailure, condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { returnedLinesOf, returnedValue } from '../../definitions/kpi/returns';
 import type { FigureEffect, OrderFigure } from '../../definitions/orders/figures';
 import { orderStageKind } from '../../definitions/orders/stages';
@@ -12,10 +12,11 @@ import type { OrderStageServices } from '../../definitions/orders/stages/kind';
 import { ORDER_TEXTS } from '../../definitions/orders/texts';
 import { dueAt } from '../../definitions/rules/business-time';
 import { evaluateWhen, type WhenFacts } from '../../definitions/rules/conditions';
+import type { OrderEventInput } from '../../activities/orders/orders';
 import type { CompiledEndStage, CompiledStage } from '../../definitions/types';
 import { fixItLadder, fixItStage, onActivityFailure, stepTitle } from '../tasks/fix-it';
 import { TaskBoard } from '../tasks/tasks';
-import { lookups, orderActivities as act } from './activities';
+import { localLookups, localOrderActivities, lookups, orderActivities } from './activities';
 import {
   cancelOrderUpdate,
   courierEventSignal,
@@ -46,7 +47,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   onActivityFailure((problem, attempt) => fixIt(order, problem, attempt));
   const services = stageServices(order);
 
-  await act.recordOrderOpened({
+  await order.act.recordOrderOpened({
     orderId: input.orderId,
     workflowId,
     channel: input.lead.channel,
@@ -58,6 +59,8 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
 
   let from: string | null = null;
   let current = process.start;
+  /** Lean: the stage just left, written with the next stage's entering. */
+  let left: OrderEventInput | undefined;
   for (;;) {
     const stage = process.stages[current]!;
     order.seq += 1;
@@ -66,7 +69,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     status.path.push(visit);
     Object.assign(status, { stage: stage.id, stageTitle: stage.title, since: visit.enteredAt });
     const cancelled = order.cancelled;
-    await act.recordOrderEvent({
+    const entered: OrderEventInput = {
       orderId: input.orderId,
       dedupeKey: `${workflowId}:${seq}:enter`,
       type: 'stage_entered',
@@ -74,7 +77,11 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       toStage: stage.id,
       setStage: stage.id,
       ...(cancelled && stage.kind === 'end' ? { actor: cancelled.actor, data: { reason: cancelled.reason } } : {}),
-    });
+    };
+    // Lean: the previous stage's leaving and this one's entering are one write.
+    if (left) await order.act.recordOrderEvents([left, entered]);
+    else await order.act.recordOrderEvent(entered);
+    left = undefined;
     if (stage.kind === 'end') {
       visit.leftAt = visit.enteredAt;
       await run(stage, services, { seq, record: visit });
@@ -94,7 +101,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       status.cancellation = { reason: order.cancelled.reason, actor: order.cancelled.actor };
     }
     visit.leftAt = new Date().toISOString();
-    await act.recordOrderEvent({
+    const leaving: OrderEventInput = {
       orderId: input.orderId,
       dedupeKey: `${workflowId}:${seq}:leave`,
       type: 'stage_left',
@@ -102,7 +109,9 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       toStage: next!,
       actor: visit.actor ?? null,
       data: { outcome: visit.outcome ?? null },
-    });
+    };
+    if (order.lean) left = leaving;
+    else await order.act.recordOrderEvent(leaving);
     from = stage.id;
     current = next!;
   }
@@ -136,8 +145,13 @@ function openOrder(input: OrderWorkflowInput): OrderState {
     },
     process.workingHours,
   );
+  // Versioned: orders started before lean histories replay the commands they recorded.
+  const lean = patched('lean-history');
   return {
     input,
+    lean,
+    act: lean ? localOrderActivities : orderActivities,
+    lookups: lean ? localLookups : lookups,
     workflowId,
     process,
     customer,
@@ -182,7 +196,7 @@ function stageServices(order: OrderState): OrderStageServices {
     figureEffect: (effect, figures, actor) => figureEffect(order, effect, figures, actor),
     async creditCloser(actor, role) {
       if (order.closerRecorded) return;
-      await act.recordOrderCloser({ orderId, staffId: actor, role });
+      await order.act.recordOrderCloser({ orderId, staffId: actor, role });
       order.closerRecorded = true;
     },
     async waitFor(durationMs, clock) {
@@ -190,7 +204,7 @@ function stageServices(order: OrderState): OrderStageServices {
       await condition(() => isCancelled(order), Math.max(0, until - Date.now()));
     },
     async notify(roles, message) {
-      await act.notify({ roles, message, subject: { type: 'order', id: orderId }, dedupeKey: `${workflowId}:${order.seq}:notify` });
+      await order.act.notify({ roles, message, subject: { type: 'order', id: orderId }, dedupeKey: `${workflowId}:${order.seq}:notify` });
     },
     shipAndWait: (stage) => shipAndWait(order, stage),
     delivered: (stage) => afterDelivery(order, stage),
@@ -212,12 +226,12 @@ async function figureEffect(
   } else if (effect === 'restock') {
     const lines = stockLines(figures.restockedItems);
     if (lines.length) {
-      await act.moveOrderStock({ orderId, kind: 'restock', lines, actor, dedupeKey: `${orderId}:restock:${order.seq}` });
+      await order.act.moveOrderStock({ orderId, kind: 'restock', lines, actor, dedupeKey: `${orderId}:restock:${order.seq}` });
     }
   } else {
     // A partial return: revenue and return-rate KPIs take back only what came back (unknown: the whole order).
     const amount = returnedValue(order.orderData.items, returnedLinesOf(figures));
-    if (amount !== undefined) await act.recordReturnedAmount({ orderId, amount });
+    if (amount !== undefined) await order.act.recordReturnedAmount({ orderId, amount });
   }
 }
 
@@ -227,12 +241,12 @@ async function finish(order: OrderState, stage: CompiledEndStage): Promise<void>
   // A partial delivery's returned part is counted before the order ends (its task is not cancelled with the order's).
   if (order.partialReturn) await order.partialReturn;
   if (order.stock.reserved.length && !order.stock.issued) {
-    await act.moveOrderStock({ orderId, kind: 'release', lines: order.stock.reserved, dedupeKey: `${orderId}:release` });
+    await order.act.moveOrderStock({ orderId, kind: 'release', lines: order.stock.reserved, dedupeKey: `${orderId}:release` });
   }
   order.status.status = 'done';
   order.status.result = stage.result;
-  await act.cancelOpenTasks({ workflowId: order.workflowId, reason: `order ended (${stage.result})` });
-  await act.recordOrderEvent({
+  await order.act.cancelOpenTasks({ workflowId: order.workflowId, reason: `order ended (${stage.result})` });
+  await order.act.recordOrderEvent({
     orderId,
     dedupeKey: `${order.workflowId}:end`,
     type: 'order_ended',
@@ -242,7 +256,7 @@ async function finish(order: OrderState, stage: CompiledEndStage): Promise<void>
   });
   if (stage.result === 'completed' || stage.result === 'returned') {
     // The customer's care contacts and segment (up or down) follow every delivered or returned order.
-    await act.updateCustomerAfterOrder({ orderId, result: stage.result });
+    await order.act.updateCustomerAfterOrder({ orderId, result: stage.result });
   }
 }
 
@@ -270,7 +284,7 @@ function checkCancellable(order: OrderState): void {
 async function fixIt(order: OrderState, problem: Parameters<typeof recordActivityFailure>[1], attempt: number): Promise<'retry' | 'skip'> {
   const { status, process } = order;
   await recordActivityFailure(order, problem, attempt);
-  const context = await lookups.fixItContext({ subject: 'order' });
+  const context = await order.lookups.fixItContext({ subject: 'order' });
   const cancelledBefore = isCancelled(order);
   const canCancel =
     order.cancelStage !== undefined && !cancelledBefore && status.status === 'open' && process.stages[status.stage]?.kind !== 'end';

@@ -15,7 +15,7 @@ import type { CompiledCourierStage, CourierOutcome } from '../../definitions/typ
 import { climbLadder } from '../tasks/escalation';
 import { activityProblem, fixItLadder, type ActivityProblem } from '../tasks/fix-it';
 import type { CompleteTaskInput } from '../tasks/tasks';
-import { courierActivities, lookups, orderActivities } from './activities';
+import { courierActivities } from './activities';
 import type { CancelOrderResult } from './contract';
 import { partialReturnStage, saleLines, shipmentRequest, stockLines } from './order-tasks';
 import { isCancelled, recordActivityFailure, type OrderState } from './state';
@@ -60,7 +60,7 @@ export async function shipAndWait(order: OrderState, stage: CompiledCourierStage
   };
   order.handingOver = false;
   if (!order.stock.issued && order.stock.reserved.length) {
-    await orderActivities.moveOrderStock({
+    await order.act.moveOrderStock({
       orderId: input.orderId,
       kind: 'issue',
       lines: order.stock.reserved,
@@ -77,7 +77,13 @@ export async function shipAndWait(order: OrderState, stage: CompiledCourierStage
     while (!finished()) {
       const heardFrom = order.lastNewsAt;
       const quietFor = Date.now() - heardFrom;
-      if (await condition(() => finished() || order.lastNewsAt !== heardFrom, Math.max(1, pollAfterMs - quietFor))) continue;
+      if (order.lean) {
+        // One timer per quiet spell: news meanwhile moves the next look, not the timer.
+        if (quietFor < pollAfterMs) {
+          await condition(finished, pollAfterMs - quietFor);
+          continue;
+        }
+      } else if (await condition(() => finished() || order.lastNewsAt !== heardFrom, Math.max(1, pollAfterMs - quietFor))) continue;
       let news: CourierNews | null = null;
       try {
         news = await pollShipment({ orderId: input.orderId, courier, trackingCode: shipment!.trackingCode });
@@ -113,7 +119,7 @@ export async function shipAndWait(order: OrderState, stage: CompiledCourierStage
 /** After the courier delivered: the sales document (idempotent by order id), and a partial delivery's return. */
 export async function afterDelivery(order: OrderState, stage: CompiledCourierStage): Promise<void> {
   const { input, orderData, status } = order;
-  await orderActivities.recordSale({
+  await order.act.recordSale({
     orderId: input.orderId,
     channel: input.lead.channel,
     courier: status.shipment?.courier ?? null,
@@ -167,7 +173,7 @@ async function courierProblem(
   attempt: number,
 ): Promise<CompleteTaskInput | undefined> {
   await recordActivityFailure(order, problem, attempt, courier);
-  const context = await lookups.fixItContext({ subject: 'courier', exclude: courier });
+  const context = await order.lookups.fixItContext({ subject: 'courier', exclude: courier });
   const name = context.courierTitle ?? courier;
   const note = { note: { type: 'string', title: ORDER_TEXTS.note } };
   const noteForm = { type: 'object', additionalProperties: false, properties: note };
@@ -227,7 +233,7 @@ async function receivePartialReturn(order: OrderState, courierStage: CompiledCou
   const counted = figuresFrom(bindingsOf(task.outcomes[0]!), done.data ?? {});
   const restocked = stockLines(counted.restockedItems);
   if (restocked.length) {
-    await orderActivities.moveOrderStock({
+    await order.act.moveOrderStock({
       orderId,
       kind: 'restock',
       lines: restocked,
@@ -236,8 +242,8 @@ async function receivePartialReturn(order: OrderState, courierStage: CompiledCou
     });
   }
   const amount = returnedValue(order.orderData.items, returnedLinesOf(counted));
-  if (amount !== undefined) await orderActivities.recordReturnedAmount({ orderId, amount });
-  await orderActivities.recordOrderEvent({
+  if (amount !== undefined) await order.act.recordReturnedAmount({ orderId, amount });
+  await order.act.recordOrderEvent({
     orderId,
     dedupeKey: `${order.workflowId}:partial-return-received`,
     type: 'partial_return_received',
@@ -246,8 +252,8 @@ async function receivePartialReturn(order: OrderState, courierStage: CompiledCou
   });
   // Revenue takes the count back even when the courier gave no figure; the books get a return
   // document for the part that came back, at the warehouse's count (each once per order).
-  await orderActivities.takeBackPartialReturn({ orderId });
-  await orderActivities.recordPartialReturn({
+  await order.act.takeBackPartialReturn({ orderId });
+  await order.act.recordPartialReturn({
     orderId,
     returnedLines: returnedLinesOf(counted),
     code: partial.code ?? null,

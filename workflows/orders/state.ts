@@ -8,7 +8,7 @@ import type { WhenFacts } from '../../definitions/rules/conditions';
 import type { OrderFigure } from '../../definitions/orders/figures';
 import type { CompiledEndStage, CompiledOrderProcess } from '../../definitions/types';
 import type { TaskBoard } from '../tasks/tasks';
-import { lookups, orderActivities } from './activities';
+import type { OrderActivities, OrderLookups } from './activities';
 import type { CancelOrderInput, OrderStatus, OrderWorkflowInput } from './contract';
 import { absorbTaskData, shortageStage, stockLines } from './order-tasks';
 
@@ -16,6 +16,16 @@ export type StockLine = { sku: string; qty: number };
 
 export interface OrderState {
   input: OrderWorkflowInput;
+  /**
+   * Orders started since lean histories (`patched('lean-history')`): database writes run as local
+   * activities, a stage left and the next entered are one write, polls keep one timer per quiet
+   * spell. Orders started before keep the commands their histories recorded.
+   */
+  lean: boolean;
+  /** The activities the order calls (guarded: a failure for good becomes a fix-it task), local when lean. */
+  act: OrderActivities;
+  /** Look-ups and the problem timeline (not guarded: retried until they answer), local when lean. */
+  lookups: OrderLookups;
   workflowId: string;
   process: CompiledOrderProcess;
   customer: OrderWorkflowInput['lead']['customer'];
@@ -50,7 +60,7 @@ export const isCancelled = (order: OrderState) => order.cancelled !== undefined;
 export async function recordActivityFailure(order: OrderState, problem: ActivityProblem, attempt: number, courier?: string): Promise<void> {
   order.problemCount += 1;
   try {
-    await lookups.recordOrderEvent({
+    await order.lookups.recordOrderEvent({
       orderId: order.input.orderId,
       dedupeKey: `${order.workflowId}:problem:${order.problemCount}`,
       type: 'activity_failed',
@@ -95,7 +105,7 @@ export async function applyFigures(
   if (!('total' in figures) && facts.order?.total !== before.total)
     changes.push({ field: 'total', from: before.total ?? null, to: facts.order?.total ?? null });
   if (changes.length) {
-    await orderActivities.updateOrderFigures({
+    await order.act.updateOrderFigures({
       orderId: order.input.orderId,
       total: facts.order?.total,
       codAmount: facts.order?.codAmount,
@@ -116,7 +126,7 @@ export async function applyFigures(
 export async function reserveItems(order: OrderState, items: StockLine[], actor: string): Promise<StockLine[]> {
   const orderId = order.input.orderId;
   for (let attempt = 1; ; attempt++) {
-    const answer = await orderActivities.moveOrderStock({
+    const answer = await order.act.moveOrderStock({
       orderId,
       kind: 'reserve',
       lines: items,

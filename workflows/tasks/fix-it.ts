@@ -6,7 +6,15 @@
  * alone: they fail the workflow task, Temporal retries it, and the stuck-workflow detection
  * (server/platform/stuck-workflows.ts) shows it.
  */
-import { ActivityFailure, ApplicationFailure, proxyActivities, TimeoutFailure, type ActivityOptions } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  proxyActivities,
+  proxyLocalActivities,
+  TimeoutFailure,
+  type ActivityOptions,
+  type LocalActivityOptions,
+} from '@temporalio/workflow';
 import type { Clock } from '../../definitions/rules/business-time';
 import { STEP_TITLES, TASK_TEXTS } from '../../definitions/tasks/texts';
 import type { CompiledEscalationStep, CompiledHumanStage, FormSchema } from '../../definitions/types';
@@ -67,7 +75,19 @@ export function onActivityFailure(fixIt: FixItHandler): void {
  * catch it themselves.
  */
 export function guardedActivities<A extends object>(options: ActivityOptions): Guarded<A> {
-  const raw = proxyActivities<Record<string, (...args: unknown[]) => Promise<unknown>>>(options);
+  return guard<A>(proxyActivities<Record<string, (...args: unknown[]) => Promise<unknown>>>(options));
+}
+
+/**
+ * The same for local activities: short database writes run in the worker that runs the workflow
+ * task, recorded as one marker each instead of an activity task's three events and the workflow
+ * task that follows.
+ */
+export function guardedLocalActivities<A extends object>(options: LocalActivityOptions): Guarded<A> {
+  return guard<A>(proxyLocalActivities<Record<string, (...args: unknown[]) => Promise<unknown>>>(options));
+}
+
+function guard<A extends object>(raw: Record<string, (...args: unknown[]) => Promise<unknown>>): Guarded<A> {
   return new Proxy({} as Guarded<A>, {
     get(_target, name) {
       if (typeof name !== 'string') return undefined;
