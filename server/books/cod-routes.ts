@@ -12,13 +12,14 @@ import {
 import type { Db } from '../../db/client';
 import { requirePermission } from '../http/auth';
 import { CsvError, parseRemittanceCsv, toCsv } from './csv-export';
-import { badRequest, conflict, notFound, unprocessable } from '../http/errors';
-import { parseLimit } from '../http/pagination';
+import { conflict, notFound, unprocessable } from '../http/errors';
+import { badCursor } from '../http/pagination';
 import type { ShopCache } from '../shop/shop-cache';
 import { fieldErrors } from '../http/validate';
+import { queryOf, queryValues } from '../http/contract';
 import { ajv } from '../../definitions/loading/ajv';
 import { hasOwnEntry } from '../../definitions/rules/own';
-import { RemittanceBody } from './contract';
+import { MismatchesQuery, RemittanceBody, RemittanceImportQuery, RemittancesQuery, UnpaidQuery } from './contract';
 
 const validateRemittance = ajv.compile(RemittanceBody);
 
@@ -32,9 +33,9 @@ export function codRouter(deps: { db: Db; shop: ShopCache }): Router {
     return n;
   };
 
-  router.get('/remittances', async (req, res) => {
-    const q = req.query as Record<string, string | undefined>;
-    const limit = parseLimit(q.limit);
+  router.get('/remittances', queryOf(RemittancesQuery), async (req, res) => {
+    const q = queryValues(req, RemittancesQuery);
+    const limit = q.limit;
     let before: { createdAt: Date; id: number } | undefined;
     if (q.cursor) {
       try {
@@ -42,7 +43,7 @@ export function codRouter(deps: { db: Db; shop: ShopCache }): Router {
         before = { createdAt: new Date(at), id: Number(rid) };
         if (Number.isNaN(before.createdAt.getTime()) || !Number.isSafeInteger(before.id)) throw new Error('bad');
       } catch {
-        throw badRequest('cursor is not one this API returned');
+        throw badCursor();
       }
     }
     const rows = await listRemittances(deps.db, { limit: limit + 1, before });
@@ -57,11 +58,12 @@ export function codRouter(deps: { db: Db; shop: ShopCache }): Router {
     });
   });
 
-  router.post('/remittances', express.text({ type: ['text/csv', 'application/csv'], limit: '5mb' }), async (req, res) => {
+  const csvBody = express.text({ type: ['text/csv', 'application/csv'], limit: '5mb' });
+  router.post('/remittances', queryOf(RemittanceImportQuery), csvBody, async (req, res) => {
     const shop = await deps.shop.get();
     let body: { courier: string; reference: string; lines: RemittanceLineInput[] };
     if (typeof req.body === 'string') {
-      const q = req.query as Record<string, string | undefined>;
+      const q = queryValues(req, RemittanceImportQuery);
       if (!q.courier || !q.reference)
         throw unprocessable('a CSV remittance needs ?courier= and ?reference= in the URL', {
           fields: [
@@ -117,17 +119,13 @@ export function codRouter(deps: { db: Db; shop: ShopCache }): Router {
     res.json(remittanceView((await getRemittance(deps.db, rid))!));
   });
 
-  const mismatchesOf = async (raw: unknown) => {
-    if (raw === undefined) return codMismatches(deps.db);
-    const rid = Number(raw);
-    if (!Number.isSafeInteger(rid) || rid < 1) throw badRequest('remittance must be a remittance id');
-    return codMismatches(deps.db, { remittanceId: rid });
-  };
-  router.get('/mismatches', async (req, res) => {
-    res.json({ mismatches: await mismatchesOf(req.query.remittance) });
+  const mismatchesOf = async (remittanceId: number | undefined) =>
+    remittanceId === undefined ? codMismatches(deps.db) : codMismatches(deps.db, { remittanceId });
+  router.get('/mismatches', queryOf(MismatchesQuery), async (req, res) => {
+    res.json({ mismatches: await mismatchesOf(queryValues(req, MismatchesQuery).remittance) });
   });
-  router.get('/mismatches/export.csv', async (req, res) => {
-    const rows = await mismatchesOf(req.query.remittance);
+  router.get('/mismatches/export.csv', queryOf(MismatchesQuery), async (req, res) => {
+    const rows = await mismatchesOf(queryValues(req, MismatchesQuery).remittance);
     res.type('text/csv; charset=utf-8').setHeader('Content-Disposition', 'attachment; filename="cod-mismatches.csv"');
     res.send(
       toCsv(
@@ -146,8 +144,8 @@ export function codRouter(deps: { db: Db; shop: ShopCache }): Router {
       ),
     );
   });
-  router.get('/unpaid', async (req, res) => {
-    const courier = typeof req.query.courier === 'string' && req.query.courier ? req.query.courier : undefined;
+  router.get('/unpaid', queryOf(UnpaidQuery), async (req, res) => {
+    const courier = queryValues(req, UnpaidQuery).courier || undefined;
     const orders = await unpaidCodOrders(deps.db, { courier });
     res.json({ orders, total: orders.reduce((sum, o) => sum + o.expectedCod, 0) });
   });

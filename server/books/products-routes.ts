@@ -1,24 +1,16 @@
 import { Router } from 'express';
 import { requirePermission } from '../http/auth';
 import type { BooksStore } from './books';
-import { badRequest, conflict, notFound } from '../http/errors';
-import { parseLimit } from '../http/pagination';
-import { body } from '../http/contract';
-import { CreateProductBody, PatchProductBody } from './contract';
+import { conflict, notFound } from '../http/errors';
+import { body, queryOf, queryValues } from '../http/contract';
+import { CreateProductBody, PatchProductBody, ProductsQuery } from './contract';
 
 /** The product catalogue: SKUs whose stock is kept, with their levels per warehouse. */
 export function productsRouter(deps: { books: BooksStore }): Router {
   const router = Router();
-  router.get('/', requirePermission('orders.read'), async (req, res) => {
-    const q = req.query as Record<string, string | undefined>;
-    if (q.active && !['true', 'false'].includes(q.active)) throw badRequest('active must be true or false');
-    res.json(
-      await deps.books.listProducts({
-        active: q.active === undefined ? undefined : q.active === 'true',
-        limit: parseLimit(q.limit),
-        cursor: q.cursor || undefined,
-      }),
-    );
+  router.get('/', requirePermission('orders.read'), queryOf(ProductsQuery), async (req, res) => {
+    const q = queryValues(req, ProductsQuery);
+    res.json(await deps.books.listProducts({ active: q.active, limit: q.limit, cursor: q.cursor || undefined }));
   });
   router.post('/', requirePermission('stock.manage'), body(CreateProductBody), async (req, res) => {
     const created = await deps.books.createProduct(req.body);

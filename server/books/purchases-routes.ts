@@ -7,19 +7,18 @@ import { booksHttpError, idempotencyKeyOf, localRange, type BooksStore } from '.
 import { toCsv } from './csv-export';
 import { notFound } from '../http/errors';
 import type { Logger } from '../platform/logger';
-import { parseLimit } from '../http/pagination';
 import type { ShopCache } from '../shop/shop-cache';
-import { body } from '../http/contract';
-import { PurchaseBody } from './contract';
+import { body, queryOf, queryValues } from '../http/contract';
+import { PurchaseBody, PurchasesExportQuery, PurchasesQuery } from './contract';
 
 /** Purchase documents (phiếu nhập): goods received from suppliers, each line a receipt in the stock ledger. */
 export function purchasesRouter(deps: { db: Db; log: Logger; books: BooksStore; shop: ShopCache }): Router {
   const router = Router();
   router.use(requirePermission('stock.manage'));
-  router.get('/', async (req, res) => {
-    const q = req.query as Record<string, string | undefined>;
+  router.get('/', queryOf(PurchasesQuery), async (req, res) => {
+    const q = queryValues(req, PurchasesQuery);
     const range = localRange(q, shopOffsetMinutes(await deps.shop.get()));
-    res.json(await deps.books.listPurchases({ ...range, limit: parseLimit(q.limit), cursor: q.cursor || undefined }));
+    res.json(await deps.books.listPurchases({ ...range, limit: q.limit, cursor: q.cursor || undefined }));
   });
   // With an Idempotency-Key a retried request gets the first answer and receives nothing twice.
   router.post('/', body(PurchaseBody), async (req, res) => {
@@ -40,10 +39,10 @@ export function purchasesRouter(deps: { db: Db; log: Logger; books: BooksStore; 
     if (answer.replayed) res.setHeader('Idempotent-Replayed', 'true');
     res.status(answer.status).json(answer.body);
   });
-  router.get('/export.csv', async (req, res) => {
+  router.get('/export.csv', queryOf(PurchasesExportQuery), async (req, res) => {
     const shop = await deps.shop.get();
     const offset = shopOffsetMinutes(shop);
-    const range = localRange(req.query as Record<string, string | undefined>, offset);
+    const range = localRange(queryValues(req, PurchasesExportQuery), offset);
     const rows = await deps.books.purchaseRows(range);
     const csv = toCsv(
       ['number', 'date', 'supplier', 'supplier_invoice', 'warehouse', 'sku', 'qty', 'unit_cost', 'amount'],

@@ -5,11 +5,10 @@ import type { Db } from '../../db/client';
 import { requirePermission } from '../http/auth';
 import { booksHttpError, localRange, type BooksStore } from './books';
 import { toCsv } from './csv-export';
-import { badRequest, notFound } from '../http/errors';
-import { parseLimit } from '../http/pagination';
+import { notFound } from '../http/errors';
 import type { ShopCache } from '../shop/shop-cache';
-import { body } from '../http/contract';
-import { SalesReturnBody } from './contract';
+import { body, queryOf, queryValues } from '../http/contract';
+import { SalesExportQuery, SalesQuery, SalesReturnBody, SummaryQuery } from './contract';
 import { localDate } from './purchases-routes';
 
 const SUMMARY_HEADER = [
@@ -26,26 +25,20 @@ const SUMMARY_HEADER = [
   'refund_documents',
   'refunded',
 ];
-const SALES_KINDS = ['sale', 'return', 'refund'];
 
 /** The sales book (sổ bán hàng) and the day/month summaries accounting reads. */
 export function booksRouter(deps: { db: Db; books: BooksStore; shop: ShopCache }): Router {
   const router = Router();
   router.use(requirePermission('books.manage'));
-  const granularityOf = (raw: unknown): 'day' | 'month' => {
-    if (raw === undefined || raw === 'day' || raw === 'month') return (raw ?? 'day') as 'day' | 'month';
-    throw badRequest('granularity must be day or month');
-  };
 
-  router.get('/sales', async (req, res) => {
-    const q = req.query as Record<string, string | undefined>;
-    if (q.kind && !SALES_KINDS.includes(q.kind)) throw badRequest('kind must be sale, return or refund');
+  router.get('/sales', queryOf(SalesQuery), async (req, res) => {
+    const q = queryValues(req, SalesQuery);
     const range = localRange(q, shopOffsetMinutes(await deps.shop.get()));
-    res.json(await deps.books.listSales({ ...range, kind: q.kind, limit: parseLimit(q.limit), cursor: q.cursor || undefined }));
+    res.json(await deps.books.listSales({ ...range, kind: q.kind, limit: q.limit, cursor: q.cursor || undefined }));
   });
-  router.get('/sales/export.csv', async (req, res) => {
+  router.get('/sales/export.csv', queryOf(SalesExportQuery), async (req, res) => {
     const offset = shopOffsetMinutes(await deps.shop.get());
-    const range = localRange(req.query as Record<string, string | undefined>, offset);
+    const range = localRange(queryValues(req, SalesExportQuery), offset);
     const rows = await deps.books.salesRows(range);
     // A refund has no goods lines: its one row carries the money paid back (negative) as the amount.
     const csv = toCsv(
@@ -111,17 +104,17 @@ export function booksRouter(deps: { db: Db; books: BooksStore; shop: ShopCache }
     }
     res.status(result.created ? 201 : 200).json((await deps.books.getSale(result.number))!);
   });
-  router.get('/summary', async (req, res) => {
+  router.get('/summary', queryOf(SummaryQuery), async (req, res) => {
     const shop = await deps.shop.get();
-    const q = req.query as Record<string, string | undefined>;
+    const q = queryValues(req, SummaryQuery);
     const range = localRange(q, shopOffsetMinutes(shop));
-    res.json({ from: range.fromDay, to: range.toDay, ...(await deps.books.summary(shop, range, granularityOf(q.granularity))) });
+    res.json({ from: range.fromDay, to: range.toDay, ...(await deps.books.summary(shop, range, q.granularity)) });
   });
-  router.get('/summary/export.csv', async (req, res) => {
+  router.get('/summary/export.csv', queryOf(SummaryQuery), async (req, res) => {
     const shop = await deps.shop.get();
-    const q = req.query as Record<string, string | undefined>;
+    const q = queryValues(req, SummaryQuery);
     const range = localRange(q, shopOffsetMinutes(shop));
-    const summary = await deps.books.summary(shop, range, granularityOf(q.granularity));
+    const summary = await deps.books.summary(shop, range, q.granularity);
     const line = (period: string, r: Omit<(typeof summary.rows)[number], 'period'>) => [
       period,
       r.salesDocuments,

@@ -1,35 +1,31 @@
 import { Router } from 'express';
 import { requirePermission } from '../http/auth';
 import { booksHttpError, idempotencyKeyOf, type BooksStore } from './books';
-import { badRequest, HttpError } from '../http/errors';
-import { parseLimit } from '../http/pagination';
+import { HttpError } from '../http/errors';
 import type { ShopCache } from '../shop/shop-cache';
-import { body } from '../http/contract';
-import { AdjustmentBody } from './contract';
-
-const KINDS = ['receipt', 'reserve', 'release', 'issue', 'restock', 'adjust'];
+import { body, queryOf, queryValues } from '../http/contract';
+import { AdjustmentBody, StockLevelsQuery, StockMovementsQuery } from './contract';
 
 /** Stock: levels per SKU and warehouse, the ledger, adjustments. Levels are sums of the ledger. */
 export function stockRouter(deps: { books: BooksStore; shop: ShopCache }): Router {
   const router = Router();
-  router.get('/levels', requirePermission('orders.read'), async (req, res) => {
-    const q = req.query as Record<string, string | undefined>;
+  router.get('/levels', requirePermission('orders.read'), queryOf(StockLevelsQuery), async (req, res) => {
+    const q = queryValues(req, StockLevelsQuery);
     const levels = await deps.books.levels({
       skus: q.sku ? q.sku.split(',').filter(Boolean) : undefined,
       warehouse: q.warehouse || undefined,
     });
-    res.json({ levels: q.low === 'true' ? levels.filter((l) => l.low) : levels });
+    res.json({ levels: q.low === true ? levels.filter((l) => l.low) : levels });
   });
-  router.get('/movements', requirePermission('stock.manage'), async (req, res) => {
-    const q = req.query as Record<string, string | undefined>;
-    if (q.kind && !KINDS.includes(q.kind)) throw badRequest(`kind must be one of: ${KINDS.join(', ')}`);
+  router.get('/movements', requirePermission('stock.manage'), queryOf(StockMovementsQuery), async (req, res) => {
+    const q = queryValues(req, StockMovementsQuery);
     res.json(
       await deps.books.movements({
         sku: q.sku || undefined,
         warehouse: q.warehouse || undefined,
         orderId: q.order || undefined,
         kind: q.kind,
-        limit: parseLimit(q.limit),
+        limit: q.limit,
         cursor: q.cursor || undefined,
       }),
     );

@@ -9,15 +9,15 @@ import {
   nullable,
   timestamp,
   pathParam,
-  query,
-  pageParams,
   jsonBody,
+  stringEnum,
   apiOperation,
   type DomainContract,
   type PathItem,
   type JsonSchema,
 } from '../http/contract';
 import { Type, type Static } from '@sinclair/typebox';
+import { pageQuery } from '../http/pagination';
 
 export const ComplaintBody = Type.Object(
   {
@@ -114,6 +114,13 @@ export const schemas: Record<string, JsonSchema> = {
   }),
 };
 
+/** `GET /complaints`: the filters and the page. */
+export const ComplaintsQuery = Type.Object({
+  status: Type.Optional(stringEnum(['open', 'resolved', 'rejected'], { description: '`open`, `resolved` or `rejected`.' })),
+  customer: Type.Optional(Type.String({ description: 'Only complaints of this customer id.' })),
+  ...pageQuery,
+});
+
 export const paths: Record<string, PathItem> = {
   '/api/v1/complaints': {
     get: apiOperation({
@@ -121,11 +128,7 @@ export const paths: Record<string, PathItem> = {
       tags: ['complaints'],
       permission: 'complaints.read',
       summary: 'List complaints, newest first',
-      parameters: [
-        query('status', '`open`, `resolved` or `rejected`.', { type: 'string', enum: ['open', 'resolved', 'rejected'] }),
-        query('customer', 'Only complaints of this customer id.', { type: 'string' }),
-        ...pageParams,
-      ],
+      query: ComplaintsQuery,
       responses: {
         200: answer('A page of complaints.', schema('ComplaintPage')),
         400: failure('A filter is invalid (status, limit, cursor).'),

@@ -1,20 +1,13 @@
 import { Router, type Request } from 'express';
 import { requirePermission } from '../http/auth';
 import type { ComplaintFilter, ComplaintsStore } from './complaints';
-import { badRequest, notFound } from '../http/errors';
-import { parseLimit } from '../http/pagination';
-import { body } from '../http/contract';
-import { ComplaintBody } from './contract';
+import { notFound } from '../http/errors';
+import { body, queryOf, queryValues } from '../http/contract';
+import { ComplaintBody, ComplaintsQuery } from './contract';
 
 function parseFilter(req: Request): ComplaintFilter {
-  const q = req.query as Record<string, string | undefined>;
-  if (q.status && !['open', 'resolved', 'rejected'].includes(q.status)) throw badRequest('status must be open, resolved or rejected');
-  return {
-    status: q.status as ComplaintFilter['status'],
-    customerId: q.customer || undefined,
-    limit: parseLimit(q.limit),
-    cursor: q.cursor || undefined,
-  };
+  const q = queryValues(req, ComplaintsQuery);
+  return { status: q.status, customerId: q.customer || undefined, limit: q.limit, cursor: q.cursor || undefined };
 }
 
 /** Complaints (khiếu nại): file one (starts `complaint:<id>`), list, read with tasks and timeline. */
@@ -27,7 +20,7 @@ export function complaintsRouter(deps: { complaints: ComplaintsStore }): Router 
     res.status(filed.created ? 201 : 200).json(filed);
   });
 
-  router.get('/', requirePermission('complaints.read'), async (req, res) => {
+  router.get('/', requirePermission('complaints.read'), queryOf(ComplaintsQuery), async (req, res) => {
     res.json(await deps.complaints.list(req.principal!, parseFilter(req)));
   });
 

@@ -11,8 +11,6 @@ import {
   timestamp,
   strings,
   pathParam,
-  query,
-  pageParams,
   jsonBody,
   apiOperation,
   type DomainContract,
@@ -21,6 +19,7 @@ import {
   type ScopeNote,
 } from '../http/contract';
 import { Type, type Static } from '@sinclair/typebox';
+import { pageQuery } from '../http/pagination';
 
 const AddressBody = Type.Object(
   {
@@ -217,6 +216,13 @@ export const schemas: Record<string, JsonSchema> = {
   CustomerMerge: MergeCustomerBody,
 };
 
+/** `GET /customers`: the search, the segment and the page. */
+export const CustomersQuery = Type.Object({
+  q: Type.Optional(Type.String({ pattern: '\\S', description: 'Phone (any format) or part of the name; not blank.' })),
+  segment: Type.Optional(Type.String({ description: 'Only customers of this segment.' })),
+  ...pageQuery,
+});
+
 export const paths: Record<string, PathItem> = {
   '/api/v1/customers': {
     get: apiOperation({
@@ -227,11 +233,7 @@ export const paths: Record<string, PathItem> = {
       summary: 'Search customers by phone or name',
       description:
         "Newest first. `q` is a phone in any accepted format (0912 345 678, +84912345678, 84-912-345-678…; a merged duplicate's phone finds its survivor), digits of a phone, or part of a name. Merged duplicates are left out. Scope `own` sees customers of orders whose tasks the caller holds or held, and those the caller created.",
-      parameters: [
-        query('q', 'Phone (any format) or part of the name.', { type: 'string' }),
-        query('segment', 'Only customers of this segment.', { type: 'string' }),
-        ...pageParams,
-      ],
+      query: CustomersQuery,
       responses: {
         200: answer('A page of customers.', schema('CustomerPage')),
         400: failure('A filter is invalid (q empty, unknown segment, limit, cursor).'),

@@ -3,15 +3,13 @@ import { requirePermission } from '../http/auth';
 import type { CustomerFilter, CustomersStore } from './customers';
 import { toCustomerView } from './customers';
 import { badRequest, notFound } from '../http/errors';
-import { parseLimit } from '../http/pagination';
 import type { ShopCache } from '../shop/shop-cache';
-import { body } from '../http/contract';
-import { CreateCustomerBody, MergeCustomerBody, PatchCustomerBody } from './contract';
+import { body, queryOf, queryValues } from '../http/contract';
+import { CreateCustomerBody, CustomersQuery, MergeCustomerBody, PatchCustomerBody } from './contract';
 
 function parseFilter(req: Request): CustomerFilter {
-  const q = req.query as Record<string, string | undefined>;
-  if (q.q !== undefined && q.q.trim().length === 0) throw badRequest('q must not be empty');
-  return { q: q.q || undefined, segment: q.segment || undefined, limit: parseLimit(q.limit), cursor: q.cursor || undefined };
+  const q = queryValues(req, CustomersQuery);
+  return { q: q.q, segment: q.segment || undefined, limit: q.limit, cursor: q.cursor || undefined };
 }
 
 /** The CRM: search, create, change, read with full history, merge duplicates. */
@@ -25,11 +23,15 @@ export function customersRouter(deps: { customers: CustomersStore; shop: ShopCac
     return row;
   };
 
-  router.get('/', async (req, res) => {
+  router.get('/', queryOf(CustomersQuery), async (req, res) => {
     const filter = parseFilter(req);
     const shop = await deps.shop.get();
-    if (filter.segment && !shop.segments.some((s) => s.id === filter.segment))
-      throw badRequest(`unknown segment "${filter.segment}" — segments: ${shop.segments.map((s) => s.id).join(', ')}`);
+    if (filter.segment && !shop.segments.some((s) => s.id === filter.segment)) {
+      const known = shop.segments.map((s) => s.id).join(', ');
+      throw badRequest(`unknown segment "${filter.segment}" — segments: ${known}`, {
+        fields: [{ field: 'segment', message: `is not a segment of shop.yaml; segments: ${known}` }],
+      });
+    }
     res.json(await deps.customers.list(req.principal!, filter, shop));
   });
 

@@ -144,6 +144,9 @@ export const responses: Record<string, ResponseObject> = {
     'The body was sent as something other than JSON; send it with `Content-Type: application/json` (code `unsupported_media_type`).',
   ),
   TooLarge: failure('The body is larger than the limit (JSON 256 kB, YAML 1 MB); code `too_large`.'),
+  InvalidQuery: failure(
+    'A query parameter is repeated or its value does not match its schema (code `bad_request`); `details.fields` names each parameter. Nothing is changed.',
+  ),
   InvalidBody: answer('The body does not match the schema; `details.fields` names each field (code `invalid`).', {
     allOf: [
       schema('Error'),

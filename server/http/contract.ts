@@ -4,9 +4,9 @@
  * compiles) and its operations; routes bind the same schemas with `body()`/`queryOf()`, and
  * server/http/openapi.ts collects every domain into the OpenAPI 3.1 document.
  */
-import type { RequestHandler } from 'express';
-import { type Static, type TSchema } from '@sinclair/typebox';
-import { validateBody } from './validate';
+import type { Request, RequestHandler } from 'express';
+import { Type, type Static, type TObject, type TOptional, type TSchema } from '@sinclair/typebox';
+import { queryValidator, validateBody } from './validate';
 
 /** A JSON Schema (OpenAPI 3.1 uses JSON Schema 2020-12); TypeBox schemas are ones too. */
 export type JsonSchema = { readonly [keyword: string]: unknown };
@@ -82,8 +82,17 @@ export interface Operation {
   responses: Record<string, ResponseObject | Ref>;
 }
 
+/**
+ * An operation as a contract declares it: `query` is the TypeBox object of its query parameters
+ * (each property one parameter, with its `description`), the schema the route checks them with
+ * (`queryOf`); server/http/openapi.ts turns it into the document's `parameters` (`in: query`).
+ */
+export interface DeclaredOperation extends Operation {
+  query?: TObject;
+}
+
 /** What an `/api/v1` operation is written as: its permissions are given once and become the `x-` extensions and the 403. */
-export type ApiOperationInput = Omit<Operation, 'x-permission' | 'x-permissions' | 'x-scope'> & {
+export type ApiOperationInput = Omit<DeclaredOperation, 'x-permission' | 'x-permissions' | 'x-scope'> & {
   /** All of these (the router's and the route's own `requirePermission`s). */
   permission?: string | string[];
   /** Any one of these. */
@@ -92,7 +101,10 @@ export type ApiOperationInput = Omit<Operation, 'x-permission' | 'x-permissions'
   bodyIsJson?: boolean;
 };
 
-export type PathItem = Partial<Record<HttpMethod, Operation>>;
+/** A path's operations as a contract declares them. */
+export type PathItem = Partial<Record<HttpMethod, DeclaredOperation>>;
+/** A path's operations in the document (query parameters in `parameters`). */
+export type DocumentPathItem = Partial<Record<HttpMethod, Operation>>;
 
 /** The subset of OpenAPI 3.1 this document uses. */
 export interface OpenApiDocument {
@@ -100,7 +112,7 @@ export interface OpenApiDocument {
   info: { title: string; version: string; description: string };
   tags: Array<{ name: string; description: string }>;
   security: SecurityRequirement[];
-  paths: Record<string, PathItem>;
+  paths: Record<string, DocumentPathItem>;
   components: {
     securitySchemes: Record<string, { type: 'http'; scheme: 'bearer'; description: string }>;
     schemas: Record<string, JsonSchema>;
@@ -143,18 +155,6 @@ export const pathParam = (name: string, description: string, type = 'string'): P
   description,
   schema: { type },
 });
-export const query = (name: string, description: string, schemaOf: JsonSchema): Parameter => ({
-  name,
-  in: 'query',
-  description,
-  schema: schemaOf,
-});
-
-/** Lists page the same way (server/http/pagination.ts): newest first, an opaque cursor. */
-export const pageParams = [
-  query('limit', 'Page size.', { type: 'integer', minimum: 1, maximum: 200, default: 50 }),
-  query('cursor', '`nextCursor` of the previous page.', { type: 'string' }),
-];
 
 /** A JSON request body validated with the operation's schema (422 with field errors). */
 export const jsonBody = (body: JsonSchema | Ref, description?: string): RequestBody => ({
@@ -167,7 +167,7 @@ export const jsonBody = (body: JsonSchema | Ref, description?: string): RequestB
  * An operation under `/api/v1`: every one needs the bearer token (401, or 429 after too many
  * failed tries), and most need a permission of the caller's roles (403).
  */
-export function apiOperation(op: ApiOperationInput): Operation {
+export function apiOperation(op: ApiOperationInput): DeclaredOperation {
   const { permission, anyPermission, scope, bodyIsJson, ...rest } = op;
   const needed = [permission ?? []].flat();
   const needs = needed.length ? `Needs the permission ${needed.map((p) => `\`${p}\``).join(' and ')} (or \`*\`).` : undefined;
@@ -181,6 +181,7 @@ export function apiOperation(op: ApiOperationInput): Operation {
     responses: {
       ...rest.responses,
       ...(bodyIsJson ? { 400: shared('MalformedBody'), 413: shared('TooLarge'), 415: shared('NotJson') } : {}),
+      ...(rest.query && !rest.responses[400] && !bodyIsJson ? { 400: shared('InvalidQuery') } : {}),
       401: shared('Unauthorized'),
       ...((needed.length || anyPermission?.length || scope?.denied === 403) && !rest.responses[403] ? { 403: shared('Forbidden') } : {}),
       ...(scope?.denied === 404 && !rest.responses[404] ? { 404: failure('No such record, or not one the caller may see.') } : {}),
@@ -199,4 +200,55 @@ export function apiOperation(op: ApiOperationInput): Operation {
  */
 export function body<T extends TSchema>(bodySchema: T): RequestHandler<Record<string, string>, unknown, Static<T>> {
   return validateBody(bodySchema) as RequestHandler<Record<string, string>, unknown, Static<T>>;
+}
+
+/** A text that is one of `values`, written as JSON Schema writes it (`{type: 'string', enum}`; a Type.Union of literals would be an `anyOf`). */
+export function stringEnum<const V extends readonly string[]>(values: V, options: JsonSchema = {}) {
+  return Type.Unsafe<V[number]>({ type: 'string', enum: [...values], ...options });
+}
+
+declare const hasDefault: unique symbol;
+/** A query parameter with a default: optional for the caller, always there for the handler. */
+export type TDefaulted<T extends TSchema> = TOptional<T> & { readonly [hasDefault]: true };
+
+/** A query parameter that takes `value` when it is left out (documented as its `default`). */
+export function withDefault<T extends TSchema>(parameter: T, value: Static<T>): TDefaulted<T> {
+  return Type.Optional({ ...parameter, default: value }) as unknown as TDefaulted<T>;
+}
+
+type DefaultedNames<T extends TObject> = {
+  [K in keyof T['properties']]: T['properties'][K] extends { readonly [hasDefault]: true } ? K : never;
+}[keyof T['properties']];
+
+/** What a handler reads from `queryValues`: the schema's static type, with defaulted parameters always present. */
+export type QueryValues<T extends TObject> = Static<T> & { [K in DefaultedNames<T>]-?: Static<T['properties'][K]> };
+
+/** Checked query values per request, where `queryValues` finds them (never on `req.query`, never on a prototype). */
+const checkedQueries = new WeakMap<object, { schema: TObject; values: Record<string, unknown> }>();
+
+/**
+ * The route's query check, from the schema its operation documents as `query`: values are
+ * converted to the parameters' types, defaults filled in, and a bad value is 400 `bad_request`
+ * with `details.fields` naming each parameter (server/http/validate.ts). A repeated parameter is
+ * refused as on every route; parameters the schema does not name are ignored. The handler reads
+ * the result with `queryValues(req, schema)`.
+ */
+export function queryOf<T extends TObject>(querySchema: T): RequestHandler {
+  const validate = queryValidator(querySchema);
+  return (req, _res, next) => {
+    try {
+      checkedQueries.set(req, { schema: querySchema, values: validate(req.query ?? {}) });
+    } catch (err) {
+      return next(err);
+    }
+    next();
+  };
+}
+
+/** The query values `queryOf(schema)` checked for this request; an error if the route did not mount it (a bug, not the caller's). */
+export function queryValues<T extends TObject>(req: Request, querySchema: T): QueryValues<T> {
+  const checked = checkedQueries.get(req);
+  if (checked?.schema !== querySchema)
+    throw new Error('the route reads query parameters it did not check: mount queryOf(schema) before it');
+  return checked.values as QueryValues<T>;
 }

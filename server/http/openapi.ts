@@ -1,10 +1,21 @@
 /**
  * The OpenAPI 3.1 description of shopflow's whole HTTP API, generated from the domains'
- * contracts (server/<domain>/contract.ts): the same TypeBox schemas validate the bodies.
+ * contracts (server/<domain>/contract.ts): the same TypeBox schemas validate the bodies and the
+ * query parameters (an operation's `query` becomes its `in: query` parameters here).
  * `tests/integration/openapi.test.ts` keeps it true: every route the app registers is
  * documented, and everything documented exists; the console's types are generated from it.
  */
-import { type DomainContract, type OpenApiDocument } from './contract';
+import type { TObject } from '@sinclair/typebox';
+import {
+  type DeclaredOperation,
+  type DocumentPathItem,
+  type DomainContract,
+  type JsonSchema,
+  type OpenApiDocument,
+  type Operation,
+  type Parameter,
+  type PathItem,
+} from './contract';
 import { contract as api, responses } from './api-contract';
 import { contract as definitions } from '../shop/definitions-contract';
 import { contract as dashboard } from '../shop/dashboard-contract';
@@ -18,12 +29,57 @@ import { contract as complaints } from '../complaints/contract';
 import { contract as books } from '../books/contract';
 
 export { HTTP_METHODS } from './contract';
-export type { HttpMethod, JsonSchema, Operation, OpenApiDocument, Parameter, PathItem, ResponseObject, ScopeNote } from './contract';
+export type {
+  DocumentPathItem as PathItem,
+  HttpMethod,
+  JsonSchema,
+  Operation,
+  OpenApiDocument,
+  Parameter,
+  ResponseObject,
+  ScopeNote,
+} from './contract';
 
 const version: string = require('../../package.json').version;
 
 /** Every domain's part, in the order of the document's tags. */
 const domains: DomainContract[] = [api, definitions, staff, tasks, orders, shipping, kpi, dashboard, customers, complaints, books];
+
+/**
+ * The `in: query` parameters of a query schema (a TypeBox object): one per property, in its
+ * order, with the property's `description` as the parameter's and the rest as its schema;
+ * `required` when the object requires it.
+ */
+export function queryParameters(query: TObject): Parameter[] {
+  const required = new Set(query.required ?? []);
+  return Object.entries(query.properties).map(([name, property]) => {
+    // A plain copy: TypeBox's symbol-keyed markers are not part of the document.
+    const { description, ...schema } = JSON.parse(JSON.stringify(property)) as JsonSchema;
+    if (typeof description !== 'string' || !description) throw new Error(`query parameter "${name}" needs a description`);
+    return { name, in: 'query', ...(required.has(name) ? { required: true } : {}), description, schema };
+  });
+}
+
+/** The operation as documented: `query` becomes `parameters` (after any path and header ones), where the declaration had them. */
+function documented(op: DeclaredOperation): Operation {
+  if (!op.query) return op;
+  const parameters = [...(op.parameters ?? []), ...queryParameters(op.query)];
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(op)) {
+    if (key === 'query' || key === 'parameters') out.parameters ??= parameters;
+    else out[key] = value;
+  }
+  return out as unknown as Operation;
+}
+
+function documentedPaths(paths: Record<string, PathItem>): Record<string, DocumentPathItem> {
+  return Object.fromEntries(
+    Object.entries(paths).map(([path, item]) => [
+      path,
+      Object.fromEntries(Object.entries(item).map(([method, op]) => [method, documented(op)])) as DocumentPathItem,
+    ]),
+  );
+}
 
 /** The API as it is now; served at `/api/v1/openapi.json`. */
 export const openApiDocument: OpenApiDocument = {
@@ -43,7 +99,7 @@ export const openApiDocument: OpenApiDocument = {
   },
   tags: domains.flatMap((d) => d.tags),
   security: [{ bearerAuth: [] }],
-  paths: Object.assign({}, ...domains.map((d) => d.paths)),
+  paths: Object.assign({}, ...domains.map((d) => documentedPaths(d.paths))),
   components: {
     securitySchemes: {
       bearerAuth: {

@@ -1,16 +1,22 @@
 import { and, eq, lt, or, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
+import { Type } from '@sinclair/typebox';
+import { withDefault } from './contract';
 import { badRequest } from './errors';
 
 /**
  * The one way lists page: newest first by (created_at, id), an opaque cursor naming the last row
- * of the previous page, `limit` from 1 to 200 (default 50).
+ * of the previous page, `limit` from 1 to 200 (default 50). A list's query schema spreads these
+ * in (`Type.Object({ ...filters, ...pageQuery })`); `queryOf` checks them.
  */
-export function parseLimit(raw: unknown): number {
-  const limit = raw === undefined ? 50 : Number(raw);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw badRequest('limit must be a whole number from 1 to 200');
-  return limit;
-}
+export const pageQuery = {
+  limit: withDefault(Type.Integer({ minimum: 1, maximum: 200, description: 'Page size.' }), 50),
+  cursor: Type.Optional(Type.String({ description: '`nextCursor` of the previous page.' })),
+};
+
+/** The 400 for a cursor this API did not hand out (or that was changed), naming the parameter. */
+export const badCursor = () =>
+  badRequest('cursor is not one this API returned', { fields: [{ field: 'cursor', message: 'is not one this API returned' }] });
 
 export function encodeCursor(row: { createdAt: Date; id: string }): string {
   return Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString('base64url');
@@ -27,7 +33,7 @@ export function afterCursor(cursor: string | undefined, createdAt: PgColumn, id:
     lastId = rawId;
     if (Number.isNaN(at.getTime()) || typeof lastId !== 'string') throw new Error('bad cursor');
   } catch {
-    throw badRequest('cursor is not one this API returned');
+    throw badCursor();
   }
   return or(lt(createdAt, at), and(eq(createdAt, at), lt(id, lastId)));
 }

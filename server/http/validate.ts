@@ -1,20 +1,29 @@
 import type { Request, RequestHandler } from 'express';
-import type { ValidateFunction } from 'ajv';
+import Ajv, { type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
 import { ajv } from '../../definitions/loading/ajv';
-import { HttpError, unprocessable } from './errors';
+import { badRequest, HttpError, unprocessable } from './errors';
 
 const compiled = new WeakMap<object, ValidateFunction>();
 
-/** Field errors in the API's words: `[{field, message}]`, `field` as a JSON pointer-ish path. */
-export function fieldErrors(validate: ValidateFunction): Array<{ field: string; message: string }> {
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/**
+ * Field errors in the API's words: `[{field, message}]`, `field` as a JSON pointer-ish path
+ * (`root` names the whole value, for an error that is not about one field).
+ */
+export function fieldErrors(validate: ValidateFunction, root = '(body)'): FieldError[] {
   return (validate.errors ?? []).map((e) => {
     const base = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
     if (e.keyword === 'required') return { field: [base, e.params.missingProperty].filter(Boolean).join('.'), message: 'is required' };
     if (e.keyword === 'additionalProperties')
       return { field: [base, e.params.additionalProperty].filter(Boolean).join('.'), message: 'is not a known field' };
     if (e.keyword === 'enum')
-      return { field: base || '(body)', message: `must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}` };
-    return { field: base || '(body)', message: e.message ?? 'is invalid' };
+      return { field: base || root, message: `must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}` };
+    return { field: base || root, message: e.message ?? 'is invalid' };
   });
 }
 
@@ -76,21 +85,74 @@ function hasBody(req: Request): boolean {
 
 /**
  * Query parameters are single text values: `?q=a&q=b` (which the query parser turns into an
- * array) or `?q[x]=1` is refused with 400 naming the parameter, before any route reads it —
+ * array) is refused with 400 naming the parameter, before any route reads it —
  * one place for every route instead of each route guessing what `req.query.q` holds.
  */
-export const singleQueryValues: RequestHandler = (req, _res, next) => {
-  for (const [name, value] of Object.entries(req.query ?? {})) {
+export function repeatedQueryParameter(query: Record<string, unknown>): HttpError | undefined {
+  for (const [name, value] of Object.entries(query)) {
     if (typeof value !== 'string') {
-      return next(
-        new HttpError(400, 'bad_request', `query parameter "${name}" must be given once (it was repeated)`, {
-          fields: [{ field: name, message: 'must be given once' }],
-        }),
-      );
+      return new HttpError(400, 'bad_request', `query parameter "${name}" must be given once (it was repeated)`, {
+        fields: [{ field: name, message: 'must be given once' }],
+      });
     }
   }
-  next();
+  return undefined;
+}
+
+/** The app-wide guard (server/http/app.ts), for every route, documented parameter or not. */
+export const singleQueryValues: RequestHandler = (req, _res, next) => {
+  next(repeatedQueryParameter(req.query ?? {}));
 };
+
+/**
+ * The Ajv of query parameters. Query values are text, so it converts them to the type the
+ * parameter's schema names (`"20"` to 20 for an integer, `"true"`/`"false"` for a boolean; any
+ * other text stays text and fails the type) and fills in a parameter's `default` when it is
+ * left out. A separate instance: the shared one (definitions, bodies) must never coerce.
+ */
+const queryAjv = new Ajv({ allErrors: true, strict: true, coerceTypes: true, useDefaults: true });
+addFormats(queryAjv);
+
+/** What queryValidator checks: a JSON Schema object whose properties are the parameters. */
+export interface QueryObjectSchema {
+  type: 'object';
+  properties: Record<string, object>;
+  required?: string[];
+}
+
+const compiledQueries = new WeakMap<object, ValidateFunction>();
+
+/** 400 `bad_request` naming each parameter in `details.fields`, the shape of the body's field errors. */
+export function invalidQuery(fields: FieldError[]): HttpError {
+  const said = fields.map((f) => `${f.field} ${f.message}`).join('; ');
+  return badRequest(`invalid query parameter${fields.length > 1 ? 's' : ''}: ${said}`, { fields });
+}
+
+/**
+ * The check of a route's query parameters, from the schema its operation documents: a repeated
+ * parameter is refused (as everywhere), parameters the schema does not name are ignored (they
+ * always were), the named ones are converted and checked, and the answer is a new object with
+ * only them (defaults filled in) — never `req.query` itself. 400 with field errors otherwise.
+ */
+export function queryValidator(schema: QueryObjectSchema): (query: Record<string, unknown>) => Record<string, unknown> {
+  let validate = compiledQueries.get(schema);
+  if (!validate) {
+    validate = queryAjv.compile(schema);
+    compiledQueries.set(schema, validate);
+  }
+  const check = validate;
+  const names = Object.keys(schema.properties);
+  return (query) => {
+    const repeated = repeatedQueryParameter(query);
+    if (repeated) throw repeated;
+    const values: Record<string, unknown> = {};
+    for (const name of names) if (Object.hasOwn(query, name)) values[name] = query[name];
+    const unstorable = names.filter((name) => unstorableTextAt(values[name]) !== undefined);
+    if (unstorable.length) throw invalidQuery(unstorable.map((field) => ({ field, message: UNSTORABLE_TEXT_MESSAGE })));
+    if (!check(values)) throw invalidQuery(fieldErrors(check, '(query)'));
+    return values;
+  };
+}
 
 /** How deep a JSON body may nest: far beyond any form or document the API takes, far below what recursion survives. */
 export const MAX_BODY_DEPTH = 64;

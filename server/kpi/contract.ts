@@ -10,7 +10,6 @@ import {
   timestamp,
   strings,
   pathParam,
-  query,
   jsonBody,
   apiOperation,
   type DomainContract,
@@ -200,6 +199,9 @@ export const schemas: Record<string, JsonSchema> = {
   // Customers (CRM) and complaints.
 };
 
+/** `GET /kpi/periods`. */
+export const KpiPeriodsQuery = Type.Object({ plan: Type.Optional(Type.String({ description: 'Only periods of this KpiPlan.' })) });
+
 export const paths: Record<string, PathItem> = {
   '/api/v1/kpi/periods': {
     get: apiOperation({
@@ -209,7 +211,7 @@ export const paths: Record<string, PathItem> = {
       summary: 'List KPI periods, newest first',
       description:
         "Scope `own` without `kpi.manage` sees the totals and its own row only: other staff members' figures, evaluations and rep target revisions are left out.",
-      parameters: [query('plan', 'Only periods of this KpiPlan.', { type: 'string' })],
+      query: KpiPeriodsQuery,
       responses: {
         200: answer(
           'The periods with targets vs actuals.',

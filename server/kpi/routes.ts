@@ -2,8 +2,8 @@ import { Router } from 'express';
 import { can, requirePermission, type Principal } from '../http/auth';
 import { forbidden } from '../http/errors';
 import type { KpiService, KpiViewer } from './kpi';
-import { body } from '../http/contract';
-import { ReviseTargetBody, StartPeriodBody } from './contract';
+import { body, queryOf, queryValues } from '../http/contract';
+import { KpiPeriodsQuery, ReviseTargetBody, StartPeriodBody } from './contract';
 
 /**
  * Scope `own` covers KPI like every other record: such a caller reads totals and their own row.
@@ -18,8 +18,8 @@ export function kpiRouter(deps: { kpi: KpiService }): Router {
   const router = Router();
   router.use(requirePermission('kpi.read'));
 
-  router.get('/periods', async (req, res) => {
-    res.json({ periods: await deps.kpi.list(typeof req.query.plan === 'string' ? req.query.plan : undefined, viewerOf(req.principal!)) });
+  router.get('/periods', queryOf(KpiPeriodsQuery), async (req, res) => {
+    res.json({ periods: await deps.kpi.list(queryValues(req, KpiPeriodsQuery).plan, viewerOf(req.principal!)) });
   });
   router.get('/periods/current', async (req, res) => {
     res.json(await deps.kpi.current(viewerOf(req.principal!)));

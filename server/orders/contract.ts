@@ -9,8 +9,6 @@ import {
   nullable,
   timestamp,
   pathParam,
-  query,
-  pageParams,
   jsonBody,
   apiOperation,
   type DomainContract,
@@ -19,6 +17,7 @@ import {
   type ScopeNote,
 } from '../http/contract';
 import { Type, type Static } from '@sinclair/typebox';
+import { pageQuery } from '../http/pagination';
 
 /** A lead from MKT or a channel hook; it starts an order. */
 export const LeadBody = Type.Object(
@@ -212,6 +211,18 @@ export const schemas: Record<string, JsonSchema> = {
   OrderCancellation: { ...CancelBody, description: 'Why the order is cancelled (kept in its timeline).' },
 };
 
+/** `GET /orders`: the filters and the page. */
+export const OrdersQuery = Type.Object({
+  stage: Type.Optional(Type.String({ description: 'Only orders at this stage.' })),
+  status: Type.Optional(Type.String({ description: '`open`, `completed`, `lost`, `cancelled` or `returned`.' })),
+  late: Type.Optional(Type.Boolean({ description: '`true`: only orders with an overdue task or a parcel past its expected delivery.' })),
+  channel: Type.Optional(Type.String({ description: 'Only orders from this channel.' })),
+  assignee: Type.Optional(Type.String({ description: 'Only orders with an open task held by `me` or this staff id.' })),
+  from: Type.Optional(Type.String({ format: 'date-time', description: 'Created at or after (ISO 8601).' })),
+  to: Type.Optional(Type.String({ format: 'date-time', description: 'Created at or before (ISO 8601).' })),
+  ...pageQuery,
+});
+
 export const paths: Record<string, PathItem> = {
   '/api/v1/orders': {
     get: apiOperation({
@@ -221,19 +232,7 @@ export const paths: Record<string, PathItem> = {
       scope: ownOrders,
       summary: 'List orders',
       description: 'Newest first, from the database projection. Scope `own` sees orders whose tasks the caller holds or held.',
-      parameters: [
-        query('stage', 'Only orders at this stage.', { type: 'string' }),
-        query('status', '`open`, `completed`, `lost`, `cancelled` or `returned`.', { type: 'string' }),
-        query('late', '`true`: only orders with an overdue task or a parcel past its expected delivery.', {
-          type: 'string',
-          enum: ['true', 'false'],
-        }),
-        query('channel', 'Only orders from this channel.', { type: 'string' }),
-        query('assignee', 'Only orders with an open task held by `me` or this staff id.', { type: 'string' }),
-        query('from', 'Created at or after (ISO 8601).', { type: 'string', format: 'date-time' }),
-        query('to', 'Created at or before (ISO 8601).', { type: 'string', format: 'date-time' }),
-        ...pageParams,
-      ],
+      query: OrdersQuery,
       responses: { 200: answer('A page of orders.', schema('OrderPage')), 400: failure('A filter is invalid (limit, from, to, cursor).') },
     }),
   },

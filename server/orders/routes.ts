@@ -8,10 +8,10 @@ import { cancelOrderUpdate, statusQuery, type OrderStatus } from '../../workflow
 import { requirePermission } from '../http/auth';
 import { badRequest, conflict, notFound } from '../http/errors';
 import type { TasksStore } from '../tasks/tasks';
-import { afterCursor, pageOf, parseLimit } from '../http/pagination';
+import { afterCursor, pageOf } from '../http/pagination';
 import { orderFacts, ordersVisibleTo } from './orders';
-import { body } from '../http/contract';
-import { CancelBody } from './contract';
+import { body, queryOf, queryValues } from '../http/contract';
+import { CancelBody, OrdersQuery } from './contract';
 
 type OrderRow = typeof orders.$inferSelect;
 const toOrderView = (o: OrderRow) => ({
@@ -37,13 +37,14 @@ export function ordersRouter(deps: { db: Db; temporal: Client; tasks: TasksStore
 
   const scopeFilter = (req: Request) => ordersVisibleTo(req.principal!);
 
-  router.get('/', async (req, res) => {
-    const q = req.query as Record<string, string | undefined>;
-    const limit = parseLimit(q.limit);
-    const date = (name: string) => {
+  router.get('/', queryOf(OrdersQuery), async (req, res) => {
+    const q = queryValues(req, OrdersQuery);
+    const limit = q.limit;
+    const date = (name: 'from' | 'to') => {
       if (!q[name]) return undefined;
-      const d = new Date(q[name]!);
-      if (Number.isNaN(d.getTime())) throw badRequest(`${name} must be a date (ISO 8601)`);
+      const d = new Date(q[name]);
+      if (Number.isNaN(d.getTime()))
+        throw badRequest(`${name} must be a date (ISO 8601)`, { fields: [{ field: name, message: 'must be a date-time (ISO 8601)' }] });
       return d;
     };
     const [from, to] = [date('from'), date('to')];
@@ -67,7 +68,7 @@ export function ordersRouter(deps: { db: Db; temporal: Client; tasks: TasksStore
                   .where(and(eq(tasks.status, 'open'), eq(tasks.assigneeId, q.assignee === 'me' ? req.principal!.staffId : q.assignee))),
               )
             : undefined,
-          q.late === 'true' ? lateSql : undefined,
+          q.late === true ? lateSql : undefined,
           from ? gte(orders.createdAt, from) : undefined,
           to ? lte(orders.createdAt, to) : undefined,
           afterCursor(q.cursor, orders.createdAt, orders.id),

@@ -11,7 +11,6 @@ import {
   timestamp,
   strings,
   pathParam,
-  query,
   jsonBody,
   apiOperation,
   type DomainContract,
@@ -80,6 +79,12 @@ export const schemas: Record<string, JsonSchema> = {
   TokenRequest: { ...TokenBody, description: 'The body may be omitted.' },
 };
 
+/** `GET /staff`. */
+export const StaffQuery = Type.Object({
+  role: Type.Optional(Type.String({ description: 'Only members with this role.' })),
+  active: Type.Optional(Type.Boolean({ description: 'Only active (`true`) or deactivated (`false`) members.' })),
+});
+
 export const paths: Record<string, PathItem> = {
   '/api/v1/staff': {
     get: apiOperation({
@@ -87,13 +92,7 @@ export const paths: Record<string, PathItem> = {
       tags: ['staff'],
       permission: 'staff.manage',
       summary: 'List staff members',
-      parameters: [
-        query('role', 'Only members with this role.', { type: 'string' }),
-        query('active', 'Only active (`true`) or deactivated (`false`) members; any other value is ignored.', {
-          type: 'string',
-          enum: ['true', 'false'],
-        }),
-      ],
+      query: StaffQuery,
       responses: { 200: answer('The members, oldest first.', object(['staff'], { staff: { type: 'array', items: schema('Staff') } })) },
     }),
     post: apiOperation({

@@ -4,8 +4,8 @@ import { missingPermissions, principalFor, requirePermission, roleOf, type Princ
 import { conflict, forbidden, HttpError, notFound, unprocessable } from '../http/errors';
 import type { ShopCache } from '../shop/shop-cache';
 import { toStaffView, type StaffRow, type StaffStore } from './staff';
-import { body } from '../http/contract';
-import { CreateStaffBody, PatchStaffBody, TokenBody } from './contract';
+import { body, queryOf, queryValues } from '../http/contract';
+import { CreateStaffBody, PatchStaffBody, StaffQuery, TokenBody } from './contract';
 
 /** Roles and channels must exist in shop.yaml; and nobody grants powers they do not hold themselves. */
 function checkGrant(caller: Principal, shop: CompiledShop, roles: string[] | undefined, channels: string[] | undefined): void {
@@ -53,9 +53,8 @@ export function staffRouter(deps: { staff: StaffStore; shop: ShopCache }): Route
     return row;
   };
 
-  router.get('/', async (req, res) => {
-    const role = typeof req.query.role === 'string' ? req.query.role : undefined;
-    const active = req.query.active === 'true' ? true : req.query.active === 'false' ? false : undefined;
+  router.get('/', queryOf(StaffQuery), async (req, res) => {
+    const { role, active } = queryValues(req, StaffQuery);
     res.json({ staff: (await staff.list({ role, active })).map(toStaffView) });
   });
 

@@ -9,9 +9,8 @@ import {
   nullable,
   timestamp,
   pathParam,
-  query,
-  pageParams,
   jsonBody,
+  stringEnum,
   apiOperation,
   type DomainContract,
   type PathItem,
@@ -19,6 +18,7 @@ import {
   type ScopeNote,
 } from '../http/contract';
 import { Type, type Static } from '@sinclair/typebox';
+import { pageQuery } from '../http/pagination';
 
 export const CompleteBody = Type.Object(
   { outcome: Type.String({ minLength: 1 }), data: Type.Optional(Type.Unsafe<Record<string, unknown>>({ type: 'object' })) },
@@ -144,6 +144,16 @@ export const schemas: Record<string, JsonSchema> = {
   TaskReassignment: ReassignBody,
 };
 
+/** `GET /tasks`: the filters and the page. */
+export const TasksQuery = Type.Object({
+  status: Type.Optional(stringEnum(['open', 'done', 'cancelled'], { description: 'Only tasks in this status.' })),
+  role: Type.Optional(Type.String({ description: 'Only tasks for this role.' })),
+  assignee: Type.Optional(Type.String({ description: '`me`, or a staff id.', examples: ['me', 'stf_1a2b3c4d5e6f'] })),
+  overdue: Type.Optional(Type.Boolean({ description: '`true`: only open tasks past their due time (`false` does not filter).' })),
+  order: Type.Optional(Type.String({ description: 'Only tasks about this order id.' })),
+  ...pageQuery,
+});
+
 export const paths: Record<string, PathItem> = {
   '/api/v1/tasks': {
     get: apiOperation({
@@ -154,17 +164,7 @@ export const paths: Record<string, PathItem> = {
       summary: 'List tasks',
       description:
         'Newest first. A caller with scope `own` sees their tasks and the unassigned tasks of their roles; scope `all` sees every task.',
-      parameters: [
-        query('status', 'Only tasks in this status.', { type: 'string', enum: ['open', 'done', 'cancelled'] }),
-        query('role', 'Only tasks for this role.', { type: 'string' }),
-        query('assignee', '`me`, or a staff id.', { type: 'string', examples: ['me', 'stf_1a2b3c4d5e6f'] }),
-        query('overdue', '`true`: only open tasks past their due time (`false` does not filter).', {
-          type: 'string',
-          enum: ['true', 'false'],
-        }),
-        query('order', 'Only tasks about this order id.', { type: 'string' }),
-        ...pageParams,
-      ],
+      query: TasksQuery,
       responses: {
         200: answer('A page of tasks.', schema('TaskPage')),
         400: failure('A filter is invalid (status, limit, overdue, cursor).'),

@@ -2,31 +2,26 @@ import { Router, type Request } from 'express';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { can, leadsRole, requirePermission, roleOf, type Principal } from '../http/auth';
-import { badRequest, conflict, forbidden, notFound, unprocessable } from '../http/errors';
+import { conflict, forbidden, notFound, unprocessable } from '../http/errors';
 import type { CompiledShop } from '../../definitions/types';
 import type { ShopCache } from '../shop/shop-cache';
 import type { StaffStore } from '../staff/staff';
 import { toTaskView, type TaskFilter, type TaskRow, type TasksStore } from './tasks';
-import { parseLimit } from '../http/pagination';
-import { body } from '../http/contract';
-import { CompleteBody, ReassignBody } from './contract';
+import { body, queryOf, queryValues } from '../http/contract';
+import { CompleteBody, ReassignBody, TasksQuery } from './contract';
 import { closeForm, skusIn, validateFormData } from '../../definitions/tasks/forms';
 import { completeTaskUpdate, TaskRejection, type CompleteTaskResult } from '../../workflows/tasks/tasks';
 import { executeUpdateRetried } from '../platform/updates';
 
 function parseFilter(req: Request): TaskFilter {
-  const q = req.query as Record<string, string | undefined>;
-  const status = q.status;
-  if (status && !['open', 'done', 'cancelled'].includes(status)) throw badRequest('status must be open, done or cancelled');
-  const limit = parseLimit(q.limit);
-  if (q.overdue && !['true', 'false'].includes(q.overdue)) throw badRequest('overdue must be true or false');
+  const q = queryValues(req, TasksQuery);
   return {
-    status: status as TaskFilter['status'],
+    status: q.status,
     role: q.role || undefined,
     assignee: q.assignee === 'me' ? req.principal!.staffId : q.assignee || undefined,
-    overdue: q.overdue === 'true',
+    overdue: q.overdue === true,
     subjectId: q.order || undefined,
-    limit,
+    limit: q.limit,
     cursor: q.cursor || undefined,
   };
 }
@@ -63,7 +58,7 @@ export function tasksRouter(deps: { tasks: TasksStore; staff: StaffStore; shop: 
     if (task.assigneeId && task.assigneeId !== p.staffId) throw forbidden(`this task is assigned to ${task.assigneeId}`);
   };
 
-  router.get('/', async (req, res) => {
+  router.get('/', queryOf(TasksQuery), async (req, res) => {
     res.json(await deps.tasks.list(req.principal!, parseFilter(req)));
   });
 

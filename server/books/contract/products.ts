@@ -1,0 +1,117 @@
+/** The books' contract: the product catalogue. */
+import { Type, type Static } from '@sinclair/typebox';
+import {
+  apiOperation,
+  answer,
+  failure,
+  jsonBody,
+  nullable,
+  object,
+  pathParam,
+  schema,
+  type JsonSchema,
+  type PathItem,
+} from '../../http/contract';
+import { pageQuery } from '../../http/pagination';
+import { badRange, int, level, str, ts } from './shared';
+
+const sku = Type.String({ minLength: 1, maxLength: 60, pattern: '^[A-Za-z0-9][A-Za-z0-9._/-]*$' });
+const productFields = {
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  unit: Type.String({ minLength: 1, maxLength: 30, description: 'Unit of sale: cái, hộp, kg…' }),
+  price: Type.Integer({ minimum: 0, description: 'List price, VND.' }),
+  lowStockThreshold: Type.Integer({
+    minimum: 0,
+    description: 'Alert warehouse and accounting when available stock falls below this (0: never).',
+  }),
+  active: Type.Boolean(),
+};
+const { name: productName, ...otherProductFields } = productFields;
+export const CreateProductBody = Type.Object(
+  { sku, name: productName, ...Type.Partial(Type.Object(otherProductFields)).properties },
+  { additionalProperties: false },
+);
+export type CreateProductBody = Static<typeof CreateProductBody>;
+export const PatchProductBody = Type.Partial(Type.Object(productFields), { additionalProperties: false, minProperties: 1 });
+export type PatchProductBody = Static<typeof PatchProductBody>;
+
+/** `GET /products`: active or not, and the page. */
+export const ProductsQuery = Type.Object({
+  active: Type.Optional(Type.Boolean({ description: 'Only active (`true`) or inactive (`false`) products.' })),
+  ...pageQuery,
+});
+const noProduct = failure('No product of that SKU.');
+
+export const schemas: Record<string, JsonSchema> = {
+  Product: object(['sku', 'name', 'unit', 'price', 'lowStockThreshold', 'active', 'createdAt', 'updatedAt', 'stock'], {
+    sku: str,
+    name: str,
+    unit: str,
+    price: { ...int, description: 'VND.' },
+    lowStockThreshold: int,
+    active: { type: 'boolean' },
+    createdAt: ts,
+    updatedAt: ts,
+    stock: { type: 'array', items: level, description: 'Per warehouse that has ever held it.' },
+  }),
+  ProductCreation: CreateProductBody,
+  ProductPatch: PatchProductBody,
+};
+
+export const paths: Record<string, PathItem> = {
+  '/api/v1/products': {
+    get: apiOperation({
+      operationId: 'listProducts',
+      tags: ['books'],
+      permission: 'orders.read',
+      summary: 'List products with their stock per warehouse',
+      query: ProductsQuery,
+      responses: {
+        200: answer(
+          'A page of products, newest first.',
+          object(['products', 'nextCursor'], { products: { type: 'array', items: schema('Product') }, nextCursor: nullable('string') }),
+        ),
+        400: badRange,
+      },
+    }),
+    post: apiOperation({
+      operationId: 'createProduct',
+      tags: ['books'],
+      permission: 'stock.manage',
+      bodyIsJson: true,
+      summary: 'Add a product (SKU) to the catalogue',
+      description:
+        'Stock is checked (reservations never oversell, adjustments never go below zero) and alerted on only for catalogue SKUs.',
+      requestBody: jsonBody(schema('ProductCreation')),
+      responses: {
+        201: answer('The product.', schema('Product')),
+        409: failure('A product of that SKU exists.'),
+        422: failure('The body is invalid (`details.fields`).'),
+      },
+    }),
+  },
+  '/api/v1/products/{sku}': {
+    get: apiOperation({
+      operationId: 'getProduct',
+      tags: ['books'],
+      permission: 'orders.read',
+      summary: 'A product with its stock per warehouse',
+      parameters: [pathParam('sku', 'SKU.')],
+      responses: { 200: answer('The product.', schema('Product')), 404: noProduct },
+    }),
+    patch: apiOperation({
+      operationId: 'updateProduct',
+      tags: ['books'],
+      permission: 'stock.manage',
+      bodyIsJson: true,
+      summary: 'Change a product (name, unit, price, threshold, active)',
+      parameters: [pathParam('sku', 'SKU.')],
+      requestBody: jsonBody(schema('ProductPatch')),
+      responses: {
+        200: answer('The product.', schema('Product')),
+        404: noProduct,
+        422: failure('The body is invalid (`details.fields`).'),
+      },
+    }),
+  },
+};
