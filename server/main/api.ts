@@ -3,11 +3,14 @@ import { createCourierDirectory } from '../../activities/shipping/couriers/direc
 import { createLogger } from '../platform/logger';
 import { listen } from '../http/listen';
 import { bootstrapTokenNotice, configOrExit, onShutdownSignal, startRuntime } from '../platform/runtime';
+import { ensureOrderSearchAttributes } from '../platform/search-attributes';
 
 async function main(): Promise<void> {
   const config = configOrExit();
   const log = createLogger(config.logLevel);
   const runtime = await startRuntime('api', config, log);
+  // Orders start with search attributes (stage, result, channel…): they must exist in the namespace first.
+  await ensureOrderSearchAttributes(runtime.temporal, config.temporal.namespace, log);
   // Courier webhooks are verified and parsed by the couriers' adapters, built here from the active shop and the environment.
   const server = await listen(runtime, log, createCourierDirectory(runtime.database.db));
   const notice = bootstrapTokenNotice(runtime.bootstrapTokenFile);

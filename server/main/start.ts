@@ -11,6 +11,7 @@ import { courierSimulatorConfig } from '../../scripts/courier-sim/config';
 import type { Config } from '../platform/config';
 import { createLogger, type Logger } from '../platform/logger';
 import { bootstrapTokenNotice, configOrExit, onShutdownSignal, startRuntime } from '../platform/runtime';
+import { ensureOrderSearchAttributes } from '../platform/search-attributes';
 import { listen } from '../http/listen';
 import { connectWorker } from '../platform/temporal';
 import { createShopflowWorker } from '../platform/worker';
@@ -19,6 +20,8 @@ async function main(): Promise<void> {
   const config = configOrExit();
   const log = createLogger(config.logLevel);
   const runtime = await startRuntime('all', config, log);
+  // Orders start with search attributes (stage, result, channel…): they must exist in the namespace first.
+  await ensureOrderSearchAttributes(runtime.temporal, config.temporal.namespace, log);
   const simulator =
     config.couriers === 'simulator'
       ? await startLocalCourierSimulator(config, log, (await activeShop(runtime.database.db))?.couriers ?? {})

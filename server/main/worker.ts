@@ -3,6 +3,7 @@ import os from 'node:os';
 import { createCourierDirectory } from '../../activities/shipping/couriers/directory';
 import { createLogger } from '../platform/logger';
 import { configOrExit, onShutdownSignal, startRuntime } from '../platform/runtime';
+import { ensureOrderSearchAttributes } from '../platform/search-attributes';
 import { connectWorker } from '../platform/temporal';
 import { createShopflowWorker } from '../platform/worker';
 
@@ -10,6 +11,8 @@ async function main(): Promise<void> {
   const config = configOrExit();
   const log = createLogger(config.logLevel);
   const runtime = await startRuntime('worker', config, log);
+  // Orders start with search attributes (stage, result, channel…): they must exist in the namespace first.
+  await ensureOrderSearchAttributes(runtime.temporal, config.temporal.namespace, log);
   const connection = await connectWorker(config.temporal, runtime.temporalAddress, log);
   const worker = await createShopflowWorker({
     connection,
