@@ -12,6 +12,8 @@ import type { CustomersStore } from '../customers/customers';
 import type { ShopCache } from '../shop/shop-cache';
 import type { OrderWorkflowInput } from '../../workflows/orders/order';
 import { hasOwnEntry } from '../../definitions/rules/own';
+import { initialOrderSearchAttributes, orderSummary } from '../../workflows/orders/search-attributes';
+import { registerSearchAttributes } from '../platform/search-attributes';
 
 /** A lead as sales/marketing send it (already schema-checked at the HTTP edge). */
 export interface LeadInput {
@@ -53,7 +55,19 @@ export function createOrdersService(deps: {
       lead: LeadInput,
       opts: { actor: string; idempotencyKey?: string },
     ): Promise<{ orderId: string; workflowId: string; created: boolean; definition: { name: string; version: number } }> {
-      const shop = await deps.shop.get();
+      // The shop (cached) and the definition are independent reads: one round trip, not two.
+      const [shop, definition] = await Promise.all([
+        deps.shop.get(),
+        lead.process
+          ? deps.definitions
+              .active(lead.process)
+              .then((row) =>
+                row && row.kind === 'OrderProcess'
+                  ? { name: row.name, version: row.version, compiled: row.compiled as CompiledOrderProcess }
+                  : undefined,
+              )
+          : deps.definitions.activeOfKind<CompiledOrderProcess>('OrderProcess'),
+      ]);
       const fields: Array<{ field: string; message: string }> = [];
       if (!hasOwnEntry(shop.channels, lead.channel))
         fields.push({
@@ -67,16 +81,6 @@ export function createOrdersService(deps: {
           message: `"${lead.customer.phone}" is not a Vietnamese phone number (0xxxxxxxxx or +84xxxxxxxxx)`,
         });
       if (fields.length) throw unprocessable('the lead is invalid', { fields });
-
-      const definition = lead.process
-        ? await deps.definitions
-            .active(lead.process)
-            .then((row) =>
-              row && row.kind === 'OrderProcess'
-                ? { name: row.name, version: row.version, compiled: row.compiled as CompiledOrderProcess }
-                : undefined,
-            )
-        : await deps.definitions.activeOfKind<CompiledOrderProcess>('OrderProcess');
       if (!definition) {
         throw new HttpError(
           409,
@@ -87,7 +91,8 @@ export function createOrdersService(deps: {
       const orderId = newOrderId(new Date(), opts.idempotencyKey ? `${opts.actor}:${opts.idempotencyKey}` : undefined);
       const name = lead.customer.name.trim();
       const customer = await deps.customers.upsertByPhone({ phone: phone!, name, channel: lead.channel, address: lead.customer.address });
-      const history = await deps.customers.history(customer.id);
+      // A customer created by this lead has no orders, tags or wholesale flag yet: nothing to read.
+      const history = customer.created ? NEW_CUSTOMER_HISTORY : await deps.customers.history(customer.id);
       const workflowId = orderWorkflowId(orderId);
       const input: OrderWorkflowInput = {
         orderId,
@@ -109,17 +114,53 @@ export function createOrdersService(deps: {
         facts: { customer: deps.customers.factsFor(history, shop), order: { channel: lead.channel } },
         settings: { courierPollAfterMs: deps.config.courierPollAfterMs, courierRetryForMs: deps.config.courierRetryForMs },
       };
+      const started = { name: definition.name, version: definition.version };
+      // What Temporal's UI and CLI show and filter on: ids, stage, channel and process, never the customer.
+      const facts = { orderId, stage: definition.compiled.start, channel: lead.channel, definition: started };
+      const options = {
+        workflowId,
+        taskQueue: deps.config.temporal.taskQueue,
+        args: [input] as [OrderWorkflowInput],
+        typedSearchAttributes: initialOrderSearchAttributes(facts),
+        staticSummary: orderSummary(facts),
+        staticDetails: `Order process **${started.name}** v${started.version}, lead channel ${lead.channel}, started at stage \`${facts.stage}\`. Orders: \`GET /api/v1/orders/${orderId}\`.`,
+      };
       try {
-        await deps.temporal.workflow.start('orderWorkflow', { workflowId, taskQueue: deps.config.temporal.taskQueue, args: [input] });
-        return { orderId, workflowId, created: true, definition: { name: definition.name, version: definition.version } };
+        try {
+          await deps.temporal.workflow.start('orderWorkflow', options);
+        } catch (err) {
+          if (!isUnregisteredSearchAttribute(err)) throw err;
+          // A namespace nobody registered them in (start-up registers them; a test's or a fresh
+          // server may not have): register once and start again.
+          const registered = await registerSearchAttributes(deps.temporal.connection, deps.config.temporal.namespace).then(
+            () => true,
+            () => false,
+          );
+          // Not allowed to register them (e.g. Temporal Cloud without them set up): the order still starts,
+          // without its search attributes (start-up logged how to add them).
+          const { typedSearchAttributes: _unregistered, ...plain } = options;
+          await deps.temporal.workflow.start('orderWorkflow', registered ? options : plain);
+        }
+        return { orderId, workflowId, created: true, definition: started };
       } catch (err) {
         if (err instanceof WorkflowExecutionAlreadyStartedError && opts.idempotencyKey) {
-          return { orderId, workflowId, created: false, definition: { name: definition.name, version: definition.version } };
+          return { orderId, workflowId, created: false, definition: started };
         }
         throw err;
       }
     },
   };
+}
+
+/** The history of a customer this lead just created. */
+const NEW_CUSTOMER_HISTORY = { orders: 0, delivered: 0, returned: 0, deliveredValue12m: 0, returnRate: 0, flags: [] as string[] };
+
+/** Temporal refused a start because a search attribute it names is not registered in the namespace. */
+export function isUnregisteredSearchAttribute(err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = (e as { cause?: unknown }).cause) {
+    if (/search attribute/i.test(e.message) && /(not defined|no mapping|unknown|not registered|not found)/i.test(e.message)) return true;
+  }
+  return false;
 }
 
 export type OrdersService = ReturnType<typeof createOrdersService>;
