@@ -14,6 +14,7 @@ import { Connection } from '@temporalio/client';
 import { Client as PgClient } from 'pg';
 import { installTemporalServer, TEMPORAL_SERVER_VERSION } from '../../../scripts/temporal-server-install';
 import { resolveTemporalCli } from '../../../server/platform/temporal-cli';
+import { registerSearchAttributes } from '../../../server/platform/search-attributes';
 
 /** A running cluster, owned by the caller. */
 export interface TemporalCluster {
@@ -175,6 +176,10 @@ export async function startTemporalCluster(opts: ClusterOptions = {}): Promise<T
     );
     // The frontend learns new namespaces on its registry's refresh (10 s): wait until it serves this one.
     await until(() => namespaceServed(address, namespace), readyTimeoutMs, `namespace ${namespace} to be served on ${address}`);
+    // The order search attributes, registered as shopflow's start-up does (PostgreSQL visibility
+    // maps them onto its pre-allocated Keyword/Int columns; the dynamic config makes them usable at once).
+    const registered = await registerOrderSearchAttributes(address, namespace);
+    progress(`search attributes registered in ${namespace}: ${registered.join(', ')}`);
     progress(`Temporal cluster ready on ${address} in ${((Date.now() - t0) / 1000).toFixed(1)} s (namespace ${namespace})`);
   } catch (err) {
     await destroy().catch(() => undefined);
@@ -285,6 +290,16 @@ async function frontendAnswers(address: string): Promise<boolean> {
     return false;
   } finally {
     await connection?.close().catch(() => undefined);
+  }
+}
+
+async function registerOrderSearchAttributes(address: string, namespace: string): Promise<string[]> {
+  const connection = await Connection.connect({ address, connectTimeout: 10_000 });
+  try {
+    const done = await registerSearchAttributes(connection, namespace);
+    return [...done.added, ...done.existing];
+  } finally {
+    await connection.close().catch(() => undefined);
   }
 }
 
