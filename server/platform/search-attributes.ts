@@ -1,8 +1,9 @@
 /**
  * Registers the order workflow's custom search attributes (workflows/orders/search-attributes.ts)
- * in a Temporal namespace through the operator service, idempotently: the API and the worker
- * call it at start-up (a local dev server also gets them as `--search-attribute` flags), and the
- * cluster tests' set-up calls it for a fresh cluster.
+ * in a Temporal namespace through the operator service, idempotently: the API, the worker and
+ * `npm start` call it at start-up (their local dev server included), the order service on a
+ * start refused for an unregistered attribute, and the cluster tests' set-up for a fresh cluster.
+ * `devServerSearchAttributeFlags()` gives the same list as `temporal server start-dev` flags.
  */
 import { isGrpcServiceError, type Client, type Connection } from '@temporalio/client';
 import type { SearchAttributeType } from '@temporalio/common';
