@@ -67,6 +67,13 @@ test('When the same lead is retried with an Idempotency-Key, then one order exis
   const retry = await api.post('/api/v1/leads', body, { 'Idempotency-Key': 'fb-msg-42' });
   expect(first.status).toBe(201);
   expect(retry).toMatchObject({ status: 200, body: { orderId: first.body.orderId, created: false } });
+  // The lead's answer does not wait for the workflow: wait for the first order's task (its order row
+  // is written by then), so the second lead's history counts it. Marketing may not read tasks.
+  await eventually(
+    async () => (await apiClient(base, admin.token).get(first.body.firstTask.href)).body.tasks?.[0],
+    20_000,
+    'the first order’s task',
+  );
 
   const second = await api.post('/api/v1/leads', { ...body, customer: { name: 'Hoàng Văn E', phone: '+84 912 777 888' } });
   expect(second.status).toBe(201);
