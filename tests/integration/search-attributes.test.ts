@@ -27,16 +27,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-test('When registration runs twice (as every start-up does), then the attributes exist once with their types and the second run adds nothing', async () => {
-  const namespace = stack.config.temporal.namespace;
-  await registerSearchAttributes(stack.temporal.connection, namespace);
-  const again = await registerSearchAttributes(stack.temporal.connection, namespace);
-  expect(again).toEqual({ added: [], existing: ORDER_SEARCH_ATTRIBUTES.map((a) => a.name) });
-  const listed = await stack.temporal.connection.operatorService.listSearchAttributes({ namespace });
-  expect(Object.keys(listed.customAttributes ?? {})).toEqual(expect.arrayContaining(ORDER_SEARCH_ATTRIBUTES.map((a) => a.name)));
-});
-
-test('When a lead starts an order, then a visibility query on its channel and result finds it, and its summary names the order without the customer', async () => {
+test('When a lead starts an order (on a namespace without the attributes when this file runs alone: the first start registers them), then a visibility query on its channel and result finds it, and its summary names the order without the customer', async () => {
   const { name, version } = await stack.activateProcess(fixture('fast-ship.yaml'));
   const api = apiClient(base, admin.token);
   const customer = { name: 'Phạm Thị Riêng Tư', phone: '0913 222 333' };
@@ -77,3 +68,12 @@ test('When a lead starts an order, then a visibility query on its channel and re
   const values = attributes.getAll().map((p) => String(p.value));
   expect(values.join(' ')).not.toMatch(/Phạm|0913222333/);
 }, 90_000);
+
+test('When registration runs twice (as every start-up does), then the attributes exist once with their types and the second run adds nothing', async () => {
+  const namespace = stack.config.temporal.namespace;
+  await registerSearchAttributes(stack.temporal.connection, namespace);
+  const again = await registerSearchAttributes(stack.temporal.connection, namespace);
+  expect(again).toEqual({ added: [], existing: ORDER_SEARCH_ATTRIBUTES.map((a) => a.name) });
+  const listed = await stack.temporal.connection.operatorService.listSearchAttributes({ namespace });
+  expect(Object.keys(listed.customAttributes ?? {})).toEqual(expect.arrayContaining(ORDER_SEARCH_ATTRIBUTES.map((a) => a.name)));
+});
