@@ -324,8 +324,13 @@ describe('merging duplicates', () => {
 
     // The duplicate's number comes back as a lead: the order goes to the survivor.
     const later = await lead('+84 922 000 333', 'Song');
-    const [row] = await stack.database.db.select({ customerId: orders.customerId }).from(orders).where(eq(orders.id, later));
-    expect(row!.customerId).toBe(survivor.id);
+    // The workflow writes the order's row a moment after the lead's answer.
+    const row = await eventually(
+      async () => (await stack.database.db.select({ customerId: orders.customerId }).from(orders).where(eq(orders.id, later)))[0],
+      20_000,
+      `order ${later}`,
+    );
+    expect(row.customerId).toBe(survivor.id);
   });
 });
 
