@@ -1,17 +1,9 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { orderEvents, orders } from '../../db/schema';
+import { recordOrderOpened, type OrderRecordInput } from '../../db/orders/opened';
 
-/** What an order workflow knows about its order when it starts. */
-export interface OrderRecordInput {
-  orderId: string;
-  workflowId: string;
-  channel?: string;
-  campaign?: string;
-  leadCost?: number;
-  customer?: { id?: string; name?: string; phone?: string };
-  definition?: { name: string; version: number };
-}
+export type { OrderRecordInput } from '../../db/orders/opened';
 
 /** One transition of an order, written once even when the activity is retried. */
 export interface OrderEventInput {
@@ -32,35 +24,9 @@ export interface OrderEventInput {
 export function createOrderActivities(deps: { db: Db }) {
   const { db } = deps;
   return {
-    /** Creates the order row and its `opened` event; running twice changes nothing. */
+    /** Creates the order row and its `opened` event (if the API has not yet); running twice changes nothing. */
     async recordOrderOpened(input: OrderRecordInput): Promise<void> {
-      await db.transaction(async (tx) => {
-        await tx
-          .insert(orders)
-          .values({
-            id: input.orderId,
-            workflowId: input.workflowId,
-            channel: input.channel,
-            campaign: input.campaign,
-            leadCost: input.leadCost,
-            customerId: input.customer?.id,
-            customerName: input.customer?.name,
-            customerPhone: input.customer?.phone,
-            definitionName: input.definition?.name,
-            definitionVersion: input.definition?.version,
-            status: 'open',
-          })
-          .onConflictDoNothing();
-        await tx
-          .insert(orderEvents)
-          .values({
-            orderId: input.orderId,
-            dedupeKey: `${input.workflowId}:opened`,
-            type: 'opened',
-            data: { channel: input.channel ?? null, definition: input.definition ?? null },
-          })
-          .onConflictDoNothing();
-      });
+      await recordOrderOpened(db, input);
     },
 
     /**

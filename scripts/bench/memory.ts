@@ -49,6 +49,7 @@ runBench(async () => {
     const worker = await stack.startShopflowWorker(taskQueue, cache.env);
     const definitions = createDefinitionsStore(stack.database.db);
     const orders = createOrdersService({
+      db: stack.database.db,
       temporal: stack.temporal,
       config: stack.config(taskQueue),
       definitions,

@@ -121,7 +121,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(
     '/leads',
     leadsRouter({
-      orders: createOrdersService({ temporal: deps.temporal, config: deps.config, definitions, shop, customers }),
+      orders: createOrdersService({ db: deps.database.db, temporal: deps.temporal, config: deps.config, definitions, shop, customers }),
       db: deps.database.db,
     }),
   );

@@ -1,6 +1,8 @@
 import crypto from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { recordOrderOpened } from '../../db/orders/opened';
 import { orders, tasks } from '../../db/schema';
 import type { Principal } from '../http/auth';
 import type { CompiledOrderProcess } from '../../definitions/types';
@@ -44,6 +46,7 @@ export function newOrderId(now: Date, idempotencyKey?: string): string {
 
 /** Starts `order:<id>` for a lead with a snapshot of the active order definition. */
 export function createOrdersService(deps: {
+  db: Db;
   temporal: Client;
   config: Config;
   definitions: DefinitionsStore;
@@ -141,6 +144,18 @@ export function createOrdersService(deps: {
           const { typedSearchAttributes: _unregistered, ...plain } = options;
           await deps.temporal.workflow.start('orderWorkflow', registered ? options : plain);
         }
+        // The order can be read as soon as the lead is answered (its workflow writes the same row
+        // and event at its start; whichever comes second changes nothing). Written only once the
+        // workflow runs, so no order row ever waits on nobody.
+        await recordOrderOpened(deps.db, {
+          orderId,
+          workflowId,
+          channel: lead.channel,
+          campaign: lead.campaign,
+          leadCost: lead.cost,
+          customer: input.lead.customer,
+          definition: started,
+        });
         return { orderId, workflowId, created: true, definition: started };
       } catch (err) {
         if (err instanceof WorkflowExecutionAlreadyStartedError && opts.idempotencyKey) {

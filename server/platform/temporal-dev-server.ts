@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { devServerSearchAttributeFlags } from './search-attributes';
 
 /** A local Temporal dev server (`temporal server start-dev`) owned by this process. */
 export interface DevServer {
@@ -55,6 +56,8 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     '--log-level',
     'warn',
   ];
+  // The order search attributes exist from the dev server's start (start-up registers them on any other Temporal).
+  args.push(...devServerSearchAttributeFlags());
   if (opts.uiPort) args.push('--ui-port', String(opts.uiPort));
   else args.push('--headless');
   if (opts.dbFile) args.push('--db-filename', opts.dbFile);

@@ -4,7 +4,15 @@
  * with the services below; the loop records entering and leaving each stage and sends a
  * cancellation to the process's cancelled end stage.
  */
-import { allHandlersFinished, ApplicationFailure, condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  patched,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { returnedLinesOf, returnedValue } from '../../definitions/kpi/returns';
 import type { FigureEffect, OrderFigure } from '../../definitions/orders/figures';
 import { orderStageKind } from '../../definitions/orders/stages';
@@ -28,6 +36,7 @@ import {
   type StageVisit,
 } from './contract';
 import { stockLines } from './order-tasks';
+import { OrderChannel, OrderResult, OrderStage } from './search-attributes';
 import { afterDelivery, cancelAtCourier, hearFromCourier, shipAndWait } from './shipping';
 import { applyFigures, isCancelled, recordActivityFailure, reserveItems, type OrderState } from './state';
 
@@ -78,6 +87,16 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       setStage: stage.id,
       ...(cancelled && stage.kind === 'end' ? { actor: cancelled.actor, data: { reason: cancelled.reason } } : {}),
     };
+    // A stage whose `when` does not hold is passed through at once.
+    const skipped = stage.kind !== 'end' && stage.when !== undefined && !evaluateWhen(stage.when, order.facts);
+    const shown = workflowInfo().typedSearchAttributes.get(OrderStage);
+    if (order.showsInTemporal && !skipped && (stage.kind === 'end' || shown !== stage.id)) {
+      // Temporal's own tools show where the order is and, at its end, how it ended (not just "Completed").
+      upsertSearchAttributes([
+        { key: OrderStage, value: stage.id },
+        ...(stage.kind === 'end' ? [{ key: OrderResult, value: stage.result }] : []),
+      ]);
+    }
     // Lean: the previous stage's leaving and this one's entering are one write.
     if (left) await order.act.recordOrderEvents([left, entered]);
     else await order.act.recordOrderEvent(entered);
@@ -89,7 +108,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     }
 
     let next: string | undefined;
-    if (stage.when && !evaluateWhen(stage.when, order.facts)) {
+    if (skipped) {
       visit.outcome = 'skipped';
       next = stage.otherwise!;
     } else {
@@ -151,6 +170,8 @@ function openOrder(input: OrderWorkflowInput): OrderState {
     input,
     lean,
     act: lean ? localOrderActivities : orderActivities,
+    // Started with its search attributes (registered in the namespace): keep them current.
+    showsInTemporal: lean && workflowInfo().typedSearchAttributes.get(OrderChannel) !== undefined,
     lookups: lean ? localLookups : lookups,
     workflowId,
     process,

@@ -3,7 +3,7 @@
  * the delivery-SLA ladder), the warehouse lead's task when a courier refuses, cancelling at the
  * courier, and receiving a partial delivery's returned part. Workflow code.
  */
-import { condition } from '@temporalio/workflow';
+import { condition, upsertSearchAttributes } from '@temporalio/workflow';
 import type { PartialDelivery } from '../../activities/shipping/couriers/types';
 import type { CourierNews } from '../../activities/shipping/shipments';
 import { returnedLinesOf, returnedValue } from '../../definitions/kpi/returns';
@@ -17,6 +17,7 @@ import { activityProblem, fixItLadder, type ActivityProblem } from '../tasks/fix
 import type { CompleteTaskInput } from '../tasks/tasks';
 import { courierActivities } from './activities';
 import type { CancelOrderResult } from './contract';
+import { OrderCourier } from './search-attributes';
 import { partialReturnStage, saleLines, shipmentRequest, stockLines } from './order-tasks';
 import { isCancelled, recordActivityFailure, type OrderState } from './state';
 
@@ -59,6 +60,7 @@ export async function shipAndWait(order: OrderState, stage: CompiledCourierStage
     deliveryDueAt: new Date(dueAt(startedAt, stage.deliverySlaMs, stage.clock, process.workingHours)).toISOString(),
   };
   order.handingOver = false;
+  if (order.showsInTemporal) upsertSearchAttributes([{ key: OrderCourier, value: courier }]);
   if (!order.stock.issued && order.stock.reserved.length) {
     await order.act.moveOrderStock({
       orderId: input.orderId,

@@ -22,6 +22,8 @@ export interface OrderState {
    * spell. Orders started before keep the commands their histories recorded.
    */
   lean: boolean;
+  /** The order started with its search attributes: the workflow keeps stage, courier and result current. */
+  showsInTemporal: boolean;
   /** The activities the order calls (guarded: a failure for good becomes a fix-it task), local when lean. */
   act: OrderActivities;
   /** Look-ups and the problem timeline (not guarded: retried until they answer), local when lean. */
