@@ -27,7 +27,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-test('When a lead starts an order (on a namespace without the attributes when this file runs alone: the first start registers them), then a visibility query on its channel and result finds it, and its summary names the order without the customer', async () => {
+test('When a lead starts an order (the dev server starts with the attributes; a namespace without them gets them at the first start), then a visibility query on its channel and result finds it, and its summary names the order without the customer', async () => {
   const { name, version } = await stack.activateProcess(fixture('fast-ship.yaml'));
   const api = apiClient(base, admin.token);
   const customer = { name: 'Phạm Thị Riêng Tư', phone: '0913 222 333' };
@@ -77,3 +77,28 @@ test('When registration runs twice (as every start-up does), then the attributes
   const listed = await stack.temporal.connection.operatorService.listSearchAttributes({ namespace });
   expect(Object.keys(listed.customAttributes ?? {})).toEqual(expect.arrayContaining(ORDER_SEARCH_ATTRIBUTES.map((a) => a.name)));
 });
+
+test('When an order moves on and ends, then its workflow keeps OrderStage current and OrderResult says how it ended (lost, not just "Completed")', async () => {
+  const { name } = await stack.activateProcess(fixture('fast-order.yaml'));
+  const api = apiClient(base, admin.token);
+  const lead = await api.post('/api/v1/leads', { channel: 'facebook', process: name, customer: { name: 'Khách', phone: '0913 444 555' } });
+  expect(lead.status).toBe(201);
+  const { workflowId } = lead.body as { workflowId: string };
+  const task = await eventually(async () => (await api.get(lead.body.firstTask.href)).body.tasks?.[0], 20_000, 'the close task');
+  expect((await api.post(`/api/v1/tasks/${task.id}/complete`, { outcome: 'lost', data: { reason: 'no-answer' } })).status).toBe(200);
+  await stack.temporal.workflow.getHandle(workflowId).result();
+
+  const attributes = (await stack.temporal.workflow.getHandle(workflowId).describe()).typedSearchAttributes;
+  expect([attributes.get(OrderStage), attributes.get(OrderResult)]).toEqual(['lost', 'lost']);
+  const query = `OrderResult="lost" AND OrderDefinition="${name}"`;
+  const found = await eventually(
+    async () => {
+      const ids: string[] = [];
+      for await (const wf of stack.temporal.workflow.list({ query })) ids.push(wf.workflowId);
+      return ids.includes(workflowId) ? ids : undefined;
+    },
+    20_000,
+    `${workflowId} in ${query}`,
+  );
+  expect(found).toEqual([workflowId]);
+}, 90_000);
