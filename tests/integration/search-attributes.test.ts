@@ -27,6 +27,19 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
+/** The workflows a visibility query lists, once `workflowId` is among them (visibility is eventually consistent). */
+function listedBy(query: string, workflowId: string): Promise<string[]> {
+  return eventually(
+    async () => {
+      const ids: string[] = [];
+      for await (const wf of stack.temporal.workflow.list({ query })) ids.push(wf.workflowId);
+      return ids.includes(workflowId) ? ids : undefined;
+    },
+    20_000,
+    `${workflowId} in ${query}`,
+  );
+}
+
 test('When a lead starts an order (the dev server starts with the attributes; a namespace without them gets them at the first start), then a visibility query on its channel and result finds it, and its summary names the order without the customer', async () => {
   const { name, version } = await stack.activateProcess(fixture('fast-ship.yaml'));
   const api = apiClient(base, admin.token);
@@ -39,18 +52,8 @@ test('When a lead starts an order (the dev server starts with the attributes; a 
   const task = await eventually(async () => (await api.get(lead.body.firstTask.href)).body.tasks?.[0], 20_000, 'the first task');
   expect(task).toMatchObject({ stage: 'close' });
 
-  // Visibility is eventually consistent: list until the new order shows.
   const query = `OrderChannel="facebook" AND OrderResult="open" AND OrderDefinition="${name}"`;
-  const found = await eventually(
-    async () => {
-      const ids: string[] = [];
-      for await (const wf of stack.temporal.workflow.list({ query })) ids.push(wf.workflowId);
-      return ids.includes(workflowId) ? ids : undefined;
-    },
-    20_000,
-    `${workflowId} in ${query}`,
-  );
-  expect(found).toEqual([workflowId]);
+  expect(await listedBy(query, workflowId)).toEqual([workflowId]);
 
   const description = await stack.temporal.workflow.getHandle(workflowId).describe();
   const summary = await description.staticSummary();
@@ -91,14 +94,5 @@ test('When an order moves on and ends, then its workflow keeps OrderStage curren
   const attributes = (await stack.temporal.workflow.getHandle(workflowId).describe()).typedSearchAttributes;
   expect([attributes.get(OrderStage), attributes.get(OrderResult)]).toEqual(['lost', 'lost']);
   const query = `OrderResult="lost" AND OrderDefinition="${name}"`;
-  const found = await eventually(
-    async () => {
-      const ids: string[] = [];
-      for await (const wf of stack.temporal.workflow.list({ query })) ids.push(wf.workflowId);
-      return ids.includes(workflowId) ? ids : undefined;
-    },
-    20_000,
-    `${workflowId} in ${query}`,
-  );
-  expect(found).toEqual([workflowId]);
+  expect(await listedBy(query, workflowId)).toEqual([workflowId]);
 }, 90_000);
