@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { can, leadsRole, requirePermission, roleOf, type Principal } from '../http/auth';
-import { conflict, forbidden, notFound, unprocessable } from '../http/errors';
+import { conflict, forbidden, HttpError, notFound, unprocessable } from '../http/errors';
 import type { CompiledShop } from '../../definitions/types';
 import type { ShopCache } from '../shop/shop-cache';
 import type { StaffStore } from '../staff/staff';
@@ -103,6 +103,13 @@ export function tasksRouter(deps: { tasks: TasksStore; staff: StaffStore; shop: 
 
   router.post('/:id/complete', body(CompleteBody), async (req, res) => {
     const task = await visibleTask(req);
+    if (task.status === 'done' && task.outcome === req.body.outcome && task.completedBy === req.principal!.staffId) {
+      // The same person sending the same outcome again: maybe a retry of a completion the database
+      // recorded but the workflow never kept (its worker died before Temporal committed the
+      // update). The workflow gets the recorded completion again; if it has it, this is a 409 as before.
+      const redelivered = await redeliverCompletion(deps.temporal, task);
+      if (redelivered) return void res.json({ task: toTaskView((await deps.tasks.get(task.id))!), nextStage: redelivered.nextStage });
+    }
     requireOpen(task);
     requireActor(req, task);
     if (!can(req.principal!, 'tasks.complete')) throw forbidden('your roles do not allow "tasks.complete"');
@@ -197,6 +204,24 @@ function dataFieldError(problem: string): { field: string; message: string } {
 }
 
 /** Maps the workflow's rejection of a completion to the HTTP answer staff understand. */
+/**
+ * Sends a task's recorded completion to its workflow again. Undefined when the workflow already
+ * has it (the task is no longer open there) or has ended.
+ */
+async function redeliverCompletion(temporal: Client, task: TaskRow): Promise<CompleteTaskResult | undefined> {
+  try {
+    return await executeUpdateRetried(temporal.workflow.getHandle(task.workflowId), completeTaskUpdate, {
+      args: [
+        { taskId: task.id, outcome: task.outcome!, data: (task.data as Record<string, unknown> | null) ?? {}, actor: task.completedBy! },
+      ],
+    });
+  } catch (err) {
+    const refused = taskUpdateError(err, task);
+    if (refused instanceof HttpError && refused.status === 409) return undefined;
+    throw err;
+  }
+}
+
 function taskUpdateError(err: unknown, task: TaskRow): unknown {
   if (err instanceof WorkflowNotFoundError) return conflict(`the ${task.subjectType} of task ${task.id} has already ended`);
   const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
