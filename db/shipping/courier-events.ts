@@ -15,6 +15,10 @@ import { recordCourierCod } from '../books/cod';
  * should reach the workflow — only if it is new, for a known shipment, and not older than the
  * newest event already applied (couriers send out of order).
  */
+/** Where a parcel's journey has ended, and the states of its way out that cannot follow that. */
+const ENDED = new Set(['delivered', 'returned', 'cancelled', 'lost', 'damaged']);
+const OUTBOUND = new Set(['created', 'picking', 'picked', 'in_transit', 'delivering']);
+
 export async function recordCourierEvent(
   db: Db,
   event: CourierStatusEvent,
@@ -28,7 +32,12 @@ export async function recordCourierEvent(
       .where(and(eq(shipments.courier, event.courier), eq(shipments.trackingCode, event.trackingCode)))
       .for('update');
     const at = new Date(event.at);
-    const stale = Boolean(shipment?.lastEventAt && at.getTime() < shipment.lastEventAt.getTime());
+    // Reports can arrive out of order (retried webhooks, a poll racing a webhook, equal times): one
+    // older than the last applied, or one of the way out after the parcel's journey ended, is kept
+    // but never moves the shipment backwards.
+    const stale =
+      Boolean(shipment?.lastEventAt && at.getTime() < shipment.lastEventAt.getTime()) ||
+      (ENDED.has(shipment?.state ?? '') && OUTBOUND.has(event.state));
     // An unknown code is kept and alerted on, but never replaces the last known state.
     const applied = Boolean(shipment) && !stale && event.state !== 'unknown';
     const inserted = await tx

@@ -318,5 +318,13 @@ describe.each(['ghn', 'ghtk'] as const)('%s webhooks', (courier) => {
       state: 'delivering',
       rawStatus: f.status.delivering,
     });
+
+    // Once delivered, a report of the way out (a retried webhook, equal or later time) never moves it back.
+    expect(await post(courier, report(f.status.delivered, '2030-01-02T11:00:00'))).toMatchObject({ status: 200, body: { applied: 1 } });
+    const late = await post(courier, report(f.status.delivering, '2030-01-02T11:00:00'));
+    expect(late).toEqual({ status: 200, body: { ok: true, received: 1, applied: 0, duplicates: 0 } });
+    expect((await stack.database.db.select().from(shipments).where(eq(shipments.orderId, own.orderId)))[0]).toMatchObject({
+      state: 'delivered',
+    });
   });
 });
