@@ -35,3 +35,11 @@ export const ORDER_TEXTS = {
   restocked: 'Đã có hàng / đã đổi sản phẩm — giữ hàng lại',
   cancelOutOfStock: 'Hủy đơn vì hết hàng',
 } as const;
+
+/**
+ * The one-line summary Temporal's UI and CLI show for an order (`staticSummary`): ids and
+ * process only, never the customer, e.g. `Đơn DH260301-1A2B3C4D · facebook · standard-order v3`.
+ */
+export function orderSummary(facts: { orderId: string; channel: string; definition: { name: string; version: number } }): string {
+  return `Đơn ${facts.orderId} · ${facts.channel} · ${facts.definition.name} v${facts.definition.version}`;
+}

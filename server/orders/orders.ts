@@ -14,7 +14,8 @@ import type { CustomersStore } from '../customers/customers';
 import type { ShopCache } from '../shop/shop-cache';
 import type { OrderWorkflowInput } from '../../workflows/orders/order';
 import { hasOwnEntry } from '../../definitions/rules/own';
-import { initialOrderSearchAttributes, orderSummary } from '../../workflows/orders/search-attributes';
+import { orderSummary } from '../../definitions/orders/texts';
+import { initialOrderSearchAttributes } from '../../workflows/orders/search-attributes';
 import { registerSearchAttributes } from '../platform/search-attributes';
 
 /** A lead as sales/marketing send it (already schema-checked at the HTTP edge). */

@@ -57,11 +57,3 @@ export function initialOrderSearchAttributes(facts: OrderStartFacts): SearchAttr
     { key: OrderDefinitionVersion, value: facts.definition.version },
   ];
 }
-
-/**
- * The one-line summary Temporal's UI and CLI show for an order (`staticSummary`): ids and
- * process only, never the customer, e.g. `Đơn DH260301-1A2B3C4D · facebook · standard-order v3`.
- */
-export function orderSummary(facts: { orderId: string; channel: string; definition: { name: string; version: number } }): string {
-  return `Đơn ${facts.orderId} · ${facts.channel} · ${facts.definition.name} v${facts.definition.version}`;
-}
