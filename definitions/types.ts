@@ -10,6 +10,7 @@ import type { CompiledCondition, CompiledCourierRule, CompiledSegment, WhenField
 import type { CompiledComplaintProcess } from './complaints/types';
 import type { CompiledKpiPlan } from './kpi/types';
 import type { FigureBindings } from './orders/figures';
+import type { CompiledCustomerMessage, CompiledMessageTemplate } from './orders/customer-messages';
 import type { CompiledEscalationStep, CompiledTaskSpec, FormSchema } from './tasks/task-spec';
 
 export type * from './kpi/types';
@@ -17,6 +18,7 @@ export type * from './complaints/types';
 
 export type { Clock, CompiledWorkingHours, Weekday, WorkingInterval } from './rules/business-time';
 export type { FigureBindings, OrderFigure } from './orders/figures';
+export type { CompiledCustomerMessage, CompiledCustomerReply, CompiledMessageTemplate, CustomerChannel } from './orders/customer-messages';
 export type { CompiledEscalationStep, CompiledTaskSpec, FormSchema, Priority } from './tasks/task-spec';
 export type {
   CompiledCondition,
@@ -246,6 +248,10 @@ export interface CompiledOrderProcess {
   stages: Record<string, CompiledStage>;
   /** The shop's working hours at compile time, so `clock: business` needs nothing else. */
   workingHours: CompiledWorkingHours;
+  /** Templates of the messages customers get (absent: the process declares none). */
+  messageTemplates?: Record<string, CompiledMessageTemplate>;
+  /** Which messages customers get, and when (absent: none; see definitions/orders/customer-messages.ts). */
+  customerMessages?: CompiledCustomerMessage[];
 }
 
 /** Any compiled process definition (more kinds join this union). */

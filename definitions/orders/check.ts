@@ -10,6 +10,7 @@ import { checkStageGraph, checkTimedLoops, stageTimings, type StageNode } from '
 import { listOf, recordOf, textOf, type PlainRecord } from '../loading/plain';
 import { checkDuration, conditionNames } from '../loading/references';
 import { orderStageKind } from './stages';
+import { checkCustomerMessages } from './customer-messages';
 import type { CompiledShop } from '../types';
 
 /** Every semantic issue of an OrderProcess document; `shop` null skips checks against the shop. */
@@ -89,6 +90,7 @@ export function checkOrderProcess(data: unknown, shop: CompiledShop | null): Iss
     }
   });
 
+  issues.push(...checkCustomerMessages(spec, shop));
   if (nodes.length > 0) issues.push(...checkStageGraph(nodes, startOk ? (spec.start as string) : undefined));
   if (nodes.length > 0)
     issues.push(

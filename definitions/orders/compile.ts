@@ -8,6 +8,7 @@ import type { PlainRecord } from '../loading/plain';
 import type { Clock, CompiledOrderProcess, CompiledShop, CompiledStage, LoadSummary } from '../types';
 import { orderStageKind } from './stages';
 import { API_VERSION } from '../types';
+import { compileCustomerMessages } from './customer-messages';
 
 // The YAML shapes as the schema guarantees them.
 interface RawStage extends PlainRecord {
@@ -36,6 +37,7 @@ export function compileOrderProcess(data: unknown, shop: CompiledShop): Compiled
     start: raw.spec.start,
     stages,
     workingHours: shop.workingHours,
+    ...compileCustomerMessages(raw.spec as unknown as PlainRecord),
   };
 }
 
