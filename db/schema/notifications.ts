@@ -162,3 +162,36 @@ export const pushSubscriptions = pgTable(
   },
   (t) => [uniqueIndex('push_subscriptions_endpoint_uq').on(t.endpoint), index('push_subscriptions_staff_idx').on(t.staffId)],
 );
+
+/**
+ * What customers' providers told us about customer messages, one row per provider event: a Zalo
+ * user received a ZNS (`received`: which Zalo user a phone's message reached, so that user's
+ * replies find the order), and each reply (`reply`) with what it did. Unique per provider event,
+ * so a webhook delivered twice is handled once.
+ */
+export const customerReplies = pgTable(
+  'customer_replies',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    /** `zalo` (OA webhook) or `esms` (inbound SMS). */
+    provider: text('provider').notNull(),
+    /** The provider's id of the event (Zalo msg_id, eSMS smsid). */
+    eventId: text('event_id').notNull(),
+    /** `received` (a ZNS reached a Zalo user) or `reply`. */
+    kind: text('kind').notNull(),
+    phone: text('phone'),
+    zaloUserId: text('zalo_user_id'),
+    deliveryId: bigint('delivery_id', { mode: 'number' }).references(() => messageDeliveries.id),
+    orderId: text('order_id'),
+    text: text('text'),
+    /** What the reply did: `completed` (the task, with `outcome`), `no-pending` (nothing awaited an answer), `not-a-reply`, `unknown-sender`. */
+    result: text('result'),
+    outcome: text('outcome'),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('customer_replies_event_uq').on(t.provider, t.eventId),
+    index('customer_replies_zalo_user_idx').on(t.zaloUserId, t.id),
+    index('customer_replies_order_idx').on(t.orderId),
+  ],
+);
