@@ -6,7 +6,10 @@ import { createCourierDirectory } from '../../activities/shipping/couriers/direc
 import { simulatedCourierEnv } from '../../activities/shipping/couriers/requirements';
 import { activeShop } from '../../db/active-shop';
 import type { CompiledCourier } from '../../definitions/types';
+import { startWorkerDeliveryRelay } from '../../activities/notifications/delivery';
+import { withLocalVapidKeys } from '../../activities/notifications/channels/vapid';
 import { createCourierSimulator } from '../../scripts/courier-sim';
+import { startLocalChannelSimulator } from '../../scripts/channel-sim/local';
 import { courierSimulatorConfig } from '../../scripts/courier-sim/config';
 import type { Config } from '../platform/config';
 import { createLogger, type Logger } from '../platform/logger';
@@ -26,12 +29,21 @@ async function main(): Promise<void> {
     config.couriers === 'simulator'
       ? await startLocalCourierSimulator(config, log, (await activeShop(runtime.database.db))?.couriers ?? {})
       : undefined;
+  // Staff channels: the simulator stands in for unset providers; VAPID keys are made once under DATA_DIR.
+  const channelSim = config.delivery.channels === 'simulator' ? await startLocalChannelSimulator(config.delivery, log) : undefined;
+  config.delivery = withLocalVapidKeys(channelSim?.delivery ?? config.delivery, {
+    dataDir: config.dataDir,
+    production: config.env === 'production',
+    log,
+  });
   log.info('bundling workflows and starting the worker…');
   const connection = await connectWorker(config.temporal, runtime.temporalAddress, log);
   // One courier directory: the worker's courier stage and the webhook route speak to the same adapters.
   const couriers = createCourierDirectory(runtime.database.db);
   const worker = await createShopflowWorker({ connection, temporal: config.temporal, deps: { db: runtime.database.db, log, couriers } });
   const workerDone = worker.run();
+  // Notifications go out on staff channels from the outbox, beside the worker, never in workflow code.
+  const relay = startWorkerDeliveryRelay({ db: runtime.database.db, log, delivery: config.delivery, databaseUrl: config.databaseUrl });
   const server = await listen(runtime, log, couriers);
 
   const lines = [
@@ -42,6 +54,7 @@ async function main(): Promise<void> {
     `  Database   ${runtime.database.driver === 'pglite' ? 'embedded PGlite' : 'PostgreSQL'} at ${runtime.database.location}`,
     `  Worker     task queue "${config.temporal.taskQueue}"`,
     `  Couriers   ${simulator ? `simulator at ${simulator.url} (GHN and GHTK point at it; COURIERS=live for real accounts)` : 'live courier APIs'}`,
+    `  Channels   ${channelSim ? `simulator at ${channelSim.simulator.url} (Telegram, Zalo OA; received: /__sim/messages)${channelSim.simulator.smtpUrl ? `, e-mail to the SMTP sink ${channelSim.simulator.smtpUrl}` : ''}` : 'live providers'}`,
     ...bootstrapTokenNotice(runtime.bootstrapTokenFile),
     'Press Ctrl-C to stop.',
   ];
@@ -51,8 +64,10 @@ async function main(): Promise<void> {
     await server.close();
     if (worker.getState() === 'RUNNING') worker.shutdown();
     await workerDone.catch(() => undefined);
+    await relay.stop();
     await connection.close();
     await simulator?.close();
+    await channelSim?.simulator.close();
     await runtime.close();
     log.info('stopped');
   };

@@ -1,6 +1,8 @@
 /** `npm run worker`: one worker of the `shopflow` task queue; run N of them (needs DATABASE_URL). */
 import os from 'node:os';
 import { createCourierDirectory } from '../../activities/shipping/couriers/directory';
+import { startWorkerDeliveryRelay } from '../../activities/notifications/delivery';
+import { withLocalVapidKeys } from '../../activities/notifications/channels/vapid';
 import { createLogger } from '../platform/logger';
 import { configOrExit, onShutdownSignal, startRuntime } from '../platform/runtime';
 import { ensureOrderSearchAttributes } from '../platform/search-attributes';
@@ -23,7 +25,11 @@ async function main(): Promise<void> {
   });
   log.info({ taskQueue: config.temporal.taskQueue, address: runtime.temporalAddress }, 'worker running');
   const running = worker.run();
+  // Notifications go out on staff channels from the outbox, beside the worker, never in workflow code.
+  const delivery = withLocalVapidKeys(config.delivery, { dataDir: config.dataDir, production: config.env === 'production', log });
+  const relay = startWorkerDeliveryRelay({ db: runtime.database.db, log, delivery, databaseUrl: config.databaseUrl });
   const closeAll = async () => {
+    await relay.stop();
     await connection.close();
     await runtime.close();
   };

@@ -50,6 +50,35 @@ export interface Config {
   /** How long a courier call is retried before the warehouse lead gets a task about it. */
   courierRetryForMs: number;
   temporal: TemporalConfig;
+  /** Delivery of notifications to staff channels (activities/notifications/): providers and the relay's retries. */
+  delivery: DeliveryConfig;
+}
+
+/** Where staff messages go (e-mail, Web Push, Telegram, Zalo OA) and how the outbox relay retries them. */
+export interface DeliveryConfig {
+  /** The console's public root; deep links in messages are PUBLIC_URL + the console path. */
+  publicUrl: string;
+  /** `simulator`: npm start runs the channel simulator (Telegram/Zalo API shapes, an SMTP sink) and points unset providers at it. */
+  channels: 'simulator' | 'live';
+  /** The channel simulator's HTTP and SMTP ports (npm start, CHANNELS=simulator). */
+  simPort: number;
+  simSmtpPort: number;
+  smtpUrl?: string;
+  smtpFrom: string;
+  vapidPublicKey?: string;
+  vapidPrivateKey?: string;
+  vapidSubject: string;
+  telegramBotToken?: string;
+  telegramApiUrl: string;
+  zaloOaAccessToken?: string;
+  zaloOaApiUrl: string;
+  /** Attempts of one message before it is given up. */
+  maxAttempts: number;
+  /** First retry delay, doubled per attempt (with jitter) up to `retryMaxMs`. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** A row left `sending` this long (its worker died) is sent again. */
+  leaseMs: number;
 }
 
 /** Express's `trust proxy` values: on/off, a hop count, or addresses, subnets and presets to trust. */
@@ -178,6 +207,23 @@ export function loadConfig(env: Env = process.env): Config {
   if (Boolean(tlsCertPath) !== Boolean(tlsKeyPath)) {
     problems.push('TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together (mTLS needs both)');
   }
+  const url = (name: string, fallback: string | undefined, protocols = ['http:', 'https:']): string | undefined => {
+    const raw = str(name);
+    if (raw === undefined) return fallback;
+    try {
+      if (!protocols.includes(new URL(raw).protocol)) throw new Error('protocol');
+      return raw.replace(/\/+$/, '');
+    } catch {
+      problems.push(
+        `${name}="${raw.replace(/:[^:@/]*@/, ':***@')}" must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+      );
+      return fallback;
+    }
+  };
+  const vapidPublicKey = str('VAPID_PUBLIC_KEY');
+  const vapidPrivateKey = str('VAPID_PRIVATE_KEY');
+  if (Boolean(vapidPublicKey) !== Boolean(vapidPrivateKey))
+    problems.push('VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY must be set together (Web Push signs with the pair)');
   const root = projectRoot();
   const config: Config = {
     env: oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development'),
@@ -194,6 +240,25 @@ export function loadConfig(env: Env = process.env): Config {
     courierPollAfterMs: duration('COURIER_POLL_AFTER', 6 * 3600_000),
     trustProxy: trustProxy(),
     courierRetryForMs: duration('COURIER_RETRY_FOR', 86_400_000),
+    delivery: {
+      publicUrl: url('PUBLIC_URL', `http://localhost:${str('PORT') ?? 3000}`)!,
+      channels: oneOf('CHANNELS', ['simulator', 'live'] as const, address || env.NODE_ENV === 'production' ? 'live' : 'simulator'),
+      simPort: port('CHANNEL_SIM_PORT', 4020),
+      simSmtpPort: port('CHANNEL_SIM_SMTP_PORT', 2525),
+      smtpUrl: url('SMTP_URL', undefined, ['smtp:', 'smtps:']),
+      smtpFrom: str('SMTP_FROM') ?? 'shopflow <no-reply@shopflow.local>',
+      vapidPublicKey,
+      vapidPrivateKey,
+      vapidSubject: str('VAPID_SUBJECT') ?? 'mailto:admin@shopflow.local',
+      telegramBotToken: str('TELEGRAM_BOT_TOKEN'),
+      telegramApiUrl: url('TELEGRAM_API_URL', 'https://api.telegram.org')!,
+      zaloOaAccessToken: str('ZALO_OA_ACCESS_TOKEN'),
+      zaloOaApiUrl: url('ZALO_OA_API_URL', 'https://openapi.zalo.me')!,
+      maxAttempts: positiveInt('DELIVERY_MAX_ATTEMPTS') ?? 6,
+      retryBaseMs: duration('DELIVERY_RETRY_BASE', 30_000),
+      retryMaxMs: duration('DELIVERY_RETRY_MAX', 3600_000),
+      leaseMs: duration('DELIVERY_LEASE', 120_000),
+    },
     temporal: {
       address,
       namespace: str('TEMPORAL_NAMESPACE') ?? 'default',

@@ -25,7 +25,14 @@ export interface OutgoingMessage {
 /** What the provider answered. A failure says whether trying again can help (a 5xx, a timeout) or not (a 4xx, a bad address). */
 export type SendResult =
   | { ok: true; providerMessageId?: string; providerStatus?: string; answer?: string }
-  | { ok: false; retryable: boolean; providerStatus?: string; answer: string };
+  | {
+      ok: false;
+      retryable: boolean;
+      providerStatus?: string;
+      answer: string;
+      /** The provider asked to wait this long before the next try (Telegram's 429 `retry_after`). */
+      retryAfterMs?: number;
+    };
 
 /** One delivery channel. */
 export interface ChannelSender {
