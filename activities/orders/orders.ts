@@ -1,7 +1,9 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { Logger } from 'pino';
 import type { Db } from '../../db/client';
 import { orderEvents, orders } from '../../db/schema';
 import { recordOrderOpened, type OrderRecordInput } from '../../db/orders/opened';
+import { createCustomerMessages } from './customer-messages';
 
 export type { OrderRecordInput } from '../../db/orders/opened';
 
@@ -21,8 +23,10 @@ export interface OrderEventInput {
 }
 
 /** Order book-keeping activities (idempotent: safe under Temporal's at-least-once retries). */
-export function createOrderActivities(deps: { db: Db }) {
+export function createOrderActivities(deps: { db: Db; log: Logger }) {
   const { db } = deps;
+  // A courier stage left `delivered` sends the delivered messages the order's process declares.
+  const customerMessages = createCustomerMessages(deps);
   return {
     /** Creates the order row and its `opened` event (if the API has not yet); running twice changes nothing. */
     async recordOrderOpened(input: OrderRecordInput): Promise<void> {
@@ -89,6 +93,7 @@ export function createOrderActivities(deps: { db: Db }) {
     /** Records a transition and updates the order's stage/status in one transaction. */
     async recordOrderEvent(event: OrderEventInput): Promise<void> {
       await db.transaction((tx) => writeOrderEvent(tx, event));
+      await customerMessages.eventRecorded(event);
     },
 
     /**
@@ -100,6 +105,7 @@ export function createOrderActivities(deps: { db: Db }) {
       await db.transaction(async (tx) => {
         for (const event of events) await writeOrderEvent(tx, event);
       });
+      for (const event of events) await customerMessages.eventRecorded(event);
     },
   };
 }

@@ -5,6 +5,7 @@ import type { Db } from '../../db/client';
 import { courierEvents, orderEvents, orders, shipments } from '../../db/schema';
 import { lockParcel, markCourierEventSignalled, recordCourierEvent, takeBackCountedPartialReturn } from '../../db/shipping/courier-events';
 import { outcomeOf, toCourierNews, type CourierNews } from '../../definitions/rules/courier-status';
+import { createCustomerMessages } from '../orders/customer-messages';
 import type { CourierDirectory } from './couriers/directory';
 import { CourierError, type CourierStatusEvent, type CreateShipmentRequest, type ShipmentState } from './couriers/types';
 
@@ -14,6 +15,8 @@ export type { CourierNews } from '../../definitions/rules/courier-status';
 /** Activities of the courier stage: create (idempotent), cancel, and poll when webhooks go quiet. */
 export function createShipmentActivities(deps: { db: Db; log: Logger; couriers: CourierDirectory }) {
   const { db, couriers } = deps;
+  // The parcel handed over (a tracking code) sends the hand-over messages the order's process declares.
+  const customerMessages = createCustomerMessages(deps);
 
   /** A non-retryable courier answer (4xx, business error) must not be retried by Temporal. */
   const asActivityError = (err: unknown): unknown =>
@@ -39,13 +42,16 @@ export function createShipmentActivities(deps: { db: Db; log: Logger; couriers: 
       request: CreateShipmentRequest;
     }): Promise<{ trackingCode: string; fee: number | null; expectedDeliveryAt: string | null; backlog: CourierNews[] }> {
       const [existing] = await db.select().from(shipments).where(eq(shipments.orderId, input.orderId));
-      if (existing)
+      if (existing) {
+        // A retry after the shipment was written (or a redelivery): queued once per order, by its dedupe keys.
+        await customerMessages.handedOver(input.orderId);
         return {
           trackingCode: existing.trackingCode,
           fee: existing.fee,
           expectedDeliveryAt: existing.expectedDeliveryAt?.toISOString() ?? null,
           backlog: [],
         };
+      }
       const adapter = await couriers.get(input.courier);
       let created;
       try {
@@ -133,6 +139,7 @@ export function createShipmentActivities(deps: { db: Db; log: Logger; couriers: 
             .where(eq(shipments.orderId, input.orderId));
         return news;
       });
+      await customerMessages.handedOver(input.orderId);
       return {
         trackingCode: created.trackingCode,
         fee: created.fee ?? null,

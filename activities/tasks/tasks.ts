@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { pickAssignee } from './assignment';
 import { recordNotification } from '../../db/notifications/outbox';
 import { hasOwnEntry, ownEntry } from '../../definitions/rules/own';
+import { createCustomerMessages } from '../orders/customer-messages';
 
 /** Everything the task row needs; ids and times come from the workflow, so retries write the same row. */
 export interface OpenTaskInput {
@@ -42,6 +43,8 @@ const SHOP_TTL_MS = 2_000;
 
 export function createTaskActivities(deps: { db: Db; log: Logger }) {
   const { db, log } = deps;
+  // The stage's own task opening (the confirm step runs) sends the messages the order's process declares for it.
+  const customerMessages = createCustomerMessages(deps);
 
   /**
    * The active shop: auto-assignment rules, and telling roles from people. Read at most every
@@ -60,7 +63,7 @@ export function createTaskActivities(deps: { db: Db; log: Logger }) {
     /** Writes the task row and its `opened` event, auto-assigning if the role says so. Idempotent. */
     async openTask(input: OpenTaskInput): Promise<{ assigneeId: string | null }> {
       const shop = await shopNow();
-      return db.transaction(async (tx) => {
+      const opened = await db.transaction(async (tx) => {
         const [existing] = await tx.select({ assigneeId: tasks.assigneeId }).from(tasks).where(eq(tasks.id, input.taskId));
         if (existing) return existing;
         const assigneeId = await pickAssignee(tx, ownEntry(shop?.roles, input.role), {
@@ -102,6 +105,8 @@ export function createTaskActivities(deps: { db: Db; log: Logger }) {
         });
         return { assigneeId };
       });
+      await customerMessages.taskOpened(input);
+      return opened;
     },
 
     /** Marks the task done with who, which outcome and what data. Idempotent. */
