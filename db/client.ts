@@ -3,6 +3,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema';
+import { pgliteListener, postgresListener, type Listener } from './notifications/listener';
 
 /** The Drizzle database, whichever driver is underneath (node-postgres or PGlite). */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -17,6 +18,8 @@ export interface Database {
   migrate(): Promise<void>;
   /** Cheap liveness probe used by /healthz. */
   ping(): Promise<void>;
+  /** LISTEN/NOTIFY on one dedicated connection of this process (the live streams'); closed with the database. */
+  listener: Listener;
   close(): Promise<void>;
 }
 
@@ -40,9 +43,11 @@ async function openPostgres(url: string, poolSize = 10): Promise<Database> {
   // flight fails anyway, and the pool discards the broken client when it comes back.
   pool.on('connect', (client) => client.on('error', () => undefined));
   const db = drizzle(pool, { schema });
+  const listener = postgresListener(url);
   return {
     db: db as unknown as Db,
     driver: 'postgres',
+    listener,
     location: redactUrl(url),
     async migrate() {
       // Several workers and API replicas may start together: one migrates, the others wait.
@@ -59,6 +64,7 @@ async function openPostgres(url: string, poolSize = 10): Promise<Database> {
       await db.execute(sql`select 1`);
     },
     async close() {
+      await listener.close();
       await pool.end();
     },
   };
@@ -71,9 +77,11 @@ async function openPglite(dir: string): Promise<Database> {
   const { migrate } = await import('drizzle-orm/pglite/migrator');
   const client = await PGlite.create(dir);
   const db = drizzle(client, { schema });
+  const listener = pgliteListener(client);
   return {
     db: db as unknown as Db,
     driver: 'pglite',
+    listener,
     location: dir,
     async migrate() {
       await migrate(db, { migrationsFolder: MIGRATIONS_DIR });
@@ -82,6 +90,7 @@ async function openPglite(dir: string): Promise<Database> {
       await db.execute(sql`select 1`);
     },
     async close() {
+      await listener.close();
       await client.close();
     },
   };

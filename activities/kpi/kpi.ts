@@ -147,6 +147,8 @@ export function createKpiActivities(deps: { db: Db; log: Logger }) {
         subject: { type: 'kpi_period', id: periodId },
         data: { rule: breach.rule, metric: breach.metric, actual: breach.actual, target: breach.target },
         dedupeKey: `kpi:${periodId}:pacing:${breach.rule}`,
+        kind: 'kpi',
+        priority: 'normal',
       });
       await db
         .update(kpiPeriods)

@@ -6,7 +6,7 @@ export function createNotifyActivities(deps: { db: Db; log: Logger }) {
   return {
     /** Notifies roles (a `notify` stage, a pacing alert). */
     async notify(input: NotificationInput): Promise<void> {
-      await recordNotification(deps.db, deps.log, input);
+      await recordNotification(deps.db, deps.log, { kind: 'notify', priority: 'normal', ...input });
     },
   };
 }

@@ -5,7 +5,7 @@ import { staff, taskEvents, tasks } from '../../db/schema';
 import type { FormSchema, Priority } from '../../definitions/types';
 import type { Logger } from 'pino';
 import { pickAssignee } from './assignment';
-import { recordNotification } from '../../db/notifications/outbox';
+import { recordNotification, subjectWord, taskAssigned } from '../../db/notifications/outbox';
 import { hasOwnEntry, ownEntry } from '../../definitions/rules/own';
 import { createCustomerMessages } from '../orders/customer-messages';
 
@@ -103,6 +103,22 @@ export function createTaskActivities(deps: { db: Db; log: Logger }) {
             ...(input.parentTaskId ? { followUpOf: input.parentTaskId } : {}),
           },
         });
+        if (assigneeId)
+          await recordNotification(
+            tx,
+            log,
+            taskAssigned(
+              {
+                id: input.taskId,
+                title: input.title,
+                subjectType: input.subject.type,
+                subjectId: input.subject.id,
+                priority: input.priority,
+              },
+              assigneeId,
+              `${input.taskId}:assigned`,
+            ),
+          );
         return { assigneeId };
       });
       await customerMessages.taskOpened(input);
@@ -209,7 +225,7 @@ export function createTaskActivities(deps: { db: Db; log: Logger }) {
               .where(eq(tasks.id, task.id));
           }
         }
-        const late = input.taskId ? `Task "${input.title}"` : `Stage "${input.title}"`;
+        const late = `${input.taskId ? 'Việc' : 'Bước'} “${input.title}” của ${subjectWord(input.subject.type)} ${input.subject.id}`;
         const roles = [
           ...new Set([
             ...input.step.notify,
@@ -220,11 +236,13 @@ export function createTaskActivities(deps: { db: Db; log: Logger }) {
           await recordNotification(tx, log, {
             roles,
             staffIds: after.assigneeId ? [after.assigneeId] : [],
-            message: `${late} of ${input.subject.type} ${input.subject.id} is late (escalation level ${input.level})`,
+            message: `${late} đã trễ hạn (leo thang mức ${input.level})`,
             subject: input.subject,
             taskId: input.taskId,
             data: { level: input.level, stage: input.stage },
             dedupeKey: `${input.dedupeKey}:notify`,
+            kind: 'escalation',
+            priority: input.level >= 2 || input.step.priority === 'urgent' || input.step.priority === 'high' ? 'urgent' : 'normal',
           });
         }
         return after;

@@ -153,6 +153,8 @@ async function watchLowStock(
     subject: { type: 'product', id: product.sku },
     data: { sku: product.sku, warehouse, available, threshold: product.lowStockThreshold },
     dedupeKey: `low-stock:${product.sku}:${warehouse}:${crossings}`,
+    kind: 'stock',
+    priority: 'normal',
   });
 }
 

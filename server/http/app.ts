@@ -41,6 +41,7 @@ import { createComplaintsStore } from '../complaints/complaints';
 import { dashboardRouter } from '../shop/dashboard-routes';
 import { createDashboardStore } from '../shop/dashboard';
 import { stuckWorkflowsOf } from '../platform/stuck-workflows';
+import { notificationsRouter } from '../notifications/routes';
 /** What the HTTP app needs; built by the entry points, or by tests with real parts. */
 export interface AppDeps {
   config: Config;
@@ -112,6 +113,7 @@ export function createApp(deps: AppDeps): Express {
       permissions: [...p.permissions].sort(),
     });
   });
+  api.use('/me/notifications', notificationsRouter({ db: deps.database.db, listener: deps.database.listener, log: deps.log }));
   api.use('/definitions', definitionsRouter({ definitions, shop }));
   api.use('/staff', staffRouter({ staff, shop }));
   const tasks = createTasksStore(deps.database.db);

@@ -27,6 +27,7 @@ import { contract as kpi } from '../kpi/contract';
 import { contract as customers } from '../customers/contract';
 import { contract as complaints } from '../complaints/contract';
 import { contract as books } from '../books/contract';
+import { contract as notifications } from '../notifications/contract';
 
 export { HTTP_METHODS } from './contract';
 export type {
@@ -43,7 +44,20 @@ export type {
 const version: string = require('../../package.json').version;
 
 /** Every domain's part, in the order of the document's tags. */
-const domains: DomainContract[] = [api, definitions, staff, tasks, orders, shipping, kpi, dashboard, customers, complaints, books];
+const domains: DomainContract[] = [
+  api,
+  definitions,
+  staff,
+  tasks,
+  orders,
+  shipping,
+  kpi,
+  dashboard,
+  customers,
+  complaints,
+  books,
+  notifications,
+];
 
 /**
  * The `in: query` parameters of a query schema (a TypeBox object): one per property, in its

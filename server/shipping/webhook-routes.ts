@@ -71,9 +71,11 @@ export function courierWebhooksRouter(
         if (event.state === 'unknown' && !recorded.duplicate) {
           await recordNotification(deps.db, deps.log, {
             roles: ['manager', 'warehouse-lead'],
-            message: `${courierId} sent an unknown status "${event.rawStatus}" for order ${recorded.orderId ?? event.orderCode}; check it by hand`,
+            message: `${courierId} báo trạng thái lạ "${event.rawStatus}" cho đơn ${recorded.orderId ?? event.orderCode}: cần kiểm tra tay (unknown status "${event.rawStatus}")`,
             subject: recorded.orderId ? { type: 'order', id: recorded.orderId } : undefined,
             dedupeKey: `courier-unknown:${courierId}:${event.eventKey}`,
+            kind: 'courier',
+            priority: 'urgent',
             data: { courier: courierId, status: event.rawStatus, trackingCode: event.trackingCode },
           });
         }

@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { orderEvents, products, taskEvents, tasks } from '../../db/schema';
+import { recordNotification, taskAssigned } from '../../db/notifications/outbox';
 import type { Principal } from '../http/auth';
 import { afterCursor, pageOf } from '../http/pagination';
 
@@ -228,13 +229,16 @@ export function createTasksStore(db: Db) {
           .set({ role: to.role, assigneeId: to.assigneeId, claimedAt: null })
           .where(eq(tasks.id, id))
           .returning();
+        const dedupeKey = `${id}:reassigned:${Date.now()}:${actor}`;
         await tx.insert(taskEvents).values({
           taskId: id,
           type: 'reassigned',
           actor,
-          dedupeKey: `${id}:reassigned:${Date.now()}:${actor}`,
+          dedupeKey,
           data: { from: { role: before.role, assigneeId: before.assigneeId }, to: { role: after!.role, assigneeId: after!.assigneeId } },
         });
+        if (after!.assigneeId && after!.assigneeId !== before.assigneeId && after!.assigneeId !== actor)
+          await recordNotification(tx, null, taskAssigned(after!, after!.assigneeId, `${dedupeKey}:assigned`));
         return after;
       });
     },
