@@ -79,6 +79,21 @@ export interface DeliveryConfig {
   retryMaxMs: number;
   /** A row left `sending` this long (its worker died) is sent again. */
   leaseMs: number;
+  /** Customer messages: Zalo ZNS (with the OA's access token) at this API root; CHANNELS=simulator points it at the customer simulator. */
+  znsApiUrl: string;
+  /** Zalo OA webhooks (POST /webhooks/zalo) are verified with the app id and the OA secret key (X-ZEvent-Signature). */
+  zaloAppId?: string;
+  zaloOaSecret?: string;
+  /** Customer SMS by eSMS.vn (brand-name customer care): API root, key pair and registered brand name. */
+  smsApiUrl: string;
+  smsApiKey?: string;
+  smsSecretKey?: string;
+  smsBrandname?: string;
+  /** eSMS inbound SMS (GET /webhooks/sms/esms) are verified with the CP id and private key eSMS gave. */
+  smsMoCpId?: string;
+  smsMoPrivateKey?: string;
+  /** The customer simulator's port (npm start, CHANNELS=simulator): ZNS and eSMS API shapes, customers' replies. */
+  customerSimPort: number;
 }
 
 /** Express's `trust proxy` values: on/off, a hop count, or addresses, subnets and presets to trust. */
@@ -258,6 +273,16 @@ export function loadConfig(env: Env = process.env): Config {
       retryBaseMs: duration('DELIVERY_RETRY_BASE', 30_000),
       retryMaxMs: duration('DELIVERY_RETRY_MAX', 3600_000),
       leaseMs: duration('DELIVERY_LEASE', 120_000),
+      znsApiUrl: url('ZNS_API_URL', 'https://business.openapi.zalo.me')!,
+      zaloAppId: str('ZALO_APP_ID'),
+      zaloOaSecret: str('ZALO_OA_SECRET'),
+      smsApiUrl: url('SMS_API_URL', 'https://rest.esms.vn')!,
+      smsApiKey: str('SMS_API_KEY'),
+      smsSecretKey: str('SMS_SECRET_KEY'),
+      smsBrandname: str('SMS_BRANDNAME'),
+      smsMoCpId: str('SMS_MO_CPID'),
+      smsMoPrivateKey: str('SMS_MO_PRIVATE_KEY'),
+      customerSimPort: port('CUSTOMER_SIM_PORT', 4030),
     },
     temporal: {
       address,
