@@ -10,6 +10,8 @@ import { emailChannel } from './email';
 import { pushChannel } from './push';
 import { telegramChannel } from './telegram';
 import { zaloChannel } from './zalo';
+import { smsChannel } from './sms';
+import { znsChannel } from './zns';
 
 export type { ChannelSender, OutgoingMessage, SendResult } from './types';
 
@@ -21,7 +23,14 @@ export interface ChannelDeps {
 }
 
 /** Every channel; one that is not set up answers each message with a non-retryable failure saying what is missing. */
-export const CHANNELS: Array<(deps: ChannelDeps) => ChannelSender> = [emailChannel, pushChannel, telegramChannel, zaloChannel];
+export const CHANNELS: Array<(deps: ChannelDeps) => ChannelSender> = [
+  emailChannel,
+  pushChannel,
+  telegramChannel,
+  zaloChannel,
+  znsChannel,
+  smsChannel,
+];
 
 /** The channels by name, as the relay looks them up. */
 export function createChannels(deps: ChannelDeps): Map<string, ChannelSender> {
