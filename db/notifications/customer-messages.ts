@@ -9,7 +9,7 @@
  */
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../client';
-import { customerReplies, definitionVersions, messageDeliveries, orders, shipments, tasks } from '../schema';
+import { customerReplies, definitionVersions, messageDeliveries, orderEvents, orders, shipments, tasks } from '../schema';
 import type { CompiledOrderProcess, CustomerChannel } from '../../definitions/types';
 
 /** Waiting for the channel before it to fail for good; never claimed by the relay until released. */
@@ -106,6 +106,7 @@ export async function finishedSteps(db: Db, orderId: string) {
 export interface AwaitedReply {
   deliveryId: number;
   orderId: string;
+  customerId: string | null;
   channel: string;
   payload: CustomerMessagePayload;
   taskId: string;
@@ -118,6 +119,7 @@ async function awaitedBy(db: Db, where: ReturnType<typeof and>): Promise<Awaited
     .select({
       deliveryId: messageDeliveries.id,
       orderId: messageDeliveries.orderId,
+      customerId: messageDeliveries.customerId,
       channel: messageDeliveries.channel,
       payload: messageDeliveries.payload,
       taskStatus: tasks.status,
@@ -176,4 +178,22 @@ export async function customerDelivery(db: Db, id: number) {
     .from(messageDeliveries)
     .where(and(eq(messageDeliveries.id, id), eq(messageDeliveries.audience, 'customer')));
   return row;
+}
+
+/** A customer's reply on the order's timeline (`customer_reply`: what they wrote, on which channel, what it did); once per provider event. */
+export async function recordReplyOnTimeline(
+  db: Db,
+  input: { orderId: string; dedupeKey: string; actor: string; stage?: string | null; data: Record<string, unknown> },
+): Promise<void> {
+  await db
+    .insert(orderEvents)
+    .values({
+      orderId: input.orderId,
+      dedupeKey: input.dedupeKey,
+      type: 'customer_reply',
+      fromStage: input.stage ?? null,
+      actor: input.actor,
+      data: input.data,
+    })
+    .onConflictDoNothing();
 }

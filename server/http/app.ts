@@ -15,6 +15,7 @@ import { staffRouter } from '../staff/routes';
 import { leadsRouter } from '../orders/leads-routes';
 import { ordersRouter } from '../orders/routes';
 import { courierWebhooksRouter } from '../shipping/webhook-routes';
+import { customerWebhooksRouter } from '../messaging/routes';
 import type { CourierDirectory } from '../../activities/shipping/couriers/directory';
 import { tasksRouter } from '../tasks/routes';
 import { createOrdersService } from '../orders/orders';
@@ -92,6 +93,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     '/webhooks/couriers',
     courierWebhooksRouter({ db: deps.database.db, couriers: deps.couriers, temporal: deps.temporal, log: deps.log }),
+  );
+  // Customers' providers: Zalo OA events (ZNS receipts, replies) and eSMS inbound SMS.
+  app.use(
+    '/webhooks',
+    customerWebhooksRouter({ db: deps.database.db, temporal: deps.temporal, log: deps.log, settings: deps.config.delivery }),
   );
 
   const staff = createStaffStore(deps.database.db);
