@@ -10,6 +10,7 @@ import { startWorkerDeliveryRelay } from '../../activities/notifications/deliver
 import { withLocalVapidKeys } from '../../activities/notifications/channels/vapid';
 import { createCourierSimulator } from '../../scripts/courier-sim';
 import { startLocalChannelSimulator } from '../../scripts/channel-sim/local';
+import { startLocalCustomerSimulator } from '../../scripts/customer-sim/local';
 import { courierSimulatorConfig } from '../../scripts/courier-sim/config';
 import type { Config } from '../platform/config';
 import { createLogger, type Logger } from '../platform/logger';
@@ -36,6 +37,9 @@ async function main(): Promise<void> {
     production: config.env === 'production',
     log,
   });
+  // Customer messages: the customer simulator stands in for Zalo ZNS and eSMS when they are not set up.
+  const customerSim = channelSim ? await startLocalCustomerSimulator(config.delivery, config.port, log) : undefined;
+  if (customerSim) config.delivery = customerSim.delivery;
   log.info('bundling workflows and starting the worker…');
   const connection = await connectWorker(config.temporal, runtime.temporalAddress, log);
   // One courier directory: the worker's courier stage and the webhook route speak to the same adapters.
@@ -55,6 +59,7 @@ async function main(): Promise<void> {
     `  Worker     task queue "${config.temporal.taskQueue}"`,
     `  Couriers   ${simulator ? `simulator at ${simulator.url} (GHN and GHTK point at it; COURIERS=live for real accounts)` : 'live courier APIs'}`,
     `  Channels   ${channelSim ? `simulator at ${channelSim.simulator.url} (Telegram, Zalo OA; received: /__sim/messages)${channelSim.simulator.smtpUrl ? `, e-mail to the SMTP sink ${channelSim.simulator.smtpUrl}` : ''}` : 'live providers'}`,
+    ...(customerSim ? [`  Customers  simulator at ${customerSim.simulator.url} (Zalo ZNS, eSMS; received: /__sim/messages, replies: POST /__sim/replies)`] : []),
     ...bootstrapTokenNotice(runtime.bootstrapTokenFile),
     'Press Ctrl-C to stop.',
   ];
@@ -68,6 +73,7 @@ async function main(): Promise<void> {
     await connection.close();
     await simulator?.close();
     await channelSim?.simulator.close();
+    await customerSim?.simulator.close();
     await runtime.close();
     log.info('stopped');
   };
