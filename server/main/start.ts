@@ -59,7 +59,9 @@ async function main(): Promise<void> {
     `  Worker     task queue "${config.temporal.taskQueue}"`,
     `  Couriers   ${simulator ? `simulator at ${simulator.url} (GHN and GHTK point at it; COURIERS=live for real accounts)` : 'live courier APIs'}`,
     `  Channels   ${channelSim ? `simulator at ${channelSim.simulator.url} (Telegram, Zalo OA; received: /__sim/messages)${channelSim.simulator.smtpUrl ? `, e-mail to the SMTP sink ${channelSim.simulator.smtpUrl}` : ''}` : 'live providers'}`,
-    ...(customerSim ? [`  Customers  simulator at ${customerSim.simulator.url} (Zalo ZNS, eSMS; received: /__sim/messages, replies: POST /__sim/replies)`] : []),
+    ...(customerSim
+      ? [`  Customers  simulator at ${customerSim.simulator.url} (Zalo ZNS, eSMS; received: /__sim/messages, replies: POST /__sim/replies)`]
+      : []),
     ...bootstrapTokenNotice(runtime.bootstrapTokenFile),
     'Press Ctrl-C to stop.',
   ];
