@@ -46,6 +46,8 @@ const TITLES: Record<string, string> = {
   stock: 'Sắp hết hàng',
   courier: 'Tin từ hãng vận chuyển',
   task: 'Việc mới',
+  assigned: 'Bạn được giao việc',
+  kpi: 'KPI',
 };
 
 /** The console's public root (PUBLIC_URL, validated at start-up by server/platform/config.ts). */
@@ -71,6 +73,22 @@ export function releaseOf(nowMs: number, priority: NotificationPriority, prefs: 
 
 type Tx = Pick<Db, 'select' | 'insert' | 'execute'>;
 
+/** The shop's working hours change rarely and every notification needs them (like the recipients' 2 s shop cache). */
+const HOURS_TTL_MS = 2_000;
+let hoursCache: { hours: CompiledWorkingHours; at: number } | undefined;
+const FALLBACK_HOURS: CompiledWorkingHours = {
+  timezone: 'Asia/Ho_Chi_Minh',
+  utcOffsetMinutes: 420,
+  weekly: { sun: [], mon: [], tue: [], wed: [], thu: [], fri: [], sat: [] },
+  daysOff: [],
+};
+async function workingHoursOf(tx: Tx): Promise<CompiledWorkingHours> {
+  if (hoursCache && Date.now() - hoursCache.at < HOURS_TTL_MS) return hoursCache.hours;
+  const hours = (await activeShop(tx as Db))?.workingHours ?? FALLBACK_HOURS;
+  hoursCache = { hours, at: Date.now() };
+  return hours;
+}
+
 /**
  * Writes the deliveries of one notification for its recipients, in the caller's transaction.
  * Idempotent: the dedupe key is per (recipient row, channel[, push subscription]), so a producer
@@ -85,18 +103,11 @@ export async function enqueueStaffDeliveries(
 ): Promise<number> {
   if (!recipients.length) return 0;
   const staffIds = [...new Set(recipients.map((r) => r.staffId))];
-  const [prefs, emails, subscriptions, shop] = await Promise.all([
-    preferencesOf(tx, staffIds),
-    staffEmails(tx, staffIds),
-    activePushSubscriptions(tx, staffIds),
-    activeShop(tx as Db),
-  ]);
-  const hours: CompiledWorkingHours = shop?.workingHours ?? {
-    timezone: 'Asia/Ho_Chi_Minh',
-    utcOffsetMinutes: 420,
-    weekly: { sun: [], mon: [], tue: [], wed: [], thu: [], fri: [], sat: [] },
-    daysOff: [],
-  };
+  // One after another: a transaction is one connection.
+  const prefs = await preferencesOf(tx, staffIds);
+  const emails = await staffEmails(tx, staffIds);
+  const subscriptions = await activePushSubscriptions(tx, staffIds);
+  const hours = await workingHoursOf(tx);
   const priority = priorityOf(notification.priority);
   const link = deepLink(notification.link);
   const title = TITLES[notification.kind ?? ''] ?? 'Thông báo';

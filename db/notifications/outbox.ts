@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../client';
 import { notifications } from '../schema';
 import { addressNotification, INBOX_CHANNEL, inboxPayload, type Recipient } from './recipients';
+import { enqueueStaffDeliveries } from './deliveries';
 
 /** `low` (may wait for the daily digest), `normal`, `urgent` (toasts in the console; goes through quiet hours). */
 export type NotificationPriority = 'low' | 'normal' | 'urgent';
@@ -114,6 +115,8 @@ export async function recordNotification(
     const recipients = await addressNotification(tx, notification);
     if (recipients.length)
       await tx.execute(sql`select pg_notify(${INBOX_CHANNEL}, ${inboxPayload([...new Set(recipients.map((r) => r.staffId))])})`);
+    // Each person's chosen channels (push, e-mail, Telegram, Zalo): outbox rows the relays send off the workflows' path.
+    await enqueueStaffDeliveries(tx, notification, recipients);
     return { created: true, notification, recipients } satisfies RecordedNotification;
   });
   if (recorded.created)

@@ -43,6 +43,7 @@ import { dashboardRouter } from '../shop/dashboard-routes';
 import { createDashboardStore } from '../shop/dashboard';
 import { stuckWorkflowsOf } from '../platform/stuck-workflows';
 import { notificationsRouter } from '../notifications/routes';
+import { preferencesRouter } from '../notifications/preferences-routes';
 /** What the HTTP app needs; built by the entry points, or by tests with real parts. */
 export interface AppDeps {
   config: Config;
@@ -120,6 +121,7 @@ export function createApp(deps: AppDeps): Express {
     });
   });
   api.use('/me/notifications', notificationsRouter({ db: deps.database.db, listener: deps.database.listener, log: deps.log }));
+  api.use(preferencesRouter({ db: deps.database.db, vapidPublicKey: () => deps.config.delivery.vapidPublicKey }));
   api.use('/definitions', definitionsRouter({ definitions, shop }));
   api.use('/staff', staffRouter({ staff, shop }));
   const tasks = createTasksStore(deps.database.db);

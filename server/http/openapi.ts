@@ -28,6 +28,7 @@ import { contract as customers } from '../customers/contract';
 import { contract as complaints } from '../complaints/contract';
 import { contract as books } from '../books/contract';
 import { contract as notifications } from '../notifications/contract';
+import { contract as delivery } from '../notifications/preferences-contract';
 
 export { HTTP_METHODS } from './contract';
 export type {
@@ -57,6 +58,7 @@ const domains: DomainContract[] = [
   complaints,
   books,
   notifications,
+  delivery,
 ];
 
 /**
