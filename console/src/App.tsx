@@ -14,6 +14,8 @@ import { DashboardPage } from './pages/Dashboard';
 import { DefinitionsPage } from './pages/Definitions';
 import { extraPages } from './pages/Books';
 import { ComplaintPage, ComplaintsPage } from './pages/Complaints';
+import { LiveProvider } from './live';
+import { Bell, NotificationsPage, Toasts } from './Bell';
 
 export function App() {
   const [lang, setLang] = useState<Lang>(initialLang);
@@ -60,8 +62,8 @@ export function App() {
     if (me && (location.pathname === '/' || location.pathname.startsWith('/signin'))) navigate('/tasks', { replace: true });
   }, [me, path]);
 
-  return (
-    <LangContext.Provider value={{ lang, t }}>
+  const shell = (
+    <>
       <a className="skip" href="#main">
         {lang === 'vi' ? 'Bỏ qua điều hướng' : 'Skip to content'}
       </a>
@@ -69,6 +71,7 @@ export function App() {
         <div className="brand">{t('appName')}</div>
         {me && <Nav me={me} path={path} />}
         <div className="top-tools">
+          {me && <Bell />}
           <label className="inline-label">
             <span>{t('language')}</span>
             <select value={lang} onChange={(e) => setLang(e.target.value as Lang)}>
@@ -89,6 +92,12 @@ export function App() {
       <main id="main" tabIndex={-1}>
         {page}
       </main>
+      {me && <Toasts />}
+    </>
+  );
+  return (
+    <LangContext.Provider value={{ lang, t }}>
+      {me ? <LiveProvider staffId={me.staffId}>{shell}</LiveProvider> : shell}
     </LangContext.Provider>
   );
 }
@@ -125,6 +134,9 @@ function Page({ path, me }: { path: string; me: Me }) {
   const order = /^\/orders\/([^/]+)$/.exec(pathname);
   if (order) return <OrderPage id={decodeURIComponent(order[1]!)} />;
   if (pathname === '/orders') return <OrdersPage />;
+  if (pathname === '/notifications') return <NotificationsPage />;
+  const task = /^\/tasks\/([^/]+)$/.exec(pathname);
+  if (task) return <TasksPage me={me} focus={decodeURIComponent(task[1]!)} />;
   if (pathname === '/dashboard') return <DashboardPage me={me} />;
   if (pathname === '/definitions') return <DefinitionsPage />;
   const complaint = /^\/complaints\/([^/]+)$/.exec(pathname);

@@ -147,6 +147,8 @@ export type Staff = Schemas['Staff'];
 /** `GET /dashboard`: late parcels and tasks, open orders per stage, today's figures. */
 export type Dashboard = Schemas['Dashboard'];
 export type LateDelivery = Dashboard['lateDeliveries']['orders'][number];
+/** One row of the caller's inbox (`GET /me/notifications`, and each `notification` event of its stream). */
+export type InboxNotification = Schemas['Notification'];
 
 /**
  * The JSON Schema of a task's form, as SchemaForm renders it. The contract types a form as any

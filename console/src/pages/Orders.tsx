@@ -5,6 +5,7 @@ import { Card, ErrorNote, LastUpdated, Loading, StatusText, TimeLeft } from '../
 import { useLoad, useNow } from '../hooks';
 import { formatDateTime, formatVnd, useI18n, type Key, type Lang, type T } from '../i18n';
 import { Link, useOrderJump } from '../router';
+import { useTaskChanges } from '../live';
 
 export function OrdersPage() {
   const { t, lang } = useI18n();
@@ -103,7 +104,12 @@ export function OrdersPage() {
 export function OrderPage({ id }: { id: string }) {
   const { t, lang } = useI18n();
   const now = useNow();
-  const { data: order, error, loadedAt } = useLoad(() => get<OrderDetail>(`/orders/${encodeURIComponent(id)}`), [id], 15_000);
+  const { data: order, error, loadedAt, reload } = useLoad(() => get<OrderDetail>(`/orders/${encodeURIComponent(id)}`), [id], 15_000);
+  // A task of this order changed (opened, assigned, done): read the order again at once.
+  useTaskChanges(
+    (c) => c.subject.id === id || c.taskId === '*',
+    () => void reload(),
+  );
   // Staff names for the timeline, for those who may list staff; others see staff ids.
   const { data: names } = useLoad(
     () =>

@@ -9,6 +9,7 @@ import { useLoad, useNow } from '../hooks';
 import { formatDateTime, useI18n } from '../i18n';
 import { Link } from '../router';
 import { formData, formPath, SchemaForm, type FieldErrors, type Raw } from '../SchemaForm';
+import { useTaskChanges } from '../live';
 
 const REFRESH_SECONDS = 10;
 const PRIORITY_RANK = { urgent: 0, high: 1, normal: 2, low: 3 } as const;
@@ -37,12 +38,27 @@ async function loadMyTasks(me: Me): Promise<Task[]> {
   return [...seen.values()].sort(byDue);
 }
 
-export function TasksPage({ me }: { me: Me }) {
+/** `focus`: a task to open (a notification's link `/tasks/<id>`), shown first even when it is not in the caller's list. */
+export function TasksPage({ me, focus }: { me: Me; focus?: string }) {
   const { t } = useI18n();
   const now = useNow();
-  const { data, error, loadedAt, reload } = useLoad(() => loadMyTasks(me), [me.staffId], REFRESH_SECONDS * 1000);
-  const [open, setOpen] = useState<string | null>(null);
+  const { data: listed, error, loadedAt, reload } = useLoad(() => loadMyTasks(me), [me.staffId], REFRESH_SECONDS * 1000);
+  const { data: focused, reload: reloadFocused } = useLoad(
+    () => (focus ? get<Task>(`/tasks/${encodeURIComponent(focus)}`).catch(() => undefined) : Promise.resolve(undefined)),
+    [focus],
+  );
+  const data = listed && (focused && focused.status === 'open' ? [focused, ...listed.filter((x) => x.id !== focused.id)] : listed);
+  const [open, setOpen] = useState<string | null>(focus ?? null);
+  useEffect(() => setOpen(focus ?? null), [focus]);
   const [notice, setNotice] = useState<string | undefined>();
+  // The stream says when a task changed: reload at once (the poll stays as the fallback).
+  useTaskChanges(
+    () => true,
+    () => {
+      void reload();
+      if (focus) void reloadFocused();
+    },
+  );
 
   return (
     <Card
