@@ -11,6 +11,7 @@ import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { customerReplies, definitionVersions, messageDeliveries, orderEvents, orders, shipments, tasks } from '../schema';
 import type { CompiledOrderProcess, CustomerChannel } from '../../definitions/types';
+import { DELIVERIES_WAKE_CHANNEL } from './deliveries';
 
 /** Waiting for the channel before it to fail for good; never claimed by the relay until released. */
 export const STANDBY = 'standby';
@@ -52,6 +53,7 @@ export async function writeCustomerMessage(
     status: i === 0 ? 'pending' : STANDBY,
   }));
   const written = await db.insert(messageDeliveries).values(rows).onConflictDoNothing().returning({ id: messageDeliveries.id });
+  if (written.length) await wakeRelays(db);
   return written.map((r) => r.id);
 }
 
@@ -70,7 +72,13 @@ export async function releaseFallback(db: Db, deliveryId: number): Promise<boole
     .set({ status: 'pending', nextAttemptAt: sql`now()` })
     .where(and(eq(messageDeliveries.dedupeKey, customerDedupeKey(row.orderId, row.template, next)), eq(messageDeliveries.status, STANDBY)))
     .returning({ id: messageDeliveries.id });
+  if (released.length) await wakeRelays(db);
   return released.length > 0;
+}
+
+/** The relays in the workers look now (they LISTEN on it; on PGlite they poll). */
+async function wakeRelays(db: Db): Promise<void> {
+  await db.execute(sql`select pg_notify(${DELIVERIES_WAKE_CHANNEL}, '')`);
 }
 
 /** What a customer message is made of for one order: its row, the process it runs, its shipment. */
