@@ -113,8 +113,7 @@ export async function recordNotification(
       .returning();
     if (!notification) return { created: false, recipients: [] } satisfies RecordedNotification;
     const recipients = await addressNotification(tx, notification);
-    if (recipients.length)
-      await tx.execute(sql`select pg_notify(${INBOX_CHANNEL}, ${inboxPayload([...new Set(recipients.map((r) => r.staffId))])})`);
+    if (recipients.length) await tx.execute(sql`select pg_notify(${INBOX_CHANNEL}, ${inboxPayload(recipients)})`);
     // Each person's chosen channels (push, e-mail, Telegram, Zalo): outbox rows the relays send off the workflows' path.
     await enqueueStaffDeliveries(tx, notification, recipients);
     return { created: true, notification, recipients } satisfies RecordedNotification;

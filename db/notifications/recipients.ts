@@ -10,7 +10,12 @@ import type { Db } from '../client';
 import { activeShop } from '../active-shop';
 import { notificationRecipients, notifications, staff, tasks } from '../schema';
 
-/** The live stream's channel: a payload names the staff ids that have new inbox rows (`*`: anyone's). */
+/**
+ * The live stream's channel: a payload names the new inbox rows, `staffId:rowId,…` (`*` when too
+ * many: every stream looks). Rows are named because ids are taken at insert and transactions
+ * commit in any order: a row may commit after a later id was already sent, and a stream reading
+ * only "after the last id" would skip it.
+ */
 export const INBOX_CHANNEL = 'shopflow_inbox';
 /** The channel the `tasks` trigger notifies on (migration 0011): one task row that changed, as JSON. */
 export const TASKS_CHANNEL = 'shopflow_tasks';
@@ -18,10 +23,24 @@ export const TASKS_CHANNEL = 'shopflow_tasks';
 /** pg_notify payloads must stay under 8,000 bytes; beyond this every stream looks. */
 const MAX_PAYLOAD = 7_000;
 
-/** The NOTIFY payload waking the streams of these people. */
-export function inboxPayload(staffIds: string[]): string {
-  const payload = staffIds.join(',');
+/** The NOTIFY payload naming these inbox rows. */
+export function inboxPayload(rows: Array<{ id: number; staffId: string }>): string {
+  const payload = rows.map((r) => `${r.staffId}:${r.id}`).join(',');
   return payload.length <= MAX_PAYLOAD ? payload : '*';
+}
+
+/** The rows a payload names, per person; undefined for `*` (anyone's). */
+export function parseInboxPayload(payload: string): Map<string, number[]> | undefined {
+  if (payload === '*') return undefined;
+  const rows = new Map<string, number[]>();
+  for (const pair of payload.split(',')) {
+    const at = pair.lastIndexOf(':');
+    const id = Number(pair.slice(at + 1));
+    if (at <= 0 || !Number.isSafeInteger(id)) continue;
+    const staffId = pair.slice(0, at);
+    rows.set(staffId, [...(rows.get(staffId) ?? []), id]);
+  }
+  return rows;
 }
 
 /** Subject types whose records scope `own` narrows when the notification names no task. */

@@ -132,10 +132,23 @@ export function createInboxStore(db: Db) {
       return marked.length;
     },
 
-    /** The caller's rows after `afterId`, oldest first: what a stream (re)sends. */
-    async since(p: Principal, afterId: number, limit: number): Promise<InboxItem[]> {
+    /**
+     * The caller's rows after `afterId`, oldest first: what a stream (re)sends; also the rows
+     * `ids` names and, with `recentSeconds`, every row of that last while (rows that committed
+     * after a later one was sent; the stream drops those it sent already).
+     */
+    async since(p: Principal, afterId: number, limit: number, also: { ids?: number[]; recentSeconds?: number } = {}): Promise<InboxItem[]> {
       const rows = (await select()
-        .where(and(mine(p), gt(r.id, afterId)))
+        .where(
+          and(
+            mine(p),
+            or(
+              gt(r.id, afterId),
+              also.ids?.length ? inArray(r.id, also.ids) : undefined,
+              also.recentSeconds ? sql`${r.at} > now() - make_interval(secs => ${also.recentSeconds})` : undefined,
+            ),
+          ),
+        )
         .orderBy(asc(r.id))
         .limit(limit)) as Row[];
       return rows.map(toItem);

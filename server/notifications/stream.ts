@@ -1,14 +1,17 @@
 /**
  * The live stream (Server-Sent Events) of each connected console: its person's new inbox rows
  * and the task changes they may see. Nothing lives only in this process's memory: a wake-up
- * (PostgreSQL NOTIFY on the process's one listening connection) makes a stream read its
- * person's rows after the last id it sent, so a missed wake-up, a reconnect (`Last-Event-ID`)
- * or another API replica's stream all end with the same rows, from the table, in id order.
+ * (PostgreSQL NOTIFY on the process's one listening connection, naming the new rows) makes a
+ * stream read its person's rows after the last id it sent plus the rows named, so a missed
+ * wake-up, a reconnect (`Last-Event-ID`) or another API replica's stream all end with the same
+ * rows, from the table. Ids are taken at insert and transactions commit in any order, so a row
+ * may commit after a later one was sent: the wake-up names it, and it is sent then (its event's
+ * `id:` stays the highest sent, the resume point).
  */
 import type { Server } from 'node:http';
 import type { Request, Response } from 'express';
 import type { Listener } from '../../db/notifications/listener';
-import { INBOX_CHANNEL, TASKS_CHANNEL } from '../../db/notifications/recipients';
+import { INBOX_CHANNEL, parseInboxPayload, TASKS_CHANNEL } from '../../db/notifications/recipients';
 import type { Principal } from '../http/auth';
 import type { Logger } from '../platform/logger';
 import type { InboxStore } from './inbox';
@@ -20,6 +23,11 @@ const SHUTDOWN_CHECK_MS = 1_000;
 const BATCH = 200;
 /** A client this far behind (bytes buffered) is dropped; it resumes from its last id. */
 const MAX_BUFFERED = 4 * 1024 * 1024;
+/**
+ * After the listening connection came back (wake-ups may be lost), a stream also reads this last
+ * while's rows, dropping those it sent (it remembers them this long).
+ */
+const LOOKBACK_SECONDS = 120;
 
 /** A task row change as the `tasks` trigger (migration 0011) notifies it. */
 interface TaskChange {
@@ -38,6 +46,11 @@ interface Stream {
   res: Response;
   server: Server | undefined;
   lastId: number;
+  /** Rows a wake-up named that are not sent yet. */
+  pending: Set<number>;
+  /** Rows sent lately (id → when), so a look back sends none twice. */
+  sent: Map<number, number>;
+  lookback: boolean;
   pulling: boolean;
   again: boolean;
   closed: boolean;
@@ -81,14 +94,25 @@ export function createNotificationStreams(deps: { listener: Listener; inbox: Inb
     try {
       do {
         s.again = false;
+        const ids = [...s.pending];
+        const recentSeconds = s.lookback ? LOOKBACK_SECONDS : undefined;
+        s.pending.clear();
+        s.lookback = false;
+        let also: { ids?: number[]; recentSeconds?: number } = { ids, recentSeconds };
         for (;;) {
-          const rows = await deps.inbox.since(s.p, s.lastId, BATCH);
+          const rows = await deps.inbox.since(s.p, s.lastId, BATCH, also);
+          const newest = rows.filter((row) => row.id > s.lastId).length;
           for (const row of rows) {
-            write(s, `id: ${row.id}\nevent: notification\ndata: ${JSON.stringify(row)}\n\n`);
-            s.lastId = row.id;
+            if (s.sent.has(row.id)) continue;
+            s.lastId = Math.max(s.lastId, row.id);
+            s.sent.set(row.id, Date.now());
+            write(s, `id: ${s.lastId}\nevent: notification\ndata: ${JSON.stringify(row)}\n\n`);
           }
-          if (rows.length < BATCH || s.closed) break;
+          also = {};
+          if (newest < BATCH - (rows.length - newest) || rows.length < BATCH || s.closed) break;
         }
+        const forgetBefore = Date.now() - LOOKBACK_SECONDS * 1000;
+        for (const [id, at] of s.sent) if (at < forgetBefore) s.sent.delete(id);
       } while (s.again && !s.closed);
     } catch (err) {
       // The database is away: try again shortly (the stream stays open; nothing is skipped).
@@ -100,8 +124,16 @@ export function createNotificationStreams(deps: { listener: Listener; inbox: Inb
   };
 
   const wake = (payload: string) => {
-    const who = payload === '*' ? undefined : new Set(payload.split(','));
-    for (const s of streams) if (!who || who.has(s.p.staffId)) void pull(s);
+    const rows = parseInboxPayload(payload);
+    for (const s of streams) {
+      if (!rows) s.lookback = true;
+      else {
+        const mine = rows.get(s.p.staffId);
+        if (!mine) continue;
+        mine.forEach((id) => s.pending.add(id));
+      }
+      void pull(s);
+    }
   };
 
   const taskChanged = (payload: string) => {
@@ -122,7 +154,14 @@ export function createNotificationStreams(deps: { listener: Listener; inbox: Inb
   const listen = () =>
     (listening ??= (async () => {
       // A lost connection may have missed wake-ups: every stream reads again when it is back.
-      await deps.listener.listen(INBOX_CHANNEL, { onPayload: wake, onReconnect: () => streams.forEach((s) => void pull(s)) });
+      await deps.listener.listen(INBOX_CHANNEL, {
+        onPayload: wake,
+        onReconnect: () =>
+          streams.forEach((s) => {
+            s.lookback = true;
+            void pull(s);
+          }),
+      });
       await deps.listener.listen(TASKS_CHANNEL, { onPayload: taskChanged });
     })().catch((err: unknown) => {
       listening = undefined;
@@ -164,6 +203,9 @@ export function createNotificationStreams(deps: { listener: Listener; inbox: Inb
         res,
         server: (req.socket as { server?: Server }).server,
         lastId: latest,
+        pending: new Set(),
+        sent: new Map(),
+        lookback: false,
         pulling: false,
         again: false,
         closed: false,
