@@ -8,7 +8,8 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   root: 'console',
   base: '/',
-  publicDir: false,
+  // console/public is copied as is: assets/sw.js, the Web Push service worker (served by /assets like the bundle).
+  publicDir: 'public',
   oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
   build: {
     outDir: 'dist',

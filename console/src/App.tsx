@@ -16,6 +16,7 @@ import { extraPages } from './pages/Books';
 import { ComplaintPage, ComplaintsPage } from './pages/Complaints';
 import { LiveProvider } from './live';
 import { Bell, NotificationsPage, Toasts } from './Bell';
+import { ProfilePage } from './pages/Profile';
 
 export function App() {
   const [lang, setLang] = useState<Lang>(initialLang);
@@ -81,7 +82,10 @@ export function App() {
           </label>
           {me && (
             <span className="who">
-              <span className="muted small">{t('signedInAs')}</span> <strong>{me.name}</strong>
+              <span className="muted small">{t('signedInAs')}</span>{' '}
+              <Link href="/profile" title={t('profileTitle')}>
+                <strong>{me.name}</strong>
+              </Link>
               <button type="button" className="secondary" onClick={signOut}>
                 {t('signOut')}
               </button>
@@ -135,6 +139,7 @@ function Page({ path, me }: { path: string; me: Me }) {
   if (order) return <OrderPage id={decodeURIComponent(order[1]!)} />;
   if (pathname === '/orders') return <OrdersPage />;
   if (pathname === '/notifications') return <NotificationsPage />;
+  if (pathname === '/profile') return <ProfilePage me={me} />;
   const task = /^\/tasks\/([^/]+)$/.exec(pathname);
   if (task) return <TasksPage me={me} focus={decodeURIComponent(task[1]!)} />;
   if (pathname === '/dashboard') return <DashboardPage me={me} />;

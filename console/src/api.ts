@@ -149,6 +149,8 @@ export type Dashboard = Schemas['Dashboard'];
 export type LateDelivery = Dashboard['lateDeliveries']['orders'][number];
 /** One row of the caller's inbox (`GET /me/notifications`, and each `notification` event of its stream). */
 export type InboxNotification = Schemas['Notification'];
+/** `GET /me/preferences`: how I am told (channels per priority, quiet hours, digest, addresses) and my push subscriptions. */
+export type Preferences = Schemas['Preferences'];
 
 /**
  * The JSON Schema of a task's form, as SchemaForm renders it. The contract types a form as any
