@@ -118,6 +118,8 @@ export function LiveProvider({ staffId, children }: { staffId: string; children:
     const abort = new AbortController();
     let lastEventId: string | undefined;
     let attempt = 0;
+    // A resumed stream may send a row again (one that committed late, just before the resume point).
+    const seen = new Set<number>();
     let countTimer: ReturnType<typeof setTimeout> | undefined;
     const countSoon = () => {
       clearTimeout(countTimer);
@@ -130,6 +132,8 @@ export function LiveProvider({ staffId, children }: { staffId: string; children:
         setUnreadCount(ready.unreadCount);
       } else if (e.event === 'notification') {
         const n = JSON.parse(e.data) as InboxNotification;
+        if (seen.has(n.id)) return;
+        seen.add(n.id);
         setRecent((list) => [n, ...list.filter((x) => x.id !== n.id)].slice(0, MAX_RECENT));
         if (!n.readAt) setUnreadCount((c) => (c ?? 0) + 1);
         if (n.priority === 'urgent' && !n.readAt) {

@@ -135,9 +135,16 @@ export function createInboxStore(db: Db) {
     /**
      * The caller's rows after `afterId`, oldest first: what a stream (re)sends; also the rows
      * `ids` names and, with `recentSeconds`, every row of that last while (rows that committed
-     * after a later one was sent; the stream drops those it sent already).
+     * after a later one was sent; the stream drops those it sent already); with `lateBefore`, the
+     * rows below that id recorded up to 5 s before it (a resume: one may have committed after it
+     * was sent, while the console was away — the console drops those it has).
      */
-    async since(p: Principal, afterId: number, limit: number, also: { ids?: number[]; recentSeconds?: number } = {}): Promise<InboxItem[]> {
+    async since(
+      p: Principal,
+      afterId: number,
+      limit: number,
+      also: { ids?: number[]; recentSeconds?: number; lateBefore?: number } = {},
+    ): Promise<InboxItem[]> {
       const rows = (await select()
         .where(
           and(
@@ -146,6 +153,9 @@ export function createInboxStore(db: Db) {
               gt(r.id, afterId),
               also.ids?.length ? inArray(r.id, also.ids) : undefined,
               also.recentSeconds ? sql`${r.at} > now() - make_interval(secs => ${also.recentSeconds})` : undefined,
+              also.lateBefore
+                ? sql`(${r.id} < ${also.lateBefore} and ${r.at} >= (select x.at - interval '5 seconds' from ${r} x where x.id = ${also.lateBefore}))`
+                : undefined,
             ),
           ),
         )

@@ -51,6 +51,8 @@ interface Stream {
   /** Rows sent lately (id → when), so a look back sends none twice. */
   sent: Map<number, number>;
   lookback: boolean;
+  /** On a resume: the id resumed after, to look just below it once (see InboxStore.since). */
+  resumedAfter: number | undefined;
   pulling: boolean;
   again: boolean;
   closed: boolean;
@@ -96,9 +98,11 @@ export function createNotificationStreams(deps: { listener: Listener; inbox: Inb
         s.again = false;
         const ids = [...s.pending];
         const recentSeconds = s.lookback ? LOOKBACK_SECONDS : undefined;
+        const lateBefore = s.resumedAfter;
         s.pending.clear();
         s.lookback = false;
-        let also: { ids?: number[]; recentSeconds?: number } = { ids, recentSeconds };
+        s.resumedAfter = undefined;
+        let also: { ids?: number[]; recentSeconds?: number; lateBefore?: number } = { ids, recentSeconds, lateBefore };
         for (;;) {
           const rows = await deps.inbox.since(s.p, s.lastId, BATCH, also);
           const newest = rows.filter((row) => row.id > s.lastId).length;
@@ -206,6 +210,7 @@ export function createNotificationStreams(deps: { listener: Listener; inbox: Inb
         pending: new Set(),
         sent: new Map(),
         lookback: false,
+        resumedAfter: lastEventId,
         pulling: false,
         again: false,
         closed: false,

@@ -116,3 +116,47 @@ test('When two API instances run on the same database, then a console on each ge
   expect(gotA.data).toEqual(gotB.data);
   expect(gotA.data.message).toBe('Cho cả hai máy chủ');
 });
+
+/** Records a notification in a transaction that stays open until `commit()` (its inbox id is taken now). */
+async function openTransaction(message: string) {
+  let commit!: () => void;
+  let recorded!: (id: number) => void;
+  const idTaken = new Promise<number>((r) => (recorded = r));
+  const committed = stack.database.db.transaction(async (tx) => {
+    const row = await recordNotification(tx, testLog, {
+      roles: ['manager'],
+      message,
+      subject: { type: 'order', id: 'DH-LATE' },
+      dedupeKey: uniqueId('late'),
+    });
+    recorded(rowFor(row));
+    await new Promise<void>((r) => (commit = r));
+  });
+  return { id: await idTaken, commit: async () => (commit(), await committed) };
+}
+
+test('When a notification commits after a later one was sent, then an open stream still gets it, and so does a console resuming after the later one', async () => {
+  const instance = await startInstance();
+  const live = await stream(instance.url);
+  const slow = await openTransaction('Giao dịch chậm');
+  const quick = await notify('Giao dịch nhanh');
+  expect(rowFor(quick)).toBeGreaterThan(slow.id);
+  await live.next((e) => e.event === 'notification' && e.data.id === rowFor(quick), 20_000, 'the quick one');
+  const resumeAfter = live.lastEventId!;
+  await slow.commit();
+  const late = await live.next((e) => e.event === 'notification' && e.data.id === slow.id, 20_000, 'the late one');
+  expect(late.data.message).toBe('Giao dịch chậm');
+  // Its event keeps the resume point at the highest id sent.
+  expect(late.id).toBe(resumeAfter);
+
+  // A console that went away right after the quick one and resumes after it.
+  const slowAgain = await openTransaction('Giao dịch chậm khi vắng mặt');
+  const quickAgain = await notify('Giao dịch nhanh khi vắng mặt');
+  await live.next((e) => e.event === 'notification' && e.data.id === rowFor(quickAgain), 20_000, 'the second quick one');
+  const lastSeen = live.lastEventId!;
+  live.close();
+  await slowAgain.commit();
+  const resumed = await stream(instance.url, lastSeen);
+  const got = await resumed.next((e) => e.event === 'notification' && e.data.id === slowAgain.id, 20_000, 'the late one on resume');
+  expect(got.data.message).toBe('Giao dịch chậm khi vắng mặt');
+});
