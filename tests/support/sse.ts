@@ -22,7 +22,12 @@ export interface SseStream {
   close(): void;
 }
 
-export async function openStream(base: string, token: string, options: { lastEventId?: string } = {}): Promise<SseStream> {
+/** `onEvent` hears each event as it is parsed (a bench timing receipt). */
+export async function openStream(
+  base: string,
+  token: string,
+  options: { lastEventId?: string; onEvent?: (e: SseEvent) => void } = {},
+): Promise<SseStream> {
   const abort = new AbortController();
   const res = await fetch(`${base}/api/v1/me/notifications/stream`, {
     headers: {
@@ -80,6 +85,7 @@ export async function openStream(base: string, token: string, options: { lastEve
       e.data = text;
     }
     events.push(e);
+    options.onEvent?.(e);
     for (const w of [...waiters])
       if (w.match(e)) {
         waiters.splice(waiters.indexOf(w), 1);
