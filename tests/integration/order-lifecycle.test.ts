@@ -134,9 +134,13 @@ describe('order lifecycle with the courier simulator', () => {
     const orderId = await closedOrder('late'); // delivered on simulated day 5 = 5 s; SLA 3 s
     const followUp = await openTask(orderId, 'ship');
     expect(followUp).toMatchObject({ title: 'Đơn giao trễ — liên hệ khách và hãng vận chuyển', role: 'cskh' });
-    const [note] = await stack.database.db.select().from(notifications).where(eq(notifications.subjectId, orderId));
+    const [note] = await stack.database.db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.subjectId, orderId), eq(notifications.kind, 'escalation')));
     expect(note!.roles).toEqual(['manager']);
-    expect(note!.message).toMatch(/late/);
+    expect(note!.message).toMatch(/trễ hạn/);
+    expect(note!.link).toBe(`/orders/${orderId}`);
     const result = await finalResult(orderId);
     expect(result).toMatchObject({ result: 'completed' });
     // The follow-up nobody finished is closed with the order.
