@@ -4,9 +4,8 @@
  * reply the server gives for good (5xx) is not retried; 4xx replies and connection failures are.
  */
 import { createTransport } from 'nodemailer';
-import type { ChannelSender, OutgoingMessage, SendResult } from './types';
+import type { ChannelDeps, ChannelSender, OutgoingMessage, SendResult } from './types';
 import { messageParts, truncatedAnswer } from './http';
-import type { ChannelDeps } from './index';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 

@@ -7,9 +7,8 @@
 import { and, eq } from 'drizzle-orm';
 import webpush from 'web-push';
 import { pushSubscriptions } from '../../../db/schema';
-import type { ChannelSender, OutgoingMessage, SendResult } from './types';
+import type { ChannelDeps, ChannelSender, OutgoingMessage, SendResult } from './types';
 import { PROVIDER_TIMEOUT_MS, messageParts, truncatedAnswer, unreachable } from './http';
-import type { ChannelDeps } from './index';
 
 export function pushChannel(deps: ChannelDeps): ChannelSender {
   const { vapidPublicKey, vapidPrivateKey, vapidSubject } = deps.settings;

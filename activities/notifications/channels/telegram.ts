@@ -4,9 +4,8 @@
  * `{ok: true, result: {message_id, …}}`, or `{ok: false, error_code, description}` with the HTTP
  * status of the error; a 429 carries `parameters.retry_after` (seconds), which is honoured.
  */
-import type { ChannelSender, OutgoingMessage, SendResult } from './types';
+import type { ChannelDeps, ChannelSender, OutgoingMessage, SendResult } from './types';
 import { messageParts, postJson, truncatedAnswer, unreachable } from './http';
-import type { ChannelDeps } from './index';
 
 /** Telegram refuses inline buttons whose URL is not public (localhost, 127.0.0.1): the link then stays in the text only. */
 function publicButtonUrl(link: string): string | undefined {

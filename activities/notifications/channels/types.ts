@@ -3,6 +3,9 @@
  * every attempt and retries with backoff) and the channels it sends on. A channel knows one
  * provider's real request and response shapes; the relay knows nothing of providers.
  */
+import type { Logger } from 'pino';
+import type { Db } from '../../../db/client';
+import type { DeliveryConfig } from '../../../server/platform/config';
 
 /** One outbox row to send, as the relay hands it to a channel. */
 export interface OutgoingMessage {
@@ -38,4 +41,11 @@ export type SendResult =
 export interface ChannelSender {
   channel: string;
   send(message: OutgoingMessage): Promise<SendResult>;
+}
+
+/** What a channel is built from: the database (push subscriptions), the log, the providers' settings. */
+export interface ChannelDeps {
+  db: Db;
+  log: Logger;
+  settings: DeliveryConfig;
 }

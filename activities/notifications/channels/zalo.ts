@@ -4,9 +4,8 @@
  * `{error: 0, message: "Success", data: {message_id, user_id}}`, or `error` ≠ 0 and a message
  * (-216 invalid access token, -213 the user does not follow the OA, -32 over the rate limit…).
  */
-import type { ChannelSender, OutgoingMessage, SendResult } from './types';
+import type { ChannelDeps, ChannelSender, OutgoingMessage, SendResult } from './types';
 import { messageParts, postJson, truncatedAnswer, unreachable } from './http';
-import type { ChannelDeps } from './index';
 
 /** Zalo's error codes worth another try later: over the rate limit, an internal error. */
 const RETRYABLE_ZALO_ERRORS = new Set([-32, -500]);
