@@ -10,7 +10,7 @@ import type { CompiledCondition, CompiledCourierRule, CompiledSegment, WhenField
 import type { CompiledComplaintProcess } from './complaints/types';
 import type { CompiledKpiPlan } from './kpi/types';
 import type { FigureBindings } from './orders/figures';
-import type { CompiledCustomerMessage, CompiledMessageTemplate } from './orders/customer-messages';
+import type { CompiledCustomerMessage, CompiledMessageTemplate } from './orders/customer-message-types';
 import type { CompiledEscalationStep, CompiledTaskSpec, FormSchema } from './tasks/task-spec';
 
 export type * from './kpi/types';
@@ -18,7 +18,7 @@ export type * from './complaints/types';
 
 export type { Clock, CompiledWorkingHours, Weekday, WorkingInterval } from './rules/business-time';
 export type { FigureBindings, OrderFigure } from './orders/figures';
-export type { CompiledCustomerMessage, CompiledCustomerReply, CompiledMessageTemplate, CustomerChannel } from './orders/customer-messages';
+export type { CompiledCustomerMessage, CompiledCustomerReply, CompiledMessageTemplate, CustomerChannel } from './orders/customer-message-types';
 export type { CompiledEscalationStep, CompiledTaskSpec, FormSchema, Priority } from './tasks/task-spec';
 export type {
   CompiledCondition,

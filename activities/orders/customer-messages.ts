@@ -21,12 +21,12 @@ import {
   type CustomerMessagePayload,
 } from '../../db/notifications/customer-messages';
 import { renderTemplate, type TemplateVariable } from '../../definitions/orders/customer-messages';
-import { bindingsOf, figuresFrom } from '../../definitions/orders/figures';
+
 import { classifyCustomer, evaluateWhen, type WhenFacts } from '../../definitions/rules/conditions';
 import { customerFlags, segmentMetrics } from '../../definitions/rules/customer-metrics';
 import { normalizePhone } from '../../definitions/rules/phone';
 import type { CompiledCourier, CompiledCustomerMessage, CompiledOrderProcess, CompiledShop } from '../../definitions/types';
-import { absorbTaskData } from '../../workflows/orders/order-tasks';
+import { absorbTaskData, bindingsOf, figuresFrom } from '../../definitions/orders/figures';
 import { eq } from 'drizzle-orm';
 
 /** The task an order's workflow opened, as openTask receives it. */

@@ -5,6 +5,7 @@
  * only those, so a field's name alone never changes an order. Pure and workflow-safe.
  */
 import type { PlainRecord } from '../loading/plain';
+import type { WhenFacts } from '../rules/conditions';
 import { isRecord } from '../loading/plain';
 
 /** What a figure's field must look like in the form. */
@@ -97,4 +98,20 @@ export function figuresFrom(bindings: FigureBindings, data: PlainRecord): Partia
     figures[figure] = value;
   }
   return figures;
+}
+
+/**
+ * The figures tasks set become facts for later `when` conditions and courier rules:
+ * COD amount and total at closing, province from the address, weight at packing.
+ */
+export function absorbTaskData(facts: WhenFacts, data: Record<string, unknown>): void {
+  const order = (facts.order ??= {});
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+  order.codAmount = num(data.codAmount) ?? order.codAmount;
+  order.weightGrams = num(data.weightGrams) ?? order.weightGrams;
+  const items = Array.isArray(data.items) ? (data.items as Array<{ qty?: unknown; price?: unknown }>) : undefined;
+  const itemsTotal = items?.reduce((sum, i) => sum + (num(i.qty) ?? 0) * (num(i.price) ?? 0), 0);
+  order.total = num(data.total) ?? itemsTotal ?? order.total;
+  const address = data.shippingAddress as { province?: unknown } | undefined;
+  if (typeof address?.province === 'string') order.province = address.province;
 }

@@ -5,7 +5,6 @@
  */
 import type { CreateShipmentRequest, PartialDelivery } from '../../activities/shipping/couriers/types';
 import type { StockShortage } from '../../activities/books/stock';
-import type { WhenFacts } from '../../definitions/rules/conditions';
 import { bindingsOf, type FigureBindings } from '../../definitions/orders/figures';
 import { ORDER_TEXTS } from '../../definitions/orders/texts';
 import type { CompiledCourierStage, CompiledHumanStage, CompiledStage } from '../../definitions/types';
@@ -164,18 +163,5 @@ export function stockLines(value: unknown): Array<{ sku: string; qty: number }> 
     .filter((l) => l.sku && l.qty > 0);
 }
 
-/**
- * The figures tasks set become facts for later `when` conditions and courier rules:
- * COD amount and total at closing, province from the address, weight at packing.
- */
-export function absorbTaskData(facts: WhenFacts, data: Record<string, unknown>): void {
-  const order = (facts.order ??= {});
-  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-  order.codAmount = num(data.codAmount) ?? order.codAmount;
-  order.weightGrams = num(data.weightGrams) ?? order.weightGrams;
-  const items = Array.isArray(data.items) ? (data.items as Array<{ qty?: unknown; price?: unknown }>) : undefined;
-  const itemsTotal = items?.reduce((sum, i) => sum + (num(i.qty) ?? 0) * (num(i.price) ?? 0), 0);
-  order.total = num(data.total) ?? itemsTotal ?? order.total;
-  const address = data.shippingAddress as { province?: unknown } | undefined;
-  if (typeof address?.province === 'string') order.province = address.province;
-}
+// The facts figures feed are pure order rules, shared with the activities that evaluate `when` off the workflow.
+export { absorbTaskData } from '../../definitions/orders/figures';

@@ -10,8 +10,7 @@
  */
 import { releaseFallback, type CustomerMessagePayload } from '../../../db/notifications/customer-messages';
 import { postJson, truncatedAnswer, unreachable } from './http';
-import type { ChannelDeps } from './index';
-import type { ChannelSender, OutgoingMessage, SendResult } from './types';
+import type { ChannelDeps, ChannelSender, OutgoingMessage, SendResult } from './types';
 
 /** eSMS took the request. */
 const ACCEPTED = '100';

@@ -14,8 +14,7 @@
 import { releaseFallback } from '../../../db/notifications/customer-messages';
 import type { CustomerMessagePayload } from '../../../db/notifications/customer-messages';
 import { postJson, truncatedAnswer, unreachable } from './http';
-import type { ChannelDeps } from './index';
-import type { ChannelSender, OutgoingMessage, SendResult } from './types';
+import type { ChannelDeps, ChannelSender, OutgoingMessage, SendResult } from './types';
 
 /** Answers worth another try later: Zalo's internal error, outside the sending hours, the daily quota, the rate limit. */
 const RETRYABLE_ZNS_ERRORS = new Set([-100, -133, -144, -32]);
