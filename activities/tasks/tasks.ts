@@ -63,86 +63,84 @@ export function createTaskActivities(deps: { db: Db; log: Logger }) {
     /** Writes the task row and its `opened` event, auto-assigning if the role says so. Idempotent. */
     async openTask(input: OpenTaskInput): Promise<{ assigneeId: string | null }> {
       const shop = await shopNow();
-      const opened = await db.transaction(async (tx) => {
-        const [existing] = await tx.select({ assigneeId: tasks.assigneeId }).from(tasks).where(eq(tasks.id, input.taskId));
-        if (existing) return existing;
-        const assigneeId = await pickAssignee(tx, ownEntry(shop?.roles, input.role), {
-          roleId: input.role,
-          channel: input.subject.channel,
-          customerPhone: input.subject.customerPhone,
-        });
-        await tx.insert(tasks).values({
-          id: input.taskId,
-          workflowId: input.workflowId,
-          subjectType: input.subject.type,
-          subjectId: input.subject.id,
-          stage: input.stage,
-          role: input.role,
-          assigneeId,
-          title: input.title,
-          description: input.description,
-          form: input.form,
-          outcomes: input.outcomes,
-          priority: input.priority,
-          status: 'open',
-          summary: input.subject.summary,
-          createdAt: new Date(input.openedAt),
-          dueAt: input.dueAt ? new Date(input.dueAt) : null,
-          parentTaskId: input.parentTaskId,
-        });
-        await tx.insert(taskEvents).values({
-          taskId: input.taskId,
-          type: 'opened',
-          actor: 'system',
-          dedupeKey: `${input.taskId}:opened`,
-          data: {
-            role: input.role,
-            assigneeId,
-            dueAt: input.dueAt,
-            priority: input.priority,
-            ...(input.parentTaskId ? { followUpOf: input.parentTaskId } : {}),
-          },
-        });
-        if (assigneeId)
-          await recordNotification(
-            tx,
-            log,
-            taskAssigned(
-              {
-                id: input.taskId,
-                title: input.title,
-                subjectType: input.subject.type,
-                subjectId: input.subject.id,
-                priority: input.priority,
-              },
+      const role = ownEntry(shop?.roles, input.role);
+      // A task for the role's queue (no auto-assignment, nobody to tell): one statement, one round
+      // trip. The row and its `opened` event are written once; a retry reads who holds it.
+      const opened = !role?.autoAssign
+        ? await openUnassigned(db, input)
+        : await db.transaction(async (tx) => {
+            const [existing] = await tx.select({ assigneeId: tasks.assigneeId }).from(tasks).where(eq(tasks.id, input.taskId));
+            if (existing) return existing;
+            const assigneeId = await pickAssignee(tx, role, {
+              roleId: input.role,
+              channel: input.subject.channel,
+              customerPhone: input.subject.customerPhone,
+            });
+            await tx.insert(tasks).values({
+              id: input.taskId,
+              workflowId: input.workflowId,
+              subjectType: input.subject.type,
+              subjectId: input.subject.id,
+              stage: input.stage,
+              role: input.role,
               assigneeId,
-              `${input.taskId}:assigned`,
-            ),
-          );
-        return { assigneeId };
-      });
+              title: input.title,
+              description: input.description,
+              form: input.form,
+              outcomes: input.outcomes,
+              priority: input.priority,
+              status: 'open',
+              summary: input.subject.summary,
+              createdAt: new Date(input.openedAt),
+              dueAt: input.dueAt ? new Date(input.dueAt) : null,
+              parentTaskId: input.parentTaskId,
+            });
+            await tx.insert(taskEvents).values({
+              taskId: input.taskId,
+              type: 'opened',
+              actor: 'system',
+              dedupeKey: `${input.taskId}:opened`,
+              data: {
+                role: input.role,
+                assigneeId,
+                dueAt: input.dueAt,
+                priority: input.priority,
+                ...(input.parentTaskId ? { followUpOf: input.parentTaskId } : {}),
+              },
+            });
+            if (assigneeId)
+              await recordNotification(
+                tx,
+                log,
+                taskAssigned(
+                  {
+                    id: input.taskId,
+                    title: input.title,
+                    subjectType: input.subject.type,
+                    subjectId: input.subject.id,
+                    priority: input.priority,
+                  },
+                  assigneeId,
+                  `${input.taskId}:assigned`,
+                ),
+              );
+            return { assigneeId };
+          });
       await customerMessages.taskOpened(input);
       return opened;
     },
 
     /** Marks the task done with who, which outcome and what data. Idempotent. */
     async recordTaskCompleted(input: { taskId: string; outcome: string; data: Record<string, unknown>; actor: string }): Promise<void> {
-      await db.transaction(async (tx) => {
-        await tx
-          .update(tasks)
-          .set({ status: 'done', outcome: input.outcome, data: input.data, completedBy: input.actor, completedAt: sql`now()` })
-          .where(and(eq(tasks.id, input.taskId), eq(tasks.status, 'open')));
-        await tx
-          .insert(taskEvents)
-          .values({
-            taskId: input.taskId,
-            type: 'completed',
-            actor: input.actor,
-            dedupeKey: `${input.taskId}:completed`,
-            data: { outcome: input.outcome },
-          })
-          .onConflictDoNothing();
-      });
+      // One statement (atomic, one round trip): the task done, and its `completed` event once.
+      await db.execute(sql`with done as (
+          update ${tasks} set status = 'done', outcome = ${input.outcome}, data = ${JSON.stringify(input.data)}::jsonb,
+            completed_by = ${input.actor}, completed_at = now()
+          where id = ${input.taskId} and status = 'open'
+        )
+        insert into ${taskEvents} (task_id, type, actor, dedupe_key, data)
+        values (${input.taskId}, 'completed', ${input.actor}, ${`${input.taskId}:completed`}, ${JSON.stringify({ outcome: input.outcome })}::jsonb)
+        on conflict do nothing`);
     },
 
     /**
@@ -267,4 +265,32 @@ export function createTaskActivities(deps: { db: Db; log: Logger }) {
       });
     },
   };
+}
+
+/** Opens a task nobody is assigned to, with its `opened` event, in one statement; returns who holds it (a retry after a reassignment). */
+async function openUnassigned(db: Db, input: OpenTaskInput): Promise<{ assigneeId: string | null }> {
+  const event = {
+    role: input.role,
+    assigneeId: null,
+    dueAt: input.dueAt,
+    priority: input.priority,
+    ...(input.parentTaskId ? { followUpOf: input.parentTaskId } : {}),
+  };
+  const json = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
+  const result = await db.execute(sql`with opened as (
+      insert into ${tasks} (id, workflow_id, subject_type, subject_id, stage, role, assignee_id, title, description, form, outcomes,
+        priority, status, summary, created_at, due_at, parent_task_id)
+      values (${input.taskId}, ${input.workflowId}, ${input.subject.type}, ${input.subject.id}, ${input.stage}, ${input.role}, null,
+        ${input.title}, ${input.description}, ${json(input.form)}, ${json(input.outcomes)}, ${input.priority}, 'open',
+        ${json(input.subject.summary)}, ${input.openedAt}::timestamptz, ${input.dueAt}::timestamptz, ${input.parentTaskId})
+      on conflict (id) do nothing
+      returning id
+    ), event as (
+      insert into ${taskEvents} (task_id, type, actor, dedupe_key, data)
+      select id, 'opened', 'system', ${`${input.taskId}:opened`}, ${json(event)} from opened
+      on conflict do nothing
+    )
+    select assignee_id from ${tasks} where id = ${input.taskId}`);
+  const [row] = (result as unknown as { rows: Array<{ assignee_id: string | null }> }).rows;
+  return { assigneeId: row?.assignee_id ?? null };
 }

@@ -63,13 +63,7 @@ export function createOrdersService(deps: {
       const [shop, definition] = await Promise.all([
         deps.shop.get(),
         lead.process
-          ? deps.definitions
-              .active(lead.process)
-              .then((row) =>
-                row && row.kind === 'OrderProcess'
-                  ? { name: row.name, version: row.version, compiled: row.compiled as CompiledOrderProcess }
-                  : undefined,
-              )
+          ? deps.definitions.activeNamed<CompiledOrderProcess>(lead.process, 'OrderProcess')
           : deps.definitions.activeOfKind<CompiledOrderProcess>('OrderProcess'),
       ]);
       const fields: Array<{ field: string; message: string }> = [];

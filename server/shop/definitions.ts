@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { parse } from 'yaml';
 import { activeShop } from '../../db/active-shop';
 import type { Db } from '../../db/client';
@@ -84,6 +84,34 @@ export function createDefinitionsStore(db: Db) {
     return loadDefinitionText(yaml, file, shop);
   }
 
+  /**
+   * Compiled content of versions read before, by row id. A stored version never changes (only
+   * which one is active does), so each is read and parsed once per process; every lead then reads
+   * only which version is active, a small row, instead of the whole definition (~18 KB of JSON).
+   */
+  const compiledById = new Map<number, Compiled>();
+  async function activeCompiled<T extends Compiled>(where: SQL): Promise<{ name: string; version: number; compiled: T } | undefined> {
+    const [row] = await db
+      .select({ id: definitionVersions.id, name: definitionVersions.name, version: definitionVersions.version })
+      .from(definitionVersions)
+      .where(and(where, eq(definitionVersions.active, true)))
+      .orderBy(desc(definitionVersions.activatedAt))
+      .limit(1);
+    if (!row) return undefined;
+    let compiled = compiledById.get(row.id);
+    if (!compiled) {
+      const [full] = await db
+        .select({ compiled: definitionVersions.compiled })
+        .from(definitionVersions)
+        .where(eq(definitionVersions.id, row.id));
+      if (!full) return undefined;
+      compiled = full.compiled as Compiled;
+      if (compiledById.size > 200) compiledById.clear();
+      compiledById.set(row.id, compiled);
+    }
+    return { name: row.name, version: row.version, compiled: compiled as T };
+  }
+
   const store = {
     validate,
     activeShop: shopNow,
@@ -139,13 +167,15 @@ export function createDefinitionsStore(db: Db) {
 
     /** The active compiled definition of a kind (e.g. the order process new orders take). */
     async activeOfKind<T extends Compiled>(kind: T['kind']): Promise<{ name: string; version: number; compiled: T } | undefined> {
-      const [row] = await db
-        .select()
-        .from(definitionVersions)
-        .where(and(eq(definitionVersions.kind, kind), eq(definitionVersions.active, true)))
-        .orderBy(desc(definitionVersions.activatedAt))
-        .limit(1);
-      return row ? { name: row.name, version: row.version, compiled: row.compiled as T } : undefined;
+      return activeCompiled<T>(eq(definitionVersions.kind, kind));
+    },
+
+    /** The active compiled definition of a name, if it is of `kind`. */
+    async activeNamed<T extends Compiled>(
+      name: string,
+      kind: T['kind'],
+    ): Promise<{ name: string; version: number; compiled: T } | undefined> {
+      return activeCompiled<T>(and(eq(definitionVersions.name, name), eq(definitionVersions.kind, kind))!);
     },
 
     /**
