@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   const worker = await createShopflowWorker({ connection, temporal: config.temporal, deps: { db: runtime.database.db, log, couriers } });
   const workerDone = worker.run();
   // Notifications go out on staff channels from the outbox, beside the worker, never in workflow code.
-  const relay = startWorkerDeliveryRelay({ db: runtime.database.db, log, delivery: config.delivery, databaseUrl: config.databaseUrl });
+  const relay = startWorkerDeliveryRelay({ database: runtime.database, log, delivery: config.delivery });
   const server = await listen(runtime, log, couriers);
 
   const lines = [

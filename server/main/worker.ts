@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const running = worker.run();
   // Notifications go out on staff channels from the outbox, beside the worker, never in workflow code.
   const delivery = withLocalVapidKeys(config.delivery, { dataDir: config.dataDir, production: config.env === 'production', log });
-  const relay = startWorkerDeliveryRelay({ db: runtime.database.db, log, delivery, databaseUrl: config.databaseUrl });
+  const relay = startWorkerDeliveryRelay({ database: runtime.database, log, delivery });
   const closeAll = async () => {
     await relay.stop();
     await connection.close();

@@ -56,7 +56,7 @@ function startRelay(settings: Partial<RelaySettings> = {}, database = stack.data
     log: testLog,
     channels: createChannels({ db: database.db, log: testLog, settings: delivery }),
     settings: { maxAttempts: 4, baseMs: 100, maxMs: 400, leaseMs: 30_000, pollMs: 100, ...settings },
-    listenUrl: stack.config.databaseUrl,
+    listener: database.listener,
   });
   relays.push(relay);
   return relay;

@@ -50,7 +50,7 @@ beforeAll(async () => {
     log: testLog,
     channels: createChannels({ db: stack.database.db, log: testLog, settings: stack.config.delivery }),
     settings: { maxAttempts: 3, baseMs: 100, maxMs: 200, leaseMs: 30_000, pollMs: 100 },
-    listenUrl: stack.config.databaseUrl,
+    listener: stack.database.listener,
   });
 });
 afterAll(async () => {

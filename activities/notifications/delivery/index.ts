@@ -1,9 +1,9 @@
 /**
  * The delivery relay as an entry point starts it in a worker process: the channels built from the
- * configuration, the retry policy from it, LISTEN on PostgreSQL.
+ * configuration, the retry policy from it, woken through the process's LISTEN connection.
  */
 import type { Logger } from 'pino';
-import type { Db } from '../../../db/client';
+import type { Database } from '../../../db/client';
 import type { DeliveryConfig } from '../../../server/platform/config';
 import { createChannels } from '../channels';
 import { startDeliveryRelay, type DeliveryRelay } from './relay';
@@ -12,20 +12,19 @@ export { startDeliveryRelay, type DeliveryRelay, type RelaySettings } from './re
 export { retryDelayMs, shouldRetry, type RetryPolicy } from './backoff';
 
 /** Starts this worker process's relay; `stop()` it on shutdown (after the worker has drained). */
-export function startWorkerDeliveryRelay(deps: { db: Db; log: Logger; delivery: DeliveryConfig; databaseUrl?: string }): DeliveryRelay {
-  const { delivery } = deps;
+export function startWorkerDeliveryRelay(deps: { database: Database; log: Logger; delivery: DeliveryConfig }): DeliveryRelay {
+  const { delivery, database } = deps;
   return startDeliveryRelay({
-    db: deps.db,
+    db: database.db,
     log: deps.log,
-    channels: createChannels({ db: deps.db, log: deps.log, settings: delivery }),
+    channels: createChannels({ db: database.db, log: deps.log, settings: delivery }),
     settings: {
       maxAttempts: delivery.maxAttempts,
       baseMs: delivery.retryBaseMs,
       maxMs: delivery.retryMaxMs,
       leaseMs: delivery.leaseMs,
-      // PostgreSQL wakes the relay on LISTEN; PGlite (one process) polls often instead.
-      pollMs: deps.databaseUrl ? 2_000 : 500,
+      pollMs: 1_000,
     },
-    listenUrl: deps.databaseUrl,
+    listener: database.listener,
   });
 }

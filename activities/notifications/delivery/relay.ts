@@ -3,7 +3,8 @@
  * slow provider never slows a workflow). It claims due outbox rows, sends each through its
  * channel, records every attempt, retries retryable failures with backoff and jitter up to the
  * attempt limit, and gives up otherwise. Held low-priority rows of one person and channel go out
- * as ONE digest message. Woken by LISTEN (PostgreSQL) or a short poll (PGlite, in-process).
+ * as ONE digest message. Woken by the enqueue's pg_notify (the process's LISTEN connection, or
+ * PGlite's in-process one) and by a poll, for retries and held rows that come due on their own.
  */
 import type { Logger } from 'pino';
 import type { Db } from '../../../db/client';
@@ -11,7 +12,8 @@ import type { ChannelSender, OutgoingMessage, SendResult } from '../channels/typ
 import { retryDelayMs, shouldRetry, type RetryPolicy } from './backoff';
 import { claimDigest, claimDue, dueDigestGroups, recordAttempt, recoverExpiredLeases, type DeliveryRow } from './rows';
 import { digestMessage } from './digest';
-import { listenForWakeUps, type WakeUpListener } from './wake';
+import { DELIVERIES_WAKE_CHANNEL } from '../../../db/notifications/deliveries';
+import { postgresListener, type Listener } from '../../../db/notifications/listener';
 
 /** How a relay works: its retry policy, its lease, how much it takes at once and how often it looks. */
 export interface RelaySettings extends RetryPolicy {
@@ -30,7 +32,9 @@ export interface DeliveryRelayOptions {
   log: Logger;
   channels: Map<string, ChannelSender>;
   settings: RelaySettings;
-  /** PostgreSQL URL to LISTEN on for wake-ups; unset (PGlite) → polling only. */
+  /** The process's LISTEN connection (Database.listener): the enqueue's pg_notify wakes the relay at once. Unset: polling only. */
+  listener?: Listener;
+  /** Or a PostgreSQL URL, for a relay of its own (tests): it opens and closes its own LISTEN connection. */
   listenUrl?: string;
 }
 
@@ -139,8 +143,14 @@ export function startDeliveryRelay(opts: DeliveryRelayOptions): DeliveryRelay {
     wakeUp?.();
   };
 
-  let listener: WakeUpListener | undefined;
-  if (opts.listenUrl) listener = listenForWakeUps(opts.listenUrl, wake, log);
+  // A lost connection may have missed wake-ups: look again when it is back.
+  const ownListener = !opts.listener && opts.listenUrl ? postgresListener(opts.listenUrl) : undefined;
+  const unlisten = (opts.listener ?? ownListener)
+    ?.listen(DELIVERIES_WAKE_CHANNEL, { onPayload: wake, onReconnect: wake })
+    .catch((err: unknown) => {
+      log.warn({ err }, 'delivery relay: cannot LISTEN; polling only');
+      return undefined;
+    });
 
   const loop = (async () => {
     while (!stopped) {
@@ -161,7 +171,8 @@ export function startDeliveryRelay(opts: DeliveryRelayOptions): DeliveryRelay {
     async stop() {
       stopped = true;
       wakeUp?.();
-      await listener?.close();
+      await (await unlisten)?.().catch(() => undefined);
+      await ownListener?.close();
       await loop;
     },
   };
