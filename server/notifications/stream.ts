@@ -93,19 +93,21 @@ export function createNotificationStreams(deps: { listener: Listener; inbox: Inb
       return;
     }
     s.pulling = true;
+    let taken: { ids: number[]; lookback: boolean; resumedAfter: number | undefined } | undefined;
     try {
       do {
         s.again = false;
-        const ids = [...s.pending];
-        const recentSeconds = s.lookback ? LOOKBACK_SECONDS : undefined;
-        const lateBefore = s.resumedAfter;
+        taken = { ids: [...s.pending], lookback: s.lookback, resumedAfter: s.resumedAfter };
         s.pending.clear();
         s.lookback = false;
         s.resumedAfter = undefined;
-        let also: { ids?: number[]; recentSeconds?: number; lateBefore?: number } = { ids, recentSeconds, lateBefore };
+        let also: { ids?: number[]; recentSeconds?: number; lateBefore?: number } = {
+          ids: taken.ids,
+          recentSeconds: taken.lookback ? LOOKBACK_SECONDS : undefined,
+          lateBefore: taken.resumedAfter,
+        };
         for (;;) {
           const rows = await deps.inbox.since(s.p, s.lastId, BATCH, also);
-          const newest = rows.filter((row) => row.id > s.lastId).length;
           for (const row of rows) {
             if (s.sent.has(row.id)) continue;
             s.lastId = Math.max(s.lastId, row.id);
@@ -113,13 +115,20 @@ export function createNotificationStreams(deps: { listener: Listener; inbox: Inb
             write(s, `id: ${s.lastId}\nevent: notification\ndata: ${JSON.stringify(row)}\n\n`);
           }
           also = {};
-          if (newest < BATCH - (rows.length - newest) || rows.length < BATCH || s.closed) break;
+          // A full page: read on after the highest id sent.
+          if (rows.length < BATCH || s.closed) break;
         }
+        taken = undefined;
         const forgetBefore = Date.now() - LOOKBACK_SECONDS * 1000;
         for (const [id, at] of s.sent) if (at < forgetBefore) s.sent.delete(id);
       } while (s.again && !s.closed);
     } catch (err) {
-      // The database is away: try again shortly (the stream stays open; nothing is skipped).
+      // The database is away: try again shortly with what this read was for (the stream stays open; nothing is skipped).
+      if (taken) {
+        taken.ids.forEach((id) => s.pending.add(id));
+        s.lookback ||= taken.lookback;
+        s.resumedAfter ??= taken.resumedAfter;
+      }
       deps.log.warn({ err, staffId: s.p.staffId }, 'notification stream could not read the inbox; retrying');
       setTimeout(() => void pull(s), 2_000).unref();
     } finally {
