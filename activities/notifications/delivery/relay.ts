@@ -112,8 +112,16 @@ export function startDeliveryRelay(opts: DeliveryRelayOptions): DeliveryRelay {
     attempt: row.attempts,
   });
 
+  // Rows left `sending` are rare (a worker died) and not in the due index: look for them a few times per lease, not every round.
+  const recoverEveryMs = Math.max(5_000, settings.leaseMs / 4);
+  let recoveredAt = 0;
+
   const runOnce = async (): Promise<number> => {
-    let handled = await recoverExpiredLeases(db, settings.maxAttempts);
+    let handled = 0;
+    if (Date.now() - recoveredAt >= recoverEveryMs) {
+      recoveredAt = Date.now();
+      handled += await recoverExpiredLeases(db, settings.maxAttempts);
+    }
     const due = await claimDue(db, batchSize, settings.leaseMs);
     await Promise.all(
       due.map((row) =>

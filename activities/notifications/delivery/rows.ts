@@ -21,7 +21,9 @@ export async function claimDue(db: Db, limit: number, leaseMs: number): Promise<
     .from(messageDeliveries)
     .where(
       and(
-        or(eq(messageDeliveries.status, 'pending'), and(eq(messageDeliveries.status, 'held'), notDigest)),
+        // Spelled as the due index's predicate, so the planner uses it.
+        inArray(messageDeliveries.status, ['pending', 'held']),
+        or(eq(messageDeliveries.status, 'pending'), notDigest),
         lte(messageDeliveries.nextAttemptAt, sql`now()`),
       ),
     )
@@ -40,7 +42,14 @@ export async function dueDigestGroups(db: Db, limit: number): Promise<Array<{ st
   return db
     .selectDistinct({ staffId: messageDeliveries.staffId, channel: messageDeliveries.channel, address: messageDeliveries.address })
     .from(messageDeliveries)
-    .where(and(eq(messageDeliveries.status, 'held'), isDigest, lte(messageDeliveries.nextAttemptAt, sql`now()`)))
+    .where(
+      and(
+        inArray(messageDeliveries.status, ['pending', 'held']),
+        eq(messageDeliveries.status, 'held'),
+        isDigest,
+        lte(messageDeliveries.nextAttemptAt, sql`now()`),
+      ),
+    )
     .limit(limit);
 }
 
