@@ -29,6 +29,7 @@ import { contract as complaints } from '../complaints/contract';
 import { contract as books } from '../books/contract';
 import { contract as notifications } from '../notifications/contract';
 import { contract as delivery } from '../notifications/preferences-contract';
+import { contract as customerMessages } from '../messaging/contract';
 
 export { HTTP_METHODS } from './contract';
 export type {
@@ -59,6 +60,7 @@ const domains: DomainContract[] = [
   books,
   notifications,
   delivery,
+  customerMessages,
 ];
 
 /**

@@ -10,7 +10,7 @@
  *   `sign` = base64(md5(cpid + smsid + content + receiverTime + private key)); answered with
  *   eSMS's `<ClientResponse>`.
  * Forged requests answer 401 and change nothing (and are limited per client address, like the
- * courier webhooks); a provider that is not set up answers 503; malformed ones 400 naming the field.
+ * courier webhooks); a provider that is not set up answers 404 (this server takes none of its webhooks); malformed ones 400 naming the field.
  */
 import crypto from 'node:crypto';
 import express, { Router, type Request } from 'express';
@@ -20,7 +20,9 @@ import type { Db } from '../../db/client';
 import { customerDelivery, recordCustomerEvent } from '../../db/notifications/customer-messages';
 import { normalizePhone } from '../../definitions/rules/phone';
 import { createFailureLimiter } from '../http/auth';
+import { queryOf, queryValues } from '../http/contract';
 import { HttpError } from '../http/errors';
+import { EsmsInboundQuery } from './contract';
 import type { DeliveryConfig } from '../platform/config';
 import { createReplyHandler, type ReplyHandler, type ReplyResult } from './replies';
 
@@ -67,7 +69,11 @@ export function customerWebhooksRouter(
     limit(req);
     const { zaloAppId, zaloOaSecret } = deps.settings;
     if (!zaloAppId || !zaloOaSecret)
-      throw new HttpError(503, 'zalo_not_configured', 'Zalo webhooks are not set up: ZALO_APP_ID and ZALO_OA_SECRET are needed');
+      throw new HttpError(
+        404,
+        'zalo_not_configured',
+        'Zalo webhooks are not set up on this server: ZALO_APP_ID and ZALO_OA_SECRET are needed',
+      );
     const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
     let event: unknown;
     try {
@@ -92,12 +98,16 @@ export function customerWebhooksRouter(
     res.json({ ok: true, ignored: e.event_name });
   });
 
-  router.get('/sms/esms', async (req, res) => {
+  router.get('/sms/esms', queryOf(EsmsInboundQuery), async (req, res) => {
     limit(req);
     const { smsMoCpId: cpId, smsMoPrivateKey: privateKey } = deps.settings;
     if (!cpId || !privateKey)
-      throw new HttpError(503, 'sms_not_configured', 'inbound SMS are not set up: SMS_MO_CPID and SMS_MO_PRIVATE_KEY are needed');
-    const q = req.query as Record<string, string | undefined>;
+      throw new HttpError(
+        404,
+        'sms_not_configured',
+        'inbound SMS are not set up on this server: SMS_MO_CPID and SMS_MO_PRIVATE_KEY are needed',
+      );
+    const q: Record<string, string | undefined> = { ...queryValues(req, EsmsInboundQuery) };
     const missing = ['sender', 'content', 'smsid', 'receiverTime', 'sign', 'cpid'].filter((k) => typeof q[k] !== 'string' || q[k] === '');
     if (missing.includes('sign') || missing.includes('cpid')) refuseForged(req, 'esms', 'the inbound SMS is not signed (sign, cpid)');
     const expected = crypto

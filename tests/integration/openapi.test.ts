@@ -107,7 +107,7 @@ describe('the OpenAPI document against the real app', () => {
     );
   });
 
-  test('When the document is read, then its references resolve, path parameters are declared, and only health, docs and courier webhooks (authenticated by the courier secret) are public', () => {
+  test('When the document is read, then its references resolve, path parameters are declared, and only health, docs, courier webhooks (authenticated by the courier secret) and the Zalo and eSMS webhooks (by their signatures) are public', () => {
     const refs: string[] = [];
     const collect = (node: unknown): void => {
       if (Array.isArray(node)) node.forEach(collect);
@@ -136,7 +136,14 @@ describe('the OpenAPI document against the real app', () => {
       .filter(([, , op]) => op.security?.length === 0)
       .map(([path, method]) => `${method.toUpperCase()} ${path}`)
       .sort();
-    expect(publicOps).toEqual(['GET /api/docs', 'GET /api/v1/openapi.json', 'GET /healthz', 'POST /webhooks/couriers/{courier}']);
+    expect(publicOps).toEqual([
+      'GET /api/docs',
+      'GET /api/v1/openapi.json',
+      'GET /healthz',
+      'GET /webhooks/sms/esms',
+      'POST /webhooks/couriers/{courier}',
+      'POST /webhooks/zalo',
+    ]);
     expect(openApiDocument.security).toEqual([{ bearerAuth: [] }]);
     expect(openApiDocument.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
