@@ -10,19 +10,36 @@ import kpiPlanSchema from '../schema/kpi-plan.schema.json';
 import orderProcessSchema from '../schema/order-process.schema.json';
 import shopSchema from '../schema/shop.schema.json';
 
-export const ajv = new Ajv({
-  allErrors: true, // report every problem at once, not the first
-  verbose: true, // keep the failing value and schema, so messages can quote them
-  strict: true, // an unknown keyword in a form is a typo (requried, maxLenght), not an extension
-  strictTypes: false, // forms written by admins may omit `type` next to `properties`; that is fine
-  strictTuples: false,
-  strictRequired: false, // forms.ts checks required-vs-properties itself, without flagging anyOf: [{ required }]
-  allowUnionTypes: true,
-});
-addFormats(ajv);
-// `format: sku` marks a form field that holds a product SKU: the task API checks it against the
-// shop's catalogue (when it has one); as a format it only asks for some non-blank text.
-ajv.addFormat('sku', /\S/);
+/**
+ * The instance, made on first use. Workflow code imports this module (stage kinds hold their
+ * check beside their run), and the workflow sandbox evaluates a workflow's modules afresh for
+ * each workflow: built at import, every order paid for a new Ajv, its meta-schema compiled and the
+ * four definition schemas added (measured: the largest item of the workflow threads' CPU).
+ */
+let instance: Ajv | undefined;
+export function sharedAjv(): Ajv {
+  if (instance) return instance;
+  instance = new Ajv({
+    allErrors: true, // report every problem at once, not the first
+    verbose: true, // keep the failing value and schema, so messages can quote them
+    strict: true, // an unknown keyword in a form is a typo (requried, maxLenght), not an extension
+    strictTypes: false, // forms written by admins may omit `type` next to `properties`; that is fine
+    strictTuples: false,
+    strictRequired: false, // forms.ts checks required-vs-properties itself, without flagging anyOf: [{ required }]
+    allowUnionTypes: true,
+  });
+  addShopFormats(instance);
+  for (const [key, schema] of Object.entries(SCHEMAS)) instance.addSchema(schema, key);
+  return instance;
+}
+
+/** The formats forms may use: ajv-formats' and `sku`. */
+export function addShopFormats(target: Ajv): void {
+  addFormats(target);
+  // `format: sku` marks a form field that holds a product SKU: the task API checks it against the
+  // shop's catalogue (when it has one); as a format it only asks for some non-blank text.
+  target.addFormat('sku', /\S/);
+}
 
 /** Keys of the definition schemas, one per file kind. */
 export const SCHEMAS = {
@@ -33,11 +50,9 @@ export const SCHEMAS = {
 } as const;
 export type SchemaKey = keyof typeof SCHEMAS;
 
-for (const [key, schema] of Object.entries(SCHEMAS)) ajv.addSchema(schema, key);
-
 /** The compiled validator of a definition schema (compiled once, then cached by Ajv). */
 export function definitionValidator(key: SchemaKey): ValidateFunction {
-  const validate = ajv.getSchema(key);
+  const validate = sharedAjv().getSchema(key);
   if (!validate) throw new Error(`definition schema "${key}" is not registered`);
   return validate;
 }

@@ -3,8 +3,8 @@
  * checks a form against the JSON Schema meta-schema; here we also compile it (catching typos the
  * meta-schema allows, e.g. `requried`) and validate submitted data at the edge (task API).
  */
-import type { ValidateFunction } from 'ajv';
-import { ajv } from '../loading/ajv';
+import Ajv, { type ValidateFunction } from 'ajv';
+import { addShopFormats, sharedAjv } from '../loading/ajv';
 import { didYouMean, formatPath, listNames, type Issue, type PathSegment } from '../loading/errors';
 import { isRecord, listOf } from '../loading/plain';
 import { pointerToPath, schemaIssues } from '../loading/schema-errors';
@@ -84,6 +84,7 @@ export function checkForm(form: unknown, path: PathSegment[]): Issue[] {
   }
   issues.push(...openObjects(form, path));
   // Meta-schema violations were already reported by the definition schema; compiling would repeat them.
+  const ajv = sharedAjv();
   if (issues.length > 0 || !ajv.validateSchema(form)) return issues;
   issues.push(...undeclaredRequired(form, path));
   try {
@@ -160,6 +161,20 @@ const formValidators = new Map<string, ValidateFunction>();
 const MAX_CACHED_FORMS = 500;
 
 /**
+ * The Ajv that validates submitted data, made on first use: forms were checked against the
+ * meta-schema when their definition was loaded, so this one skips the meta-schema and the
+ * definition schemas. Workflow code validates updates with it, and the sandbox gives each
+ * workflow fresh module state: the full instance cost every order its construction.
+ */
+let dataAjv: Ajv | undefined;
+function formDataAjv(): Ajv {
+  if (dataAjv) return dataAjv;
+  dataAjv = new Ajv({ allErrors: true, verbose: true, strict: false, meta: false, validateSchema: false, allowUnionTypes: true });
+  addShopFormats(dataAjv);
+  return dataAjv;
+}
+
+/**
  * Validates data a staff member submits for an outcome against its form, as a closed form: a
  * field the form does not declare is refused (`codAmount: unknown key "codAmount" …`). Returns plain sentences such as `items[0].qty: must be at least 1, not 0`; empty when valid.
  * For the API edge (not workflow code: Ajv generates code at runtime).
@@ -171,8 +186,8 @@ export function validateFormData(form: FormSchema, data: unknown): string[] {
     if (formValidators.size >= MAX_CACHED_FORMS) formValidators.clear();
     // Closed here too, not only by the compiler: snapshots compiled before forms were closed are still running.
     const closed = closeForm(form);
-    validate = ajv.compile(closed);
-    ajv.removeSchema(closed);
+    validate = formDataAjv().compile(closed);
+    formDataAjv().removeSchema(closed);
     formValidators.set(key, validate);
   }
   if (!validate(data)) {

@@ -17,11 +17,11 @@ import { badCursor } from '../http/pagination';
 import type { ShopCache } from '../shop/shop-cache';
 import { fieldErrors } from '../http/validate';
 import { queryOf, queryValues } from '../http/contract';
-import { ajv } from '../../definitions/loading/ajv';
+import { sharedAjv } from '../../definitions/loading/ajv';
 import { hasOwnEntry } from '../../definitions/rules/own';
 import { MismatchesQuery, RemittanceBody, RemittanceImportQuery, RemittancesQuery, UnpaidQuery } from './contract';
 
-const validateRemittance = ajv.compile(RemittanceBody);
+const validateRemittance = sharedAjv().compile(RemittanceBody);
 
 /** COD reconciliation (đối soát COD): courier remittances, mismatches, unpaid delivered orders. */
 export function codRouter(deps: { db: Db; shop: ShopCache }): Router {

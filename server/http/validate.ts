@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { ajv } from '../../definitions/loading/ajv';
+import { sharedAjv } from '../../definitions/loading/ajv';
 import { badRequest, HttpError, unprocessable } from './errors';
 
 const compiled = new WeakMap<object, ValidateFunction>();
@@ -53,7 +53,7 @@ export const UNSTORABLE_TEXT_MESSAGE = 'must not contain a NUL character (\\u000
 export function validateBody(schema: object): RequestHandler {
   let validate = compiled.get(schema);
   if (!validate) {
-    validate = ajv.compile(schema);
+    validate = sharedAjv().compile(schema);
     compiled.set(schema, validate);
   }
   const check = validate;
