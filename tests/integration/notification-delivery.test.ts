@@ -155,6 +155,10 @@ describe('delivery to staff channels', () => {
         ['telegram', 'sent', 'sent'],
       ]),
     );
+    // A rep (scope own) who is not a recipient may not read them; an unknown id is 404 too.
+    const outsider = await stack.createStaff(['sales']);
+    expect((await apiClient(base, outsider.token).get(`/api/v1/notifications/${notificationId}/deliveries`)).status).toBe(404);
+    expect((await apiClient(base, manager.token).get('/api/v1/notifications/not-a-number/deliveries')).status).toBe(404);
     await stopRelay(relay);
     await worker.stop();
   });
