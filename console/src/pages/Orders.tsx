@@ -232,7 +232,16 @@ export function OrderPage({ id }: { id: string }) {
               <time dateTime={e.at}>{formatDateTime(e.at, lang)}</time>
               <p>{describe(e, t, order, lang)}</p>
               {e.actor && (
-                <p className="muted small">{t('by', { who: e.actor === 'system' ? t('system') : (names?.get(e.actor) ?? e.actor) })}</p>
+                <p className="muted small">
+                  {t('by', {
+                    who:
+                      e.actor === 'system'
+                        ? t('system')
+                        : e.actor.startsWith('customer')
+                          ? t('customerActor')
+                          : (names?.get(e.actor) ?? e.actor),
+                  })}
+                </p>
               )}
             </li>
           ))}
@@ -261,6 +270,13 @@ function describe(e: TimelineEvent, t: T, order: OrderDetail, lang: Lang): strin
       ? (data.short as Array<{ sku?: unknown; missing?: unknown; qty?: unknown }>).map((l) => String(l.sku ?? '')).join(', ')
       : '',
     ...(e.type === 'order_figures_changed' ? figureChange(data, t, lang) : {}),
+    ...(e.type === 'customer_reply'
+      ? {
+          reply: String(data.text ?? ''),
+          via: data.channel === 'sms' ? 'SMS' : 'Zalo',
+          replyResult: t(`reply_${String(data.result)}` as Key),
+        }
+      : {}),
   };
   const sentence = t(key, vars);
   const base = sentence === key ? e.type : sentence;
