@@ -10,7 +10,10 @@
  * in the escalation's transaction) to its receipt on a stream — p50/p99 against the goal p99 <
  * 2 s (printed, never asserted) — and the deadline → escalation record delay beside it. When the
  * delivery relay (message_deliveries) has rows, their counts by status show the channel sends
- * ran off the workflows' path (the escalation activity only enqueued them).
+ * ran off the workflows' path (the escalation activity only enqueued them). `--email 1` gives every
+ * manager e-mail for all priorities and starts the channel simulator's SMTP sink for the worker's
+ * delivery relay (SMTP_URL), so the relay really sends: it prints record → e-mail sent beside the
+ * stream's figures, and the escalations' delay shows whether the sends held the workflows up.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,6 +24,8 @@ import type { CompiledOrderProcess } from '../../definitions/types';
 import { createDefinitionsStore } from '../../server/shop/definitions';
 import type { OrderWorkflowInput } from '../../workflows/orders/order';
 import { openStream, type SseStream } from '../../tests/support/sse';
+import { staffPreferences } from '../../db/schema';
+import { createChannelSimulator } from '../channel-sim';
 import {
   benchPhone,
   distribution,
@@ -40,7 +45,7 @@ import {
   type BenchStack,
 } from './support';
 
-const flags = numericFlags({ escalations: 1000, consoles: 4, apis: 2, openSeconds: 0, maxCachedWorkflows: 0 });
+const flags = numericFlags({ escalations: 1000, consoles: 4, apis: 2, openSeconds: 0, maxCachedWorkflows: 0, email: 0 });
 const openSeconds = flags.openSeconds || Math.ceil(flags.escalations / 12) + 15;
 const cache = workerCache(flags.maxCachedWorkflows);
 const SLA_MS = 5_000;
@@ -75,7 +80,10 @@ runBench(async () => {
     const taskQueue = 'bench-notify';
     const { name, version } = await stack.activateProcess(fs.readFileSync(path.join(__dirname, 'escalation.yaml'), 'utf8'), 'bench-notify');
     const compiled = (await createDefinitionsStore(stack.database.db).active(name))!.compiled as CompiledOrderProcess;
-    const worker = await stack.startShopflowWorker(taskQueue, cache.env);
+    const sim = flags.email
+      ? await createChannelSimulator({ port: 0, smtpPort: 0, telegramBotToken: 'bench', zaloAccessToken: 'bench' })
+      : undefined;
+    const worker = await stack.startShopflowWorker(taskQueue, { ...cache.env, ...(sim?.smtpUrl ? { SMTP_URL: sim.smtpUrl } : {}) });
     const apis = await Promise.all(
       Array.from({ length: Math.max(1, flags.apis) }, () => stack.startApiProcess(taskQueue, { logLevel: 'warn' })),
     );
@@ -84,6 +92,13 @@ runBench(async () => {
     // The managers, each with a console open on an API process (round robin).
     for (let i = 0; i < flags.consoles; i++) {
       const manager = await stack.createStaff(['manager'], `Quản lý ${i + 1}`);
+      if (sim)
+        await stack.database.db.insert(staffPreferences).values({
+          staffId: manager.id,
+          channels: { urgent: ['email'], normal: ['email'], low: ['email'] },
+          quietHours: { mode: 'off' },
+          email: `quan-ly-${i + 1}@bench.shopflow.local`,
+        });
       const api = i % apis.length;
       const received = new Map<number, { at: number; recordedAt: number; taskId: string }>();
       // Receipt time is taken as each event is parsed (the bench process only reads streams and polls counts).
@@ -186,6 +201,16 @@ runBench(async () => {
           join notification_recipients r on r.id = d.recipient_id join notifications n on n.id = r.notification_id
           where n.subject_id like 'NTF%' group by d.status order by d.status`,
     ).catch(() => []);
+    const sentDelay = distribution(
+      (
+        await rowsOf<{ delay_ms: string }>(
+          stack,
+          sql`select extract(epoch from (d.sent_at - n.at)) * 1000 as delay_ms from message_deliveries d
+              join notification_recipients r on r.id = d.recipient_id join notifications n on n.id = r.notification_id
+              where n.subject_id like 'NTF%' and d.sent_at is not null`,
+        ).catch(() => [])
+      ).map((r) => Number(r.delay_ms)),
+    );
     const attempts = await countOf(
       stack,
       sql`select count(*) as n from message_attempts a join message_deliveries d on d.id = a.delivery_id
@@ -193,6 +218,7 @@ runBench(async () => {
           where n.subject_id like 'NTF%'`,
     ).catch(() => 0);
     await worker.stop();
+    await sim?.close();
 
     const met = rows === flags.escalations * consoles.length && delivered === rows && receipt.p99 < GOAL_P99_MS;
     const file = writeResult('notify', {
@@ -212,7 +238,7 @@ runBench(async () => {
       deadlineToReceiptMs: endToEnd,
       worker: { burstCpuSeconds: Math.round(after.cpuMs - before.cpuMs) / 1000, rssAfterMiB: mib(after.rssKb) },
       machineCpuBusyPercent: busy,
-      relay: { deliveriesByStatus: Object.fromEntries(relay.map((r) => [r.status, Number(r.n)])), attempts },
+      relay: { deliveriesByStatus: Object.fromEntries(relay.map((r) => [r.status, Number(r.n)])), attempts, recordToSentMs: sentDelay },
       goal: { p99Ms: GOAL_P99_MS, met },
     });
     process.stdout.write(
@@ -225,7 +251,7 @@ runBench(async () => {
         `  deadline → received on a stream: ${fmtMs(endToEnd)}`,
         `  worker CPU during the burst ${Math.round(after.cpuMs - before.cpuMs) / 1000} s; machine CPU busy ${busy}%`,
         relay.length
-          ? `  delivery relay: ${relay.map((r) => `${r.n} ${r.status}`).join(', ')}, ${attempts} attempts (sent by the relay, not by the escalation activity)`
+          ? `  delivery relay: ${relay.map((r) => `${r.n} ${r.status}`).join(', ')}, ${attempts} attempts (sent by the relay, not by the escalation activity); record → sent: ${fmtMs(sentDelay)}`
           : '  delivery relay: no outbox rows for these escalations (no channel chosen, or no relay)',
         `  goal p99 (record → stream) < ${GOAL_P99_MS} ms: ${met ? 'met' : 'MISSED'}`,
         `results: ${file}`,
