@@ -304,4 +304,31 @@ describe('customer messages', () => {
     expect(attempt!.providerAnswer).toMatch(/-118 Zalo account not existed/);
     expect(await finalResult(orderId)).toMatchObject({ result: 'completed' });
   });
+
+  test('When Zalo keeps answering 500, then the ZNS is retried with backoff up to the attempt limit, given up with Zalo’s answer, and the SMS goes instead', async () => {
+    const armed = await fetch(`${sim.url}/__sim/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ channel: 'zns', status: 500, count: 3 }),
+    });
+    expect(armed.status).toBe(200);
+    const phone = newPhone();
+    const orderId = await closedOrder(withMessages, phone, 0);
+    const sms = await waitForMessage(phone, (m) => m.channel === 'sms' && /mã vận đơn/.test(m.text ?? ''), 'the tracking SMS');
+    const [zns, smsRow] = (await deliveriesOf(orderId)).filter((r) => r.template === 'tracking');
+    expect(zns).toMatchObject({ channel: 'zns', status: 'given_up', attempts: 3 });
+    expect(smsRow).toMatchObject({ channel: 'sms', status: 'sent', providerMessageId: sms.providerId });
+    const attempts = await stack.database.db
+      .select()
+      .from(messageAttempts)
+      .where(eq(messageAttempts.deliveryId, zns!.id))
+      .orderBy(asc(messageAttempts.id));
+    expect(attempts.map((a) => [a.outcome, a.providerStatus])).toEqual([
+      ['failed', '500'],
+      ['failed', '500'],
+      ['given_up', '500'],
+    ]);
+    expect(attempts[2]!.providerAnswer).toMatch(/sent by the next channel instead/);
+    expect(await finalResult(orderId)).toMatchObject({ result: 'completed' });
+  });
 });
