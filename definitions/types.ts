@@ -18,7 +18,12 @@ export type * from './complaints/types';
 
 export type { Clock, CompiledWorkingHours, Weekday, WorkingInterval } from './rules/business-time';
 export type { FigureBindings, OrderFigure } from './orders/figures';
-export type { CompiledCustomerMessage, CompiledCustomerReply, CompiledMessageTemplate, CustomerChannel } from './orders/customer-message-types';
+export type {
+  CompiledCustomerMessage,
+  CompiledCustomerReply,
+  CompiledMessageTemplate,
+  CustomerChannel,
+} from './orders/customer-message-types';
 export type { CompiledEscalationStep, CompiledTaskSpec, FormSchema, Priority } from './tasks/task-spec';
 export type {
   CompiledCondition,
