@@ -157,7 +157,9 @@ function PreferencesForm({ preferences, onSaved }: { preferences: Preferences; o
             </tbody>
           </table>
         </div>
-        {PRIORITIES.map((p) => fieldError(`channels.${p}`))}
+        {PRIORITIES.map((p) => (
+          <div key={p}>{fieldError(`channels.${p}`)}</div>
+        ))}
       </Card>
 
       <Card id="quiet-title" title={t('quietHours')}>
