@@ -40,8 +40,14 @@ export function nextLocalTime(nowMs: number, minute: number, utcOffsetMinutes: n
 export function quietHoursEnd(nowMs: number, priority: string, quiet: QuietHours, hours: CompiledWorkingHours): number {
   if (priority === 'urgent' || quiet.mode === 'off') return nowMs;
   if (quiet.mode === 'outside-working-hours') {
-    // addBusinessTime counts from the next opening when `nowMs` is outside working hours.
-    return Math.max(nowMs, addBusinessTime(nowMs, 1, hours) - 1);
+    // addBusinessTime counts from the next opening when `nowMs` is outside working hours. A shop
+    // with no working time at all (none set up yet, or every day off for a year) has no hours to
+    // be outside of: the message goes now rather than never (and the producer does not fail).
+    try {
+      return Math.max(nowMs, addBusinessTime(nowMs, 1, hours) - 1);
+    } catch {
+      return nowMs;
+    }
   }
   const from = minuteOfDay(quiet.from ?? '');
   const to = minuteOfDay(quiet.to ?? '');

@@ -25,11 +25,18 @@ async function main(): Promise<void> {
   });
   log.info({ taskQueue: config.temporal.taskQueue, address: runtime.temporalAddress }, 'worker running');
   const running = worker.run();
-  // Notifications go out on staff channels from the outbox, beside the worker, never in workflow code.
-  const delivery = withLocalVapidKeys(config.delivery, { dataDir: config.dataDir, production: config.env === 'production', log });
-  const relay = startWorkerDeliveryRelay({ database: runtime.database, log, delivery });
+  // Notifications go out on staff channels from the outbox, beside the worker (DELIVERY_RELAY=worker)
+  // or in `npm run relay` processes of their own (DELIVERY_RELAY=own), never in workflow code.
+  const relay =
+    config.delivery.relay === 'worker'
+      ? startWorkerDeliveryRelay({
+          database: runtime.database,
+          log,
+          delivery: withLocalVapidKeys(config.delivery, { dataDir: config.dataDir, production: config.env === 'production', log }),
+        })
+      : undefined;
   const closeAll = async () => {
-    await relay.stop();
+    await relay?.stop();
     await connection.close();
     await runtime.close();
   };

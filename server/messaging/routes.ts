@@ -22,6 +22,7 @@ import { normalizePhone } from '../../definitions/rules/phone';
 import { createFailureLimiter } from '../http/auth';
 import { queryOf, queryValues } from '../http/contract';
 import { HttpError } from '../http/errors';
+import { MAX_BODY_DEPTH, nestsDeeperThan } from '../http/validate';
 import { EsmsInboundQuery } from './contract';
 import type { DeliveryConfig } from '../platform/config';
 import { createReplyHandler, type ReplyHandler, type ReplyResult } from './replies';
@@ -81,6 +82,8 @@ export function customerWebhooksRouter(
     } catch {
       throw new HttpError(400, 'bad_webhook', 'the Zalo webhook body is not JSON');
     }
+    if (nestsDeeperThan(event, MAX_BODY_DEPTH))
+      throw new HttpError(400, 'bad_request', `body nested too deeply (more than ${MAX_BODY_DEPTH} levels of objects or arrays)`);
     if (!event || typeof event !== 'object' || Array.isArray(event))
       throw new HttpError(400, 'bad_webhook', 'the Zalo webhook body must be an object');
     const e = event as Record<string, unknown>;

@@ -79,6 +79,11 @@ export interface DeliveryConfig {
   retryMaxMs: number;
   /** A row left `sending` this long (its worker died) is sent again. */
   leaseMs: number;
+  /**
+   * Where the outbox relay runs: `worker` beside each `npm run worker` (and in `npm start`), or
+   * `own`, only in `npm run relay` processes, so sending never takes the workflows' CPU.
+   */
+  relay: 'worker' | 'own';
   /** Customer messages: Zalo ZNS (with the OA's access token) at this API root; CHANNELS=simulator points it at the customer simulator. */
   znsApiUrl: string;
   /** Zalo OA webhooks (POST /webhooks/zalo) are verified with the app id and the OA secret key (X-ZEvent-Signature). */
@@ -273,6 +278,7 @@ export function loadConfig(env: Env = process.env): Config {
       retryBaseMs: duration('DELIVERY_RETRY_BASE', 30_000),
       retryMaxMs: duration('DELIVERY_RETRY_MAX', 3600_000),
       leaseMs: duration('DELIVERY_LEASE', 120_000),
+      relay: oneOf('DELIVERY_RELAY', ['worker', 'own'] as const, 'worker'),
       znsApiUrl: url('ZNS_API_URL', 'https://business.openapi.zalo.me')!,
       zaloAppId: str('ZALO_APP_ID'),
       zaloOaSecret: str('ZALO_OA_SECRET'),

@@ -24,7 +24,13 @@ const fieldsOf = (body: { error?: { details?: { fields?: Array<{ field: string }
   body.error?.details?.fields?.map((f) => f.field);
 
 beforeAll(async () => {
-  stack = await openTestStack();
+  // The customers' providers are set up, so their webhooks are live routes that must refuse bad bodies too.
+  stack = await openTestStack({
+    ZALO_APP_ID: 'bad-input-app',
+    ZALO_OA_SECRET: 'bad-input-secret',
+    SMS_MO_CPID: 'cp',
+    SMS_MO_PRIVATE_KEY: 'key',
+  });
   await stack.startWorker();
   base = await stack.startApp();
   const member = await stack.createStaff(['admin']);

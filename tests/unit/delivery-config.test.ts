@@ -15,7 +15,10 @@ describe('delivery configuration', () => {
       retryBaseMs: 30_000,
       retryMaxMs: 3_600_000,
       leaseMs: 120_000,
+      relay: 'worker',
     });
+    expect(loadConfig({ DELIVERY_RELAY: 'own' }).delivery.relay).toBe('own');
+    expect(() => loadConfig({ DELIVERY_RELAY: 'api' })).toThrow(ConfigError);
     expect(loadConfig({ TEMPORAL_ADDRESS: 'temporal:7233' }).delivery.channels).toBe('live');
   });
 

@@ -35,6 +35,12 @@ describe('quiet hours', () => {
     expect(quietHoursEnd(local('2026-09-01T18:00:00'), 'normal', quiet, hours)).toBe(local('2026-09-03T08:00:00'));
   });
 
+  test('When the shop has no working time at all (no shop set up yet), then quiet hours outside working hours hold nothing and do not throw', () => {
+    const closed: CompiledWorkingHours = { ...hours, weekly: { sun: [], mon: [], tue: [], wed: [], thu: [], fri: [], sat: [] } };
+    const at = local('2026-12-03T22:15:00');
+    expect(quietHoursEnd(at, 'normal', { mode: 'outside-working-hours' }, closed)).toBe(at);
+  });
+
   test('When a message is urgent or quiet hours are off, then it goes at once', () => {
     expect(quietHoursEnd(local('2026-12-03T23:00:00'), 'urgent', { mode: 'outside-working-hours' }, hours)).toBe(
       local('2026-12-03T23:00:00'),
