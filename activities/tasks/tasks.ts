@@ -67,7 +67,7 @@ export function createTaskActivities(deps: { db: Db; log: Logger }) {
       // A task for the role's queue (no auto-assignment, nobody to tell): one statement, one round
       // trip. The row and its `opened` event are written once; a retry reads who holds it.
       const opened = !role?.autoAssign
-        ? await openUnassigned(db, input)
+        ? { assigneeId: (await writeOpenedTask(db, input, null)).assigneeId }
         : await db.transaction(async (tx) => {
             const [existing] = await tx.select({ assigneeId: tasks.assigneeId }).from(tasks).where(eq(tasks.id, input.taskId));
             if (existing) return existing;
@@ -76,38 +76,8 @@ export function createTaskActivities(deps: { db: Db; log: Logger }) {
               channel: input.subject.channel,
               customerPhone: input.subject.customerPhone,
             });
-            await tx.insert(tasks).values({
-              id: input.taskId,
-              workflowId: input.workflowId,
-              subjectType: input.subject.type,
-              subjectId: input.subject.id,
-              stage: input.stage,
-              role: input.role,
-              assigneeId,
-              title: input.title,
-              description: input.description,
-              form: input.form,
-              outcomes: input.outcomes,
-              priority: input.priority,
-              status: 'open',
-              summary: input.subject.summary,
-              createdAt: new Date(input.openedAt),
-              dueAt: input.dueAt ? new Date(input.dueAt) : null,
-              parentTaskId: input.parentTaskId,
-            });
-            await tx.insert(taskEvents).values({
-              taskId: input.taskId,
-              type: 'opened',
-              actor: 'system',
-              dedupeKey: `${input.taskId}:opened`,
-              data: {
-                role: input.role,
-                assigneeId,
-                dueAt: input.dueAt,
-                priority: input.priority,
-                ...(input.parentTaskId ? { followUpOf: input.parentTaskId } : {}),
-              },
-            });
+            const written = await writeOpenedTask(tx, input, assigneeId);
+            if (!written.created) return { assigneeId: written.assigneeId };
             if (assigneeId)
               await recordNotification(
                 tx,
@@ -237,6 +207,8 @@ export function createTaskActivities(deps: { db: Db; log: Logger }) {
             message: `${late} đã trễ hạn (leo thang mức ${input.level})`,
             subject: input.subject,
             taskId: input.taskId,
+            // Read (and maybe set) above, in this transaction.
+            taskAssigneeId: input.taskId ? after.assigneeId : undefined,
             data: { level: input.level, stage: input.stage },
             dedupeKey: `${input.dedupeKey}:notify`,
             kind: 'escalation',
@@ -265,30 +237,41 @@ export function createTaskActivities(deps: { db: Db; log: Logger }) {
   };
 }
 
-/** Opens a task nobody is assigned to, with its `opened` event, in one statement; returns who holds it (a retry after a reassignment). */
-async function openUnassigned(db: Db, input: OpenTaskInput): Promise<{ assigneeId: string | null }> {
+/**
+ * Writes a task row and its `opened` event in one statement (one round trip), assigned to
+ * `assigneeId` (null: the role's queue). Written once: when the row exists already (a retried
+ * activity), nothing is written and the answer is who holds it now, with `created: false`.
+ */
+async function writeOpenedTask(
+  db: Pick<Db, 'execute'>,
+  input: OpenTaskInput,
+  assigneeId: string | null,
+): Promise<{ created: boolean; assigneeId: string | null }> {
   const event = {
     role: input.role,
-    assigneeId: null,
+    assigneeId,
     dueAt: input.dueAt,
     priority: input.priority,
     ...(input.parentTaskId ? { followUpOf: input.parentTaskId } : {}),
   };
   const json = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
+  // The outer select sees the table as it was before the statement: a row it finds is an older one.
   const result = await db.execute(sql`with opened as (
       insert into ${tasks} (id, workflow_id, subject_type, subject_id, stage, role, assignee_id, title, description, form, outcomes,
         priority, status, summary, created_at, due_at, parent_task_id)
-      values (${input.taskId}, ${input.workflowId}, ${input.subject.type}, ${input.subject.id}, ${input.stage}, ${input.role}, null,
+      values (${input.taskId}, ${input.workflowId}, ${input.subject.type}, ${input.subject.id}, ${input.stage}, ${input.role}, ${assigneeId},
         ${input.title}, ${input.description}, ${json(input.form)}, ${json(input.outcomes)}, ${input.priority}, 'open',
         ${json(input.subject.summary)}, ${input.openedAt}::timestamptz, ${input.dueAt}::timestamptz, ${input.parentTaskId})
       on conflict (id) do nothing
-      returning id
+      returning id, assignee_id
     ), event as (
       insert into ${taskEvents} (task_id, type, actor, dedupe_key, data)
       select id, 'opened', 'system', ${`${input.taskId}:opened`}, ${json(event)} from opened
       on conflict do nothing
     )
-    select assignee_id from ${tasks} where id = ${input.taskId}`);
-  const [row] = (result as unknown as { rows: Array<{ assignee_id: string | null }> }).rows;
-  return { assigneeId: row?.assignee_id ?? null };
+    select true as created, assignee_id from opened
+    union all
+    select false, assignee_id from ${tasks} where id = ${input.taskId}`);
+  const [row] = (result as unknown as { rows: Array<{ created: boolean; assignee_id: string | null }> }).rows;
+  return { created: Boolean(row?.created), assigneeId: row?.assignee_id ?? null };
 }

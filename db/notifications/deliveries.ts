@@ -10,14 +10,7 @@ import type { Db } from '../client';
 import { activeShop } from '../active-shop';
 import { messageDeliveries } from '../schema';
 import { nextDigestAt, quietHoursEnd } from './quiet-hours';
-import {
-  activePushSubscriptions,
-  preferencesOf,
-  staffEmails,
-  type NotificationPriority,
-  type StaffChannel,
-  type StaffPreferences,
-} from './preferences';
+import { deliveryContactsOf, type NotificationPriority, type StaffChannel, type StaffPreferences } from './preferences';
 import type { CompiledWorkingHours } from '../../definitions/rules/business-time';
 
 /** The PostgreSQL channel relays LISTEN on. */
@@ -103,10 +96,7 @@ export async function enqueueStaffDeliveries(
 ): Promise<number> {
   if (!recipients.length) return 0;
   const staffIds = [...new Set(recipients.map((r) => r.staffId))];
-  // One after another: a transaction is one connection.
-  const prefs = await preferencesOf(tx, staffIds);
-  const emails = await staffEmails(tx, staffIds);
-  const subscriptions = await activePushSubscriptions(tx, staffIds);
+  const { preferences: prefs, emails, subscriptions } = await deliveryContactsOf(tx, staffIds);
   const hours = await workingHoursOf(tx);
   const priority = priorityOf(notification.priority);
   const link = deepLink(notification.link);

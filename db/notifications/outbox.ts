@@ -34,6 +34,8 @@ export interface NotificationInput {
   kind?: string;
   /** The console path it opens (`/tasks/<id>`, `/orders/<id>`); default: the task's, else the subject's. */
   link?: string | null;
+  /** The task's assignee (null: nobody) when the caller holds the task row already; else it is read. */
+  taskAssigneeId?: string | null;
 }
 
 export type NotificationRow = typeof notifications.$inferSelect;
@@ -75,6 +77,7 @@ export function taskAssigned(
     kind: 'assigned',
     priority: task.priority === 'urgent' ? 'urgent' : 'normal',
     dedupeKey,
+    taskAssigneeId: assigneeId,
   };
 }
 
@@ -112,7 +115,7 @@ export async function recordNotification(
       .onConflictDoNothing()
       .returning();
     if (!notification) return { created: false, recipients: [] } satisfies RecordedNotification;
-    const recipients = await addressNotification(tx, notification);
+    const recipients = await addressNotification(tx, notification, input.taskId ? input.taskAssigneeId : undefined);
     if (recipients.length) await tx.execute(sql`select pg_notify(${INBOX_CHANNEL}, ${inboxPayload(recipients)})`);
     // Each person's chosen channels (push, e-mail, Telegram, Zalo): outbox rows the relays send off the workflows' path.
     await enqueueStaffDeliveries(tx, notification, recipients);

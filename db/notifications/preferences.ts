@@ -3,7 +3,7 @@
  * who never chose, and their browsers' Web Push subscriptions. Read by the delivery enqueue (in
  * the notification's transaction) and by the preferences API.
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { pushSubscriptions, staff, staffPreferences } from '../schema';
 import type { QuietHours } from './quiet-hours';
@@ -63,13 +63,6 @@ function fromRow(row: typeof staffPreferences.$inferSelect | undefined): StaffPr
   };
 }
 
-/** Preferences of several people at once (defaults for those without a row). */
-export async function preferencesOf(db: Reader, staffIds: string[]): Promise<Map<string, StaffPreferences>> {
-  const rows = staffIds.length ? await db.select().from(staffPreferences).where(inArray(staffPreferences.staffId, staffIds)) : [];
-  const byId = new Map(rows.map((r) => [r.staffId, r]));
-  return new Map(staffIds.map((id) => [id, fromRow(byId.get(id))]));
-}
-
 /** One person's preferences, with whether they ever saved any. */
 export async function preferencesOfStaff(db: Reader, staffId: string): Promise<{ preferences: StaffPreferences; saved: boolean }> {
   const [row] = await db.select().from(staffPreferences).where(eq(staffPreferences.staffId, staffId));
@@ -94,18 +87,37 @@ export async function savePreferences(db: Pick<Db, 'insert'>, staffId: string, p
     .onConflictDoUpdate({ target: staffPreferences.staffId, set: values });
 }
 
-/** The staff records' e-mail addresses (the fallback when preferences name none). */
-export async function staffEmails(db: Reader, staffIds: string[]): Promise<Map<string, string | null>> {
-  if (!staffIds.length) return new Map();
-  const rows = await db.select({ id: staff.id, email: staff.email }).from(staff).where(inArray(staff.id, staffIds));
-  return new Map(rows.map((r) => [r.id, r.email]));
+/** What the delivery enqueue needs of each person: preferences, the staff record's e-mail, active push subscriptions. */
+export interface DeliveryContacts {
+  preferences: Map<string, StaffPreferences>;
+  emails: Map<string, string | null>;
+  subscriptions: Array<{ id: number; staffId: string; endpoint: string }>;
 }
 
-/** Active Web Push subscriptions of these people. */
-export async function activePushSubscriptions(db: Reader, staffIds: string[]) {
-  if (!staffIds.length) return [];
-  return db
-    .select()
-    .from(pushSubscriptions)
-    .where(and(inArray(pushSubscriptions.staffId, staffIds), eq(pushSubscriptions.active, true)));
+/**
+ * Preferences (defaults for a person who never chose), e-mail and push subscriptions in one
+ * statement: the enqueue runs in every escalation's and assignment's transaction, where each round
+ * trip is paid in the burst.
+ */
+export async function deliveryContactsOf(db: Reader, staffIds: string[]): Promise<DeliveryContacts> {
+  const rows = staffIds.length
+    ? await db
+        .select({
+          id: staff.id,
+          email: staff.email,
+          saved: staffPreferences,
+          subscriptions: sql<Array<{ id: number; endpoint: string }>>`coalesce((
+            select json_agg(json_build_object('id', ps.id, 'endpoint', ps.endpoint) order by ps.id)
+            from ${pushSubscriptions} ps where ps.staff_id = ${staff.id} and ps.active), '[]'::json)`,
+        })
+        .from(staff)
+        .leftJoin(staffPreferences, eq(staffPreferences.staffId, staff.id))
+        .where(inArray(staff.id, staffIds))
+    : [];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return {
+    preferences: new Map(staffIds.map((id) => [id, fromRow(byId.get(id)?.saved ?? undefined)])),
+    emails: new Map(rows.map((r) => [r.id, r.email])),
+    subscriptions: rows.flatMap((r) => r.subscriptions.map((s) => ({ id: Number(s.id), staffId: r.id, endpoint: s.endpoint }))),
+  };
 }

@@ -93,9 +93,11 @@ async function shopOf(tx: Tx): Promise<CompiledShop | undefined> {
 export async function addressNotification(
   tx: Tx,
   notification: { id: number; roles: string[]; staffIds: string[]; taskId: string | null },
+  /** The task's assignee when the caller has just read or set it (saves reading it again). */
+  knownAssigneeId?: string | null,
 ): Promise<Recipient[]> {
-  let assigneeId: string | null = null;
-  if (notification.taskId) {
+  let assigneeId: string | null = knownAssigneeId ?? null;
+  if (notification.taskId && knownAssigneeId === undefined) {
     const [task] = await tx.select({ assigneeId: tasks.assigneeId }).from(tasks).where(eq(tasks.id, notification.taskId));
     assigneeId = task?.assigneeId ?? null;
   }
