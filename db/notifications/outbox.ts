@@ -115,7 +115,7 @@ export async function recordNotification(
       .onConflictDoNothing()
       .returning();
     if (!notification) return { created: false, recipients: [] } satisfies RecordedNotification;
-    const recipients = await addressNotification(tx, notification, input.taskId ? input.taskAssigneeId : undefined);
+    const recipients = await addressNotification(tx, notification, input.taskAssigneeId);
     if (recipients.length) await tx.execute(sql`select pg_notify(${INBOX_CHANNEL}, ${inboxPayload(recipients)})`);
     // Each person's chosen channels (push, e-mail, Telegram, Zalo): outbox rows the relays send off the workflows' path.
     await enqueueStaffDeliveries(tx, notification, recipients);

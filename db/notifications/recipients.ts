@@ -96,7 +96,8 @@ export async function addressNotification(
   /** The task's assignee when the caller has just read or set it (saves reading it again). */
   knownAssigneeId?: string | null,
 ): Promise<Recipient[]> {
-  let assigneeId: string | null = knownAssigneeId ?? null;
+  // Only a task has an assignee; the caller may already hold it.
+  let assigneeId: string | null = notification.taskId ? (knownAssigneeId ?? null) : null;
   if (notification.taskId && knownAssigneeId === undefined) {
     const [task] = await tx.select({ assigneeId: tasks.assigneeId }).from(tasks).where(eq(tasks.id, notification.taskId));
     assigneeId = task?.assigneeId ?? null;

@@ -27,7 +27,7 @@ import { cacheDir, projectRoot } from '../../server/platform/paths';
 import { createStaffStore } from '../../server/staff/staff';
 import { connectClient } from '../../server/platform/temporal';
 import { resolveTemporalCli } from '../../server/platform/temporal-cli';
-import { freePort, startDevServer, type DevServer } from '../../server/platform/temporal-dev-server';
+import { freePort, startDevServerOnFreePort, type DevServer } from '../../server/platform/temporal-dev-server';
 
 export const silentLog = pino({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' });
 
@@ -322,19 +322,15 @@ export async function startBenchStack(name: string): Promise<BenchStack> {
   try {
     note('starting the Temporal dev server, a fresh PostgreSQL database and the workflow bundle…');
     const cli = await resolveTemporalCli({ explicitPath: process.env.TEMPORAL_CLI, progress: (m) => note(m) });
-    const port = await freePort();
     const bundleFile = path.join(cacheDir(), 'bench', `workflow-bundle-${process.pid}.js`);
     const [devServer, bundlePath, db] = await Promise.all([
       // BENCH_TEMPORAL_ADDRESS: a Temporal cluster already running (npm run bench:cluster) instead of a dev server.
       (process.env.BENCH_TEMPORAL_ADDRESS
         ? Promise.resolve({ address: process.env.BENCH_TEMPORAL_ADDRESS, reused: true, stop: async () => undefined })
-        : startDevServer({
-            cliPath: cli.path,
-            ip: '127.0.0.1',
-            port,
-            namespace: 'default',
-            readyTimeoutMs: 120_000,
-          })) as Promise<DevServer>,
+        : startDevServerOnFreePort(
+            { cliPath: cli.path, ip: '127.0.0.1', namespace: 'default', readyTimeoutMs: 120_000 },
+            { onRetry: note },
+          )) as Promise<DevServer>,
       bundleWorkflows(bundleFile),
       createBenchDatabase(name),
     ]);

@@ -83,7 +83,13 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
 
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 60_000);
   while (!(await answersTemporal(address, opts.namespace, 2_000))) {
-    if (exited) throw new Error(`the Temporal dev server exited during start-up (code ${exited.code}): ${recent.trim().slice(-1000)}`);
+    if (exited) {
+      // A Go panic prints its cause first and a long stack after it: name the cause, then the tail.
+      const cause = recent.split('\n').find((line) => /panic|fatal|error|address already in use/i.test(line));
+      throw new DevServerStartError(
+        `the Temporal dev server exited during start-up (code ${exited.code})${cause ? `: ${cause.trim().slice(0, 500)}` : ''}: ${recent.trim().slice(-1000)}`,
+      );
+    }
     if (Date.now() > deadline) {
       await stopChild(child, exitPromise);
       throw new Error(`the Temporal dev server did not become ready on ${address} within ${(opts.readyTimeoutMs ?? 60_000) / 1000}s`);
@@ -131,6 +137,31 @@ function portIsOpen(host: string, port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
+}
+
+/** The dev server process ended before it answered (a port taken meanwhile, a bad flag, a crash). */
+export class DevServerStartError extends Error {}
+
+/**
+ * startDevServer on a free loopback port, tried again on another port when the server exits
+ * during start-up: between freePort() and the server's bind (it also binds internal ports of its
+ * own) another process on the machine may take a port. For tests and benchmarks.
+ */
+export async function startDevServerOnFreePort(
+  opts: Omit<DevServerOptions, 'port'>,
+  retry: { attempts?: number; onRetry?: (message: string) => void } = {},
+): Promise<DevServer> {
+  const attempts = retry.attempts ?? 3;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDevServer({ ...opts, port: await freePort() });
+    } catch (err) {
+      if (!(err instanceof DevServerStartError) || attempt >= attempts) throw err;
+      retry.onRetry?.(
+        `the Temporal dev server did not start (attempt ${attempt} of ${attempts}), trying another port: ${err.message.slice(0, 300)}`,
+      );
+    }
+  }
 }
 
 /** A free TCP port on the loopback interface (for tests and benchmarks). */

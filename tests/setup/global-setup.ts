@@ -13,7 +13,7 @@ import pino from 'pino';
 import { createDefinitionsStore } from '../../server/shop/definitions';
 import { cacheDir, projectRoot } from '../../server/platform/paths';
 import { resolveTemporalCli } from '../../server/platform/temporal-cli';
-import { freePort, startDevServer, type DevServer } from '../../server/platform/temporal-dev-server';
+import { startDevServerOnFreePort, type DevServer } from '../../server/platform/temporal-dev-server';
 
 declare global {
   var __shopflowTest: { devServer: DevServer; adminUrl: string; dbName: string } | undefined;
@@ -22,9 +22,11 @@ declare global {
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
   const cli = await resolveTemporalCli({ explicitPath: process.env.TEMPORAL_CLI, progress: (m) => console.log(`[test setup] ${m}`) });
-  const port = await freePort();
   const [devServer, bundlePath, db] = await Promise.all([
-    startDevServer({ cliPath: cli.path, ip: '127.0.0.1', port, namespace: 'default', readyTimeoutMs: 120_000 }),
+    startDevServerOnFreePort(
+      { cliPath: cli.path, ip: '127.0.0.1', namespace: 'default', readyTimeoutMs: 120_000 },
+      { onRetry: (m) => console.log(`[test setup] ${m}`) },
+    ),
     bundleWorkflows(path.join(cacheDir(), 'test', `workflow-bundle-${process.pid}.js`)),
     createTestDatabase(),
   ]);
