@@ -8,19 +8,25 @@ import { bigint, bigserial, boolean, index, integer, pgTable, primaryKey, text, 
  */
 
 /** A SKU the shop sells. Stock is checked (and alerted on) only for SKUs in this catalogue. */
-export const products = pgTable('products', {
-  sku: text('sku').primaryKey(),
-  name: text('name').notNull(),
-  /** Unit of sale as staff say it: cái, hộp, kg… */
-  unit: text('unit').notNull().default('cái'),
-  /** List price in VND. */
-  price: integer('price').notNull().default(0),
-  /** Alert warehouse and accounting when available stock (per warehouse) falls below this; 0 = never. */
-  lowStockThreshold: integer('low_stock_threshold').notNull().default(0),
-  active: boolean('active').notNull().default(true),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-});
+export const products = pgTable(
+  'products',
+  {
+    sku: text('sku').primaryKey(),
+    name: text('name').notNull(),
+    /** The barcode printed on the goods (EAN-13, UPC, the shop's own Code 128…); one product per barcode. */
+    barcode: text('barcode'),
+    /** Unit of sale as staff say it: cái, hộp, kg… */
+    unit: text('unit').notNull().default('cái'),
+    /** List price in VND. */
+    price: integer('price').notNull().default(0),
+    /** Alert warehouse and accounting when available stock (per warehouse) falls below this; 0 = never. */
+    lowStockThreshold: integer('low_stock_threshold').notNull().default(0),
+    active: boolean('active').notNull().default(true),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('products_barcode_uq').on(t.barcode)],
+);
 
 /**
  * Whether a SKU is below its threshold in a warehouse right now, so a low-stock alert fires once

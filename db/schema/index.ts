@@ -13,3 +13,4 @@ export * from './kpi';
 export * from './books';
 export * from './shop';
 export * from './idempotency';
+export * from './packing';
