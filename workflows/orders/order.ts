@@ -15,11 +15,11 @@ import {
 } from '@temporalio/workflow';
 import { returnedLinesOf, returnedValue } from '../../definitions/kpi/returns';
 import type { FigureEffect, OrderFigure } from '../../definitions/orders/figures';
-import { orderStageKind } from '../../definitions/orders/stages';
 import type { OrderStageServices } from '../../definitions/orders/stages/kind';
 import { ORDER_TEXTS } from '../../definitions/orders/texts';
+import { runStage, stageSkipped } from '../../definitions/orders/walk';
 import { dueAt } from '../../definitions/rules/business-time';
-import { evaluateWhen, type WhenFacts } from '../../definitions/rules/conditions';
+import type { WhenFacts } from '../../definitions/rules/conditions';
 import type { OrderEventInput } from '../../activities/orders/orders';
 import type { CompiledEndStage, CompiledStage } from '../../definitions/types';
 import { fixItLadder, fixItStage, onActivityFailure, stepTitle } from '../tasks/fix-it';
@@ -88,7 +88,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       ...(cancelled && stage.kind === 'end' ? { actor: cancelled.actor, data: { reason: cancelled.reason } } : {}),
     };
     // A stage whose `when` does not hold is passed through at once.
-    const skipped = stage.kind !== 'end' && stage.when !== undefined && !evaluateWhen(stage.when, order.facts);
+    const skipped = stageSkipped(stage, order.facts);
     const shown = workflowInfo().typedSearchAttributes.get(OrderStage);
     if (order.showsInTemporal && !skipped && (stage.kind === 'end' || shown !== stage.id)) {
       // Temporal's own tools show where the order is and, at its end, how it ended (not just "Completed").
@@ -140,7 +140,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
 
 /** Runs one visit of a stage through its kind's module. */
 function run(stage: CompiledStage, services: OrderStageServices, visit: { seq: number; record: StageVisit }): Promise<string | undefined> {
-  return orderStageKind(stage.kind)!.run(stage as never, services, visit);
+  return runStage(stage, services, visit);
 }
 
 /** The order's state at the start: its snapshot, facts, task board and status. */
