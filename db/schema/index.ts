@@ -14,3 +14,4 @@ export * from './books';
 export * from './shop';
 export * from './idempotency';
 export * from './packing';
+export * from './inbound';
