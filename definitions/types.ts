@@ -63,6 +63,7 @@ export const PERMISSIONS = [
   'kpi.manage',
   'books.manage',
   'stock.manage',
+  'packing.override',
   'reports.read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
