@@ -105,6 +105,8 @@ export interface CourierServiceOptions {
   transport?: 'road' | 'fly';
   pickOption?: 'cod' | 'post';
   insuranceValue?: number;
+  /** Viettel Post main service code (ORDER_SERVICE: VCN express, VHT economy…), from its service list for the shop's routes. */
+  orderService?: string;
 }
 
 /** A courier account the shop ships with. Credentials are never in YAML, only env var names. */
@@ -112,7 +114,7 @@ export interface CompiledCourier {
   id: string;
   title: string;
   /** Which adapter speaks to it. */
-  api: 'ghn' | 'ghtk' | 'simulator';
+  api: 'ghn' | 'ghtk' | 'viettelpost' | 'simulator';
   enabled: boolean;
   baseUrl: string;
   /** Env var that, when set, overrides `baseUrl` (e.g. to point at the local simulator). */

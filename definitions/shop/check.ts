@@ -14,6 +14,7 @@ import { daysBetween, MAX_DAYS_OFF_RANGE, parseHoursRange, rangesOf } from '../r
 const REQUIRED_ENV: Record<string, readonly string[]> = {
   ghn: ['tokenEnv', 'shopIdEnv'],
   ghtk: ['tokenEnv'],
+  viettelpost: ['tokenEnv'],
   simulator: [],
 };
 

@@ -58,7 +58,7 @@ export function numberOf(value: unknown): number {
 }
 
 /** The courier id the adapter named (`X-Shopflow-Courier`), used as the webhook path, else the API's name. */
-export function webhookPathOf(header: string | undefined, api: 'ghn' | 'ghtk'): string {
+export function webhookPathOf(header: string | undefined, api: 'ghn' | 'ghtk' | 'viettelpost'): string {
   return header && /^[a-z][a-z0-9-]{0,59}$/.test(header) ? header : api;
 }
 

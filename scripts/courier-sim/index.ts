@@ -1,6 +1,6 @@
 /**
- * The local courier simulator: speaks GHN's API v2 subset under `/shiip/public-api/v2/…` and
- * GHTK's under `/services/shipment/…` in their real shapes, keeps shipments in memory, refuses a
+ * The local courier simulator: speaks GHN's API v2 subset under `/shiip/public-api/v2/…`,
+ * GHTK's under `/services/shipment/…` and Viettel Post's partner API under `/v2/…` in their real shapes, keeps shipments in memory, refuses a
  * second creation for the same order code exactly as the couriers do, then plays a scenario per
  * order by POSTing real-format webhooks (GHN JSON to `<webhookUrl>/<courier>`, GHTK form-encoded).
  * A fake only at the true outer edge: everything inside shopflow runs for real against it.
@@ -16,6 +16,7 @@ import { createScenarioPlayer } from './player';
 import type { ScenarioName } from './scenarios';
 import { createShipmentStore } from './state';
 import { testHooksRouter } from './test-hooks';
+import { viettelPostApiRouter } from './viettelpost-api';
 import { createWebhookSender } from './webhooks';
 
 export { SCENARIOS, SCENARIO_STEPS, isScenario, scenarioOf, type ScenarioName, type ScenarioStep } from './scenarios';
@@ -43,7 +44,7 @@ export interface CourierSimulatorOptions {
 }
 
 export interface CourierSimulator {
-  /** The root URL, e.g. `http://127.0.0.1:4010` (GHN base: `<url>/shiip/public-api`; GHTK base: `<url>`). */
+  /** The root URL, e.g. `http://127.0.0.1:4010` (GHN base: `<url>/shiip/public-api`; GHTK and Viettel Post base: `<url>`). */
   url: string;
   /** Stops scenarios, webhook retries and the HTTP server. */
   close(): Promise<void>;
@@ -78,6 +79,7 @@ export async function createCourierSimulator(options: CourierSimulatorOptions): 
   });
   app.use('/shiip/public-api', ghnApiRouter(ctx));
   app.use('/services/shipment', ghtkApiRouter(ctx));
+  app.use('/v2', viettelPostApiRouter(ctx));
   app.use('/__sim', testHooksRouter(ctx));
   app.use((req, res) => {
     res.status(404).json({ error: `the courier simulator has no ${req.method} ${req.path}` });

@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const simulator = await createCourierSimulator({ ...config, log });
   process.stdout.write(
     `courier simulator on ${simulator.url}\n` +
-      `  GHN base URL:  ${simulator.url}/shiip/public-api   GHTK base URL: ${simulator.url}\n` +
+      `  GHN base URL:  ${simulator.url}/shiip/public-api   GHTK and Viettel Post base URL: ${simulator.url}\n` +
       `  webhooks to ${config.webhookUrl}/<courier>, ${config.timeScale} s per simulated day, default scenario "${config.defaultScenario}"\n` +
       `  scenario per order: put [sim:normal|late|fail-then-deliver|return|lost|manual] in the order note\n`,
   );

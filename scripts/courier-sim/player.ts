@@ -44,12 +44,12 @@ export function createScenarioPlayer(deps: { sender: WebhookSender; dayMs: numbe
     start(s: SimShipment): void {
       let first = true;
       for (const step of SCENARIO_STEPS[s.scenario]) {
-        const status = s.api === 'ghn' ? step.ghn : step.ghtk?.statusId;
+        const status = s.api === 'ghn' ? step.ghn : s.api === 'ghtk' ? step.ghtk?.statusId : step.viettelpost?.status;
         if (!status) continue;
         const change: StatusChange = {
           status,
           reason: step.reason,
-          reasonCode: s.api === 'ghtk' ? step.ghtk?.reasonCode : undefined,
+          reasonCode: s.api === 'ghtk' ? step.ghtk?.reasonCode : s.api === 'viettelpost' ? step.viettelpost?.reasonCode : undefined,
           partial: step.partial,
         };
         const ghnType = first ? 'create' : 'switch_status';

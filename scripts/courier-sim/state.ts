@@ -5,18 +5,18 @@
 import { randomBytes } from 'node:crypto';
 import type { ScenarioName } from './scenarios';
 
-export type SimApi = 'ghn' | 'ghtk';
+export type SimApi = 'ghn' | 'ghtk' | 'viettelpost';
 
 export interface SimShipment {
   api: SimApi;
-  /** GHN `order_code` / GHTK `label`. */
+  /** GHN `order_code` / GHTK `label` / Viettel Post `ORDER_NUMBER`. */
   trackingCode: string;
-  /** Our order code: GHN `client_order_code` / GHTK `order.id` (`partner_id` in webhooks). */
+  /** Our order code: GHN `client_order_code` / GHTK `order.id` (`partner_id` in webhooks) / Viettel Post's request ORDER_NUMBER (`ORDER_REFERENCE` in webhooks). */
   clientOrderCode: string;
   /** Path segment under the webhook URL (the courier id that created it, else `ghn`/`ghtk`). */
   webhookPath: string;
   scenario: ScenarioName;
-  /** The courier's own current status (GHN name, GHTK status_id). */
+  /** The courier's own current status (GHN name, GHTK status_id, Viettel Post ORDER_STATUS). */
   status: string;
   history: Array<{ status: string; at: string; reason?: string; reasonCode?: string }>;
   createdAt: string;
@@ -101,10 +101,11 @@ export function createShipmentStore() {
     },
     createCallsOf: (api: SimApi, clientOrderCode: string) => createCalls.get(key(api, clientOrderCode)) ?? 0,
 
-    /** A fresh tracking code in the courier's format (GHN: 8 letters/digits; GHTK: S1.A1.<n>). */
+    /** A fresh tracking code in the courier's format (GHN: 8 letters/digits; GHTK: S1.A1.<n>; Viettel Post: 11 digits). */
     newTrackingCode(api: SimApi): string {
       for (;;) {
-        const code = api === 'ghn' ? `L${randomCode(7)}` : `S1.A1.${nextLabel++}`;
+        const code =
+          api === 'ghn' ? `L${randomCode(7)}` : api === 'ghtk' ? `S1.A1.${nextLabel++}` : `1${String(nextLabel++).padStart(10, '0')}`;
         if (!byTracking.has(code)) return code;
       }
     },

@@ -42,7 +42,8 @@ export function testHooksRouter(ctx: SimContext): Router {
     const s = ctx.store.byTracking(String(req.params.code));
     if (!s) return void res.status(404).json({ error: `no shipment ${String(req.params.code)}` });
     const status = textOf(req.body?.status);
-    if (!status) return void res.status(400).json({ error: 'status is required (GHN status name or GHTK status_id)' });
+    if (!status)
+      return void res.status(400).json({ error: 'status is required (GHN status name, GHTK status_id or Viettel Post ORDER_STATUS)' });
     const webhook = await ctx.player.advance(s, {
       status,
       reason: textOf(req.body?.reason) || undefined,

@@ -1,9 +1,11 @@
 /**
  * Status webhooks in the couriers' real formats — GHN: JSON with a `Token` header; GHTK:
- * form-encoded with the secret as `hash` — delivered like the couriers do: retried a few times
- * while the receiver is down or answers non-2xx.
+ * form-encoded with the secret as `hash`; Viettel Post: JSON `{DATA, TOKEN}` with the secret
+ * also as `Authorization` — delivered like the couriers do: retried a few times while the
+ * receiver is down or answers non-2xx.
  */
 import type { Logger } from 'pino';
+import { viettelPostStatusName } from '../../activities/shipping/couriers/viettelpost-status';
 import type { SimShipment } from './state';
 
 export interface WebhookChange {
@@ -85,6 +87,54 @@ export function ghtkCallbackForm(s: SimShipment, change: WebhookChange, secret: 
   });
 }
 
+/** Viettel Post's webhook body (the fields its partner documentation lists), the secret as `TOKEN`. */
+export function viettelPostWebhookBody(s: SimShipment, change: WebhookChange, secret: string): Record<string, unknown> {
+  const r = s.request;
+  const num = (v: unknown) => (typeof v === 'number' ? v : 0);
+  const vat = Math.round(s.fee / 11);
+  const returning = ['502', '504', '515'].includes(change.status);
+  return {
+    DATA: {
+      ORDER_NUMBER: s.trackingCode,
+      ORDER_REFERENCE: s.clientOrderCode,
+      ORDER_STATUSDATE: viettelPostTime(change.at),
+      ORDER_STATUS: Number(change.status),
+      STATUS_NAME: viettelPostStatusName(change.status) ?? change.status,
+      LOCALION_CURRENTLY: 'HNI, CGY, Bưu cục giả lập (shopflow) - HNI - Hà Nội',
+      NOTE: change.reason ?? viettelPostStatusName(change.status) ?? '',
+      MONEY_COLLECTION: s.codAmount,
+      MONEY_FEECOD: 0,
+      MONEY_TOTALFEE: s.fee - vat,
+      MONEY_TOTAL: s.fee,
+      MONEY_TOTALVAT: vat,
+      EXPECTED_DELIVERY: '48 giờ',
+      PRODUCT_WEIGHT: s.weightGrams,
+      ORDER_SERVICE: typeof r.ORDER_SERVICE === 'string' ? r.ORDER_SERVICE : 'VCN',
+      ORDER_SERVICE_ADD: null,
+      ORDER_PAYMENT: num(r.ORDER_PAYMENT) || 3,
+      EXPECTED_DELIVERY_DATE: null,
+      DETAIL: [],
+      VOUCHER_VALUE: 0,
+      MONEY_COLLECTION_ORIGIN: null,
+      EMPLOYEE_NAME: 'Bưu tá giả lập',
+      EMPLOYEE_PHONE: '84900000000',
+      IS_RETURNING: returning,
+      POD: { IMAGES: [] },
+      REASON_CODE: change.reasonCode ?? null,
+      RECEIVER_FULLNAME: typeof r.RECEIVER_FULLNAME === 'string' ? r.RECEIVER_FULLNAME : '',
+      LOCATION_CURRENTLY: 'HNI, CGY, Bưu cục giả lập (shopflow) - HNI - Hà Nội',
+    },
+    TOKEN: secret,
+  };
+}
+
+/** An instant as Viettel Post writes it: local Vietnamese time, `dd/MM/yyyy HH:mm:ss`. */
+export function viettelPostTime(at: Date): string {
+  const [date, time] = vietnamTime(at).slice(0, 19).split('T') as [string, string];
+  const [y, m, d] = date.split('-');
+  return `${d}/${m}/${y} ${time}`;
+}
+
 /** An instant as GHTK writes it: local Vietnamese time with its offset (2024-05-01T09:30:00+07:00). */
 export function vietnamTime(at: Date): string {
   const local = new Date(at.getTime() + 7 * 3600_000).toISOString().slice(0, 19);
@@ -116,11 +166,17 @@ export function createWebhookSender(options: WebhookSenderOptions) {
             headers: { 'Content-Type': 'application/json', Token: options.secret },
             body: JSON.stringify(ghnCallbackBody(s, change)),
           }
-        : {
-            method: 'POST',
-            headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-            body: ghtkCallbackForm(s, change, options.secret).toString(),
-          };
+        : s.api === 'ghtk'
+          ? {
+              method: 'POST',
+              headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+              body: ghtkCallbackForm(s, change, options.secret).toString(),
+            }
+          : {
+              method: 'POST',
+              headers: { 'Content-Type': 'application/json', Authorization: options.secret },
+              body: JSON.stringify(viettelPostWebhookBody(s, change, options.secret)),
+            };
     let httpStatus: number | undefined;
     let delay = options.retryDelayMs;
     for (let attempt = 1; attempt <= options.attempts; attempt++) {

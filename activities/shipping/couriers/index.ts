@@ -6,11 +6,14 @@ import type { CompiledCourier, CompiledShop } from '../../../definitions/types';
 import { createGhnAdapter } from './ghn';
 import { createGhtkAdapter } from './ghtk';
 import type { CourierAdapter } from './types';
+import { createViettelPostAdapter } from './viettelpost';
 
 export { createGhnAdapter, ghnOrderBody, type GhnAdapterOptions } from './ghn';
 export { createGhtkAdapter, ghtkInstant, ghtkOrderBody, type GhtkAdapterOptions, type GhtkPickup } from './ghtk';
 export { GHN_STATUS, ghnState } from './ghn-status';
 export { GHTK_REASONS, GHTK_STATUS, ghtkState } from './ghtk-status';
+export { createViettelPostAdapter, viettelPostInstant, viettelPostOrderBody, type ViettelPostAdapterOptions } from './viettelpost';
+export { VIETTELPOST_STATUS, viettelPostState } from './viettelpost-status';
 export * from './types';
 
 /** The webhook secret the simulator and its adapter share when none is configured (development only). */
@@ -31,6 +34,9 @@ export interface CourierAdapterOptions {
  *   env[webhookSecretEnv]; the pick-up address from `<ID>_PICK_ADDRESS_ID`, or `<ID>_PICK_NAME`,
  *   `_ADDRESS`, `_PROVINCE`, `_DISTRICT`, `_WARD`, `_TEL` (`<ID>` = the courier id upper-cased,
  *   dashes as underscores: `GHTK_PICK_NAME`).
+ * - `viettelpost`: `Token` = env[tokenEnv] (a long-lived token), else one obtained with
+ *   `<ID>_USERNAME` and `<ID>_PASSWORD`; the sender from `<ID>_SENDER_NAME`, `_PHONE`, `_ADDRESS`;
+ *   webhook secret = env[webhookSecretEnv].
  * - `simulator`: the GHN adapter on `<base>/shiip/public-api`; credentials optional; the webhook
  *   secret is env[webhookSecretEnv] ?? `COURIER_SIM_SECRET` ?? {@link DEFAULT_SIMULATOR_SECRET}.
  * Missing credentials fail the calls that need them (non-retryable), not start-up, so a shop can
@@ -76,6 +82,21 @@ export function createCourierAdapter(
         service: courier.service,
         timeoutMs: options.timeoutMs,
         envNames: { token: courier.tokenEnv, webhookSecret: courier.webhookSecretEnv, pickupPrefix: `${prefix}_PICK` },
+      });
+    }
+    case 'viettelpost': {
+      const prefix = courier.id.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+      return createViettelPostAdapter({
+        id: courier.id,
+        baseUrl,
+        token: read(courier.tokenEnv),
+        username: read(`${prefix}_USERNAME`),
+        password: read(`${prefix}_PASSWORD`),
+        webhookSecret: read(courier.webhookSecretEnv),
+        sender: { name: read(`${prefix}_SENDER_NAME`), phone: read(`${prefix}_SENDER_PHONE`), address: read(`${prefix}_SENDER_ADDRESS`) },
+        service: courier.service,
+        timeoutMs: options.timeoutMs,
+        envNames: { token: courier.tokenEnv, credentialsPrefix: prefix, webhookSecret: courier.webhookSecretEnv },
       });
     }
     case 'simulator':

@@ -39,6 +39,27 @@ export function ghtkPickupEnv(courierId: string): {
   };
 }
 
+/** Viettel Post's sender fields (`<ID>_SENDER_NAME`…), all required. */
+const VIETTELPOST_SENDER = [
+  { field: 'NAME', what: 'tên người gửi', simulated: 'Kho chính (giả lập)' },
+  { field: 'PHONE', what: 'số điện thoại người gửi', simulated: '02400000000' },
+  { field: 'ADDRESS', what: 'địa chỉ lấy hàng đầy đủ', simulated: '1 Đường Giả Lập, Phường Dịch Vọng, Quận Cầu Giấy, Hà Nội' },
+] as const;
+
+/** The sender variables of a Viettel Post courier (`<ID>_SENDER_NAME`…) and its credential pair. */
+export function viettelPostEnv(courierId: string): {
+  username: string;
+  password: string;
+  sender: Array<{ env: string; what: string; simulated: string }>;
+} {
+  const prefix = envPrefixOf(courierId);
+  return {
+    username: `${prefix}_USERNAME`,
+    password: `${prefix}_PASSWORD`,
+    sender: VIETTELPOST_SENDER.map((s) => ({ env: `${prefix}_SENDER_${s.field}`, what: s.what, simulated: s.simulated })),
+  };
+}
+
 /**
  * Every variable a courier reads: base URL override, credentials, webhook secret and (GHTK) the
  * pick-up address. `simulator` couriers need none of them.
@@ -64,6 +85,13 @@ export function courierSettings(courier: CompiledCourier): CourierSetting[] {
         ...named(courier.webhookSecretEnv, 'webhook secret', ({ secret }) => secret),
         ...ghtkPickupEnv(courier.id).fields.map((f) => ({ env: f.env, what: f.what, simulated: () => f.simulated })),
       ];
+    case 'viettelpost':
+      return [
+        ...base(''),
+        ...named(courier.tokenEnv, 'API token', () => 'simulator'),
+        ...named(courier.webhookSecretEnv, 'webhook secret', ({ secret }) => secret),
+        ...viettelPostEnv(courier.id).sender.map((f) => ({ env: f.env, what: f.what, simulated: () => f.simulated })),
+      ];
     case 'simulator':
       return base('');
   }
@@ -82,7 +110,15 @@ export function missingCourierSettings(courier: CompiledCourier, env: Record<str
     if (!name) problems.push(`${who} has no ${key} in shop.yaml: name the env var that holds its ${what}`);
     else if (!set(name)) problems.push(`${name} is not set: the ${what} of ${who}`);
   };
-  need(courier.tokenEnv, 'tokenEnv', 'API token');
+  if (courier.api === 'viettelpost') {
+    // A long-lived token, or the account it is obtained with.
+    const vtp = viettelPostEnv(courier.id);
+    if (!(courier.tokenEnv && set(courier.tokenEnv)) && !(set(vtp.username) && set(vtp.password)))
+      problems.push(
+        `${courier.tokenEnv ?? 'its tokenEnv'} is not set: the API token of ${who} — or set ${vtp.username} and ${vtp.password} (the Viettel Post account) to obtain one`,
+      );
+    for (const f of vtp.sender) if (!set(f.env)) problems.push(`${f.env} is not set: the sender (${f.what}) of ${who}`);
+  } else need(courier.tokenEnv, 'tokenEnv', 'API token');
   if (courier.api === 'ghn') need(courier.shopIdEnv, 'shopIdEnv', 'shop id');
   need(courier.webhookSecretEnv, 'webhookSecretEnv', 'webhook secret (its status webhooks are refused without it)');
   if (courier.api === 'ghtk') {

@@ -22,6 +22,7 @@ interface RawHumanStage {
   form?: FormSchema;
   sets?: FigureBindings;
   escalate?: RawEscalationStep[];
+  scanItems?: string;
   on: Record<string, string | { to: string; title?: string; form?: FormSchema; sets?: FigureBindings }>;
 }
 
@@ -43,6 +44,12 @@ export const humanStage: OrderStageKind<'human'> = {
       }
     }
     issues.push(...checkEscalation(stage.escalate, [...path, 'escalate'], shop, true));
+    const outcomes = Object.keys(recordOf(stage.on));
+    if (typeof stage.scanItems === 'string' && !outcomes.includes(stage.scanItems))
+      issues.push({
+        path: [...path, 'scanItems'],
+        message: `scanItems names outcome "${stage.scanItems}", which this stage does not have — its outcomes: ${outcomes.join(', ')}`,
+      });
   },
   compile(raw, { guard, clock }): CompiledHumanStage {
     const stage = raw as unknown as RawHumanStage;
@@ -59,6 +66,7 @@ export const humanStage: OrderStageKind<'human'> = {
       clock,
       form,
       escalate: compileEscalation(stage.escalate),
+      ...(stage.scanItems !== undefined && { scanItems: stage.scanItems }),
       outcomes: Object.entries(stage.on).map(([name, outcome]) => {
         if (typeof outcome === 'string') return { name, title: name, to: outcome, form, sets: { ...stageSets } };
         // An outcome's own form comes with its own bindings (none unless it says); otherwise the stage's apply.

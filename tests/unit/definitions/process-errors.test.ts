@@ -195,7 +195,7 @@ describe('loading a process definition with mistakes', () => {
 `);
     const errors = errorsOf(load(text));
     expect(errorAt(errors, 'spec.stages[0].when["order.channel"][0]').message).toBe(
-      'unknown channel "facebok" (did you mean "facebook"?) — known channels: facebook, zalo, tiktok, shopee, website, store',
+      'unknown channel "facebok" (did you mean "facebook"?) — known channels: facebook, zalo, tiktok, shopee, website, store, shopify, haravan',
     );
     expect(errorAt(errors, 'spec.stages[0].when["customer.segment"]').message).toMatch(
       /^unknown segment "vipp" \(did you mean "vip"\?\) — known segments: vip, wholesale, loyal, new/,

@@ -10,7 +10,7 @@ describe('the shipped definitions', () => {
     const loaded = await loadDefinitionsDir(DEFINITIONS_DIR);
     expect(loaded.errors).toEqual([]);
     expect(loaded.shop?.name).toBe('default-shop');
-    expect(loaded.definitions.map((d) => d.summary.name)).toEqual(['standard-complaint', 'shop-kpi', 'standard-order']);
+    expect(loaded.definitions.map((d) => d.summary.name)).toEqual(['standard-complaint', 'shop-kpi', 'standard-order', 'sales-guide']);
   });
 
   it('When shop.yaml is loaded, then it has the roles, channels, couriers and segments the process relies on', () => {
@@ -35,14 +35,19 @@ describe('the shipped definitions', () => {
       scope: 'own',
       autoAssign: { strategy: 'round-robin', returningCustomer: 'last-rep' },
     });
-    expect(Object.keys(shop.channels)).toEqual(['facebook', 'zalo', 'tiktok', 'shopee', 'website', 'store']);
+    expect(Object.keys(shop.channels)).toEqual(['facebook', 'zalo', 'tiktok', 'shopee', 'website', 'store', 'shopify', 'haravan']);
     expect(shop.couriers.ghn).toMatchObject({ api: 'ghn', enabled: true, tokenEnv: 'GHN_TOKEN', shopIdEnv: 'GHN_SHOP_ID' });
+    expect(shop.couriers.viettelpost).toMatchObject({
+      api: 'viettelpost',
+      tokenEnv: 'VIETTELPOST_TOKEN',
+      service: { orderService: 'VCN' },
+    });
     expect(shop.segments.map((s) => s.id)).toEqual(['vip', 'wholesale', 'loyal', 'new']);
     expect(shop.workingHours).toMatchObject({ timezone: 'Asia/Ho_Chi_Minh', utcOffsetMinutes: 420 });
     expect(shop.workingHours.weekly.mon).toEqual([{ fromMinute: 480, toMinute: 1050 }]);
     expect(shop.workingHours.weekly.sun).toEqual([]);
     expect(shop.workingHours.daysOff).toContain('2026-02-17'); // inside the Tết range
-    expect(result.summary.text).toMatch(/^Shop default-shop .*10 roles, 6 channels, 3 couriers, 4 segments/);
+    expect(result.summary.text).toMatch(/^Shop default-shop .*10 roles, 8 channels, 4 couriers, 4 segments/);
   });
 
   describe('processes/order.yaml', () => {
