@@ -197,6 +197,11 @@ export interface CompiledHumanStage extends CompiledStageBase, CompiledTaskSpec 
   kind: 'human';
   /** In the order written; the first is the forward (happy-path) outcome. */
   outcomes: CompiledOutcome[];
+  /**
+   * Scan to pack: the outcome the task API accepts only when the order's items were scanned and
+   * matched, or a lead overrode them (server/packing/). Read by the API only, never by the workflow.
+   */
+  scanItems?: string;
 }
 
 /** Courier shipment outcomes the runtime maps each courier's own status codes onto. */
