@@ -98,13 +98,14 @@ export function createBooksStore(db: Db, log: Logger) {
     /** Runs a write once per (operation, caller, Idempotency-Key), in one transaction with its answer (./idempotency). */
     idempotent: keyed.inTransaction,
 
-    async listProducts(opts: { active?: boolean; limit: number; cursor?: string }) {
+    async listProducts(opts: { active?: boolean; barcode?: string; limit: number; cursor?: string }) {
       const rows = await db
         .select()
         .from(products)
         .where(
           and(
             opts.active === undefined ? undefined : eq(products.active, opts.active),
+            opts.barcode === undefined ? undefined : eq(products.barcode, opts.barcode),
             afterCursor(opts.cursor, products.createdAt, products.sku),
           ),
         )
@@ -130,12 +131,27 @@ export function createBooksStore(db: Db, log: Logger) {
       return { ...productView(p), stock: (await levels({ skus: [sku] })).map(({ sku: _s, name: _n, ...s }) => s) };
     },
 
-    async createProduct(input: { sku: string; name: string; unit?: string; price?: number; lowStockThreshold?: number; active?: boolean }) {
+    /** The SKU of the product with this barcode other than `exceptSku`, if any: a second product may not take it. */
+    async barcodeOwner(barcode: string, exceptSku?: string): Promise<string | undefined> {
+      const [row] = await db.select({ sku: products.sku }).from(products).where(eq(products.barcode, barcode));
+      return row && row.sku !== exceptSku ? row.sku : undefined;
+    },
+
+    async createProduct(input: {
+      sku: string;
+      name: string;
+      barcode?: string | null;
+      unit?: string;
+      price?: number;
+      lowStockThreshold?: number;
+      active?: boolean;
+    }) {
       const [row] = await db
         .insert(products)
         .values({
           sku: input.sku,
           name: input.name,
+          barcode: input.barcode ?? null,
           unit: input.unit ?? 'cái',
           price: input.price ?? 0,
           lowStockThreshold: input.lowStockThreshold ?? 0,
@@ -146,7 +162,10 @@ export function createBooksStore(db: Db, log: Logger) {
       return row ? productView(row) : undefined;
     },
 
-    async updateProduct(sku: string, patch: Partial<Pick<ProductRow, 'name' | 'unit' | 'price' | 'lowStockThreshold' | 'active'>>) {
+    async updateProduct(
+      sku: string,
+      patch: Partial<Pick<ProductRow, 'name' | 'barcode' | 'unit' | 'price' | 'lowStockThreshold' | 'active'>>,
+    ) {
       const [row] = await db
         .update(products)
         .set({ ...patch, updatedAt: sql`now()` })
@@ -423,6 +442,7 @@ function productView(p: ProductRow) {
   return {
     sku: p.sku,
     name: p.name,
+    barcode: p.barcode,
     unit: p.unit,
     price: p.price,
     lowStockThreshold: p.lowStockThreshold,

@@ -13,11 +13,18 @@ import {
   type PathItem,
 } from '../../http/contract';
 import { pageQuery } from '../../http/pagination';
-import { badRange, int, level, str, ts } from './shared';
+import { int, level, str, ts } from './shared';
 
 const sku = Type.String({ minLength: 1, maxLength: 60, pattern: '^[A-Za-z0-9][A-Za-z0-9._/-]*$' });
+/** What a scanner types for the goods: EAN-13, UPC or the shop's own code, visible ASCII. */
+const barcodeRule = { minLength: 1, maxLength: 64, pattern: '^[!-~]+$' };
+export const barcode = Type.String({
+  ...barcodeRule,
+  description: 'The barcode printed on the goods (EAN-13, UPC, Code 128…), as a scanner types it; one product per barcode.',
+});
 const productFields = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
+  barcode: Type.Union([barcode, Type.Null()], { description: 'The barcode on the goods; null removes it.' }),
   unit: Type.String({ minLength: 1, maxLength: 30, description: 'Unit of sale: cái, hộp, kg…' }),
   price: Type.Integer({ minimum: 0, description: 'List price, VND.' }),
   lowStockThreshold: Type.Integer({
@@ -38,14 +45,18 @@ export type PatchProductBody = Static<typeof PatchProductBody>;
 /** `GET /products`: active or not, and the page. */
 export const ProductsQuery = Type.Object({
   active: Type.Optional(Type.Boolean({ description: 'Only active (`true`) or inactive (`false`) products.' })),
+  barcode: Type.Optional(
+    Type.String({ ...barcodeRule, description: 'Only the product with this barcode (a scan); an empty page when none has it.' }),
+  ),
   ...pageQuery,
 });
 const noProduct = failure('No product of that SKU.');
 
 export const schemas: Record<string, JsonSchema> = {
-  Product: object(['sku', 'name', 'unit', 'price', 'lowStockThreshold', 'active', 'createdAt', 'updatedAt', 'stock'], {
+  Product: object(['sku', 'name', 'barcode', 'unit', 'price', 'lowStockThreshold', 'active', 'createdAt', 'updatedAt', 'stock'], {
     sku: str,
     name: str,
+    barcode: { type: ['string', 'null'], description: 'The barcode on the goods, if it has one.' },
     unit: str,
     price: { ...int, description: 'VND.' },
     lowStockThreshold: int,
@@ -71,7 +82,7 @@ export const paths: Record<string, PathItem> = {
           'A page of products, newest first.',
           object(['products', 'nextCursor'], { products: { type: 'array', items: schema('Product') }, nextCursor: nullable('string') }),
         ),
-        400: badRange,
+        400: failure('A filter is invalid (active, barcode, limit, cursor).'),
       },
     }),
     post: apiOperation({
@@ -85,7 +96,7 @@ export const paths: Record<string, PathItem> = {
       requestBody: jsonBody(schema('ProductCreation')),
       responses: {
         201: answer('The product.', schema('Product')),
-        409: failure('A product of that SKU exists.'),
+        409: failure('A product of that SKU exists, or another product has that barcode (`details.fields`).'),
         422: failure('The body is invalid (`details.fields`).'),
       },
     }),
@@ -104,12 +115,13 @@ export const paths: Record<string, PathItem> = {
       tags: ['books'],
       permission: 'stock.manage',
       bodyIsJson: true,
-      summary: 'Change a product (name, unit, price, threshold, active)',
+      summary: 'Change a product (name, barcode, unit, price, threshold, active)',
       parameters: [pathParam('sku', 'SKU.')],
       requestBody: jsonBody(schema('ProductPatch')),
       responses: {
         200: answer('The product.', schema('Product')),
         404: noProduct,
+        409: failure('Another product has that barcode (`details.fields`).'),
         422: failure('The body is invalid (`details.fields`).'),
       },
     }),
