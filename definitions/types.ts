@@ -9,12 +9,14 @@ import type { Clock, CompiledWorkingHours } from './rules/business-time';
 import type { CompiledCondition, CompiledCourierRule, CompiledSegment, WhenField } from './rules/conditions';
 import type { CompiledComplaintProcess } from './complaints/types';
 import type { CompiledKpiPlan } from './kpi/types';
+import type { CompiledSalesGuide } from './guides/types';
 import type { FigureBindings } from './orders/figures';
 import type { CompiledCustomerMessage, CompiledMessageTemplate } from './orders/customer-message-types';
 import type { CompiledEscalationStep, CompiledTaskSpec, FormSchema } from './tasks/task-spec';
 
 export type * from './kpi/types';
 export type * from './complaints/types';
+export type * from './guides/types';
 
 export type { Clock, CompiledWorkingHours, Weekday, WorkingInterval } from './rules/business-time';
 export type { FigureBindings, OrderFigure } from './orders/figures';
@@ -83,6 +85,11 @@ export interface CompiledRole {
    * Absent in shops compiled before it existed: read as none.
    */
   leads?: string[];
+  /**
+   * Another role does this role's work (shop.yaml `handledBy`; a small shop: cskh handled by
+   * sales): its tasks open in that role's queue. Absent: the role does its own work.
+   */
+  handledBy?: string;
   /** How new tasks for this role pick a staff member; absent means they wait in the role's queue. */
   autoAssign?: {
     strategy: 'round-robin' | 'least-loaded';
@@ -95,6 +102,8 @@ export interface CompiledRole {
 export interface CompiledChannel {
   id: string;
   title: string;
+  /** The order process its leads run (shop.yaml `channels.<id>.process`); absent: the shop's default. */
+  process?: string;
 }
 
 /** Courier-specific shipment defaults; each field names the courier API that reads it. */
@@ -140,6 +149,8 @@ export interface CompiledShop {
   segments: CompiledSegment[];
   /** Stock keeping; absent in shops compiled before it existed (read through `stockSettings`). */
   stock?: CompiledStockSettings;
+  /** The order process leads run when neither their channel nor the request names one (absent: the latest activated). */
+  defaultProcess?: string;
 }
 
 /** shop.yaml `stock`: warehouses (the first is where orders ship from), negative stock, who is told. */
@@ -268,7 +279,7 @@ export interface CompiledOrderProcess {
 }
 
 /** Any compiled process definition (more kinds join this union). */
-export type CompiledDefinition = CompiledOrderProcess | CompiledKpiPlan | CompiledComplaintProcess;
+export type CompiledDefinition = CompiledOrderProcess | CompiledKpiPlan | CompiledComplaintProcess | CompiledSalesGuide;
 
 // ─── Loading ─────────────────────────────────────────────────────────────────
 

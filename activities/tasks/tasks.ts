@@ -8,6 +8,7 @@ import { pickAssignee } from './assignment';
 import { recordNotification, subjectWord, taskAssigned } from '../../db/notifications/outbox';
 import { hasOwnEntry, ownEntry } from '../../definitions/rules/own';
 import { createCustomerMessages } from '../orders/customer-messages';
+import { workingRole } from '../../definitions/shop/handled-by';
 
 /** Everything the task row needs; ids and times come from the workflow, so retries write the same row. */
 export interface OpenTaskInput {
@@ -61,8 +62,10 @@ export function createTaskActivities(deps: { db: Db; log: Logger }) {
 
   return {
     /** Writes the task row and its `opened` event, auto-assigning if the role says so. Idempotent. */
-    async openTask(input: OpenTaskInput): Promise<{ assigneeId: string | null }> {
+    async openTask(requested: OpenTaskInput): Promise<{ assigneeId: string | null }> {
       const shop = await shopNow();
+      // A role another one handles (shop.yaml handledBy: cskh → sales) opens its task in that role's queue.
+      const input = { ...requested, role: workingRole(shop, requested.role) };
       const role = ownEntry(shop?.roles, input.role);
       // A task for the role's queue (no auto-assignment, nobody to tell): one statement, one round
       // trip. The row and its `opened` event are written once; a retry reads who holds it.
@@ -151,7 +154,7 @@ export function createTaskActivities(deps: { db: Db; log: Logger }) {
                 .returning({ id: taskEvents.id })
             ).length > 0;
           if (firstTime && task.status === 'open') {
-            const target = input.step.reassign;
+            const target = input.step.reassign && workingRole(shop, input.step.reassign);
             if (target) {
               if (hasOwnEntry(shop?.roles, target)) {
                 after.role = target;

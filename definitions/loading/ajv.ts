@@ -9,6 +9,7 @@ import complaintProcessSchema from '../schema/complaint-process.schema.json';
 import kpiPlanSchema from '../schema/kpi-plan.schema.json';
 import orderProcessSchema from '../schema/order-process.schema.json';
 import shopSchema from '../schema/shop.schema.json';
+import salesGuideSchema from '../schema/sales-guide.schema.json';
 
 /**
  * The instance, made on first use. Workflow code imports this module (stage kinds hold their
@@ -47,6 +48,7 @@ export const SCHEMAS = {
   'order-process': orderProcessSchema,
   'kpi-plan': kpiPlanSchema,
   'complaint-process': complaintProcessSchema,
+  'sales-guide': salesGuideSchema,
 } as const;
 export type SchemaKey = keyof typeof SCHEMAS;
 

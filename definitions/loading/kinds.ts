@@ -12,6 +12,9 @@ import { checkKpiPlan } from '../kpi/check';
 import { compileKpiPlan, summarizeKpiPlan } from '../kpi/compile';
 import { checkOrderProcess } from '../orders/check';
 import { compileOrderProcess, summarizeOrderProcess } from '../orders/compile';
+import { checkSalesGuide } from '../guides/check';
+import { compileSalesGuide, summarizeSalesGuide } from '../guides/compile';
+import type { CompiledSalesGuide } from '../guides/types';
 import { checkShop } from '../shop/check';
 import { compileShop, summarizeShop } from '../shop/compile';
 import type { CompiledDefinition, CompiledKpiPlan, CompiledShop, LoadSummary } from '../types';
@@ -58,5 +61,12 @@ export const DEFINITION_KINDS: Record<string, DefinitionKind<CompiledDefinition>
     check: checkComplaintProcess,
     compile: compileComplaintProcess,
     summarize: (value) => summarizeComplaintProcess(value as CompiledComplaintProcess),
+  },
+  SalesGuide: {
+    schema: 'sales-guide',
+    needsShop: true,
+    check: checkSalesGuide,
+    compile: compileSalesGuide,
+    summarize: (value) => summarizeSalesGuide(value as CompiledSalesGuide),
   },
 };

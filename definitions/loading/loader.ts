@@ -13,6 +13,7 @@ import { recordOf } from './plain';
 import { schemaIssues } from './schema-errors';
 import type { CompiledDefinition, CompiledShop, DefinitionError, LoadResult, LoadSummary } from '../types';
 import { locate, parseYamlSource, positionIssues, type YamlSource } from './yaml-source';
+import { processSettingProblems } from '../shop/processes';
 
 export type { CompiledDefinition, CompiledShop, DefinitionError, LoadResult, LoadSummary } from '../types';
 
@@ -91,6 +92,19 @@ export async function loadDefinitionsDir(dir: string): Promise<LoadedDefinitions
     }
     owners.set(key, file);
     definitions.push({ file, value: loaded.value, summary: loaded.summary! });
+  }
+  // A folder is one set: the processes its channels run must be among its order processes.
+  if (shop && !('errors' in shopRead)) {
+    const names = new Set(definitions.filter((d) => d.value.kind === 'OrderProcess').map((d) => d.value.name));
+    const problems = processSettingProblems(shop, names);
+    if (problems.length) {
+      const parsed = parseYamlSource(shopRead.text, shopFile);
+      for (const problem of problems) {
+        const at = problem.path.split('.');
+        const { line, col } = parsed.ok ? locate(parsed.source, at) : { line: 1, col: 1 };
+        errors.push({ file: shopFile, line, col, path: problem.path, message: problem.message });
+      }
+    }
   }
   return { shop, definitions, errors: sortErrors(errors) };
 }

@@ -30,7 +30,44 @@ export function checkShop(data: unknown): Issue[] {
     ...checkSegments(spec.segments, at('segments')),
     ...checkStockRoles(spec.stock, recordOf(spec.roles), at('stock')),
     ...checkLedRoles(recordOf(spec.roles), at('roles')),
+    ...checkHandledBy(recordOf(spec.roles), at('roles')),
   ];
+}
+
+/**
+ * `handledBy` names a role that exists, does its own work (no chains: the queue a task lands in
+ * is one hop away) and can complete tasks.
+ */
+function checkHandledBy(roles: Record<string, unknown>, path: PathSegment[]): Issue[] {
+  const issues: Issue[] = [];
+  for (const [id, raw] of Object.entries(roles)) {
+    const target = recordOf(raw).handledBy;
+    if (typeof target !== 'string') continue;
+    const at = [...path, id, 'handledBy'];
+    if (target === id) {
+      issues.push({ path: at, message: `role "${id}" cannot be handled by itself — remove handledBy or name another role` });
+      continue;
+    }
+    if (!Object.hasOwn(roles, target)) {
+      issues.push({ path: at, message: `role "${target}" is not defined under roles — known roles: ${Object.keys(roles).join(', ')}` });
+      continue;
+    }
+    const handler = recordOf(roles[target]);
+    if (typeof handler.handledBy === 'string') {
+      issues.push({
+        path: at,
+        message: `role "${target}" is itself handled by "${handler.handledBy}" — name the role that does the work (handledBy: ${handler.handledBy})`,
+      });
+    }
+    const permissions = listOf(handler.permissions);
+    if (Array.isArray(handler.permissions) && !permissions.includes('*') && !permissions.includes('tasks.complete')) {
+      issues.push({
+        path: at,
+        message: `role "${target}" cannot complete tasks (its permissions lack tasks.complete), so it cannot do "${id}"'s work`,
+      });
+    }
+  }
+  return issues;
 }
 
 /** A role can only lead roles that exist (a typo would silently take a lead's reassigning away). */

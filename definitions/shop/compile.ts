@@ -29,10 +29,11 @@ interface RawShop {
       daysOff?: (string | { from: string; to?: string; title?: string })[];
     };
     roles: Record<string, Omit<CompiledRole, 'id'> & { description?: string }>;
-    channels: Record<string, { title: string; description?: string }>;
+    channels: Record<string, { title: string; description?: string; process?: string }>;
     couriers: Record<string, Omit<CompiledCourier, 'id' | 'service'> & { service?: CompiledCourier['service'] }>;
     segments: Record<string, { title: string; description?: string; rule: 'otherwise' | PlainRecord }>;
     stock?: { allowNegative?: boolean; warehouses?: Record<string, { title: string }>; lowStockNotify?: string[]; shortageRole?: string };
+    defaultProcess?: string;
   };
 }
 
@@ -58,9 +59,14 @@ export function compileShop(data: unknown): CompiledShop {
       permissions: role.permissions,
       scope: role.scope,
       leads: role.leads ?? [],
+      ...(role.handledBy !== undefined && { handledBy: role.handledBy }),
       ...(role.autoAssign !== undefined && { autoAssign: role.autoAssign }),
     })),
-    channels: mapById(spec.channels, (id, channel) => ({ id, title: channel.title })),
+    channels: mapById(spec.channels, (id, channel) => ({
+      id,
+      title: channel.title,
+      ...(channel.process !== undefined && { process: channel.process }),
+    })),
     couriers: mapById(spec.couriers, (id, courier) => {
       const { title, api, enabled, baseUrl, baseUrlEnv, tokenEnv, shopIdEnv, webhookSecretEnv, service } = courier;
       return {
@@ -83,6 +89,7 @@ export function compileShop(data: unknown): CompiledShop {
         segment.rule === 'otherwise' ? { otherwise: true } : { otherwise: false, condition: compileCondition<SegmentMetric>(segment.rule) },
     })),
     stock: compileStock(spec.stock),
+    ...(spec.defaultProcess !== undefined && { defaultProcess: spec.defaultProcess }),
   };
 }
 

@@ -11,6 +11,7 @@ import { createDefinitionsStore } from '../shop/definitions';
 import { errorHandler, notFoundRoute } from './errors';
 import { limitBodyDepth, singleQueryValues } from './validate';
 import { definitionsRouter } from '../shop/definitions-routes';
+import { templatesRouter } from '../shop/templates-routes';
 import { staffRouter } from '../staff/routes';
 import { leadsRouter } from '../orders/leads-routes';
 import { ordersRouter } from '../orders/routes';
@@ -122,7 +123,9 @@ export function createApp(deps: AppDeps): Express {
   });
   api.use('/me/notifications', notificationsRouter({ db: deps.database.db, listener: deps.database.listener, log: deps.log }));
   api.use(preferencesRouter({ db: deps.database.db, vapidPublicKey: () => deps.config.delivery.vapidPublicKey }));
-  api.use('/definitions', definitionsRouter({ definitions, shop }));
+  // Before /definitions, whose /:name would take `templates` for a definition's name.
+  api.use('/definitions/templates', templatesRouter({ db: deps.database.db, shop }));
+  api.use('/definitions', definitionsRouter({ definitions, shop, db: deps.database.db }));
   api.use('/staff', staffRouter({ staff, shop }));
   const tasks = createTasksStore(deps.database.db);
   api.use('/tasks', tasksRouter({ tasks, staff, shop, temporal: deps.temporal }));

@@ -18,6 +18,7 @@ import {
 } from './contract';
 import { contract as api, responses } from './api-contract';
 import { contract as definitions } from '../shop/definitions-contract';
+import { contract as templates } from '../shop/templates-contract';
 import { contract as dashboard } from '../shop/dashboard-contract';
 import { contract as staff } from '../staff/contract';
 import { contract as tasks } from '../tasks/contract';
@@ -50,6 +51,7 @@ const domains: DomainContract[] = [
   api,
   definitions,
   staff,
+  templates,
   tasks,
   orders,
   shipping,

@@ -2,6 +2,8 @@
  * `npx shopflow …` — the admin's command line.
  *   shopflow definitions validate FILE...   print file:line:col: message per error; exit 1 if any file is invalid
  *   shopflow definitions apply FILE...      upload through the API and activate (SHOPFLOW_URL, SHOPFLOW_TOKEN)
+ *   shopflow init --template small|medium|large   validate a shop-size template and make it the active set
+ *                                           in the app's database (DATABASE_URL, else the embedded one under DATA_DIR)
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,10 +12,15 @@ import { formatDefinitionError } from '../../definitions/loading/errors';
 import { loadDefinitionText, loadShopFile, loadShopText } from '../../definitions/loading/loader';
 import type { CompiledShop, DefinitionError } from '../../definitions/types';
 import { projectRoot } from '../platform/paths';
+import { loadConfig } from '../platform/config';
+import { openDatabase } from '../../db/client';
+import { applyDefinitionSet, checkDefinitionSet } from '../shop/definition-set';
+import { listTemplates, TEMPLATE_NAMES, templateFiles } from '../shop/templates';
 
 const USAGE = `usage:
   shopflow definitions validate [--shop shop.yaml] FILE...
-  shopflow definitions apply FILE...      (env: SHOPFLOW_URL=http://localhost:3000, SHOPFLOW_TOKEN=<admin token>)`;
+  shopflow definitions apply FILE...      (env: SHOPFLOW_URL=http://localhost:3000, SHOPFLOW_TOKEN=<admin token>)
+  shopflow init --template small|medium|large   (env: DATABASE_URL, else the embedded database under DATA_DIR)`;
 
 function kindOf(text: string): string | undefined {
   try {
@@ -122,6 +129,7 @@ export function runCli(argv: string[]): void {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'init') return initFromTemplate(argv.slice(1), (l) => console.log(l));
   const [group, command, ...rest] = argv;
   if (group !== 'definitions' || !command || !['validate', 'apply'].includes(command)) {
     console.error(USAGE);
@@ -139,4 +147,50 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'validate') return (await validateFiles(files, shopPath, (l) => console.log(l))) ? 1 : 0;
   return apply(files);
+}
+
+/**
+ * `shopflow init --template <name>`: the template's shop and processes, checked as one set,
+ * stored and activated in the database the app uses (migrated first). Running it again changes
+ * nothing. Returns the exit status: 0 applied, 1 invalid template, 2 usage.
+ */
+export async function initFromTemplate(args: string[], out: (line: string) => void, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const at = args.indexOf('--template');
+  const name = at >= 0 ? args[at + 1] : args.find((a) => a.startsWith('--template='))?.slice('--template='.length);
+  const names = TEMPLATE_NAMES.join(' | ');
+  if (!name) {
+    out(`usage: shopflow init --template ${names}`);
+    return 2;
+  }
+  const files = templateFiles(name);
+  if (!files) {
+    out(`không có mẫu "${name}" (no such template) — chọn một trong: ${names}`);
+    return 2;
+  }
+  const checked = checkDefinitionSet(files);
+  if (!checked.ok) {
+    out(`mẫu "${name}" không hợp lệ (the template is invalid):`);
+    checked.errors.forEach((e) => out(formatDefinitionError(e)));
+    return 1;
+  }
+  const config = loadConfig(env);
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 });
+  try {
+    await database.migrate();
+    const applied = await applyDefinitionSet(database.db, files, { author: 'cli', source: `template:${name}` });
+    const info = listTemplates().find((t) => t.name === name);
+    out(`mẫu "${name}" — ${info?.title ?? name} (${database.location}):`);
+    for (const d of applied)
+      out(
+        `  ${d.kind} ${d.name} v${d.version}: ${d.created ? 'đã lưu và kích hoạt (stored and activated)' : d.wasActive ? 'không đổi (unchanged)' : 'đã kích hoạt lại (activated)'}`,
+      );
+    out(
+      applied.some((d) => d.created || !d.wasActive)
+        ? 'xong: cửa hàng dùng mẫu này từ đơn tiếp theo'
+        : 'không có gì thay đổi: mẫu này đang được dùng',
+    );
+    return 0;
+  } finally {
+    await database.close();
+  }
 }

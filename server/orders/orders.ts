@@ -14,6 +14,7 @@ import type { CustomersStore } from '../customers/customers';
 import type { ShopCache } from '../shop/shop-cache';
 import type { OrderWorkflowInput } from '../../workflows/orders/order';
 import { hasOwnEntry } from '../../definitions/rules/own';
+import { chooseProcess, type ProcessChoice } from '../../definitions/shop/processes';
 import { orderSummary } from '../../definitions/orders/texts';
 import { initialOrderSearchAttributes } from '../../workflows/orders/search-attributes';
 import { registerSearchAttributes } from '../platform/search-attributes';
@@ -59,13 +60,12 @@ export function createOrdersService(deps: {
       lead: LeadInput,
       opts: { actor: string; idempotencyKey?: string },
     ): Promise<{ orderId: string; workflowId: string; created: boolean; definition: { name: string; version: number } }> {
-      // The shop (cached) and the definition are independent reads: one round trip, not two.
-      const [shop, definition] = await Promise.all([
-        deps.shop.get(),
-        lead.process
-          ? deps.definitions.activeNamed<CompiledOrderProcess>(lead.process, 'OrderProcess')
-          : deps.definitions.activeOfKind<CompiledOrderProcess>('OrderProcess'),
-      ]);
+      // The shop is cached; which process runs depends on it (the request's, else the channel's, else the default).
+      const shop = await deps.shop.get();
+      const choice = chooseProcess(shop, lead.channel, lead.process);
+      const definition = await (choice.name
+        ? deps.definitions.activeNamed<CompiledOrderProcess>(choice.name, 'OrderProcess')
+        : deps.definitions.activeOfKind<CompiledOrderProcess>('OrderProcess'));
       const fields: Array<{ field: string; message: string }> = [];
       if (!hasOwnEntry(shop.channels, lead.channel))
         fields.push({
@@ -79,13 +79,7 @@ export function createOrdersService(deps: {
           message: `"${lead.customer.phone}" is not a Vietnamese phone number (0xxxxxxxxx or +84xxxxxxxxx)`,
         });
       if (fields.length) throw unprocessable('the lead is invalid', { fields });
-      if (!definition) {
-        throw new HttpError(
-          409,
-          'no_active_process',
-          lead.process ? `no active order process named "${lead.process}"` : 'no order process is active: activate one first',
-        );
-      }
+      if (!definition) throw noActiveProcess(choice, lead.channel);
       const orderId = newOrderId(new Date(), opts.idempotencyKey ? `${opts.actor}:${opts.idempotencyKey}` : undefined);
       const name = lead.customer.name.trim();
       const customer = await deps.customers.upsertByPhone({ phone: phone!, name, channel: lead.channel, address: lead.customer.address });
@@ -160,6 +154,25 @@ export function createOrdersService(deps: {
       }
     },
   };
+}
+
+/** 409 naming what chose the missing process: the request's `process`, or the shop setting behind the channel. */
+function noActiveProcess(choice: ProcessChoice, channel: string): HttpError {
+  if (choice.from === 'request')
+    return new HttpError(409, 'no_active_process', `không có quy trình bán hàng nào tên "${choice.name}" đang hoạt động`, {
+      fields: [{ field: 'process', message: `no active order process named "${choice.name}"` }],
+    });
+  if (choice.from === 'latest')
+    return new HttpError(409, 'no_active_process', 'chưa có quy trình bán hàng nào được kích hoạt: hãy kích hoạt một quy trình trước');
+  return new HttpError(
+    409,
+    'no_active_process',
+    `kênh "${channel}" chạy quy trình "${choice.name}" (shop.yaml ${choice.setting}) nhưng quy trình này chưa được kích hoạt — kích hoạt nó hoặc sửa ${choice.setting}`,
+    {
+      fields: [{ field: 'channel', message: `${choice.setting} names "${choice.name}", which is not an active OrderProcess` }],
+      setting: choice.setting,
+    },
+  );
 }
 
 /** The history of a customer this lead just created. */

@@ -11,6 +11,7 @@ import { loadDefinitionText, loadShopText, MAX_DEFINITION_BYTES } from '../../de
 import type { CompiledDefinition, CompiledShop, DefinitionError, LoadSummary } from '../../definitions/types';
 import { conflict, notFound, unprocessable } from '../http/errors';
 import type { Logger } from '../platform/logger';
+import { processSettingProblems } from '../../definitions/shop/processes';
 
 type VersionRow = typeof definitionVersions.$inferSelect;
 type Compiled = CompiledShop | CompiledDefinition;
@@ -110,6 +111,15 @@ export function createDefinitionsStore(db: Db) {
       compiledById.set(row.id, compiled);
     }
     return { name: row.name, version: row.version, compiled: compiled as T };
+  }
+
+  /** Which shop version is active and where it came from (a file, `api`, `template:<name>`). */
+  async function activeShopSource() {
+    const [row] = await db
+      .select({ name: definitionVersions.name, version: definitionVersions.version, source: definitionVersions.source })
+      .from(definitionVersions)
+      .where(and(eq(definitionVersions.kind, 'Shop'), eq(definitionVersions.active, true)));
+    return row;
   }
 
   const store = {
@@ -230,7 +240,7 @@ export function createDefinitionsStore(db: Db) {
      * Makes one version the active one of its name. A shop version is activated only if every
      * active process still validates against it (so roles in use cannot vanish).
      */
-    async activate(name: string, version: number): Promise<VersionRow> {
+    async activate(name: string, version: number, opts: { pendingProcesses?: readonly string[] } = {}): Promise<VersionRow> {
       const target = await store.version(name, version);
       if (target.kind === 'Shop') {
         const shop = target.compiled as CompiledShop;
@@ -247,13 +257,30 @@ export function createDefinitionsStore(db: Db) {
             errors: errors.map(({ file, path: p, line, col, message }) => ({ definition: file, path: p, line, col, message })),
           });
         }
+        // Channels may only run processes that are active (or activated with this shop, in one batch).
+        const active = new Set([
+          ...processes.filter((p) => p.kind === 'OrderProcess').map((p) => p.name),
+          ...(opts.pendingProcesses ?? []),
+        ]);
+        const unknown = processSettingProblems(shop, active);
+        if (unknown.length) {
+          throw unprocessable(`cửa hàng "${name}" v${version} chọn quy trình chưa hoạt động cho kênh bán: ${unknown[0]!.message}`, {
+            errors: unknown.map((u) => ({ definition: `${name}@v${version}`, path: u.path, message: u.message })),
+          });
+        }
       }
       return db.transaction(async (tx) => {
         await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`definition:${name}`}))`);
         await tx
           .update(definitionVersions)
           .set({ active: false })
-          .where(and(eq(definitionVersions.name, name), eq(definitionVersions.active, true)));
+          .where(
+            and(
+              // There is one shop: activating a shop (of any name, e.g. a template's) retires the one in use.
+              target.kind === 'Shop' ? eq(definitionVersions.kind, 'Shop') : eq(definitionVersions.name, name),
+              eq(definitionVersions.active, true),
+            ),
+          );
         const [row] = await tx
           .update(definitionVersions)
           .set({ active: true, activatedAt: sql`now()` })
@@ -270,7 +297,17 @@ export function createDefinitionsStore(db: Db) {
      */
     async syncFromDir(dir: string, log: Logger): Promise<void> {
       const files = [path.join(dir, 'shop.yaml'), ...listYaml(path.join(dir, 'processes'))];
+      // The shop is activated first, before the processes its channels may name: those count as active.
+      const pendingProcesses = orderProcessNames(files);
       const failures: string[] = [];
+      // A template applied (`shopflow init --template`, the console) is the shop now: the folder does not take it back.
+      const inUse = await activeShopSource();
+      if (inUse?.source?.startsWith('template:')) {
+        log.info(
+          `the shop in use (${inUse.name} v${inUse.version}) was applied from ${inUse.source}; ${dir} is not loaded — change definitions with \`shopflow definitions apply\` or the API`,
+        );
+        return;
+      }
       for (const file of files) {
         const rel = path.relative(process.cwd(), file) || file;
         let yaml: string;
@@ -282,7 +319,7 @@ export function createDefinitionsStore(db: Db) {
         }
         try {
           const { row, created } = await store.save({ yaml, file: rel, author: 'system', source: rel });
-          if (!row.active) await store.activate(row.name, row.version);
+          if (!row.active) await store.activate(row.name, row.version, { pendingProcesses });
           if (created || !row.active)
             log.info(
               { name: row.name, kind: row.kind, version: row.version },
@@ -318,7 +355,19 @@ function peekHeader(yaml: string): { kind?: string; name?: string } {
   }
 }
 
-function listYaml(dir: string): string[] {
+/** metadata.name of the OrderProcess files among `files` (unreadable or unparsable ones are skipped). */
+export function orderProcessNames(files: string[]): string[] {
+  return files.flatMap((file) => {
+    try {
+      const header = peekHeader(fs.readFileSync(file, 'utf8'));
+      return header.kind === 'OrderProcess' && header.name ? [header.name] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+export function listYaml(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
   return fs
     .readdirSync(dir)
