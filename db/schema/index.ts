@@ -15,3 +15,4 @@ export * from './shop';
 export * from './idempotency';
 export * from './packing';
 export * from './inbound';
+export * from './guides';
