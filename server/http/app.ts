@@ -12,6 +12,8 @@ import { errorHandler, notFoundRoute } from './errors';
 import { limitBodyDepth, singleQueryValues } from './validate';
 import { definitionsRouter } from '../shop/definitions-routes';
 import { templatesRouter } from '../shop/templates-routes';
+import { createGuidesService } from '../guides/guides';
+import { scriptsReportRouter } from '../guides/routes';
 import { staffRouter } from '../staff/routes';
 import { leadsRouter } from '../orders/leads-routes';
 import { ordersRouter } from '../orders/routes';
@@ -128,7 +130,9 @@ export function createApp(deps: AppDeps): Express {
   api.use('/definitions', definitionsRouter({ definitions, shop, db: deps.database.db }));
   api.use('/staff', staffRouter({ staff, shop }));
   const tasks = createTasksStore(deps.database.db);
-  api.use('/tasks', tasksRouter({ tasks, staff, shop, temporal: deps.temporal }));
+  const guides = createGuidesService({ db: deps.database.db, definitions, shop });
+  api.use('/tasks', tasksRouter({ tasks, staff, shop, temporal: deps.temporal, guides }));
+  api.use('/reports/scripts', scriptsReportRouter({ guides }));
   api.use('/orders', ordersRouter({ db: deps.database.db, temporal: deps.temporal, tasks }));
   const customers = createCustomersStore(deps.database.db);
   api.use(

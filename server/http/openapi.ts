@@ -19,6 +19,7 @@ import {
 import { contract as api, responses } from './api-contract';
 import { contract as definitions } from '../shop/definitions-contract';
 import { contract as templates } from '../shop/templates-contract';
+import { contract as guides } from '../guides/contract';
 import { contract as dashboard } from '../shop/dashboard-contract';
 import { contract as staff } from '../staff/contract';
 import { contract as tasks } from '../tasks/contract';
@@ -57,6 +58,7 @@ const domains: DomainContract[] = [
   shipping,
   kpi,
   dashboard,
+  guides,
   customers,
   complaints,
   books,

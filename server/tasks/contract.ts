@@ -21,7 +21,18 @@ import { Type, type Static } from '@sinclair/typebox';
 import { pageQuery } from '../http/pagination';
 
 export const CompleteBody = Type.Object(
-  { outcome: Type.String({ minLength: 1 }), data: Type.Optional(Type.Unsafe<Record<string, unknown>>({ type: 'object' })) },
+  {
+    outcome: Type.String({ minLength: 1 }),
+    data: Type.Optional(Type.Unsafe<Record<string, unknown>>({ type: 'object' })),
+    checklist: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 60 }), {
+        maxItems: 30,
+        uniqueItems: true,
+        description:
+          "Ids of the guide's checklist items ticked (`guide.checklist` of GET /tasks/{id}). Finishing with the forward outcome needs every `required` item; the task's script version is recorded for GET /reports/scripts.",
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
 export type CompleteBody = Static<typeof CompleteBody>;
@@ -127,8 +138,12 @@ export const schemas: Record<string, JsonSchema> = {
   TaskDetail: {
     allOf: [
       schema('Task'),
-      object(['description', 'form', 'outcomes', 'timeline'], {
+      object(['description', 'form', 'outcomes', 'timeline', 'guide'], {
         description: nullable('string'),
+        guide: {
+          oneOf: [schema('Guide'), { type: 'null' }],
+          description: 'The sales script and checklist for this task (SalesGuide); null when none applies.',
+        },
         form: { type: 'object', description: 'JSON Schema of the data the task asks for.' },
         outcomes: { type: 'array', items: schema('TaskOutcome') },
         timeline: { type: 'array', items: schema('TimelineEvent'), description: "The order's events and its tasks' events, oldest first." },

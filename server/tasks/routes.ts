@@ -12,6 +12,7 @@ import { CompleteBody, ReassignBody, TasksQuery } from './contract';
 import { closeForm, skusIn, validateFormData } from '../../definitions/tasks/forms';
 import { completeTaskUpdate, TaskRejection, type CompleteTaskResult } from '../../workflows/tasks/tasks';
 import { executeUpdateRetried } from '../platform/updates';
+import type { GuidesService } from '../guides/guides';
 
 function parseFilter(req: Request): TaskFilter {
   const q = queryValues(req, TasksQuery);
@@ -27,7 +28,13 @@ function parseFilter(req: Request): TaskFilter {
 }
 
 /** The staff-facing task API: list, read, claim, complete, reassign. */
-export function tasksRouter(deps: { tasks: TasksStore; staff: StaffStore; shop: ShopCache; temporal: Client }): Router {
+export function tasksRouter(deps: {
+  tasks: TasksStore;
+  staff: StaffStore;
+  shop: ShopCache;
+  temporal: Client;
+  guides?: GuidesService;
+}): Router {
   const router = Router();
   router.use(requirePermission('tasks.read'));
 
@@ -70,6 +77,7 @@ export function tasksRouter(deps: { tasks: TasksStore; staff: StaffStore; shop: 
       form: task.form,
       outcomes: task.outcomes.map((o, i) => ({ ...o, forward: i === 0 })),
       timeline: await deps.tasks.timeline(task.subjectId),
+      guide: (await deps.guides?.forTask(task)) ?? null,
     });
   });
 
@@ -114,6 +122,8 @@ export function tasksRouter(deps: { tasks: TasksStore; staff: StaffStore; shop: 
     requireActor(req, task);
     if (!can(req.principal!, 'tasks.complete')) throw forbidden('your roles do not allow "tasks.complete"');
     await checkTaskData(deps.tasks, task, req.body.outcome, req.body.data ?? {});
+    // The sales script's checklist: required items ticked before closing; the script version is recorded once done.
+    const guide = await deps.guides?.checkCompletion(task, req.body.outcome, req.body.checklist);
     let result: CompleteTaskResult;
     try {
       result = await executeUpdateRetried(deps.temporal.workflow.getHandle(task.workflowId), completeTaskUpdate, {
@@ -122,6 +132,7 @@ export function tasksRouter(deps: { tasks: TasksStore; staff: StaffStore; shop: 
     } catch (err) {
       throw taskUpdateError(err, task);
     }
+    if (guide) await deps.guides!.recordUse(task, guide, req.body.outcome, req.body.checklist ?? [], req.principal!.staffId);
     res.json({ task: toTaskView((await deps.tasks.get(task.id))!), nextStage: result.nextStage });
   });
 
