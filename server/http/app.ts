@@ -21,6 +21,8 @@ import { courierWebhooksRouter } from '../shipping/webhook-routes';
 import { customerWebhooksRouter } from '../messaging/routes';
 import type { CourierDirectory } from '../../activities/shipping/couriers/directory';
 import { tasksRouter } from '../tasks/routes';
+import { packingRouter } from '../packing/routes';
+import { createPackingStore } from '../packing/packing';
 import { createOrdersService } from '../orders/orders';
 import { createCustomersStore } from '../customers/customers';
 import { createTasksStore } from '../tasks/tasks';
@@ -130,8 +132,11 @@ export function createApp(deps: AppDeps): Express {
   api.use('/definitions', definitionsRouter({ definitions, shop, db: deps.database.db }));
   api.use('/staff', staffRouter({ staff, shop }));
   const tasks = createTasksStore(deps.database.db);
+  const packing = createPackingStore(deps.database.db);
+  // Before /tasks and /orders: packing's paths (/orders/pick-list.pdf) are not order ids.
+  api.use(packingRouter({ packing, tasks, shop }));
   const guides = createGuidesService({ db: deps.database.db, definitions, shop });
-  api.use('/tasks', tasksRouter({ tasks, staff, shop, temporal: deps.temporal, guides }));
+  api.use('/tasks', tasksRouter({ tasks, staff, shop, temporal: deps.temporal, guides, packing }));
   api.use('/reports/scripts', scriptsReportRouter({ guides }));
   api.use('/orders', ordersRouter({ db: deps.database.db, temporal: deps.temporal, tasks }));
   const customers = createCustomersStore(deps.database.db);

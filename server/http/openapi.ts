@@ -24,6 +24,7 @@ import { contract as dashboard } from '../shop/dashboard-contract';
 import { contract as staff } from '../staff/contract';
 import { contract as tasks } from '../tasks/contract';
 import { contract as orders } from '../orders/contract';
+import { contract as packing } from '../packing/contract';
 import { contract as shipping } from '../shipping/contract';
 import { contract as kpi } from '../kpi/contract';
 import { contract as customers } from '../customers/contract';
@@ -55,6 +56,7 @@ const domains: DomainContract[] = [
   templates,
   tasks,
   orders,
+  packing,
   shipping,
   kpi,
   dashboard,

@@ -12,6 +12,8 @@ import { CompleteBody, ReassignBody, TasksQuery } from './contract';
 import { closeForm, skusIn, validateFormData } from '../../definitions/tasks/forms';
 import { completeTaskUpdate, TaskRejection, type CompleteTaskResult } from '../../workflows/tasks/tasks';
 import { executeUpdateRetried } from '../platform/updates';
+import type { PackingStore } from '../packing/packing';
+import { requireScanned } from '../packing/routes';
 import type { GuidesService } from '../guides/guides';
 
 function parseFilter(req: Request): TaskFilter {
@@ -34,6 +36,7 @@ export function tasksRouter(deps: {
   shop: ShopCache;
   temporal: Client;
   guides?: GuidesService;
+  packing?: PackingStore;
 }): Router {
   const router = Router();
   router.use(requirePermission('tasks.read'));
@@ -122,6 +125,8 @@ export function tasksRouter(deps: {
     requireActor(req, task);
     if (!can(req.principal!, 'tasks.complete')) throw forbidden('your roles do not allow "tasks.complete"');
     await checkTaskData(deps.tasks, task, req.body.outcome, req.body.data ?? {});
+    // Scan to pack: the outcome a stage gates on scans waits for a matching box or a lead's override.
+    if (deps.packing) await requireScanned(deps.packing, task, req.body.outcome);
     // The sales script's checklist: required items ticked before closing; the script version is recorded once done.
     const guide = await deps.guides?.checkCompletion(task, req.body.outcome, req.body.checklist);
     let result: CompleteTaskResult;
