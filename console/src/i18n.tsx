@@ -373,6 +373,18 @@ const vi = {
   myDevices: 'Các máy đã đăng ký',
   deviceInactive: 'đã ngừng nhận',
   removeDevice: 'Gỡ',
+  guideTitle: 'Kịch bản bán hàng',
+  guideVersion: 'phiên bản {version}',
+  guideChecklist: 'Danh sách kiểm tra',
+  guideRequired: 'bắt buộc',
+  guideRequiredHelp: 'Các mục bắt buộc phải được đánh dấu trước khi chốt.',
+  templatesTitle: 'Bắt đầu nhanh: chọn quy mô cửa hàng',
+  templatesHelp: 'Áp dụng một mẫu có sẵn (vai trò, kênh, quy trình, kịch bản). Các đơn đang chạy giữ quy trình của chúng.',
+  templateApply: 'Áp dụng mẫu này',
+  templateApplying: 'Đang áp dụng…',
+  templateApplied: 'Đã áp dụng mẫu “{title}”.',
+  templateUnchanged: 'Mẫu “{title}” đang được dùng, không có gì thay đổi.',
+  templateConfirm: 'Áp dụng mẫu “{title}”? Các định nghĩa đang dùng sẽ được thay bằng của mẫu.',
 };
 
 type Dict = typeof vi;
@@ -745,6 +757,18 @@ const en: Dict = {
   myDevices: 'Registered devices',
   deviceInactive: 'no longer receiving',
   removeDevice: 'Remove',
+  guideTitle: 'Sales script',
+  guideVersion: 'version {version}',
+  guideChecklist: 'Checklist',
+  guideRequired: 'required',
+  guideRequiredHelp: 'Required items must be ticked before closing.',
+  templatesTitle: 'Quick start: choose your shop size',
+  templatesHelp: 'Apply a ready-made template (roles, channels, processes, scripts). Running orders keep their process.',
+  templateApply: 'Apply this template',
+  templateApplying: 'Applying…',
+  templateApplied: 'Template “{title}” applied.',
+  templateUnchanged: 'Template “{title}” is already in use; nothing changed.',
+  templateConfirm: 'Apply template “{title}”? The definitions in use will be replaced by the template’s.',
 };
 
 const dictionaries: Record<Lang, Dict> = { vi, en };

@@ -18,6 +18,7 @@ import { Card, ErrorNote, Loading } from '../components';
 import { diffLines, withContext } from '../diff';
 import { useLoad } from '../hooks';
 import { formatDateTime, useI18n } from '../i18n';
+import { ShopTemplates } from './ShopTemplates';
 
 const VALIDATE_DELAY_MS = 400;
 
@@ -35,6 +36,7 @@ export function DefinitionsPage() {
 
   return (
     <>
+      <ShopTemplates onApplied={() => void list.reload()} />
       <Card id="defs-title" title={t('definitions')}>
         <ErrorNote error={list.error} />
         {!list.data ? (

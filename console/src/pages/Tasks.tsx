@@ -10,6 +10,7 @@ import { formatDateTime, useI18n } from '../i18n';
 import { Link } from '../router';
 import { formData, formPath, SchemaForm, type FieldErrors, type Raw } from '../SchemaForm';
 import { useTaskChanges } from '../live';
+import { TaskGuide } from './TaskGuide';
 
 const REFRESH_SECONDS = 10;
 const PRIORITY_RANK = { urgent: 0, high: 1, normal: 2, low: 3 } as const;
@@ -218,6 +219,7 @@ function TaskWork({ id, onDone }: { id: string; onDone: (message: string) => voi
   const [errors, setErrors] = useState<FieldErrors>({});
   const [message, setMessage] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
+  const [ticked, setTicked] = useState<string[]>([]);
 
   useEffect(() => {
     get<TaskDetail>(`/tasks/${id}`).then((d) => {
@@ -238,12 +240,15 @@ function TaskWork({ id, onDone }: { id: string; onDone: (message: string) => voi
     setMessage(undefined);
     try {
       const data = formData(schema, values[outcome]) ?? {};
-      const done = await post<{ nextStage: string | null }>(`/tasks/${id}/complete`, { outcome, data });
+      // The guide's ticked checklist items go with the completion (required ones are checked by the server).
+      const body = detail.guide ? { outcome, data, checklist: ticked } : { outcome, data };
+      const done = await post<{ nextStage: string | null }>(`/tasks/${id}/complete`, body);
       onDone(done.nextStage ? t('completed', { stage: done.nextStage }) : t('completedFollowUp'));
     } catch (err) {
       if (err instanceof ApiError && err.status === 422) {
         const fields: FieldErrors = {};
-        for (const f of err.fields) fields[f.field === 'outcome' ? 'outcome' : formPath(f.field)] = f.message;
+        for (const f of err.fields)
+          fields[f.field === 'outcome' || f.field.startsWith('checklist') ? f.field : formPath(f.field)] = f.message;
         setErrors(fields);
         setMessage(err.fields.length ? t('fixErrors') : err.message);
       } else {
@@ -257,6 +262,7 @@ function TaskWork({ id, onDone }: { id: string; onDone: (message: string) => voi
   return (
     <form id={`work-${id}`} className="work" onSubmit={submit} noValidate>
       {detail.description && <p>{detail.description}</p>}
+      {detail.guide && <TaskGuide taskId={id} guide={detail.guide} ticked={ticked} onChange={setTicked} errors={errors} />}
       <fieldset className="outcomes">
         <legend>{t('outcome')}</legend>
         {detail.outcomes.map((o) => (
