@@ -259,6 +259,13 @@ async function shopflowPhase(stack: BenchStack, proc: BenchProcess): Promise<Pha
       mark(first ? 'task-visible' : `${task.stage}-visible`);
       const { outcome, data } = proc.tasks[task.stage]!;
       const body = { outcome, data: task.stage === 'close' && proc.key === 'standard-order' ? { customerName, phone, ...data } : data };
+      // Scan to pack: the shipped pack stage takes "packed" once every item was scanned.
+      if (task.stage === 'pack' && outcome === 'packed')
+        for (const item of ITEMS)
+          for (let n = 0; n < item.qty; n++) {
+            const scan = await api.post(`/api/v1/tasks/${task.id}/scans`, { barcode: item.sku });
+            if (scan.status !== 201) throw new Error(`scan ${item.sku} on ${task.id}: HTTP ${scan.status} ${JSON.stringify(scan.body)}`);
+          }
       const answer = await api.post(`/api/v1/tasks/${task.id}/complete`, body);
       if (answer.status !== 200) throw new Error(`complete ${task.stage} ${task.id}: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
       mark(first ? 'complete-task' : `${task.stage}-complete`);

@@ -79,6 +79,10 @@ const closing = (sku = SKU) => ({
   codAmount: 500000,
 });
 const parcel = { weightGrams: 400, lengthCm: 20, widthCm: 15, heightCm: 10 };
+/** Scan to pack (the shipped pack stage gates "Đã đóng gói" on it): both items of `closing()` scanned. */
+async function scanBox(packTaskId: string) {
+  for (let i = 0; i < 2; i++) expect((await as(packer).post(`/api/v1/tasks/${packTaskId}/scans`, { barcode: SKU })).status).toBe(201);
+}
 
 /** Closed by sales and confirmed by CSKH: the order waits at packing. */
 async function atPacking(scenario: string): Promise<string> {
@@ -114,6 +118,7 @@ describe('task data is confined to its form', () => {
     expect((await as(admin).get(`/api/v1/tasks/${pack.id}`)).body.status).toBe('open');
     expect((await orderRow(orderId)).codAmount).toBe(500000);
 
+    await scanBox(pack.id);
     expect((await as(packer).post(`/api/v1/tasks/${pack.id}/complete`, { outcome: 'packed', data: parcel })).status).toBe(200);
     const shipment = await eventually(
       async () => (await stack.database.db.select().from(shipments).where(eq(shipments.orderId, orderId)))[0],
@@ -151,6 +156,7 @@ describe('task data is confined to its form', () => {
   test('When CSKH gives a new address on the failed-delivery form (declared), then the change is an order event with who and old → new', async () => {
     const orderId = await atPacking('fail-then-deliver');
     const pack = await openTask(orderId, 'pack');
+    await scanBox(pack.id);
     expect((await as(packer).post(`/api/v1/tasks/${pack.id}/complete`, { outcome: 'packed', data: parcel })).status).toBe(200);
     const call = await openTask(orderId, 'call-customer');
     const done = await as(cskh).post(`/api/v1/tasks/${call.id}/complete`, {

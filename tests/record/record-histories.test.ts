@@ -68,7 +68,13 @@ async function close(
     shippingFee: 30000,
   });
 }
-const pack = (orderId: string) => complete(orderId, 'pack', 'packed', { weightGrams: 400, lengthCm: 20, widthCm: 15, heightCm: 8 });
+/** Scan to pack: both items of `close` scanned, then "Đã đóng gói". */
+async function pack(orderId: string) {
+  const task = await openTask(orderId, 'pack');
+  for (let n = 0; n < 2; n++)
+    expect((await api('admin').post(`/api/v1/tasks/${task.id}/scans`, { barcode: 'KEM-CHONG-NANG-50ML' })).status).toBe(201);
+  await complete(orderId, 'pack', 'packed', { weightGrams: 400, lengthCm: 20, widthCm: 15, heightCm: 8 });
+}
 const ended = (orderId: string) => stack.temporal.workflow.getHandle(`order:${orderId}`).result();
 
 describe('recording the shipped processes', () => {
