@@ -17,7 +17,9 @@ import {
   type PathItem,
   type JsonSchema,
   type RequestBody,
+  jsonBody,
 } from '../http/contract';
+import { SimulateBody } from './simulate';
 
 const yamlBody: RequestBody = {
   required: true,
@@ -88,6 +90,110 @@ export const schemas: Record<string, JsonSchema> = {
     col: { type: 'integer' },
     message: { type: 'string' },
   }),
+  SimulationRequest: SimulateBody,
+  SimulationVersionReport: object(
+    [
+      'label',
+      'name',
+      'version',
+      'title',
+      'orders',
+      'finished',
+      'byResult',
+      'stuck',
+      'timeToDeliveryHours',
+      'slaBreaches',
+      'escalations',
+      'workload',
+      'courierMix',
+      'codAtRisk',
+    ],
+    {
+      label: { type: 'string', enum: ['candidate', 'active'] },
+      name: { type: 'string' },
+      version: nullable('integer', { description: 'null for the candidate (not stored).' }),
+      title: { type: 'string' },
+      orders: { type: 'integer', description: 'Arrivals simulated.' },
+      finished: { type: 'integer', description: 'Orders that reached an end stage by the end of the window.' },
+      byResult: {
+        type: 'object',
+        additionalProperties: { type: 'integer' },
+        description: 'Orders per end result (completed, lost, cancelled, returned).',
+      },
+      stuck: { type: 'integer', description: 'Walks cut after 200 visits (a loop the drawn outcomes kept going round).' },
+      timeToDeliveryHours: object(['median', 'p90', 'delivered'], {
+        median: nullable('number'),
+        p90: nullable('number'),
+        delivered: { type: 'integer' },
+      }),
+      slaBreaches: {
+        type: 'array',
+        items: object(['stage', 'title', 'tasks', 'breaches'], {
+          stage: { type: 'string' },
+          title: { type: 'string' },
+          tasks: { type: 'integer', description: 'Tasks (human stage) or parcels (courier stage).' },
+          breaches: { type: 'integer' },
+        }),
+      },
+      escalations: {
+        type: 'array',
+        items: object(['stage', 'title', 'rung', 'count'], {
+          stage: { type: 'string' },
+          title: { type: 'string' },
+          rung: { type: 'integer', minimum: 1 },
+          count: { type: 'integer' },
+        }),
+      },
+      workload: {
+        type: 'array',
+        items: object(['role', 'title', 'tasksPerDay', 'byHour', 'queueByHour', 'overloaded'], {
+          role: { type: 'string' },
+          title: { type: 'string' },
+          tasksPerDay: { type: 'number' },
+          byHour: { type: 'array', items: { type: 'number' }, description: '24 entries: tasks opened per day in each local hour.' },
+          queueByHour: {
+            type: 'array',
+            items: { type: 'number' },
+            description: 'Mean tasks still waiting at the end of each local hour with the staffing as it was.',
+          },
+          overloaded: { ...strings, examples: [['10:00–12:00']] },
+        }),
+      },
+      courierMix: {
+        type: 'array',
+        items: object(['courier', 'shipments'], { courier: { type: 'string' }, shipments: { type: 'integer' } }),
+      },
+      codAtRisk: object(['amount', 'orders'], {
+        amount: { type: 'integer', description: 'VND of COD on parcels returned, failed or still on their way at the end of the window.' },
+        orders: { type: 'integer' },
+      }),
+    },
+  ),
+  SimulationReport: object(['seed', 'window', 'basis', 'basisNote', 'notes', 'candidate', 'active', 'differences', 'summary'], {
+    seed: { type: 'integer' },
+    window: object(['from', 'to', 'days'], { from: timestamp, to: timestamp, days: { type: 'integer' } }),
+    basis: { type: 'string', enum: ['history', 'assumptions'] },
+    basisNote: { type: 'string', description: 'What the simulation rests on, in Vietnamese (says so when it used assumptions).' },
+    assumptions: { type: 'object' },
+    notes: { ...strings, description: 'Where the history was thin and what was assumed instead.' },
+    candidate: schema('SimulationVersionReport'),
+    active: schema('SimulationVersionReport'),
+    differences: {
+      type: 'array',
+      items: object(['metric', 'active', 'candidate', 'delta', 'text'], {
+        metric: { type: 'string', examples: ['tasksPerDay.cskh'] },
+        active: nullable('number'),
+        candidate: nullable('number'),
+        delta: nullable('number'),
+        text: { type: 'string', examples: ['+41 việc CSKH/ngày'] },
+      }),
+    },
+    summary: {
+      ...strings,
+      description: 'The plain-language summary (Vietnamese).',
+      examples: [['thêm bước xác nhận đơn cho đơn COD ≥ 3 triệu: +41 việc CSKH/ngày, CSKH quá tải 10:00–12:00']],
+    },
+  }),
   DefinitionSaved: object(['name', 'kind', 'version', 'hash', 'created', 'active', 'summary'], {
     name: { type: 'string' },
     kind: { type: 'string' },
@@ -149,6 +255,24 @@ export const paths: Record<string, PathItem> = {
         422: answer(
           'The YAML is invalid (this body is not the error shape).',
           object(['valid', 'errors'], { valid: { const: false }, errors: { type: 'array', items: schema('DefinitionError') } }),
+        ),
+      },
+    }),
+  },
+  '/api/v1/definitions/simulate': {
+    post: apiOperation({
+      operationId: 'simulateDefinition',
+      tags: ['definitions'],
+      permission: 'definitions.manage',
+      bodyIsJson: true,
+      summary: 'What-if: a candidate order process on the shop’s own history',
+      description:
+        'Replays the window’s real order arrivals through the candidate and through the active version side by side: task durations and outcomes drawn from the shop’s measured distributions per role, stage and hour, courier transit times per courier and province, the staffing as it was, the working hours and days off. Deterministic for a seed. A shop without history states `assumptions` (orders per day, minutes per task) and the report says so. Nothing is stored.',
+      requestBody: jsonBody(schema('SimulationRequest')),
+      responses: {
+        200: answer('Both versions’ reports, the differences and a plain-language summary.', schema('SimulationReport')),
+        422: failure(
+          'The body is invalid (`details.fields`: weeks with from/to, to before from, a role in `assumptions.staff` the shop does not have, no history and no assumptions), or the candidate YAML is (code `invalid_definition`, `details.fields` and every error in `details.errors`).',
         ),
       },
     }),

@@ -3,12 +3,16 @@ import { requirePermission } from '../http/auth';
 import { InvalidDefinition, toVersionView, type DefinitionsStore } from './definitions';
 import { badRequest, HttpError } from '../http/errors';
 import type { ShopCache } from './shop-cache';
+import type { Db } from '../../db/client';
+import { body } from '../http/contract';
+import { createSimulationService, SimulateBody } from './simulate';
 
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml', 'text/plain'];
 
-/** Admin API over definition versions: list, read, validate, upload, activate. */
-export function definitionsRouter(deps: { definitions: DefinitionsStore; shop: ShopCache }): Router {
+/** Admin API over definition versions: list, read, validate, simulate, upload, activate. */
+export function definitionsRouter(deps: { definitions: DefinitionsStore; shop: ShopCache; db: Db }): Router {
   const { definitions } = deps;
+  const simulation = createSimulationService({ db: deps.db, definitions });
   const router = Router();
   router.use(requirePermission('definitions.manage'));
   // Larger than the definition limit, so an oversized file gets the loader's own clear message.
@@ -35,6 +39,11 @@ export function definitionsRouter(deps: { definitions: DefinitionsStore; shop: S
     if (result.ok) res.json({ valid: true, summary: result.summary });
     else
       res.status(422).json({ valid: false, errors: result.errors.map(({ path, line, col, message }) => ({ path, line, col, message })) });
+  });
+
+  // What-if: the candidate and the active version over the shop's own history (server/shop/simulate.ts).
+  router.post('/simulate', body(SimulateBody), async (req, res) => {
+    res.json(await simulation.simulate(req.body));
   });
 
   router.post('/', yamlBody, requireYaml, async (req, res) => {
