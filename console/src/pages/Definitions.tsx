@@ -19,6 +19,7 @@ import { diffLines, withContext } from '../diff';
 import { useLoad } from '../hooks';
 import { formatDateTime, useI18n } from '../i18n';
 import { ShopTemplates } from './ShopTemplates';
+import { SimulationPanel } from './Simulation';
 
 const VALIDATE_DELAY_MS = 400;
 
@@ -380,6 +381,8 @@ function Editor({ initial, onStored }: { initial: string; onStored: () => void }
           </>
         )}
       </div>
+      {/* What-if beside the validation: the draft on the shop's own history before it is stored or activated. */}
+      <SimulationPanel yaml={text} />
       <div className="actions">
         <button type="button" onClick={() => void upload()} disabled={!text.trim()}>
           {t('upload')}
