@@ -58,7 +58,7 @@ export function measureDistributions(history: Pick<SimulationHistory, 'tasks' | 
   const notes = new Set<string>();
   const assumedTaskMs = assumptions ? assumptions.minutesPerTask * MINUTE : undefined;
   const assumedTransitMs = (assumptions?.transitHours ?? DEFAULT_TRANSIT_HOURS) * 3_600_000;
-  const outcomeCache = new Map<string, string[]>();
+  const outcomeCache = new Map<string, WeakMap<readonly string[], string[]>>();
 
   return {
     notes,
@@ -75,11 +75,13 @@ export function measureDistributions(history: Pick<SimulationHistory, 'tasks' | 
       return DEFAULT_TASK_MS;
     },
     stageOutcome(stage, allowed, random) {
-      const key = `${stage}\u0000${allowed.join('\u0000')}`;
-      let usable = outcomeCache.get(key);
+      // Keyed by the allowed list itself: the engine passes the same array for a stage every visit.
+      let byAllowed = outcomeCache.get(stage);
+      if (!byAllowed) outcomeCache.set(stage, (byAllowed = new WeakMap()));
+      let usable = byAllowed.get(allowed);
       if (!usable) {
         usable = (outcomes.get(stage) ?? []).filter((o) => allowed.includes(o));
-        outcomeCache.set(key, usable);
+        byAllowed.set(allowed, usable);
       }
       return usable.length ? pick(usable, random) : undefined;
     },

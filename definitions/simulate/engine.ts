@@ -10,7 +10,7 @@ import type { OrderStageServices } from '../orders/stages/kind';
 import { runStage, stageSkipped } from '../orders/walk';
 import { dueAt, type CompiledWorkingHours } from '../rules/business-time';
 import { chooseCourier, type WhenFacts } from '../rules/conditions';
-import type { Clock, CompiledEscalationStep, CompiledOrderProcess, CompiledStage } from '../types';
+import type { Clock, CompiledEscalationStep, CompiledHumanStage, CompiledOrderProcess, CompiledStage } from '../types';
 import type { Distributions } from './distributions';
 import type { ArrivalRecord, SimulatedOrder, SimulatedVisit } from './types';
 
@@ -35,6 +35,14 @@ export interface SimulateOrderOptions {
   choose?: OutcomeChooser;
   /** Courier verdicts to use instead of drawing them, in hand-over order (tests' both-ways runs). */
   courierOutcomes?: readonly ('delivered' | 'returned' | 'failed')[];
+}
+
+/** A human stage's outcome names, computed once per compiled stage (the same array each visit). */
+const namesOf = new WeakMap<CompiledHumanStage, string[]>();
+function outcomeNames(stage: CompiledHumanStage): string[] {
+  let names = namesOf.get(stage);
+  if (!names) namesOf.set(stage, (names = stage.outcomes.map((o) => o.name)));
+  return names;
 }
 
 /** Local hour of day (0–23) of an instant in the shop's timezone. */
@@ -96,11 +104,7 @@ export async function simulateOrder(opts: SimulateOrderOptions): Promise<Simulat
       const visit = visitsOf.get(stage.id) ?? 0;
       visitsOf.set(stage.id, visit + 1);
       const openedAt = now;
-      const outcome = chooseOutcome(
-        stage.id,
-        stage.outcomes.map((o) => o.name),
-        visit,
-      );
+      const outcome = chooseOutcome(stage.id, outcomeNames(stage), visit);
       const doneAt = openedAt + distributions.taskDuration(stage.role, stage.id, localHour(openedAt, hours), random);
       result.tasks.push({ role: stage.role, stage: stage.id, openedAt, doneAt, followUp: false });
       if (doneAt > dueAt(openedAt, stage.slaMs, stage.clock, hours)) result.breaches.push({ stage: stage.id });
