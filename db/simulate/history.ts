@@ -17,7 +17,7 @@ const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).rows;
 const ms = (v: Date | string | null) => (v === null ? null : new Date(v).getTime());
 const HOUR = 3_600_000;
 /** More arrivals than this in one window are cut (the newest kept out): a simulation answers in seconds. */
-export const MAX_ARRIVALS = 100_000;
+export const MAX_ARRIVALS = 50_000;
 const FIGURES: ReadonlySet<string> = new Set(FIGURE_NAMES.filter((f) => f !== 'shippingAddress.street'));
 const VERDICT_STATES = ['delivered', 'returned', 'delivery_failed', 'lost', 'damaged', 'cancelled'];
 

@@ -6,7 +6,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { Db } from '../../db/client';
-import { readSimulationHistory } from '../../db/simulate/history';
+import { MAX_ARRIVALS, readSimulationHistory } from '../../db/simulate/history';
 import { ownEntry } from '../../definitions/rules/own';
 import { NoHistory, simulateWhatIf } from '../../definitions/simulate/simulate';
 import type { SimulationReport } from '../../definitions/simulate/types';
@@ -96,9 +96,15 @@ export function createSimulationService(deps: { db: Db; definitions: Definitions
         if (!ownEntry(shop.roles, role))
           throw fieldError(`assumptions.staff.${role}`, `không có vai trò "${role}" trong cửa hàng (no such role)`);
       }
+      const days = Math.max(1, Math.round((window.to - window.from) / DAY));
+      if (body.assumptions && body.assumptions.ordersPerDay * days > MAX_ARRIVALS)
+        throw fieldError(
+          'assumptions.ordersPerDay',
+          `tối đa ${MAX_ARRIVALS} đơn mỗi lần mô phỏng: ${body.assumptions.ordersPerDay} đơn/ngày × ${days} ngày là quá nhiều (at most ${MAX_ARRIVALS} orders per simulation)`,
+        );
       const history = await readSimulationHistory(deps.db, window, active.compiled.workingHours);
       try {
-        return await simulateWhatIf({
+        const report = await simulateWhatIf({
           candidate: { process: candidate, name: candidate.name, version: null, title: candidate.title },
           active: { process: active.compiled, name: active.name, version: active.version, title: active.compiled.title },
           history,
@@ -106,6 +112,9 @@ export function createSimulationService(deps: { db: Db; definitions: Definitions
           ...(body.assumptions ? { assumptions: body.assumptions } : {}),
           roleTitles: Object.fromEntries(Object.values(shop.roles).map((r) => [r.id, r.title])),
         });
+        if (history.arrivals.length >= MAX_ARRIVALS)
+          report.notes.unshift(`chỉ mô phỏng ${MAX_ARRIVALS} đơn đầu tiên của khoảng lịch sử: hãy chọn khoảng ngắn hơn`);
+        return report;
       } catch (err) {
         if (err instanceof NoHistory) throw fieldError('assumptions', err.message);
         throw err;

@@ -193,6 +193,7 @@ describe('what-if simulation API', () => {
       ],
       [{ definition: fixture('fast-order.yaml').replace('sla: 2s', 'sla: [2s]'), weeks: 4 }, 'definition'],
       [{ definition: 'apiVersion: shopflow/v1\nkind: Shop\n', weeks: 4 }, 'definition'],
+      [{ definition: candidate(), weeks: 52, assumptions: { ordersPerDay: 100_000, minutesPerTask: 5 } }, 'assumptions.ordersPerDay'],
     ];
     for (const [body, field] of cases) {
       const res = await simulate(body);
