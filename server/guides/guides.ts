@@ -33,7 +33,8 @@ interface Chosen {
 export function createGuidesService(deps: { db: Db; definitions: DefinitionsStore; shop: ShopCache }) {
   /** The guide a task gets now: the active SalesGuide's first match for its stage, process, channel and segment. */
   async function choose(task: TaskRow): Promise<Chosen | undefined> {
-    if (task.subjectType !== 'order') return undefined;
+    // Follow-up tasks an escalation opens (same stage) are not the step the script is for.
+    if (task.subjectType !== 'order' || task.parentTaskId) return undefined;
     const active = await deps.definitions.activeOfKind<CompiledSalesGuide>('SalesGuide');
     if (!active) return undefined;
     const [order] = await deps.db
