@@ -11,12 +11,15 @@ import { createKpiActivities } from './kpi/kpi';
 import { createCustomerActivities } from './customers/customers';
 import { createComplaintActivities } from './complaints/complaints';
 import { createFixItActivities } from './tasks/fix-it';
+import { createLeadActivities, type InboundServices } from './leads/leads';
 
 /** Everything activities may touch, wired by the worker (tests may pass other parts). */
 export interface ActivityDeps {
   db: Db;
   log: Logger;
   couriers: CourierDirectory;
+  /** Leads from the shop's channels: how an order starts and the Facebook Graph API (server/platform/worker.ts wires them). */
+  inbound?: InboundServices;
 }
 
 /** All activities registered on the `shopflow` task queue. */
@@ -32,6 +35,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCustomerActivities(deps),
     ...createComplaintActivities(deps),
     ...createFixItActivities(deps),
+    ...createLeadActivities(deps),
   };
 }
 

@@ -167,6 +167,15 @@ export async function recordCustomerEvent(db: Db, row: CustomerReplyRow): Promis
   return inserted;
 }
 
+/** What a provider event recorded before did (`unknown-sender`…), or null while it was not settled yet. */
+export async function customerEventResult(db: Db, provider: string, eventId: string): Promise<string | null | undefined> {
+  const [row] = await db
+    .select({ result: customerReplies.result })
+    .from(customerReplies)
+    .where(and(eq(customerReplies.provider, provider), eq(customerReplies.eventId, eventId)));
+  return row ? row.result : undefined;
+}
+
 /** Writes what a recorded reply did. */
 export async function settleCustomerEvent(
   db: Db,

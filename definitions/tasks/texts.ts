@@ -28,6 +28,11 @@ export const STEP_TITLES: Record<string, string> = {
   fireKpiAlert: 'Gửi cảnh báo KPI',
   closeKpiPeriod: 'Chốt kỳ KPI',
   activeKpiPlan: 'Đọc kế hoạch KPI',
+  routeInboundDelivery: 'Nhận tin nhắn/lead từ kênh bán hàng',
+  startLeadOrder: 'Tạo đơn từ lead',
+  saveLeadContact: 'Ghi số điện thoại của lead',
+  dropLead: 'Đóng lead',
+  leadTaskContext: 'Đọc vai trò nhận lead',
 };
 
 export const TASK_TEXTS = {

@@ -19,6 +19,8 @@ import { leadsRouter } from '../orders/leads-routes';
 import { ordersRouter } from '../orders/routes';
 import { courierWebhooksRouter } from '../shipping/webhook-routes';
 import { customerWebhooksRouter } from '../messaging/routes';
+import { embedRouter, facebookWebhookRouter, publicLeadsRouter, zaloLeadHandlers } from '../inbound/routes';
+import { createInboundRelay } from '../inbound/relay';
 import type { CourierDirectory } from '../../activities/shipping/couriers/directory';
 import { tasksRouter } from '../tasks/routes';
 import { packingRouter } from '../packing/routes';
@@ -100,10 +102,27 @@ export function createApp(deps: AppDeps): Express {
     '/webhooks/couriers',
     courierWebhooksRouter({ db: deps.database.db, couriers: deps.couriers, temporal: deps.temporal, log: deps.log }),
   );
-  // Customers' providers: Zalo OA events (ZNS receipts, replies) and eSMS inbound SMS.
+  // Leads from the shop's channels: stored first, their workflows started by the relay (also after Temporal was away).
+  const inbound = {
+    db: deps.database.db,
+    log: deps.log,
+    settings: deps.config.inbound,
+    relay: createInboundRelay({ db: deps.database.db, temporal: deps.temporal, taskQueue: deps.config.temporal.taskQueue, log: deps.log }),
+  };
+  app.use('/webhooks', facebookWebhookRouter(inbound));
+  app.use('/embed', embedRouter());
+  // The website's lead form takes no token: mounted before the authenticated API.
+  app.use('/api/v1/public', publicLeadsRouter(inbound));
+  // Customers' providers: Zalo OA events (ZNS receipts, replies, and leads from other messages) and eSMS inbound SMS.
   app.use(
     '/webhooks',
-    customerWebhooksRouter({ db: deps.database.db, temporal: deps.temporal, log: deps.log, settings: deps.config.delivery }),
+    customerWebhooksRouter({
+      db: deps.database.db,
+      temporal: deps.temporal,
+      log: deps.log,
+      settings: deps.config.delivery,
+      zaloHandlers: zaloLeadHandlers(inbound),
+    }),
   );
 
   const staff = createStaffStore(deps.database.db);

@@ -33,6 +33,7 @@ import { contract as books } from '../books/contract';
 import { contract as notifications } from '../notifications/contract';
 import { contract as delivery } from '../notifications/preferences-contract';
 import { contract as customerMessages } from '../messaging/contract';
+import { contract as channelLeads } from '../inbound/contract';
 
 export { HTTP_METHODS } from './contract';
 export type {
@@ -67,6 +68,7 @@ const domains: DomainContract[] = [
   notifications,
   delivery,
   customerMessages,
+  channelLeads,
 ];
 
 /**

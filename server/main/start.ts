@@ -11,6 +11,7 @@ import { withLocalVapidKeys } from '../../activities/notifications/channels/vapi
 import { createCourierSimulator } from '../../scripts/courier-sim';
 import { startLocalChannelSimulator } from '../../scripts/channel-sim/local';
 import { startLocalCustomerSimulator } from '../../scripts/customer-sim/local';
+import { facebookUnset, startLocalFacebookSimulator } from '../../scripts/facebook-sim/local';
 import { courierSimulatorConfig } from '../../scripts/courier-sim/config';
 import type { Config } from '../platform/config';
 import { createLogger, type Logger } from '../platform/logger';
@@ -40,15 +41,32 @@ async function main(): Promise<void> {
   // Customer messages: the customer simulator stands in for Zalo ZNS and eSMS when they are not set up.
   const customerSim = channelSim ? await startLocalCustomerSimulator(config.delivery, config.port, log) : undefined;
   if (customerSim) config.delivery = customerSim.delivery;
+  // Leads from Facebook: the simulator stands in for a Page and app that are not set up.
+  const facebookSim =
+    config.delivery.channels === 'simulator' && facebookUnset(config.inbound)
+      ? await startLocalFacebookSimulator(config.inbound, config.port, log)
+      : undefined;
+  if (facebookSim) config.inbound = facebookSim.inbound;
   log.info('bundling workflows and starting the worker…');
   const connection = await connectWorker(config.temporal, runtime.temporalAddress, log);
   // One courier directory: the worker's courier stage and the webhook route speak to the same adapters.
   const couriers = createCourierDirectory(runtime.database.db);
-  const worker = await createShopflowWorker({ connection, temporal: config.temporal, deps: { db: runtime.database.db, log, couriers } });
+  const worker = await createShopflowWorker({
+    connection,
+    temporal: config.temporal,
+    config,
+    deps: { db: runtime.database.db, log, couriers },
+  });
   const workerDone = worker.run();
   // Notifications go out on staff channels from the outbox, beside the worker, never in workflow code.
   const relay = startWorkerDeliveryRelay({ database: runtime.database, log, delivery: config.delivery });
   const server = await listen(runtime, log, couriers);
+  // As Meta does when a webhook is set up: the subscription handshake, once the server listens.
+  if (facebookSim)
+    await facebookSim.simulator.verify().then(
+      (v) => log.info({ status: v.status }, 'Facebook simulator subscribed to /webhooks/facebook'),
+      (err) => log.warn({ err }, 'Facebook simulator could not subscribe'),
+    );
 
   const lines = [
     'shopflow is up',
@@ -61,6 +79,11 @@ async function main(): Promise<void> {
     `  Channels   ${channelSim ? `simulator at ${channelSim.simulator.url} (Telegram, Zalo OA; received: /__sim/messages)${channelSim.simulator.smtpUrl ? `, e-mail to the SMTP sink ${channelSim.simulator.smtpUrl}` : ''}` : 'live providers'}`,
     ...(customerSim
       ? [`  Customers  simulator at ${customerSim.simulator.url} (Zalo ZNS, eSMS; received: /__sim/messages, replies: POST /__sim/replies)`]
+      : []),
+    ...(facebookSim
+      ? [
+          `  Facebook   simulator at ${facebookSim.simulator.url} (Messenger and lead ads: POST /__sim/messages, /__sim/leadgen; Graph API leads)`,
+        ]
       : []),
     ...bootstrapTokenNotice(runtime.bootstrapTokenFile),
     'Press Ctrl-C to stop.',
@@ -76,6 +99,7 @@ async function main(): Promise<void> {
     await simulator?.close();
     await channelSim?.simulator.close();
     await customerSim?.simulator.close();
+    await facebookSim?.simulator.close();
     await runtime.close();
     log.info('stopped');
   };

@@ -19,6 +19,7 @@ async function main(): Promise<void> {
   const worker = await createShopflowWorker({
     connection,
     temporal: config.temporal,
+    config,
     deps: { db: runtime.database.db, log, couriers: createCourierDirectory(runtime.database.db) },
     workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
     identity: `shopflow-worker@${os.hostname()}:${process.pid}`,

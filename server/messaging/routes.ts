@@ -17,7 +17,7 @@ import express, { Router, type Request } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/client';
-import { customerDelivery, recordCustomerEvent } from '../../db/notifications/customer-messages';
+import { customerDelivery, customerEventResult, recordCustomerEvent } from '../../db/notifications/customer-messages';
 import { normalizePhone } from '../../definitions/rules/phone';
 import { createFailureLimiter } from '../http/auth';
 import { queryOf, queryValues } from '../http/contract';
@@ -171,8 +171,14 @@ function builtInZaloHandlers(db: Db, handleReply: ReplyHandler): Record<string, 
         }
         if (text.length > MAX_TEXT) throw new HttpError(400, 'bad_webhook', `message.text is longer than ${MAX_TEXT} characters`);
         const result = await handleReply({ provider: 'zalo', eventId: msgId, channel: 'zalo', text, zaloUserId: userId });
-        // A Zalo user nobody sent a confirmation to: another handler (a lead) may take it.
-        return result.result === 'unknown-sender' ? undefined : { ...result };
+        // A Zalo user nobody sent a confirmation to: another handler (a lead) may take it — also when
+        // Zalo delivers it again, so a lead handler that failed the first time gets it now (it dedupes itself).
+        if (result.result === 'unknown-sender') return undefined;
+        if (result.result === 'duplicate') {
+          const earlier = await customerEventResult(db, 'zalo', msgId);
+          if (earlier === null || earlier === 'unknown-sender') return undefined;
+        }
+        return { ...result };
       },
     ],
   };

@@ -52,6 +52,27 @@ export interface Config {
   temporal: TemporalConfig;
   /** Delivery of notifications to staff channels (activities/notifications/): providers and the relay's retries. */
   delivery: DeliveryConfig;
+  /** Leads from the shop's channels: Facebook, the website form (Zalo's settings are in `delivery`). */
+  inbound: InboundConfig;
+}
+
+/** Inbound lead connectors (server/inbound/, activities/leads/). */
+export interface InboundConfig {
+  /** The Messenger webhook's subscription handshake answers `hub.challenge` only for this token. */
+  facebookVerifyToken?: string;
+  /** `X-Hub-Signature-256` of every Facebook webhook is the HMAC-SHA256 of the raw body with the app secret. */
+  facebookAppSecret?: string;
+  /** Reads a lead-ads lead's fields (`GET {graph}/{leadgen_id}`). */
+  facebookPageAccessToken?: string;
+  facebookGraphUrl: string;
+  /** `simulator`: npm start runs the Facebook simulator when the Facebook secrets are unset. */
+  facebookSimPort: number;
+  /** Origins (scheme://host[:port]) whose pages may post the public lead form. */
+  publicLeadOrigins: string[];
+  /** Public form posts per client address per minute. */
+  publicLeadPerMinute: number;
+  /** A form filled faster than this (from its `startedAt`) is a bot's. */
+  publicLeadMinFillMs: number;
 }
 
 /** Where staff messages go (e-mail, Web Push, Telegram, Zalo OA) and how the outbox relay retries them. */
@@ -240,6 +261,34 @@ export function loadConfig(env: Env = process.env): Config {
       return fallback;
     }
   };
+  /** A comma list of web origins; `none` allows no page. Defaults to the origin of `fallback` (PUBLIC_URL). */
+  const origins = (name: string, fallback: string): string[] => {
+    const raw = str(name);
+    if (raw?.toLowerCase() === 'none') return [];
+    if (!raw) {
+      try {
+        return [new URL(fallback).origin];
+      } catch {
+        return []; // PUBLIC_URL (or PORT) is bad, and named as such
+      }
+    }
+    const list = raw
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean);
+    const out: string[] = [];
+    for (const o of list) {
+      try {
+        const parsed = new URL(o);
+        if (!['http:', 'https:'].includes(parsed.protocol) || (parsed.pathname !== '/' && parsed.pathname !== ''))
+          throw new Error('origin');
+        out.push(parsed.origin);
+      } catch {
+        problems.push(`${name}: "${o}" is not a web origin (scheme://host[:port], e.g. https://shop.example.vn)`);
+      }
+    }
+    return out;
+  };
   const vapidPublicKey = str('VAPID_PUBLIC_KEY');
   const vapidPrivateKey = str('VAPID_PRIVATE_KEY');
   if (Boolean(vapidPublicKey) !== Boolean(vapidPrivateKey))
@@ -289,6 +338,16 @@ export function loadConfig(env: Env = process.env): Config {
       smsMoCpId: str('SMS_MO_CPID'),
       smsMoPrivateKey: str('SMS_MO_PRIVATE_KEY'),
       customerSimPort: port('CUSTOMER_SIM_PORT', 4030),
+    },
+    inbound: {
+      facebookVerifyToken: str('FACEBOOK_VERIFY_TOKEN'),
+      facebookAppSecret: str('FACEBOOK_APP_SECRET'),
+      facebookPageAccessToken: str('FACEBOOK_PAGE_ACCESS_TOKEN'),
+      facebookGraphUrl: url('FACEBOOK_GRAPH_URL', 'https://graph.facebook.com/v19.0')!,
+      facebookSimPort: port('FACEBOOK_SIM_PORT', 4040),
+      publicLeadOrigins: origins('PUBLIC_LEAD_ORIGINS', str('PUBLIC_URL') ?? `http://localhost:${str('PORT') ?? 3000}`),
+      publicLeadPerMinute: positiveInt('PUBLIC_LEAD_PER_MINUTE') ?? 10,
+      publicLeadMinFillMs: duration('PUBLIC_LEAD_MIN_FILL', 3_000),
     },
     temporal: {
       address,

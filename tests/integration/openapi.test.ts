@@ -107,7 +107,7 @@ describe('the OpenAPI document against the real app', () => {
     );
   });
 
-  test('When the document is read, then its references resolve, path parameters are declared, and only health, docs, courier webhooks (authenticated by the courier secret) and the Zalo and eSMS webhooks (by their signatures) are public', () => {
+  test('When the document is read, then its references resolve, path parameters are declared, and only health, docs, courier webhooks (authenticated by the courier secret), the Zalo, eSMS and Facebook webhooks (by their signatures) and the website lead form (by its origin) are public', () => {
     const refs: string[] = [];
     const collect = (node: unknown): void => {
       if (Array.isArray(node)) node.forEach(collect);
@@ -140,8 +140,11 @@ describe('the OpenAPI document against the real app', () => {
       'GET /api/docs',
       'GET /api/v1/openapi.json',
       'GET /healthz',
+      'GET /webhooks/facebook',
       'GET /webhooks/sms/esms',
+      'POST /api/v1/public/leads',
       'POST /webhooks/couriers/{courier}',
+      'POST /webhooks/facebook',
       'POST /webhooks/zalo',
     ]);
     expect(openApiDocument.security).toEqual([{ bearerAuth: [] }]);

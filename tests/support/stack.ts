@@ -196,6 +196,7 @@ export async function startTestWorker(config: Config, database: Database): Promi
   const worker = await createShopflowWorker({
     connection,
     temporal: config.temporal,
+    config,
     deps: { db: database.db, log: testLog, couriers: createCourierDirectory(database.db, courierEnv) },
     workflowBundlePath: required('SHOPFLOW_TEST_WORKFLOW_BUNDLE'),
   });
