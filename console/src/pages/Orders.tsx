@@ -6,6 +6,7 @@ import { useLoad, useNow } from '../hooks';
 import { formatDateTime, formatVnd, useI18n, type Key, type Lang, type T } from '../i18n';
 import { Link, useOrderJump } from '../router';
 import { useTaskChanges } from '../live';
+import { BulkPrint, PrintButtons, usePackingText } from './Packing';
 
 export function OrdersPage() {
   const { t, lang } = useI18n();
@@ -15,6 +16,10 @@ export function OrdersPage() {
   const query = `/orders?limit=50${status ? `&status=${status}` : ''}${late ? '&late=true' : ''}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
   const { data, error } = useLoad(() => get<{ orders: Order[]; nextCursor: string | null }>(query), [query]);
   const jump = useOrderJump();
+  const p = usePackingText();
+  // Orders ticked for bulk printing (labels in one PDF, the pick list), kept across pages.
+  const [selected, setSelected] = useState<string[]>([]);
+  const toggle = (id: string) => setSelected((now) => (now.includes(id) ? now.filter((x) => x !== id) : [...now, id]));
   return (
     <Card id="orders-title" title={t('navOrders')}>
       <form className="toolbar" onSubmit={jump}>
@@ -52,6 +57,7 @@ export function OrdersPage() {
         </label>
       </div>
       <ErrorNote error={error} />
+      <BulkPrint orderIds={selected} />
       {!data ? (
         <Loading />
       ) : data.orders.length === 0 ? (
@@ -61,6 +67,9 @@ export function OrdersPage() {
           <table>
             <thead>
               <tr>
+                <th scope="col">
+                  <span className="sr-only">{p('print')}</span>
+                </th>
                 <th scope="col">{t('orderId')}</th>
                 <th scope="col">{t('customer')}</th>
                 <th scope="col">{t('stage')}</th>
@@ -72,6 +81,14 @@ export function OrdersPage() {
             <tbody>
               {data.orders.map((o) => (
                 <tr key={o.id}>
+                  <td>
+                    <input
+                      type="checkbox"
+                      checked={selected.includes(o.id)}
+                      onChange={() => toggle(o.id)}
+                      aria-label={p('selectOrder', { id: o.id })}
+                    />
+                  </td>
                   <td>
                     <Link href={`/orders/${encodeURIComponent(o.id)}`}>{o.id}</Link>
                   </td>
@@ -131,6 +148,7 @@ export function OrderPage({ id }: { id: string }) {
       <Card id="order-title" title={t('orderTitle', { id: order.id })}>
         <LastUpdated at={loadedAt} />
         <ErrorNote error={error} />
+        <PrintButtons orderId={order.id} />
         <dl className="meta grid">
           <div>
             <dt>{t('customer')}</dt>

@@ -11,6 +11,7 @@ import { Link } from '../router';
 import { formData, formPath, SchemaForm, type FieldErrors, type Raw } from '../SchemaForm';
 import { useTaskChanges } from '../live';
 import { TaskGuide } from './TaskGuide';
+import { PackingPanel, usePackingText, type PackingState } from './Packing';
 
 const REFRESH_SECONDS = 10;
 const PRIORITY_RANK = { urgent: 0, high: 1, normal: 2, low: 3 } as const;
@@ -204,13 +205,13 @@ function TaskItem({
         </button>
       </div>
       <ErrorNote error={error} />
-      {open && <TaskWork id={task.id} onDone={onChanged} />}
+      {open && <TaskWork id={task.id} me={me} onDone={onChanged} />}
     </li>
   );
 }
 
 /** The completion form: choose an outcome, fill its form, send; 422 field errors appear inline. */
-function TaskWork({ id, onDone }: { id: string; onDone: (message: string) => void }) {
+function TaskWork({ id, me, onDone }: { id: string; me: Me; onDone: (message: string) => void }) {
   const { t } = useI18n();
   const [detail, setDetail] = useState<TaskDetail | undefined>();
   const [loadError, setLoadError] = useState<unknown>();
@@ -220,6 +221,8 @@ function TaskWork({ id, onDone }: { id: string; onDone: (message: string) => voi
   const [message, setMessage] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
   const [ticked, setTicked] = useState<string[]>([]);
+  const [packing, setPacking] = useState<PackingState | undefined>();
+  const packingText = usePackingText();
 
   useEffect(() => {
     get<TaskDetail>(`/tasks/${id}`).then((d) => {
@@ -232,6 +235,8 @@ function TaskWork({ id, onDone }: { id: string; onDone: (message: string) => voi
   if (!detail) return <Loading />;
   const chosen = detail.outcomes.find((o) => o.name === outcome);
   const schema = chosen?.form ?? detail.form;
+  // Scan to pack: the gated outcome waits for a matching box or the lead's override (the server refuses it too).
+  const blockedByScans = !!packing?.required && packing.outcome === outcome && !packing.canComplete;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -263,6 +268,7 @@ function TaskWork({ id, onDone }: { id: string; onDone: (message: string) => voi
     <form id={`work-${id}`} className="work" onSubmit={submit} noValidate>
       {detail.description && <p>{detail.description}</p>}
       {detail.guide && <TaskGuide taskId={id} guide={detail.guide} ticked={ticked} onChange={setTicked} errors={errors} />}
+      {detail.subject.type === 'order' && <PackingPanel taskId={id} me={me} onState={setPacking} />}
       <fieldset className="outcomes">
         <legend>{t('outcome')}</legend>
         {detail.outcomes.map((o) => (
@@ -307,7 +313,12 @@ function TaskWork({ id, onDone }: { id: string; onDone: (message: string) => voi
         errors={errors}
         idPrefix={`f-${id}-${outcome}`}
       />
-      <button type="submit" disabled={busy || !outcome}>
+      {blockedByScans && (
+        <p className="field-error" role="alert" id={`blocked-${id}`}>
+          {packingText('blocked')}
+        </p>
+      )}
+      <button type="submit" disabled={busy || !outcome || blockedByScans} aria-describedby={blockedByScans ? `blocked-${id}` : undefined}>
         {busy ? t('submitting') : t('submit')}
       </button>
     </form>
