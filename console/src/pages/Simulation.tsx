@@ -6,36 +6,14 @@
  */
 import { useState } from 'react';
 import { ApiError, post } from '../api';
+import type { components } from '../api-types.gen';
 import { TargetChart } from '../charts';
 import { ErrorNote } from '../components';
 import { formatVnd, useI18n } from '../i18n';
 
-/** One version's report, as the API documents it (SimulationVersionReport). */
-interface VersionReport {
-  name: string;
-  version: number | null;
-  title: string;
-  orders: number;
-  finished: number;
-  stuck: number;
-  timeToDeliveryHours: { median: number | null; p90: number | null; delivered: number };
-  slaBreaches: Array<{ stage: string; title: string; tasks: number; breaches: number }>;
-  escalations: Array<{ stage: string; title: string; rung: number; count: number }>;
-  workload: Array<{ role: string; title: string; tasksPerDay: number; byHour: number[]; queueByHour: number[]; overloaded: string[] }>;
-  courierMix: Array<{ courier: string; shipments: number }>;
-  codAtRisk: { amount: number; orders: number };
-}
-interface SimulationReport {
-  seed: number;
-  window: { from: string; to: string; days: number };
-  basis: 'history' | 'assumptions';
-  basisNote: string;
-  notes: string[];
-  candidate: VersionReport;
-  active: VersionReport;
-  differences: Array<{ metric: string; text: string }>;
-  summary: string[];
-}
+// The contract's own types (generated from the OpenAPI document by `npm run api:types`).
+type SimulationReport = components['schemas']['SimulationReport'];
+type VersionReport = components['schemas']['SimulationVersionReport'];
 
 /** Working hours of a typical shop, the part of the day the charts show. */
 const CHART_HOURS = Array.from({ length: 15 }, (_, i) => i + 7);
