@@ -1,5 +1,4 @@
 /** Compiled shapes of a SalesGuide (sales scripts and checklists attached to stages). No runtime code. */
-import type { API_VERSION } from '../types';
 
 /** One line of a guide's checklist. */
 export interface CompiledChecklistItem {
@@ -25,7 +24,7 @@ export interface CompiledGuide {
 
 /** A SalesGuide definition: its guides in the order written (the first match wins). */
 export interface CompiledSalesGuide {
-  apiVersion: typeof API_VERSION;
+  apiVersion: 'shopflow/v1';
   kind: 'SalesGuide';
   name: string;
   title: string;
