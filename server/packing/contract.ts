@@ -233,9 +233,9 @@ export const paths: Record<string, PathItem> = {
       operationId: 'removeScan',
       tags: ['packing'],
       permission: 'tasks.read',
-      scope: ownTask,
       summary: 'Take a scanned item back out of the box',
-      description: 'The scan stays on record with when and by whom it was taken out; it no longer counts.',
+      description:
+        'The scan stays on record with when and by whom it was taken out; it no longer counts. Scope `own`: only on their tasks and the unassigned tasks of their roles; any other task answers 404.',
       parameters: [taskId, pathParam('scanId', 'Scan id.', 'integer')],
       responses: {
         200: answer('The box after it.', schema('PackingState')),
