@@ -66,7 +66,7 @@ export const schemas: Record<string, JsonSchema> = {
   Lead: {
     ...LeadBody,
     description:
-      "`customer.phone` must be a Vietnamese number (0xxxxxxxxx or +84xxxxxxxxx); `channel` one of the shop's channels; `process` an active OrderProcess (default: the most recently activated one).",
+      "`customer.phone` must be a Vietnamese number (0xxxxxxxxx or +84xxxxxxxxx); `channel` one of the shop's channels; `process` an active OrderProcess (default: the channel's `process` in shop.yaml, else the shop's `defaultProcess`, else the most recently activated one).",
   },
   LeadStarted: object(
     ['leadId', 'orderId', 'workflowId', 'definition', 'assignedTo', 'firstTask', 'created'],
@@ -299,7 +299,7 @@ export const paths: Record<string, PathItem> = {
         201: answer('The order started.', schema('LeadStarted')),
         200: answer('Already started with this Idempotency-Key.', schema('LeadStarted')),
         409: failure(
-          'No order process is active, or none of the name given (code `no_active_process`), or the Idempotency-Key was used for a different body (code `idempotency_conflict`; nothing is created or changed).',
+          'No order process is active, or none of the name given, or the one the channel runs (shop.yaml `channels.<id>.process` / `defaultProcess`) is not active — `details.fields` names `process` or `channel` (code `no_active_process`), or the Idempotency-Key was used for a different body (code `idempotency_conflict`; nothing is created or changed).',
         ),
         422: failure('The body is invalid, the channel is unknown, or the phone is not a Vietnamese number (`details.fields`).'),
       },
