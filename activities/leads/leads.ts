@@ -43,6 +43,8 @@ export interface InboundServices {
 export interface LeadTaskContext {
   role: string;
   channelTitle: string;
+  /** Who hears when the task is still open after its SLA (the role's lead, e.g. `sales-lead`, when the shop has one). */
+  lateNotify: string[];
   workingHours?: CompiledWorkingHours;
 }
 
@@ -80,7 +82,8 @@ export function createLeadActivities(deps: { db: Db; inbound?: InboundServices }
         ? 'sales'
         : (Object.entries(roles).find(([, r]) => r.permissions.includes('leads.create'))?.[0] ?? 'manager');
       const channelTitle = shop && Object.hasOwn(shop.channels, input.channel) ? shop.channels[input.channel]!.title : input.channel;
-      return { role, channelTitle, ...(shop ? { workingHours: shop.workingHours } : {}) };
+      const lateNotify = Object.hasOwn(roles, `${role}-lead`) ? [`${role}-lead`] : [];
+      return { role, channelTitle, lateNotify, ...(shop ? { workingHours: shop.workingHours } : {}) };
     },
 
     /** Sales gave the phone on the lead's task. */

@@ -209,6 +209,10 @@ export async function setLeadContact(db: Db, leadId: string, input: { phone: str
 /** The lead's open order now; when it started one, the lead's messages move onto the order's timeline. */
 export async function markLeadOrdered(db: Db, leadId: string, orderId: string): Promise<void> {
   await db.transaction(async (tx) => {
+    // The routing's lock on the contact: a message routed onto the open lead meanwhile is either
+    // committed before (and copied below) or routed after (and sees the order).
+    const [lead] = await tx.select({ contact: channelLeads.contact }).from(channelLeads).where(eq(channelLeads.id, leadId));
+    if (lead) await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`lead:${lead.contact}`}))`);
     await tx
       .update(channelLeads)
       .set({ status: 'ordered', orderId, updatedAt: sql`now()` })

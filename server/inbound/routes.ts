@@ -82,19 +82,22 @@ export function facebookWebhookRouter(deps: InboundDeps, limits = { maxFailures:
     }
     const { appSecret } = configured();
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    let parsed: unknown;
+    let json = true;
+    try {
+      parsed = JSON.parse(raw.toString('utf8'));
+    } catch {
+      json = false;
+    }
+    // Refused for its depth like every JSON route, before anything else is looked at.
+    if (json && nestsDeeperThan(parsed, MAX_BODY_DEPTH))
+      throw new HttpError(400, 'bad_request', `body nested too deeply (more than ${MAX_BODY_DEPTH} levels of objects or arrays)`);
     if (!verifyFacebookSignature(raw, req.get('x-hub-signature-256'), appSecret)) {
       forgeries.fail(req.ip ?? 'unknown');
       req.log?.warn({ provider: 'facebook', ip: req.ip }, 'forged Facebook webhook');
       throw new HttpError(401, 'forged_webhook', 'the Facebook webhook signature (X-Hub-Signature-256) does not match');
     }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw.toString('utf8'));
-    } catch {
-      throw new HttpError(400, 'bad_webhook', 'the Facebook webhook body is not JSON');
-    }
-    if (nestsDeeperThan(parsed, MAX_BODY_DEPTH))
-      throw new HttpError(400, 'bad_request', `body nested too deeply (more than ${MAX_BODY_DEPTH} levels of objects or arrays)`);
+    if (!json) throw new HttpError(400, 'bad_webhook', 'the Facebook webhook body is not JSON');
     const { deliveries, ignored } = facebookDeliveries(parsed);
     const stored = await accept(deps, deliveries);
     res.json({ ok: true, ...stored, ignored });
@@ -127,6 +130,7 @@ export function zaloLeadHandlers(deps: InboundDeps): Record<string, ZaloEventHan
 /** The website form: its CORS, limits and spam checks. */
 export function publicLeadsRouter(deps: InboundDeps): Router {
   const router = Router();
+  // Forms taken per client address a minute (the limiter counts "failures"; here each form taken).
   const perMinute = createFailureLimiter(deps.settings.publicLeadPerMinute, 60_000);
   const allowed = new Set(deps.settings.publicLeadOrigins);
 
@@ -165,10 +169,9 @@ export function publicLeadsRouter(deps: InboundDeps): Router {
         res.setHeader('Retry-After', String(retryAfter));
         throw new HttpError(429, 'too_many_requests', `quá nhiều lần gửi từ địa chỉ này; thử lại sau ${retryAfter} giây`);
       }
-      perMinute.fail(client);
       next();
     },
-    express.json({ limit: '16kb' }),
+    express.json({ limit: '64kb' }),
     limitBodyDepth,
     body(PublicLeadBody),
     async (req, res) => {
@@ -187,6 +190,8 @@ export function publicLeadsRouter(deps: InboundDeps): Router {
       const phone = normalizePhone(form.phone);
       if (!phone) fields.push({ field: 'phone', message: `"${form.phone}" không phải số điện thoại Việt Nam` });
       if (fields.length) throw unprocessable('biểu mẫu chưa hợp lệ', { fields });
+      // Counted once it is a form a person could have sent: junk is refused above without costing a write.
+      perMinute.fail(req.ip ?? 'unknown');
       const text = [form.product ? `Sản phẩm: ${form.product}` : '', form.note ?? ''].filter(Boolean).join('\n');
       const stored = await accept(deps, [
         {

@@ -32,6 +32,8 @@ export const leadPhoneFoundSignal = defineSignal<[{ phone: string }]>('leadPhone
 
 /** The stage id of a lead's ask-for-the-phone task, as the task API shows it. */
 export const ASK_PHONE_STAGE = 'lead-ask-phone';
+/** The stage of a fix-it task about a delivery whose handling failed for good. */
+export const INTAKE_STAGE = 'lead-intake';
 
 const steps = guardedActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -85,7 +87,7 @@ export async function inboundLeadWorkflow(input: InboundLeadInput): Promise<Inbo
     const context = await fixItContext({ subject: 'order' });
     const decision = await boardFor(`inbound-${input.eventId}`, 'inbound', '').humanTask(
       fixItStage({
-        stage: ASK_PHONE_STAGE,
+        stage: INTAKE_STAGE,
         role: context.role,
         problem,
         attempt,
@@ -126,7 +128,7 @@ export async function inboundLeadWorkflow(input: InboundLeadInput): Promise<Inbo
       slaMs: 30 * 60_000,
       clock: 'calendar',
       form: phoneForm,
-      escalate: [{ afterMs: 30 * 60_000, notify: [`${role}-lead`].filter((r) => r !== role) }].filter((s) => s.notify.length),
+      escalate: context?.lateNotify.length ? [{ afterMs: 30 * 60_000, notify: context.lateNotify }] : [],
       outcomes: [
         { name: 'phone', title: LEAD_TEXTS.gotPhone, to: 'order', form: phoneForm },
         { name: 'lost', title: LEAD_TEXTS.lost, to: 'lost', form: lostForm },
