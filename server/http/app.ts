@@ -18,6 +18,7 @@ import { staffRouter } from '../staff/routes';
 import { leadsRouter } from '../orders/leads-routes';
 import { ordersRouter } from '../orders/routes';
 import { courierWebhooksRouter } from '../shipping/webhook-routes';
+import { webShopWebhooksRouter } from '../webshops/routes';
 import { customerWebhooksRouter } from '../messaging/routes';
 import { embedRouter, facebookWebhookRouter, publicLeadsRouter, zaloLeadHandlers } from '../inbound/routes';
 import { createInboundRelay } from '../inbound/relay';
@@ -197,6 +198,19 @@ export function createApp(deps: AppDeps): Express {
       dashboard: createDashboardStore({ db: deps.database.db, definitions }),
       shop,
       stuck: stuckWorkflowsOf({ temporal: deps.temporal, db: deps.database.db, taskQueue: deps.config.temporal.taskQueue }),
+    }),
+  );
+  // Web shops' orders (Shopify, Haravan): public, authenticated by the platforms' signatures.
+  app.use(
+    '/webhooks',
+    webShopWebhooksRouter({
+      orders: createOrdersService({ db: deps.database.db, temporal: deps.temporal, config: deps.config, definitions, shop, customers }),
+      tasks,
+      shop,
+      temporal: deps.temporal,
+      db: deps.database.db,
+      log: deps.log,
+      settings: deps.config.webshops,
     }),
   );
   app.use('/api/v1', api);

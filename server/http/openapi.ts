@@ -33,6 +33,7 @@ import { contract as books } from '../books/contract';
 import { contract as notifications } from '../notifications/contract';
 import { contract as delivery } from '../notifications/preferences-contract';
 import { contract as customerMessages } from '../messaging/contract';
+import { contract as webShops } from '../webshops/contract';
 import { contract as channelLeads } from '../inbound/contract';
 
 export { HTTP_METHODS } from './contract';
@@ -68,6 +69,7 @@ const domains: DomainContract[] = [
   notifications,
   delivery,
   customerMessages,
+  webShops,
   channelLeads,
 ];
 

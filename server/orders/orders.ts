@@ -58,7 +58,17 @@ export function createOrdersService(deps: {
   return {
     async startFromLead(
       lead: LeadInput,
-      opts: { actor: string; idempotencyKey?: string },
+      opts: {
+        actor: string;
+        idempotencyKey?: string;
+        /**
+         * The order's id from its source (a web shop's order): the same source order is always the
+         * same workflow, refused as a duplicate even after it ended (`created: false`).
+         */
+        orderId?: string;
+        /** How the order arrives, decided against the process it runs (a web shop's order arrives closed). */
+        arrival?: (process: CompiledOrderProcess) => Promise<Pick<OrderWorkflowInput, 'closed' | 'intakeProblem'>>;
+      },
     ): Promise<{ orderId: string; workflowId: string; created: boolean; definition: { name: string; version: number } }> {
       // The shop is cached; which process runs depends on it (the request's, else the channel's, else the default).
       const shop = await deps.shop.get();
@@ -80,7 +90,8 @@ export function createOrdersService(deps: {
         });
       if (fields.length) throw unprocessable('the lead is invalid', { fields });
       if (!definition) throw noActiveProcess(choice, lead.channel);
-      const orderId = newOrderId(new Date(), opts.idempotencyKey ? `${opts.actor}:${opts.idempotencyKey}` : undefined);
+      const orderId = opts.orderId ?? newOrderId(new Date(), opts.idempotencyKey ? `${opts.actor}:${opts.idempotencyKey}` : undefined);
+      const arrival = (await opts.arrival?.(definition.compiled)) ?? {};
       const name = lead.customer.name.trim();
       const customer = await deps.customers.upsertByPhone({ phone: phone!, name, channel: lead.channel, address: lead.customer.address });
       // A customer created by this lead has no orders, tags or wholesale flag yet: nothing to read.
@@ -104,6 +115,7 @@ export function createOrdersService(deps: {
           },
         },
         facts: { customer: deps.customers.factsFor(history, shop), order: { channel: lead.channel } },
+        ...arrival,
         settings: { courierPollAfterMs: deps.config.courierPollAfterMs, courierRetryForMs: deps.config.courierRetryForMs },
       };
       const started = { name: definition.name, version: definition.version };
@@ -113,6 +125,8 @@ export function createOrdersService(deps: {
         workflowId,
         taskQueue: deps.config.temporal.taskQueue,
         args: [input] as [OrderWorkflowInput],
+        // A source order id names one order for good: a late resend of an ended order starts nothing.
+        ...(opts.orderId ? { workflowIdReusePolicy: 'REJECT_DUPLICATE' as const } : {}),
         typedSearchAttributes: initialOrderSearchAttributes(facts),
         staticSummary: orderSummary(facts),
         staticDetails: `Order process **${started.name}** v${started.version}, lead channel ${lead.channel}, started at stage \`${facts.stage}\`. Orders: \`GET /api/v1/orders/${orderId}\`.`,
@@ -147,7 +161,7 @@ export function createOrdersService(deps: {
         });
         return { orderId, workflowId, created: true, definition: started };
       } catch (err) {
-        if (err instanceof WorkflowExecutionAlreadyStartedError && opts.idempotencyKey) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError && (opts.idempotencyKey || opts.orderId)) {
           return { orderId, workflowId, created: false, definition: started };
         }
         throw err;

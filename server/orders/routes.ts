@@ -3,7 +3,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@
 import { ApplicationFailure } from '@temporalio/common';
 import { and, asc, desc, eq, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { orders, products, shipments, tasks } from '../../db/schema';
+import { orderEvents, orders, products, shipments, tasks } from '../../db/schema';
 import { cancelOrderUpdate, statusQuery, type OrderStatus } from '../../workflows/orders/order';
 import { requirePermission } from '../http/auth';
 import { badRequest, conflict, notFound } from '../http/errors';
@@ -12,6 +12,9 @@ import { afterCursor, pageOf } from '../http/pagination';
 import { orderFacts, ordersVisibleTo } from './orders';
 import { body, queryOf, queryValues } from '../http/contract';
 import { CancelBody, OrdersQuery } from './contract';
+
+/** Who closes an order that arrives closed (server/webshops): the platform's id is the actor. */
+const WEB_SHOP_ACTORS = ['shopify', 'haravan'] as const;
 
 type OrderRow = typeof orders.$inferSelect;
 const toOrderView = (o: OrderRow) => ({
@@ -91,7 +94,25 @@ export function ordersRouter(deps: { db: Db; temporal: Client; tasks: TasksStore
       .from(tasks)
       .where(and(eq(tasks.subjectId, orderId), eq(tasks.subjectType, 'order'), eq(tasks.status, 'done'), isNull(tasks.parentTaskId)))
       .orderBy(asc(tasks.completedAt), asc(tasks.id));
-    const facts = orderFacts(done.map((t) => t.data ?? {}));
+    // An order that arrived closed from a web shop has no closing task: what it agreed is the
+    // platform's, recorded as the figure changes of that arrival (by the platform, before any task).
+    const arrived = await deps.db
+      .select({ data: orderEvents.data })
+      .from(orderEvents)
+      .where(
+        and(
+          eq(orderEvents.orderId, orderId),
+          eq(orderEvents.type, 'order_figures_changed'),
+          inArray(orderEvents.actor, [...WEB_SHOP_ACTORS]),
+        ),
+      )
+      .orderBy(asc(orderEvents.id));
+    const platform = Object.fromEntries(
+      arrived
+        .map((e) => e.data as { field?: unknown; to?: unknown })
+        .flatMap((d) => (typeof d.field === 'string' ? [[d.field, d.to]] : [])),
+    );
+    const facts = orderFacts([platform, ...done.map((t) => t.data ?? {})]);
     const skus = [...new Set(facts.items.map((i) => i.sku).filter((s): s is string => s !== null))];
     const named = skus.length
       ? await deps.db.select({ sku: products.sku, name: products.name }).from(products).where(inArray(products.sku, skus))

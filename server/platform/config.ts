@@ -50,6 +50,12 @@ export interface Config {
   /** How long a courier call is retried before the warehouse lead gets a task about it. */
   courierRetryForMs: number;
   temporal: TemporalConfig;
+  /**
+   * Web-shop order webhooks (server/webshops/): the secret each platform signs them with (Shopify:
+   * the app's client secret, or the store's webhook signing key; Haravan: the app's client secret).
+   * A platform without one answers its webhooks 404.
+   */
+  webshops: { shopifyWebhookSecret?: string; haravanWebhookSecret?: string };
   /** Delivery of notifications to staff channels (activities/notifications/): providers and the relay's retries. */
   delivery: DeliveryConfig;
   /** Leads from the shop's channels: Facebook, the website form (Zalo's settings are in `delivery`). */
@@ -308,6 +314,7 @@ export function loadConfig(env: Env = process.env): Config {
     courierSimPort: port('COURIER_SIM_PORT', 4010),
     courierPollAfterMs: duration('COURIER_POLL_AFTER', 6 * 3600_000),
     trustProxy: trustProxy(),
+    webshops: { shopifyWebhookSecret: str('SHOPIFY_WEBHOOK_SECRET'), haravanWebhookSecret: str('HARAVAN_WEBHOOK_SECRET') },
     courierRetryForMs: duration('COURIER_RETRY_FOR', 86_400_000),
     delivery: {
       publicUrl: url('PUBLIC_URL', `http://localhost:${str('PORT') ?? 3000}`)!,

@@ -145,6 +145,8 @@ describe('the OpenAPI document against the real app', () => {
       'POST /api/v1/public/leads',
       'POST /webhooks/couriers/{courier}',
       'POST /webhooks/facebook',
+      'POST /webhooks/haravan',
+      'POST /webhooks/shopify',
       'POST /webhooks/zalo',
     ]);
     expect(openApiDocument.security).toEqual([{ bearerAuth: [] }]);

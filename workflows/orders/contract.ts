@@ -27,6 +27,14 @@ export interface OrderWorkflowInput {
       history?: { orders: number; delivered: number; returned: number; returnRate: number };
     };
   };
+  /**
+   * The order arrives already closed (a web shop's order: items, address and COD known): the start
+   * stage (a human stage) takes this outcome with this form data at once, without a task, and the
+   * order goes on from the stage that outcome leads to. Absent: the start stage's task decides.
+   */
+  closed?: { outcome: string; actor: string; data: Record<string, unknown> };
+  /** Why an incoming order could not start closed (unknown SKU, missing address), in Vietnamese: shown on its first task. */
+  intakeProblem?: string;
   /** What is known for `when` conditions at the start (customer segment, return rate…). */
   facts?: WhenFacts;
   settings?: {

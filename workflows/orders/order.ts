@@ -15,6 +15,7 @@ import {
 } from '@temporalio/workflow';
 import { returnedLinesOf, returnedValue } from '../../definitions/kpi/returns';
 import type { FigureEffect, OrderFigure } from '../../definitions/orders/figures';
+import { decided } from '../../definitions/orders/stages/human';
 import type { OrderStageServices } from '../../definitions/orders/stages/kind';
 import { ORDER_TEXTS } from '../../definitions/orders/texts';
 import { runStage, stageSkipped } from '../../definitions/orders/walk';
@@ -111,6 +112,10 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     if (skipped) {
       visit.outcome = 'skipped';
       next = stage.otherwise!;
+    } else if (seq === 1 && input.closed && stage.kind === 'human') {
+      // Arrived closed (a web shop's order): the start stage's outcome is already decided. Only
+      // orders started with `closed` come here, so no recorded history takes another path.
+      next = await decided(stage, services, { seq, record: visit }, input.closed, { creditCloser: false });
     } else {
       next = await run(stage, services, { seq, record: visit });
     }
@@ -160,6 +165,7 @@ function openOrder(input: OrderWorkflowInput): OrderState {
         phone: customer.phone,
         channel: input.lead.channel,
         ...(customer.history ? { customerHistory: customer.history } : {}),
+        ...(input.intakeProblem ? { problem: input.intakeProblem } : {}),
       },
     },
     process.workingHours,

@@ -7,7 +7,7 @@ import type { CompiledHumanStage, FormSchema, Priority } from '../../types';
 import { checkBindings } from '../bindings';
 import { checkEscalation, compileEscalation, type RawEscalationStep } from '../escalation';
 import { bindingsOf, effectsOf, figuresFrom, SKU_LINE_FIGURES, type FigureBindings } from '../figures';
-import type { OrderStageKind } from './kind';
+import type { OrderStageKind, OrderStageServices, StageVisitRun } from './kind';
 
 /** A form that accepts any object, for steps that only need an outcome. */
 const ANY_FORM: FormSchema = { type: 'object' };
@@ -86,20 +86,35 @@ export const humanStage: OrderStageKind<'human'> = {
   async run(stage, order, visit) {
     const done = await order.humanTask(stage);
     if (!done) return undefined;
-    Object.assign(visit.record, { outcome: done.outcome, actor: done.actor });
-    const chosen = stage.outcomes.find((o) => o.name === done.outcome)!;
-    // Only the fields the definition binds to figures change the order; the rest is the task's record.
-    const figures = figuresFrom(bindingsOf(chosen), done.data ?? {});
-    await order.applyFigures(figures, done.actor, stage.id);
-    // What the figures move (ORDER_FIGURES' effects): the items are reserved before the closer is
-    // credited, restocks and returned amounts after (the order recorded histories replay).
-    const effects = effectsOf(figures);
-    if (effects.includes('reserve-stock')) await order.figureEffect('reserve-stock', figures, done.actor);
-    await order.creditCloser(done.actor, stage.role);
-    for (const effect of effects) if (effect !== 'reserve-stock') await order.figureEffect(effect, figures, done.actor);
-    return chosen.to;
+    return decided(stage, order, visit, done, { creditCloser: true });
   },
 };
+
+/**
+ * What an outcome of a human stage does, whether its task was done or the order arrived with
+ * it already decided (a web shop's order comes closed, see OrderWorkflowInput.closed): the
+ * figures its form binds, their stock effects, the closer's credit (staff only), the next stage.
+ */
+export async function decided(
+  stage: CompiledHumanStage,
+  order: OrderStageServices,
+  visit: StageVisitRun,
+  done: { outcome: string; actor: string; data?: Record<string, unknown> },
+  options: { creditCloser: boolean },
+): Promise<string | undefined> {
+  Object.assign(visit.record, { outcome: done.outcome, actor: done.actor });
+  const chosen = stage.outcomes.find((o) => o.name === done.outcome)!;
+  // Only the fields the definition binds to figures change the order; the rest is the task's record.
+  const figures = figuresFrom(bindingsOf(chosen), done.data ?? {});
+  await order.applyFigures(figures, done.actor, stage.id);
+  // What the figures move (ORDER_FIGURES' effects): the items are reserved before the closer is
+  // credited, restocks and returned amounts after (the order recorded histories replay).
+  const effects = effectsOf(figures);
+  if (effects.includes('reserve-stock')) await order.figureEffect('reserve-stock', figures, done.actor);
+  if (options.creditCloser) await order.creditCloser(done.actor, stage.role);
+  for (const effect of effects) if (effect !== 'reserve-stock') await order.figureEffect(effect, figures, done.actor);
+  return chosen.to;
+}
 
 /**
  * A form as tasks carry it: closed (see closeForm), with the `sku` of every line bound to
