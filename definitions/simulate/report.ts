@@ -114,7 +114,7 @@ function workloadOf(orders: readonly SimulatedOrder[], ctx: ReportContext): Role
     return {
       role,
       title: ctx.roleTitles[role] ?? role,
-      tasksPerDay: round1(total / ctx.days),
+      tasksPerDay: Math.round((total / ctx.days) * 100) / 100,
       byHour: byHour.get(role)!.map((n) => round1(n / ctx.days)),
       queueByHour,
       // Overloaded: hours people work in and still leave a queue (work waiting overnight is not overload).
