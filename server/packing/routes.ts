@@ -114,8 +114,7 @@ export function packingRouter(deps: { packing: PackingStore; tasks: TasksStore; 
     async (req, res) => {
       const task = await visibleTask(req);
       const reason = req.body.reason.trim();
-      if (reason.length < 3)
-        throw unprocessable('hãy ghi lý do bỏ qua', { fields: [{ field: 'reason', message: 'cần ít nhất 3 ký tự' }] });
+      if (reason.length < 3) throw unprocessable('hãy ghi lý do bỏ qua', { fields: [{ field: 'reason', message: 'cần ít nhất 3 ký tự' }] });
       await scannable(task);
       const now = await deps.packing.state(task);
       if (now.matched) throw conflict('hàng đã quét khớp với đơn — không có gì cần bỏ qua');
