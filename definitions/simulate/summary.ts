@@ -107,7 +107,9 @@ export function differences(active: VersionReport, candidate: VersionReport): Di
   for (const [role, title] of roles) {
     const a = active.workload.find((w) => w.role === role)?.tasksPerDay ?? 0;
     const c = candidate.workload.find((w) => w.role === role)?.tasksPerDay ?? 0;
-    if (Math.abs(c - a) >= 0.05) out.push(diff(`tasksPerDay.${role}`, a, c, `${signed(c - a, 1)} việc ${title}/ngày`));
+    // A small shop's change can be a few tasks a week: shown to the hundredth below a tenth a day.
+    if (Math.abs(c - a) >= 0.005)
+      out.push(diff(`tasksPerDay.${role}`, a, c, `${signed(c - a, Math.abs(c - a) < 0.1 ? 2 : 1)} việc ${title}/ngày`));
     const wasOver = active.workload.find((w) => w.role === role)?.overloaded.join(', ') ?? '';
     const isOver = candidate.workload.find((w) => w.role === role)?.overloaded.join(', ') ?? '';
     if (isOver && isOver !== wasOver) out.push(diff(`overloaded.${role}`, null, null, `${title} quá tải ${isOver}`));
