@@ -202,7 +202,7 @@ describe('loading a process definition with mistakes', () => {
     );
     expect(errorAt(errors, 'spec.stages[1].courier.rules[0].use')).toMatchObject({
       ...positionOf(text, 'ghm'),
-      message: 'unknown courier "ghm" (did you mean "ghn"?) — known couriers: ghn, ghtk, simulator',
+      message: 'unknown courier "ghm" (did you mean "ghn"?) — known couriers: ghn, ghtk, viettelpost, simulator',
     });
     expect(errorAt(errors, 'spec.stages[1].courier.default').message).toMatch(/^unknown courier "viettel"/);
   });
