@@ -80,7 +80,30 @@ export function createPackingStore(db: Db) {
   const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
   const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v : null);
 
-  /** The pack task's order and whether its stage gates an outcome on scans (the definition version the order runs). */
+  /**
+   * Which outcome each stage of a definition version gates on scans. Versions never change, so
+   * each is read once per process: every task completion asks, and a compiled process is large.
+   */
+  const gatesByVersion = new Map<string, Map<string, string>>();
+  async function gatesOf(name: string, version: number): Promise<Map<string, string>> {
+    const key = `${name}@${version}`;
+    const known = gatesByVersion.get(key);
+    if (known) return known;
+    const [def] = await db
+      .select({ compiled: definitionVersions.compiled })
+      .from(definitionVersions)
+      .where(and(eq(definitionVersions.name, name), eq(definitionVersions.version, version)));
+    const process = def?.compiled as CompiledOrderProcess | undefined;
+    const gates = new Map<string, string>();
+    if (process?.kind === 'OrderProcess')
+      for (const stage of Object.values(process.stages))
+        if (stage.kind === 'human' && typeof stage.scanItems === 'string') gates.set(stage.id, stage.scanItems);
+    if (gatesByVersion.size > 500) gatesByVersion.clear();
+    gatesByVersion.set(key, gates);
+    return gates;
+  }
+
+  /** The outcome the task's stage gates on scans, in the definition version its order runs (null: none). */
   async function scanRule(task: TaskRow): Promise<string | null> {
     if (task.subjectType !== 'order') return null;
     const [order] = await db
@@ -88,14 +111,7 @@ export function createPackingStore(db: Db) {
       .from(orders)
       .where(eq(orders.id, task.subjectId));
     if (!order?.name || order.version === null) return null;
-    const [def] = await db
-      .select({ compiled: definitionVersions.compiled })
-      .from(definitionVersions)
-      .where(and(eq(definitionVersions.name, order.name), eq(definitionVersions.version, order.version)));
-    const process = def?.compiled as CompiledOrderProcess | undefined;
-    if (process?.kind !== 'OrderProcess' || !hasOwnEntry(process.stages, task.stage)) return null;
-    const stage = process.stages[task.stage]!;
-    return stage.kind === 'human' && typeof stage.scanItems === 'string' ? stage.scanItems : null;
+    return (await gatesOf(order.name, order.version)).get(task.stage) ?? null;
   }
 
   async function expectedOf(orderId: string): Promise<ExpectedLine[]> {
