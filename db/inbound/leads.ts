@@ -13,7 +13,7 @@ import { findPhoneInText, normalizePhone } from '../../definitions/rules/phone';
 
 /** What the routing decided for one delivery (stored on it, so a retry answers the same). */
 export type InboundRoute =
-  | { action: 'new-lead'; leadId: string; channel: string; phone: string | null; name: string | null }
+  | { action: 'new-lead'; leadId: string; channel: string; phone: string | null; name: string | null; said?: string }
   | { action: 'lead-timeline'; leadId: string; leadWorkflowId: string; phoneAdded: string | null }
   | { action: 'order-timeline'; orderId: string }
   | { action: 'ignored'; why: string };
@@ -88,7 +88,8 @@ export async function routeInboundEvent(db: Db, id: number): Promise<InboundRout
         source: event.payload.source ?? null,
       })
       .onConflictDoNothing();
-    return settle(tx, event.id, { action: 'new-lead', leadId, channel: event.channel, phone, name }, { leadId });
+    const said = event.payload.text?.slice(0, 200);
+    return settle(tx, event.id, { action: 'new-lead', leadId, channel: event.channel, phone, name, ...(said ? { said } : {}) }, { leadId });
   });
 }
 
@@ -184,7 +185,14 @@ async function storedRoute(tx: Tx, event: EventRow): Promise<InboundRoute> {
   if (event.result === 'order-timeline' && event.orderId) return { action: 'order-timeline', orderId: event.orderId };
   const [lead] = event.leadId ? await tx.select().from(channelLeads).where(eq(channelLeads.id, event.leadId)) : [];
   if (event.result === 'new-lead' && lead)
-    return { action: 'new-lead', leadId: lead.id, channel: lead.channel, phone: lead.phone, name: lead.customerName };
+    return {
+      action: 'new-lead',
+      leadId: lead.id,
+      channel: lead.channel,
+      phone: lead.phone,
+      name: lead.customerName,
+      ...(event.payload.text ? { said: event.payload.text.slice(0, 200) } : {}),
+    };
   if (event.result === 'lead-timeline' && lead)
     return { action: 'lead-timeline', leadId: lead.id, leadWorkflowId: lead.workflowId, phoneAdded: null };
   return { action: 'ignored', why: 'handled before' };

@@ -5,7 +5,15 @@
  * lead with a phone starts its order at once; one without waits on a sales task asking for the
  * phone, until sales enters it (or drops the lead) or the customer writes it in a later message.
  */
-import { defineSignal, getExternalWorkflowHandle, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  defineSignal,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { CompiledHumanStage, FormSchema } from '../../definitions/types';
 import type { CompiledWorkingHours } from '../../definitions/rules/business-time';
@@ -79,8 +87,11 @@ export async function inboundLeadWorkflow(input: InboundLeadInput): Promise<Inbo
   });
   // One board per workflow (it owns the completeTask Update): the lead's, or the delivery's when a step failed before the lead was known.
   let board: TaskBoard | undefined;
-  const boardFor = (leadId: string, channel: string, customer: string, hours: CompiledWorkingHours = CALENDAR_HOURS) =>
-    (board ??= new TaskBoard({ type: 'lead', id: leadId, channel, summary: { leadId, channel, customer } }, hours));
+  const boardFor = (leadId: string, channel: string, customer: string, hours: CompiledWorkingHours = CALENDAR_HOURS, said?: string) =>
+    (board ??= new TaskBoard(
+      { type: 'lead', id: leadId, channel, summary: { leadId, channel, customer, ...(said ? { message: said } : {}) } },
+      hours,
+    ));
   // A step that fails for good (the Graph API refusing the token, no active order process) waits
   // on the manager: fixed and retried, or skipped.
   onActivityFailure(async (problem, attempt) => {
@@ -139,12 +150,14 @@ export async function inboundLeadWorkflow(input: InboundLeadInput): Promise<Inbo
       route.channel,
       route.name ?? LEAD_TEXTS.unnamedCustomer(route.channel),
       context?.workingHours,
+      route.said,
     ).humanTask(stage, () => phoneFromMessage !== undefined);
     if (!answer) {
       // The customer wrote their phone in a later message: the task is moot.
       await steps.cancelOpenTasks({ workflowId: workflowInfo().workflowId, reason: 'phone received from the customer' });
     } else if (answer.outcome === 'lost') {
       await steps.dropLead({ leadId });
+      await condition(allHandlersFinished);
       return { action: 'new-lead', leadId, outcome: 'lost' };
     } else {
       const data = answer.data ?? {};
@@ -156,5 +169,6 @@ export async function inboundLeadWorkflow(input: InboundLeadInput): Promise<Inbo
     }
   }
   const started = await steps.startLeadOrder({ leadId });
+  await condition(allHandlersFinished);
   return { action: 'new-lead', leadId, ...(started ? { orderId: started.orderId } : {}), outcome: 'ordered' };
 }
