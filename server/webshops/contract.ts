@@ -13,7 +13,10 @@ export const schemas: Record<string, JsonSchema> = {
     duplicate: { type: 'boolean', description: '`orders/create`: a resend of an order already received.' },
     webhookId: { type: 'string', description: 'Shopify’s `X-Shopify-Webhook-Id`, echoed.' },
     cancelled: { type: 'boolean', description: '`orders/cancelled`: whether the order is now cancelled.' },
-    reason: { type: 'string', description: '`orders/cancelled`: why it was not (already ended, the courier has the parcel, unknown order).' },
+    reason: {
+      type: 'string',
+      description: '`orders/cancelled`: why it was not (already ended, the courier has the parcel, unknown order).',
+    },
     ignored: { type: 'boolean', description: 'A topic shopflow does not act on.' },
   }),
 };
@@ -34,9 +37,13 @@ const operation = (platform: WebShopPlatform) => {
       requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
       responses: {
         200: answer('Received.', { $ref: '#/components/schemas/WebShopWebhookAnswer' }),
-        400: failure(`The body is not a JSON object, or \`${p.topic}\` / \`${p.shop}\` is missing (code \`bad_webhook\`, the field named).`),
+        400: failure(
+          `The body is not a JSON object, or \`${p.topic}\` / \`${p.shop}\` is missing (code \`bad_webhook\`, the field named).`,
+        ),
         401: failure('The signature is missing or wrong (code `forged_webhook`): nothing is recorded.'),
-        404: failure(`${p.title} webhooks are not set up on this server (${platform.toUpperCase()}_WEBHOOK_SECRET); code \`${platform}_not_configured\`.`),
+        404: failure(
+          `${p.title} webhooks are not set up on this server (${platform.toUpperCase()}_WEBHOOK_SECRET); code \`${platform}_not_configured\`.`,
+        ),
         413: shared('TooLarge'),
         422: failure('The order has no id, created_at or phone number (code `invalid`, the field named).'),
         429: {
