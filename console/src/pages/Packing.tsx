@@ -387,10 +387,10 @@ export function PackingPanel({ taskId, me, onState }: { taskId: string; me: Me; 
         </p>
       )}
       {state.scans.length > 0 && (
-        <details open={state.scans.some((s) => s.result !== 'ok' && !s.removedAt)}>
-          <summary>
+        <>
+          <h5>
             {p('history')} ({state.scans.length})
-          </summary>
+          </h5>
           <ul className="scan-list">
             {state.scans.map((s) => (
               <li key={s.id} className={s.removedAt ? 'muted' : s.result === 'ok' ? '' : 'warn'}>
@@ -405,7 +405,7 @@ export function PackingPanel({ taskId, me, onState }: { taskId: string; me: Me; 
               </li>
             ))}
           </ul>
-        </details>
+        </>
       )}
       {mayOverride && !state.matched && !state.override && (
         <form className="override" onSubmit={override}>
