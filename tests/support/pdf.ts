@@ -3,6 +3,8 @@
  * file), page boxes, and the Code 128 symbols read back from the bars drawn in the page content.
  */
 import zlib from 'node:zlib';
+// pdf.js 3's legacy build: CommonJS, so jest's CommonJS tests can load it (pdf.js 4+ is ES modules only).
+import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.js';
 import { PATTERNS, decodeCode128Values } from '../../server/packing/code128';
 
 export interface PdfPage {
@@ -13,14 +15,13 @@ export interface PdfPage {
 
 /** Every page's box and text (text items joined by spaces, whitespace collapsed). */
 export async function readPdf(bytes: Uint8Array): Promise<PdfPage[]> {
-  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
   const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false }).promise;
   const pages: PdfPage[] = [];
   for (let n = 1; n <= doc.numPages; n++) {
     const page = await doc.getPage(n);
     const content = await page.getTextContent();
     const text = content.items
-      .map((i) => ('str' in i ? i.str : ''))
+      .map((i: object) => ('str' in i ? String(i.str) : ''))
       .join(' ')
       .replace(/\s+/g, ' ');
     pages.push({ box: [...page.view], text });
