@@ -10,6 +10,7 @@ import kpiPlanSchema from '../schema/kpi-plan.schema.json';
 import orderProcessSchema from '../schema/order-process.schema.json';
 import shopSchema from '../schema/shop.schema.json';
 import salesGuideSchema from '../schema/sales-guide.schema.json';
+import { SHOPFLOW_KEYWORD } from '../tasks/widgets';
 
 /**
  * The instance, made on first use. Workflow code imports this module (stage kinds hold their
@@ -34,9 +35,13 @@ export function sharedAjv(): Ajv {
   return instance;
 }
 
-/** The formats forms may use: ajv-formats' and `sku`. */
+/** The formats forms may use (ajv-formats' and `sku`), and shopflow's `x-shopflow` keyword. */
 export function addShopFormats(target: Ajv): void {
   addFormats(target);
+  // `x-shopflow` (widget, default from a fact, sum) is an annotation for the console and the task
+  // API: data is not checked by it. Known, so strict mode does not take it for a typo;
+  // definitions/tasks/widgets.ts checks its content at the definition's paths.
+  target.addKeyword({ keyword: SHOPFLOW_KEYWORD });
   // `format: sku` marks a form field that holds a product SKU: the task API checks it against the
   // shop's catalogue (when it has one); as a format it only asks for some non-blank text.
   target.addFormat('sku', /\S/);

@@ -9,6 +9,7 @@ import { didYouMean, formatPath, listNames, type Issue, type PathSegment } from 
 import { isRecord, listOf } from '../loading/plain';
 import { pointerToPath, schemaIssues } from '../loading/schema-errors';
 import type { FormSchema } from '../types';
+import { checkFieldBindings, SHOPFLOW_KEYWORD } from './widgets';
 
 /** Keywords of draft-07 plus the annotations Ajv knows, for "did you mean" on typos. */
 const KNOWN_KEYWORDS = [
@@ -53,6 +54,7 @@ const KNOWN_KEYWORDS = [
   '$ref',
   '$comment',
   'readOnly',
+  SHOPFLOW_KEYWORD,
 ];
 
 /** Formats ajv-formats provides (the ones a form is likely to use), and shopflow's `sku`. */
@@ -83,6 +85,7 @@ export function checkForm(form: unknown, path: PathSegment[]): Issue[] {
     issues.push({ path: [...path, '$id'], at: 'key', message: 'a form must not have $id — it is identified by its stage' });
   }
   issues.push(...openObjects(form, path));
+  issues.push(...checkFieldBindings(form, path));
   // Meta-schema violations were already reported by the definition schema; compiling would repeat them.
   const ajv = sharedAjv();
   if (issues.length > 0 || !ajv.validateSchema(form)) return issues;
@@ -114,8 +117,9 @@ function undeclaredRequired(schema: unknown, path: PathSegment[]): Issue[] {
     });
   }
   for (const [key, child] of Object.entries(schema)) {
-    // Inside enum/const/default/examples values are data, not schemas.
-    if (!['enum', 'const', 'default', 'examples', 'required'].includes(key)) issues.push(...undeclaredRequired(child, [...path, key]));
+    // Inside enum/const/default/examples values are data, not schemas; x-shopflow is an annotation.
+    if (!['enum', 'const', 'default', 'examples', 'required', SHOPFLOW_KEYWORD].includes(key))
+      issues.push(...undeclaredRequired(child, [...path, key]));
   }
   return issues;
 }
@@ -258,7 +262,7 @@ function openObjects(schema: unknown, path: PathSegment[]): Issue[] {
   for (const [key, child] of Object.entries(schema)) {
     if (SCHEMA_MAPS.includes(key) && isRecord(child)) {
       for (const [name, sub] of Object.entries(child)) issues.push(...openObjects(sub, [...path, key, name]));
-    } else if (!['enum', 'const', 'default', 'examples', 'required', 'additionalProperties'].includes(key)) {
+    } else if (!['enum', 'const', 'default', 'examples', 'required', 'additionalProperties', SHOPFLOW_KEYWORD].includes(key)) {
       issues.push(...openObjects(child, [...path, key]));
     }
   }
