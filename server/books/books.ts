@@ -17,6 +17,7 @@ import { localDay, localMidnight, shopOffsetMinutes } from '../../definitions/ru
 import type { Logger } from '../platform/logger';
 import { afterCursor, pageOf } from '../http/pagination';
 import { badRequest, HttpError } from '../http/errors';
+import { FOLD_FROM, FOLD_TO, foldVietnamese } from '../../definitions/rules/fold';
 import { createIdempotency } from '../http/idempotency';
 
 export type ProductRow = typeof products.$inferSelect;
@@ -98,7 +99,7 @@ export function createBooksStore(db: Db, log: Logger) {
     /** Runs a write once per (operation, caller, Idempotency-Key), in one transaction with its answer (./idempotency). */
     idempotent: keyed.inTransaction,
 
-    async listProducts(opts: { active?: boolean; barcode?: string; limit: number; cursor?: string }) {
+    async listProducts(opts: { active?: boolean; barcode?: string; q?: string; limit: number; cursor?: string }) {
       const rows = await db
         .select()
         .from(products)
@@ -106,6 +107,7 @@ export function createBooksStore(db: Db, log: Logger) {
           and(
             opts.active === undefined ? undefined : eq(products.active, opts.active),
             opts.barcode === undefined ? undefined : eq(products.barcode, opts.barcode),
+            opts.q === undefined ? undefined : productSearch(opts.q),
             afterCursor(opts.cursor, products.createdAt, products.sku),
           ),
         )
@@ -498,4 +500,18 @@ export function booksHttpError(err: unknown): unknown {
   if (code === '23505')
     return new HttpError(409, 'conflict', 'the same document was recorded at the same moment by another request; reload and check');
   return err;
+}
+
+/** `LIKE` pattern text matching itself literally (`%`, `_` and a backslash typed by a person are not wildcards). */
+const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * The catalogue search of `GET /products?q=`: every word of `q` in the name (folded: no tone
+ * marks, đ as d, any case), or `q` inside the SKU (any case), or `q` as the barcode exactly.
+ */
+function productSearch(q: string): SQL {
+  const words = foldVietnamese(q).split(' ').filter(Boolean);
+  const folded = sql`translate(${products.name}, ${FOLD_FROM}, ${FOLD_TO})`;
+  const nameHas = words.length ? and(...words.map((w) => sql`${folded} like ${`%${likeLiteral(w)}%`}`)) : undefined;
+  return sql`(${nameHas ?? sql`false`} or ${products.sku} ilike ${`%${likeLiteral(q.trim())}%`} or ${products.barcode} = ${q.trim()})`;
 }

@@ -15,7 +15,9 @@ export function productsRouter(deps: { books: BooksStore }): Router {
   const router = Router();
   router.get('/', requirePermission('orders.read'), queryOf(ProductsQuery), async (req, res) => {
     const q = queryValues(req, ProductsQuery);
-    res.json(await deps.books.listProducts({ active: q.active, barcode: q.barcode, limit: q.limit, cursor: q.cursor || undefined }));
+    res.json(
+      await deps.books.listProducts({ active: q.active, barcode: q.barcode, q: q.q, limit: q.limit, cursor: q.cursor || undefined }),
+    );
   });
   /** A barcode another product has is a 409 naming the field; the unique index catches a race between two requests. */
   const barcodeFree = async (barcode: string | null | undefined, sku?: string) => {

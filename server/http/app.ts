@@ -25,6 +25,8 @@ import { createInboundRelay } from '../inbound/relay';
 import type { CourierDirectory } from '../../activities/shipping/couriers/directory';
 import { tasksRouter } from '../tasks/routes';
 import { packingRouter } from '../packing/routes';
+import { createPrefill } from '../tasks/prefill';
+import { placesRouter } from '../places/routes';
 import { createPackingStore } from '../packing/packing';
 import { createOrdersService } from '../orders/orders';
 import { createCustomersStore } from '../customers/customers';
@@ -156,7 +158,8 @@ export function createApp(deps: AppDeps): Express {
   // Before /tasks and /orders: packing's paths (/orders/pick-list.pdf) are not order ids.
   api.use(packingRouter({ packing, tasks, shop }));
   const guides = createGuidesService({ db: deps.database.db, definitions, shop });
-  api.use('/tasks', tasksRouter({ tasks, staff, shop, temporal: deps.temporal, guides, packing }));
+  const prefill = createPrefill({ db: deps.database.db, temporal: deps.temporal });
+  api.use('/tasks', tasksRouter({ tasks, staff, shop, temporal: deps.temporal, guides, packing, prefill }));
   api.use('/reports/scripts', scriptsReportRouter({ guides }));
   api.use('/orders', ordersRouter({ db: deps.database.db, temporal: deps.temporal, tasks }));
   const customers = createCustomersStore(deps.database.db);
@@ -188,6 +191,7 @@ export function createApp(deps: AppDeps): Express {
   );
   const books = createBooksStore(deps.database.db, deps.log);
   api.use('/products', productsRouter({ books }));
+  api.use('/places', placesRouter());
   api.use('/stock', stockRouter({ books, shop }));
   api.use('/purchases', purchasesRouter({ db: deps.database.db, log: deps.log, books, shop }));
   api.use('/books', booksRouter({ db: deps.database.db, books, shop }));

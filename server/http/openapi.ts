@@ -33,6 +33,7 @@ import { contract as books } from '../books/contract';
 import { contract as notifications } from '../notifications/contract';
 import { contract as delivery } from '../notifications/preferences-contract';
 import { contract as customerMessages } from '../messaging/contract';
+import { contract as places } from '../places/contract';
 import { contract as webShops } from '../webshops/contract';
 import { contract as channelLeads } from '../inbound/contract';
 
@@ -69,6 +70,7 @@ const domains: DomainContract[] = [
   notifications,
   delivery,
   customerMessages,
+  places,
   webShops,
   channelLeads,
 ];

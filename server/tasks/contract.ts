@@ -115,12 +115,29 @@ export const schemas: Record<string, JsonSchema> = {
       completedAt: nullable('string', { format: 'date-time', description: 'Only when not open.' }),
     },
   ),
-  TaskOutcome: object(['name', 'title', 'form', 'forward'], {
+  TaskOutcome: object(['name', 'title', 'form', 'forward', 'prefill'], {
     name: { type: 'string' },
     title: { type: 'string' },
     form: { type: 'object', description: 'JSON Schema of the data this outcome needs.' },
     forward: { type: 'boolean', description: 'true for the first outcome: the one that moves the process on.' },
+    prefill: schema('TaskPrefill'),
   }),
+  TaskPrefill: {
+    type: 'object',
+    description:
+      "Values for the form's fields bound to facts (`x-shopflow: { default: { from: … } }`): the lead's name and phone, its address read against the provinces and wards, the order's items, address, COD… A starting point shown in the form; what is sent on completion is validated as always. Empty for a task that is no longer open.",
+    examples: [{ customerName: 'Trần Thị Hoa', phone: '0912345678', shippingAddress: { street: '12 Lê Lợi', province: 'Hồ Chí Minh' } }],
+  },
+  TaskLead: object(
+    ['channel', 'campaign', 'note', 'address'],
+    {
+      channel: { type: 'string' },
+      campaign: nullable('string'),
+      note: nullable('string', { description: 'What the customer asked for, as the lead said it.' }),
+      address: nullable('string', { description: 'The address the customer wrote on the lead (free text).' }),
+    },
+    "What the lead the order started with said (an order's task only).",
+  ),
   TimelineEvent: object(['at', 'type', 'actor', 'data'], {
     at: timestamp,
     type: {
@@ -138,8 +155,13 @@ export const schemas: Record<string, JsonSchema> = {
   TaskDetail: {
     allOf: [
       schema('Task'),
-      object(['description', 'form', 'outcomes', 'timeline', 'guide'], {
+      object(['description', 'form', 'outcomes', 'timeline', 'guide', 'prefill', 'lead'], {
         description: nullable('string'),
+        prefill: schema('TaskPrefill'),
+        lead: {
+          oneOf: [schema('TaskLead'), { type: 'null' }],
+          description: "The lead's words (note, address) for an order's task; null otherwise.",
+        },
         guide: {
           oneOf: [schema('Guide'), { type: 'null' }],
           description: 'The sales script and checklist for this task (SalesGuide); null when none applies.',

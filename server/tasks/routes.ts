@@ -15,6 +15,8 @@ import { executeUpdateRetried } from '../platform/updates';
 import type { PackingStore } from '../packing/packing';
 import { requireScanned } from '../packing/routes';
 import type { GuidesService } from '../guides/guides';
+import { normalizeFormData } from '../../definitions/tasks/widgets';
+import type { PrefillService } from './prefill';
 
 function parseFilter(req: Request): TaskFilter {
   const q = queryValues(req, TasksQuery);
@@ -37,6 +39,7 @@ export function tasksRouter(deps: {
   temporal: Client;
   guides?: GuidesService;
   packing?: PackingStore;
+  prefill?: PrefillService;
 }): Router {
   const router = Router();
   router.use(requirePermission('tasks.read'));
@@ -74,11 +77,16 @@ export function tasksRouter(deps: {
 
   router.get('/:id', async (req, res) => {
     const task = await visibleTask(req);
+    // Fields bound to facts (x-shopflow default.from) come filled in; only open tasks are still answered.
+    const known = task.status === 'open' && deps.prefill ? await deps.prefill.forTask(task) : undefined;
+    const prefillOf = (form: unknown) => known?.forms.get(JSON.stringify(form)) ?? {};
     res.json({
       ...toTaskView(task),
       description: task.description,
       form: task.form,
-      outcomes: task.outcomes.map((o, i) => ({ ...o, forward: i === 0 })),
+      prefill: prefillOf(task.form),
+      lead: known?.lead ?? null,
+      outcomes: task.outcomes.map((o, i) => ({ ...o, forward: i === 0, prefill: prefillOf(o.form) })),
       timeline: await deps.tasks.timeline(task.subjectId),
       guide: (await deps.guides?.forTask(task)) ?? null,
     });
@@ -124,7 +132,10 @@ export function tasksRouter(deps: {
     requireOpen(task);
     requireActor(req, task);
     if (!can(req.principal!, 'tasks.complete')) throw forbidden('your roles do not allow "tasks.complete"');
-    await checkTaskData(deps.tasks, task, req.body.outcome, req.body.data ?? {});
+    // Phone fields (x-shopflow widget: phone) take any common spelling: stored as 0xxxxxxxxx before validation.
+    const outcomeForm = task.outcomes.find((o) => o.name === req.body.outcome)?.form;
+    const data = (outcomeForm ? normalizeFormData(outcomeForm, req.body.data ?? {}) : (req.body.data ?? {})) as Record<string, unknown>;
+    await checkTaskData(deps.tasks, task, req.body.outcome, data);
     // Scan to pack: the outcome a stage gates on scans waits for a matching box or a lead's override.
     if (deps.packing) await requireScanned(deps.packing, task, req.body.outcome);
     // The sales script's checklist: required items ticked before closing; the script version is recorded once done.
@@ -132,7 +143,7 @@ export function tasksRouter(deps: {
     let result: CompleteTaskResult;
     try {
       result = await executeUpdateRetried(deps.temporal.workflow.getHandle(task.workflowId), completeTaskUpdate, {
-        args: [{ taskId: task.id, outcome: req.body.outcome, data: req.body.data ?? {}, actor: req.principal!.staffId }],
+        args: [{ taskId: task.id, outcome: req.body.outcome, data, actor: req.principal!.staffId }],
       });
     } catch (err) {
       throw taskUpdateError(err, task);

@@ -48,6 +48,14 @@ export const ProductsQuery = Type.Object({
   barcode: Type.Optional(
     Type.String({ ...barcodeRule, description: 'Only the product with this barcode (a scan); an empty page when none has it.' }),
   ),
+  q: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description:
+        'Search: products whose name has every word of it (tone marks optional: `ao thun` finds "Áo thun"), whose SKU contains it, or whose barcode is it. Sizes and colours are separate SKUs (the catalogue has no variant field), so a name search lists them all.',
+    }),
+  ),
   ...pageQuery,
 });
 const noProduct = failure('No product of that SKU.');
