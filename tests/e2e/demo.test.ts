@@ -98,15 +98,19 @@ test('When a newcomer runs npm run demo, then a living demo shop comes up: every
   const week = WEEK.reduce((n, [, c]) => n + c, 0);
   expect(Object.keys(state.orders).length).toBeGreaterThanOrEqual(week);
   const life = createShopLife({ api: owner, stateFile: path.join(dataDir, 'demo-shop.json') });
+  const reached = ['close', 'confirm', 'pack', 'ship', 'call-customer', 'receive-return', 'completed', 'returned', 'lost', 'cancelled'];
+  let counts: Record<string, number> = {};
   const census = await eventually(
     async () => {
-      const counts = await life.census();
-      const reached = ['close', 'confirm', 'pack', 'ship', 'call-customer', 'receive-return', 'completed', 'returned', 'lost', 'cancelled'];
+      counts = await life.census();
       return reached.every((k) => (counts[k] ?? 0) > 0) ? counts : undefined;
     },
     240_000,
     'demo orders in every state',
-  );
+  ).catch((err: Error) => {
+    const demoLines = output.split('\n').filter((l) => l.startsWith('[demo]'));
+    throw new Error(`${err.message}; last census ${JSON.stringify(counts)}; demo said:\n${demoLines.slice(-20).join('\n')}`);
+  });
   expect(census.completed).toBeGreaterThanOrEqual(1);
 
   // It lives: new leads keep arriving after the seed.
