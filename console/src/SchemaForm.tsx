@@ -4,8 +4,10 @@
  * as typed in and converted by `formData` when submitted: the server's validation is the one
  * that counts, so nothing is silently dropped or coerced here.
  */
+import type { ReactNode } from 'react';
 import { useI18n } from './i18n';
 import type { JsonSchema } from './api';
+import { AddressPicker, linesTotal, MoneyHint, PhoneHint, ProductPicker, typedNumber } from './FormWidgets';
 
 export type Raw = unknown;
 /** Field path (`items.0.qty`) → message. `''` is the form as a whole. */
@@ -25,8 +27,13 @@ const typeOf = (schema: JsonSchema): string =>
     ? (schema.type.find((x) => x !== 'null') ?? 'string')
     : (schema.type ?? (schema.properties ? 'object' : 'string'));
 
-/** The value to send for what was typed: numbers parsed, empty optional fields left out. */
-export function formData(schema: JsonSchema, raw: Raw): unknown {
+/**
+ * The value to send for what was typed: numbers parsed, empty optional fields left out. A
+ * checkbox left unticked is `false` when the form requires the field (a required boolean asks
+ * "yes or no?", and no is an answer), left out when it is optional. A money field that adds up
+ * its siblings (`x-shopflow.sum`) and was not typed over sends the sum.
+ */
+export function formData(schema: JsonSchema, raw: Raw, required = false): unknown {
   const type = typeOf(schema);
   if (schema.enum) {
     if (raw === '' || raw === undefined) return undefined;
@@ -35,9 +42,14 @@ export function formData(schema: JsonSchema, raw: Raw): unknown {
   if (type === 'object') {
     const out: Record<string, unknown> = {};
     const values = (raw ?? {}) as Record<string, Raw>;
+    const requiredKeys = schema.required ?? [];
     for (const [key, child] of Object.entries(schema.properties ?? {})) {
-      const value = formData(child, values[key]);
+      const value = formData(child, values[key], requiredKeys.includes(key));
       if (value !== undefined) out[key] = value;
+    }
+    for (const [key, child] of Object.entries(schema.properties ?? {})) {
+      const sum = computedSum(schema, key, values);
+      if (child['x-shopflow']?.sum && (values[key] === undefined || values[key] === '') && sum !== undefined) out[key] = sum;
     }
     return out;
   }
@@ -50,8 +62,62 @@ export function formData(schema: JsonSchema, raw: Raw): unknown {
     const n = Number(String(raw).replace(/[\s.,](?=\d{3}\b)/g, ''));
     return Number.isFinite(n) ? n : raw; // the server names the field if it is not a number
   }
-  if (type === 'boolean') return raw === undefined ? undefined : Boolean(raw);
+  if (type === 'boolean') return raw === undefined ? (required ? false : undefined) : Boolean(raw);
   return raw === '' || raw === undefined ? undefined : raw;
+}
+
+/**
+ * What a field adding up its siblings (`x-shopflow: { sum: [items, shippingFee] }`) comes to for
+ * the values typed: numbers as typed, a list of lines as Σ qty × price. Undefined when the field
+ * sums nothing or nothing it sums has a value yet.
+ */
+export function computedSum(schema: JsonSchema, key: string, values: Record<string, Raw>): number | undefined {
+  const names = schema.properties?.[key]?.['x-shopflow']?.sum;
+  if (!names?.length) return undefined;
+  let total = 0;
+  let any = false;
+  for (const name of names) {
+    const sibling = schema.properties?.[name];
+    if (!sibling) continue;
+    const value = values[name];
+    if (typeOf(sibling) === 'array') {
+      if (Array.isArray(value) && value.length) any = true;
+      total += linesTotal(value);
+    } else {
+      const n = typedNumber(value) ?? (typeof sibling.default === 'number' ? sibling.default : undefined);
+      if (n !== undefined) {
+        any = true;
+        total += n;
+      }
+    }
+  }
+  return any ? total : undefined;
+}
+
+/**
+ * Data (a task's prefill from the server) as the form keeps it while typing: the inverse of
+ * `formData` — numbers as text, enum values as their option index, objects and lists alike.
+ */
+export function toRaw(schema: JsonSchema, data: unknown): Raw {
+  if (data === undefined || data === null) return undefined;
+  if (schema.enum) {
+    const i = schema.enum.findIndex((option) => JSON.stringify(option) === JSON.stringify(data));
+    return i >= 0 ? String(i) : undefined;
+  }
+  const type = typeOf(schema);
+  if (type === 'object') {
+    if (typeof data !== 'object' || Array.isArray(data)) return undefined;
+    const out: Record<string, Raw> = {};
+    for (const [key, child] of Object.entries(schema.properties ?? {})) {
+      const value = toRaw(child, (data as Record<string, unknown>)[key]);
+      if (value !== undefined) out[key] = value;
+    }
+    return out;
+  }
+  if (type === 'array') return Array.isArray(data) ? data.map((row) => toRaw(schema.items ?? {}, row)) : undefined;
+  if (type === 'integer' || type === 'number') return typeof data === 'number' ? String(data) : undefined;
+  if (type === 'boolean') return typeof data === 'boolean' ? data : undefined;
+  return typeof data === 'string' ? data : undefined;
 }
 
 /**
@@ -79,6 +145,8 @@ interface FieldProps {
   errors: FieldErrors;
   label: string;
   required: boolean;
+  /** For a field that adds up its siblings: what they come to now. */
+  computed?: number;
 }
 
 export function SchemaForm({
@@ -114,6 +182,7 @@ function ObjectFields({ schema, value, onChange, path, idPrefix, errors }: Omit<
             errors={errors}
             label={child.title ?? humanize(key)}
             required={(schema.required ?? []).includes(key)}
+            computed={computedSum(schema, key, values)}
             onChange={(v) => onChange({ ...values, [key]: v })}
           />
         );
@@ -133,24 +202,32 @@ function FieldError({ id, message }: { id: string; message?: string }) {
 
 function Field(props: FieldProps) {
   const { t } = useI18n();
-  const { schema, value, onChange, path, idPrefix, errors, label, required } = props;
+  const { schema, value, onChange, path, idPrefix, errors, label, required, computed } = props;
   const id = `${idPrefix}-${path.replace(/\./g, '-')}`;
   const errorId = `${id}-error`;
   const error = errors[path];
   const type = typeOf(schema);
-  const mark = required ? (
-    <span className="req" aria-hidden="true">
-      {' '}
-      *
-    </span>
-  ) : null;
-  const describedBy = [schema.description ? `${id}-help` : '', error ? errorId : ''].filter(Boolean).join(' ') || undefined;
+  const widget = schema['x-shopflow']?.widget;
+  // A checkbox always answers (unticked is no): it is never marked as one that must be filled in.
+  const mark =
+    required && type !== 'boolean' ? (
+      <span className="req" aria-hidden="true">
+        {' '}
+        *
+      </span>
+    ) : null;
+  const hinted = widget === 'phone' || widget === 'money' || computed !== undefined;
+  const describedBy =
+    [schema.description ? `${id}-help` : '', hinted ? `${id}-hint` : '', error ? errorId : ''].filter(Boolean).join(' ') || undefined;
   const help = schema.description ? (
     <p id={`${id}-help`} className="muted small">
       {schema.description}
     </p>
   ) : null;
 
+  const widgetProps = { schema, value, onChange, path, id, errors, label, required };
+  if (widget === 'product-picker' && type === 'array') return <ProductPicker {...widgetProps} />;
+  if (widget === 'address' && type === 'object') return <AddressPicker {...widgetProps} />;
   if (type === 'object') {
     return (
       <fieldset className={error ? 'nested invalid' : 'nested'} aria-describedby={describedBy}>
@@ -205,6 +282,7 @@ function Field(props: FieldProps) {
     'aria-required': required || undefined,
   } as const;
   let input;
+  let hint: ReactNode = null;
   if (schema.enum) {
     input = (
       <select {...common} value={value === undefined ? '' : String(value)} onChange={(e) => onChange(e.target.value)}>
@@ -228,30 +306,47 @@ function Field(props: FieldProps) {
       </div>
     );
   } else if (type === 'integer' || type === 'number') {
+    // A sum not typed over shows what it comes to; typing over it keeps what was typed.
+    const shown = value === undefined && computed !== undefined ? String(computed) : value === undefined ? '' : String(value);
     input = (
       <input
         {...common}
         type="text"
         inputMode={type === 'integer' ? 'numeric' : 'decimal'}
-        value={value === undefined ? '' : String(value)}
+        value={shown}
         onChange={(e) => onChange(e.target.value)}
       />
     );
+    if (widget === 'money' || computed !== undefined) {
+      hint = (
+        <MoneyHint
+          id={`${id}-hint`}
+          value={value}
+          computed={computed}
+          parts={schema['x-shopflow']?.sum}
+          onRecompute={() => onChange(undefined)}
+        />
+      );
+    }
   } else if (schema.format === 'date') {
     input = <input {...common} type="date" value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} />;
   } else {
     const key = path.split('.').pop() ?? '';
     const long = (schema as { maxLength?: number }).maxLength === undefined && /^(note|notes|description|reason|comment)$/i.test(key);
+    const phone = widget === 'phone' || path.toLowerCase().includes('phone');
     input = long ? (
       <textarea {...common} rows={2} value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} />
     ) : (
       <input
         {...common}
-        type={schema.format === 'email' ? 'email' : path.toLowerCase().includes('phone') ? 'tel' : 'text'}
+        type={schema.format === 'email' ? 'email' : phone ? 'tel' : 'text'}
+        inputMode={phone ? 'tel' : undefined}
+        autoComplete={widget === 'phone' ? 'tel' : undefined}
         value={String(value ?? '')}
         onChange={(e) => onChange(e.target.value)}
       />
     );
+    if (widget === 'phone') hint = <PhoneHint id={`${id}-hint`} value={value} />;
   }
   return (
     <div className={error ? 'field invalid' : 'field'}>
@@ -260,6 +355,7 @@ function Field(props: FieldProps) {
         {mark}
       </label>
       {input}
+      {hint}
       {help}
       <FieldError id={errorId} message={error} />
     </div>

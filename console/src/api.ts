@@ -170,6 +170,8 @@ export interface JsonSchema {
   minItems?: number;
   format?: string;
   default?: unknown;
+  /** What the field is in the shop (definitions/tasks/widgets.ts): its widget, the fact it is filled in from, what it adds up. */
+  'x-shopflow'?: { widget?: 'product-picker' | 'address' | 'phone' | 'money'; default?: { from: string }; sum?: string[] };
 }
 
 // The contract leaves a few nested objects open (`{type: 'object'}`); the console reads the fields

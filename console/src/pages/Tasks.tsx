@@ -8,7 +8,8 @@ import { Card, ErrorNote, LastUpdated, Loading, PriorityBadge, TimeLeft } from '
 import { useLoad, useNow } from '../hooks';
 import { formatDateTime, useI18n } from '../i18n';
 import { Link } from '../router';
-import { formData, formPath, SchemaForm, type FieldErrors, type Raw } from '../SchemaForm';
+import { formData, formPath, SchemaForm, toRaw, type FieldErrors, type Raw } from '../SchemaForm';
+import type { JsonSchema } from '../api';
 import { useTaskChanges } from '../live';
 import { TaskGuide } from './TaskGuide';
 import { PackingPanel, usePackingText, type PackingState } from './Packing';
@@ -228,6 +229,8 @@ function TaskWork({ id, me, onDone }: { id: string; me: Me; onDone: (message: st
     get<TaskDetail>(`/tasks/${id}`).then((d) => {
       setDetail(d);
       setOutcome(d.outcomes.find((o) => o.forward)?.name ?? d.outcomes[0]?.name ?? '');
+      // Fields bound to what the shop knows (the lead's name, phone, address…) start filled in.
+      setValues(Object.fromEntries(d.outcomes.map((o) => [o.name, toRaw(o.form as JsonSchema, o.prefill)])));
     }, setLoadError);
   }, [id]);
 
@@ -267,6 +270,7 @@ function TaskWork({ id, me, onDone }: { id: string; me: Me; onDone: (message: st
   return (
     <form id={`work-${id}`} className="work" onSubmit={submit} noValidate>
       {detail.description && <p>{detail.description}</p>}
+      {detail.lead && (detail.lead.note || detail.lead.address) && <LeadWords lead={detail.lead} />}
       {detail.guide && <TaskGuide taskId={id} guide={detail.guide} ticked={ticked} onChange={setTicked} errors={errors} />}
       {detail.subject.type === 'order' && <PackingPanel taskId={id} me={me} onState={setPacking} />}
       <fieldset className="outcomes">
@@ -322,5 +326,33 @@ function TaskWork({ id, me, onDone }: { id: string; me: Me; onDone: (message: st
         {busy ? t('submitting') : t('submit')}
       </button>
     </form>
+  );
+}
+
+/** What the lead said (its note, the address the customer wrote), beside the form that uses it. */
+function LeadWords({ lead }: { lead: NonNullable<TaskDetail['lead']> }) {
+  const { lang } = useI18n();
+  const words =
+    lang === 'vi'
+      ? { title: 'Khách để lại', note: 'Lời nhắn', address: 'Địa chỉ' }
+      : { title: 'From the lead', note: 'Note', address: 'Address' };
+  return (
+    <section className="lead-words" aria-label={words.title}>
+      <h4>{words.title}</h4>
+      <dl className="meta">
+        {lead.note && (
+          <div>
+            <dt>{words.note}</dt>
+            <dd data-testid="lead-note">{lead.note}</dd>
+          </div>
+        )}
+        {lead.address && (
+          <div>
+            <dt>{words.address}</dt>
+            <dd data-testid="lead-address">{lead.address}</dd>
+          </div>
+        )}
+      </dl>
+    </section>
   );
 }
