@@ -93,7 +93,8 @@ async function orderAt(orderId: string, stage: string, timeoutMs = 30_000) {
   return eventually(
     async () => {
       const res = await api.get(`/api/v1/orders/${orderId}`);
-      return res.status === 200 && res.body.current?.stage === stage ? res.body : undefined;
+      // The row's stage too: the view reads the row before asking the workflow, so both must agree.
+      return res.status === 200 && res.body.stage === stage && res.body.current?.stage === stage ? res.body : undefined;
     },
     timeoutMs,
     `order ${orderId} at ${stage}`,
