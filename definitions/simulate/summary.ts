@@ -54,6 +54,22 @@ export function conditionWords(condition: CompiledCondition): string {
   return parts.join(' và ');
 }
 
+/**
+ * A value as text with object keys sorted: a stored version's compiled form comes back from
+ * PostgreSQL's jsonb with its keys reordered, so written order must not count as a change.
+ */
+export function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    return `{${entries
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
 const slaOf = (s: CompiledStage) => (s.kind === 'human' ? s.slaMs : s.kind === 'courier' ? s.deliverySlaMs : undefined);
 
 /** What the candidate changes in the process, as short phrases. */
@@ -69,8 +85,8 @@ export function describeChanges(active: CompiledOrderProcess, candidate: Compile
     const [was, now] = [slaOf(before), slaOf(stage)];
     if (was !== undefined && now !== undefined && was !== now)
       changes.push(`SLA ${stage.title.toLocaleLowerCase('vi')}: ${durationWords(was)} → ${durationWords(now)}`);
-    const beforeWhen = before.kind !== 'end' ? JSON.stringify(before.when ?? null) : 'null';
-    if (stage.kind !== 'end' && JSON.stringify(stage.when ?? null) !== beforeWhen)
+    const beforeWhen = before.kind !== 'end' ? canonical(before.when ?? null) : 'null';
+    if (stage.kind !== 'end' && canonical(stage.when ?? null) !== beforeWhen)
       changes.push(
         stage.when
           ? `bước ${stage.title.toLocaleLowerCase('vi')} nay${when}`
@@ -79,10 +95,10 @@ export function describeChanges(active: CompiledOrderProcess, candidate: Compile
     if (stage.kind === 'human' && before.kind === 'human' && stage.role !== before.role)
       changes.push(`bước ${stage.title.toLocaleLowerCase('vi')} chuyển từ ${before.role} sang ${stage.role}`);
     if ((stage.kind === 'human' || stage.kind === 'courier') && (before.kind === 'human' || before.kind === 'courier')) {
-      if (JSON.stringify(stage.escalate) !== JSON.stringify(before.escalate))
+      if (canonical(stage.escalate) !== canonical(before.escalate))
         changes.push(`đổi thang nhắc việc bước ${stage.title.toLocaleLowerCase('vi')}`);
     }
-    if (stage.kind === 'courier' && before.kind === 'courier' && JSON.stringify(stage.courier) !== JSON.stringify(before.courier))
+    if (stage.kind === 'courier' && before.kind === 'courier' && canonical(stage.courier) !== canonical(before.courier))
       changes.push('đổi quy tắc chọn hãng vận chuyển');
   }
   for (const stage of Object.values(active.stages)) {

@@ -7,7 +7,7 @@ import { measureDistributions } from '../../../definitions/simulate/distribution
 import { localHour, MAX_VISITS, simulateOrder } from '../../../definitions/simulate/engine';
 import { mulberry32, streamSeed } from '../../../definitions/simulate/prng';
 import { hourRanges, percentile } from '../../../definitions/simulate/report';
-import { conditionWords, describeChanges, durationWords, moneyWords } from '../../../definitions/simulate/summary';
+import { canonical, conditionWords, describeChanges, durationWords, moneyWords } from '../../../definitions/simulate/summary';
 import type { ArrivalRecord } from '../../../definitions/simulate/types';
 import { compile, MONDAY, shop, simulateYaml, withConfirm } from './helpers';
 
@@ -142,6 +142,8 @@ describe('the seeded generator and the report’s words', () => {
     expect(durationWords(2 * HOUR)).toBe('2 giờ');
     expect(durationWords(3 * 24 * HOUR)).toBe('3 ngày');
     expect(conditionWords({ all: [{ field: 'order.codAmount', op: 'gte', value: 3_000_000 }], any: [] })).toBe('COD ≥ 3 triệu');
+    // A stored version comes back from jsonb with its keys reordered: that is no change.
+    expect(describeChanges(base, JSON.parse(canonical(base)) as typeof base)).toEqual([]);
     expect(hourRanges([10, 11, 14])).toEqual(['10:00–12:00', '14:00–15:00']);
     expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 90)).toBe(9);
     expect(percentile([], 50)).toBeNull();
