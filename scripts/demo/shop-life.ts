@@ -105,10 +105,14 @@ export interface ShopLife {
   census(): Promise<Record<string, number>>;
 }
 
-/** A failed delivery attempt in each courier's words (the simulator's `fail-then-deliver` step). */
+/**
+ * A failed delivery in each courier's words, one that customer care must act on (GHTK's 10
+ * "delay giao hàng" is only a retry it handles itself; 9 with 131 "không liên lạc được với KH 3
+ * lần" is the failure).
+ */
 const FAILED_ATTEMPT: Record<string, { status: string; reasonCode?: string }> = {
   ghn: { status: 'delivery_fail' },
-  ghtk: { status: '10', reasonCode: '122' },
+  ghtk: { status: '9', reasonCode: '131' },
   viettelpost: { status: '506', reasonCode: '36' },
 };
 
@@ -130,6 +134,15 @@ export function createShopLife(opts: {
     if (task.assigneeId) return byId().get(task.assigneeId)?.token;
     return Object.values(state.staff).find((s) => s.roles.includes(task.role))?.token;
   };
+
+  /** Goods in every warehouse of the shipped shop (orders take stock from the warehouse serving their province). */
+  async function receive(sku: string, qty: number, reason: string): Promise<void> {
+    for (const warehouse of DEMO_WAREHOUSES) {
+      const received = await api('POST', '/api/v1/stock/adjustments', { sku, warehouse, qty, reason });
+      if (received.status === 422 && JSON.stringify(received.body).includes('warehouse')) continue; // a shop without it
+      if (received.status >= 300) throw fail(`stock of ${sku} in ${warehouse}`, received);
+    }
+  }
 
   async function seed(): Promise<void> {
     for (const person of DEMO_STAFF) {
@@ -154,8 +167,7 @@ export function createShopLife(opts: {
       });
       if (created.status === 409) continue; // made by an earlier start: its stock is there too
       if (created.status !== 201) throw fail(`creating product ${p.sku}`, created);
-      const received = await api('POST', '/api/v1/stock/adjustments', { sku: p.sku, qty: p.stock, reason: 'Tồn đầu kỳ (cửa hàng mẫu)' });
-      if (received.status >= 300) throw fail(`opening stock of ${p.sku}`, received);
+      await receive(p.sku, p.stock, 'Tồn đầu kỳ (cửa hàng mẫu)');
     }
     log(`demo staff: ${Object.keys(state.staff).length} people; products: ${DEMO_PRODUCTS.length} with stock`);
   }
@@ -202,6 +214,8 @@ export function createShopLife(opts: {
   /** The data and outcome a plan gives a task at a stage; undefined: leave it (to you). */
   function decide(plan: Plan, n: number, task: TaskDetail): { outcome: string; data: Record<string, unknown> } | undefined {
     const customer = demoCustomer(n);
+    // Items short in stock: the warehouse receives more (done before completing, in tick) and says so.
+    if (isShortage(task)) return { outcome: 'restocked', data: {} };
     switch (task.stage) {
       case 'close': {
         if (plan === 'wait-close') return undefined;
@@ -251,7 +265,8 @@ export function createShopLife(opts: {
     if (!res?.ok) return;
     const parcels = ((await res.json()) as { shipments: Array<{ api: string; trackingCode: string; clientOrderCode: string }> }).shipments;
     for (const [orderId, order] of waiting) {
-      const parcel = parcels.find((p) => p.clientOrderCode === orderId);
+      // The courier's reference is the order's code (a re-sent parcel's carries a suffix).
+      const parcel = parcels.find((p) => p.clientOrderCode === orderId || p.clientOrderCode.startsWith(`${orderId}-`));
       const attempt = parcel && Object.hasOwn(FAILED_ATTEMPT, parcel.api) ? FAILED_ATTEMPT[parcel.api] : undefined;
       if (!parcel || !attempt) continue;
       const sent = await fetch(`${sim}/__sim/shipments/${encodeURIComponent(parcel.trackingCode)}/advance`, {
@@ -284,6 +299,7 @@ export function createShopLife(opts: {
       if (!token) continue;
       const taskUrl = `/api/v1/tasks/${encodeURIComponent(task.id)}`;
       if (answer.outcome === 'packed' && !(await scanTheBox(taskUrl, token))) continue;
+      if (isShortage(task)) for (const line of demoItems(mine.n)) await receive(line.sku, 30, 'Nhập thêm hàng (cửa hàng mẫu)');
       // The sales script's checklist: the demo's staff tick every item (the required ones gate the forward outcome).
       const checklist = task.guide?.checklist?.map((item) => item.id);
       const res = await api('POST', `${taskUrl}/complete`, { ...answer, ...(checklist?.length ? { checklist } : {}) }, token);
@@ -335,6 +351,12 @@ export function createShopLife(opts: {
 
   return { state, seed, addLead, seedWeek, tick, census };
 }
+
+/** The warehouses of the shipped shop.yaml. */
+const DEMO_WAREHOUSES = ['main', 'hn'];
+
+/** A "short in stock" task (restock or cancel) opened before the stage's own work. */
+const isShortage = (task: TaskDetail) => task.stage !== 'receive-return' && task.outcomes.some((o) => o.name === 'restocked');
 
 interface FormLike {
   type?: string;
