@@ -7,7 +7,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { ensureConsoleBuilt } from '../../console/build';
-import { packingOverrides } from '../../db/schema';
+import { packingOverrides, stockMovements } from '../../db/schema';
 import { eq } from 'drizzle-orm';
 import { readPdf } from '../support/pdf';
 import { apiClient, eventually, fixture, openTestStack, type TestStack } from '../support/stack';
@@ -39,6 +39,12 @@ beforeAll(async () => {
     stack.createStaff(['warehouse-lead'], { name: 'Vũ Thị Trưởng Kho' }),
   ]);
   for (const p of [AO, QUAN, MU]) expect((await api(admin).post('/api/v1/products', { ...p, price: 120000 })).status).toBe(201);
+  // Goods on the shelf, so closing reserves them instead of opening a shortage task.
+  await stack.database.db
+    .insert(stockMovements)
+    .values(
+      [AO, QUAN, MU].map((p) => ({ sku: p.sku, qty: 1000, kind: 'receipt', reason: 'opening stock', dedupeKey: `e2e:receipt:${p.sku}` })),
+    );
   browser = await launchBrowser();
 });
 afterAll(async () => {
