@@ -247,3 +247,9 @@ export async function markLeadLost(db: Db, leadId: string): Promise<void> {
 export async function openOrderForPhone(db: Db, phone: string): Promise<string | undefined> {
   return db.transaction((tx) => openOrderOfPhone(tx, phone));
 }
+
+/** Whether the order is still open (a Zalo user's message about a finished order is a new lead). */
+export async function isOrderOpen(db: Db, orderId: string): Promise<boolean> {
+  const [row] = await db.select({ status: orders.status }).from(orders).where(eq(orders.id, orderId));
+  return row?.status === 'open';
+}

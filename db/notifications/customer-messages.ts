@@ -167,13 +167,17 @@ export async function recordCustomerEvent(db: Db, row: CustomerReplyRow): Promis
   return inserted;
 }
 
-/** What a provider event recorded before did (`unknown-sender`…), or null while it was not settled yet. */
-export async function customerEventResult(db: Db, provider: string, eventId: string): Promise<string | null | undefined> {
+/** What a provider event recorded before did (`unknown-sender`…, null while not settled yet) and about which order; undefined if never recorded. */
+export async function customerEventResult(
+  db: Db,
+  provider: string,
+  eventId: string,
+): Promise<{ result: string | null; orderId: string | null } | undefined> {
   const [row] = await db
-    .select({ result: customerReplies.result })
+    .select({ result: customerReplies.result, orderId: customerReplies.orderId })
     .from(customerReplies)
     .where(and(eq(customerReplies.provider, provider), eq(customerReplies.eventId, eventId)));
-  return row ? row.result : undefined;
+  return row;
 }
 
 /** Writes what a recorded reply did. */

@@ -111,7 +111,7 @@ export async function createFacebookSimulator(options: FacebookSimulatorOptions)
   }
 
   async function submitLeadForm(fields: Record<string, string>) {
-    const leadgenId = String(crypto.randomInt(10 ** 14, 10 ** 15 - 1));
+    const leadgenId = `${crypto.randomInt(1, 10)}${String(crypto.randomInt(0, 10 ** 14)).padStart(14, '0')}`;
     const formId = '551111744595541';
     const adId = '6045235577421';
     const createdTime = Math.floor(Date.now() / 1000);

@@ -18,6 +18,7 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/client';
 import { customerDelivery, customerEventResult, recordCustomerEvent } from '../../db/notifications/customer-messages';
+import { isOrderOpen } from '../../db/inbound/leads';
 import { normalizePhone } from '../../definitions/rules/phone';
 import { createFailureLimiter } from '../http/auth';
 import { queryOf, queryValues } from '../http/contract';
@@ -174,9 +175,12 @@ function builtInZaloHandlers(db: Db, handleReply: ReplyHandler): Record<string, 
         // A Zalo user nobody sent a confirmation to: another handler (a lead) may take it — also when
         // Zalo delivers it again, so a lead handler that failed the first time gets it now (it dedupes itself).
         if (result.result === 'unknown-sender') return undefined;
+        // Their order is over (delivered, cancelled): writing again is a new lead (the text is on the old order's timeline too).
+        if (result.result === 'no-pending' && !(await isOrderOpen(db, result.orderId))) return undefined;
         if (result.result === 'duplicate') {
           const earlier = await customerEventResult(db, 'zalo', msgId);
-          if (earlier === null || earlier === 'unknown-sender') return undefined;
+          if (earlier && (earlier.result === null || earlier.result === 'unknown-sender')) return undefined;
+          if (earlier?.result === 'no-pending' && earlier.orderId && !(await isOrderOpen(db, earlier.orderId))) return undefined;
         }
         return { ...result };
       },
