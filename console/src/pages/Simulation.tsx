@@ -137,20 +137,25 @@ export function SimulationPanel({ yaml }: { yaml: string }) {
             const of = (r: VersionReport) => r.workload.find((w) => w.role === role);
             const [a, c] = [of(report.active), of(report.candidate)];
             return (
-              <TargetChart
-                key={role}
-                label={t('simWorkload', { role: title })}
-                format={(v) => String(Math.round(v * 10) / 10)}
-                series={{
-                  labels: CHART_HOURS.map((h) => `${String(h).padStart(2, '0')}:00`),
-                  actual: CHART_HOURS.map((h) => c?.byHour[h] ?? 0),
-                  actualLabel: `${title} · ${t('simCandidate')}`,
-                  target: CHART_HOURS.map((h) => a?.byHour[h] ?? 0),
-                  targetLabel: `${title} · ${t('simActive', { v: report.active.version ?? '—' })}`,
-                  line: CHART_HOURS.map((h) => c?.queueByHour[h] ?? 0),
-                  lineLabel: t('simQueue'),
-                }}
-              />
+              <figure key={role} className="simulation-chart">
+                <figcaption>
+                  {t('simWorkload', { role: title })}: {t('simPerDay', { a: a?.tasksPerDay ?? 0, c: c?.tasksPerDay ?? 0 })}
+                  {c?.overloaded.length ? ` · ${t('simOverloaded', { hours: c.overloaded.join(', ') })}` : ''}
+                </figcaption>
+                <TargetChart
+                  label={t('simWorkload', { role: title })}
+                  format={(v) => String(Math.round(v * 100) / 100)}
+                  series={{
+                    labels: CHART_HOURS.map((h) => `${String(h).padStart(2, '0')}:00`),
+                    actual: CHART_HOURS.map((h) => c?.byHour[h] ?? 0),
+                    actualLabel: `${title} · ${t('simCandidate')}`,
+                    target: CHART_HOURS.map((h) => a?.byHour[h] ?? 0),
+                    targetLabel: `${title} · ${t('simActive', { v: report.active.version ?? '—' })}`,
+                    line: CHART_HOURS.map((h) => c?.queueByHour[h] ?? 0),
+                    lineLabel: t('simQueue'),
+                  }}
+                />
+              </figure>
             );
           })}
           {report.notes.length > 0 && (
