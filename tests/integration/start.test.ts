@@ -100,6 +100,7 @@ test('When shopflow is started, stopped with SIGTERM and started again, then it 
     (await api.get('/api/v1/definitions')).body.definitions.map((d: { name: string; activeVersion: number }) => [d.name, d.activeVersion]),
   ).toEqual([
     ['default-shop', 1],
+    ['sales-guide', 1],
     ['shop-kpi', 1],
     ['standard-complaint', 1],
     ['standard-order', 1],
