@@ -16,6 +16,7 @@ import express, { Router, type Request, type Response } from 'express';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Db } from '../../db/client';
 import { hasOwnEntry } from '../../definitions/rules/own';
+import { normalizePhone } from '../../definitions/rules/phone';
 import { cancelOrderUpdate } from '../../workflows/orders/contract';
 import { createFailureLimiter } from '../http/auth';
 import { HttpError, unprocessable } from '../http/errors';
@@ -98,6 +99,11 @@ export function webShopWebhooksRouter(deps: WebShopDeps, limits = { maxFailures:
 /** `orders/create`: the order starts (closed when its data allows), once. */
 async function receiveOrder(deps: WebShopDeps, platform: WebShopPlatform, shop: string, body: Record<string, unknown>, webhookId?: string) {
   const order = readOrThrow(platform, shop, body);
+  // Customers are one per phone and couriers need one: a number that is not Vietnamese names the platform's field.
+  if (!normalizePhone(order.customer.phone)) {
+    const message = `"${order.customer.phone.slice(0, 40)}" is not a Vietnamese phone number (0xxxxxxxxx or +84xxxxxxxxx)`;
+    throw unprocessable(`cannot read the ${platform} order: ${message}`, { fields: [{ field: 'shipping_address.phone', message }] });
+  }
   const shopDefinition = await deps.shop.get();
   // The platform's own channel when the shop lists it, else its website channel.
   const channel = hasOwnEntry(shopDefinition.channels, platform) ? platform : 'website';

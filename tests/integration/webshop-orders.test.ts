@@ -123,6 +123,24 @@ describe('Signed and forged web-shop webhooks', () => {
     },
   );
 
+  test('When a signed order has a phone that is not Vietnamese or no id, then it is 422 naming the platform’s field and nothing starts', async () => {
+    const order = simOrder({ customer: { firstName: 'Jo', lastName: 'Doe', phone: '+1 415 555 0100' } });
+    const res = await send('shopify', order);
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ error: { details: { fields: [{ field: 'shipping_address.phone' }] } } });
+    expect(await rowOf(orderIdOf('shopify', order))).toBeUndefined();
+    const noId = await sendWebShopWebhook({
+      url: `${base}/webhooks/haravan`,
+      platform: 'haravan',
+      secret: HARAVAN_SECRET,
+      topic: 'orders/create',
+      shop: HARAVAN_SHOP,
+      body: { ...haravanOrder(simOrder()), id: null },
+    });
+    expect(noId.status).toBe(422);
+    expect(noId.body).toMatchObject({ error: { details: { fields: [{ field: 'id' }] } } });
+  });
+
   test('When a signed webhook has no topic header, then it is 400 naming the header', async () => {
     const res = await send('shopify', simOrder(), { topic: '' });
     expect(res.status).toBe(400);
