@@ -151,7 +151,9 @@ export function publicLeadsRouter(deps: InboundDeps): Router {
     return true;
   };
 
-  router.options('/leads', (req, res) => {
+  // The CORS preflight is protocol, not an operation of the API: middleware, answered before the route.
+  router.use('/leads', (req, res, next) => {
+    if (req.method !== 'OPTIONS') return next();
     checkOrigin(req, res, true);
     res.setHeader('Access-Control-Allow-Methods', 'POST');
     res.setHeader('Access-Control-Allow-Headers', 'content-type');
@@ -217,11 +219,13 @@ export function publicLeadsRouter(deps: InboundDeps): Router {
 
 const EMBED_FILE = path.join(__dirname, 'embed', 'lead-form.js');
 
-/** `GET /embed/lead-form.js`: loaded by other sites' pages, so it may be read cross-origin. */
+/** `GET /embed/lead-form.js`: the snippet, loaded by other sites' pages, so it may be read cross-origin. */
 export function embedRouter(): Router {
   const router = Router();
   const script = fs.readFileSync(EMBED_FILE, 'utf8');
-  router.get('/lead-form.js', (_req, res) => {
+  // A static asset like the console's (middleware, not an API operation).
+  router.use((req, res, next) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || req.path !== '/lead-form.js') return next();
     res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
     res.setHeader('Cache-Control', 'public, max-age=300');
     res.type('application/javascript').send(script);

@@ -30,6 +30,8 @@ beforeAll(async () => {
     ZALO_OA_SECRET: 'bad-input-secret',
     SMS_MO_CPID: 'cp',
     SMS_MO_PRIVATE_KEY: 'key',
+    FACEBOOK_APP_SECRET: 'bad-input-facebook-secret',
+    FACEBOOK_VERIFY_TOKEN: 'bad-input-verify',
   });
   await stack.startWorker();
   base = await stack.startApp();
