@@ -21,9 +21,9 @@ export const paths: Record<string, PathItem> = {
       'x-permission': [],
       summary: 'Status reports from a courier',
       description:
-        'GHN and the simulator send JSON (`Type`, `OrderCode`, `ClientOrderCode`, `Status`, `Time`, …) with the shared secret in the `Token` header (or `?token=`); GHTK sends form fields (`partner_id`, `label_id`, `status_id`, `action_time`, `reason_code`, …) with the secret as `hash`. ' +
+        'GHN and the simulator send JSON (`Type`, `OrderCode`, `ClientOrderCode`, `Status`, `Time`, …) with the shared secret in the `Token` header (or `?token=`); GHTK sends form fields (`partner_id`, `label_id`, `status_id`, `action_time`, `reason_code`, …) with the secret as `hash`; Viettel Post sends JSON `{DATA: {ORDER_NUMBER, ORDER_REFERENCE, ORDER_STATUS, ORDER_STATUSDATE, NOTE, MONEY_COLLECTION, REASON_CODE, …}, TOKEN}` with the secret as `TOKEN` (and in the `Authorization` header). ' +
         'Each event is recorded once; stale events are kept but never move a shipment back; applied events are signalled to the order.',
-      parameters: [pathParam('courier', 'Courier id from shop.yaml: `ghn`, `ghtk`, `simulator`.')],
+      parameters: [pathParam('courier', 'Courier id from shop.yaml: `ghn`, `ghtk`, `viettelpost`, `simulator`.')],
       requestBody: {
         required: true,
         content: {
@@ -48,7 +48,7 @@ export const paths: Record<string, PathItem> = {
 };
 
 export const contract: DomainContract = {
-  tags: [{ name: 'couriers', description: 'Webhooks from couriers (GHN, GHTK, the simulator).' }],
+  tags: [{ name: 'couriers', description: 'Webhooks from couriers (GHN, GHTK, Viettel Post, the simulator).' }],
   schemas,
   paths,
 };

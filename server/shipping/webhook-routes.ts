@@ -13,7 +13,9 @@ import { orderWorkflowId } from '../orders/orders';
 import { limitBodyDepth, UNSTORABLE_TEXT_MESSAGE, unstorableTextAt } from '../http/validate';
 
 /**
- * `POST /webhooks/couriers/:courier`: verified by the courier's secret, recorded once per event
+ * `POST /webhooks/couriers/:courier`: verified by the courier's secret (each adapter reads its own
+ * shape: GHN JSON with a `Token` header, GHTK form fields with `hash`, Viettel Post JSON
+ * `{DATA, TOKEN}` with `Authorization`; the JSON and form parsers below cover all three), recorded once per event
  * (duplicates and stale events are kept but never move a shipment back), then signalled to the
  * order's workflow. Answered quickly; if the signal cannot be sent, 503 makes the courier resend
  * and the resend delivers it. Forged requests (wrong or missing secret) are limited per client
