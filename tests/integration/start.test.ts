@@ -74,7 +74,13 @@ const portOpen = (port: number) =>
 
 test('When shopflow is started, stopped with SIGTERM and started again, then it is healthy each time and the waiting order resumes', async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shopflow-start-'));
-  const [port, temporalPort, uiPort, simPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [port, temporalPort, uiPort, simPort, facebookSimPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const adminToken = `sf_test_${uniqueId('admin')}_0123456789abcdef`;
   const env = {
     PORT: String(port),
@@ -84,6 +90,7 @@ test('When shopflow is started, stopped with SIGTERM and started again, then it 
     TEMPORAL_DEV_PORT: String(temporalPort),
     TEMPORAL_UI_PORT: String(uiPort),
     COURIER_SIM_PORT: String(simPort),
+    FACEBOOK_SIM_PORT: String(facebookSimPort),
     TEMPORAL_CLI: process.env.SHOPFLOW_TEST_TEMPORAL_CLI!,
   };
   const base = `http://127.0.0.1:${port}`;
@@ -114,6 +121,22 @@ test('When shopflow is started, stopped with SIGTERM and started again, then it 
     'close task',
   );
   expect(task).toMatchObject({ stage: 'close', role: 'sales' });
+  // Facebook is simulated: a customer's Messenger message with a phone becomes an order on channel facebook.
+  expect(first.output()).toContain(`Facebook   simulator at http://127.0.0.1:${facebookSimPort}`);
+  const messaged = await fetch(`http://127.0.0.1:${facebookSimPort}/__sim/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ text: 'Shop ơi em đặt 1 cái, sđt 0912 555 111' }),
+  });
+  expect(JSON.parse((await messaged.json()).answer)).toMatchObject({ ok: true, stored: 1 });
+  await eventually(
+    async () =>
+      (await api.get('/api/v1/orders?channel=facebook')).body.orders?.find(
+        (o: { customer: { phone: string } }) => o.customer.phone === '0912555111',
+      ),
+    30_000,
+    'the Messenger lead’s order',
+  );
 
   first.child.kill('SIGTERM');
   expect(await first.exited).toBe(0);
