@@ -269,6 +269,9 @@ export function OrderPage({ id }: { id: string }) {
   );
 }
 
+/** The lead channels' own names (brands, the same in both languages). */
+const CHANNEL_NAMES: Record<string, string> = { facebook: 'Facebook Messenger', zalo: 'Zalo', website: 'website' };
+
 function describe(e: TimelineEvent, t: T, order: OrderDetail, lang: Lang): string {
   const data = e.data ?? {};
   const key = `ev_${e.type}` as Key;
@@ -293,6 +296,14 @@ function describe(e: TimelineEvent, t: T, order: OrderDetail, lang: Lang): strin
           reply: String(data.text ?? ''),
           via: data.channel === 'sms' ? 'SMS' : 'Zalo',
           replyResult: t(`reply_${String(data.result)}` as Key),
+        }
+      : {}),
+    // A message from a lead's conversation (Messenger, Zalo, the website form), in or out.
+    ...(e.type === 'customer_message'
+      ? {
+          who: t(data.direction === 'out' ? 'msg_shop' : 'msg_customer'),
+          via: CHANNEL_NAMES[String(data.channel)] ?? String(data.channel ?? ''),
+          message: String(data.text ?? ''),
         }
       : {}),
   };

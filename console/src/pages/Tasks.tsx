@@ -268,64 +268,67 @@ function TaskWork({ id, me, onDone }: { id: string; me: Me; onDone: (message: st
   };
 
   return (
-    <form id={`work-${id}`} className="work" onSubmit={submit} noValidate>
-      {detail.description && <p>{detail.description}</p>}
-      {detail.lead && (detail.lead.note || detail.lead.address) && <LeadWords lead={detail.lead} />}
-      {detail.guide && <TaskGuide taskId={id} guide={detail.guide} ticked={ticked} onChange={setTicked} errors={errors} />}
+    <>
+      {/* Scan to pack sits above the form: its scan box and override are forms of their own, never nested. */}
       {detail.subject.type === 'order' && <PackingPanel taskId={id} me={me} onState={setPacking} />}
-      <fieldset className="outcomes">
-        <legend>{t('outcome')}</legend>
-        {detail.outcomes.map((o) => (
-          <label key={o.name} className="check">
-            <input
-              type="radio"
-              name={`outcome-${id}`}
-              value={o.name}
-              checked={outcome === o.name}
-              onChange={() => {
-                setOutcome(o.name);
-                setErrors({});
-              }}
-            />{' '}
-            {o.title}
-          </label>
-        ))}
-        {errors.outcome && (
-          <p className="field-error" role="alert">
-            {errors.outcome}
+      <form id={`work-${id}`} className="work" onSubmit={submit} noValidate>
+        {detail.description && <p>{detail.description}</p>}
+        {detail.lead && (detail.lead.note || detail.lead.address) && <LeadWords lead={detail.lead} />}
+        {detail.guide && <TaskGuide taskId={id} guide={detail.guide} ticked={ticked} onChange={setTicked} errors={errors} />}
+        <fieldset className="outcomes">
+          <legend>{t('outcome')}</legend>
+          {detail.outcomes.map((o) => (
+            <label key={o.name} className="check">
+              <input
+                type="radio"
+                name={`outcome-${id}`}
+                value={o.name}
+                checked={outcome === o.name}
+                onChange={() => {
+                  setOutcome(o.name);
+                  setErrors({});
+                }}
+              />{' '}
+              {o.title}
+            </label>
+          ))}
+          {errors.outcome && (
+            <p className="field-error" role="alert">
+              {errors.outcome}
+            </p>
+          )}
+        </fieldset>
+        {message && (
+          <div className="error" role="alert">
+            <p>{message}</p>
+            {Object.keys(errors).length > 0 && (
+              <ul>
+                {Object.entries(errors).map(([field, msg]) => (
+                  <li key={field}>
+                    <code>{field || '—'}</code>: {msg}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
+        )}
+        <SchemaForm
+          schema={schema}
+          value={values[outcome]}
+          onChange={(v) => setValues({ ...values, [outcome]: v })}
+          errors={errors}
+          idPrefix={`f-${id}-${outcome}`}
+        />
+        {blockedByScans && (
+          <p className="field-error" role="alert" id={`blocked-${id}`}>
+            {packingText('blocked')}
           </p>
         )}
-      </fieldset>
-      {message && (
-        <div className="error" role="alert">
-          <p>{message}</p>
-          {Object.keys(errors).length > 0 && (
-            <ul>
-              {Object.entries(errors).map(([field, msg]) => (
-                <li key={field}>
-                  <code>{field || '—'}</code>: {msg}
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
-      <SchemaForm
-        schema={schema}
-        value={values[outcome]}
-        onChange={(v) => setValues({ ...values, [outcome]: v })}
-        errors={errors}
-        idPrefix={`f-${id}-${outcome}`}
-      />
-      {blockedByScans && (
-        <p className="field-error" role="alert" id={`blocked-${id}`}>
-          {packingText('blocked')}
-        </p>
-      )}
-      <button type="submit" disabled={busy || !outcome || blockedByScans} aria-describedby={blockedByScans ? `blocked-${id}` : undefined}>
-        {busy ? t('submitting') : t('submit')}
-      </button>
-    </form>
+        <button type="submit" disabled={busy || !outcome || blockedByScans} aria-describedby={blockedByScans ? `blocked-${id}` : undefined}>
+          {busy ? t('submitting') : t('submit')}
+        </button>
+      </form>
+    </>
   );
 }
 
