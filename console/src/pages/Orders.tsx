@@ -302,7 +302,7 @@ function describe(e: TimelineEvent, t: T, order: OrderDetail, lang: Lang): strin
     ...(e.type === 'customer_message'
       ? {
           who: t(data.direction === 'out' ? 'msg_shop' : 'msg_customer'),
-          via: CHANNEL_NAMES[String(data.channel)] ?? String(data.channel ?? ''),
+          via: Object.hasOwn(CHANNEL_NAMES, String(data.channel)) ? CHANNEL_NAMES[String(data.channel)]! : String(data.channel ?? ''),
           message: String(data.text ?? ''),
         }
       : {}),
