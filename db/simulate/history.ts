@@ -86,6 +86,14 @@ export async function readSimulationHistory(
       ) v on true
       where o.created_at >= ${from} and o.created_at < ${to}`),
   );
+  // The first stage each order left, with how and by whom: an order whose start stage has no task arrived closed.
+  const firstLeft = rowsOf<{ order_id: string; from_stage: string; outcome: string | null; actor: string | null }>(
+    await db.execute(sql`
+      select distinct on (e.order_id) e.order_id, e.from_stage, e.data->>'outcome' as outcome, e.actor
+      from order_events e join orders o on o.id = e.order_id
+      where e.type = 'stage_left' and o.created_at >= ${from} and o.created_at < ${to}
+      order by e.order_id, e.id`),
+  );
   const staffingRows = rowsOf<{ role: string; hour: string | number; staff: number }>(
     await db.execute(sql`
       select role, floor(extract(epoch from completed_at) / 3600)::bigint as hour, count(distinct completed_by)::int as staff
@@ -137,6 +145,13 @@ export async function readSimulationHistory(
       (Object.hasOwn(arrival.outcomes, t.stage) ? arrival.outcomes[t.stage]! : (arrival.outcomes[t.stage] = [])).push(t.outcome);
     // The figures its tasks set (fields named as the figure, the shipped processes' habit), newest wins.
     for (const [field, value] of Object.entries(t.data ?? {})) if (FIGURES.has(field)) arrival.figures[field] = value;
+  }
+  const stagesWithTasks = new Set(taskRows.map((t) => `${t.subject_id}\u0000${t.stage}`));
+  for (const left of firstLeft) {
+    const arrival = byOrder.get(left.order_id);
+    if (!arrival || !left.outcome || left.outcome === 'skipped' || stagesWithTasks.has(`${left.order_id}\u0000${left.from_stage}`))
+      continue;
+    arrival.arrivedClosed = { outcome: left.outcome, actor: left.actor ?? 'shop' };
   }
   for (const o of orders) {
     const arrival = byOrder.get(o.id)!;

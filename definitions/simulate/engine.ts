@@ -6,11 +6,12 @@
  * clock (dueAt), courier choice the workflow's chooseCourier, facts the workflow's absorbTaskData.
  */
 import { absorbTaskData, bindingsOf, type OrderFigure } from '../orders/figures';
+import { decided } from '../orders/stages/human';
 import type { OrderStageServices } from '../orders/stages/kind';
 import { runStage, stageSkipped } from '../orders/walk';
 import { dueAt, type CompiledWorkingHours } from '../rules/business-time';
 import { chooseCourier, type WhenFacts } from '../rules/conditions';
-import type { Clock, CompiledEscalationStep, CompiledHumanStage, CompiledOrderProcess, CompiledStage } from '../types';
+import type { Clock, CompiledEscalationStep, CompiledHumanStage, CompiledOrderProcess, CompiledOutcome, CompiledStage } from '../types';
 import type { Distributions } from './distributions';
 import type { ArrivalRecord, SimulatedOrder, SimulatedVisit } from './types';
 
@@ -95,6 +96,15 @@ export async function simulateOrder(opts: SimulateOrderOptions): Promise<Simulat
     return distributions.stageOutcome(stageId, allowed, random) ?? allowed[0]!;
   };
 
+  /** The order's real figures for the fields an outcome binds (its form's fields only), as its task would carry them. */
+  const dataFor = (chosen: CompiledOutcome): Record<string, unknown> => {
+    const data: Record<string, unknown> = {};
+    for (const [figure, field] of Object.entries(bindingsOf(chosen)) as Array<[OrderFigure, string]>) {
+      if (Object.hasOwn(arrival.figures, figure)) data[field] = arrival.figures[figure];
+    }
+    return data;
+  };
+
   const services: OrderStageServices = {
     orderId: arrival.orderId,
     workflowId: `simulated:${arrival.orderId}`,
@@ -110,13 +120,8 @@ export async function simulateOrder(opts: SimulateOrderOptions): Promise<Simulat
       if (doneAt > dueAt(openedAt, stage.slaMs, stage.clock, hours)) result.breaches.push({ stage: stage.id });
       climb(stage.id, stage.escalate, openedAt, doneAt, stage.clock);
       now = doneAt;
-      // The task carries the order's real figures for the fields its outcome binds (its form's fields only).
       const chosen = stage.outcomes.find((o) => o.name === outcome)!;
-      const data: Record<string, unknown> = {};
-      for (const [figure, field] of Object.entries(bindingsOf(chosen)) as Array<[OrderFigure, string]>) {
-        if (Object.hasOwn(arrival.figures, figure)) data[field] = arrival.figures[figure];
-      }
-      return { taskId: `${arrival.orderId}:${stage.id}:${visit}`, outcome, actor: 'simulated', data };
+      return { taskId: `${arrival.orderId}:${stage.id}:${visit}`, outcome, actor: 'simulated', data: dataFor(chosen) };
     },
     async applyFigures(figures) {
       absorbTaskData(facts, figures);
@@ -168,6 +173,13 @@ export async function simulateOrder(opts: SimulateOrderOptions): Promise<Simulat
     if (stageSkipped(stage, facts)) {
       visit.outcome = 'skipped';
       current = stage.otherwise;
+    } else if (seq === 1 && arrival.arrivedClosed && stage.kind === 'human') {
+      // Arrived closed: the start stage's outcome applied without a task, as the workflow does it.
+      const names = outcomeNames(stage);
+      const outcome = names.includes(arrival.arrivedClosed.outcome) ? arrival.arrivedClosed.outcome : names[0]!;
+      const chosen = stage.outcomes.find((o) => o.name === outcome)!;
+      const done = { outcome, actor: arrival.arrivedClosed.actor, data: dataFor(chosen) };
+      current = await decided(stage, services, { seq, record: visit }, done, { creditCloser: false });
     } else {
       current = await runStage(stage, services, { seq, record: visit });
     }

@@ -18,6 +18,11 @@ export interface ArrivalRecord {
   figures: Record<string, unknown>;
   /** What staff really chose at each stage the order visited, in visit order (stage id → outcomes). */
   outcomes: Record<string, string[]>;
+  /**
+   * The order arrived already closed (a web shop's order): its start stage's outcome was decided
+   * without a task, as `OrderWorkflowInput.closed` has the workflow do.
+   */
+  arrivedClosed?: { outcome: string; actor: string };
   /** The parcel in reality: which courier and how it ended (absent: never shipped, or still on its way). */
   shipment?: { courier: string; outcome?: CourierOutcome };
 }

@@ -63,6 +63,24 @@ describe('one simulated order', () => {
     expect(elsewhere.courier).toBe('ghtk');
   });
 
+  test('When an order arrived closed (a web shop’s), then its start stage is decided without a task, as the workflow does, and its figures still steer the walk', async () => {
+    const process = compile(withConfirm(simulateYaml()), compiledShop);
+    const closed = await simulateOrder({
+      process,
+      arrival: arrival({ arrivedClosed: { outcome: 'closed', actor: 'shopify' } }),
+      distributions: noHistory,
+      random: mulberry32(4),
+      horizon: Infinity,
+    });
+    expect(closed.path.map((v) => [v.stage, v.outcome])).toEqual([
+      ['close', 'closed'],
+      ['confirm', 'confirmed'],
+      ['ship', 'delivered'],
+      ['done', undefined],
+    ]);
+    expect(closed.tasks.map((t) => t.role)).toEqual(['cskh']);
+  });
+
   test('When a task runs past its SLA on the business clock, then it breaches only by working time, and each rung it outlasts fires', async () => {
     const business = compile(
       simulateYaml()
