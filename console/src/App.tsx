@@ -17,6 +17,7 @@ import { ComplaintPage, ComplaintsPage } from './pages/Complaints';
 import { LiveProvider } from './live';
 import { Bell, NotificationsPage, Toasts } from './Bell';
 import { ProfilePage } from './pages/Profile';
+import { FirstRun, ProductsPage, StaffPage } from './pages/ShopSetup';
 
 export function App() {
   const [lang, setLang] = useState<Lang>(initialLang);
@@ -114,6 +115,8 @@ function Nav({ me, path }: { me: Me; path: string }) {
     ['/dashboard', 'navDashboard', can(me, 'reports.read') || can(me, 'kpi.manage')],
     ['/definitions', 'navDefinitions', can(me, 'definitions.manage')],
     ['/complaints', 'navComplaints', can(me, 'complaints.read')],
+    ['/staff', 'navStaff', can(me, 'staff.manage')],
+    ['/products', 'navProducts', can(me, 'stock.manage')],
     ...extraPages.map((p): [string, Key, boolean] => [p.path, p.label, can(me, p.permission)]),
   ];
   return (
@@ -144,10 +147,18 @@ function Page({ path, me }: { path: string; me: Me }) {
   if (task) return <TasksPage me={me} focus={decodeURIComponent(task[1]!)} />;
   if (pathname === '/dashboard') return <DashboardPage me={me} />;
   if (pathname === '/definitions') return <DefinitionsPage />;
+  if (pathname === '/staff') return <StaffPage />;
+  if (pathname === '/products') return <ProductsPage />;
   const complaint = /^\/complaints\/([^/]+)$/.exec(pathname);
   if (complaint) return <ComplaintPage id={decodeURIComponent(complaint[1]!)} />;
   if (pathname === '/complaints') return <ComplaintsPage me={me} />;
   const extra = extraPages.find((p) => p.path === pathname);
   if (extra) return <extra.Component />;
-  return <TasksPage me={me} />;
+  // Home: a new shop's first-run checklist above the person's tasks.
+  return (
+    <>
+      <FirstRun me={me} />
+      <TasksPage me={me} />
+    </>
+  );
 }

@@ -54,6 +54,8 @@ import { createDashboardStore } from '../shop/dashboard';
 import { stuckWorkflowsOf } from '../platform/stuck-workflows';
 import { notificationsRouter } from '../notifications/routes';
 import { preferencesRouter } from '../notifications/preferences-routes';
+import { setupRouter } from '../setup/routes';
+import { createSetupChecklist } from '../setup/setup';
 /** What the HTTP app needs; built by the entry points, or by tests with real parts. */
 export interface AppDeps {
   config: Config;
@@ -151,6 +153,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(preferencesRouter({ db: deps.database.db, vapidPublicKey: () => deps.config.delivery.vapidPublicKey }));
   // Before /definitions, whose /:name would take `templates` for a definition's name.
   api.use('/definitions/templates', templatesRouter({ db: deps.database.db, shop }));
+  api.use('/setup', setupRouter({ checklist: createSetupChecklist({ db: deps.database.db, definitions, couriers: deps.config.couriers }) }));
   api.use('/definitions', definitionsRouter({ definitions, shop, db: deps.database.db }));
   api.use('/staff', staffRouter({ staff, shop }));
   const tasks = createTasksStore(deps.database.db);

@@ -36,6 +36,7 @@ import { contract as customerMessages } from '../messaging/contract';
 import { contract as places } from '../places/contract';
 import { contract as webShops } from '../webshops/contract';
 import { contract as channelLeads } from '../inbound/contract';
+import { contract as setup } from '../setup/contract';
 
 export { HTTP_METHODS } from './contract';
 export type {
@@ -55,8 +56,8 @@ const version: string = require('../../package.json').version;
 const domains: DomainContract[] = [
   api,
   definitions,
-  staff,
   templates,
+  staff,
   tasks,
   orders,
   packing,
@@ -73,6 +74,7 @@ const domains: DomainContract[] = [
   places,
   webShops,
   channelLeads,
+  setup,
 ];
 
 /**

@@ -114,6 +114,33 @@ export const paths: Record<string, PathItem> = {
       },
     }),
   },
+  '/api/v1/staff/roles': {
+    get: apiOperation({
+      operationId: 'listStaffRoles',
+      tags: ['staff'],
+      permission: 'staff.manage',
+      summary: 'The roles and channels a member can be given',
+      description:
+        "The active shop's roles (with `grantable`: the caller holds every permission of the role, so may give it) and its channels, with their titles, for the staff form.",
+      responses: {
+        200: answer(
+          'Roles and channels.',
+          object(['roles', 'channels'], {
+            roles: {
+              type: 'array',
+              items: object(['id', 'title', 'scope', 'grantable'], {
+                id: { type: 'string' },
+                title: { type: 'string' },
+                scope: { type: 'string', enum: ['own', 'all'] },
+                grantable: { type: 'boolean' },
+              }),
+            },
+            channels: { type: 'array', items: object(['id', 'title'], { id: { type: 'string' }, title: { type: 'string' } }) },
+          }),
+        ),
+      },
+    }),
+  },
   '/api/v1/staff/{id}': {
     get: apiOperation({
       operationId: 'getStaff',

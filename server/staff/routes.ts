@@ -53,6 +53,22 @@ export function staffRouter(deps: { staff: StaffStore; shop: ShopCache }): Route
     return row;
   };
 
+  // What a member can be given (the console's staff form): the shop's roles — with whether the
+  // caller may grant each, holding all its permissions — and its channels, with their titles.
+  router.get('/roles', async (req, res) => {
+    const shop = await deps.shop.get();
+    res.json({
+      roles: Object.entries(shop.roles).map(([id, role]) => ({
+        id,
+        title: role.title,
+        scope: role.scope,
+        grantable:
+          missingPermissions(req.principal!, principalFor({ id: '', name: '', roles: [id], channels: [] }, shop).permissions).length === 0,
+      })),
+      channels: Object.entries(shop.channels).map(([id, channel]) => ({ id, title: channel.title })),
+    });
+  });
+
   router.get('/', queryOf(StaffQuery), async (req, res) => {
     const { role, active } = queryValues(req, StaffQuery);
     res.json({ staff: (await staff.list({ role, active })).map(toStaffView) });

@@ -422,12 +422,12 @@ function NewPurchase({ onSaved }: { onSaved: (p: Purchase) => void }) {
         {input('supplier', t('supplier'), head.supplier, (v) => setHead({ ...head, supplier: v }), { required: true })}
         {input('supplierInvoice', t('supplierInvoice'), head.supplierInvoice, (v) => setHead({ ...head, supplierInvoice: v }))}
         {lines.map((l, i) => (
-          <fieldset key={i} className={Object.keys(errors).some((k) => k.startsWith(`lines[${i}]`)) ? 'invalid' : undefined}>
+          <fieldset key={i} className={Object.keys(errors).some((k) => k.startsWith(`lines.${i}.`)) ? 'invalid' : undefined}>
             <legend>{t('line', { n: i + 1 })}</legend>
             <div className="row-fields">
-              {input(`lines[${i}].sku`, t('sku'), l.sku, setLine(i, 'sku'), { required: true })}
-              {input(`lines[${i}].qty`, t('qty'), l.qty, setLine(i, 'qty'), { required: true, inputMode: 'numeric' })}
-              {input(`lines[${i}].unitCost`, t('unitCost'), l.unitCost, setLine(i, 'unitCost'), { required: true, inputMode: 'numeric' })}
+              {input(`lines.${i}.sku`, t('sku'), l.sku, setLine(i, 'sku'), { required: true })}
+              {input(`lines.${i}.qty`, t('qty'), l.qty, setLine(i, 'qty'), { required: true, inputMode: 'numeric' })}
+              {input(`lines.${i}.unitCost`, t('unitCost'), l.unitCost, setLine(i, 'unitCost'), { required: true, inputMode: 'numeric' })}
             </div>
             {lines.length > 1 && (
               <button type="button" className="secondary small" onClick={() => setLines(lines.filter((_, j) => j !== i))}>
