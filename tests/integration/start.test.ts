@@ -128,7 +128,7 @@ test('When shopflow is started, stopped with SIGTERM and started again, then it 
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ text: 'Shop ơi em đặt 1 cái, sđt 0912 555 111' }),
   });
-  expect(JSON.parse((await messaged.json()).answer)).toMatchObject({ ok: true, stored: 1 });
+  expect(JSON.parse(((await messaged.json()) as { answer: string }).answer)).toMatchObject({ ok: true, stored: 1 });
   await eventually(
     async () =>
       (await api.get('/api/v1/orders?channel=facebook')).body.orders?.find(
