@@ -127,7 +127,15 @@ export function toRaw(schema: JsonSchema, data: unknown): Raw {
 function orderedProperties(schema: JsonSchema): Array<[string, JsonSchema]> {
   const properties = schema.properties ?? {};
   const required = (schema.required ?? []).filter((k) => k in properties);
-  return [...required, ...Object.keys(properties).filter((k) => !required.includes(k))].map((k) => [k, properties[k]!]);
+  const order = [...required, ...Object.keys(properties).filter((k) => !required.includes(k))];
+  // A sum (COD = items + shipping fee) comes right after the last field it adds up.
+  for (const key of [...order]) {
+    const parts = (properties[key]?.['x-shopflow']?.sum ?? []).filter((p) => p in properties);
+    if (!parts.length) continue;
+    order.splice(order.indexOf(key), 1);
+    order.splice(Math.max(...parts.map((p) => order.indexOf(p))) + 1, 0, key);
+  }
+  return order.map((k) => [k, properties[k]!]);
 }
 
 const humanize = (key: string) =>
@@ -145,8 +153,9 @@ interface FieldProps {
   errors: FieldErrors;
   label: string;
   required: boolean;
-  /** For a field that adds up its siblings: what they come to now. */
+  /** For a field that adds up its siblings: what they come to now, and their titles. */
   computed?: number;
+  computedFrom?: string[];
 }
 
 export function SchemaForm({
@@ -183,6 +192,7 @@ function ObjectFields({ schema, value, onChange, path, idPrefix, errors }: Omit<
             label={child.title ?? humanize(key)}
             required={(schema.required ?? []).includes(key)}
             computed={computedSum(schema, key, values)}
+            computedFrom={(child['x-shopflow']?.sum ?? []).map((p) => schema.properties?.[p]?.title ?? humanize(p))}
             onChange={(v) => onChange({ ...values, [key]: v })}
           />
         );
@@ -202,7 +212,7 @@ function FieldError({ id, message }: { id: string; message?: string }) {
 
 function Field(props: FieldProps) {
   const { t } = useI18n();
-  const { schema, value, onChange, path, idPrefix, errors, label, required, computed } = props;
+  const { schema, value, onChange, path, idPrefix, errors, label, required, computed, computedFrom } = props;
   const id = `${idPrefix}-${path.replace(/\./g, '-')}`;
   const errorId = `${id}-error`;
   const error = errors[path];
@@ -318,15 +328,7 @@ function Field(props: FieldProps) {
       />
     );
     if (widget === 'money' || computed !== undefined) {
-      hint = (
-        <MoneyHint
-          id={`${id}-hint`}
-          value={value}
-          computed={computed}
-          parts={schema['x-shopflow']?.sum}
-          onRecompute={() => onChange(undefined)}
-        />
-      );
+      hint = <MoneyHint id={`${id}-hint`} value={value} computed={computed} parts={computedFrom} onRecompute={() => onChange(undefined)} />;
     }
   } else if (schema.format === 'date') {
     input = <input {...common} type="date" value={String(value ?? '')} onChange={(e) => onChange(e.target.value)} />;

@@ -226,12 +226,22 @@ function TaskWork({ id, me, onDone }: { id: string; me: Me; onDone: (message: st
   const packingText = usePackingText();
 
   useEffect(() => {
-    get<TaskDetail>(`/tasks/${id}`).then((d) => {
-      setDetail(d);
-      setOutcome(d.outcomes.find((o) => o.forward)?.name ?? d.outcomes[0]?.name ?? '');
-      // Fields bound to what the shop knows (the lead's name, phone, address…) start filled in.
-      setValues(Object.fromEntries(d.outcomes.map((o) => [o.name, toRaw(o.form as JsonSchema, o.prefill)])));
-    }, setLoadError);
+    let current = true; // a load that is no longer this task's (or a remount's first) changes nothing
+    get<TaskDetail>(`/tasks/${id}`).then(
+      (d) => {
+        if (!current) return;
+        setDetail(d);
+        setOutcome(d.outcomes.find((o) => o.forward)?.name ?? d.outcomes[0]?.name ?? '');
+        // Fields bound to what the shop knows (the lead's name, phone, address…) start filled in;
+        // what the person already typed is never replaced.
+        const seeded = Object.fromEntries(d.outcomes.map((o) => [o.name, toRaw(o.form as JsonSchema, o.prefill)]));
+        setValues((typed) => ({ ...seeded, ...typed }));
+      },
+      (err: unknown) => current && setLoadError(err),
+    );
+    return () => {
+      current = false;
+    };
   }, [id]);
 
   if (loadError) return <ErrorNote error={loadError} />;
