@@ -24,6 +24,9 @@ export function App() {
   const t = useMemo(() => translator(lang), [lang]);
   const [me, setMe] = useState<Me | null | undefined>(session.token() ? undefined : null);
   const path = usePath();
+  // Phones: the menu folds away behind one button (the header took 540 of 844 px); closed again on every page change.
+  const [menuOpen, setMenuOpen] = useState(false);
+  useEffect(() => setMenuOpen(false), [path]);
 
   useEffect(() => {
     document.documentElement.lang = lang;
@@ -69,8 +72,18 @@ export function App() {
       <a className="skip" href="#main">
         {lang === 'vi' ? 'Bỏ qua điều hướng' : 'Skip to content'}
       </a>
-      <header className="top">
+      <header className={menuOpen ? 'top menu-open' : 'top'}>
         <div className="brand">{t('appName')}</div>
+        <button
+          type="button"
+          className="menu-toggle secondary small"
+          aria-expanded={menuOpen}
+          aria-controls="main-nav"
+          onClick={() => setMenuOpen(!menuOpen)}
+        >
+          <span aria-hidden="true">☰ </span>
+          {t('menu')}
+        </button>
         {me && <Nav me={me} path={path} />}
         <div className="top-tools">
           {me && <Bell />}
@@ -120,7 +133,7 @@ function Nav({ me, path }: { me: Me; path: string }) {
     ...extraPages.map((p): [string, Key, boolean] => [p.path, p.label, can(me, p.permission)]),
   ];
   return (
-    <nav aria-label={t('mainNav')}>
+    <nav id="main-nav" aria-label={t('mainNav')}>
       <ul>
         {items
           .filter(([, , ok]) => ok)

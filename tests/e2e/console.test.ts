@@ -480,6 +480,8 @@ describe('staff console in headless Chromium', () => {
     await phoneBooks.getByTestId('sales-documents').waitFor();
     expect(await phoneBooks.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(0);
     await screenshot(phoneBooks, '22-sales-book-phone');
+    // On a phone the pages are behind the header's menu button.
+    await phoneBooks.getByRole('button', { name: 'Menu' }).click();
     await phoneBooks.getByRole('link', { name: 'Nhập hàng' }).click();
     await phoneBooks.getByTestId('purchases').waitFor();
     expect(await phoneBooks.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(0);
