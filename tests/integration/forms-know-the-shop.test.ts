@@ -8,12 +8,62 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { and, asc, eq } from 'drizzle-orm';
-import { orderEvents, tasks } from '../../db/schema';
+import { orderEvents, stockMovements, tasks } from '../../db/schema';
 import { apiClient, eventually, openTestStack, type TestStack } from '../support/stack';
 
 let stack: TestStack;
 let base: string;
 let shipped: string;
+let checked: string;
+
+/** Two steps: the close sets the order's figures, the check step's form is filled in from them. */
+const CHECK_PROCESS = `apiVersion: shopflow/v1
+kind: OrderProcess
+metadata: { name: check-order, title: "Kiểm tra đơn" }
+spec:
+  start: close
+  stages:
+    - id: close
+      kind: human
+      role: sales
+      title: "Chốt đơn"
+      sla: 1h
+      form:
+        type: object
+        required: [items, codAmount]
+        properties:
+          items:
+            type: array
+            items:
+              type: object
+              required: [sku, qty]
+              properties: { sku: { type: string }, name: { type: string }, qty: { type: integer }, price: { type: integer } }
+          shippingAddress:
+            type: object
+            properties: { street: { type: string }, ward: { type: string }, province: { type: string } }
+          codAmount: { type: integer }
+      sets: { items: items, shippingAddress: shippingAddress, codAmount: codAmount }
+      on:
+        closed: check
+    - id: check
+      kind: human
+      role: sales
+      title: "Kiểm tra đơn"
+      sla: 1h
+      form:
+        type: object
+        properties:
+          items:
+            type: array
+            x-shopflow: { widget: product-picker, default: { from: order.items } }
+            items: { type: object, required: [sku, qty], properties: { sku: { type: string }, qty: { type: integer } } }
+          address: { type: string, x-shopflow: { default: { from: order.shippingAddress } } }
+          cod: { type: integer, x-shopflow: { widget: money, default: { from: order.codAmount } } }
+          customer: { type: string, x-shopflow: { default: { from: customer.name } } }
+      on:
+        ok: { to: done, title: "Đúng" }
+    - { id: done, kind: end, title: "Xong", result: completed }
+`;
 type Member = { id: string; token: string };
 let admin: Member;
 let sales: Member;
@@ -26,6 +76,7 @@ beforeAll(async () => {
   await stack.startWorker();
   base = await stack.startApp();
   ({ name: shipped } = await stack.activateProcess(readFileSync(join(__dirname, '../../definitions/processes/order.yaml'), 'utf8')));
+  ({ name: checked } = await stack.activateProcess(CHECK_PROCESS));
   [admin, sales, marketing] = await Promise.all([
     stack.createStaff(['admin']),
     stack.createStaff(['sales'], { channels: ['facebook'] }),
@@ -37,6 +88,9 @@ beforeAll(async () => {
     { sku: 'QUAN-JEAN-30', name: 'Quần jean 30', price: 350000 },
   ]) {
     expect((await as(admin).post('/api/v1/products', product)).status).toBe(201);
+    await stack.database.db
+      .insert(stockMovements)
+      .values({ sku: product.sku, qty: 50, kind: 'receipt', reason: 'opening stock', dedupeKey: `forms-test:receipt:${product.sku}` });
   }
 });
 afterAll(() => stack?.close());
@@ -145,6 +199,40 @@ describe('a close task filled in from the lead', () => {
   });
 });
 
+describe("a later step filled in from the order's figures", () => {
+  test("When the close set the items, address and COD, then the next task's form comes filled in from them, shaped to its own fields", async () => {
+    const lead = await as(marketing).post('/api/v1/leads', {
+      channel: 'facebook',
+      process: checked,
+      customer: { name: 'Đỗ Thị Mai', phone: '0966555444' },
+    });
+    const orderId: string = lead.body.orderId;
+    const closeId = await closeTaskOf(orderId);
+    const done = await as(sales).post(`/api/v1/tasks/${closeId}/complete`, {
+      outcome: 'closed',
+      data: {
+        items: [{ sku: 'AO-XANH-L', name: 'Áo thun Xanh size L', qty: 3, price: 185000 }],
+        shippingAddress: { street: '7 Trần Phú', ward: 'Phường Hải Châu', province: 'Đà Nẵng' },
+        codAmount: 555000,
+      },
+    });
+    expect(done.status).toBe(200);
+    const check = await eventually(
+      async () =>
+        (await as(sales).get(`/api/v1/tasks?order=${orderId}&status=open`)).body.tasks.find((t: { stage: string }) => t.stage === 'check'),
+      30_000,
+      'the check task',
+    );
+    const detail = await as(sales).get(`/api/v1/tasks/${check.id}`);
+    expect(detail.body.prefill).toEqual({
+      items: [{ sku: 'AO-XANH-L', qty: 3 }], // only the fields this form has
+      address: '7 Trần Phú, Phường Hải Châu, Đà Nẵng', // an address into a text field: one line
+      cod: 555000,
+      customer: 'Đỗ Thị Mai',
+    });
+  });
+});
+
 describe('searching the catalogue', () => {
   const skus = async (q: string) => {
     const res = await as(sales).get(`/api/v1/products?q=${encodeURIComponent(q)}`);
@@ -160,7 +248,8 @@ describe('searching the catalogue', () => {
     expect(await skus('8930000000028')).toEqual(['AO-XANH-L']);
     expect(await skus('100%')).toEqual([]); // a % typed is a character, not a wildcard
     const res = await as(sales).get('/api/v1/products?q=do%20size');
-    expect(res.body.products[0]).toMatchObject({ sku: 'AO-DO-M', price: 175000, stock: [] });
+    // 50 received; the order closed above reserved 2.
+    expect(res.body.products[0]).toMatchObject({ sku: 'AO-DO-M', price: 175000, stock: [{ onHand: 50, reserved: 2, available: 48 }] });
   });
 
   test('When the search is empty or too long, then it is 400 naming q (as every bad query parameter)', async () => {
