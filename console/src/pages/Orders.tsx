@@ -291,6 +291,11 @@ function describe(e: TimelineEvent, t: T, order: OrderDetail, lang: Lang): strin
       ? (data.short as Array<{ sku?: unknown; missing?: unknown; qty?: unknown }>).map((l) => String(l.sku ?? '')).join(', ')
       : '',
     ...(e.type === 'order_figures_changed' ? figureChange(data, t, lang) : {}),
+    // Scan to pack: a wrong scan (what was scanned, wrong item or one too many), a lead's override (why).
+    ...(e.type === 'packing_mismatch'
+      ? { barcode: String(data.barcode ?? ''), scanResult: t(data.result === 'too-many' ? 'scan_too_many' : 'scan_wrong_item') }
+      : {}),
+    ...(e.type === 'packing_override' ? { reason: String(data.reason ?? '') } : {}),
     ...(e.type === 'customer_reply'
       ? {
           reply: String(data.text ?? ''),
