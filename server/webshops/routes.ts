@@ -69,6 +69,10 @@ export function webShopWebhooksRouter(deps: WebShopDeps, limits = { maxFailures:
         `${spec.title} webhooks are not set up on this server: ${platform.toUpperCase()}_WEBHOOK_SECRET is needed`,
       );
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    // Like every JSON route (the Zalo and Facebook webhooks too): a body nesting deeper than
+    // MAX_BODY_DEPTH is refused as such, signed or not, before anything else reads it.
+    if (nestsDeeperThan(jsonOrUndefined(raw), MAX_BODY_DEPTH))
+      throw new HttpError(400, 'bad_request', `body nested too deeply (more than ${MAX_BODY_DEPTH} levels of objects or arrays)`);
     if (!signatureMatches(raw, req.get(spec.hmac), secret)) {
       forgeries.fail(client);
       const why = req.get(spec.hmac) ? `wrong ${spec.hmac}` : `no ${spec.hmac} header`;
@@ -183,6 +187,15 @@ function readOrThrow(platform: WebShopPlatform, shop: string, body: Record<strin
     if (err instanceof WebShopOrderError)
       throw unprocessable(`cannot read the ${platform} order: ${err.message}`, { fields: [{ field: err.field, message: err.message }] });
     throw err;
+  }
+}
+
+/** The body as JSON, or undefined when it is not JSON (parseBody says so, once the sender is known). */
+function jsonOrUndefined(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    return undefined;
   }
 }
 

@@ -32,6 +32,8 @@ beforeAll(async () => {
     SMS_MO_PRIVATE_KEY: 'key',
     FACEBOOK_APP_SECRET: 'bad-input-facebook-secret',
     FACEBOOK_VERIFY_TOKEN: 'bad-input-verify',
+    SHOPIFY_WEBHOOK_SECRET: 'bad-input-shopify-secret',
+    HARAVAN_WEBHOOK_SECRET: 'bad-input-haravan-secret',
   });
   await stack.startWorker();
   base = await stack.startApp();
