@@ -39,11 +39,11 @@ export function processSettingProblems(shop: CompiledShop, active: ReadonlySet<s
     if (name && !active.has(name))
       problems.push({
         path,
-        message: `${what} chạy quy trình "${name}" nhưng không có quy trình bán hàng (OrderProcess) nào tên này đang hoạt động — các quy trình đang hoạt động: ${known}`,
+        message: `${what} "${name}" nhưng không có quy trình bán hàng (OrderProcess) nào tên này đang hoạt động — các quy trình đang hoạt động: ${known}`,
       });
   };
   for (const channel of Object.values(shop.channels))
-    check(channel.process, `spec.channels.${channel.id}.process`, `kênh "${channel.title}"`);
-  check(shop.defaultProcess, 'spec.defaultProcess', 'mặc định, đơn');
+    check(channel.process, `spec.channels.${channel.id}.process`, `kênh "${channel.title}" chạy quy trình`);
+  check(shop.defaultProcess, 'spec.defaultProcess', 'quy trình mặc định là');
   return problems;
 }

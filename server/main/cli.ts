@@ -16,6 +16,7 @@ import { loadConfig } from '../platform/config';
 import { openDatabase } from '../../db/client';
 import { applyDefinitionSet, checkDefinitionSet } from '../shop/definition-set';
 import { listTemplates, TEMPLATE_NAMES, templateFiles } from '../shop/templates';
+import { processSettingProblems } from '../../definitions/shop/processes';
 
 const USAGE = `usage:
   shopflow definitions validate [--shop shop.yaml] FILE...
@@ -35,6 +36,9 @@ function kindOf(text: string): string | undefined {
 export async function validateFiles(files: string[], shopPath: string, out: (line: string) => void): Promise<number> {
   let shop: CompiledShop | undefined;
   let invalid = 0;
+  // Given together, a shop and its order processes are one set: the channels' processes must be among them.
+  const shopsGiven: Array<{ file: string; shop: CompiledShop }> = [];
+  const orderProcesses = new Set<string>();
   for (const file of files) {
     let text: string;
     try {
@@ -48,7 +52,10 @@ export async function validateFiles(files: string[], shopPath: string, out: (lin
     if (kindOf(text) === 'Shop') {
       const result = loadShopText(text, file);
       errors = result.ok ? [] : result.errors;
-      if (result.ok) out(`${file}: ok — ${result.summary.text}`);
+      if (result.ok) {
+        out(`${file}: ok — ${result.summary.text}`);
+        shopsGiven.push({ file, shop: result.value });
+      }
     } else {
       if (!shop) {
         const shopResult = await loadShopFile(shopPath);
@@ -62,9 +69,15 @@ export async function validateFiles(files: string[], shopPath: string, out: (lin
       const result = loadDefinitionText(text, file, shop);
       errors = result.ok ? [] : result.errors;
       if (result.ok) out(`${file}: ok — ${result.summary.text}`);
+      if (result.ok && result.value.kind === 'OrderProcess') orderProcesses.add(result.value.name);
     }
     errors.forEach((e) => out(formatDefinitionError(e)));
     if (errors.length) invalid++;
+  }
+  for (const given of orderProcesses.size ? shopsGiven : []) {
+    const problems = processSettingProblems(given.shop, orderProcesses);
+    problems.forEach((p) => out(`${given.file}: ${p.message} (at ${p.path})`));
+    if (problems.length) invalid++;
   }
   return invalid;
 }

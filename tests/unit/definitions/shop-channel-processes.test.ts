@@ -4,7 +4,7 @@ import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { loadDefinitionsDir, loadShopText } from '../../../definitions/loading/loader';
 import { chooseProcess, processSettingProblems } from '../../../definitions/shop/processes';
-import { errorAt, errorsOf, ORDER_FILE, positionOf } from './helpers';
+import { DEFINITIONS_DIR, errorAt, errorsOf, ORDER_FILE, positionOf } from './helpers';
 
 const FILE = 'shop.yaml';
 const shop = (channels: string, extra = '', roles = '') => `apiVersion: shopflow/v1
@@ -126,5 +126,26 @@ describe('a role whose work another role does (handledBy)', () => {
     );
     expect(errorsOf(loadShopText(text, FILE)).length).toBeGreaterThan(0);
     expect(errorAt(errorsOf(loadShopText(chained, FILE)), 'spec.roles.cskh.handledBy').message).toContain('is itself handled by "sales"');
+  });
+});
+
+describe('shopflow definitions validate with a shop and its processes', () => {
+  it('When shop.yaml names a default process none of the given files define, then it is an error and the exit status says so', async () => {
+    const { validateFiles } = await import('../../../server/main/cli');
+    const dir = mkdtempSync(join(tmpdir(), 'shopflow-cli-'));
+    const templates = join(DEFINITIONS_DIR, 'templates', 'small');
+    const bad = join(dir, 'shop.yaml');
+    writeFileSync(
+      bad,
+      readFileSync(join(templates, 'shop.yaml'), 'utf8').replace('defaultProcess: standard-order', 'defaultProcess: wholesale-order'),
+    );
+    const lines: string[] = [];
+    const order = join(templates, 'processes', 'order.yaml');
+    expect(await validateFiles([bad, order], join(templates, 'shop.yaml'), (l) => lines.push(l))).toBe(1);
+    expect(lines.at(-1)).toBe(
+      `${bad}: quy trình mặc định là "wholesale-order" nhưng không có quy trình bán hàng (OrderProcess) nào tên này đang hoạt động — các quy trình đang hoạt động: standard-order (at spec.defaultProcess)`,
+    );
+    const fine: string[] = [];
+    expect(await validateFiles([join(templates, 'shop.yaml'), order], join(templates, 'shop.yaml'), (l) => fine.push(l))).toBe(0);
   });
 });
