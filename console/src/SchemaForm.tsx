@@ -2,12 +2,15 @@
  * A form generated from a stage's form JSON Schema (objects, arrays of objects, strings, enums,
  * numbers, booleans), with the API's field errors shown beside their fields. Values are kept
  * as typed in and converted by `formData` when submitted: the server's validation is the one
- * that counts, so nothing is silently dropped or coerced here.
+ * that counts, so nothing is silently dropped or coerced here beyond what the server does too (a
+ * phone's spelling). Fields whose definition names a widget (`x-shopflow`, see FormWidgets.tsx)
+ * are drawn by it: the product picker, the address picker, phone and money inputs.
  */
 import type { ReactNode } from 'react';
 import { useI18n } from './i18n';
 import type { JsonSchema } from './api';
 import { AddressPicker, linesTotal, MoneyHint, PhoneHint, ProductPicker, typedNumber } from './FormWidgets';
+import { normalizePhone } from '../../definitions/rules/phone';
 
 export type Raw = unknown;
 /** Field path (`items.0.qty`) → message. `''` is the form as a whole. */
@@ -63,6 +66,8 @@ export function formData(schema: JsonSchema, raw: Raw, required = false): unknow
     return Number.isFinite(n) ? n : raw; // the server names the field if it is not a number
   }
   if (type === 'boolean') return raw === undefined ? (required ? false : undefined) : Boolean(raw);
+  // A phone in any spelling goes as 0xxxxxxxxx (the server does the same; a non-number is sent as typed, for it to name).
+  if (schema['x-shopflow']?.widget === 'phone' && typeof raw === 'string' && raw.trim()) return normalizePhone(raw) ?? raw;
   return raw === '' || raw === undefined ? undefined : raw;
 }
 
