@@ -168,6 +168,10 @@ describe('packing in the console', () => {
     await submit.click();
     await page.getByText('Đã hoàn thành. Đơn chuyển sang bước: ship.').waitFor();
     await eventually(async () => (await orderStage(orderId)) !== 'pack', 15_000, 'the order past packing');
+    // The wrong scan is on the order's timeline, in words.
+    await page.goto(`${base}/orders/${orderId}`);
+    await page.getByRole('heading', { name: `Đơn ${orderId}` }).waitFor();
+    expect(await page.locator('ol.timeline').textContent()).toContain(`Quét sai khi đóng gói: ${MU.barcode} (sai hàng)`);
     await context.close();
     expect(errors).toEqual([]);
   });
