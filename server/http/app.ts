@@ -153,7 +153,10 @@ export function createApp(deps: AppDeps): Express {
   api.use(preferencesRouter({ db: deps.database.db, vapidPublicKey: () => deps.config.delivery.vapidPublicKey }));
   // Before /definitions, whose /:name would take `templates` for a definition's name.
   api.use('/definitions/templates', templatesRouter({ db: deps.database.db, shop }));
-  api.use('/setup', setupRouter({ checklist: createSetupChecklist({ db: deps.database.db, definitions, couriers: deps.config.couriers }) }));
+  api.use(
+    '/setup',
+    setupRouter({ checklist: createSetupChecklist({ db: deps.database.db, definitions, couriers: deps.config.couriers }) }),
+  );
   api.use('/definitions', definitionsRouter({ definitions, shop, db: deps.database.db }));
   api.use('/staff', staffRouter({ staff, shop }));
   const tasks = createTasksStore(deps.database.db);
