@@ -138,6 +138,23 @@ describe('resolving a prefill from facts', () => {
     expect(shapeFact(props.shippingAddress!, 'gần chợ', parse)).toBeUndefined(); // names no province: shown, not guessed
   });
 
+  test('When the lead wrote an address from before the 2025 reform, then its ward and province are read as what they became, and an ambiguous ward is left in the street', () => {
+    expect(parse('12 Lê Lợi, Phường Bến Nghé, Quận 1, TP Hồ Chí Minh')).toEqual({
+      street: '12 Lê Lợi',
+      ward: 'Phường Sài Gòn',
+      province: 'Hồ Chí Minh',
+    });
+    // "Phường 12" is in many old districts: Quận 10 says which.
+    expect(parse('1 Đường 3/2, Phường 12, Quận 10, Hồ Chí Minh')).toEqual({
+      street: '1 Đường 3/2',
+      ward: 'Phường Hòa Hưng',
+      province: 'Hồ Chí Minh',
+    });
+    expect(parse('1 Đường 3/2, Phường 12, Hồ Chí Minh')).toEqual({ street: '1 Đường 3/2, Phường 12', province: 'Hồ Chí Minh' });
+    // Sóc Trăng is part of Cần Thơ now; a district is never taken for a ward.
+    expect(parse('ấp 3, xã Tuân Tức, huyện Thạnh Trị, Sóc Trăng')).toEqual({ street: 'ấp 3', ward: 'Xã Lâm Tân', province: 'Cần Thơ' });
+  });
+
   test("When a phone fact fills a phone field, then it is in the stored form; an order's items keep only the form's fields", () => {
     expect(shapeFact(props.phone!, '+84 912 345 678', parse)).toBe('0912345678');
     expect(shapeFact(props.items!, [{ sku: 'AO-01', name: 'Áo thun', qty: 2, price: 150000, amount: 300000, extra: true }], parse)).toEqual(
