@@ -19,7 +19,7 @@ import {
   type RequestBody,
   jsonBody,
 } from '../http/contract';
-import { SimulateBody } from './simulate';
+import { SimulateBody, SimulateQuery } from './simulate';
 
 const yamlBody: RequestBody = {
   required: true,
@@ -268,7 +268,13 @@ export const paths: Record<string, PathItem> = {
       summary: 'What-if: a candidate order process on the shop’s own history',
       description:
         'Replays the window’s real order arrivals through the candidate and through the active version side by side: task durations and outcomes drawn from the shop’s measured distributions per role, stage and hour, courier transit times per courier and province, the staffing as it was, the working hours and days off. Deterministic for a seed. A shop without history states `assumptions` (orders per day, minutes per task) and the report says so. Nothing is stored.',
-      requestBody: jsonBody(schema('SimulationRequest')),
+      query: SimulateQuery,
+      requestBody: {
+        required: true,
+        description:
+          'JSON (`SimulationRequest`), or the candidate YAML itself as the body (`application/yaml`, as `POST /definitions/validate` takes it) with `weeks` or `from`/`to` and `seed` as query parameters.',
+        content: { ...jsonBody(schema('SimulationRequest')).content, 'application/yaml': { schema: { type: 'string' } } },
+      },
       responses: {
         200: answer('Both versions’ reports, the differences and a plain-language summary.', schema('SimulationReport')),
         422: failure(

@@ -4,8 +4,8 @@ import { InvalidDefinition, toVersionView, type DefinitionsStore } from './defin
 import { badRequest, HttpError } from '../http/errors';
 import type { ShopCache } from './shop-cache';
 import type { Db } from '../../db/client';
-import { body } from '../http/contract';
-import { createSimulationService, SimulateBody } from './simulate';
+import { body, queryOf, queryValues } from '../http/contract';
+import { createSimulationService, SimulateBody, SimulateQuery } from './simulate';
 
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml', 'text/plain'];
 
@@ -42,7 +42,17 @@ export function definitionsRouter(deps: { definitions: DefinitionsStore; shop: S
   });
 
   // What-if: the candidate and the active version over the shop's own history (server/shop/simulate.ts).
-  router.post('/simulate', body(SimulateBody), async (req, res) => {
+  // The candidate as the YAML body (like validate), its window and seed in the query; or all of it as JSON.
+  const simulateFromYaml: express.RequestHandler = (req, _res, next) => {
+    if (typeof req.body === 'string') {
+      if (!req.body.trim()) return next(badRequest('the body is empty: send the YAML definition'));
+      req.body = { definition: req.body, ...queryValues(req, SimulateQuery) };
+    } else if (req.body && typeof req.body === 'object' && !Array.isArray(req.body)) {
+      req.body = { ...queryValues(req, SimulateQuery), ...req.body }; // the body's own fields win
+    }
+    next();
+  };
+  router.post('/simulate', queryOf(SimulateQuery), yamlBody, simulateFromYaml, body(SimulateBody), async (req, res) => {
     res.json(await simulation.simulate(req.body));
   });
 

@@ -52,6 +52,19 @@ export const SimulateBody = Type.Object(
 );
 export type SimulateBody = Static<typeof SimulateBody>;
 
+/**
+ * The same request with the candidate sent as the YAML body, as `POST /definitions/validate`
+ * takes it: the window and the seed then come as query parameters (assumptions need the JSON form).
+ */
+export const SimulateQuery = Type.Object({
+  weeks: Type.Optional(Type.Integer({ minimum: 1, maximum: 52, description: 'With a YAML body: the last N weeks up to now (default 4).' })),
+  from: Type.Optional(Type.String({ format: 'date-time', description: 'With a YAML body: start of the window (with `to`).' })),
+  to: Type.Optional(Type.String({ format: 'date-time', description: 'With a YAML body: end of the window (exclusive).' })),
+  seed: Type.Optional(
+    Type.Integer({ minimum: 0, maximum: 4_294_967_295, description: 'With a YAML body: same seed, same answer (default 1).' }),
+  ),
+});
+
 const fieldError = (field: string, message: string) => unprocessable('the request body is invalid', { fields: [{ field, message }] });
 
 /** The history window a request names: `weeks` back from now, or from/to; refused with the field that is wrong. */

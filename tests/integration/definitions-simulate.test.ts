@@ -73,6 +73,22 @@ describe('what-if simulation API', () => {
     expect(again.body).toEqual(first.body);
   });
 
+  test("When the candidate is sent as the YAML body, as validate takes it, with the window and seed in the query, then the answer is the JSON form's; a bad query value is 400 naming it", async () => {
+    const yaml = candidate((y) => y.replace('sla: 2h', 'sla: 1h'));
+    const query = `from=${encodeURIComponent(WEEK.from)}&to=${encodeURIComponent(WEEK.to)}&seed=11`;
+    const fromYaml = await apiClient(base, admin.token).yaml(`/api/v1/definitions/simulate?${query}`, yaml);
+    expectDocumented('/api/v1/definitions/simulate', 'post', fromYaml);
+    expect(fromYaml.status).toBe(200);
+    const fromJson = await simulate({ definition: yaml, ...WEEK, seed: 11 });
+    expect(fromYaml.body).toEqual(fromJson.body);
+    const bad = await apiClient(base, admin.token).yaml('/api/v1/definitions/simulate?weeks=many', yaml);
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('weeks');
+    const invalid = await apiClient(base, admin.token).yaml(`/api/v1/definitions/simulate?${query}`, 'kind: [');
+    expect(invalid.status).toBe(422);
+    expect(invalid.body.error.code).toBe('invalid_definition');
+  });
+
   test('When the window holds no history, then assumptions are required, and with them the report says it rests on them', async () => {
     const empty = { from: '2025-03-03T00:00:00+07:00', to: '2025-03-10T00:00:00+07:00' };
     const refused = await simulate({ definition: candidate(withConfirm), ...empty });
