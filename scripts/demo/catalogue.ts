@@ -3,6 +3,7 @@
  * defines), its products with barcodes and opening stock, and the customers who write in.
  * Plain data: the seeder (shop-life.ts) sends it through the public API.
  */
+import { mulberry32 } from '../../definitions/simulate/prng';
 
 export interface DemoPerson {
   key: string;
@@ -78,17 +79,8 @@ export const DEMO_CHANNELS = ['facebook', 'tiktok', 'zalo', 'shopee', 'website',
 const CAMPAIGNS = ['sale-cuoi-tuan', 'livestream-toi-thu-6', 'quang-cao-ao-thun', undefined] as const;
 const NOTES = ['Khách hỏi còn size không', 'Khách muốn giao giờ hành chính', 'Khách xem livestream, muốn mua combo', 'Khách cũ giới thiệu'];
 
-/** A deterministic random number generator (mulberry32): the same demo for everyone. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic random number generator (the simulator's mulberry32): the same demo for everyone. */
+export const seededRandom = mulberry32;
 
 const pick = <T>(rnd: () => number, list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
 

@@ -138,6 +138,36 @@ function fieldErrors(err: unknown): Record<string, string> | undefined {
   return out;
 }
 
+/**
+ * A form's sending: busy while it runs, the server's field errors at their fields (a 422/409
+ * naming them) with one note above the button, any other failure as that note.
+ */
+function useSubmit() {
+  const w = useWords();
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const refuse = (fields: Record<string, string>) => {
+    setErrors(fields);
+    setError(new Error(w('fixFields')));
+  };
+  const run = async (work: () => Promise<void>) => {
+    setBusy(true);
+    setErrors({});
+    setError(undefined);
+    try {
+      await work();
+    } catch (err) {
+      const fields = fieldErrors(err);
+      if (fields) refuse(fields);
+      else setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { errors, error, busy, run, refuse };
+}
+
 function Field(props: {
   id: string;
   label: string;
@@ -367,17 +397,12 @@ function NewStaff({ roles, onAdded }: { roles?: RolesAnswer; onAdded: (name: str
   const [draft, setDraft] = useState({ name: '', phone: '', email: '' });
   const [picked, setPicked] = useState<string[]>([]);
   const [channels, setChannels] = useState<string[]>([]);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { errors, error, busy, run } = useSubmit();
   const toggle = (list: string[], id: string) => (list.includes(id) ? list.filter((x) => x !== id) : [...list, id]);
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setErrors({});
-    setError(undefined);
-    try {
+    void run(async () => {
       const added = await post<{ staff: StaffMember; token?: string }>('/staff', {
         name: draft.name.trim(),
         ...(draft.phone.trim() ? { phone: draft.phone.trim() } : {}),
@@ -389,15 +414,7 @@ function NewStaff({ roles, onAdded }: { roles?: RolesAnswer; onAdded: (name: str
       setPicked([]);
       setChannels([]);
       onAdded(added.staff.name, added.token);
-    } catch (err) {
-      const fields = fieldErrors(err);
-      if (fields) {
-        setErrors(fields);
-        setError(new Error(w('fixFields')));
-      } else setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -545,12 +562,10 @@ function NewProduct({ onAdded }: { onAdded: () => void }) {
   const w = useWords();
   const empty = { sku: '', name: '', barcode: '', price: '', lowStockThreshold: '', opening: '' };
   const [draft, setDraft] = useState(empty);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { errors, error, busy, run, refuse } = useSubmit();
   const set = (key: keyof typeof empty) => (e: { target: { value: string } }) => setDraft({ ...draft, [key]: e.target.value });
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     const local: Record<string, string> = {};
     const price = draft.price.trim() ? wholeNumber(draft.price) : undefined;
@@ -559,11 +574,8 @@ function NewProduct({ onAdded }: { onAdded: () => void }) {
     if (draft.lowStockThreshold.trim() && threshold === undefined) local.lowStockThreshold = w('mustBeWhole');
     const opening = draft.opening.trim() ? wholeNumber(draft.opening) : undefined;
     if (draft.opening.trim() && (opening === undefined || opening < 0)) local.opening = w('mustBeWhole');
-    setErrors(local);
-    if (Object.keys(local).length) return setError(new Error(w('fixFields')));
-    setBusy(true);
-    setError(undefined);
-    try {
+    if (Object.keys(local).length) return refuse(local);
+    void run(async () => {
       const sku = draft.sku.trim();
       await post('/products', {
         sku,
@@ -575,15 +587,7 @@ function NewProduct({ onAdded }: { onAdded: () => void }) {
       if (opening) await post('/stock/adjustments', { sku, qty: opening, reason: w('openingStock') });
       setDraft(empty);
       onAdded();
-    } catch (err) {
-      const fields = fieldErrors(err);
-      if (fields) {
-        setErrors(fields);
-        setError(new Error(w('fixFields')));
-      } else setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -624,27 +628,15 @@ function AdjustStock({ sku, onDone }: { sku: string; onDone: () => void }) {
   const w = useWords();
   const [qty, setQty] = useState('');
   const [reason, setReason] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<unknown>();
-  const submit = async (e: FormEvent) => {
+  const { errors, error, run, refuse } = useSubmit();
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     const n = wholeNumber(qty);
-    if (n === undefined || n === 0) {
-      setErrors({ qty: w('mustBeWhole') });
-      return setError(new Error(w('fixFields')));
-    }
-    setErrors({});
-    setError(undefined);
-    try {
+    if (n === undefined || n === 0) return refuse({ qty: w('mustBeWhole') });
+    void run(async () => {
       await post('/stock/adjustments', { sku, qty: n, reason: reason.trim() });
       onDone();
-    } catch (err) {
-      const fields = fieldErrors(err);
-      if (fields) {
-        setErrors(fields);
-        setError(new Error(w('fixFields')));
-      } else setError(err);
-    }
+    });
   };
   return (
     <form className="stack-form" onSubmit={submit} noValidate aria-label={`${w('productAdjust')} ${sku}`}>
