@@ -304,7 +304,7 @@ function Field(props: FieldProps) {
         <option value="">{t('choose')}</option>
         {schema.enum.map((option, i) => (
           <option key={i} value={i}>
-            {String(option)}
+            {enumTitle(schema, option)}
           </option>
         ))}
       </select>
@@ -367,4 +367,11 @@ function Field(props: FieldProps) {
       <FieldError id={errorId} message={error} />
     </div>
   );
+}
+
+/** What staff read for an enum value: the definition's title for it (`x-shopflow.titles`), else the value. */
+export function enumTitle(schema: JsonSchema, value: unknown): string {
+  const titles = schema['x-shopflow']?.titles;
+  const key = String(value);
+  return titles && Object.hasOwn(titles, key) ? titles[key]! : key;
 }

@@ -171,7 +171,13 @@ export interface JsonSchema {
   format?: string;
   default?: unknown;
   /** What the field is in the shop (definitions/tasks/widgets.ts): its widget, the fact it is filled in from, what it adds up. */
-  'x-shopflow'?: { widget?: 'product-picker' | 'address' | 'phone' | 'money'; default?: { from: string }; sum?: string[] };
+  'x-shopflow'?: {
+    widget?: 'product-picker' | 'address' | 'phone' | 'money';
+    default?: { from: string };
+    sum?: string[];
+    /** What staff read for each enum value. */
+    titles?: Record<string, string>;
+  };
 }
 
 // The contract leaves a few nested objects open (`{type: 'object'}`); the console reads the fields

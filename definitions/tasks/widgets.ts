@@ -56,6 +56,8 @@ export interface FieldBinding {
   widget?: Widget;
   default?: { from: FormFact };
   sum?: string[];
+  /** What staff read for each value of the field's enum (the value stored is the enum's). */
+  titles?: Record<string, string>;
 }
 
 /** The `x-shopflow` of a schema node, when it has one that is an object. */
@@ -136,18 +138,40 @@ export function checkFieldBindings(form: unknown, path: PathSegment[]): Issue[] 
   return issues;
 }
 
+const BINDING_KEYS = ['widget', 'default', 'sum', 'titles'];
+
+/** `titles` name values of the field's own enum, each with a text to read. */
+function titleIssues(field: PlainRecord, titles: unknown, at: PathSegment[]): Issue[] {
+  if (!Array.isArray(field.enum))
+    return [{ path: at, message: 'titles are for a field with an enum: it names what staff read for each value' }];
+  if (!isRecord(titles)) return [{ path: at, message: 'titles must be an object: { <enum value>: "<what staff read>" }' }];
+  const values = field.enum.map((v) => String(v));
+  const issues: Issue[] = [];
+  for (const [value, title] of Object.entries(titles)) {
+    if (!values.includes(value))
+      issues.push({
+        path: [...at, value],
+        at: 'key',
+        message: `"${value}" is not a value of this field's enum${didYouMean(value, values)} — values: ${listNames(values)}`,
+      });
+    else if (typeof title !== 'string' || !title.trim()) issues.push({ path: [...at, value], message: 'a title is a non-empty text' });
+  }
+  return issues;
+}
+
 function checkOne(field: PlainRecord, at: PathSegment[], siblings: PlainRecord | undefined): Issue[] {
   const binding = field[SHOPFLOW_KEYWORD];
-  if (!isRecord(binding)) return [{ path: at, message: 'x-shopflow must be an object: { widget, default: { from }, sum }' }];
+  if (!isRecord(binding)) return [{ path: at, message: 'x-shopflow must be an object: { widget, default: { from }, sum, titles }' }];
   const issues: Issue[] = [];
   for (const key of Object.keys(binding)) {
-    if (!['widget', 'default', 'sum'].includes(key))
+    if (!BINDING_KEYS.includes(key))
       issues.push({
         path: [...at, key],
         at: 'key',
-        message: `"${key}" is not part of x-shopflow${didYouMean(key, ['widget', 'default', 'sum'])} — it has widget, default and sum`,
+        message: `"${key}" is not part of x-shopflow${didYouMean(key, BINDING_KEYS)} — it has ${listNames(BINDING_KEYS)}`,
       });
   }
+  if (binding.titles !== undefined) issues.push(...titleIssues(field, binding.titles, [...at, 'titles']));
   if (binding.widget !== undefined) {
     const widget = binding.widget;
     if (typeof widget !== 'string' || !(WIDGETS as readonly string[]).includes(widget)) {
