@@ -126,7 +126,7 @@ describe('staff console in headless Chromium', () => {
     await form.getByLabel('Tỉnh/thành').fill('Hồ Chí Minh');
     await cod.fill('350.000');
     await form.getByRole('button', { name: 'Hoàn thành' }).click();
-    await page.getByText('Đã hoàn thành. Đơn chuyển sang bước: confirm.').waitFor();
+    await page.getByText('Đã hoàn thành. Kết quả: Đã chốt.').waitFor();
     await eventually(async () => (await orderStage(orderId)) === 'confirm', 10_000, 'the order at confirm');
     closedOrderId = orderId;
     expect(await taskCard(page, orderId).count()).toBe(0);

@@ -166,7 +166,7 @@ describe('packing in the console', () => {
     expect(await submit.isDisabled()).toBe(false);
     await screenshot(page, 'packing-02-matched');
     await submit.click();
-    await page.getByText('Đã hoàn thành. Đơn chuyển sang bước: ship.').waitFor();
+    await page.getByText('Đã hoàn thành. Kết quả: Đã đóng gói.').waitFor();
     await eventually(async () => (await orderStage(orderId)) !== 'pack', 15_000, 'the order past packing');
     // The wrong scan is on the order's timeline, in words.
     await page.goto(`${base}/orders/${orderId}`);
@@ -215,7 +215,7 @@ describe('packing in the console', () => {
     await card.getByText('Trưởng kho đã duyệt bỏ qua').waitFor();
     await card.getByLabel('Khối lượng (gram)').fill('450');
     await card.getByRole('button', { name: 'Hoàn thành' }).click();
-    await page.getByText('Đã hoàn thành. Đơn chuyển sang bước: ship.').waitFor();
+    await page.getByText('Đã hoàn thành. Kết quả: Đã đóng gói.').waitFor();
     await phone.close();
 
     // Bulk print from the orders list, desktop.

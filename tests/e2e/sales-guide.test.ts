@@ -94,7 +94,7 @@ test('When a rep opens a Facebook lead, then the script and checklist are on the
 
   await required.check();
   await card.getByRole('button', { name: 'Hoàn thành' }).click();
-  await page.getByText('Đã hoàn thành. Đơn chuyển sang bước: done.').waitFor();
+  await page.getByText('Đã hoàn thành. Kết quả: Đã chốt.').waitFor();
   const report = await apiClient(base, admin.token).get('/api/v1/reports/scripts');
   expect(report.body.scripts).toEqual([expect.objectContaining({ script: 'close-test', version: 1, tasks: 1, closed: 1, closeRate: 1 })]);
   expect(errors).toEqual([]);

@@ -261,7 +261,8 @@ function TaskWork({ id, me, onDone }: { id: string; me: Me; onDone: (message: st
       // The guide's ticked checklist items go with the completion (required ones are checked by the server).
       const body = detail.guide ? { outcome, data, checklist: ticked } : { outcome, data };
       const done = await post<{ nextStage: string | null }>(`/tasks/${id}/complete`, body);
-      onDone(done.nextStage ? t('completed', { stage: done.nextStage }) : t('completedFollowUp'));
+      // In the definition's words: the outcome's title, never the next stage's id.
+      onDone(done.nextStage ? t('completed', { outcome: chosen?.title ?? outcome }) : t('completedFollowUp'));
     } catch (err) {
       if (err instanceof ApiError && err.status === 422) {
         const fields: FieldErrors = {};
