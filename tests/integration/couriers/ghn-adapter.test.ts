@@ -81,7 +81,8 @@ describe('GHN adapter: creating a shipment', () => {
     expect(failure).toBeInstanceOf(CourierError);
     expect(failure).toMatchObject({ retryable: true });
     expect(failure.message).toMatch(/timed out after 300 ms/);
-    const retried = await ghn(300).createShipment(shipmentRequest(code));
+    // The retry has the usual time: only the first answer was late (a busy machine can take over 300 ms for the two calls a retry makes).
+    const retried = await ghn().createShipment(shipmentRequest(code));
     const shipments = await simShipmentsOf(sim, code);
     expect(shipments).toHaveLength(1);
     expect(retried).toMatchObject({ trackingCode: shipments[0]!.trackingCode, alreadyExisted: true });

@@ -87,7 +87,8 @@ describe('GHTK adapter: creating a shipment', () => {
     const failure = await failureOf(ghtk(300).createShipment(shipmentRequest(code)));
     expect(failure).toMatchObject({ retryable: true });
     expect(failure.message).toMatch(/timed out/);
-    const retried = await ghtk(300).createShipment(shipmentRequest(code));
+    // The retry has the usual time: only the first answer was late (a busy machine can take over 300 ms for the two calls a retry makes).
+    const retried = await ghtk().createShipment(shipmentRequest(code));
     const shipments = await simShipmentsOf(sim, code);
     expect(shipments).toHaveLength(1);
     expect(retried).toMatchObject({ trackingCode: shipments[0]!.trackingCode, alreadyExisted: true });
