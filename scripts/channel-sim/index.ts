@@ -9,13 +9,13 @@
  *   channel answer `status` (500, 429 with Telegram's `retry_after`…).
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import pino, { type Logger } from 'pino';
 import { createMessageStore, type MessageStore } from './store';
 import { telegramApiRouter } from './telegram-api';
 import { zaloApiRouter } from './zalo-api';
 import { startSmtpSink } from './smtp-sink';
+import { listenSimulator, retryOnFreePort } from '../sim-http';
 
 export type { ReceivedMessage, ArmedFault } from './store';
 
@@ -77,17 +77,7 @@ export async function createChannelSimulator(options: ChannelSimulatorOptions): 
   app.use((req, res) => void res.status(404).json({ error: `the channel simulator has no ${req.method} ${req.path}` }));
 
   const server = http.createServer(app);
-  const listenOn = (port: number) =>
-    new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, options.host ?? '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-  await retryOnFreePort(listenOn, options.port ?? 4020, options.anyPortIfTaken, log);
-  const address = server.address() as AddressInfo;
-  const url = `http://${address.address}:${address.port}`;
+  const url = await listenSimulator(server, { ...options, port: options.port ?? 4020 }, log, 'channel simulator');
   const onMail = (to: string, subject: string) => log.info({ to, subject }, 'e-mail received by the SMTP sink');
   const smtp =
     options.smtpPort === false
@@ -97,6 +87,7 @@ export async function createChannelSimulator(options: ChannelSimulatorOptions): 
           options.smtpPort ?? 2525,
           options.anyPortIfTaken,
           log,
+          'channel simulator SMTP sink',
         ).catch(async (err) => {
           server.close();
           throw err;
@@ -114,21 +105,6 @@ export async function createChannelSimulator(options: ChannelSimulatorOptions): 
       });
     },
   };
-}
-
-async function retryOnFreePort<T>(
-  start: (port: number) => Promise<T>,
-  port: number,
-  anyPort: boolean | undefined,
-  log: Logger,
-): Promise<T> {
-  try {
-    return await start(port);
-  } catch (err) {
-    if (!anyPort || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
-    log.warn(`channel simulator: port ${port} is in use; using a free port instead`);
-    return start(0);
-  }
 }
 
 /** Simulator values for the providers the configuration leaves unset (npm start with CHANNELS=simulator). */

@@ -20,9 +20,9 @@
  */
 import crypto from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import pino, { type Logger } from 'pino';
+import { listenSimulator } from '../sim-http';
 
 export interface CustomerSimulatorOptions {
   /** HTTP port (default 4030; 0 picks a free one). */
@@ -268,23 +268,7 @@ export async function createCustomerSimulator(options: CustomerSimulatorOptions)
   app.use((req, res) => void res.status(404).json({ error: `the customer simulator has no ${req.method} ${req.path}` }));
 
   const server = http.createServer(app);
-  const listenOn = (port: number) =>
-    new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, options.host ?? '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-  try {
-    await listenOn(options.port ?? 4030);
-  } catch (err) {
-    if (!options.anyPortIfTaken || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
-    log.warn(`customer simulator: port ${options.port} is in use; using a free port instead`);
-    await listenOn(0);
-  }
-  const address = server.address() as AddressInfo;
-  const url = `http://${address.address}:${address.port}`;
+  const url = await listenSimulator(server, { ...options, port: options.port ?? 4030 }, log, 'customer simulator');
   log.info({ url }, 'customer simulator listening (Zalo ZNS and eSMS API shapes)');
   return {
     url,

@@ -5,24 +5,11 @@
  */
 import { loadDefinitionText } from '../../../definitions/loading/loader';
 import type { CompiledHumanStage, CompiledOrderProcess } from '../../../definitions/types';
-import { errorAt, errorsOf, orderText, ORDER_FILE, processYaml, shippedShop } from './helpers';
+import { errorAt, errorsOf, orderText, ORDER_FILE, processWithCloseForm, shippedShop } from './helpers';
 
 const shop = shippedShop();
 
-const withForm = (properties: string) =>
-  processYaml(`    - id: close
-      kind: human
-      role: sales
-      title: "Chốt đơn"
-      sla: 2s
-      form:
-        type: object
-        properties:
-${properties}
-      on:
-        closed: done
-    - { id: done, kind: end, title: "Xong", result: completed }
-`);
+const withForm = processWithCloseForm;
 
 interface Field {
   enum?: unknown[];

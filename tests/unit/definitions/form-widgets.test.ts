@@ -9,7 +9,7 @@ import { FORM_FACT_NAMES, normalizeFormData, prefillSources, shapeFact, WIDGETS 
 import type { CompiledHumanStage, CompiledOrderProcess } from '../../../definitions/types';
 import orderProcessSchema from '../../../definitions/schema/order-process.schema.json';
 import { places } from '../../../server/places/places';
-import { errorAt, errorsOf, orderText, ORDER_FILE, positionOf, processYaml, shippedShop } from './helpers';
+import { errorAt, errorsOf, orderText, ORDER_FILE, positionOf, processWithCloseForm, shippedShop } from './helpers';
 
 const shop = shippedShop();
 const shipped = loadDefinitionText(orderText(), ORDER_FILE, shop);
@@ -18,20 +18,7 @@ const close = (shipped.value as CompiledOrderProcess).stages.close as CompiledHu
 const closeForm = close.outcomes[0]!.form;
 
 /** A process whose close stage has the given form properties (YAML, indented for `properties:`). */
-const withForm = (properties: string) =>
-  processYaml(`    - id: close
-      kind: human
-      role: sales
-      title: "Chốt đơn"
-      sla: 2s
-      form:
-        type: object
-        properties:
-${properties}
-      on:
-        closed: done
-    - { id: done, kind: end, title: "Xong", result: completed }
-`);
+const withForm = processWithCloseForm;
 
 describe('the x-shopflow keyword in a definition', () => {
   test('When the shipped order process is loaded, then its close form keeps the bindings: name and phone from the lead, the product picker, the address picker, COD as a sum', () => {

@@ -61,3 +61,19 @@ export const CLOSE_AND_DONE = `    - id: close
       on: { closed: done }
     - { id: done, kind: end, title: "Xong", result: completed }
 `;
+
+/** A process whose close stage has a form with these properties (YAML, indented for `properties:`). */
+export const processWithCloseForm = (properties: string) =>
+  processYaml(`    - id: close
+      kind: human
+      role: sales
+      title: "Chốt đơn"
+      sla: 2s
+      form:
+        type: object
+        properties:
+${properties}
+      on:
+        closed: done
+    - { id: done, kind: end, title: "Xong", result: completed }
+`);
