@@ -6,7 +6,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { allPages, ApiError, get, post, type Me, type Task, type TaskDetail } from '../api';
 import { Card, ErrorNote, LastUpdated, Loading, PriorityBadge, TimeLeft } from '../components';
 import { useLoad, useNow } from '../hooks';
-import { formatDateTime, useI18n } from '../i18n';
+import { formatDateTime, useI18n, type Key } from '../i18n';
 import { Link } from '../router';
 import { formData, formPath, SchemaForm, toRaw, type FieldErrors, type Raw } from '../SchemaForm';
 import type { JsonSchema } from '../api';
@@ -143,10 +143,8 @@ function TaskItem({
       </div>
       <dl className="meta">
         <div>
-          <dt>{t('order')}</dt>
-          <dd>
-            <Link href={`/orders/${encodeURIComponent(s.id)}`}>{s.id}</Link>
-          </dd>
+          <dt>{t(subjectLabel(s.type))}</dt>
+          <dd>{subjectHref(s) ? <Link href={subjectHref(s)!}>{s.id}</Link> : s.id}</dd>
         </div>
         {!!s.customer && (
           <div>
@@ -369,4 +367,18 @@ function LeadWords({ lead }: { lead: NonNullable<TaskDetail['lead']> }) {
       </dl>
     </section>
   );
+}
+
+/** What a task is about, in words: an order, a complaint, a KPI period or a lead (from a channel, before it is an order). */
+function subjectLabel(type: string): Key {
+  return type === 'complaint' ? 'complaint' : type === 'kpi' ? 'subjectKpi' : type === 'lead' ? 'subjectLead' : 'order';
+}
+
+/** Where the subject's own page is; none for a lead (it has no page until it becomes an order). */
+function subjectHref(subject: { type: string; id: string }): string | undefined {
+  const id = encodeURIComponent(subject.id);
+  if (subject.type === 'order') return `/orders/${id}`;
+  if (subject.type === 'complaint') return `/complaints/${id}`;
+  if (subject.type === 'kpi') return '/dashboard';
+  return undefined;
 }
