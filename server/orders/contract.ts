@@ -140,7 +140,7 @@ export const schemas: Record<string, JsonSchema> = {
   OrderDetail: {
     allOf: [
       schema('Order'),
-      object(['current', 'path', 'items', 'shippingAddress', 'shipment', 'timeline'], {
+      object(['current', 'path', 'items', 'shippingAddress', 'shipment', 'timeline', 'people'], {
         current: {
           oneOf: [
             { type: 'null' },
@@ -151,7 +151,8 @@ export const schemas: Record<string, JsonSchema> = {
               waitingOn: {
                 type: 'array',
                 items: { type: 'object' },
-                description: 'Open tasks: taskId, role, assigneeId, priority, dueAt, escalationLevel.',
+                description:
+                  'Open tasks: taskId, role, assigneeId, priority, dueAt, escalationLevel (holder, role, priority and level as the tasks table has them now, reassignments included).',
               },
               result: nullable('string'),
             }),
@@ -205,6 +206,12 @@ export const schemas: Record<string, JsonSchema> = {
           ],
         },
         timeline: { type: 'array', items: schema('TimelineEvent') },
+        people: {
+          type: 'object',
+          additionalProperties: { type: 'string' },
+          description:
+            "Staff names by id for the people this page mentions (the open tasks' holders, the timeline's actors), so the console shows names, not `stf_…` ids.",
+        },
       }),
     ],
   },

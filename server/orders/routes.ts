@@ -3,7 +3,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@
 import { ApplicationFailure } from '@temporalio/common';
 import { and, asc, desc, eq, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { orderEvents, orders, products, shipments, tasks } from '../../db/schema';
+import { orderEvents, orders, products, shipments, staff, tasks } from '../../db/schema';
 import { cancelOrderUpdate, statusQuery, type OrderStatus } from '../../workflows/orders/order';
 import { requirePermission } from '../http/auth';
 import { badRequest, conflict, notFound } from '../http/errors';
@@ -136,11 +136,29 @@ export function ordersRouter(deps: { db: Db; temporal: Client; tasks: TasksStore
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) req.log.warn({ err, orderId: id }, 'status query failed; answering from the database');
     }
+    // Who holds each open task is the tasks table's (a reassignment through the API changes it
+    // there; the workflow's board keeps who it assigned): the live list, with holders from the rows.
+    const [open, timeline] = await Promise.all([
+      deps.db
+        .select({
+          id: tasks.id,
+          role: tasks.role,
+          assigneeId: tasks.assigneeId,
+          priority: tasks.priority,
+          escalationLevel: tasks.escalationLevel,
+        })
+        .from(tasks)
+        .where(and(eq(tasks.subjectId, id), eq(tasks.status, 'open'))),
+      deps.tasks.timeline(id),
+    ]);
+    const rows = new Map(open.map((t) => [t.id, t]));
+    const waitingOn = (live?.waitingOn ?? []).map((w) => {
+      const row = rows.get(String((w as { taskId?: unknown }).taskId));
+      return row ? { ...w, role: row.role, assigneeId: row.assigneeId, priority: row.priority, escalationLevel: row.escalationLevel } : w;
+    });
     res.json({
       ...toOrderView(order),
-      current: live
-        ? { stage: live.stage, title: live.stageTitle, since: live.since, waitingOn: live.waitingOn, result: live.result ?? null }
-        : null,
+      current: live ? { stage: live.stage, title: live.stageTitle, since: live.since, waitingOn, result: live.result ?? null } : null,
       path: live?.path ?? null,
       items: facts.items,
       shippingAddress: facts.shippingAddress,
@@ -154,7 +172,11 @@ export function ordersRouter(deps: { db: Db; temporal: Client; tasks: TasksStore
             expectedDeliveryAt: shipment.expectedDeliveryAt?.toISOString() ?? null,
           }
         : null,
-      timeline: await deps.tasks.timeline(id),
+      timeline,
+      people: await peopleNamed(deps.db, [
+        ...waitingOn.map((w) => (w as { assigneeId?: unknown }).assigneeId),
+        ...timeline.map((e) => (e as { actor?: unknown }).actor),
+      ]),
     });
   });
 
@@ -185,4 +207,12 @@ export function ordersRouter(deps: { db: Db; temporal: Client; tasks: TasksStore
   });
 
   return router;
+}
+
+/** Staff names by id for the people an order page mentions (holders, who did what), so staff read names, not ids. */
+async function peopleNamed(db: Db, ids: unknown[]): Promise<Record<string, string>> {
+  const wanted = [...new Set(ids.filter((x): x is string => typeof x === 'string' && x !== 'system' && x.length > 0))];
+  if (!wanted.length) return {};
+  const found = await db.select({ id: staff.id, name: staff.name }).from(staff).where(inArray(staff.id, wanted));
+  return Object.fromEntries(found.map((p) => [p.id, p.name]));
 }

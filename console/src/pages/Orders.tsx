@@ -1,6 +1,6 @@
 /** Orders: a filterable list, and one order with where it is, who it waits on, and its timeline. */
 import { useState } from 'react';
-import { get, readWaitingOn, type Order, type OrderDetail, type OrderItem, type Staff, type TimelineEvent } from '../api';
+import { get, readWaitingOn, type Order, type OrderDetail, type OrderItem, type TimelineEvent } from '../api';
 import { Card, ErrorNote, LastUpdated, Loading, StatusText, TimeLeft } from '../components';
 import { useLoad, useNow } from '../hooks';
 import { formatDateTime, formatVnd, useI18n, type Key, type Lang, type T } from '../i18n';
@@ -127,15 +127,8 @@ export function OrderPage({ id }: { id: string }) {
     (c) => c.subject.id === id || c.taskId === '*',
     () => void reload(),
   );
-  // Staff names for the timeline, for those who may list staff; others see staff ids.
-  const { data: names } = useLoad(
-    () =>
-      get<{ staff: Staff[] }>('/staff').then(
-        (r) => new Map(r.staff.map((s) => [s.id, s.name])),
-        () => new Map<string, string>(),
-      ),
-    [],
-  );
+  // Staff names for the holders and the timeline: the order answer names the people it mentions.
+  const names = new Map(Object.entries(order?.people ?? {}));
   if (error && !order)
     return (
       <Card id="order-title" title={t('orderTitle', { id })}>
