@@ -131,10 +131,11 @@ describe('deliveries survive Temporal and the worker being away', () => {
     expect(statuses).toHaveLength(550);
     const ours = like(inboundEvents.dedupeKey, 'facebook:mid:%');
     expect(await count(ours)).toBe(501); // the burst and the early one
-    // Temporal accepts every start with no worker running.
+    // Temporal accepts every start with no worker running. How fast is the machine's business
+    // (CI on a busy machine took over 120 s for the 500 starts): the test waits for all of them.
     await eventually(
       async () => (await count(sql`${ours} and ${inboundEvents.startedAt} is null`)) === 0,
-      120_000,
+      360_000,
       'every workflow start accepted',
     );
     expect(
@@ -169,5 +170,5 @@ describe('deliveries survive Temporal and the worker being away', () => {
       'one ask-phone task per lead',
     );
     expect((await handled(db(), `facebook:mid:${burst[499]!.mid}`)).result).toBe('new-lead');
-  }, 480_000);
+  }, 900_000);
 });
