@@ -16,3 +16,4 @@ export * from './idempotency';
 export * from './packing';
 export * from './inbound';
 export * from './guides';
+export * from './suppliers';
