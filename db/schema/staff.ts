@@ -17,6 +17,10 @@ export const staff = pgTable('staff', {
   active: boolean('active').notNull().default(true),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   deactivatedAt: timestamp('deactivated_at', { withTimezone: true }),
+  /** An outsourced member's own contract end (the instant their tokens stop); null: the role's end applies. */
+  contractEnds: timestamp('contract_ends', { withTimezone: true }),
+  /** When their contract ended and their open work was handed back (null: not yet). */
+  contractEndedAt: timestamp('contract_ended_at', { withTimezone: true }),
 });
 
 /** API tokens are stored only as SHA-256 hashes; the clear token is shown once at creation. */
