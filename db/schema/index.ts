@@ -17,3 +17,4 @@ export * from './packing';
 export * from './inbound';
 export * from './guides';
 export * from './suppliers';
+export * from './store';
