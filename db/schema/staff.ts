@@ -21,6 +21,8 @@ export const staff = pgTable('staff', {
   contractEnds: timestamp('contract_ends', { withTimezone: true }),
   /** When their contract ended and their open work was handed back (null: not yet). */
   contractEndedAt: timestamp('contract_ended_at', { withTimezone: true }),
+  /** The sales team the member works in (free text, e.g. "Nhóm Hà Nội"); KPI leaderboards group by it. Null: no team. */
+  team: text('team'),
 });
 
 /** API tokens are stored only as SHA-256 hashes; the clear token is shown once at creation. */
