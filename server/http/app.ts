@@ -43,6 +43,9 @@ import { stockRouter } from '../books/stock-routes';
 import { purchasesRouter } from '../books/purchases-routes';
 import { booksRouter } from '../books/routes';
 import { codRouter } from '../books/cod-routes';
+import { createSuppliersStore } from '../../db/suppliers/suppliers';
+import { purchaseOrdersRouter, suppliersRouter } from '../suppliers/routes';
+import { reportsRouter } from '../reports/routes';
 import { redactUrl, type Logger } from '../platform/logger';
 import { projectRoot } from '../platform/paths';
 
@@ -202,6 +205,10 @@ export function createApp(deps: AppDeps): Express {
   api.use('/purchases', purchasesRouter({ db: deps.database.db, log: deps.log, books, shop }));
   api.use('/books', booksRouter({ db: deps.database.db, books, shop }));
   api.use('/cod', codRouter({ db: deps.database.db, shop }));
+  const suppliers = createSuppliersStore(deps.database.db, deps.log);
+  api.use('/suppliers', suppliersRouter({ suppliers }));
+  api.use('/purchase-orders', purchaseOrdersRouter({ suppliers, books, shop }));
+  api.use('/reports', reportsRouter({ db: deps.database.db, shop }));
   api.use(
     '/dashboard',
     dashboardRouter({

@@ -37,6 +37,8 @@ import { contract as places } from '../places/contract';
 import { contract as webShops } from '../webshops/contract';
 import { contract as channelLeads } from '../inbound/contract';
 import { contract as setup } from '../setup/contract';
+import { contract as suppliers } from '../suppliers/contract';
+import { contract as reports } from '../reports/contract';
 
 export { HTTP_METHODS } from './contract';
 export type {
@@ -68,6 +70,8 @@ const domains: DomainContract[] = [
   customers,
   complaints,
   books,
+  suppliers,
+  reports,
   notifications,
   delivery,
   customerMessages,
