@@ -9,6 +9,7 @@ import { didYouMean, formatPath, listNames, type Issue, type PathSegment } from 
 import { isRecord, listOf } from '../loading/plain';
 import { pointerToPath, schemaIssues } from '../loading/schema-errors';
 import type { FormSchema } from '../types';
+import { fieldProblems, tooLargeMessage, type FieldProblem, type WordsLang } from '../rules/field-words';
 import { checkFieldBindings, SHOPFLOW_KEYWORD } from './widgets';
 
 /** Keywords of draft-07 plus the annotations Ajv knows, for "did you mean" on typos. */
@@ -184,6 +185,36 @@ function formDataAjv(): Ajv {
  * For the API edge (not workflow code: Ajv generates code at runtime).
  */
 export function validateFormData(form: FormSchema, data: unknown): string[] {
+  const validate = formValidator(form);
+  if (!validate(data)) {
+    return schemaIssues(validate.errors).map((issue) =>
+      issue.path.length === 0 ? issue.message : `${formatPath(issue.path)}: ${issue.message}`,
+    );
+  }
+  return figureIssues(data).map((issue) => (issue.path.length ? `${formatPath(issue.path)}: ${issue.message}` : issue.message));
+}
+
+/**
+ * The same check as {@link validateFormData}, worded for the clerk who typed the data: each
+ * problem at its path (`items[0].qty` as segments) with a sentence in `lang` naming the field by
+ * its title (definitions/rules/field-words.ts). The task API answers with these.
+ */
+export function formDataProblems(form: FormSchema, data: unknown, lang: WordsLang): FieldProblem[] {
+  const validate = formValidator(form);
+  if (!validate(data)) return fieldProblems(validate.errors, lang);
+  return figureIssues(data).map((issue) => ({
+    path: issue.path,
+    message:
+      issue.limit === MAX_ITEMS_TOTAL && issue.path.join('.') === 'items' && issue.total !== undefined
+        ? lang === 'en'
+          ? `The items add up to ${issue.total} VND, more than an order may hold`
+          : `Tổng tiền hàng ${issue.total} ₫ vượt quá mức một đơn có thể ghi`
+        : tooLargeMessage(issue.limit, lang),
+  }));
+}
+
+/** The validator of a form as a closed form, compiled once per content. */
+function formValidator(form: FormSchema): ValidateFunction {
   const key = JSON.stringify(form);
   let validate = formValidators.get(key);
   if (!validate) {
@@ -194,12 +225,7 @@ export function validateFormData(form: FormSchema, data: unknown): string[] {
     formDataAjv().removeSchema(closed);
     formValidators.set(key, validate);
   }
-  if (!validate(data)) {
-    return schemaIssues(validate.errors).map((issue) =>
-      issue.path.length === 0 ? issue.message : `${formatPath(issue.path)}: ${issue.message}`,
-    );
-  }
-  return figureIssues(data);
+  return validate;
 }
 
 /**
@@ -213,12 +239,16 @@ export const MAX_FORM_NUMBER = 2_147_483_647;
 export const MAX_ITEMS_TOTAL = 2_147_483_647;
 
 /** Numbers beyond MAX_FORM_NUMBER anywhere in the data, and items whose value adds up beyond MAX_ITEMS_TOTAL. */
-function figureIssues(data: unknown): string[] {
-  const issues: string[] = [];
+function figureIssues(data: unknown): Array<{ path: PathSegment[]; message: string; limit: number; total?: number }> {
+  const issues: Array<{ path: PathSegment[]; message: string; limit: number; total?: number }> = [];
   const walk = (value: unknown, at: PathSegment[]): void => {
     if (typeof value === 'number') {
       if (Math.abs(value) > MAX_FORM_NUMBER)
-        issues.push(`${at.length ? `${formatPath(at)}: ` : ''}must be between -${MAX_FORM_NUMBER} and ${MAX_FORM_NUMBER}, not ${value}`);
+        issues.push({
+          path: at,
+          message: `must be between -${MAX_FORM_NUMBER} and ${MAX_FORM_NUMBER}, not ${value}`,
+          limit: MAX_FORM_NUMBER,
+        });
     } else if (Array.isArray(value)) {
       value.forEach((v, i) => walk(v, [...at, i]));
     } else if (isRecord(value)) {
@@ -232,7 +262,13 @@ function figureIssues(data: unknown): string[] {
         sum + (isRecord(item) && typeof item.qty === 'number' && typeof item.price === 'number' ? item.qty * item.price : 0),
       0,
     );
-    if (total > MAX_ITEMS_TOTAL) issues.push(`items: the items add up to ${total} VND, more than the ${MAX_ITEMS_TOTAL} an order may hold`);
+    if (total > MAX_ITEMS_TOTAL)
+      issues.push({
+        path: ['items'],
+        message: `the items add up to ${total} VND, more than the ${MAX_ITEMS_TOTAL} an order may hold`,
+        limit: MAX_ITEMS_TOTAL,
+        total,
+      });
   }
   return issues;
 }

@@ -16,6 +16,7 @@ import { conflict, notFound, unprocessable } from '../http/errors';
 import { badCursor } from '../http/pagination';
 import type { ShopCache } from '../shop/shop-cache';
 import { fieldErrors } from '../http/validate';
+import { requestLang } from '../http/lang';
 import { queryOf, queryValues } from '../http/contract';
 import { sharedAjv } from '../../definitions/loading/ajv';
 import { hasOwnEntry } from '../../definitions/rules/own';
@@ -80,7 +81,7 @@ export function codRouter(deps: { db: Db; shop: ShopCache }): Router {
       }
     } else {
       if (!validateRemittance(req.body ?? {}))
-        throw unprocessable('the request body is invalid', { fields: fieldErrors(validateRemittance) });
+        throw unprocessable('the request body is invalid', { fields: fieldErrors(validateRemittance, '(body)', requestLang(req)) });
       body = req.body;
     }
     if (!hasOwnEntry(shop.couriers, body.courier))

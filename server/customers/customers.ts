@@ -20,6 +20,7 @@ import { conflict, notFound, unprocessable } from '../http/errors';
 import { afterCursor, pageOf } from '../http/pagination';
 import { normalizePhone } from '../../definitions/rules/phone';
 import { hasOwnEntry } from '../../definitions/rules/own';
+import { phoneMessage } from '../../definitions/rules/field-words';
 
 export type { CustomerHistory } from '../../definitions/rules/customer-metrics';
 export type CustomerRow = typeof customers.$inferSelect;
@@ -79,8 +80,9 @@ export function withOneDefault(addresses: AddressInput[]): CustomerAddress[] {
 }
 
 const phoneError = (raw: string) =>
-  unprocessable('the phone number is invalid', {
-    fields: [{ field: 'phone', message: `"${raw}" is not a Vietnamese phone number (0xxxxxxxxx or +84xxxxxxxxx)` }],
+  unprocessable(`the phone number "${raw.slice(0, 40)}" is invalid`, {
+    // The clerk's sentence (definitions/rules/field-words.ts); the refused spelling is in the error's message.
+    fields: [{ field: 'phone', message: phoneMessage('vi') }],
   });
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 

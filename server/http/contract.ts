@@ -7,6 +7,7 @@
 import type { Request, RequestHandler } from 'express';
 import { Type, type Static, type TObject, type TOptional, type TSchema } from '@sinclair/typebox';
 import { queryValidator, validateBody } from './validate';
+import { requestLang } from './lang';
 
 /** A JSON Schema (OpenAPI 3.1 uses JSON Schema 2020-12); TypeBox schemas are ones too. */
 export type JsonSchema = { readonly [keyword: string]: unknown };
@@ -237,7 +238,7 @@ export function queryOf<T extends TObject>(querySchema: T): RequestHandler {
   const validate = queryValidator(querySchema);
   return (req, _res, next) => {
     try {
-      checkedQueries.set(req, { schema: querySchema, values: validate(req.query ?? {}) });
+      checkedQueries.set(req, { schema: querySchema, values: validate(req.query ?? {}, requestLang(req)) });
     } catch (err) {
       return next(err);
     }

@@ -3,6 +3,8 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { sharedAjv } from '../../definitions/loading/ajv';
 import { badRequest, HttpError, unprocessable } from './errors';
+import { fieldProblems, type WordsLang } from '../../definitions/rules/field-words';
+import { requestLang } from './lang';
 
 const compiled = new WeakMap<object, ValidateFunction>();
 
@@ -12,19 +14,12 @@ export interface FieldError {
 }
 
 /**
- * Field errors in the API's words: `[{field, message}]`, `field` as a JSON pointer-ish path
- * (`root` names the whole value, for an error that is not about one field).
+ * Field errors in the API's words: `[{field, message}]`, `field` the machine path joined by dots
+ * (`lines.0.sku`; `root` names the whole value, for an error that is not about one field) and
+ * `message` a sentence a clerk understands, in the caller's language (definitions/rules/field-words.ts).
  */
-export function fieldErrors(validate: ValidateFunction, root = '(body)'): FieldError[] {
-  return (validate.errors ?? []).map((e) => {
-    const base = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
-    if (e.keyword === 'required') return { field: [base, e.params.missingProperty].filter(Boolean).join('.'), message: 'is required' };
-    if (e.keyword === 'additionalProperties')
-      return { field: [base, e.params.additionalProperty].filter(Boolean).join('.'), message: 'is not a known field' };
-    if (e.keyword === 'enum')
-      return { field: base || root, message: `must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}` };
-    return { field: base || root, message: e.message ?? 'is invalid' };
-  });
+export function fieldErrors(validate: ValidateFunction, root = '(body)', lang: WordsLang = 'vi'): FieldError[] {
+  return fieldProblems(validate.errors, lang).map((p) => ({ field: p.path.join('.') || root, message: p.message }));
 }
 
 /** NUL, or half of a UTF-16 surrogate pair: text PostgreSQL cannot store (text columns refuse NUL, jsonb both). */
@@ -73,7 +68,7 @@ export function validateBody(schema: object): RequestHandler {
     if (unstorable)
       return next(unprocessable('the request body is invalid', { fields: [{ field: unstorable, message: UNSTORABLE_TEXT_MESSAGE }] }));
     if (check(req.body ?? {})) return next();
-    next(unprocessable('the request body is invalid', { fields: fieldErrors(check) }));
+    next(unprocessable('the request body is invalid', { fields: fieldErrors(check, '(body)', requestLang(req)) }));
   };
 }
 
@@ -134,7 +129,7 @@ export function invalidQuery(fields: FieldError[]): HttpError {
  * always were), the named ones are converted and checked, and the answer is a new object with
  * only them (defaults filled in) — never `req.query` itself. 400 with field errors otherwise.
  */
-export function queryValidator(schema: QueryObjectSchema): (query: Record<string, unknown>) => Record<string, unknown> {
+export function queryValidator(schema: QueryObjectSchema): (query: Record<string, unknown>, lang?: WordsLang) => Record<string, unknown> {
   let validate = compiledQueries.get(schema);
   if (!validate) {
     validate = queryAjv.compile(schema);
@@ -142,14 +137,14 @@ export function queryValidator(schema: QueryObjectSchema): (query: Record<string
   }
   const check = validate;
   const names = Object.keys(schema.properties);
-  return (query) => {
+  return (query, lang = 'vi') => {
     const repeated = repeatedQueryParameter(query);
     if (repeated) throw repeated;
     const values: Record<string, unknown> = {};
     for (const name of names) if (Object.hasOwn(query, name)) values[name] = query[name];
     const unstorable = names.filter((name) => unstorableTextAt(values[name]) !== undefined);
     if (unstorable.length) throw invalidQuery(unstorable.map((field) => ({ field, message: UNSTORABLE_TEXT_MESSAGE })));
-    if (!check(values)) throw invalidQuery(fieldErrors(check, '(query)'));
+    if (!check(values)) throw invalidQuery(fieldErrors(check, '(query)', lang));
     return values;
   };
 }

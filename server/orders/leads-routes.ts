@@ -6,6 +6,7 @@ import { requirePermission } from '../http/auth';
 import type { LeadInput, OrdersService } from './orders';
 import { createIdempotency, idempotencyKeyOf, replayAsRetry } from '../http/idempotency';
 import { body } from '../http/contract';
+import { requestLang } from '../http/lang';
 import { LeadBody } from './contract';
 
 /** Where an order's tasks are listed (the first one among them once the workflow opened it). */
@@ -23,7 +24,7 @@ export function leadsRouter(deps: { orders: OrdersService; db: Db }): Router {
     const answer = await keyed.claimed(
       { scope: 'lead', actor, key: idempotencyKey, body: req.body },
       async () => {
-        const started = await deps.orders.startFromLead(req.body as LeadInput, { actor, idempotencyKey });
+        const started = await deps.orders.startFromLead(req.body as LeadInput, { actor, idempotencyKey, lang: requestLang(req) });
         // The workflow opens the first task a moment after the start: the answer does not wait for
         // it. One read names its assignee when it is already there (a retried lead, usually), else
         // null; `firstTask.href` is where to read it once it exists.

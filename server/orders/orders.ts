@@ -10,6 +10,7 @@ import type { Config } from '../platform/config';
 import type { DefinitionsStore } from '../shop/definitions';
 import { HttpError, unprocessable } from '../http/errors';
 import { normalizePhone } from '../../definitions/rules/phone';
+import { phoneMessage, type WordsLang } from '../../definitions/rules/field-words';
 import type { CustomersStore } from '../customers/customers';
 import type { ShopCache } from '../shop/shop-cache';
 import type { OrderWorkflowInput } from '../../workflows/orders/order';
@@ -68,6 +69,8 @@ export function createOrdersService(deps: {
         orderId?: string;
         /** How the order arrives, decided against the process it runs (a web shop's order arrives closed). */
         arrival?: (process: CompiledOrderProcess) => Promise<Pick<OrderWorkflowInput, 'closed' | 'intakeProblem'>>;
+        /** The language of the caller's field errors (Vietnamese unless asked otherwise). */
+        lang?: WordsLang;
       },
     ): Promise<{ orderId: string; workflowId: string; created: boolean; definition: { name: string; version: number } }> {
       // The shop is cached; which process runs depends on it (the request's, else the channel's, else the default).
@@ -86,7 +89,7 @@ export function createOrdersService(deps: {
       if (!phone)
         fields.push({
           field: 'customer.phone',
-          message: `"${lead.customer.phone}" is not a Vietnamese phone number (0xxxxxxxxx or +84xxxxxxxxx)`,
+          message: phoneMessage(opts.lang ?? 'vi'),
         });
       if (fields.length) throw unprocessable('the lead is invalid', { fields });
       if (!definition) throw noActiveProcess(choice, lead.channel);

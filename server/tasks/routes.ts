@@ -9,7 +9,10 @@ import type { StaffStore } from '../staff/staff';
 import { toTaskView, type TaskFilter, type TaskRow, type TasksStore } from './tasks';
 import { body, queryOf, queryValues } from '../http/contract';
 import { CompleteBody, ReassignBody, TasksQuery } from './contract';
-import { closeForm, skusIn, validateFormData } from '../../definitions/tasks/forms';
+import { closeForm, formDataProblems, skusIn } from '../../definitions/tasks/forms';
+import { formatPath } from '../../definitions/loading/errors';
+import { unknownSkuMessage, type WordsLang } from '../../definitions/rules/field-words';
+import { requestLang } from '../http/lang';
 import { completeTaskUpdate, TaskRejection, type CompleteTaskResult } from '../../workflows/tasks/tasks';
 import { executeUpdateRetried } from '../platform/updates';
 import type { PackingStore } from '../packing/packing';
@@ -135,7 +138,7 @@ export function tasksRouter(deps: {
     // Phone fields (x-shopflow widget: phone) take any common spelling: stored as 0xxxxxxxxx before validation.
     const outcomeForm = task.outcomes.find((o) => o.name === req.body.outcome)?.form;
     const data = (outcomeForm ? normalizeFormData(outcomeForm, req.body.data ?? {}) : (req.body.data ?? {})) as Record<string, unknown>;
-    await checkTaskData(deps.tasks, task, req.body.outcome, data);
+    await checkTaskData(deps.tasks, task, req.body.outcome, data, requestLang(req));
     // Scan to pack: the outcome a stage gates on scans waits for a matching box or a lead's override.
     if (deps.packing) await requireScanned(deps.packing, task, req.body.outcome);
     // The sales script's checklist: required items ticked before closing; the script version is recorded once done.
@@ -205,11 +208,21 @@ export function tasksRouter(deps: {
  * checks the form again (it is the one that counts for running orders); an unknown outcome is
  * left to it.
  */
-async function checkTaskData(store: TasksStore, task: TaskRow, outcomeName: string, data: Record<string, unknown>): Promise<void> {
+async function checkTaskData(
+  store: TasksStore,
+  task: TaskRow,
+  outcomeName: string,
+  data: Record<string, unknown>,
+  lang: WordsLang,
+): Promise<void> {
   const outcome = task.outcomes.find((o) => o.name === outcomeName);
   if (!outcome) return;
-  const problems = validateFormData(outcome.form, data);
-  if (problems.length) throw unprocessable('the task data is invalid', { fields: problems.map(dataFieldError) });
+  // Each problem at its machine path (`data.items[0].qty`), worded for the clerk in the caller's language.
+  const problems = formDataProblems(outcome.form, data, lang);
+  if (problems.length)
+    throw unprocessable('the task data is invalid', {
+      fields: problems.map((p) => ({ field: p.path.length ? `data.${formatPath(p.path)}` : 'data', message: p.message })),
+    });
   const skus = skusIn(closeForm(outcome.form), data);
   const unknown = await store.unknownSkus(skus.map((s) => s.sku));
   if (unknown.size) {
@@ -218,7 +231,7 @@ async function checkTaskData(store: TasksStore, task: TaskRow, outcomeName: stri
         .filter((s) => unknown.has(s.sku))
         .map((s) => ({
           field: `data.${s.path}`,
-          message: `"${s.sku}" is not a product in the catalogue (SKUs are written exactly, e.g. upper case)`,
+          message: unknownSkuMessage(s.sku, lang),
         })),
     });
   }

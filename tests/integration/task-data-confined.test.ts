@@ -193,7 +193,7 @@ describe('task data is confined to its form', () => {
     const typo = await as(sales).post(`/api/v1/tasks/${close.id}/complete`, { outcome: 'closed', data: closing('kem-chong-nang') });
     expect(typo.status).toBe(422);
     expect(typo.body.error.details.fields).toEqual([
-      { field: 'data.items[0].sku', message: expect.stringContaining('"kem-chong-nang" is not a product') },
+      { field: 'data.items[0].sku', message: expect.stringContaining('«kem-chong-nang» không có trong danh mục sản phẩm') },
     ]);
     expect(await stack.database.db.select().from(stockMovements).where(eq(stockMovements.sku, 'kem-chong-nang'))).toEqual([]);
     expect((await as(admin).get(`/api/v1/tasks/${close.id}`)).body.status).toBe('open');

@@ -191,7 +191,7 @@ describe('task API and human-task workflow', () => {
     expect(missing.status).toBe(422);
     const noOutcome = await client.post(`/api/v1/tasks/${task.id}/complete`, { data: {} });
     expect(noOutcome.status).toBe(422);
-    expect(noOutcome.body.error.details.fields).toEqual([{ field: 'outcome', message: 'is required' }]);
+    expect(noOutcome.body.error.details.fields).toEqual([{ field: 'outcome', message: 'Cần điền «Kết quả»' }]);
 
     const [after] = await stack.database.db.select().from(tasks).where(eq(tasks.id, task.id));
     expect(after).toMatchObject({ status: 'open', outcome: null });
