@@ -140,7 +140,7 @@ export const schemas: Record<string, JsonSchema> = {
   OrderDetail: {
     allOf: [
       schema('Order'),
-      object(['current', 'path', 'items', 'shippingAddress', 'shipment', 'timeline', 'people'], {
+      object(['current', 'path', 'items', 'shippingAddress', 'shipment', 'timeline', 'people', 'stages', 'outcomes'], {
         current: {
           oneOf: [
             { type: 'null' },
@@ -211,6 +211,18 @@ export const schemas: Record<string, JsonSchema> = {
           additionalProperties: { type: 'string' },
           description:
             "Staff names by id for the people this page mentions (the open tasks' holders, the timeline's actors), so the console shows names, not `stf_…` ids.",
+        },
+        stages: {
+          type: 'object',
+          additionalProperties: { type: 'string' },
+          description:
+            "The title of each stage of the order's process version (stage id → title), so the timeline shows the definition's words, never stage ids. Empty when the version is not stored.",
+        },
+        outcomes: {
+          type: 'object',
+          additionalProperties: { type: 'object', additionalProperties: { type: 'string' } },
+          description:
+            "The title of each outcome of each human stage (stage id → outcome name → title), for the timeline's finished steps.",
         },
       }),
     ],

@@ -3,7 +3,8 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@
 import { ApplicationFailure } from '@temporalio/common';
 import { and, asc, desc, eq, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { orderEvents, orders, products, shipments, staff, tasks } from '../../db/schema';
+import { definitionVersions, orderEvents, orders, products, shipments, staff, tasks } from '../../db/schema';
+import type { CompiledOrderProcess } from '../../definitions/types';
 import { cancelOrderUpdate, statusQuery, type OrderStatus } from '../../workflows/orders/order';
 import { requirePermission } from '../http/auth';
 import { badRequest, conflict, notFound } from '../http/errors';
@@ -177,6 +178,7 @@ export function ordersRouter(deps: { db: Db; temporal: Client; tasks: TasksStore
         ...waitingOn.map((w) => (w as { assigneeId?: unknown }).assigneeId),
         ...timeline.map((e) => (e as { actor?: unknown }).actor),
       ]),
+      ...(await processWords(deps.db, order.definitionName, order.definitionVersion)),
     });
   });
 
@@ -207,6 +209,30 @@ export function ordersRouter(deps: { db: Db; temporal: Client; tasks: TasksStore
   });
 
   return router;
+}
+
+/**
+ * The titles of the stages and outcomes of the process version the order runs (its snapshot's
+ * words), so the timeline says "Xác nhận đơn", never `confirm`. Empty for a version not stored.
+ */
+async function processWords(
+  db: Db,
+  name: string | null,
+  version: number | null,
+): Promise<{ stages: Record<string, string>; outcomes: Record<string, Record<string, string>> }> {
+  if (!name || version === null) return { stages: {}, outcomes: {} };
+  const [row] = await db
+    .select({ compiled: definitionVersions.compiled })
+    .from(definitionVersions)
+    .where(and(eq(definitionVersions.name, name), eq(definitionVersions.version, version)));
+  const process = row?.compiled as Partial<CompiledOrderProcess> | undefined;
+  const stages: Record<string, string> = {};
+  const outcomes: Record<string, Record<string, string>> = {};
+  for (const stage of Object.values(process?.kind === 'OrderProcess' ? (process.stages ?? {}) : {})) {
+    stages[stage.id] = stage.title;
+    if (stage.kind === 'human') outcomes[stage.id] = Object.fromEntries(stage.outcomes.map((o) => [o.name, o.title]));
+  }
+  return { stages, outcomes };
 }
 
 /** Staff names by id for the people an order page mentions (holders, who did what), so staff read names, not ids. */
