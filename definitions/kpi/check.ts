@@ -8,6 +8,11 @@ import { didYouMean, listNames, type Issue, type PathSegment } from '../loading/
 import { isRecord, listOf, recordOf, textOf } from '../loading/plain';
 import { checkDuration, checkRole } from '../loading/references';
 import type { CompiledShop } from '../types';
+import { checkCommission } from './commission';
+import { ratioOf } from './ratio';
+
+/** `"8%"` → 0.08 (definitions/kpi/ratio.ts), kept here for the modules that import it from the checks. */
+export { ratioOf };
 
 /** Types whose goal is a ceiling (lower is better); the others have a target. */
 export const CEILING_TYPES = new Set(['returnRate', 'costPerLead']);
@@ -15,13 +20,6 @@ export const CEILING_TYPES = new Set(['returnRate', 'costPerLead']);
 const TASK_TYPES = new Set(['tasksOnTime', 'ordersPerPackerDay']);
 /** Types measured as a share 0…1. */
 export const RATIO_TYPES = new Set(['returnRate', 'closeRate', 'tasksOnTime', 'complaintsOnTime', 'careCoverage']);
-
-/** `"8%"` → 0.08, numbers as they are. */
-export function ratioOf(value: unknown): number | undefined {
-  if (typeof value === 'number') return value;
-  if (typeof value === 'string' && /^\d+(\.\d+)?%$/.test(value)) return Number(value.slice(0, -1)) / 100;
-  return undefined;
-}
 
 export function checkKpiPlan(data: unknown, shop: CompiledShop | null): Issue[] {
   const issues: Issue[] = [];
@@ -138,6 +136,8 @@ export function checkKpiPlan(data: unknown, shop: CompiledShop | null): Issue[] 
       issues.push({ path: [...path, 'overCeiling'], message: `metric "${metricId}" has a target, not a ceiling: use below` });
     listOf(rule.notify).forEach((role, j) => issues.push(...checkRole(shop, role, [...path, 'notify', j], false)));
   });
+
+  issues.push(...checkCommission(spec, shop));
 
   let previous = Infinity;
   listOf(spec.grades).forEach((raw, i) => {

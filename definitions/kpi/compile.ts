@@ -4,6 +4,7 @@
  */
 import { parseDuration } from '../rules/duration';
 import { CEILING_TYPES, ratioOf } from './check';
+import { compileCommission } from './commission';
 import type { CompiledKpiMetric, CompiledKpiPlan, KpiMetricType, KpiPeriodSpec } from './types';
 import type { CompiledShop, LoadSummary } from '../types';
 
@@ -41,6 +42,7 @@ interface RawKpiPlan {
       message?: string;
     }>;
     grades?: Array<{ grade: string; min: number }>;
+    commission?: unknown;
   };
 }
 
@@ -84,6 +86,7 @@ export function compileKpiPlan(data: unknown, shop: CompiledShop): CompiledKpiPl
     })),
     grades: spec.grades ? spec.grades.map((g) => ({ grade: g.grade, minScore: g.min })) : DEFAULT_GRADES,
     scoreCap: spec.scoreCap ?? 120,
+    ...(spec.commission !== undefined && { commission: compileCommission(spec.commission, shop) }),
   };
 }
 

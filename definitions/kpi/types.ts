@@ -96,4 +96,34 @@ export interface CompiledKpiPlan {
   grades: CompiledGrade[];
   /** A score is capped here so one huge figure cannot hide the others (percent). */
   scoreCap: number;
+  /** Commission rules per role (definitions/kpi/commission.ts); absent when the plan pays none. */
+  commission?: CompiledCommissionRule[];
+}
+
+/** One commission bracket: from this much commissionable revenue (VND) on, this rate (0…1). */
+export interface CompiledCommissionTier {
+  from: number;
+  rate: number;
+}
+
+/**
+ * What the members of a role earn on the revenue credited to them (delivered minus returned, as
+ * the revenue KPI counts it): tiered commission and a bonus once they reach their target.
+ */
+export interface CompiledCommissionRule {
+  role: string;
+  title: string;
+  /** Ascending `from`; the first may start above 0 (nothing is paid below it). A flat `rate` is one tier from 0. */
+  tiers: CompiledCommissionTier[];
+  /**
+   * `marginal` (default): each bracket's slice of the revenue at that bracket's rate, like income
+   * tax. `whole`: the highest bracket reached sets the rate for the whole revenue.
+   */
+  tiering: 'marginal' | 'whole';
+  bonus?: {
+    /** VND paid once the person's net revenue reaches the target. */
+    amount: number;
+    /** A fixed VND target per person, or the id of a revenue metric whose personal (rep) target counts. */
+    target: { amount: number } | { metric: string };
+  };
 }

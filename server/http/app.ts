@@ -15,6 +15,8 @@ import { templatesRouter } from '../shop/templates-routes';
 import { createGuidesService } from '../guides/guides';
 import { scriptsReportRouter } from '../guides/routes';
 import { staffRouter } from '../staff/routes';
+import { createPayoutsService } from '../kpi/payouts';
+import { myPayoutRouter, payoutsRouter } from '../kpi/payouts-routes';
 import { leadsRouter } from '../orders/leads-routes';
 import { ordersRouter } from '../orders/routes';
 import { courierWebhooksRouter } from '../shipping/webhook-routes';
@@ -198,6 +200,10 @@ export function createApp(deps: AppDeps): Express {
       kpi: createKpiService({ db: deps.database.db, temporal: deps.temporal, taskQueue: deps.config.temporal.taskQueue, definitions }),
     }),
   );
+  // Motivation: leaderboards and commission statements of KPI periods.
+  const payouts = createPayoutsService({ db: deps.database.db, definitions, shop });
+  api.use('/kpi', payoutsRouter({ payouts }));
+  api.use(myPayoutRouter({ payouts }));
   const books = createBooksStore(deps.database.db, deps.log);
   api.use('/products', productsRouter({ books }));
   api.use('/places', placesRouter());

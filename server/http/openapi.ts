@@ -27,6 +27,7 @@ import { contract as orders } from '../orders/contract';
 import { contract as packing } from '../packing/contract';
 import { contract as shipping } from '../shipping/contract';
 import { contract as kpi } from '../kpi/contract';
+import { contract as payouts } from '../kpi/payouts-contract';
 import { contract as customers } from '../customers/contract';
 import { contract as complaints } from '../complaints/contract';
 import { contract as books } from '../books/contract';
@@ -65,6 +66,7 @@ const domains: DomainContract[] = [
   packing,
   shipping,
   kpi,
+  payouts,
   dashboard,
   guides,
   customers,
