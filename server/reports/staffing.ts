@@ -24,10 +24,10 @@ export type Volume = { kind: 'multiplier'; multiplier: number } | { kind: 'order
 /** `3x`, `1.5x` (also `1,5x`) or a whole number of orders per day; undefined for anything else. */
 export function parseVolume(text: string): Volume | undefined {
   const t = text.trim().toLowerCase();
-  const multiple = /^(\d{1,3}(?:[.,]\d{1,2})?)\s*[x×]$/.exec(t);
+  const multiple = /^(\d{1,4}(?:[.,]\d{1,2})?)\s*[x×]$/.exec(t);
   if (multiple) {
     const multiplier = Number(multiple[1]!.replace(',', '.'));
-    return multiplier > 0 && multiplier <= 100 ? { kind: 'multiplier', multiplier } : undefined;
+    return multiplier > 0 && multiplier <= 1000 ? { kind: 'multiplier', multiplier } : undefined;
   }
   if (/^\d{1,7}$/.test(t)) {
     const ordersPerDay = Number(t);
