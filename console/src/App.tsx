@@ -10,6 +10,7 @@ import { Link, navigate, usePath } from './router';
 import { SignIn } from './pages/SignIn';
 import { TasksPage } from './pages/Tasks';
 import { OrderPage, OrdersPage } from './pages/Orders';
+import { ManualOrderPage } from './pages/ManualOrder';
 import { DashboardPage } from './pages/Dashboard';
 import { DefinitionsPage } from './pages/Definitions';
 import { extraPages } from './pages/Books';
@@ -151,9 +152,10 @@ function Nav({ me, path }: { me: Me; path: string }) {
 
 function Page({ path, me }: { path: string; me: Me }) {
   const pathname = path.split('?')[0]!;
+  if (pathname === '/orders/new') return <ManualOrderPage />;
   const order = /^\/orders\/([^/]+)$/.exec(pathname);
-  if (order) return <OrderPage id={decodeURIComponent(order[1]!)} />;
-  if (pathname === '/orders') return <OrdersPage />;
+  if (order) return <OrderPage id={decodeURIComponent(order[1]!)} me={me} />;
+  if (pathname === '/orders') return <OrdersPage me={me} />;
   if (pathname === '/notifications') return <NotificationsPage />;
   if (pathname === '/profile') return <ProfilePage me={me} />;
   const task = /^\/tasks\/([^/]+)$/.exec(pathname);

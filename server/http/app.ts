@@ -19,6 +19,8 @@ import { createPayoutsService } from '../kpi/payouts';
 import { myPayoutRouter, payoutsRouter } from '../kpi/payouts-routes';
 import { leadsRouter } from '../orders/leads-routes';
 import { ordersRouter } from '../orders/routes';
+import { manualOrdersRouter } from '../orders/manual-routes';
+import { taskAssigneesRouter } from '../tasks/assignees-routes';
 import { courierWebhooksRouter } from '../shipping/webhook-routes';
 import { webShopWebhooksRouter } from '../webshops/routes';
 import { customerWebhooksRouter } from '../messaging/routes';
@@ -170,8 +172,25 @@ export function createApp(deps: AppDeps): Express {
   api.use(packingRouter({ packing, tasks, shop }));
   const guides = createGuidesService({ db: deps.database.db, definitions, shop });
   const prefill = createPrefill({ db: deps.database.db, temporal: deps.temporal });
+  api.use('/tasks', taskAssigneesRouter({ tasks, staff, shop }));
   api.use('/tasks', tasksRouter({ tasks, staff, shop, temporal: deps.temporal, guides, packing, prefill }));
   api.use('/reports/scripts', scriptsReportRouter({ guides }));
+  // Before /orders: `manual` and `choices` are not order ids.
+  api.use(
+    '/orders',
+    manualOrdersRouter({
+      orders: createOrdersService({
+        db: deps.database.db,
+        temporal: deps.temporal,
+        config: deps.config,
+        definitions,
+        shop,
+        customers: createCustomersStore(deps.database.db),
+      }),
+      db: deps.database.db,
+      shop,
+    }),
+  );
   api.use('/orders', ordersRouter({ db: deps.database.db, temporal: deps.temporal, tasks }));
   const customers = createCustomersStore(deps.database.db);
   api.use(

@@ -15,6 +15,7 @@ import {
   type PathItem,
   type JsonSchema,
   type ScopeNote,
+  stringEnum,
 } from '../http/contract';
 import { Type, type Static } from '@sinclair/typebox';
 import { pageQuery } from '../http/pagination';
@@ -42,6 +43,61 @@ export const LeadBody = Type.Object(
   { additionalProperties: false },
 );
 export type LeadBody = Static<typeof LeadBody>;
+
+/** A manual order (phone or walk-in): the customer, the items, where it goes and how it is paid; it starts closed. */
+export const ManualOrderBody = Type.Object(
+  {
+    channel: Type.String({ minLength: 1, description: "One of the shop's channels (e.g. `store` for a walk-in, `zalo`, `facebook`)." }),
+    process: Type.Optional(Type.String({ minLength: 1 })),
+    customer: Type.Object(
+      {
+        name: Type.String({ minLength: 1, maxLength: 200 }),
+        phone: Type.String({
+          minLength: 8,
+          maxLength: 20,
+          description: 'Any common spelling of a Vietnamese number; stored as 0xxxxxxxxx.',
+        }),
+      },
+      { additionalProperties: false },
+    ),
+    items: Type.Array(
+      Type.Object(
+        {
+          sku: Type.String({ minLength: 1, maxLength: 100 }),
+          qty: Type.Integer({ minimum: 1, maximum: 100_000 }),
+          price: Type.Optional(
+            Type.Integer({ minimum: 0, maximum: 2_147_483_647, description: "Unit price, VND; default: the catalogue's." }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 100 },
+    ),
+    shippingAddress: Type.Object(
+      {
+        street: Type.String({ minLength: 1, maxLength: 300 }),
+        ward: Type.String({ minLength: 1, maxLength: 200 }),
+        district: Type.Optional(Type.String({ maxLength: 200 })),
+        province: Type.String({ minLength: 1, maxLength: 200 }),
+      },
+      { additionalProperties: false },
+    ),
+    payment: stringEnum(['cod', 'prepaid'], { description: '`cod`: the courier collects; `prepaid`: already paid (nothing to collect).' }),
+    codAmount: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 2_147_483_647,
+        description: 'COD to collect, VND; default with `cod`: the items plus the shipping fee.',
+      }),
+    ),
+    shippingFee: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 2_147_483_647, description: 'What the customer pays for shipping, VND.' }),
+    ),
+    note: Type.Optional(Type.String({ maxLength: 1000 })),
+  },
+  { additionalProperties: false },
+);
+export type ManualOrderBody = Static<typeof ManualOrderBody>;
 
 export const CancelBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false });
 export type CancelBody = Static<typeof CancelBody>;
@@ -227,6 +283,14 @@ export const schemas: Record<string, JsonSchema> = {
       }),
     ],
   },
+  ManualOrder: { ...ManualOrderBody, description: 'A phone or walk-in order as staff enter it.' },
+  ManualOrderStarted: object(['orderId', 'workflowId', 'definition', 'created', 'href'], {
+    orderId: { type: 'string', examples: ['DH250301-1A2B3C4D'] },
+    workflowId: { type: 'string', examples: ['order:DH250301-1A2B3C4D'] },
+    definition: object(['name', 'version'], { name: { type: 'string' }, version: { type: 'integer' } }),
+    created: { type: 'boolean' },
+    href: { type: 'string', description: 'The order (`GET /api/v1/orders/{id}`).' },
+  }),
   OrderCancellation: { ...CancelBody, description: 'Why the order is cancelled (kept in its timeline).' },
 };
 
@@ -236,6 +300,14 @@ export const OrdersQuery = Type.Object({
   status: Type.Optional(Type.String({ description: '`open`, `completed`, `lost`, `cancelled` or `returned`.' })),
   late: Type.Optional(Type.Boolean({ description: '`true`: only orders with an overdue task or a parcel past its expected delivery.' })),
   channel: Type.Optional(Type.String({ description: 'Only orders from this channel.' })),
+  courier: Type.Optional(Type.String({ description: 'Only orders with this courier (shop.yaml `couriers` id).' })),
+  q: Type.Optional(
+    Type.String({
+      maxLength: 100,
+      description:
+        "One search box: a phone number in any spelling (0912 345 678, +84…; a part of it matches too), the customer's name (part of it, any case), the order code or the courier's tracking code (part of either).",
+    }),
+  ),
   assignee: Type.Optional(Type.String({ description: 'Only orders with an open task held by `me` or this staff id.' })),
   from: Type.Optional(Type.String({ format: 'date-time', description: 'Created at or after (ISO 8601).' })),
   to: Type.Optional(Type.String({ format: 'date-time', description: 'Created at or before (ISO 8601).' })),
@@ -253,6 +325,54 @@ export const paths: Record<string, PathItem> = {
       description: 'Newest first, from the database projection. Scope `own` sees orders whose tasks the caller holds or held.',
       query: OrdersQuery,
       responses: { 200: answer('A page of orders.', schema('OrderPage')), 400: failure('A filter is invalid (limit, from, to, cursor).') },
+    }),
+  },
+  '/api/v1/orders/choices': {
+    get: apiOperation({
+      operationId: 'getOrderChoices',
+      tags: ['orders'],
+      permission: 'orders.read',
+      summary: "The shop's channels and couriers (ids and titles), for order forms and filters",
+      responses: {
+        200: answer(
+          'The choices.',
+          object(['channels', 'couriers', 'statuses'], {
+            channels: { type: 'array', items: object(['id', 'title'], { id: { type: 'string' }, title: { type: 'string' } }) },
+            couriers: { type: 'array', items: object(['id', 'title'], { id: { type: 'string' }, title: { type: 'string' } }) },
+            statuses: { type: 'array', items: { type: 'string' } },
+          }),
+        ),
+      },
+    }),
+  },
+  '/api/v1/orders/manual': {
+    post: apiOperation({
+      operationId: 'createManualOrder',
+      tags: ['orders'],
+      permission: 'orders.create',
+      bodyIsJson: true,
+      summary: 'A manual order (phone or walk-in): start it already closed',
+      description:
+        "The order starts on the channel's process with its first step (closing the sale) decided by the caller: the items (SKUs of the catalogue, its list price unless `price` is given), the address, and the payment (`cod` collects the items plus `shippingFee` unless `codAmount` says otherwise; `prepaid` collects nothing). The caller is recorded as the order's closer (sales KPIs, and scope `own` may read it). With an `Idempotency-Key`, a retry returns the same order (200, `created: false`).",
+      parameters: [
+        {
+          name: 'Idempotency-Key',
+          in: 'header',
+          description: 'Any string unique to this order from the caller (1–200 visible ASCII characters); retries reuse it.',
+          schema: { type: 'string', minLength: 1, maxLength: 200 },
+        },
+      ],
+      requestBody: jsonBody(schema('ManualOrder')),
+      responses: {
+        201: answer('The order started, closed.', schema('ManualOrderStarted')),
+        200: answer('Already started with this Idempotency-Key.', schema('ManualOrderStarted')),
+        409: failure(
+          'No order process is active for the channel (code `no_active_process`), or the Idempotency-Key was used for another body.',
+        ),
+        422: failure(
+          'The body is invalid: an unknown channel, a phone that is not Vietnamese, a SKU not in the catalogue (`items[i].sku`), a missing ward… (`details.fields`).',
+        ),
+      },
     }),
   },
   '/api/v1/orders/{id}': {

@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { and, asc, desc, eq, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, ilike, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { definitionVersions, orderEvents, orders, products, shipments, staff, tasks } from '../../db/schema';
 import type { CompiledOrderProcess } from '../../definitions/types';
@@ -10,9 +10,10 @@ import { requirePermission } from '../http/auth';
 import { badRequest, conflict, notFound } from '../http/errors';
 import type { TasksStore } from '../tasks/tasks';
 import { afterCursor, pageOf } from '../http/pagination';
-import { orderFacts, ordersVisibleTo } from './orders';
+import { orderFacts, ordersVisibleTo, orderWorkflowId } from './orders';
 import { body, queryOf, queryValues } from '../http/contract';
 import { CancelBody, OrdersQuery } from './contract';
+import { normalizePhone } from '../../definitions/rules/phone';
 
 /** Who closes an order that arrives closed (server/webshops): the platform's id is the actor. */
 const WEB_SHOP_ACTORS = ['shopify', 'haravan'] as const;
@@ -63,6 +64,8 @@ export function ordersRouter(deps: { db: Db; temporal: Client; tasks: TasksStore
           q.stage ? eq(orders.stage, q.stage) : undefined,
           q.status ? eq(orders.status, q.status) : undefined,
           q.channel ? eq(orders.channel, q.channel) : undefined,
+          q.courier ? eq(orders.courier, q.courier) : undefined,
+          q.q?.trim() ? searchSql(q.q) : undefined,
           q.assignee
             ? inArray(
                 orders.id,
@@ -104,7 +107,11 @@ export function ordersRouter(deps: { db: Db; temporal: Client; tasks: TasksStore
         and(
           eq(orderEvents.orderId, orderId),
           eq(orderEvents.type, 'order_figures_changed'),
-          inArray(orderEvents.actor, [...WEB_SHOP_ACTORS]),
+          // A manual order's closing is its staff member's, decided at arrival too: the start stage's changes.
+          or(
+            inArray(orderEvents.actor, [...WEB_SHOP_ACTORS]),
+            sql`${orderEvents.dedupeKey} like ${`${orderWorkflowId(orderId)}:1:figure:%`}`,
+          ),
         ),
       )
       .orderBy(asc(orderEvents.id));
@@ -241,4 +248,22 @@ async function peopleNamed(db: Db, ids: unknown[]): Promise<Record<string, strin
   if (!wanted.length) return {};
   const found = await db.select({ id: staff.id, name: staff.name }).from(staff).where(inArray(staff.id, wanted));
   return Object.fromEntries(found.map((p) => [p.id, p.name]));
+}
+
+/**
+ * The one search box of the order list: the order code, the tracking code and the customer's
+ * name contain the words; a phone number typed in any spelling (or its last digits) is found in
+ * the stored 0xxxxxxxxx form.
+ */
+function searchSql(raw: string): SQL | undefined {
+  const term = raw.trim();
+  const like = `%${term.replace(/[\\%_]/g, '\\$&')}%`;
+  const digits = term.replace(/[\s.\-()]/g, '');
+  const phone = normalizePhone(term) ?? (/^\+?\d{3,}$/.test(digits) ? digits.replace(/^\+?84/, '0') : undefined);
+  return or(
+    ilike(orders.id, like),
+    ilike(orders.trackingCode, like),
+    ilike(orders.customerName, like),
+    phone ? ilike(orders.customerPhone, `%${phone.replace(/^0/, '')}%`) : undefined,
+  );
 }

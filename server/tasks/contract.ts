@@ -151,6 +151,9 @@ export const schemas: Record<string, JsonSchema> = {
     to: nullable('string', { description: 'Order events: the stage entered.' }),
     taskId: { type: 'string', description: 'Task events only.' },
     task: { type: 'string', description: "Task events only: the task's title." },
+    outcomeTitle: nullable('string', {
+      description: '`task_completed` only: the title of the outcome it was finished with, as its definition words it.',
+    }),
   }),
   TaskDetail: {
     allOf: [

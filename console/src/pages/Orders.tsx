@@ -1,63 +1,38 @@
 /** Orders: a filterable list, and one order with where it is, who it waits on, and its timeline. */
-import { useState } from 'react';
-import { get, readWaitingOn, type Order, type OrderDetail, type OrderItem, type TimelineEvent } from '../api';
+import { useEffect, useState } from 'react';
+import { get, readWaitingOn, type Me, type Order, type OrderDetail, type OrderItem, type TimelineEvent } from '../api';
 import { Card, ErrorNote, LastUpdated, Loading, StatusText, TimeLeft } from '../components';
 import { useLoad, useNow } from '../hooks';
 import { formatDateTime, formatVnd, useI18n, type Key, type Lang, type T } from '../i18n';
 import { Link, useOrderJump } from '../router';
 import { useTaskChanges } from '../live';
-import { BulkPrint, PrintButtons, usePackingText } from './Packing';
+import { PrintButtons, usePackingText } from './Packing';
+import { BulkActions, OrderActions, OrderFilters, useOrderFilters } from './OrderOps';
+import { Phone } from '../Phone';
 
-export function OrdersPage() {
+export function OrdersPage({ me }: { me?: Me }) {
   const { t, lang } = useI18n();
-  const [status, setStatus] = useState('open');
-  const [late, setLate] = useState(false);
+  // The search box and filters live in the URL (OrderOps); the cursor is this page's.
+  const filters = useOrderFilters();
   const [cursor, setCursor] = useState<string | null>(null);
-  const query = `/orders?limit=50${status ? `&status=${status}` : ''}${late ? '&late=true' : ''}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-  const { data, error } = useLoad(() => get<{ orders: Order[]; nextCursor: string | null }>(query), [query]);
+  useEffect(() => setCursor(null), [filters.query]);
+  const query = `/orders?limit=50${filters.query ? `&${filters.query}` : ''}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+  const { data, error, reload } = useLoad(() => get<{ orders: Order[]; nextCursor: string | null }>(query), [query]);
   const jump = useOrderJump();
   const p = usePackingText();
-  // Orders ticked for bulk printing (labels in one PDF, the pick list), kept across pages.
+  // Orders ticked for bulk actions (confirm, print, hand over), kept across pages.
   const [selected, setSelected] = useState<string[]>([]);
   const toggle = (id: string) => setSelected((now) => (now.includes(id) ? now.filter((x) => x !== id) : [...now, id]));
   return (
-    <Card id="orders-title" title={t('navOrders')}>
+    <Card level={1} id="orders-title" title={t('navOrders')}>
       <form className="toolbar" onSubmit={jump}>
         <label htmlFor="order-id">{t('orderId')}</label>
         <input id="order-id" name="orderId" placeholder="DH…" />
         <button type="submit">{t('findOrder')}</button>
       </form>
-      <div className="toolbar">
-        <label htmlFor="order-status">{t('filterStatus')}</label>
-        <select
-          id="order-status"
-          value={status}
-          onChange={(e) => {
-            setStatus(e.target.value);
-            setCursor(null);
-          }}
-        >
-          <option value="">{t('all')}</option>
-          {['open', 'completed', 'lost', 'cancelled', 'returned'].map((s) => (
-            <option key={s} value={s}>
-              {t(`status_${s}` as Key)}
-            </option>
-          ))}
-        </select>
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={late}
-            onChange={(e) => {
-              setLate(e.target.checked);
-              setCursor(null);
-            }}
-          />{' '}
-          {t('lateOnly')}
-        </label>
-      </div>
+      <OrderFilters f={filters} me={me} />
       <ErrorNote error={error} />
-      <BulkPrint orderIds={selected} />
+      <BulkActions orderIds={selected} onDone={() => void reload()} />
       {!data ? (
         <Loading />
       ) : data.orders.length === 0 ? (
@@ -95,7 +70,9 @@ export function OrdersPage() {
                   <td>
                     {o.customer.name}
                     <br />
-                    <span className="muted small">{o.customer.phone}</span>
+                    <span className="muted small">
+                      <Phone value={o.customer.phone} link={false} />
+                    </span>
                   </td>
                   <td>{o.stage}</td>
                   <td>
@@ -118,7 +95,7 @@ export function OrdersPage() {
   );
 }
 
-export function OrderPage({ id }: { id: string }) {
+export function OrderPage({ id, me }: { id: string; me?: Me }) {
   const { t, lang } = useI18n();
   const now = useNow();
   const { data: order, error, loadedAt, reload } = useLoad(() => get<OrderDetail>(`/orders/${encodeURIComponent(id)}`), [id], 15_000);
@@ -131,14 +108,14 @@ export function OrderPage({ id }: { id: string }) {
   const names = new Map(Object.entries(order?.people ?? {}));
   if (error && !order)
     return (
-      <Card id="order-title" title={t('orderTitle', { id })}>
+      <Card level={1} id="order-title" title={t('orderTitle', { id })}>
         <ErrorNote error={error} />
       </Card>
     );
   if (!order) return <Loading />;
   return (
     <>
-      <Card id="order-title" title={t('orderTitle', { id: order.id })}>
+      <Card level={1} id="order-title" title={t('orderTitle', { id: order.id })}>
         <LastUpdated at={loadedAt} />
         <ErrorNote error={error} />
         <PrintButtons orderId={order.id} />
@@ -149,7 +126,9 @@ export function OrderPage({ id }: { id: string }) {
           </div>
           <div>
             <dt>{t('phone')}</dt>
-            <dd>{order.customer.phone ? <a href={`tel:${order.customer.phone}`}>{order.customer.phone}</a> : '—'}</dd>
+            <dd>
+              <Phone value={order.customer.phone} />
+            </dd>
           </div>
           <div>
             <dt>{t('channel')}</dt>
@@ -236,6 +215,7 @@ export function OrderPage({ id }: { id: string }) {
           </ul>
         )}
       </Card>
+      {me && <OrderActions order={order} me={me} onChanged={() => void reload()} />}
       <Card id="timeline-title" title={t('timeline')}>
         <ol className="timeline">
           {order.timeline.map((e, i) => (
