@@ -285,6 +285,31 @@ export const paths: Record<string, PathItem> = {
       },
     }),
   },
+  '/api/v1/tasks/{id}/assignees': {
+    get: apiOperation({
+      operationId: 'listTaskAssignees',
+      tags: ['tasks'],
+      permission: ['tasks.read', 'tasks.reassign'],
+      summary: 'Who a role lead may hand this task to',
+      description:
+        "The active members of the task's role (a person handed the task must hold it) and the role queues the caller leads (shop.yaml `leads`). 403 when the caller does not lead the task's role.",
+      parameters: [taskId],
+      responses: {
+        200: answer(
+          'The choices for reassigning.',
+          object(['taskId', 'role', 'assigneeId', 'people', 'roles'], {
+            taskId: { type: 'string' },
+            role: object(['id', 'title'], { id: { type: 'string' }, title: { type: 'string' } }),
+            assigneeId: nullable('string'),
+            people: { type: 'array', items: object(['id', 'name'], { id: { type: 'string' }, name: { type: 'string' } }) },
+            roles: { type: 'array', items: object(['id', 'title'], { id: { type: 'string' }, title: { type: 'string' } }) },
+          }),
+        ),
+        403: failure("The caller does not lead the task's role, or lacks `tasks.reassign`."),
+        404: noSuchTask,
+      },
+    }),
+  },
   '/api/v1/tasks/{id}/reassign': {
     post: apiOperation({
       operationId: 'reassignTask',

@@ -159,9 +159,11 @@ export function createTasksStore(db: Db) {
     async timeline(subjectId: string) {
       const [events, subjectTasks] = await Promise.all([
         db.select().from(orderEvents).where(eq(orderEvents.orderId, subjectId)).orderBy(asc(orderEvents.id)),
-        db.select({ id: tasks.id, title: tasks.title }).from(tasks).where(eq(tasks.subjectId, subjectId)),
+        db.select({ id: tasks.id, title: tasks.title, outcomes: tasks.outcomes }).from(tasks).where(eq(tasks.subjectId, subjectId)),
       ]);
       const titles = new Map(subjectTasks.map((t) => [t.id, t.title]));
+      // A finished task says its outcome in the definition's words (the outcome's title), never its name.
+      const outcomeTitles = new Map(subjectTasks.map((t) => [t.id, new Map((t.outcomes ?? []).map((o) => [o.name, o.title]))]));
       const taskEventRows = titles.size
         ? await db
             .select()
@@ -176,6 +178,9 @@ export function createTasksStore(db: Db) {
           type: `task_${e.type}`,
           taskId: e.taskId,
           task: titles.get(e.taskId),
+          ...(e.type === 'completed' && typeof e.data?.outcome === 'string'
+            ? { outcomeTitle: outcomeTitles.get(e.taskId)?.get(e.data.outcome) ?? null }
+            : {}),
           actor: e.actor,
           data: e.data,
         })),
