@@ -19,6 +19,7 @@ import { LiveProvider } from './live';
 import { Bell, NotificationsPage, Toasts } from './Bell';
 import { ProfilePage } from './pages/Profile';
 import { FirstRun, ProductsPage, StaffPage } from './pages/ShopSetup';
+import { MotivationPage } from './pages/Motivation';
 
 export function App() {
   const [lang, setLang] = useState<Lang>(initialLang);
@@ -131,6 +132,7 @@ function Nav({ me, path }: { me: Me; path: string }) {
     ['/complaints', 'navComplaints', can(me, 'complaints.read')],
     ['/staff', 'navStaff', can(me, 'staff.manage')],
     ['/products', 'navProducts', can(me, 'stock.manage')],
+    ['/motivation', 'navMotivation', can(me, 'kpi.read')],
     ...extraPages.map((p): [string, Key, boolean] => [p.path, p.label, can(me, p.permission)]),
   ];
   return (
@@ -164,6 +166,7 @@ function Page({ path, me }: { path: string; me: Me }) {
   if (pathname === '/definitions') return <DefinitionsPage />;
   if (pathname === '/staff') return <StaffPage />;
   if (pathname === '/products') return <ProductsPage />;
+  if (pathname === '/motivation') return <MotivationPage me={me} />;
   const complaint = /^\/complaints\/([^/]+)$/.exec(pathname);
   if (complaint) return <ComplaintPage id={decodeURIComponent(complaint[1]!)} />;
   if (pathname === '/complaints') return <ComplaintsPage me={me} />;

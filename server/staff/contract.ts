@@ -26,6 +26,9 @@ const staffFields = {
   email: Type.String({ format: 'email' }),
   roles: roleList({ minItems: 1 }),
   channels: roleList(),
+  team: Type.Union([Type.String({ minLength: 1, maxLength: 60 }), Type.Null()], {
+    description: 'The sales team the member works in (e.g. "Nhóm Hà Nội"); KPI leaderboards group by it. null: no team.',
+  }),
 };
 export const CreateStaffBody = Type.Object(
   {
@@ -34,6 +37,7 @@ export const CreateStaffBody = Type.Object(
     email: Type.Optional(staffFields.email),
     roles: staffFields.roles,
     channels: Type.Optional(staffFields.channels),
+    team: Type.Optional(staffFields.team),
     issueToken: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
@@ -48,13 +52,14 @@ const staffId = pathParam('id', 'Staff id.');
 const noSuchStaff = failure('No such staff member.');
 
 export const schemas: Record<string, JsonSchema> = {
-  Staff: object(['id', 'name', 'phone', 'email', 'roles', 'channels', 'active', 'createdAt'], {
+  Staff: object(['id', 'name', 'phone', 'email', 'roles', 'channels', 'team', 'active', 'createdAt'], {
     id: { type: 'string', examples: ['stf_1a2b3c4d5e6f'] },
     name: { type: 'string' },
     phone: nullable('string'),
     email: nullable('string'),
     roles: strings,
     channels: strings,
+    team: nullable('string', { description: 'The sales team KPI leaderboards group by; null: none.' }),
     active: { type: 'boolean' },
     createdAt: timestamp,
   }),

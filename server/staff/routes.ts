@@ -79,6 +79,7 @@ export function staffRouter(deps: { staff: StaffStore; shop: ShopCache }): Route
       name: string;
       roles: string[];
       channels?: string[];
+      team?: string | null;
       phone?: string;
       email?: string;
       issueToken?: boolean;

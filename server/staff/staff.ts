@@ -13,6 +13,8 @@ export interface StaffView {
   email: string | null;
   roles: string[];
   channels: string[];
+  /** The sales team (free text) leaderboards group by; null: none. */
+  team: string | null;
   active: boolean;
   createdAt: string;
 }
@@ -24,6 +26,7 @@ export const toStaffView = (row: StaffRow): StaffView => ({
   email: row.email,
   roles: row.roles,
   channels: row.channels,
+  team: row.team ?? null,
   active: row.active,
   createdAt: row.createdAt.toISOString(),
 });
@@ -36,6 +39,9 @@ export function newToken(): string {
 export function hashToken(token: string): string {
   return crypto.createHash('sha256').update(token).digest('hex');
 }
+
+/** A team name as stored: trimmed, and blank means no team. */
+const teamOf = (team: string | null | undefined): string | null => team?.trim() || null;
 
 export function newStaffId(): string {
   return `stf_${crypto.randomBytes(6).toString('hex')}`;
@@ -84,6 +90,7 @@ export function createStaffStore(db: Db) {
       email?: string;
       roles: string[];
       channels?: string[];
+      team?: string | null;
     }): Promise<StaffRow> {
       const [row] = await db
         .insert(staff)
@@ -94,6 +101,7 @@ export function createStaffStore(db: Db) {
           email: input.email ?? null,
           roles: input.roles,
           channels: input.channels ?? [],
+          team: teamOf(input.team),
         })
         .returning();
       return row!;
@@ -117,10 +125,11 @@ export function createStaffStore(db: Db) {
 
     async update(
       id: string,
-      patch: Partial<Pick<StaffRow, 'name' | 'phone' | 'email' | 'roles' | 'channels'>>,
+      patch: Partial<Pick<StaffRow, 'name' | 'phone' | 'email' | 'roles' | 'channels' | 'team'>>,
     ): Promise<StaffRow | undefined> {
       forgetTokens();
-      const [row] = await db.update(staff).set(patch).where(eq(staff.id, id)).returning();
+      const set = patch.team === undefined ? patch : { ...patch, team: teamOf(patch.team) };
+      const [row] = await db.update(staff).set(set).where(eq(staff.id, id)).returning();
       forgetTokens();
       return row;
     },
