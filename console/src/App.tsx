@@ -2,7 +2,7 @@
  * The staff console: sign in with a token, then the pages the caller's permissions open.
  * Everything goes through the public HTTP API.
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, get, session, setUnauthorizedHandler, type Me } from './api';
 import { can } from './components';
 import { initialLang, LangContext, saveLang, translator, useI18n, type Key, type Lang } from './i18n';
@@ -16,6 +16,7 @@ import { DefinitionsPage } from './pages/Definitions';
 import { extraPages } from './pages/Books';
 import { ComplaintPage, ComplaintsPage } from './pages/Complaints';
 import { LiveProvider } from './live';
+import { useCardTables } from './responsive';
 import { Bell, NotificationsPage, Toasts } from './Bell';
 import { ProfilePage } from './pages/Profile';
 import { FirstRun, ProductsPage, StaffPage } from './pages/ShopSetup';
@@ -29,6 +30,9 @@ export function App() {
   // Phones: the menu folds away behind one button (the header took 540 of 844 px); closed again on every page change.
   const [menuOpen, setMenuOpen] = useState(false);
   useEffect(() => setMenuOpen(false), [path]);
+  // Every table on every page turns into cards on a phone (cells labelled from their headers).
+  const mainRef = useRef<HTMLElement>(null);
+  useCardTables(mainRef);
 
   useEffect(() => {
     document.documentElement.lang = lang;
@@ -109,7 +113,7 @@ export function App() {
           )}
         </div>
       </header>
-      <main id="main" tabIndex={-1}>
+      <main id="main" tabIndex={-1} ref={mainRef}>
         {page}
       </main>
       {me && <Toasts />}

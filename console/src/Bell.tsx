@@ -194,7 +194,7 @@ export function NotificationsPage() {
   return (
     <section className="card" aria-labelledby="notifications-title">
       <div className="card-head">
-        <h2 id="notifications-title">{t('notifications')}</h2>
+        <h1 id="notifications-title">{t('notifications')}</h1>
         <span className="inline-label">
           <label className="inline-label">
             <input type="checkbox" checked={onlyUnread} onChange={(e) => setOnlyUnread(e.target.checked)} />

@@ -10,6 +10,7 @@ import type { ReactNode } from 'react';
 import { useI18n } from './i18n';
 import type { JsonSchema } from './api';
 import { AddressPicker, linesTotal, MoneyHint, PhoneHint, ProductPicker, typedNumber } from './FormWidgets';
+import { FormSections, sectionsOf } from './FormSections';
 import { normalizePhone } from '../../definitions/rules/phone';
 
 export type Raw = unknown;
@@ -177,14 +178,29 @@ export function SchemaForm({
   idPrefix: string;
 }) {
   if (Object.keys(schema.properties ?? {}).length === 0) return null;
-  return <ObjectFields schema={schema} value={value} onChange={onChange} path="" idPrefix={idPrefix} errors={errors} />;
+  const fields = (only?: string[]) => (
+    <ObjectFields schema={schema} value={value} onChange={onChange} path="" idPrefix={idPrefix} errors={errors} only={only} />
+  );
+  // A long form (groups such as the items and the address among other fields) comes in sections.
+  const sections = sectionsOf(schema, orderedProperties(schema), (key) => schema.properties?.[key]?.title ?? humanize(key));
+  if (!sections.length) return fields();
+  return <FormSections key={idPrefix} schema={schema} sections={sections} value={value} errors={errors} idPrefix={idPrefix} render={fields} />;
 }
 
-function ObjectFields({ schema, value, onChange, path, idPrefix, errors }: Omit<FieldProps, 'label' | 'required'>) {
+function ObjectFields({
+  schema,
+  value,
+  onChange,
+  path,
+  idPrefix,
+  errors,
+  only,
+}: Omit<FieldProps, 'label' | 'required'> & { only?: string[] }) {
   const values = (value ?? {}) as Record<string, Raw>;
   return (
     <>
       {orderedProperties(schema).map(([key, child]) => {
+        if (only && !only.includes(key)) return null;
         const childPath = path ? `${path}.${key}` : key;
         return (
           <Field

@@ -55,16 +55,38 @@ export function StatusText({ status }: { status: string }) {
   return <>{t(key) === key ? status : t(key)}</>;
 }
 
-export function Card({ title, children, actions, id }: { title: ReactNode; children: ReactNode; actions?: ReactNode; id?: string }) {
+/**
+ * A titled section of a page. A page's first card is its title (`level={1}`: the page's one
+ * `<h1>`); the others are `<h2>` below it.
+ */
+export function Card({
+  title,
+  children,
+  actions,
+  id,
+  level = 2,
+}: {
+  title: ReactNode;
+  children: ReactNode;
+  actions?: ReactNode;
+  id?: string;
+  level?: 1 | 2;
+}) {
+  const Heading = level === 1 ? 'h1' : 'h2';
   return (
     <section className="card" aria-labelledby={id}>
       <div className="card-head">
-        <h2 id={id}>{title}</h2>
+        <Heading id={id}>{title}</Heading>
         {actions}
       </div>
       {children}
     </section>
   );
+}
+
+/** A page's one `<h1>`, for a page whose first card is not its title (a form above the list). */
+export function PageTitle({ children }: { children: ReactNode }) {
+  return <h1 className="page-title">{children}</h1>;
 }
 
 export function LastUpdated({ at, everySeconds }: { at?: Date; everySeconds?: number }) {

@@ -4,7 +4,7 @@
  */
 import { useState, type ComponentType, type FormEvent } from 'react';
 import { get } from '../api';
-import { Card, ErrorNote, Loading, StatusText } from '../components';
+import { Card, ErrorNote, Loading, PageTitle, StatusText } from '../components';
 import { useLoad } from '../hooks';
 import { formatDateTime, formatPercent, formatVnd, useI18n, type Key } from '../i18n';
 import { Link } from '../router';
@@ -50,7 +50,7 @@ function CustomersPage() {
   };
   return (
     <>
-      <Card id="customers-title" title={t('navCustomers')}>
+      <Card level={1} id="customers-title" title={t('navCustomers')}>
         <form className="toolbar" onSubmit={search} role="search">
           <label htmlFor="customer-q">{t('searchPhone')}</label>
           <input
@@ -207,7 +207,7 @@ function StockPage() {
     30_000,
   );
   return (
-    <Card id="stock-title" title={t('navStock')}>
+    <Card level={1} id="stock-title" title={t('navStock')}>
       <label className="check">
         <input type="checkbox" checked={low} onChange={(e) => setLow(e.target.checked)} /> {t('lowOnly')}
       </label>
@@ -276,6 +276,7 @@ function CodPage() {
   const unpaid = useLoad(() => get<{ orders: Unpaid[]; total: number }>('/cod/unpaid'), [], 30_000);
   return (
     <>
+      <PageTitle>{t('navCod')}</PageTitle>
       <Card id="cod-title" title={t('mismatches')}>
         <ErrorNote error={mismatches.error} />
         {!mismatches.data ? (

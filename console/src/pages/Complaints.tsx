@@ -4,7 +4,7 @@
  */
 import { useState, type FormEvent, type ReactElement } from 'react';
 import { ApiError, get, post, type Me, type Task } from '../api';
-import { Card, can, ErrorNote, Loading, PriorityBadge } from '../components';
+import { Card, can, ErrorNote, Loading, PageTitle, PriorityBadge } from '../components';
 import { useLoad } from '../hooks';
 import { formatDateTime, useI18n, type Key } from '../i18n';
 import { Link, navigate } from '../router';
@@ -57,6 +57,7 @@ export function ComplaintsPage({ me }: { me: Me }) {
   const list = useLoad(() => get<{ complaints: Complaint[]; nextCursor: string | null }>(query), [query], 15_000);
   return (
     <>
+      <PageTitle>{t('navComplaints')}</PageTitle>
       {can(me, 'complaints.manage') && (
         <NewComplaint
           me={me}
@@ -253,7 +254,7 @@ export function ComplaintPage({ id }: { id: string }) {
   const { data, error } = useLoad(() => get<ComplaintDetail>(`/complaints/${encodeURIComponent(id)}`), [id], 15_000);
   if (error && !data)
     return (
-      <Card id="complaint-title" title={t('complaintTitle', { id })}>
+      <Card level={1} id="complaint-title" title={t('complaintTitle', { id })}>
         <ErrorNote error={error} />
       </Card>
     );
@@ -261,6 +262,7 @@ export function ComplaintPage({ id }: { id: string }) {
   return (
     <>
       <Card
+        level={1}
         id="complaint-title"
         title={t('complaintTitle', { id: data.id })}
         actions={

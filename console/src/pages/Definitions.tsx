@@ -14,7 +14,7 @@ import {
   type DefinitionVersion,
   type DefinitionVersionDetail,
 } from '../api';
-import { Card, ErrorNote, Loading } from '../components';
+import { Card, ErrorNote, Loading, PageTitle } from '../components';
 import { diffLines, withContext } from '../diff';
 import { useLoad } from '../hooks';
 import { formatDateTime, useI18n } from '../i18n';
@@ -37,6 +37,7 @@ export function DefinitionsPage() {
 
   return (
     <>
+      <PageTitle>{t('navDefinitions')}</PageTitle>
       <ShopTemplates onApplied={() => void list.reload()} />
       <Card id="defs-title" title={t('definitions')}>
         <ErrorNote error={list.error} />

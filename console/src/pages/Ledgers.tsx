@@ -5,7 +5,7 @@
  */
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError, download, get, post } from '../api';
-import { Card, ErrorNote, Loading } from '../components';
+import { Card, ErrorNote, Loading, PageTitle } from '../components';
 import { useLoad } from '../hooks';
 import { formatDateTime, formatVnd, shopDay, useI18n } from '../i18n';
 import { Link } from '../router';
@@ -107,6 +107,7 @@ function SalesBookPage() {
   const docs = useLoad(() => get<{ documents: SalesDocument[]; nextCursor: string | null }>(path), [path]);
   return (
     <Card
+      level={1}
       id="sales-book-title"
       title={t('navSalesBook')}
       actions={<CsvButton path={`/books/sales/export.csv?${r.query}`} filename={`so-ban-hang-${r.range.from}-${r.range.to}.csv`} />}
@@ -215,6 +216,7 @@ function BooksSummaryPage() {
   );
   return (
     <Card
+      level={1}
       id="summary-title"
       title={t('navBooksSummary')}
       actions={<CsvButton path={`/books/summary/export.csv?${q}`} filename={`tong-hop-${r.range.from}-${r.range.to}.csv`} />}
@@ -278,6 +280,7 @@ function PurchasesPage() {
   const [notice, setNotice] = useState<string | undefined>();
   return (
     <>
+      <PageTitle>{t('navPurchases')}</PageTitle>
       <NewPurchase
         onSaved={(p) => {
           setNotice(t('purchaseSaved', { number: p.number }));
