@@ -65,6 +65,7 @@ export function TasksPage({ me, focus }: { me: Me; focus?: string }) {
 
   return (
     <Card
+      level={1}
       id="tasks-title"
       title={t('navTasks')}
       actions={
