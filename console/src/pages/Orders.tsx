@@ -1,14 +1,16 @@
 /** Orders: a filterable list, and one order with where it is, who it waits on, and its timeline. */
 import { useEffect, useState } from 'react';
-import { get, readWaitingOn, type Me, type Order, type OrderDetail, type OrderItem, type TimelineEvent } from '../api';
+import { get, readWaitingOn, type Me, type Order, type OrderDetail, type OrderItem } from '../api';
 import { Card, ErrorNote, LastUpdated, Loading, StatusText, TimeLeft } from '../components';
 import { useLoad, useNow } from '../hooks';
-import { formatDateTime, formatVnd, useI18n, type Key, type Lang, type T } from '../i18n';
+import { formatDateTime, formatVnd, useI18n } from '../i18n';
 import { Link, useOrderJump } from '../router';
 import { useTaskChanges } from '../live';
 import { PrintButtons, usePackingText } from './Packing';
 import { BulkActions, OrderActions, OrderFilters, useOrderFilters } from './OrderOps';
 import { Phone } from '../Phone';
+import { OrderTimeline } from './OrderTimeline';
+import { courierStatusText } from '../../../definitions/orders/timeline-words';
 
 export function OrdersPage({ me }: { me?: Me }) {
   const { t, lang } = useI18n();
@@ -142,7 +144,13 @@ export function OrderPage({ id, me }: { id: string; me?: Me }) {
           </div>
           <div>
             <dt>{t('currentStage')}</dt>
-            <dd>{order.current ? `${order.current.title} (${order.current.stage})` : (order.stage ?? '—')}</dd>
+            <dd>
+              {order.current
+                ? order.current.title
+                : order.stage && Object.hasOwn(order.stages ?? {}, order.stage)
+                  ? order.stages[order.stage]
+                  : '—'}
+            </dd>
           </div>
           <div>
             <dt>{t('since')}</dt>
@@ -167,10 +175,7 @@ export function OrderPage({ id, me }: { id: string; me?: Me }) {
           {order.shipment && (
             <div>
               <dt>{t('shipmentState')}</dt>
-              <dd>
-                {order.shipment.state}
-                {order.shipment.status ? ` (${order.shipment.status})` : ''}
-              </dd>
+              <dd>{courierStatusText(order.shipment.courier, order.shipment.status, order.shipment.state, lang)}</dd>
             </div>
           )}
           {order.shipment?.deliveryDueAt && (
@@ -216,102 +221,9 @@ export function OrderPage({ id, me }: { id: string; me?: Me }) {
         )}
       </Card>
       {me && <OrderActions order={order} me={me} onChanged={() => void reload()} />}
-      <Card id="timeline-title" title={t('timeline')}>
-        <ol className="timeline">
-          {order.timeline.map((e, i) => (
-            <li key={i} className={`ev ev-${e.type}`}>
-              <time dateTime={e.at}>{formatDateTime(e.at, lang)}</time>
-              <p>{describe(e, t, order, lang)}</p>
-              {e.actor && (
-                <p className="muted small">
-                  {t('by', {
-                    who:
-                      e.actor === 'system'
-                        ? t('system')
-                        : e.actor.startsWith('customer')
-                          ? t('customerActor')
-                          : (names?.get(e.actor) ?? e.actor),
-                  })}
-                </p>
-              )}
-            </li>
-          ))}
-        </ol>
-      </Card>
+      <OrderTimeline order={order} names={names} />
     </>
   );
-}
-
-/** The lead channels' own names (brands, the same in both languages). */
-const CHANNEL_NAMES: Record<string, string> = { facebook: 'Facebook Messenger', zalo: 'Zalo', website: 'website' };
-
-function describe(e: TimelineEvent, t: T, order: OrderDetail, lang: Lang): string {
-  const data = e.data ?? {};
-  const key = `ev_${e.type}` as Key;
-  const vars: Record<string, string | number> = {
-    from: e.from ?? '',
-    to: e.to ?? '',
-    task: e.task ?? '',
-    level: String(data.level ?? ''),
-    status: String(data.status ?? data.state ?? ''),
-    result: String(data.result ?? order.status),
-    tracking: String(data.trackingCode ?? order.trackingCode ?? ''),
-    amount:
-      typeof (data.returnedAmount ?? data.returnedValue) === 'number'
-        ? formatVnd(Number(data.returnedAmount ?? data.returnedValue), lang)
-        : '?',
-    skus: Array.isArray(data.short)
-      ? (data.short as Array<{ sku?: unknown; missing?: unknown; qty?: unknown }>).map((l) => String(l.sku ?? '')).join(', ')
-      : '',
-    ...(e.type === 'order_figures_changed' ? figureChange(data, t, lang) : {}),
-    // Scan to pack: a wrong scan (what was scanned, wrong item or one too many), a lead's override (why).
-    ...(e.type === 'packing_mismatch'
-      ? { barcode: String(data.barcode ?? ''), scanResult: t(data.result === 'too-many' ? 'scan_too_many' : 'scan_wrong_item') }
-      : {}),
-    ...(e.type === 'packing_override' ? { reason: String(data.reason ?? '') } : {}),
-    ...(e.type === 'customer_reply'
-      ? {
-          reply: String(data.text ?? ''),
-          via: data.channel === 'sms' ? 'SMS' : 'Zalo',
-          replyResult: t(`reply_${String(data.result)}` as Key),
-        }
-      : {}),
-    // A message from a lead's conversation (Messenger, Zalo, the website form), in or out.
-    ...(e.type === 'customer_message'
-      ? {
-          who: t(data.direction === 'out' ? 'msg_shop' : 'msg_customer'),
-          via: Object.hasOwn(CHANNEL_NAMES, String(data.channel)) ? CHANNEL_NAMES[String(data.channel)]! : String(data.channel ?? ''),
-          message: String(data.text ?? ''),
-        }
-      : {}),
-  };
-  const sentence = t(key, vars);
-  const base = sentence === key ? e.type : sentence;
-  const extra =
-    e.type === 'task_completed' && data.outcome
-      ? ` → ${String(data.outcome)}`
-      : e.type === 'courier_status' && data.reason
-        ? ` (${String(data.reason)})`
-        : '';
-  return base + extra;
-}
-
-/** An `order_figures_changed` event's figure (in the shop's words) and its old and new values, readable. */
-function figureChange(data: Record<string, unknown>, t: T, lang: Lang): Record<string, string> {
-  const field = String(data.field ?? '');
-  const label = t(`fig_${field}` as Key);
-  const show = (v: unknown): string => {
-    if (v === null || v === undefined || v === '') return t('fig_none');
-    if (typeof v === 'number') return ['codAmount', 'total', 'shippingFee'].includes(field) ? formatVnd(v, lang) : String(v);
-    if (Array.isArray(v))
-      return v.map((l: { sku?: unknown; qty?: unknown }) => `${String(l?.sku ?? '')} × ${String(l?.qty ?? '')}`).join(', ');
-    if (typeof v === 'object')
-      return Object.values(v as Record<string, unknown>)
-        .filter((x) => typeof x === 'string' && x)
-        .join(', ');
-    return String(v);
-  };
-  return { figure: label === `fig_${field}` ? field : label, before: show(data.from), after: show(data.to) };
 }
 
 /** The items staff agreed (the order API's `items`), named from the catalogue where listed there. */
