@@ -11,6 +11,9 @@ import { SignIn } from './pages/SignIn';
 import { TasksPage } from './pages/Tasks';
 import { OrderPage, OrdersPage } from './pages/Orders';
 import { ManualOrderPage } from './pages/ManualOrder';
+import { CodUploadPage } from './pages/CodRemittance';
+import { KpiAdminPage } from './pages/KpiAdmin';
+import { CustomerPage } from './pages/Customers';
 import { DashboardPage } from './pages/Dashboard';
 import { DefinitionsPage } from './pages/Definitions';
 import { extraPages } from './pages/Books';
@@ -136,6 +139,8 @@ function Nav({ me, path }: { me: Me; path: string }) {
     ['/complaints', 'navComplaints', can(me, 'complaints.read')],
     ['/staff', 'navStaff', can(me, 'staff.manage')],
     ['/products', 'navProducts', can(me, 'stock.manage')],
+    ['/cod/upload', 'navCodUpload', can(me, 'books.manage')],
+    ['/kpi', 'navKpiAdmin', can(me, 'kpi.manage')],
     ['/motivation', 'navMotivation', can(me, 'kpi.read')],
     ...extraPages.map((p): [string, Key, boolean] => [p.path, p.label, can(me, p.permission)]),
   ];
@@ -159,6 +164,8 @@ function Nav({ me, path }: { me: Me; path: string }) {
 function Page({ path, me }: { path: string; me: Me }) {
   const pathname = path.split('?')[0]!;
   if (pathname === '/orders/new') return <ManualOrderPage />;
+  const customer = /^\/customers\/([^/]+)$/.exec(pathname);
+  if (customer) return <CustomerPage id={decodeURIComponent(customer[1]!)} />;
   const order = /^\/orders\/([^/]+)$/.exec(pathname);
   if (order) return <OrderPage id={decodeURIComponent(order[1]!)} me={me} />;
   if (pathname === '/orders') return <OrdersPage me={me} />;
@@ -170,6 +177,8 @@ function Page({ path, me }: { path: string; me: Me }) {
   if (pathname === '/definitions') return <DefinitionsPage />;
   if (pathname === '/staff') return <StaffPage />;
   if (pathname === '/products') return <ProductsPage />;
+  if (pathname === '/cod/upload') return <CodUploadPage />;
+  if (pathname === '/kpi') return <KpiAdminPage />;
   if (pathname === '/motivation') return <MotivationPage me={me} />;
   const complaint = /^\/complaints\/([^/]+)$/.exec(pathname);
   if (complaint) return <ComplaintPage id={decodeURIComponent(complaint[1]!)} />;

@@ -15,7 +15,7 @@ import { loadOrderChoices } from './ManualOrder';
 
 const TEXT = {
   vi: {
-    search: 'Tìm đơn',
+    search: 'Tìm kiếm đơn',
     searchHelp: 'Số điện thoại, tên khách, mã đơn hoặc mã vận đơn.',
     stage: 'Bước',
     channel: 'Kênh',
@@ -52,9 +52,10 @@ const TEXT = {
     openSteps: 'Bước đang mở',
     holder: 'Người giữ',
     queue: 'Chưa ai nhận',
+    editCustomer: 'Sửa thông tin khách hàng',
   },
   en: {
-    search: 'Find orders',
+    search: 'Search orders',
     searchHelp: "Phone number, customer's name, order code or tracking code.",
     stage: 'Stage',
     channel: 'Channel',
@@ -91,6 +92,7 @@ const TEXT = {
     openSteps: 'Open steps',
     holder: 'Held by',
     queue: 'Not taken yet',
+    editCustomer: "Edit the customer's details",
   },
 } as const;
 type Word = keyof (typeof TEXT)['vi'];
@@ -317,10 +319,16 @@ export function OrderActions({ order, me, onChanged }: { order: OrderDetail; me:
   const open = (order.current?.waitingOn ?? []) as Array<{ taskId?: string; title?: string; assigneeId?: string | null }>;
   const mayReassign = can(me, 'tasks.reassign');
   const mayCancel = can(me, 'orders.cancel') && order.status === 'open';
-  if (!(mayReassign && open.length) && !mayCancel) return null;
+  const mayEditCustomer = can(me, 'customers.manage') && order.customer.id;
+  if (!(mayReassign && open.length) && !mayCancel && !mayEditCustomer) return null;
   return (
     <section className="card order-actions" aria-labelledby="order-actions-title">
       <h2 id="order-actions-title">{x('actions')}</h2>
+      {mayEditCustomer && (
+        <p>
+          <Link href={`/customers/${encodeURIComponent(order.customer.id!)}`}>{x('editCustomer')}</Link>
+        </p>
+      )}
       {mayReassign && open.length > 0 && (
         <ul className="plain">
           {open.map((w) =>
