@@ -17,14 +17,8 @@ export type Raw = unknown;
 /** Field path (`items.0.qty`) → message. `''` is the form as a whole. */
 export type FieldErrors = Record<string, string>;
 
-/** `data.items[0].qty` (API) → `items.0.qty` (form path). */
-export function formPath(apiField: string): string {
-  return apiField
-    .replace(/^data\.?/, '')
-    .replace(/\[(\d+)\]/g, '.$1')
-    .replace(/\["([^"]+)"\]/g, '.$1')
-    .replace(/^\./, '');
-}
+/** `data.items[0].qty` (API) → `items.0.qty` (form path): field-errors.ts places the API's errors. */
+export { formPath } from './field-errors';
 
 const typeOf = (schema: JsonSchema): string =>
   Array.isArray(schema.type)
@@ -184,7 +178,9 @@ export function SchemaForm({
   // A long form (groups such as the items and the address among other fields) comes in sections.
   const sections = sectionsOf(schema, orderedProperties(schema), (key) => schema.properties?.[key]?.title ?? humanize(key));
   if (!sections.length) return fields();
-  return <FormSections key={idPrefix} schema={schema} sections={sections} value={value} errors={errors} idPrefix={idPrefix} render={fields} />;
+  return (
+    <FormSections key={idPrefix} schema={schema} sections={sections} value={value} errors={errors} idPrefix={idPrefix} render={fields} />
+  );
 }
 
 function ObjectFields({

@@ -49,7 +49,11 @@ export async function api<T>(
   options: { yaml?: boolean; token?: string; quiet401?: boolean } = {},
 ): Promise<T> {
   const token = options.token ?? session.token();
-  const headers: Record<string, string> = { accept: 'application/json' };
+  // The language chosen in the menu (i18n.tsx keeps it here): the server words field errors in it.
+  const headers: Record<string, string> = {
+    accept: 'application/json',
+    'accept-language': localStorage.getItem('shopflow.lang') === 'en' ? 'en' : 'vi',
+  };
   if (token) headers.authorization = `Bearer ${token}`;
   let payload: string | undefined;
   if (body !== undefined) {

@@ -9,6 +9,7 @@ import { Card, ErrorNote, Loading, PageTitle } from '../components';
 import { useLoad } from '../hooks';
 import { formatDateTime, formatVnd, shopDay, useI18n } from '../i18n';
 import { Link } from '../router';
+import { placeFieldErrors } from '../field-errors';
 
 interface SalesDocument {
   number: string;
@@ -377,8 +378,12 @@ function NewPurchase({ onSaved }: { onSaved: (p: Purchase) => void }) {
       onSaved(saved);
     } catch (err) {
       if (err instanceof ApiError && err.status === 422 && err.fields.length) {
-        setErrors(Object.fromEntries(err.fields.map((f) => [f.field, f.message])));
-        setError(new Error(t('fixErrors')));
+        // Each message at its input (`lines.0.sku`, or `lines[0].sku`, is line 1's SKU); one no input shows is said in words.
+        const { placed, unplaced } = placeFieldErrors(err.fields, (path) =>
+          /^(supplier|supplierInvoice|note|lines|lines\.\d+\.(sku|qty|unitCost))$/.test(path),
+        );
+        setErrors(placed);
+        setError(new Error(unplaced.length ? unplaced.join(' · ') : t('fixErrors')));
       } else setError(err);
     } finally {
       setBusy(false);

@@ -8,7 +8,8 @@ import { Card, ErrorNote, LastUpdated, Loading, PriorityBadge, TimeLeft } from '
 import { useLoad, useNow } from '../hooks';
 import { formatDateTime, useI18n, type Key } from '../i18n';
 import { Link } from '../router';
-import { formData, formPath, SchemaForm, toRaw, type FieldErrors, type Raw } from '../SchemaForm';
+import { formData, SchemaForm, toRaw, type FieldErrors, type Raw } from '../SchemaForm';
+import { formHasField, placeFieldErrors } from '../field-errors';
 import type { JsonSchema } from '../api';
 import { useTaskChanges } from '../live';
 import { TaskGuide } from './TaskGuide';
@@ -264,11 +265,14 @@ function TaskWork({ id, me, onDone }: { id: string; me: Me; onDone: (message: st
       onDone(done.nextStage ? t('completed', { outcome: chosen?.title ?? outcome }) : t('completedFollowUp'));
     } catch (err) {
       if (err instanceof ApiError && err.status === 422) {
-        const fields: FieldErrors = {};
-        for (const f of err.fields)
-          fields[f.field === 'outcome' || f.field.startsWith('checklist') ? f.field : formPath(f.field)] = f.message;
-        setErrors(fields);
-        setMessage(err.fields.length ? t('fixErrors') : err.message);
+        // Each message at its field (`data.items[0].qty` → the input of items.0.qty); one the form
+        // shows nowhere is said above it in words, never "fix the marked fields" with none marked.
+        const { placed, unplaced } = placeFieldErrors(
+          err.fields,
+          (path) => path === 'outcome' || path.startsWith('checklist') || formHasField(schema, path),
+        );
+        setErrors(placed);
+        setMessage(unplaced.length ? unplaced.join(' · ') : err.fields.length ? t('fixErrors') : err.message);
       } else {
         setMessage(err instanceof Error ? err.message : String(err));
       }
