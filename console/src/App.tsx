@@ -23,6 +23,9 @@ import { useCardTables } from './responsive';
 import { Bell, NotificationsPage, Toasts } from './Bell';
 import { ProfilePage } from './pages/Profile';
 import { FirstRun, ProductsPage, StaffPage } from './pages/ShopSetup';
+import { StaffingPage } from './pages/Staffing';
+import { SuppliersPage } from './pages/Suppliers';
+import { CouriersPage } from './pages/Couriers';
 import { MotivationPage } from './pages/Motivation';
 
 export function App() {
@@ -139,6 +142,9 @@ function Nav({ me, path }: { me: Me; path: string }) {
     ['/complaints', 'navComplaints', can(me, 'complaints.read')],
     ['/staff', 'navStaff', can(me, 'staff.manage')],
     ['/products', 'navProducts', can(me, 'stock.manage')],
+    ['/suppliers', 'navSuppliers', can(me, 'stock.manage')],
+    ['/staffing', 'navStaffing', can(me, 'reports.read')],
+    ['/couriers', 'navCouriers', can(me, 'reports.read')],
     ['/cod/upload', 'navCodUpload', can(me, 'books.manage')],
     ['/kpi', 'navKpiAdmin', can(me, 'kpi.manage')],
     ['/motivation', 'navMotivation', can(me, 'kpi.read')],
@@ -177,6 +183,9 @@ function Page({ path, me }: { path: string; me: Me }) {
   if (pathname === '/definitions') return <DefinitionsPage />;
   if (pathname === '/staff') return <StaffPage />;
   if (pathname === '/products') return <ProductsPage />;
+  if (pathname === '/suppliers') return <SuppliersPage />;
+  if (pathname === '/staffing') return <StaffingPage />;
+  if (pathname === '/couriers') return <CouriersPage />;
   if (pathname === '/cod/upload') return <CodUploadPage />;
   if (pathname === '/kpi') return <KpiAdminPage />;
   if (pathname === '/motivation') return <MotivationPage me={me} />;
