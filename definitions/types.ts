@@ -11,6 +11,7 @@ import type { CompiledComplaintProcess } from './complaints/types';
 import type { CompiledKpiPlan } from './kpi/types';
 import type { CompiledSalesGuide } from './guides/types';
 import type { FigureBindings } from './orders/figures';
+import type { ShippingFeeRules } from './rules/shipping-fee';
 import type { CompiledCustomerMessage, CompiledMessageTemplate } from './orders/customer-message-types';
 import type { CompiledEscalationStep, CompiledTaskSpec, FormSchema } from './tasks/task-spec';
 
@@ -151,6 +152,8 @@ export interface CompiledShop {
   stock?: CompiledStockSettings;
   /** The order process leads run when neither their channel nor the request names one (absent: the latest activated). */
   defaultProcess?: string;
+  /** What customers pay for shipping (shop.yaml `shippingFee`); absent: the close form's fee is typed. */
+  shippingFee?: ShippingFeeRules;
 }
 
 /** shop.yaml `stock`: warehouses (the first is where orders ship from), negative stock, who is told. */

@@ -42,6 +42,7 @@ const TEXT = {
     phoneHelp: 'Gõ kiểu nào cũng được: 0912 345 678, 0912.345.678, +84 912 345 678.',
     phoneNormalised: 'Sẽ lưu: {phone}',
     computed: 'Tự tính: {parts}. Có thể sửa.',
+    feeRules: 'biểu phí ship của shop theo tỉnh/thành và tổng tiền hàng',
     recompute: 'Tính lại',
     typed: 'Đã sửa tay (tự tính: {value}).',
   },
@@ -69,6 +70,7 @@ const TEXT = {
     phoneHelp: 'Any spelling: 0912 345 678, 0912.345.678, +84 912 345 678.',
     phoneNormalised: 'Stored as: {phone}',
     computed: 'Computed: {parts}. You can change it.',
+    feeRules: "the shop's shipping fee rules by province and items total",
     recompute: 'Recompute',
     typed: 'Typed by hand (computed: {value}).',
   },
@@ -441,7 +443,13 @@ export function MoneyHint({
   if (value === undefined)
     return (
       <p id={id} className="muted small">
-        {x('computed', { parts: (parts ?? []).join(' + ') })}
+        {x('computed', {
+          // A part taken off (`-prepaid` in a sum) reads "− …"; a fee field names the shop's rules.
+          parts: (parts ?? [])
+            .map((p) => (p === 'feeRules' ? x('feeRules') : p))
+            .map((p, i) => (i === 0 ? p : p.startsWith('−') ? ` ${p}` : ` + ${p}`))
+            .join(''),
+        })}
       </p>
     );
   return (

@@ -12,6 +12,7 @@ import type { JsonSchema } from './api';
 import { AddressPicker, linesTotal, MoneyHint, PhoneHint, ProductPicker, typedNumber } from './FormWidgets';
 import { FormSections, sectionsOf } from './FormSections';
 import { normalizePhone } from '../../definitions/rules/phone';
+import { shippingFeeFor, type ShippingFeeRules } from '../../definitions/rules/shipping-fee';
 
 export type Raw = unknown;
 /** Field path (`items.0.qty`) → message. `''` is the form as a whole. */
@@ -31,7 +32,7 @@ const typeOf = (schema: JsonSchema): string =>
  * "yes or no?", and no is an answer), left out when it is optional. A money field that adds up
  * its siblings (`x-shopflow.sum`) and was not typed over sends the sum.
  */
-export function formData(schema: JsonSchema, raw: Raw, required = false): unknown {
+export function formData(schema: JsonSchema, raw: Raw, required = false, fees?: ShippingFeeRules | null): unknown {
   const type = typeOf(schema);
   if (schema.enum) {
     if (raw === '' || raw === undefined) return undefined;
@@ -42,12 +43,19 @@ export function formData(schema: JsonSchema, raw: Raw, required = false): unknow
     const values = (raw ?? {}) as Record<string, Raw>;
     const requiredKeys = schema.required ?? [];
     for (const [key, child] of Object.entries(schema.properties ?? {})) {
+      // A field shown only with a checkbox ticked (`x-shopflow.when`) is not sent while it is hidden.
+      if (!shown(schema, key, values)) continue;
       const value = formData(child, values[key], requiredKeys.includes(key));
       if (value !== undefined) out[key] = value;
     }
     for (const [key, child] of Object.entries(schema.properties ?? {})) {
-      const sum = computedSum(schema, key, values);
-      if (child['x-shopflow']?.sum && (values[key] === undefined || values[key] === '') && sum !== undefined) out[key] = sum;
+      if (values[key] !== undefined && values[key] !== '') continue;
+      const computed = child['x-shopflow']?.fee
+        ? computedFee(schema, key, values, fees)
+        : child['x-shopflow']?.sum
+          ? computedSum(schema, key, values, fees)
+          : undefined;
+      if (computed !== undefined) out[key] = computed;
     }
     return out;
   }
@@ -71,27 +79,64 @@ export function formData(schema: JsonSchema, raw: Raw, required = false): unknow
  * the values typed: numbers as typed, a list of lines as Σ qty × price. Undefined when the field
  * sums nothing or nothing it sums has a value yet.
  */
-export function computedSum(schema: JsonSchema, key: string, values: Record<string, Raw>): number | undefined {
+export function computedSum(
+  schema: JsonSchema,
+  key: string,
+  values: Record<string, Raw>,
+  fees?: ShippingFeeRules | null,
+): number | undefined {
   const names = schema.properties?.[key]?.['x-shopflow']?.sum;
   if (!names?.length) return undefined;
   let total = 0;
   let any = false;
-  for (const name of names) {
+  for (const entry of names) {
+    // `-prepaid`: taken off (COD = items + fee − what the customer paid ahead).
+    const sign = entry.startsWith('-') ? -1 : 1;
+    const name = entry.replace(/^-/, '');
     const sibling = schema.properties?.[name];
     if (!sibling) continue;
     const value = values[name];
     if (typeOf(sibling) === 'array') {
       if (Array.isArray(value) && value.length) any = true;
-      total += linesTotal(value);
+      total += sign * linesTotal(value);
     } else {
-      const n = typedNumber(value) ?? (typeof sibling.default === 'number' ? sibling.default : undefined);
+      const typed = typedNumber(value);
+      const n =
+        typed ??
+        (sibling['x-shopflow']?.fee ? computedFee(schema, name, values, fees) : undefined) ??
+        (typeof sibling.default === 'number' ? sibling.default : undefined);
       if (n !== undefined) {
-        any = true;
-        total += n;
+        if (sign > 0) any = true;
+        total += sign * n;
       }
     }
   }
-  return any ? total : undefined;
+  return any ? Math.max(0, total) : undefined;
+}
+
+/**
+ * A shipping fee field (`x-shopflow: { fee: { address, total } }`) as the shop's rules
+ * (shop.yaml `shippingFee`) put it for the address's province and the items' total.
+ */
+export function computedFee(
+  schema: JsonSchema,
+  key: string,
+  values: Record<string, Raw>,
+  fees: ShippingFeeRules | null | undefined,
+): number | undefined {
+  const fee = schema.properties?.[key]?.['x-shopflow']?.fee;
+  if (!fee || !fees) return undefined;
+  const address = values[fee.address] as { province?: unknown } | undefined;
+  const province = typeof address?.province === 'string' ? address.province : undefined;
+  const lines = values[fee.total];
+  const total = Array.isArray(lines) ? (lines.length ? linesTotal(lines) : undefined) : typedNumber(lines);
+  return shippingFeeFor(fees, province, total);
+}
+
+/** Whether a field is shown: always, unless it waits for a checkbox beside it (`x-shopflow.when`). */
+function shown(schema: JsonSchema, key: string, values: Record<string, Raw>): boolean {
+  const when = schema.properties?.[key]?.['x-shopflow']?.when;
+  return !when || values[when] === true;
 }
 
 /**
@@ -156,6 +201,7 @@ interface FieldProps {
   /** For a field that adds up its siblings: what they come to now, and their titles. */
   computed?: number;
   computedFrom?: string[];
+  fees?: ShippingFeeRules | null;
 }
 
 export function SchemaForm({
@@ -164,19 +210,34 @@ export function SchemaForm({
   onChange,
   errors,
   idPrefix,
+  shippingFee,
 }: {
   schema: JsonSchema;
   value: Raw;
   onChange: (v: Raw) => void;
   errors: FieldErrors;
   idPrefix: string;
+  /** The shop's shipping fee rules, for a fee field (`x-shopflow.fee`); GET /tasks/{id} `shippingFee`. */
+  shippingFee?: ShippingFeeRules | null;
 }) {
   if (Object.keys(schema.properties ?? {}).length === 0) return null;
   const fields = (only?: string[]) => (
-    <ObjectFields schema={schema} value={value} onChange={onChange} path="" idPrefix={idPrefix} errors={errors} only={only} />
+    <ObjectFields
+      schema={schema}
+      value={value}
+      onChange={onChange}
+      path=""
+      idPrefix={idPrefix}
+      errors={errors}
+      fees={shippingFee}
+      only={only}
+    />
   );
   // A long form (groups such as the items and the address among other fields) comes in sections.
-  const sections = sectionsOf(schema, orderedProperties(schema), (key) => schema.properties?.[key]?.title ?? humanize(key));
+  const values = (value ?? {}) as Record<string, Raw>;
+  const sections = sectionsOf(schema, orderedProperties(schema), (key) => schema.properties?.[key]?.title ?? humanize(key)).filter((s) =>
+    s.keys.some((key) => shown(schema, key, values)),
+  );
   if (!sections.length) return fields();
   return (
     <FormSections key={idPrefix} schema={schema} sections={sections} value={value} errors={errors} idPrefix={idPrefix} render={fields} />
@@ -190,6 +251,7 @@ function ObjectFields({
   path,
   idPrefix,
   errors,
+  fees,
   only,
 }: Omit<FieldProps, 'label' | 'required'> & { only?: string[] }) {
   const values = (value ?? {}) as Record<string, Raw>;
@@ -198,6 +260,9 @@ function ObjectFields({
       {orderedProperties(schema).map(([key, child]) => {
         if (only && !only.includes(key)) return null;
         const childPath = path ? `${path}.${key}` : key;
+        // Shown (and then required) only when its checkbox is ticked, e.g. the new address under "Khách đổi địa chỉ".
+        if (!shown(schema, key, values)) return null;
+        const fee = child['x-shopflow']?.fee ? computedFee(schema, key, values, fees) : undefined;
         return (
           <Field
             key={key}
@@ -207,9 +272,17 @@ function ObjectFields({
             idPrefix={idPrefix}
             errors={errors}
             label={child.title ?? humanize(key)}
-            required={(schema.required ?? []).includes(key)}
-            computed={computedSum(schema, key, values)}
-            computedFrom={(child['x-shopflow']?.sum ?? []).map((p) => schema.properties?.[p]?.title ?? humanize(p))}
+            required={(schema.required ?? []).includes(key) || Boolean(child['x-shopflow']?.when)}
+            computed={fee ?? computedSum(schema, key, values, fees)}
+            computedFrom={
+              fee !== undefined
+                ? ['feeRules']
+                : (child['x-shopflow']?.sum ?? []).map((entry) => {
+                    const p = entry.replace(/^-/, '');
+                    const title = schema.properties?.[p]?.title ?? humanize(p);
+                    return entry.startsWith('-') ? `− ${title}` : title;
+                  })
+            }
             onChange={(v) => onChange({ ...values, [key]: v })}
           />
         );

@@ -181,6 +181,10 @@ export interface JsonSchema {
     sum?: string[];
     /** What staff read for each enum value. */
     titles?: Record<string, string>;
+    /** A checkbox beside the field: shown, and required, only when it is ticked. */
+    when?: string;
+    /** Computed from the shop's shipping fee rules from these sibling fields (address, items or total). */
+    fee?: { address: string; total: string };
   };
 }
 

@@ -34,6 +34,7 @@ interface RawShop {
     segments: Record<string, { title: string; description?: string; rule: 'otherwise' | PlainRecord }>;
     stock?: { allowNegative?: boolean; warehouses?: Record<string, { title: string }>; lowStockNotify?: string[]; shortageRole?: string };
     defaultProcess?: string;
+    shippingFee?: { flat: number; provinces?: Record<string, number>; freeOver?: number };
   };
 }
 
@@ -89,6 +90,13 @@ export function compileShop(data: unknown): CompiledShop {
         segment.rule === 'otherwise' ? { otherwise: true } : { otherwise: false, condition: compileCondition<SegmentMetric>(segment.rule) },
     })),
     stock: compileStock(spec.stock),
+    ...(spec.shippingFee !== undefined && {
+      shippingFee: {
+        flat: spec.shippingFee.flat,
+        provinces: { ...(spec.shippingFee.provinces ?? {}) },
+        ...(spec.shippingFee.freeOver !== undefined && { freeOver: spec.shippingFee.freeOver }),
+      },
+    }),
     ...(spec.defaultProcess !== undefined && { defaultProcess: spec.defaultProcess }),
   };
 }

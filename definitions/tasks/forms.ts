@@ -191,7 +191,33 @@ export function validateFormData(form: FormSchema, data: unknown): string[] {
       issue.path.length === 0 ? issue.message : `${formatPath(issue.path)}: ${issue.message}`,
     );
   }
-  return figureIssues(data).map((issue) => (issue.path.length ? `${formatPath(issue.path)}: ${issue.message}` : issue.message));
+  return [
+    ...figureIssues(data).map((issue) => (issue.path.length ? `${formatPath(issue.path)}: ${issue.message}` : issue.message)),
+    ...whenIssues(form, data).map((w) =>
+      w.ticked ? `${w.field}: required when ${w.title} (${w.when}) is ticked` : `${w.field}: only with ${w.title} (${w.when}) ticked`,
+    ),
+  ];
+}
+
+/**
+ * Fields shown only when a checkbox beside them is ticked (`x-shopflow: { when: addressChanged }`):
+ * required then, refused otherwise (an address the person never saw must not change the order).
+ */
+function whenIssues(form: FormSchema, data: unknown): Array<{ field: string; when: string; title: string; ticked: boolean }> {
+  const properties = isRecord(form.properties) ? form.properties : {};
+  if (!isRecord(data)) return [];
+  const issues: Array<{ field: string; when: string; title: string; ticked: boolean }> = [];
+  for (const [field, schema] of Object.entries(properties)) {
+    const binding = isRecord(schema) ? schema[SHOPFLOW_KEYWORD] : undefined;
+    const when = isRecord(binding) && typeof binding.when === 'string' ? binding.when : undefined;
+    if (!when) continue;
+    const ticked = data[when] === true;
+    const given = Object.hasOwn(data, field) && data[field] !== undefined && data[field] !== null && data[field] !== '';
+    const box = properties[when];
+    const title = isRecord(box) && typeof box.title === 'string' ? `"${box.title}"` : when;
+    if (ticked !== given) issues.push({ field, when, title, ticked });
+  }
+  return issues;
 }
 
 /**
@@ -202,15 +228,35 @@ export function validateFormData(form: FormSchema, data: unknown): string[] {
 export function formDataProblems(form: FormSchema, data: unknown, lang: WordsLang): FieldProblem[] {
   const validate = formValidator(form);
   if (!validate(data)) return fieldProblems(validate.errors, lang);
-  return figureIssues(data).map((issue) => ({
-    path: issue.path,
-    message:
-      issue.limit === MAX_ITEMS_TOTAL && issue.path.join('.') === 'items' && issue.total !== undefined
+  const shownWhen = whenIssues(form, data).map((w) => {
+    const field = (() => {
+      const f = isRecord(form.properties) ? form.properties[w.field] : undefined;
+      return isRecord(f) && typeof f.title === 'string' ? `«${f.title}»` : w.field;
+    })();
+    const box = w.title.replace(/^"|"$/g, '');
+    return {
+      path: [w.field],
+      message: w.ticked
         ? lang === 'en'
-          ? `The items add up to ${issue.total} VND, more than an order may hold`
-          : `Tổng tiền hàng ${issue.total} ₫ vượt quá mức một đơn có thể ghi`
-        : tooLargeMessage(issue.limit, lang),
-  }));
+          ? `Fill in ${field}: "${box}" (${w.when}) is ticked`
+          : `Cần điền ${field} khi đã tick «${box}» (${w.when})`
+        : lang === 'en'
+          ? `${field} goes only with "${box}" (${w.when}) ticked`
+          : `Chỉ điền ${field} khi tick «${box}» (${w.when})`,
+    };
+  });
+  return [
+    ...shownWhen,
+    ...figureIssues(data).map((issue) => ({
+      path: issue.path,
+      message:
+        issue.limit === MAX_ITEMS_TOTAL && issue.path.join('.') === 'items' && issue.total !== undefined
+          ? lang === 'en'
+            ? `The items add up to ${issue.total} VND, more than an order may hold`
+            : `Tổng tiền hàng ${issue.total} ₫ vượt quá mức một đơn có thể ghi`
+          : tooLargeMessage(issue.limit, lang),
+    })),
+  ];
 }
 
 /** The validator of a form as a closed form, compiled once per content. */

@@ -10,6 +10,7 @@
 import { didYouMean, listNames, type Issue, type PathSegment } from '../loading/errors';
 import { isRecord, type PlainRecord } from '../loading/plain';
 import { normalizePhone } from '../rules/phone';
+import { checkShow, checkSuggest } from './context';
 
 /** The keyword's name (an `x-` extension, as OpenAPI and JSON Schema tools expect). */
 export const SHOPFLOW_KEYWORD = 'x-shopflow';
@@ -58,6 +59,14 @@ export interface FieldBinding {
   sum?: string[];
   /** What staff read for each value of the field's enum (the value stored is the enum's). */
   titles?: Record<string, string>;
+  /** A sibling boolean: the field is shown, and required, only when it is ticked (`when: addressChanged`). */
+  when?: string;
+  /** A money field computed from the shop's shipping fee rules: the sibling address and the items (or total) it depends on. */
+  fee?: { address: string; total: string };
+  /** Form root only: the facts the task shows beside its form (definitions/tasks/context.ts). */
+  show?: string[];
+  /** Form root only: the outcome to preselect from what is known. */
+  suggest?: Record<string, Record<string, string[]>>;
 }
 
 /** The `x-shopflow` of a schema node, when it has one that is an object. */
@@ -130,7 +139,7 @@ export function checkFieldBindings(form: unknown, path: PathSegment[]): Issue[] 
   const issues: Issue[] = [];
   const visit = (schema: unknown, at: PathSegment[], siblings: PlainRecord | undefined): void => {
     if (!isRecord(schema)) return;
-    if (SHOPFLOW_KEYWORD in schema) issues.push(...checkOne(schema, [...at, SHOPFLOW_KEYWORD], siblings));
+    if (SHOPFLOW_KEYWORD in schema) issues.push(...checkOne(schema, [...at, SHOPFLOW_KEYWORD], siblings, at === path));
     for (const [name, child] of Object.entries(propsOf(schema))) visit(child, [...at, 'properties', name], propsOf(schema));
     if (isRecord(schema.items)) visit(schema.items, [...at, 'items'], undefined);
   };
@@ -138,7 +147,9 @@ export function checkFieldBindings(form: unknown, path: PathSegment[]): Issue[] 
   return issues;
 }
 
-const BINDING_KEYS = ['widget', 'default', 'sum', 'titles'];
+const BINDING_KEYS = ['widget', 'default', 'sum', 'titles', 'when', 'fee'];
+/** Keys of a form root's x-shopflow (what the task shows, which outcome it suggests). */
+const ROOT_KEYS = ['show', 'suggest'];
 
 /** `titles` name values of the field's own enum, each with a text to read. */
 function titleIssues(field: PlainRecord, titles: unknown, at: PathSegment[]): Issue[] {
@@ -159,17 +170,53 @@ function titleIssues(field: PlainRecord, titles: unknown, at: PathSegment[]): Is
   return issues;
 }
 
-function checkOne(field: PlainRecord, at: PathSegment[], siblings: PlainRecord | undefined): Issue[] {
+function checkOne(field: PlainRecord, at: PathSegment[], siblings: PlainRecord | undefined, root = false): Issue[] {
   const binding = field[SHOPFLOW_KEYWORD];
   if (!isRecord(binding)) return [{ path: at, message: 'x-shopflow must be an object: { widget, default: { from }, sum, titles }' }];
   const issues: Issue[] = [];
+  const known = root ? ROOT_KEYS : BINDING_KEYS;
   for (const key of Object.keys(binding)) {
-    if (!BINDING_KEYS.includes(key))
+    if (!known.includes(key))
       issues.push({
         path: [...at, key],
         at: 'key',
-        message: `"${key}" is not part of x-shopflow${didYouMean(key, BINDING_KEYS)} — it has ${listNames(BINDING_KEYS)}`,
+        message: ROOT_KEYS.includes(key)
+          ? `"${key}" belongs on the form itself (its root x-shopflow), not on a field`
+          : `"${key}" is not part of ${root ? "a form's own x-shopflow" : 'x-shopflow'}${didYouMean(key, known)} — it has ${listNames(known)}`,
       });
+  }
+  if (root) {
+    if (binding.show !== undefined) issues.push(...checkShow(binding.show, [...at, 'show']));
+    if (binding.suggest !== undefined) issues.push(...checkSuggest(binding.suggest, [...at, 'suggest']));
+    return issues;
+  }
+  if (binding.when !== undefined) {
+    const name = binding.when;
+    const sibling = typeof name === 'string' && siblings && Object.hasOwn(siblings, name) ? siblings[name] : undefined;
+    if (!isRecord(sibling) || !isType(sibling, 'boolean'))
+      issues.push({
+        path: [...at, 'when'],
+        message: `when names a checkbox beside this field (type: boolean)${typeof name === 'string' ? didYouMean(name, Object.keys(siblings ?? {})) : ''} — the field is shown and required only when it is ticked`,
+      });
+  }
+  if (binding.fee !== undefined) {
+    const fee = binding.fee;
+    const sibling = (name: unknown) => (typeof name === 'string' && siblings && Object.hasOwn(siblings, name) ? siblings[name] : undefined);
+    if (!isType(field, ...NUMBER))
+      issues.push({ path: [...at, 'fee'], message: 'only a money field (type: integer) can be a shipping fee' });
+    if (!isRecord(fee))
+      issues.push({ path: [...at, 'fee'], message: 'fee is { address: <address field>, total: <items or total field> }' });
+    else {
+      const address = sibling(fee.address);
+      if (!isRecord(address) || !isAddressObject(address))
+        issues.push({ path: [...at, 'fee', 'address'], message: 'address names the address field beside this one (ward, province)' });
+      const total = sibling(fee.total);
+      if (!isRecord(total) || (!isType(total, ...NUMBER) && !isLineList(total)))
+        issues.push({
+          path: [...at, 'fee', 'total'],
+          message: 'total names the items (or a number field) beside this one, for "free over" rules',
+        });
+    }
   }
   if (binding.titles !== undefined) issues.push(...titleIssues(field, binding.titles, [...at, 'titles']));
   if (binding.widget !== undefined) {
@@ -206,7 +253,9 @@ function checkOne(field: PlainRecord, at: PathSegment[], siblings: PlainRecord |
       issues.push({ path: [...at, 'sum'], message: 'sum lists the sibling fields to add up, e.g. [items, shippingFee]' });
     } else {
       const names = Object.keys(siblings ?? {});
-      binding.sum.forEach((name, i) => {
+      binding.sum.forEach((entry, i) => {
+        // `-prepaid`: a field taken off the sum (COD = items + fee − what the customer paid ahead).
+        const name = typeof entry === 'string' ? entry.replace(/^-/, '') : entry;
         const sibling = typeof name === 'string' && siblings && Object.hasOwn(siblings, name) ? siblings[name] : undefined;
         if (!isRecord(sibling)) {
           issues.push({

@@ -30,6 +30,7 @@ import type { CourierDirectory } from '../../activities/shipping/couriers/direct
 import { tasksRouter } from '../tasks/routes';
 import { packingRouter } from '../packing/routes';
 import { createPrefill } from '../tasks/prefill';
+import { createTaskContext } from '../tasks/context';
 import { placesRouter } from '../places/routes';
 import { createPackingStore } from '../packing/packing';
 import { createOrdersService } from '../orders/orders';
@@ -173,7 +174,8 @@ export function createApp(deps: AppDeps): Express {
   const guides = createGuidesService({ db: deps.database.db, definitions, shop });
   const prefill = createPrefill({ db: deps.database.db, temporal: deps.temporal });
   api.use('/tasks', taskAssigneesRouter({ tasks, staff, shop }));
-  api.use('/tasks', tasksRouter({ tasks, staff, shop, temporal: deps.temporal, guides, packing, prefill }));
+  const taskContext = createTaskContext({ db: deps.database.db, figures: prefill.figures });
+  api.use('/tasks', tasksRouter({ tasks, staff, shop, temporal: deps.temporal, guides, packing, prefill, context: taskContext }));
   api.use('/reports/scripts', scriptsReportRouter({ guides }));
   // Before /orders: `manual` and `choices` are not order ids.
   api.use(

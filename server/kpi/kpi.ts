@@ -15,6 +15,11 @@ import { kpiWorkflowId, reviseTargetUpdate } from '../../workflows/kpi/kpi';
 import type { DefinitionsStore } from '../shop/definitions';
 import { conflict, HttpError, notFound, unprocessable } from '../http/errors';
 import { toCsvText } from '../http/csv';
+import { computeActuals } from '../../activities/kpi/kpi';
+import { pacingOf } from '../../activities/kpi/model';
+
+/** How long a period's live actuals are reused (the dashboard polls every few seconds; each read is a few SQL aggregations). */
+const LIVE_ACTUALS_TTL_MS = 2_000;
 
 type PeriodRow = typeof kpiPeriods.$inferSelect;
 type StoredActuals = { metrics: KpiActuals; pacing: Record<string, unknown>; elapsed: number } | null;
@@ -144,6 +149,29 @@ export function createKpiService(deps: { db: Db; temporal: Client; taskQueue: st
     return row;
   }
 
+  const live = new Map<string, { at: number; actuals: NonNullable<StoredActuals>; upTo: number }>();
+  /**
+   * A running period with its actuals as of now, by the same SQL the period workflow runs on its
+   * cadence: the dashboard's KPI block agrees with its "today" figures the moment an order is
+   * delivered, not at the next recompute. A closed period keeps what it closed with.
+   */
+  async function withLiveActuals(row: PeriodRow): Promise<PeriodRow> {
+    if (row.status === 'closed') return row;
+    const cached = live.get(row.id);
+    const now = Date.now();
+    if (cached && now - cached.at < LIVE_ACTUALS_TTL_MS) return { ...row, actuals: cached.actuals, actualsAt: new Date(cached.upTo) };
+    const plan = row.planSnapshot as unknown as CompiledKpiPlan;
+    const startsAt = row.startsAt.getTime();
+    const endsAt = row.endsAt.getTime();
+    const upTo = Math.min(now, endsAt);
+    const elapsed = Math.min(1, Math.max(0, (upTo - startsAt) / (endsAt - startsAt)));
+    const metrics = await computeActuals(db, plan, startsAt, upTo);
+    const actuals = { metrics, pacing: pacingOf(plan, row.targets as KpiTargets, metrics, elapsed) as Record<string, unknown>, elapsed };
+    if (live.size > 50) live.clear();
+    live.set(row.id, { at: now, actuals, upTo });
+    return { ...row, actuals, actualsAt: new Date(upTo) };
+  }
+
   return {
     async list(plan?: string, viewer?: KpiViewer) {
       const rows = await db
@@ -156,7 +184,7 @@ export function createKpiService(deps: { db: Db; temporal: Client; taskQueue: st
     },
 
     async get(id: string, viewer?: KpiViewer): Promise<PeriodView> {
-      const row = await period(id);
+      const row = await withLiveActuals(await period(id));
       const revisions = await db
         .select()
         .from(kpiTargetRevisions)

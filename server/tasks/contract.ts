@@ -138,6 +138,27 @@ export const schemas: Record<string, JsonSchema> = {
     },
     "What the lead the order started with said (an order's task only).",
   ),
+  TaskContextEntry: object(
+    ['fact', 'shape', 'value'],
+    {
+      fact: { type: 'string', examples: ['order.items', 'order.codAmount', 'shipment.reason'] },
+      shape: { type: 'string', enum: ['text', 'money', 'number', 'items', 'address', 'fields'] },
+      value: {
+        description:
+          "text: a string (shipment.state is a state id); money/number: a number; items: [{ sku, name, qty, price, lineTotal }]; address: { street, ward, district, province, text }; fields: [{ field, label, value }] in the form's words.",
+      },
+    },
+    'One fact a task shows beside its form.',
+  ),
+  ShippingFeeRules: object(
+    ['flat', 'provinces'],
+    {
+      flat: { type: 'integer', description: 'VND when no province rule applies.' },
+      provinces: { type: 'object', additionalProperties: { type: 'integer' }, description: 'Province → VND.' },
+      freeOver: { type: 'integer', description: 'From this order total up, shipping is free.' },
+    },
+    "The shop's shipping fee rules.",
+  ),
   TimelineEvent: object(['at', 'type', 'actor', 'data'], {
     at: timestamp,
     type: {
@@ -158,8 +179,23 @@ export const schemas: Record<string, JsonSchema> = {
   TaskDetail: {
     allOf: [
       schema('Task'),
-      object(['description', 'form', 'outcomes', 'timeline', 'guide', 'prefill', 'lead'], {
+      object(['description', 'form', 'outcomes', 'timeline', 'guide', 'prefill', 'lead', 'context', 'suggestedOutcome', 'shippingFee'], {
         description: nullable('string'),
+        context: {
+          type: 'array',
+          items: schema('TaskContextEntry'),
+          description:
+            "What the task's subject knows that the person needs, as the form declares (`x-shopflow: { show: [...] }` on the form): the order's items with line totals, address, COD, the customer, the courier's latest state and reason, a complaint's decision. Facts not known yet are left out.",
+        },
+        suggestedOutcome: nullable('string', {
+          description:
+            "The outcome to preselect: the first of the form's `x-shopflow.suggest` whose facts match (e.g. `return` for a parcel the courier reports returning); null when the form suggests and none matches; else the forward outcome.",
+        }),
+        shippingFee: {
+          oneOf: [schema('ShippingFeeRules'), { type: 'null' }],
+          description:
+            "The shop's shipping fee rules (shop.yaml `shippingFee`) when a form computes a fee (`x-shopflow.fee`); null otherwise.",
+        },
         prefill: schema('TaskPrefill'),
         lead: {
           oneOf: [schema('TaskLead'), { type: 'null' }],

@@ -74,6 +74,8 @@ export function createPrefill(deps: { db: Db; temporal: Client }) {
   }
 
   return {
+    /** The order's figures as its finished steps set them (the task context reads them too). */
+    figures: figuresOf,
     /**
      * The prefill of each of the task's forms (the stage's, and each outcome's own) and the lead's
      * words, for an order's task. Facts are read only when a form asks for them.

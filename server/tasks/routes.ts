@@ -20,6 +20,7 @@ import { requireScanned } from '../packing/routes';
 import type { GuidesService } from '../guides/guides';
 import { normalizeFormData } from '../../definitions/tasks/widgets';
 import type { PrefillService } from './prefill';
+import { withComputedFees, type TaskContextService } from './context';
 
 function parseFilter(req: Request): TaskFilter {
   const q = queryValues(req, TasksQuery);
@@ -43,6 +44,7 @@ export function tasksRouter(deps: {
   guides?: GuidesService;
   packing?: PackingStore;
   prefill?: PrefillService;
+  context?: TaskContextService;
 }): Router {
   const router = Router();
   router.use(requirePermission('tasks.read'));
@@ -81,7 +83,12 @@ export function tasksRouter(deps: {
   router.get('/:id', async (req, res) => {
     const task = await visibleTask(req);
     // Fields bound to facts (x-shopflow default.from) come filled in; only open tasks are still answered.
-    const known = task.status === 'open' && deps.prefill ? await deps.prefill.forTask(task) : undefined;
+    const open = task.status === 'open';
+    const shop = await deps.shop.get();
+    const [known, about] = await Promise.all([
+      open && deps.prefill ? deps.prefill.forTask(task) : undefined,
+      deps.context?.forTask(task, shop),
+    ]);
     const prefillOf = (form: unknown) => known?.forms.get(JSON.stringify(form)) ?? {};
     res.json({
       ...toTaskView(task),
@@ -90,6 +97,10 @@ export function tasksRouter(deps: {
       prefill: prefillOf(task.form),
       lead: known?.lead ?? null,
       outcomes: task.outcomes.map((o, i) => ({ ...o, forward: i === 0, prefill: prefillOf(o.form) })),
+      // What the subject knows that the person needs (the form's x-shopflow.show), and the outcome to preselect.
+      context: about?.context ?? [],
+      suggestedOutcome: about ? about.suggestedOutcome : (task.outcomes[0]?.name ?? null),
+      shippingFee: about?.shippingFee ?? null,
       timeline: await deps.tasks.timeline(task.subjectId),
       guide: (await deps.guides?.forTask(task)) ?? null,
     });
@@ -137,7 +148,12 @@ export function tasksRouter(deps: {
     if (!can(req.principal!, 'tasks.complete')) throw forbidden('your roles do not allow "tasks.complete"');
     // Phone fields (x-shopflow widget: phone) take any common spelling: stored as 0xxxxxxxxx before validation.
     const outcomeForm = task.outcomes.find((o) => o.name === req.body.outcome)?.form;
-    const data = (outcomeForm ? normalizeFormData(outcomeForm, req.body.data ?? {}) : (req.body.data ?? {})) as Record<string, unknown>;
+    const normalized = (outcomeForm ? normalizeFormData(outcomeForm, req.body.data ?? {}) : (req.body.data ?? {})) as Record<
+      string,
+      unknown
+    >;
+    // A shipping fee left out is the shop's (shop.yaml shippingFee), as the console computes it.
+    const data = withComputedFees(outcomeForm, normalized, (await deps.shop.get()).shippingFee);
     await checkTaskData(deps.tasks, task, req.body.outcome, data, requestLang(req));
     // Scan to pack: the outcome a stage gates on scans waits for a matching box or a lead's override.
     if (deps.packing) await requireScanned(deps.packing, task, req.body.outcome);

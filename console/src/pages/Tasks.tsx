@@ -14,6 +14,7 @@ import type { JsonSchema } from '../api';
 import { useTaskChanges } from '../live';
 import { TaskGuide } from './TaskGuide';
 import { PackingPanel, usePackingText, type PackingState } from './Packing';
+import { TaskContext } from './TaskContext';
 
 const REFRESH_SECONDS = 10;
 const PRIORITY_RANK = { urgent: 0, high: 1, normal: 2, low: 3 } as const;
@@ -231,7 +232,9 @@ function TaskWork({ id, me, onDone }: { id: string; me: Me; onDone: (message: st
       (d) => {
         if (!current) return;
         setDetail(d);
-        setOutcome(d.outcomes.find((o) => o.forward)?.name ?? d.outcomes[0]?.name ?? '');
+        // The outcome the server suggests from what is known (a parcel reported returned is not
+        // "Giao lại"); none preselected when it suggests none.
+        setOutcome(d.suggestedOutcome ?? '');
         // Fields bound to what the shop knows (the lead's name, phone, address…) start filled in;
         // what the person already typed is never replaced.
         const seeded = Object.fromEntries(d.outcomes.map((o) => [o.name, toRaw(o.form as JsonSchema, o.prefill)]));
@@ -257,7 +260,7 @@ function TaskWork({ id, me, onDone }: { id: string; me: Me; onDone: (message: st
     setErrors({});
     setMessage(undefined);
     try {
-      const data = formData(schema, values[outcome]) ?? {};
+      const data = formData(schema, values[outcome], false, detail.shippingFee) ?? {};
       // The guide's ticked checklist items go with the completion (required ones are checked by the server).
       const body = detail.guide ? { outcome, data, checklist: ticked } : { outcome, data };
       const done = await post<{ nextStage: string | null }>(`/tasks/${id}/complete`, body);
@@ -287,6 +290,7 @@ function TaskWork({ id, me, onDone }: { id: string; me: Me; onDone: (message: st
       {detail.subject.type === 'order' && <PackingPanel taskId={id} me={me} onState={setPacking} />}
       <form id={`work-${id}`} className="work" onSubmit={submit} noValidate>
         {detail.description && <p>{detail.description}</p>}
+        <TaskContext context={detail.context} />
         {detail.lead && (detail.lead.note || detail.lead.address) && <LeadWords lead={detail.lead} />}
         {detail.guide && <TaskGuide taskId={id} guide={detail.guide} ticked={ticked} onChange={setTicked} errors={errors} />}
         <fieldset className="outcomes">
@@ -332,6 +336,7 @@ function TaskWork({ id, me, onDone }: { id: string; me: Me; onDone: (message: st
           onChange={(v) => setValues({ ...values, [outcome]: v })}
           errors={errors}
           idPrefix={`f-${id}-${outcome}`}
+          shippingFee={detail.shippingFee}
         />
         {blockedByScans && (
           <p className="field-error" role="alert" id={`blocked-${id}`}>

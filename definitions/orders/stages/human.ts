@@ -3,6 +3,7 @@ import { isRecord, recordOf } from '../../loading/plain';
 import { checkDuration, checkRole } from '../../loading/references';
 import { parseDuration } from '../../rules/duration';
 import { checkForm, closeForm } from '../../tasks/forms';
+import { checkSuggestOutcomes } from '../../tasks/context';
 import type { CompiledHumanStage, FormSchema, Priority } from '../../types';
 import { checkBindings } from '../bindings';
 import { checkEscalation, compileEscalation, type RawEscalationStep } from '../escalation';
@@ -32,6 +33,7 @@ export const humanStage: OrderStageKind<'human'> = {
     issues.push(...checkRole(shop, stage.role, [...path, 'role'], true));
     checkDuration(stage.sla, [...path, 'sla'], issues);
     issues.push(...checkForm(stage.form, [...path, 'form']));
+    issues.push(...checkSuggestOutcomes(stage.form, Object.keys(recordOf(stage.on)), [...path, 'form']));
     issues.push(...checkBindings(stage.sets, stage.form, [...path, 'sets']));
     for (const [name, outcome] of Object.entries(recordOf(stage.on))) {
       const to = isRecord(outcome) ? outcome.to : outcome;

@@ -27,7 +27,7 @@ describe('the x-shopflow keyword in a definition', () => {
     expect(props.phone!['x-shopflow']).toEqual({ widget: 'phone', default: { from: 'lead.customer.phone' } });
     expect(props.items!['x-shopflow']).toEqual({ widget: 'product-picker' });
     expect(props.shippingAddress!['x-shopflow']).toEqual({ widget: 'address', default: { from: 'lead.customer.address' } });
-    expect(props.codAmount!['x-shopflow']).toEqual({ widget: 'money', sum: ['items', 'shippingFee'] });
+    expect(props.codAmount!['x-shopflow']).toEqual({ widget: 'money', sum: ['items', 'shippingFee', '-prepaid'] });
     expect(prefillSources(closeForm).map((s) => `${s.field}←${s.from}`)).toEqual([
       'customerName←lead.customer.name',
       'phone←lead.customer.phone',
