@@ -151,3 +151,39 @@ test('When staff search orders by phone in any spelling, by part of the name or 
   expect(tooLong.status).toBe(400);
   expect(JSON.stringify(tooLong.body)).toContain('q');
 }, 60_000);
+
+test('When a role lead asks who may take an open step, then they get the active members of its role; anyone not leading it is refused', async () => {
+  const member = await stack.createStaff(['cskh'], { name: 'Mai Thị Chăm Sóc' });
+  const managerToken = (await stack.createStaff(['manager'])).token;
+  const res = await apiClient(base, seller.token).post(
+    '/api/v1/orders/manual',
+    order({ customer: { name: 'Khách Mới Toanh', phone: newPhone() } }),
+  );
+  expect(res.status).toBe(201);
+  const task = await eventually(async () => {
+    const r = await admin.get(`/api/v1/tasks?order=${res.body.orderId}&status=open`);
+    return (r.body.tasks as Array<{ id: string; stage: string }>).find((t) => t.stage === 'confirm');
+  }, 60_000);
+  const answer = await apiClient(base, managerToken).get(`/api/v1/tasks/${task.id}/assignees`);
+  expect(answer.status).toBe(200);
+  expect(answer.body.role).toEqual({ id: 'cskh', title: 'Chăm sóc khách hàng (CSKH)' });
+  expect(answer.body.people).toContainEqual({ id: member.id, name: 'Mai Thị Chăm Sóc' });
+  expect(answer.body.people.map((p: { id: string }) => p.id)).not.toContain(seller.id);
+  expect(answer.body.roles.map((r: { id: string }) => r.id)).toContain('cskh');
+  // What it offers, the reassign accepts.
+  expect((await apiClient(base, managerToken).post(`/api/v1/tasks/${task.id}/reassign`, { to: member.id })).status).toBe(200);
+
+  const warehouseLead = await stack.createStaff(['warehouse-lead']);
+  expect((await apiClient(base, warehouseLead.token).get(`/api/v1/tasks/${task.id}/assignees`)).status).toBe(403);
+  expect((await apiClient(base, member.token).get(`/api/v1/tasks/${task.id}/assignees`)).status).toBe(403);
+  expect((await apiClient(base, managerToken).get('/api/v1/tasks/tsk_khong_co/assignees')).status).toBe(404);
+  expect((await apiClient(base).get(`/api/v1/tasks/${task.id}/assignees`)).status).toBe(401);
+}, 120_000);
+
+test('When the console asks for the order choices, then it gets the channels and couriers with their titles', async () => {
+  const res = await apiClient(base, seller.token).get('/api/v1/orders/choices');
+  expect(res.status).toBe(200);
+  expect(res.body.channels).toContainEqual({ id: 'website', title: 'Website' });
+  expect(res.body.couriers.map((c: { id: string }) => c.id)).toContain('ghn');
+  expect((await apiClient(base).get('/api/v1/orders/choices')).status).toBe(401);
+});
