@@ -18,6 +18,7 @@
  */
 import { codRemittanceLines, codRemittances, courierEvents, orders, shipments } from '../../db/schema';
 import { apiClient, fixture, openTestStack, type TestStack } from '../support/stack';
+import { expectDocumented } from '../support/documented';
 
 const HOUR = 3_600_000;
 /** 2026-03-02 00:00 in Hà Nội (UTC+7). */
@@ -143,6 +144,7 @@ describe('courier performance', () => {
   test('When parcels of two couriers are known, then on-time rate, return rate and COD days per courier are the hand figures', async () => {
     const res = await report('from=2026-03-02&to=2026-03-08');
     expect(res.status).toBe(200);
+    expectDocumented('/api/v1/reports/couriers', 'get', res);
     expect(res.body).toMatchObject({ from: '2026-03-02', to: '2026-03-08' });
     expect(res.body.couriers).toEqual([
       {

@@ -18,6 +18,7 @@
  */
 import { orders, tasks } from '../../db/schema';
 import { apiClient, openTestStack, type TestStack } from '../support/stack';
+import { expectDocumented } from '../support/documented';
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
@@ -96,6 +97,7 @@ describe('staffing report', () => {
   test('When a week of task times is known, then the recommended headcount per role and shift is the hand calculation, with its basis', async () => {
     const res = await report('volume=150x&weeks=1&to=2026-03-08&utilisation=0.8');
     expect(res.status).toBe(200);
+    expectDocumented('/api/v1/reports/staffing', 'get', res);
     const body = res.body;
     expect(body.message).toBeUndefined();
     expect(body.window).toMatchObject({ weeks: 1, workingDays: 6, from: new Date(MONDAY).toISOString() });
@@ -170,6 +172,7 @@ describe('staffing report', () => {
   test('When there is no history in the window, then the report says so in words and recommends nothing', async () => {
     const res = await report('volume=3x&weeks=2&to=2026-01-31');
     expect(res.status).toBe(200);
+    expectDocumented('/api/v1/reports/staffing', 'get', res);
     expect(res.body.message).toMatch(/Chưa có đơn hàng nào trong 2 tuần/);
     expect(res.body.roles).toEqual([]);
     expect(res.body.shifts).toEqual([]);

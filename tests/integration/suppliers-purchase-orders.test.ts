@@ -7,6 +7,7 @@
 import { and, count, eq, like } from 'drizzle-orm';
 import { purchaseOrderReceipts, stockMovements } from '../../db/schema';
 import { apiClient, openTestStack, uniqueId, type TestStack } from '../support/stack';
+import { expectDocumented } from '../support/documented';
 
 let stack: TestStack;
 let base: string;
@@ -62,6 +63,7 @@ describe('suppliers', () => {
       ],
     });
     expect(created.status).toBe(201);
+    expectDocumented('/api/v1/suppliers', 'post', created);
     expect(created.body).toMatchObject({ name, leadTimeDays: 7, active: true, contacts: [{ name: 'Chị Lan' }, { name: 'Anh Tú' }] });
     const id = created.body.id;
     expect((await api().get(`/api/v1/suppliers/${id}`)).body.taxCode).toBe('0101234567');
@@ -123,6 +125,7 @@ describe('purchase orders', () => {
       ],
     });
     expect(draft.status).toBe(201);
+    expectDocumented('/api/v1/purchase-orders', 'post', draft);
     // 2026-03-02 + 5 days of lead time.
     expect(draft.body).toMatchObject({
       status: 'draft',
@@ -141,6 +144,7 @@ describe('purchase orders', () => {
       supplierInvoice: uniqueId('HD'),
     });
     expect(first.status).toBe(201);
+    expectDocumented('/api/v1/purchase-orders/{id}/receive', 'post', first);
     expect(first.body.purchase).toMatchObject({ supplier: ncc.name, lines: [{ sku: 'PO-AO', qty: 4, unitCost: 80000, amount: 320000 }] });
     expect(first.body.purchase.number).toMatch(/^PN-\d{4}-\d{6}$/);
     expect(first.body.order.status).toBe('sent');
@@ -154,6 +158,7 @@ describe('purchase orders', () => {
 
     const tooMany = await api().post(`/api/v1/purchase-orders/${id}/receive`, { lines: [{ sku: 'PO-AO', qty: 7 }] });
     expect(tooMany.status).toBe(422);
+    expectDocumented('/api/v1/purchase-orders/{id}/receive', 'post', tooMany);
     expect(tooMany.body.error.details.fields[0].field).toBe('lines.0.qty');
     const notOnOrder = await api().post(`/api/v1/purchase-orders/${id}/receive`, {
       lines: [
@@ -180,6 +185,7 @@ describe('purchase orders', () => {
     // Receiving a received order again: the order as it is, no document, no stock.
     const again = await api().post(`/api/v1/purchase-orders/${id}/receive`, {});
     expect(again.status).toBe(200);
+    expectDocumented('/api/v1/purchase-orders/{id}/receive', 'post', again);
     expect(again.body.purchase).toBeNull();
     expect(await onHand('PO-AO')).toBe(10);
     expect(await onHand('PO-QUAN')).toBe(3);
