@@ -74,6 +74,7 @@ const FIELD_NAMES: Record<string, { vi: string; en: string }> = {
   role: { vi: 'Vai trò', en: 'Role' },
   to: { vi: 'Người nhận việc', en: 'Assign to' },
   reference: { vi: 'Mã tham chiếu', en: 'Reference' },
+  summary: { vi: 'Tóm tắt', en: 'Summary' },
 };
 
 /** Hints for the patterns shopflow's own schemas use, keyed by the pattern. */

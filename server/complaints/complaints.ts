@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Db } from '../../db/client';
-import { complaintEvents, complaints, customers, orders, taskEvents, tasks } from '../../db/schema';
+import { complaintEvents, complaints, customers, definitionVersions, orders, taskEvents, tasks } from '../../db/schema';
+import { readableResolution } from './readable';
 import type { CompiledComplaintProcess } from '../../definitions/types';
 import type { ComplaintWorkflowInput } from '../../workflows/complaints/complaint';
 import type { Principal } from '../http/auth';
@@ -222,8 +223,21 @@ export function createComplaintsStore(deps: {
             .orderBy(asc(taskEvents.id))
         : [];
       const now = Date.now();
+      // The outcome and what was entered with it, in the words of the process version the complaint runs.
+      const [version] = await db
+        .select({ compiled: definitionVersions.compiled })
+        .from(definitionVersions)
+        .where(and(eq(definitionVersions.name, row.definitionName), eq(definitionVersions.version, row.definitionVersion)));
+      const process =
+        (version?.compiled as CompiledComplaintProcess | undefined)?.kind === 'ComplaintProcess'
+          ? (version!.compiled as CompiledComplaintProcess)
+          : undefined;
+      const readable = readableResolution(process, row.outcome, row.resolution as Record<string, unknown> | null);
       return {
         ...toComplaintView(row),
+        outcomeTitle: readable.outcomeTitle,
+        categoryTitle: Object.hasOwn(readable.categoryTitles, row.category) ? readable.categoryTitles[row.category]! : null,
+        resolutionFields: readable.fields,
         customer: customerRows[0] ?? null,
         tasks: taskRows.map((t) => toTaskView(t, now)),
         timeline: [

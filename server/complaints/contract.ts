@@ -85,8 +85,22 @@ export const schemas: Record<string, JsonSchema> = {
   ComplaintDetail: {
     allOf: [
       schema('Complaint'),
-      object(['customer', 'tasks', 'timeline'], {
+      object(['customer', 'tasks', 'timeline', 'outcomeTitle', 'categoryTitle', 'resolutionFields'], {
         customer: { type: ['object', 'null'] },
+        outcomeTitle: { type: ['string', 'null'], description: "The outcome's title in the complaint process (null while open)." },
+        categoryTitle: { type: ['string', 'null'], description: "The category's title in the complaint process." },
+        resolutionFields: {
+          type: 'array',
+          description:
+            'What was entered with the outcome (`decision`) and with its follow-up task (`followUp`), each field by its title in the form; a choice as its title. The console shows these, not `resolution`.',
+          items: object(['part', 'name', 'title', 'value'], {
+            part: { type: 'string', enum: ['decision', 'followUp'] },
+            name: { type: 'string' },
+            title: { type: 'string' },
+            value: {},
+            kind: { type: 'string', enum: ['money'] },
+          }),
+        },
         tasks: {
           type: 'array',
           items: schema('Task'),
