@@ -12,6 +12,7 @@ import { createCustomerActivities } from './customers/customers';
 import { createComplaintActivities } from './complaints/complaints';
 import { createFixItActivities } from './tasks/fix-it';
 import { createLeadActivities, type InboundServices } from './leads/leads';
+import { createContractActivities } from './staff/contracts';
 
 /** Everything activities may touch, wired by the worker (tests may pass other parts). */
 export interface ActivityDeps {
@@ -36,6 +37,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createComplaintActivities(deps),
     ...createFixItActivities(deps),
     ...createLeadActivities(deps),
+    ...createContractActivities(deps),
   };
 }
 

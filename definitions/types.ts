@@ -91,12 +91,28 @@ export interface CompiledRole {
    * sales): its tasks open in that role's queue. Absent: the role does its own work.
    */
   handledBy?: string;
+  /** Members work for an outside firm (shop.yaml `outsourced`); absent: in-house staff. */
+  outsourced?: CompiledOutsourcing;
   /** How new tasks for this role pick a staff member; absent means they wait in the role's queue. */
   autoAssign?: {
     strategy: 'round-robin' | 'least-loaded';
     /** `last-rep`: a returning customer goes back to the rep who served them last. */
     returningCustomer?: 'last-rep' | 'none';
   };
+}
+
+/**
+ * An outsourced role's contract (shop.yaml `roles.<id>.outsourced`): phones masked, no exports,
+ * tokens refused after the contract ends, open work handed back to an in-house role.
+ */
+export interface CompiledOutsourcing {
+  /** The firm's contract end as written (local day, `YYYY-MM-DD`); absent: each member has their own. */
+  contractEnds?: string;
+  /** The instant the firm's contract ends: the local midnight after `contractEnds` (ISO 8601). */
+  contractEndsAt?: string;
+  /** The in-house role that takes back the members' open work. */
+  handBackTo: string;
+  pay: 'commission-only' | 'base-and-commission';
 }
 
 /** A sales channel leads come from. */

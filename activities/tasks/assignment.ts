@@ -1,4 +1,4 @@
-import { and, desc, eq, isNotNull, sql } from 'drizzle-orm';
+import { and, desc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { orders, staff, tasks } from '../../db/schema';
 import type { CompiledRole } from '../../definitions/types';
@@ -23,7 +23,8 @@ export async function pickAssignee(
     await tx
       .select({ id: staff.id, channels: staff.channels })
       .from(staff)
-      .where(and(eq(staff.active, true), sql`${ctx.roleId} = any(${staff.roles})`))
+      // An outsourced member whose contract ended (and whose work was handed back) gets no new work.
+      .where(and(eq(staff.active, true), isNull(staff.contractEndedAt), sql`${ctx.roleId} = any(${staff.roles})`))
       .orderBy(staff.id)
   )
     .filter((s) => !ctx.channel || s.channels.length === 0 || s.channels.includes(ctx.channel))

@@ -27,6 +27,7 @@ import { StaffingPage } from './pages/Staffing';
 import { SuppliersPage } from './pages/Suppliers';
 import { CouriersPage } from './pages/Couriers';
 import { MotivationPage } from './pages/Motivation';
+import { StorePage } from './pages/Store';
 
 export function App() {
   const [lang, setLang] = useState<Lang>(initialLang);
@@ -137,6 +138,7 @@ function Nav({ me, path }: { me: Me; path: string }) {
   const items: Array<[string, Key, boolean]> = [
     ['/tasks', 'navTasks', can(me, 'tasks.read')],
     ['/orders', 'navOrders', can(me, 'orders.read')],
+    ['/store', 'navStore', can(me, 'store.sell')],
     ['/dashboard', 'navDashboard', can(me, 'reports.read') || can(me, 'kpi.manage')],
     ['/definitions', 'navDefinitions', can(me, 'definitions.manage')],
     ['/complaints', 'navComplaints', can(me, 'complaints.read')],
@@ -189,6 +191,7 @@ function Page({ path, me }: { path: string; me: Me }) {
   if (pathname === '/cod/upload') return <CodUploadPage />;
   if (pathname === '/kpi') return <KpiAdminPage />;
   if (pathname === '/motivation') return <MotivationPage me={me} />;
+  if (pathname === '/store') return <StorePage />;
   const complaint = /^\/complaints\/([^/]+)$/.exec(pathname);
   if (complaint) return <ComplaintPage id={decodeURIComponent(complaint[1]!)} />;
   if (pathname === '/complaints') return <ComplaintsPage me={me} />;

@@ -1,11 +1,14 @@
 /**
- * Who a notification is for: the active staff holding any of its roles at send time, the people
+ * Who a notification is for: the active staff holding any of its roles at send time (or the role
+ * doing that role's work, shop.yaml `handledBy`), less outsourced members whose contract ended, the people
  * it names, and the task's assignee — less anyone whose scope is `own` when its subject is
  * outside what they may see. The same rule (`ownScopeSees`) filters each person's inbox when it
  * is read, so a notification never shows once its task or order has left the person's scope.
  */
-import { and, arrayOverlaps, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, arrayOverlaps, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { CompiledShop } from '../../definitions/types';
+import { workingRole } from '../../definitions/shop/handled-by';
+import { holdsOutsourcedRole } from '../../definitions/shop/outsourcing';
 import type { Db } from '../client';
 import { activeShop } from '../active-shop';
 import { notificationRecipients, notifications, staff, tasks } from '../schema';
@@ -69,6 +72,7 @@ export function ownScopeSees(who: SQL | string, roles: SQL | string[]): SQL {
 /** Whether a member holding these roles sees only their own records (no role of scope `all`, no `*`). */
 export function scopeIsOwn(roles: string[], shop: CompiledShop | undefined): boolean {
   if (!shop) return false;
+  if (holdsOutsourcedRole(roles, shop)) return true; // outside staff see only their own, whatever else they hold
   for (const id of roles) {
     const role = Object.hasOwn(shop.roles, id) ? shop.roles[id] : undefined;
     if (role && (role.scope === 'all' || (role.permissions as readonly string[]).includes('*'))) return false;
@@ -103,22 +107,25 @@ export async function addressNotification(
     assigneeId = task?.assigneeId ?? null;
   }
   const named = [...new Set([...notification.staffIds, ...(assigneeId ? [assigneeId] : [])])];
+  const shop = await shopOf(tx);
+  // A role handled by another (shop.yaml handledBy: cskh handled by sales) is told through the role doing its work.
+  const roles = [...new Set(notification.roles.flatMap((r) => [r, workingRole(shop, r)]))];
   const who: SQL[] = [];
-  if (notification.roles.length) who.push(arrayOverlaps(staff.roles, notification.roles));
+  if (roles.length) who.push(arrayOverlaps(staff.roles, roles));
   if (named.length) who.push(inArray(staff.id, named));
   if (!who.length) return [];
   const candidates = await tx
     .select({ id: staff.id, roles: staff.roles })
     .from(staff)
-    .where(and(eq(staff.active, true), or(...who)));
+    // An outsourced member whose contract ended hears nothing more (their work went back in-house).
+    .where(and(eq(staff.active, true), isNull(staff.contractEndedAt), or(...who)));
   if (!candidates.length) return [];
-  const shop = await shopOf(tx);
   const reasonOf = (c: { id: string; roles: string[] }) =>
     c.id === assigneeId
       ? 'assignee'
       : notification.staffIds.includes(c.id)
         ? 'staff'
-        : `role:${c.roles.find((r) => notification.roles.includes(r))}`;
+        : `role:${c.roles.find((r) => notification.roles.includes(r)) ?? c.roles.find((r) => roles.includes(r))}`;
   const ids = candidates.map((c) => c.id);
   const reasons = candidates.map(reasonOf);
   const own = candidates.map((c) => scopeIsOwn(c.roles, shop));

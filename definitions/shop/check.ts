@@ -9,6 +9,7 @@ import { SEGMENT_METRICS } from '../rules/conditions';
 import type { Issue, PathSegment } from '../loading/errors';
 import { isRecord, listOf, recordOf } from '../loading/plain';
 import { daysBetween, MAX_DAYS_OFF_RANGE, parseHoursRange, rangesOf } from '../rules/working-hours';
+import { isCalendarDay } from './outsourcing';
 
 /** Env vars each courier API needs to work at all. */
 const REQUIRED_ENV: Record<string, readonly string[]> = {
@@ -31,6 +32,7 @@ export function checkShop(data: unknown): Issue[] {
     ...checkStockRoles(spec.stock, recordOf(spec.roles), at('stock')),
     ...checkLedRoles(recordOf(spec.roles), at('roles')),
     ...checkHandledBy(recordOf(spec.roles), at('roles')),
+    ...checkOutsourced(recordOf(spec.roles), at('roles')),
   ];
 }
 
@@ -65,6 +67,65 @@ function checkHandledBy(roles: Record<string, unknown>, path: PathSegment[]): Is
         path: at,
         message: `role "${target}" cannot complete tasks (its permissions lack tasks.complete), so it cannot do "${id}"'s work`,
       });
+    }
+  }
+  return issues;
+}
+
+/**
+ * An outsourced role sees only its own records (scope own, never `*`), its contract's last day is
+ * a real date, and its work goes back to an in-house role that exists and can complete tasks.
+ */
+function checkOutsourced(roles: Record<string, unknown>, path: PathSegment[]): Issue[] {
+  const issues: Issue[] = [];
+  for (const [id, raw] of Object.entries(roles)) {
+    const role = recordOf(raw);
+    if (!isRecord(role.outsourced)) continue;
+    const outsourced = role.outsourced;
+    const at = [...path, id, 'outsourced'];
+    if (role.scope === 'all') {
+      issues.push({
+        path: [...path, id, 'scope'],
+        message: `outsourced role "${id}" must have scope: own — outside staff see only the records they work on`,
+      });
+    }
+    if (listOf(role.permissions).includes('*')) {
+      issues.push({
+        path: [...path, id, 'permissions'],
+        message: `outsourced role "${id}" cannot hold "*" — list the permissions it needs`,
+      });
+    }
+    const ends = outsourced.contractEnds;
+    if (typeof ends === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(ends) && !isCalendarDay(ends)) {
+      issues.push({
+        path: [...at, 'contractEnds'],
+        message: `"${ends}" is not a calendar date — write the contract's last day as YYYY-MM-DD`,
+      });
+    }
+    const target = outsourced.handBackTo;
+    if (typeof target !== 'string') continue;
+    if (target === id) {
+      issues.push({
+        path: [...at, 'handBackTo'],
+        message: `role "${id}" cannot hand its work back to itself — name the in-house role that takes it`,
+      });
+    } else if (!Object.hasOwn(roles, target)) {
+      issues.push({
+        path: [...at, 'handBackTo'],
+        message: `role "${target}" is not defined under roles — known roles: ${Object.keys(roles).join(', ')}`,
+      });
+    } else {
+      const handler = recordOf(roles[target]);
+      if (isRecord(handler.outsourced)) {
+        issues.push({ path: [...at, 'handBackTo'], message: `role "${target}" is itself outsourced — work goes back to an in-house role` });
+      }
+      const permissions = listOf(handler.permissions);
+      if (Array.isArray(handler.permissions) && !permissions.includes('*') && !permissions.includes('tasks.complete')) {
+        issues.push({
+          path: [...at, 'handBackTo'],
+          message: `role "${target}" cannot complete tasks (its permissions lack tasks.complete), so it cannot take back "${id}"'s work`,
+        });
+      }
     }
   }
   return issues;

@@ -10,12 +10,14 @@ import {
   API_VERSION,
   stockSettings,
   type CompiledCourier,
+  type CompiledOutsourcing,
   type CompiledRole,
   type CompiledShop,
   type CompiledStockSettings,
   type LoadSummary,
 } from '../types';
 import { expandDates, parseHoursRange, rangesOf } from '../rules/working-hours';
+import { localMidnight } from '../rules/local-day';
 
 interface RawShop {
   metadata: { name: string; title: string };
@@ -28,7 +30,7 @@ interface RawShop {
       workingHours: Partial<Record<Weekday, string | string[]>>;
       daysOff?: (string | { from: string; to?: string; title?: string })[];
     };
-    roles: Record<string, Omit<CompiledRole, 'id'> & { description?: string }>;
+    roles: Record<string, Omit<CompiledRole, 'id' | 'outsourced'> & { description?: string; outsourced?: RawOutsourcing }>;
     channels: Record<string, { title: string; description?: string; process?: string }>;
     couriers: Record<string, Omit<CompiledCourier, 'id' | 'service'> & { service?: CompiledCourier['service'] }>;
     segments: Record<string, { title: string; description?: string; rule: 'otherwise' | PlainRecord }>;
@@ -39,6 +41,20 @@ interface RawShop {
 }
 
 const DEFAULT_LOCALE = 'vi-VN';
+
+type RawOutsourcing = { contractEnds?: string; handBackTo: string; pay?: CompiledOutsourcing['pay'] };
+
+/** The firm's contract ends at the local midnight after its last day, in the shop's timezone. */
+function compileOutsourcing(raw: RawOutsourcing, timezone: string): CompiledOutsourcing {
+  return {
+    ...(raw.contractEnds !== undefined && {
+      contractEnds: raw.contractEnds,
+      contractEndsAt: localMidnight(raw.contractEnds, fixedUtcOffsetMinutes(timezone)!, 1).toISOString(),
+    }),
+    handBackTo: raw.handBackTo,
+    pay: raw.pay ?? 'commission-only',
+  };
+}
 
 export function compileShop(data: unknown): CompiledShop {
   const { metadata, spec } = data as RawShop;
@@ -61,6 +77,7 @@ export function compileShop(data: unknown): CompiledShop {
       scope: role.scope,
       leads: role.leads ?? [],
       ...(role.handledBy !== undefined && { handledBy: role.handledBy }),
+      ...(role.outsourced !== undefined && { outsourced: compileOutsourcing(role.outsourced, spec.profile.timezone) }),
       ...(role.autoAssign !== undefined && { autoAssign: role.autoAssign }),
     })),
     channels: mapById(spec.channels, (id, channel) => ({

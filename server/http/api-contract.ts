@@ -74,6 +74,16 @@ export const schemas: Record<string, JsonSchema> = {
     channels: strings,
     scope: { type: 'string', enum: ['own', 'all'], description: '`all` if any of the roles sees every record.' },
     permissions: { ...strings, description: "The union of the roles' permissions, sorted; `*` is all of them." },
+    outsourced: object(
+      ['role', 'handBackTo', 'pay', 'endsAt'],
+      {
+        role: { type: 'string' },
+        handBackTo: { type: 'string' },
+        pay: { type: 'string', enum: ['commission-only', 'base-and-commission'] },
+        endsAt: nullable('string', { format: 'date-time' }),
+      },
+      "Present when one of the roles is outsourced: scope is own, customers' phones are masked unless the caller holds an open task for them, exports answer 403, and tokens stop at `endsAt` (401 `contract_ended`).",
+    ),
   }),
 };
 
@@ -128,7 +138,9 @@ export const paths: Record<string, PathItem> = {
 
 /** The responses many operations share (components.responses). */
 export const responses: Record<string, ResponseObject> = {
-  Unauthorized: failure('No `Authorization: Bearer <token>`, or the token is unknown, revoked, or of a deactivated staff member.'),
+  Unauthorized: failure(
+    'No `Authorization: Bearer <token>`, or the token is unknown, revoked, or of a deactivated staff member; or an outsourced member whose contract ended (code `contract_ended`).',
+  ),
   Forbidden: failure("The caller's roles do not allow this."),
   Unavailable: {
     ...failure('PostgreSQL or Temporal is not answering (code `unavailable`); nothing was changed. Retry after `Retry-After` seconds.'),

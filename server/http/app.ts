@@ -29,6 +29,8 @@ import { createInboundRelay } from '../inbound/relay';
 import type { CourierDirectory } from '../../activities/shipping/couriers/directory';
 import { tasksRouter } from '../tasks/routes';
 import { packingRouter } from '../packing/routes';
+import { storeRouter } from '../store/routes';
+import { createStoreService } from '../store/store';
 import { createPrefill } from '../tasks/prefill';
 import { createTaskContext } from '../tasks/context';
 import { placesRouter } from '../places/routes';
@@ -203,6 +205,10 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   api.use('/customers', customersRouter({ customers, shop }));
+  api.use(
+    '/store',
+    storeRouter({ store: createStoreService({ db: deps.database.db, log: deps.log, shop, definitions, customers }), db: deps.database.db, shop }),
+  );
   api.use(
     '/complaints',
     complaintsRouter({

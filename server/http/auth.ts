@@ -2,6 +2,14 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { CompiledRole, CompiledShop, Permission } from '../../definitions/types';
 import { forbidden, HttpError, unauthorized } from './errors';
 import type { StaffStore } from '../staff/staff';
+import {
+  contractEnded,
+  localDateTimeText,
+  memberContract,
+  type ContractMember,
+  type MemberContract,
+} from '../../definitions/shop/outsourcing';
+import { shopOffsetMinutes } from '../../definitions/rules/local-day';
 
 /** The authenticated caller of a request, with permissions resolved from the active shop's roles. */
 export interface Principal {
@@ -10,8 +18,10 @@ export interface Principal {
   roles: string[];
   channels: string[];
   permissions: ReadonlySet<string>;
-  /** `all` if any of the caller's roles sees all records, else `own`. */
+  /** `all` if any of the caller's roles sees all records, else `own` (always `own` for outsourced staff). */
   scope: 'own' | 'all';
+  /** Set when one of the caller's roles is outsourced: phones masked, no exports, tokens stop at its end. */
+  outsourced?: MemberContract;
 }
 
 declare module 'express-serve-static-core' {
@@ -21,7 +31,10 @@ declare module 'express-serve-static-core' {
 }
 
 /** Resolves a staff member's roles against the shop: permissions are the union of their roles'. */
-export function principalFor(member: { id: string; name: string; roles: string[]; channels: string[] }, shop: CompiledShop): Principal {
+export function principalFor(
+  member: { id: string; name: string; roles: string[]; channels: string[] } & Partial<ContractMember>,
+  shop: CompiledShop,
+): Principal {
   const permissions = new Set<string>();
   let scope: 'own' | 'all' = 'own';
   for (const roleId of member.roles) {
@@ -30,7 +43,18 @@ export function principalFor(member: { id: string; name: string; roles: string[]
     for (const p of role.permissions) permissions.add(p);
     if (role.scope === 'all') scope = 'all';
   }
-  return { staffId: member.id, name: member.name, roles: member.roles, channels: member.channels, permissions, scope };
+  const outsourced = memberContract({ roles: member.roles, contractEnds: member.contractEnds }, shop);
+  // Outside staff see only their own records, whatever other role they also hold.
+  if (outsourced) scope = 'own';
+  return {
+    staffId: member.id,
+    name: member.name,
+    roles: member.roles,
+    channels: member.channels,
+    permissions,
+    scope,
+    ...(outsourced && { outsourced }),
+  };
 }
 
 /** The shop's role of this id, never a property of the object prototype (`constructor` is no role). */
@@ -116,12 +140,27 @@ export function authenticate(
         limiter.fail(client);
         return next(unauthorized('the API token is unknown, revoked, or belongs to a deactivated staff member'));
       }
-      req.principal = principalFor(member, await deps.shop());
+      const shop = await deps.shop();
+      const principal = principalFor(member, shop);
+      // An outsourced member's contract is checked on every request, against the clock: its end stops every token.
+      if (contractEnded(member, principal.outsourced, Date.now())) return next(contractOver(principal.outsourced!, shop));
+      req.principal = principal;
       next();
     } catch (err) {
       next(err);
     }
   };
+}
+
+/** 401 `contract_ended`: the outsourced member's contract is over, so their tokens are refused. */
+function contractOver(contract: MemberContract, shop: CompiledShop): HttpError {
+  const when = contract.endsAt ? ` lúc ${localDateTimeText(contract.endsAt, shopOffsetMinutes(shop))}` : '';
+  return new HttpError(
+    401,
+    'contract_ended',
+    `Hợp đồng cộng tác đã kết thúc${when}: token này không còn dùng được. Nếu hợp đồng được gia hạn, quản lý cập nhật ngày kết thúc trên trang Nhân viên.`,
+    { endsAt: contract.endsAt },
+  );
 }
 
 /** 403 unless the caller holds `permission` (or `*`). */

@@ -7,6 +7,8 @@ import type { Logger } from '../platform/logger';
 import { INBOX_ID, InboxQuery, ReadAllBody, StreamQuery } from './contract';
 import { createInboxStore } from './inbox';
 import { createNotificationStreams } from './stream';
+import type { Principal } from '../http/auth';
+import { phoneMaskFor } from '../outsourcing/limits';
 
 /** An inbox row id from the edge, or a 400 naming where it came from. */
 function inboxId(value: unknown, field: string): number {
@@ -19,7 +21,13 @@ function inboxId(value: unknown, field: string): number {
 export function notificationsRouter(deps: { db: Db; listener: Listener; log: Logger }): Router {
   const router = Router();
   const inbox = createInboxStore(deps.db);
-  const streams = createNotificationStreams({ listener: deps.listener, inbox, log: deps.log.child({ component: 'notification-stream' }) });
+  const streams = createNotificationStreams({
+    listener: deps.listener,
+    inbox,
+    log: deps.log.child({ component: 'notification-stream' }),
+    // The stream writes rows itself (not res.json): outsourced staff's rows pass the same phone mask.
+    reveal: async <T>(p: Principal, rows: T[]) => (p.outsourced ? ((await phoneMaskFor(deps.db, p, deps.log)(rows)) as T[]) : rows),
+  });
 
   router.get('/', queryOf(InboxQuery), async (req, res) => {
     const q = queryValues(req, InboxQuery);

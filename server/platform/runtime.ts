@@ -9,6 +9,7 @@ import { createLogger, type Logger } from './logger';
 import { createDefinitionsStore } from '../shop/definitions';
 import { createStaffStore } from '../staff/staff';
 import { ensureKpiSchedules } from '../kpi/schedule';
+import { ensureContractTimers } from '../outsourcing/contract-timers';
 import { connectClient } from './temporal';
 import { resolveTemporalCli } from './temporal-cli';
 import { startDevServer, type DevServer } from './temporal-dev-server';
@@ -100,6 +101,8 @@ export async function startRuntime(role: ProcessRole, config: Config, log: Logge
     }
     // KPI periods start from Temporal Schedules, kept in step with the active kpi.yaml.
     await ensureKpiSchedules({ db: database.db, temporal, taskQueue: config.temporal.taskQueue, log });
+    // Outsourced members' contract ends: one durable timer each (server/outsourcing).
+    await ensureContractTimers({ db: database.db, temporal, taskQueue: config.temporal.taskQueue, log });
     const bootstrapToken = role === 'worker' ? undefined : await createStaffStore(database.db).ensureBootstrapAdmin(config.adminToken);
     const bootstrapTokenFile = bootstrapToken ? await writeBootstrapToken(config.dataDir, bootstrapToken) : undefined;
 

@@ -26,6 +26,10 @@ const staffFields = {
   email: Type.String({ format: 'email' }),
   roles: roleList({ minItems: 1 }),
   channels: roleList(),
+  contractEnds: Type.Union([Type.String({ minLength: 10, maxLength: 40 }), Type.Null()], {
+    description:
+      "Outsourced members only: the member's own contract end — a local day `YYYY-MM-DD` (in force through that day, the shop's timezone) or an instant (ISO 8601 with offset). The earlier of it and the role's `outsourced.contractEnds` counts; null clears it. A later end than now on a member whose contract ended renews it.",
+  }),
   team: Type.Union([Type.String({ minLength: 1, maxLength: 60 }), Type.Null()], {
     description: 'The sales team the member works in (e.g. "Nhóm Hà Nội"); KPI leaderboards group by it. null: no team.',
   }),
@@ -37,6 +41,7 @@ export const CreateStaffBody = Type.Object(
     email: Type.Optional(staffFields.email),
     roles: staffFields.roles,
     channels: Type.Optional(staffFields.channels),
+    contractEnds: Type.Optional(staffFields.contractEnds),
     team: Type.Optional(staffFields.team),
     issueToken: Type.Optional(Type.Boolean()),
   },
@@ -52,7 +57,7 @@ const staffId = pathParam('id', 'Staff id.');
 const noSuchStaff = failure('No such staff member.');
 
 export const schemas: Record<string, JsonSchema> = {
-  Staff: object(['id', 'name', 'phone', 'email', 'roles', 'channels', 'team', 'active', 'createdAt'], {
+  Staff: object(['id', 'name', 'phone', 'email', 'roles', 'channels', 'team', 'active', 'createdAt', 'contractEnds', 'contract'], {
     id: { type: 'string', examples: ['stf_1a2b3c4d5e6f'] },
     name: { type: 'string' },
     phone: nullable('string'),
@@ -62,7 +67,30 @@ export const schemas: Record<string, JsonSchema> = {
     team: nullable('string', { description: 'The sales team KPI leaderboards group by; null: none.' }),
     active: { type: 'boolean' },
     createdAt: timestamp,
+    contractEnds: nullable('string', {
+      format: 'date-time',
+      description: "The member's own contract end (outsourced members), as an instant.",
+    }),
+    contract: {
+      oneOf: [{ type: 'null' }, schema('StaffContract')],
+      description: 'Set when one of their roles is outsourced (shop.yaml `outsourced`).',
+    },
   }),
+  StaffContract: object(
+    ['role', 'handBackTo', 'pay', 'endsAt', 'ended', 'endedAt'],
+    {
+      role: { type: 'string', description: 'The outsourced role.' },
+      handBackTo: { type: 'string', description: 'The in-house role their open work goes back to when the contract ends.' },
+      pay: { type: 'string', enum: ['commission-only', 'base-and-commission'], description: 'commission-only: no base salary.' },
+      endsAt: nullable('string', {
+        format: 'date-time',
+        description: "The earlier of the firm's and the member's own end; null: none set.",
+      }),
+      ended: { type: 'boolean', description: 'The contract is over: their tokens are refused (401 contract_ended).' },
+      endedAt: nullable('string', { format: 'date-time', description: 'When their open work was handed back.' }),
+    },
+    "An outsourced member's contract.",
+  ),
   ApiToken: object(
     ['id', 'label', 'createdAt', 'lastUsedAt', 'revokedAt'],
     {
@@ -137,6 +165,18 @@ export const paths: Record<string, PathItem> = {
                 id: { type: 'string' },
                 title: { type: 'string' },
                 scope: { type: 'string', enum: ['own', 'all'] },
+                outsourced: object(
+                  ['handBackTo', 'pay', 'contractEnds'],
+                  {
+                    handBackTo: { type: 'string' },
+                    pay: { type: 'string', enum: ['commission-only', 'base-and-commission'] },
+                    contractEnds: nullable('string', {
+                      format: 'date',
+                      description: "The firm's last day; null: each member has their own.",
+                    }),
+                  },
+                  'Present when the role is outsourced: its members need a contract end.',
+                ),
                 grantable: { type: 'boolean' },
               }),
             },

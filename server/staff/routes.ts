@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
+import type { Client } from '@temporalio/client';
 import type { CompiledShop } from '../../definitions/types';
 import { missingPermissions, principalFor, requirePermission, roleOf, type Principal } from '../http/auth';
 import { conflict, forbidden, HttpError, notFound, unprocessable } from '../http/errors';
@@ -6,6 +7,9 @@ import type { ShopCache } from '../shop/shop-cache';
 import { toStaffView, type StaffRow, type StaffStore } from './staff';
 import { body, queryOf, queryValues } from '../http/contract';
 import { CreateStaffBody, PatchStaffBody, StaffQuery, TokenBody } from './contract';
+import { holdsOutsourcedRole } from '../../definitions/shop/outsourcing';
+import { watchContract } from '../outsourcing/contract-timers';
+import { checkContract, contractView, parseContractEnds } from '../outsourcing/staff-contract';
 
 /** Roles and channels must exist in shop.yaml; and nobody grants powers they do not hold themselves. */
 function checkGrant(caller: Principal, shop: CompiledShop, roles: string[] | undefined, channels: string[] | undefined): void {
@@ -42,10 +46,33 @@ function checkPowerOver(caller: Principal, shop: CompiledShop, target: StaffRow,
 }
 
 /** Staff management (admin, manager): members, deactivation, API tokens. */
-export function staffRouter(deps: { staff: StaffStore; shop: ShopCache }): Router {
+export function staffRouter(deps: {
+  staff: StaffStore;
+  shop: ShopCache;
+  /** Where outsourced members' contract-end workflows run (server/outsourcing); absent: not watched from here. */
+  contracts?: { temporal: Client; taskQueue: string };
+}): Router {
   const { staff } = deps;
   const router = Router();
   router.use(requirePermission('staff.manage'));
+
+  /** A member as the API shows them, with their contract when one of their roles is outsourced. */
+  const viewOf = (row: StaffRow, shop: CompiledShop) => ({
+    ...toStaffView(row),
+    contractEnds: row.contractEnds?.toISOString() ?? null,
+    contract: contractView(row, shop),
+  });
+  const view = async (row: StaffRow) => viewOf(row, await deps.shop.get());
+  /** An outsourced member's contract-end timer is started, or told the contract changed. */
+  const watch = async (req: Request, row: StaffRow, shop: CompiledShop) => {
+    if (!deps.contracts || !holdsOutsourcedRole(row.roles, shop)) return;
+    try {
+      await watchContract(deps.contracts, row.id);
+    } catch (err) {
+      // Start-up watches every outsourced member again (ensureContractTimers); the change itself is saved.
+      req.log.warn({ err, staffId: row.id }, 'could not start the contract-end workflow; it starts with the next start-up');
+    }
+  };
 
   const existing = async (id: string) => {
     const row = await staff.get(id);
@@ -62,6 +89,13 @@ export function staffRouter(deps: { staff: StaffStore; shop: ShopCache }): Route
         id,
         title: role.title,
         scope: role.scope,
+        ...(role.outsourced && {
+          outsourced: {
+            handBackTo: role.outsourced.handBackTo,
+            pay: role.outsourced.pay,
+            contractEnds: role.outsourced.contractEnds ?? null,
+          },
+        }),
         grantable:
           missingPermissions(req.principal!, principalFor({ id: '', name: '', roles: [id], channels: [] }, shop).permissions).length === 0,
       })),
@@ -71,7 +105,8 @@ export function staffRouter(deps: { staff: StaffStore; shop: ShopCache }): Route
 
   router.get('/', queryOf(StaffQuery), async (req, res) => {
     const { role, active } = queryValues(req, StaffQuery);
-    res.json({ staff: (await staff.list({ role, active })).map(toStaffView) });
+    const shop = await deps.shop.get();
+    res.json({ staff: (await staff.list({ role, active })).map((row) => viewOf(row, shop)) });
   });
 
   router.post('/', body(CreateStaffBody), async (req, res) => {
@@ -83,17 +118,22 @@ export function staffRouter(deps: { staff: StaffStore; shop: ShopCache }): Route
       phone?: string;
       email?: string;
       issueToken?: boolean;
+      contractEnds?: string | null;
     };
-    checkGrant(req.principal!, await deps.shop.get(), fields.roles, fields.channels);
-    const row = await staff.create(fields);
+    const shop = await deps.shop.get();
+    checkGrant(req.principal!, shop, fields.roles, fields.channels);
+    const contractEnds = parseContractEnds(fields.contractEnds, shop);
+    checkContract(shop, fields.roles, contractEnds, { creating: true });
+    const row = await staff.create({ ...fields, contractEnds });
+    await watch(req, row, shop);
     const token = issueToken ? await staff.issueToken(row.id, 'initial') : undefined;
     req.log.info({ staffId: row.id, by: req.principal!.staffId }, 'staff member created');
-    res.status(201).json({ staff: toStaffView(row), ...(token ? { token: token.token, tokenId: token.id } : {}) });
+    res.status(201).json({ staff: viewOf(row, shop), ...(token ? { token: token.token, tokenId: token.id } : {}) });
   });
 
   router.get('/:id', async (req, res) => {
     const row = await existing(String(req.params.id));
-    res.json({ staff: toStaffView(row), tokens: await staff.listTokens(row.id) });
+    res.json({ staff: await view(row), tokens: await staff.listTokens(row.id) });
   });
 
   router.patch('/:id', body(PatchStaffBody), async (req, res) => {
@@ -101,7 +141,18 @@ export function staffRouter(deps: { staff: StaffStore; shop: ShopCache }): Route
     const shop = await deps.shop.get();
     checkPowerOver(req.principal!, shop, row, 'change');
     checkGrant(req.principal!, shop, req.body.roles, req.body.channels);
-    res.json({ staff: toStaffView((await staff.update(String(req.params.id), req.body))!) });
+    const { contractEnds: givenEnd, ...patch } = req.body as PatchStaffBody;
+    const contractEnds = parseContractEnds(givenEnd, shop);
+    checkContract(shop, patch.roles ?? row.roles, contractEnds === undefined ? row.contractEnds : contractEnds, { creating: false });
+    // A new end in the future renews an ended contract: tokens work again and a new timer waits for it.
+    const renewed = contractEnds instanceof Date && contractEnds.getTime() > Date.now() && row.contractEndedAt !== null;
+    const changed = (await staff.update(row.id, {
+      ...patch,
+      ...(contractEnds !== undefined && { contractEnds }),
+      ...(renewed && { contractEndedAt: null }),
+    }))!;
+    if (contractEnds !== undefined || patch.roles) await watch(req, changed, shop);
+    res.json({ staff: viewOf(changed, shop) });
   });
 
   router.post('/:id/deactivate', async (req, res) => {
@@ -110,7 +161,7 @@ export function staffRouter(deps: { staff: StaffStore; shop: ShopCache }): Route
     checkPowerOver(req.principal!, await deps.shop.get(), row, 'deactivate');
     const deactivated = await staff.deactivate(row.id);
     req.log.info({ staffId: row.id, by: req.principal!.staffId }, 'staff member deactivated');
-    res.json({ staff: toStaffView(deactivated!) });
+    res.json({ staff: await view(deactivated!) });
   });
 
   router.post('/:id/tokens', body(TokenBody), async (req, res) => {

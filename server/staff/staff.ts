@@ -91,6 +91,8 @@ export function createStaffStore(db: Db) {
       roles: string[];
       channels?: string[];
       team?: string | null;
+      /** An outsourced member's own contract end. */
+      contractEnds?: Date | null;
     }): Promise<StaffRow> {
       const [row] = await db
         .insert(staff)
@@ -102,6 +104,7 @@ export function createStaffStore(db: Db) {
           roles: input.roles,
           channels: input.channels ?? [],
           team: teamOf(input.team),
+          contractEnds: input.contractEnds ?? null,
         })
         .returning();
       return row!;
@@ -125,7 +128,7 @@ export function createStaffStore(db: Db) {
 
     async update(
       id: string,
-      patch: Partial<Pick<StaffRow, 'name' | 'phone' | 'email' | 'roles' | 'channels' | 'team'>>,
+      patch: Partial<Pick<StaffRow, 'name' | 'phone' | 'email' | 'roles' | 'channels' | 'team' | 'contractEnds' | 'contractEndedAt'>>,
     ): Promise<StaffRow | undefined> {
       forgetTokens();
       const set = patch.team === undefined ? patch : { ...patch, team: teamOf(patch.team) };

@@ -9,6 +9,7 @@ import { useLoad } from '../hooks';
 import { formatDateTime, formatPercent, formatVnd, useI18n, type Key } from '../i18n';
 import { Link } from '../router';
 import { ledgerPages } from './Ledgers';
+import { Phone } from '../Phone';
 
 interface Customer {
   id: string;
@@ -94,7 +95,7 @@ function CustomersPage() {
                         {c.wholesale ? ' · B2B' : ''}
                       </td>
                       <td>
-                        <a href={`tel:${c.phone}`}>{c.phone}</a>
+                        <Phone value={c.phone} />
                       </td>
                       <td>{c.segment}</td>
                       <td>{c.channel ?? '—'}</td>

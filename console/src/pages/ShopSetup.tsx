@@ -8,7 +8,7 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError, get, post, type Me } from '../api';
 import { can, Card, ErrorNote, Loading } from '../components';
 import { useLoad } from '../hooks';
-import { formatVnd, useI18n } from '../i18n';
+import { formatDateTime, formatVnd, useI18n } from '../i18n';
 import { Link } from '../router';
 
 const words = {
@@ -39,6 +39,15 @@ const words = {
     staffTokenCopied: 'Đã sao chép',
     staffNoRoleGrantable: '(bạn không cấp được vai trò này)',
     staffNone: 'Chưa có nhân viên nào.',
+    staffContractEnds: 'Ngày kết thúc hợp đồng (thuê ngoài)',
+    staffContractEndsHelp:
+      'Cộng tác viên làm đến hết ngày này; sau đó mã truy cập ngừng hoạt động và việc đang mở chuyển lại cho nhóm nội bộ.',
+    staffOutsourced: 'Thuê ngoài',
+    staffContractUntil: 'hợp đồng đến {when}',
+    staffContractEnded: 'hợp đồng đã kết thúc {when}; việc đã chuyển lại cho {role}',
+    staffContractNoEnd: 'chưa có ngày kết thúc hợp đồng',
+    staffPayCommissionOnly: 'chỉ hưởng hoa hồng (không lương cứng)',
+    staffPayBaseAndCommission: 'lương cứng và hoa hồng',
     productsTitle: 'Sản phẩm và tồn kho',
     productNew: 'Thêm sản phẩm',
     productSku: 'Mã SKU',
@@ -88,6 +97,15 @@ const words = {
     staffTokenCopied: 'Copied',
     staffNoRoleGrantable: '(you cannot grant this role)',
     staffNone: 'No staff yet.',
+    staffContractEnds: 'Contract end (outsourced)',
+    staffContractEndsHelp:
+      'The contractor works through this day; then their token stops and their open work goes back to the in-house team.',
+    staffOutsourced: 'Outsourced',
+    staffContractUntil: 'contract until {when}',
+    staffContractEnded: 'contract ended {when}; work handed back to {role}',
+    staffContractNoEnd: 'no contract end set',
+    staffPayCommissionOnly: 'commission only (no base salary)',
+    staffPayBaseAndCommission: 'base salary and commission',
     productsTitle: 'Products and stock',
     productNew: 'Add a product',
     productSku: 'SKU',
@@ -280,9 +298,11 @@ interface StaffMember {
   roles: string[];
   channels: string[];
   active: boolean;
+  /** Set when one of their roles is outsourced. */
+  contract?: { role: string; handBackTo: string; pay: string; endsAt: string | null; ended: boolean; endedAt: string | null } | null;
 }
 interface RolesAnswer {
-  roles: Array<{ id: string; title: string; scope: string; grantable: boolean }>;
+  roles: Array<{ id: string; title: string; scope: string; grantable: boolean; outsourced?: { handBackTo: string; pay: string } }>;
   channels: Array<{ id: string; title: string }>;
 }
 
@@ -344,6 +364,7 @@ export function StaffPage() {
                     {m.channels.length ? ` · ${m.channels.map(channelTitle).join(', ')}` : ''}
                     {m.phone ? ` · ${m.phone}` : ''}
                   </p>
+                  {m.contract && <ContractLine contract={m.contract} roleTitle={roleTitle} />}
                 </div>
                 {m.active && (
                   <div className="row-actions">
@@ -361,6 +382,24 @@ export function StaffPage() {
         )}
       </Card>
     </>
+  );
+}
+
+/** An outsourced member's terms on the staff list: until when, or ended and handed back; how they are paid. */
+function ContractLine({ contract, roleTitle }: { contract: NonNullable<StaffMember['contract']>; roleTitle: (id: string) => string }) {
+  const w = useWords();
+  const { lang } = useI18n();
+  const when = (iso: string | null) => formatDateTime(iso, lang);
+  return (
+    <p className="small" data-contract>
+      <strong>{w('staffOutsourced')}</strong> ·{' '}
+      {contract.ended
+        ? w('staffContractEnded', { when: when(contract.endsAt ?? contract.endedAt), role: roleTitle(contract.handBackTo) })
+        : contract.endsAt
+          ? w('staffContractUntil', { when: when(contract.endsAt) })
+          : w('staffContractNoEnd')}{' '}
+      · {contract.pay === 'commission-only' ? w('staffPayCommissionOnly') : w('staffPayBaseAndCommission')}
+    </p>
   );
 }
 
@@ -397,7 +436,9 @@ function NewStaff({ roles, onAdded }: { roles?: RolesAnswer; onAdded: (name: str
   const [draft, setDraft] = useState({ name: '', phone: '', email: '' });
   const [picked, setPicked] = useState<string[]>([]);
   const [channels, setChannels] = useState<string[]>([]);
+  const [contractEnds, setContractEnds] = useState('');
   const { errors, error, busy, run } = useSubmit();
+  const outsourced = picked.some((id) => roles?.roles.find((r) => r.id === id)?.outsourced);
   const toggle = (list: string[], id: string) => (list.includes(id) ? list.filter((x) => x !== id) : [...list, id]);
 
   const submit = (e: FormEvent) => {
@@ -409,8 +450,10 @@ function NewStaff({ roles, onAdded }: { roles?: RolesAnswer; onAdded: (name: str
         ...(draft.email.trim() ? { email: draft.email.trim() } : {}),
         roles: picked,
         ...(channels.length ? { channels } : {}),
+        ...(outsourced && contractEnds ? { contractEnds } : {}),
       });
       setDraft({ name: '', phone: '', email: '' });
+      setContractEnds('');
       setPicked([]);
       setChannels([]);
       onAdded(added.staff.name, added.token);
@@ -456,6 +499,16 @@ function NewStaff({ roles, onAdded }: { roles?: RolesAnswer; onAdded: (name: str
             </p>
           )}
         </fieldset>
+        {outsourced && (
+          <Field id="s-contract-ends" label={w('staffContractEnds')} error={errors.contractEnds}>
+            {(a) => (
+              <>
+                <input {...a} type="date" value={contractEnds} onChange={(e) => setContractEnds(e.target.value)} />
+                <span className="muted small">{w('staffContractEndsHelp')}</span>
+              </>
+            )}
+          </Field>
+        )}
         {roles && roles.channels.length > 0 && (
           <fieldset className={errors.channels ? 'invalid' : undefined}>
             <legend>{w('staffChannels')}</legend>

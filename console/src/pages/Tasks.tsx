@@ -15,6 +15,7 @@ import { useTaskChanges } from '../live';
 import { TaskGuide } from './TaskGuide';
 import { PackingPanel, usePackingText, type PackingState } from './Packing';
 import { TaskContext } from './TaskContext';
+import { Phone } from '../Phone';
 
 const REFRESH_SECONDS = 10;
 const PRIORITY_RANK = { urgent: 0, high: 1, normal: 2, low: 3 } as const;
@@ -159,7 +160,7 @@ function TaskItem({
           <div>
             <dt>{t('phone')}</dt>
             <dd>
-              <a href={`tel:${String(s.phone)}`}>{String(s.phone)}</a>
+              <Phone value={String(s.phone)} />
             </dd>
           </div>
         )}
