@@ -81,7 +81,7 @@ describe('checks at their paths', () => {
       ),
     );
     expect(errorAt(errors, 'spec.stages[0].form.x-shopflow.suggest.retrun').message).toContain('"retrun" is not an outcome');
-    expect(errorAt(errors, 'spec.stages[0].form.x-shopflow.suggest.return.order.items').message).toContain('cannot suggest');
+    expect(errorAt(errors, 'spec.stages[0].form.x-shopflow.suggest.return["order.items"]').message).toContain('cannot suggest');
   });
 
   test('When `when` names no checkbox or `fee` names no address, then each is refused', () => {
