@@ -6,8 +6,9 @@ import { useState, type FormEvent, type ReactElement } from 'react';
 import { ApiError, get, post, type Me, type Task } from '../api';
 import { Card, can, ErrorNote, Loading, PageTitle, PriorityBadge } from '../components';
 import { useLoad } from '../hooks';
-import { formatDateTime, useI18n, type Key } from '../i18n';
+import { formatDateTime, formatVnd, useI18n, type Key, type Lang } from '../i18n';
 import { Link, navigate } from '../router';
+import { eventText } from '../../../definitions/orders/timeline-words';
 
 interface Complaint {
   id: string;
@@ -27,7 +28,18 @@ interface Complaint {
 interface ComplaintDetail extends Complaint {
   customer: { id: string; name: string; phone: string } | null;
   tasks: Task[];
-  timeline: Array<{ at: string; type: string; actor?: string | null; task?: string; data?: Record<string, unknown> | null }>;
+  timeline: Array<{
+    at: string;
+    type: string;
+    actor?: string | null;
+    task?: string;
+    outcomeTitle?: string | null;
+    data?: Record<string, unknown> | null;
+  }>;
+  /** The outcome, the category and what was entered, in the complaint process's words. */
+  outcomeTitle: string | null;
+  categoryTitle: string | null;
+  resolutionFields: Array<{ part: 'decision' | 'followUp'; name: string; title: string; value: unknown; kind?: 'money' }>;
 }
 
 function CategoryName({ id }: { id: string }) {
@@ -282,15 +294,13 @@ export function ComplaintPage({ id }: { id: string }) {
           </div>
           <div>
             <dt>{t('category')}</dt>
-            <dd>
-              <CategoryName id={data.category} />
-            </dd>
+            <dd>{data.categoryTitle ?? <CategoryName id={data.category} />}</dd>
           </div>
           <div>
             <dt>{t('status')}</dt>
             <dd>
               <ComplaintStatus status={data.status} />
-              {data.outcome ? ` · ${data.outcome}` : ''}
+              {data.outcomeTitle ? ` · ${data.outcomeTitle}` : ''}
             </dd>
           </div>
           <div>
@@ -312,10 +322,10 @@ export function ComplaintPage({ id }: { id: string }) {
         </dl>
         <h3>{t('description')}</h3>
         <p className="prewrap">{data.description}</p>
-        {data.resolution && (
+        {data.resolutionFields.length > 0 && (
           <>
             <h3>{t('resolution')}</h3>
-            <pre className="code">{JSON.stringify(data.resolution, null, 2)}</pre>
+            <ResolutionFields fields={data.resolutionFields} />
           </>
         )}
         <h3>{t('tasks')}</h3>
@@ -338,11 +348,57 @@ export function ComplaintPage({ id }: { id: string }) {
           {data.timeline.map((e, i) => (
             <li key={i} className={`ev ev-${e.type}`}>
               <time dateTime={e.at}>{formatDateTime(e.at, lang)}</time>
-              <p>{e.task ? `${e.type} «${e.task}»` : e.type}</p>
+              <p>{complaintEventText(e, data.outcomeTitle, lang)}</p>
             </li>
           ))}
         </ol>
       </Card>
     </>
+  );
+}
+
+/** A complaint event in words: its own events and its tasks' events from the timeline dictionary. */
+function complaintEventText(e: ComplaintDetail['timeline'][number], outcomeTitle: string | null, lang: Lang): string {
+  const type = e.type.startsWith('task_') ? e.type : `complaint_${e.type}`;
+  const outcome = e.outcomeTitle ?? outcomeTitle ?? (lang === 'en' ? 'done' : 'xong');
+  return (
+    eventText(type, { task: e.task ?? '', outcome, level: String(e.data?.level ?? ''), to: '…' }, lang) ??
+    (lang === 'en' ? 'Updated' : 'Có cập nhật')
+  );
+}
+
+/** What was entered with the outcome and its follow-up, as labelled fields (never a JSON dump). */
+function ResolutionFields({ fields }: { fields: ComplaintDetail['resolutionFields'] }) {
+  const { lang } = useI18n();
+  const show = (f: ComplaintDetail['resolutionFields'][number]): string => {
+    const v = f.value;
+    if (typeof v === 'boolean') return v ? (lang === 'en' ? 'Yes' : 'Có') : lang === 'en' ? 'No' : 'Không';
+    if (typeof v === 'number')
+      return f.kind === 'money' ? formatVnd(v, lang) : new Intl.NumberFormat(lang === 'en' ? 'en-GB' : 'vi-VN').format(v);
+    if (Array.isArray(v))
+      return v
+        .map((line) =>
+          line && typeof line === 'object'
+            ? Object.values(line as Record<string, unknown>)
+                .filter((x) => typeof x === 'string' || typeof x === 'number')
+                .join(' × ')
+            : String(line),
+        )
+        .join('; ');
+    if (v && typeof v === 'object')
+      return Object.values(v as Record<string, unknown>)
+        .filter((x) => typeof x === 'string' || typeof x === 'number')
+        .join(', ');
+    return String(v);
+  };
+  return (
+    <dl className="meta grid" data-testid="resolution">
+      {fields.map((f) => (
+        <div key={`${f.part}-${f.name}`}>
+          <dt>{f.title}</dt>
+          <dd className="prewrap">{show(f)}</dd>
+        </div>
+      ))}
+    </dl>
   );
 }
