@@ -10,6 +10,7 @@ import type { CompiledCondition, CompiledCourierRule, CompiledSegment, WhenField
 import type { CompiledComplaintProcess } from './complaints/types';
 import type { CompiledKpiPlan } from './kpi/types';
 import type { CompiledSalesGuide } from './guides/types';
+import type { CompiledStoreSaleProcess } from './store/types';
 import type { FigureBindings } from './orders/figures';
 import type { ShippingFeeRules } from './rules/shipping-fee';
 import type { CompiledCustomerMessage, CompiledMessageTemplate } from './orders/customer-message-types';
@@ -67,6 +68,7 @@ export const PERMISSIONS = [
   'books.manage',
   'stock.manage',
   'packing.override',
+  'store.sell',
   'reports.read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
@@ -298,7 +300,8 @@ export interface CompiledOrderProcess {
 }
 
 /** Any compiled process definition (more kinds join this union). */
-export type CompiledDefinition = CompiledOrderProcess | CompiledKpiPlan | CompiledComplaintProcess | CompiledSalesGuide;
+export type CompiledDefinition =
+  CompiledOrderProcess | CompiledKpiPlan | CompiledComplaintProcess | CompiledSalesGuide | CompiledStoreSaleProcess;
 
 // ─── Loading ─────────────────────────────────────────────────────────────────
 

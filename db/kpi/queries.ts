@@ -4,6 +4,9 @@
  * midnight (definitions/kpi/period.ts), so no timezone conversion happens in SQL.
  *
  * Rules (documented in README.md, KPI section):
+ * - A sale at the shop's counter (store_sales) is revenue when it is paid, and each return taken back
+ *   at the counter (store_returns) reverses its goods value when it happens; its seller is credited
+ *   when they hold the plan's credit role.
  * - Revenue is recognised at the courier time (`courier_events.at`) of an order's first applied
  *   `delivered` event, and reversed at its first applied `returned` event after that delivery —
  *   each in the period it happens in. Cancelled orders never count. Amount = total (else COD);
@@ -121,7 +124,8 @@ export async function revenueByChannelAndRep(db: Db, from: number, to: number, c
          or (e.state = 'returned'
               and exists (select 1 from courier_events d where d.applied and d.state = 'delivered' and d.order_id = e.order_id and d.at < e.at)
               and not exists (select 1 from courier_events r where r.applied and r.state = 'returned' and r.order_id = e.order_id and r.at < e.at))
-    )
+    ),
+    shipped as (
     select o.channel, rep.completed_by as rep,
       (coalesce(sum(${amount}) filter (where c.sign = 1), 0) - coalesce(sum(${returnedAmount}) filter (where c.sign = -1), 0))::float8 as revenue,
       count(*) filter (where c.sign = 1)::int as delivered,
@@ -131,7 +135,32 @@ export async function revenueByChannelAndRep(db: Db, from: number, to: number, c
     from counted c
     join orders o on o.id = c.order_id and o.status <> 'cancelled'
     left join lateral (${creditedRep(creditRole)}) rep on true
-    group by o.channel, rep.completed_by`;
+    group by o.channel, rep.completed_by
+    ),
+    counter as (
+      -- Sales at the shop's counter (server/store): booked when paid, taken back when goods are returned, each in its period.
+      select o.channel, ${counterRep(creditRole)} as rep, 1 as sign, ss.goods_total::float8 as value
+      from store_sales ss join orders o on o.id = ss.order_id
+      where ss.status = 'paid' and ss.paid_at >= ${iso(from)} and ss.paid_at < ${iso(to)}
+      union all
+      select o.channel, ${counterRep(creditRole)}, -1, sr.goods_total::float8
+      from store_returns sr join store_sales ss on ss.order_id = sr.order_id join orders o on o.id = sr.order_id
+      where sr.at >= ${iso(from)} and sr.at < ${iso(to)}
+    ),
+    counted_counter as (
+      select k.channel, k.rep,
+        (coalesce(sum(k.value) filter (where k.sign = 1), 0) - coalesce(sum(k.value) filter (where k.sign = -1), 0))::float8 as revenue,
+        count(*) filter (where k.sign = 1)::int as delivered,
+        coalesce(sum(k.value) filter (where k.sign = 1), 0)::float8 as "deliveredValue",
+        count(*) filter (where k.sign = -1)::int as returned,
+        coalesce(sum(k.value) filter (where k.sign = -1), 0)::float8 as "returnedValue"
+      from counter k
+      group by k.channel, k.rep
+    )
+    select channel, rep, sum(revenue)::float8 as revenue, sum(delivered)::int as delivered, sum("deliveredValue")::float8 as "deliveredValue",
+      sum(returned)::int as returned, sum("returnedValue")::float8 as "returnedValue"
+    from (select * from shipped union all select * from counted_counter) r
+    group by channel, rep`;
   return run<RevenueRow>(db, q);
 }
 
@@ -176,6 +205,11 @@ export async function leadsByChannelAndCampaign(db: Db, from: number, to: number
     where o.created_at >= ${iso(from)} and o.created_at < ${iso(to)}
     group by o.channel, o.campaign, rep.completed_by`,
   );
+}
+
+/** The seller of a counter sale `ss`, when they hold the credit role (else the sale counts for its channel only). */
+function counterRep(role: string): SQL {
+  return sql`(select ss.seller from staff st where st.id = ss.seller and ${role} = any(st.roles))`;
 }
 
 /**

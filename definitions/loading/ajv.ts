@@ -10,6 +10,7 @@ import kpiPlanSchema from '../schema/kpi-plan.schema.json';
 import orderProcessSchema from '../schema/order-process.schema.json';
 import shopSchema from '../schema/shop.schema.json';
 import salesGuideSchema from '../schema/sales-guide.schema.json';
+import storeSaleProcessSchema from '../schema/store-sale-process.schema.json';
 import { SHOPFLOW_KEYWORD } from '../tasks/widgets';
 
 /**
@@ -54,6 +55,7 @@ export const SCHEMAS = {
   'kpi-plan': kpiPlanSchema,
   'complaint-process': complaintProcessSchema,
   'sales-guide': salesGuideSchema,
+  'store-sale-process': storeSaleProcessSchema,
 } as const;
 export type SchemaKey = keyof typeof SCHEMAS;
 

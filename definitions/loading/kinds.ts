@@ -15,6 +15,9 @@ import { compileOrderProcess, summarizeOrderProcess } from '../orders/compile';
 import { checkSalesGuide } from '../guides/check';
 import { compileSalesGuide, summarizeSalesGuide } from '../guides/compile';
 import type { CompiledSalesGuide } from '../guides/types';
+import { checkStoreSaleProcess } from '../store/check';
+import { compileStoreSaleProcess, summarizeStoreSaleProcess } from '../store/compile';
+import type { CompiledStoreSaleProcess } from '../store/types';
 import { checkShop } from '../shop/check';
 import { compileShop, summarizeShop } from '../shop/compile';
 import type { CompiledDefinition, CompiledKpiPlan, CompiledShop, LoadSummary } from '../types';
@@ -68,5 +71,12 @@ export const DEFINITION_KINDS: Record<string, DefinitionKind<CompiledDefinition>
     check: checkSalesGuide,
     compile: compileSalesGuide,
     summarize: (value) => summarizeSalesGuide(value as CompiledSalesGuide),
+  },
+  StoreSaleProcess: {
+    schema: 'store-sale-process',
+    needsShop: true,
+    check: checkStoreSaleProcess,
+    compile: compileStoreSaleProcess,
+    summarize: (value) => summarizeStoreSaleProcess(value as CompiledStoreSaleProcess),
   },
 };

@@ -13,7 +13,7 @@ import { recordOf } from './plain';
 import { schemaIssues } from './schema-errors';
 import type { CompiledDefinition, CompiledShop, DefinitionError, LoadResult, LoadSummary } from '../types';
 import { locate, parseYamlSource, positionIssues, type YamlSource } from './yaml-source';
-import { processSettingProblems } from '../shop/processes';
+import { processSettingProblems, runsLeads } from '../shop/processes';
 
 export type { CompiledDefinition, CompiledShop, DefinitionError, LoadResult, LoadSummary } from '../types';
 
@@ -95,7 +95,7 @@ export async function loadDefinitionsDir(dir: string): Promise<LoadedDefinitions
   }
   // A folder is one set: the processes its channels run must be among its order processes.
   if (shop && !('errors' in shopRead)) {
-    const names = new Set(definitions.filter((d) => d.value.kind === 'OrderProcess').map((d) => d.value.name));
+    const names = new Set(definitions.filter((d) => runsLeads(d.value.kind)).map((d) => d.value.name));
     const problems = processSettingProblems(shop, names);
     if (problems.length) {
       const parsed = parseYamlSource(shopRead.text, shopFile);

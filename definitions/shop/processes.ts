@@ -22,6 +22,13 @@ export function chooseProcess(shop: CompiledShop, channel: string, requested?: s
   return { name: null, from: 'latest' };
 }
 
+/**
+ * The kinds of process a lead can run: the order process (online, a durable workflow) and the
+ * store sale (a walk-in sale at the counter). A channel's `process` and `defaultProcess` name one.
+ */
+export const LEAD_PROCESS_KINDS: readonly string[] = ['OrderProcess', 'StoreSaleProcess'];
+export const runsLeads = (kind: string): boolean => LEAD_PROCESS_KINDS.includes(kind);
+
 /** A shop setting naming an order process that is not active (shop.yaml path + message). */
 export interface ProcessSettingProblem {
   path: string;
@@ -29,8 +36,8 @@ export interface ProcessSettingProblem {
 }
 
 /**
- * The channel → process settings that name no active OrderProcess. `active` holds the names of
- * the active (or about to be activated, in the same batch) OrderProcess definitions.
+ * The channel → process settings that name no active lead process. `active` holds the names of
+ * the active (or about to be activated, in the same batch) OrderProcess and StoreSaleProcess definitions.
  */
 export function processSettingProblems(shop: CompiledShop, active: ReadonlySet<string>): ProcessSettingProblem[] {
   const known = [...active].sort().join(', ') || 'chưa có';
@@ -39,7 +46,7 @@ export function processSettingProblems(shop: CompiledShop, active: ReadonlySet<s
     if (name && !active.has(name))
       problems.push({
         path,
-        message: `${what} "${name}" nhưng không có quy trình bán hàng (OrderProcess) nào tên này đang hoạt động — các quy trình đang hoạt động: ${known}`,
+        message: `${what} "${name}" nhưng không có quy trình bán hàng (OrderProcess hoặc StoreSaleProcess) nào tên này đang hoạt động — các quy trình đang hoạt động: ${known}`,
       });
   };
   for (const channel of Object.values(shop.channels))

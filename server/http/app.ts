@@ -207,6 +207,14 @@ export function createApp(deps: AppDeps): Express {
   api.use('/customers', customersRouter({ customers, shop }));
   api.use(
     '/store',
+    storeRouter({
+      store: createStoreService({ db: deps.database.db, log: deps.log, shop, definitions, customers }),
+      db: deps.database.db,
+      shop,
+    }),
+  );
+  api.use(
+    '/store',
     storeRouter({ store: createStoreService({ db: deps.database.db, log: deps.log, shop, definitions, customers }), db: deps.database.db, shop }),
   );
   api.use(

@@ -25,6 +25,7 @@ import { contract as staff } from '../staff/contract';
 import { contract as tasks } from '../tasks/contract';
 import { contract as orders } from '../orders/contract';
 import { contract as packing } from '../packing/contract';
+import { contract as store } from '../store/contract';
 import { contract as shipping } from '../shipping/contract';
 import { contract as kpi } from '../kpi/contract';
 import { contract as payouts } from '../kpi/payouts-contract';
@@ -64,6 +65,7 @@ const domains: DomainContract[] = [
   tasks,
   orders,
   packing,
+  store,
   shipping,
   kpi,
   payouts,

@@ -16,7 +16,7 @@ import { loadConfig } from '../platform/config';
 import { openDatabase } from '../../db/client';
 import { applyDefinitionSet, checkDefinitionSet } from '../shop/definition-set';
 import { listTemplates, TEMPLATE_NAMES, templateFiles } from '../shop/templates';
-import { processSettingProblems } from '../../definitions/shop/processes';
+import { processSettingProblems, runsLeads } from '../../definitions/shop/processes';
 
 const USAGE = `usage:
   shopflow definitions validate [--shop shop.yaml] FILE...
@@ -69,7 +69,7 @@ export async function validateFiles(files: string[], shopPath: string, out: (lin
       const result = loadDefinitionText(text, file, shop);
       errors = result.ok ? [] : result.errors;
       if (result.ok) out(`${file}: ok — ${result.summary.text}`);
-      if (result.ok && result.value.kind === 'OrderProcess') orderProcesses.add(result.value.name);
+      if (result.ok && runsLeads(result.value.kind)) orderProcesses.add(result.value.name);
     }
     errors.forEach((e) => out(formatDefinitionError(e)));
     if (errors.length) invalid++;

@@ -19,6 +19,8 @@ import { chooseProcess, type ProcessChoice } from '../../definitions/shop/proces
 import { orderSummary } from '../../definitions/orders/texts';
 import { initialOrderSearchAttributes } from '../../workflows/orders/search-attributes';
 import { registerSearchAttributes } from '../platform/search-attributes';
+import type { CompiledStoreSaleProcess } from '../../definitions/store/types';
+import { openStoreSaleForLead } from '../store/leads';
 
 /** A lead as sales/marketing send it (already schema-checked at the HTTP edge). */
 export interface LeadInput {
@@ -92,6 +94,20 @@ export function createOrdersService(deps: {
           message: phoneMessage(opts.lang ?? 'vi'),
         });
       if (fields.length) throw unprocessable('the lead is invalid', { fields });
+      // A channel (or request) naming a StoreSaleProcess: the lead is a walk-in sale, opened at the counter.
+      const counter =
+        !definition && choice.name
+          ? await deps.definitions.activeNamed<CompiledStoreSaleProcess>(choice.name, 'StoreSaleProcess')
+          : undefined;
+      if (counter) {
+        const orderId = opts.orderId ?? newOrderId(new Date(), opts.idempotencyKey ? `${opts.actor}:${opts.idempotencyKey}` : undefined);
+        return openStoreSaleForLead(deps.db, deps.customers, {
+          orderId,
+          lead: { ...lead, customer: { ...lead.customer, phone: phone! } },
+          process: counter,
+          actor: opts.actor,
+        });
+      }
       if (!definition) throw noActiveProcess(choice, lead.channel);
       const orderId = opts.orderId ?? newOrderId(new Date(), opts.idempotencyKey ? `${opts.actor}:${opts.idempotencyKey}` : undefined);
       const arrival = (await opts.arrival?.(definition.compiled)) ?? {};

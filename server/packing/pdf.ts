@@ -19,7 +19,7 @@ export type LabelSize = (typeof LABEL_SIZES)[number];
 /** The pick list is read at a table, so A4 too. */
 export const PICK_LIST_SIZES = ['A4', 'A5', 'K80'] as const;
 export type PickListSize = (typeof PICK_LIST_SIZES)[number];
-type PageSize = LabelSize | PickListSize;
+export type PageSize = LabelSize | PickListSize;
 
 const MM = 72 / 25.4;
 const WIDTH: Record<PageSize, number> = { A4: 595.28, A5: 419.53, A6: 297.64, K80: 80 * MM };
@@ -60,7 +60,7 @@ export interface Sender {
 export const vnd = (n: number | null | undefined) => `${new Intl.NumberFormat('vi-VN').format(n ?? 0)} ₫`;
 
 /** Draws on one page size; K80 pages are laid out once to measure, then drawn at the height they need. */
-class Writer {
+export class Writer {
   y: number;
   /** Set while drawing in a narrower column (a barcode beside a QR code). */
   narrowTo: number | undefined;
@@ -183,7 +183,7 @@ function finish(doc: PDFKit.PDFDocument): Promise<Buffer> {
  * Renders pages of one size, one `draw` per page. A K80 page is drawn twice: on a long scratch
  * page to learn where the content ends, then on a page of exactly that height.
  */
-async function render(size: PageSize, title: string, pages: Array<(w: Writer) => void>): Promise<Buffer> {
+export async function render(size: PageSize, title: string, pages: Array<(w: Writer) => void>): Promise<Buffer> {
   const heights = pages.map((draw) => {
     if (size !== 'K80') return HEIGHT[size];
     const scratch = newDoc(size, 14_400, title);

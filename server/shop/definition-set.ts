@@ -8,7 +8,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { definitionVersions } from '../../db/schema';
 import { loadDefinitionText, loadShopText } from '../../definitions/loading/loader';
-import { processSettingProblems } from '../../definitions/shop/processes';
+import { processSettingProblems, runsLeads } from '../../definitions/shop/processes';
 import type { CompiledDefinition, CompiledShop, DefinitionError } from '../../definitions/types';
 import { hashYaml, InvalidDefinition } from './definitions';
 
@@ -45,7 +45,7 @@ export function checkDefinitionSet(
     if (loaded.ok) compiled.push(loaded.value);
     else errors.push(...loaded.errors);
   }
-  const orderProcesses = new Set(compiled.filter((c) => c.kind === 'OrderProcess').map((c) => c.name));
+  const orderProcesses = new Set(compiled.filter((c) => runsLeads(c.kind)).map((c) => c.name));
   for (const p of processSettingProblems(shop.value, orderProcesses))
     errors.push({ file: shopFile.file, line: 1, col: 1, path: p.path, message: p.message });
   return errors.length ? { ok: false, errors } : { ok: true, compiled };

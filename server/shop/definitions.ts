@@ -11,7 +11,7 @@ import { loadDefinitionText, loadShopText, MAX_DEFINITION_BYTES } from '../../de
 import type { CompiledDefinition, CompiledShop, DefinitionError, LoadSummary } from '../../definitions/types';
 import { conflict, notFound, unprocessable } from '../http/errors';
 import type { Logger } from '../platform/logger';
-import { processSettingProblems } from '../../definitions/shop/processes';
+import { processSettingProblems, runsLeads } from '../../definitions/shop/processes';
 
 type VersionRow = typeof definitionVersions.$inferSelect;
 type Compiled = CompiledShop | CompiledDefinition;
@@ -258,10 +258,7 @@ export function createDefinitionsStore(db: Db) {
           });
         }
         // Channels may only run processes that are active (or activated with this shop, in one batch).
-        const active = new Set([
-          ...processes.filter((p) => p.kind === 'OrderProcess').map((p) => p.name),
-          ...(opts.pendingProcesses ?? []),
-        ]);
+        const active = new Set([...processes.filter((p) => runsLeads(p.kind)).map((p) => p.name), ...(opts.pendingProcesses ?? [])]);
         const unknown = processSettingProblems(shop, active);
         if (unknown.length) {
           throw unprocessable(`cửa hàng "${name}" v${version} chọn quy trình chưa hoạt động cho kênh bán: ${unknown[0]!.message}`, {
@@ -360,7 +357,7 @@ export function orderProcessNames(files: string[]): string[] {
   return files.flatMap((file) => {
     try {
       const header = peekHeader(fs.readFileSync(file, 'utf8'));
-      return header.kind === 'OrderProcess' && header.name ? [header.name] : [];
+      return header.kind && runsLeads(header.kind) && header.name ? [header.name] : [];
     } catch {
       return [];
     }
