@@ -106,8 +106,8 @@ for (const size of ['desktop', 'phone'] as const) {
     await page.getByText('18 Phan Đình Phùng, Phường Ba Đình, Hà Nội').waitFor();
     await screenshot(page, `manual-order-${size}`);
     if (size === 'phone') {
-      const width = await page.evaluate(() => document.documentElement.scrollWidth);
-      expect(width).toBeLessThanOrEqual(390);
+      // Nothing runs off the right edge of the phone.
+      expect(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(0);
     }
     await findByPhone(page, `+84 ${phone.slice(1, 4)}.${phone.slice(4, 7)}.${phone.slice(7)}`, id);
     await screenshot(page, `manual-order-search-${size}`);
