@@ -194,7 +194,7 @@ function LeaderboardCard({ periodId }: { periodId: string }) {
                     <tr>
                       <th scope="col">{t('motRank')}</th>
                       <th scope="col">{t('motStaffName')}</th>
-                      <th scope="col">{t('motNetRevenue')}</th>
+                      <th scope="col">{t('motNetShort')}</th>
                       <th scope="col">{t('target')}</th>
                       <th scope="col">{t('motAttainment')}</th>
                     </tr>
@@ -263,7 +263,7 @@ function PayoutsCard({ periodId }: { periodId: string }) {
                 <th scope="col">{t('motTeam')}</th>
                 <th scope="col">{t('motDeliveredValue')}</th>
                 <th scope="col">{t('motReturnedValue')}</th>
-                <th scope="col">{t('motNetRevenue')}</th>
+                <th scope="col">{t('motNetShort')}</th>
                 <th scope="col">{t('motCommission')}</th>
                 <th scope="col">{t('motBonus')}</th>
                 <th scope="col">{t('motPayoutTotal')}</th>
