@@ -2,7 +2,7 @@
  * The staff console: sign in with a token, then the pages the caller's permissions open.
  * Everything goes through the public HTTP API.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiError, get, session, setUnauthorizedHandler, type Me } from './api';
 import { can } from './components';
 import { initialLang, LangContext, saveLang, translator, useI18n, type Key, type Lang } from './i18n';
@@ -38,8 +38,7 @@ export function App() {
   const [menuOpen, setMenuOpen] = useState(false);
   useEffect(() => setMenuOpen(false), [path]);
   // Every table on every page turns into cards on a phone (cells labelled from their headers).
-  const mainRef = useRef<HTMLElement>(null);
-  useCardTables(mainRef);
+  const mainRef = useCardTables();
 
   useEffect(() => {
     document.documentElement.lang = lang;

@@ -36,7 +36,9 @@ export function sectionsOf(schema: JsonSchema, ordered: Array<[string, JsonSchem
   const sections: Section[] = [];
   let run: string[] = [];
   const flush = () => {
-    if (run.length) sections.push({ keys: run, title: run.map(title).join(' · ') });
+    // A long run is titled by its first two fields and how many more it holds.
+    if (run.length)
+      sections.push({ keys: run, title: [...run.slice(0, 2).map(title), ...(run.length > 2 ? [`+${run.length - 2}`] : [])].join(' · ') });
     run = [];
   };
   for (const [key, child] of ordered) {
@@ -108,13 +110,16 @@ export function FormSections({
   const { t } = useI18n();
   const values = (value ?? {}) as Record<string, Raw>;
   const required = schema.required ?? [];
+  // A figure adding up its siblings (COD) counts as filled once one of them is.
+  const summed = (child: JsonSchema) => (child['x-shopflow']?.sum ?? []).some((p) => !empty(values[p.replace(/^-/, '')]));
   const complete = (section: Section) =>
     section.keys.every((key) => {
       const child = schema.properties?.[key];
       if (!child) return true;
-      if (required.includes(key) && empty(values[key]) && !child['x-shopflow']?.sum) return false;
+      if (required.includes(key) && empty(values[key]) && !summed(child)) return false;
       return empty(values[key]) || filledIn(child, values[key]);
     });
+  const asks = (section: Section) => section.keys.some((key) => required.includes(key));
   // Decided once, when the form opens: sections never fold while someone types in them.
   const [open, setOpen] = useState<boolean[]>(() => {
     const phone = typeof window !== 'undefined' && !!window.matchMedia?.(PHONE_QUERY).matches;
@@ -138,7 +143,9 @@ export function FormSections({
           >
             <summary id={`${idPrefix}-section-${i}`}>
               <span className="section-title">{section.title}</span>
-              <span className={done ? 'section-state ok' : 'section-state warn'}>{done ? t('sectionDone') : t('sectionToFill')}</span>
+              {asks(section) && (
+                <span className={done ? 'section-state ok' : 'section-state warn'}>{done ? t('sectionDone') : t('sectionToFill')}</span>
+              )}
               {!isOpen && <span className="section-preview muted small">{preview(schema, section.keys, values)}</span>}
             </summary>
             <div className="section-body">{render(section.keys)}</div>

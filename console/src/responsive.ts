@@ -6,7 +6,7 @@
  * (pages need not do anything; a cell that sets its own `data-label` keeps it). A table that
  * should stay a grid on a phone (a small one that fits) has the class `keep-table`.
  */
-import { useEffect, type RefObject } from 'react';
+import { useCallback } from 'react';
 
 /** The column headers' words (`<thead>`'s last row, colspans spread), by column index. */
 function columnLabels(table: HTMLTableElement): string[] {
@@ -42,11 +42,13 @@ export function labelTableCells(table: HTMLTableElement): void {
   }
 }
 
-/** Labels every table under `root` now and whenever rows or tables are added or changed. */
-export function useCardTables(root: RefObject<HTMLElement | null>): void {
-  useEffect(() => {
-    const element = root.current;
-    if (!element) return;
+/**
+ * A callback ref for the element whose tables are labelled: now, and whenever rows or tables are
+ * added or their headers' words change (the element may be replaced, e.g. on signing in).
+ */
+export function useCardTables(): (element: HTMLElement | null) => (() => void) | undefined {
+  return useCallback((element: HTMLElement | null) => {
+    if (!element) return undefined;
     const labelAll = () => element.querySelectorAll('table').forEach((table) => labelTableCells(table));
     labelAll();
     const observer = new MutationObserver((mutations) => {
@@ -55,7 +57,7 @@ export function useCardTables(root: RefObject<HTMLElement | null>): void {
     });
     observer.observe(element, { childList: true, characterData: true, subtree: true });
     return () => observer.disconnect();
-  }, [root]);
+  }, []);
 }
 
 function touchesTable(m: MutationRecord): boolean {

@@ -32,6 +32,7 @@ let closeOrder: string;
 let closeTask: string;
 let packOrder: string;
 let complaintId: string;
+let customerId: string;
 
 const PRODUCTS = [
   { sku: 'A11Y-AO-01', name: 'Áo thun cổ tròn', barcode: '8935550000011', price: 175000 },
@@ -102,6 +103,7 @@ beforeAll(async () => {
   });
   expect(filed.status).toBe(201);
   complaintId = filed.body.complaintId;
+  customerId = customer.body.id;
   browser = await launchBrowser();
 }, 300_000);
 afterAll(async () => {
@@ -121,6 +123,10 @@ async function openTask(orderId: string, stage: string): Promise<{ id: string }>
 }
 
 type Viewport = 'desktop' | 'phone';
+/** What axe.run answers (the part read here). */
+interface AxeResults {
+  violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> }>;
+}
 interface Finding {
   page: string;
   problem: string;
@@ -153,38 +159,51 @@ const screenshotName = (route: string) =>
  */
 async function audit(page: Page, viewport: Viewport, route: string, name: string, findings: Finding[], before?: () => Promise<void>) {
   if (route) await page.goto(`${base}${route}`);
-  await page.locator('main').waitFor();
+  const main = () =>
+    page
+      .locator('main')
+      .waitFor({ timeout: 30_000 })
+      .then(() => true)
+      .catch(() => false);
+  // Once more after a reload: another test building console/dist meanwhile answers for a moment without the app.
+  const drawn = (await main()) || (route !== '' && (await page.reload().then(main)));
+  if (!drawn) {
+    findings.push({ page: `${viewport} ${name}`, problem: `the page drew no <main> (${await page.title()})` });
+    return;
+  }
   await page
-    .waitForFunction(() => !document.querySelector('main [aria-live="polite"].muted') && document.querySelector('main h1, main h2'), null, {
+    .waitForFunction(`!document.querySelector('main [aria-live="polite"].muted') && !!document.querySelector('main h1, main h2')`, null, {
       timeout: 20_000,
     })
     .catch(() => undefined);
   if (before) await before();
   await page.waitForTimeout(300); // charts and late rows
   await page.evaluate(AXE_SOURCE);
-  const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: unknown, options: unknown) => Promise<AxeResults> } }).axe;
-    type AxeResults = {
-      violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[]; failureSummary?: string }> }>;
-    };
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map(
-        (v) =>
-          `${v.impact} ${v.id} (${v.help}): ${v.nodes
-            .slice(0, 4)
-            .map((n) => n.target.join(' '))
-            .join(' | ')}`,
-      );
-  });
-  for (const v of result) findings.push({ page: `${viewport} ${name}`, problem: v });
+  const { violations } = await page.evaluate<AxeResults>(`axe.run(document, { resultTypes: ['violations'] })`);
+  for (const v of violations.filter((x) => x.impact === 'serious' || x.impact === 'critical'))
+    findings.push({
+      page: `${viewport} ${name}`,
+      problem: `${v.impact} ${v.id} (${v.help}): ${v.nodes
+        .slice(0, 4)
+        .map((n) => n.target.join(' '))
+        .join(' | ')}`,
+    });
   const h1 = await page.locator('h1').count();
   if (h1 !== 1) findings.push({ page: `${viewport} ${name}`, problem: `${h1} <h1> on the page (one wanted)` });
   if (viewport === 'phone') {
-    const width = await page.evaluate(() => ({ scroll: document.scrollingElement!.scrollWidth, inner: window.innerWidth }));
+    const width = await page.evaluate<{ scroll: number; inner: number }>(
+      '({ scroll: document.scrollingElement.scrollWidth, inner: window.innerWidth })',
+    );
     if (width.scroll > width.inner + 1)
       findings.push({ page: `${viewport} ${name}`, problem: `page is ${width.scroll} px wide on a ${width.inner} px screen` });
+    // A table shown as cards says what each value is: its cells carry their column's header.
+    const unlabelled = await page.evaluate<string[]>(
+      `[...document.querySelectorAll('.table-wrap > table:not(.keep-table):has(> thead)')]
+        .filter((t) => t.tBodies[0]?.rows.length && !t.querySelector('tbody [data-label]:not([data-label=""])'))
+        .map((t) => t.dataset.testid || t.className || 'table')`,
+    );
+    if (unlabelled.length)
+      findings.push({ page: `${viewport} ${name}`, problem: `tables without data-label cells: ${unlabelled.join(', ')}` });
   }
   const file = path.join(SCREENSHOT_DIR, viewport, `${name}.png`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -211,9 +230,10 @@ describe('accessibility and phone layout of every console page (axe-core)', () =
       await audit(page, viewport, `/orders/${encodeURIComponent(closeOrder)}`, 'order', findings);
       await audit(page, viewport, `/orders/${encodeURIComponent(packOrder)}`, 'order-packing', findings);
       await audit(page, viewport, `/complaints/${encodeURIComponent(complaintId)}`, 'complaint', findings);
+      await audit(page, viewport, `/customers/${encodeURIComponent(customerId)}`, 'customer', findings);
       await audit(page, viewport, `/tasks/${encodeURIComponent(closeTask)}`, 'task', findings);
       console.log(
-        `a11y ${viewport}: checked ${routes.size + 5} pages: signin, ${[...routes].sort().join(', ')}, order ×2, complaint, task`,
+        `a11y ${viewport}: checked ${routes.size + 6} pages: signin, ${[...routes].sort().join(', ')}, order ×2, complaint, customer, task`,
       );
       expect(report(findings)).toBe('');
       expect(errors).toEqual([]);
@@ -233,23 +253,20 @@ describe('accessibility and phone layout of every console page (axe-core)', () =
       const page = await context.newPage();
       const errors = watchErrors(page);
       await signIn(page, base, member.token);
-      for (const route of routes) await audit(page, 'phone', route, `${who}-${screenshotName(route)}`, findings);
+      for (const route of routes)
+        await audit(page, 'phone', route, `${who}-${screenshotName(route.replace(/\/[A-Z]{2}\d{6}-.*$/, '/detail'))}`, findings);
       await audit(page, 'phone', `/orders/${encodeURIComponent(who === 'warehouse' ? packOrder : closeOrder)}`, `${who}-order`, findings);
       if (who === 'sales') {
         // The close task with its form open: every field reachable, a page a thumb can get through.
         await audit(page, 'phone', `/tasks/${encodeURIComponent(closeTask)}`, 'sales-close-form', findings, async () => {
           await page.locator('form.work').first().waitFor();
         });
-        const height = await page.evaluate(() => document.scrollingElement!.scrollHeight);
-        const formHeight = await page
-          .locator('form.work')
-          .first()
-          .evaluate((f) => f.getBoundingClientRect().height);
+        const height = await page.evaluate<number>('document.scrollingElement.scrollHeight');
+        const formHeight = await page.evaluate<number>(`document.querySelector('form.work').getBoundingClientRect().height`);
         // The same page with every section unfolded, for comparison (what the form was before sections).
-        const unfolded = await page.evaluate(() => {
-          document.querySelectorAll('form.work details').forEach((d) => ((d as HTMLDetailsElement).open = true));
-          return document.scrollingElement!.scrollHeight;
-        });
+        const unfolded = await page.evaluate<number>(
+          `document.querySelectorAll('form.work details').forEach((d) => (d.open = true)); document.scrollingElement.scrollHeight`,
+        );
         console.log(
           `a11y: the close task on a phone is ${height} px tall (its form ${Math.round(formHeight)} px); ${unfolded} px with every section unfolded`,
         );

@@ -45,7 +45,7 @@ export function CouriersPage() {
   };
   const rows = report.data?.couriers;
   return (
-    <Card id="couriers-title" title={t('courTitle')}>
+    <Card level={1} id="couriers-title" title={t('courTitle')}>
       <form className="toolbar" onSubmit={submit}>
         <label htmlFor="couriers-from">{t('fromDay')}</label>
         <input id="couriers-from" type="date" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} />

@@ -396,28 +396,30 @@ function StuckWorkflows({ stuck }: { stuck: NonNullable<Dashboard['stuck']> }) {
     <Card id="stuck-title" title={`${t('stuckWorkflows')} (${stuck.count})`}>
       <p className="muted small">{t('stuckHint')}</p>
       {stuck.workflows.length > 0 && (
-        <table data-testid="stuck-workflows">
-          <thead>
-            <tr>
-              <th scope="col">{t('workflowId')}</th>
-              <th scope="col">{t('stuckReason')}</th>
-              <th scope="col">{t('stuckSince')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {stuck.workflows.map((w) => (
-              <tr key={`${w.workflowId}:${w.kind}:${w.reason}`} className="overdue">
-                <td>
-                  <code>{w.workflowId}</code>
-                </td>
-                <td>
-                  {t(STUCK_KIND[w.kind])}: {w.reason}
-                </td>
-                <td>{w.since ? formatDateTime(w.since, lang) : '—'}</td>
+        <div className="table-wrap">
+          <table data-testid="stuck-workflows">
+            <thead>
+              <tr>
+                <th scope="col">{t('workflowId')}</th>
+                <th scope="col">{t('stuckReason')}</th>
+                <th scope="col">{t('stuckSince')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {stuck.workflows.map((w) => (
+                <tr key={`${w.workflowId}:${w.kind}:${w.reason}`} className="overdue">
+                  <td>
+                    <code>{w.workflowId}</code>
+                  </td>
+                  <td>
+                    {t(STUCK_KIND[w.kind])}: {w.reason}
+                  </td>
+                  <td>{w.since ? formatDateTime(w.since, lang) : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </Card>
   );

@@ -78,7 +78,7 @@ export function StaffingPage() {
   const data = report.data;
   return (
     <>
-      <Card id="staffing-title" title={t('navStaffing')}>
+      <Card level={1} id="staffing-title" title={t('navStaffing')}>
         <form className="toolbar" onSubmit={submit}>
           <label htmlFor="staffing-volume">{t('stfVolume')}</label>
           <input

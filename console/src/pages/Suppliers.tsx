@@ -382,7 +382,7 @@ export function SuppliersPage() {
           {notice}
         </p>
       )}
-      <Card id="suppliers-title" title={t('navSuppliers')}>
+      <Card level={1} id="suppliers-title" title={t('navSuppliers')}>
         <ErrorNote error={suppliers.error} />
         {!suppliers.data ? (
           <Loading />
