@@ -7,6 +7,7 @@ import type { Client } from '@temporalio/client';
 import type { Database } from '../../db/client';
 import type { Config } from '../platform/config';
 import { authenticate } from './auth';
+import { outsourcedLimits } from '../outsourcing/limits';
 import { createDefinitionsStore } from '../shop/definitions';
 import { errorHandler, notFoundRoute } from './errors';
 import { limitBodyDepth, singleQueryValues } from './validate';
@@ -146,6 +147,8 @@ export function createApp(deps: AppDeps): Express {
   const api = Router();
   // Who is asking comes first: an anonymous caller gets 401, whatever body it sent.
   api.use(authenticate({ staff, shop: shop.get }));
+  // Outsourced staff: no exports, customers' phones masked in every answer (server/outsourcing).
+  api.use(outsourcedLimits({ db: deps.database.db, log: deps.log }));
   api.use(express.json({ limit: '256kb' }));
   api.use(limitBodyDepth);
   api.get('/me', (req, res) => {
@@ -157,6 +160,7 @@ export function createApp(deps: AppDeps): Express {
       channels: p.channels,
       scope: p.scope,
       permissions: [...p.permissions].sort(),
+      ...(p.outsourced && { outsourced: p.outsourced }),
     });
   });
   api.use('/me/notifications', notificationsRouter({ db: deps.database.db, listener: deps.database.listener, log: deps.log }));
@@ -168,15 +172,15 @@ export function createApp(deps: AppDeps): Express {
     setupRouter({ checklist: createSetupChecklist({ db: deps.database.db, definitions, couriers: deps.config.couriers }) }),
   );
   api.use('/definitions', definitionsRouter({ definitions, shop, db: deps.database.db }));
-  api.use('/staff', staffRouter({ staff, shop }));
+  api.use('/staff', staffRouter({ staff, shop, contracts: { temporal: deps.temporal, taskQueue: deps.config.temporal.taskQueue } }));
   const tasks = createTasksStore(deps.database.db);
   const packing = createPackingStore(deps.database.db);
   // Before /tasks and /orders: packing's paths (/orders/pick-list.pdf) are not order ids.
   api.use(packingRouter({ packing, tasks, shop }));
   const guides = createGuidesService({ db: deps.database.db, definitions, shop });
   const prefill = createPrefill({ db: deps.database.db, temporal: deps.temporal });
-  api.use('/tasks', taskAssigneesRouter({ tasks, staff, shop }));
   const taskContext = createTaskContext({ db: deps.database.db, figures: prefill.figures });
+  api.use('/tasks', taskAssigneesRouter({ tasks, staff, shop }));
   api.use('/tasks', tasksRouter({ tasks, staff, shop, temporal: deps.temporal, guides, packing, prefill, context: taskContext }));
   api.use('/reports/scripts', scriptsReportRouter({ guides }));
   // Before /orders: `manual` and `choices` are not order ids.
@@ -212,10 +216,6 @@ export function createApp(deps: AppDeps): Express {
       db: deps.database.db,
       shop,
     }),
-  );
-  api.use(
-    '/store',
-    storeRouter({ store: createStoreService({ db: deps.database.db, log: deps.log, shop, definitions, customers }), db: deps.database.db, shop }),
   );
   api.use(
     '/complaints',
