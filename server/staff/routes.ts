@@ -142,10 +142,14 @@ export function staffRouter(deps: {
     checkPowerOver(req.principal!, shop, row, 'change');
     checkGrant(req.principal!, shop, req.body.roles, req.body.channels);
     const { contractEnds: givenEnd, ...patch } = req.body as PatchStaffBody;
-    const contractEnds = parseContractEnds(givenEnd, shop);
+    const given = parseContractEnds(givenEnd, shop);
+    // Taken on in-house (no outsourced role left): their own contract end goes with the old roles.
+    const contractEnds = given === undefined && patch.roles && !holdsOutsourcedRole(patch.roles, shop) && row.contractEnds ? null : given;
     checkContract(shop, patch.roles ?? row.roles, contractEnds === undefined ? row.contractEnds : contractEnds, { creating: false });
     // A new end in the future renews an ended contract: tokens work again and a new timer waits for it.
-    const renewed = contractEnds instanceof Date && contractEnds.getTime() > Date.now() && row.contractEndedAt !== null;
+    // So does taking them on in-house.
+    const inHouseNow = patch.roles !== undefined && !holdsOutsourcedRole(patch.roles, shop);
+    const renewed = row.contractEndedAt !== null && ((contractEnds instanceof Date && contractEnds.getTime() > Date.now()) || inHouseNow);
     const changed = (await staff.update(row.id, {
       ...patch,
       ...(contractEnds !== undefined && { contractEnds }),
