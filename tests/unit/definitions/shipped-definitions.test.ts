@@ -10,7 +10,13 @@ describe('the shipped definitions', () => {
     const loaded = await loadDefinitionsDir(DEFINITIONS_DIR);
     expect(loaded.errors).toEqual([]);
     expect(loaded.shop?.name).toBe('default-shop');
-    expect(loaded.definitions.map((d) => d.summary.name)).toEqual(['standard-complaint', 'shop-kpi', 'standard-order', 'sales-guide']);
+    expect(loaded.definitions.map((d) => d.summary.name)).toEqual([
+      'standard-complaint',
+      'shop-kpi',
+      'standard-order',
+      'sales-guide',
+      'store-sale',
+    ]);
   });
 
   it('When shop.yaml is loaded, then it has the roles, channels, couriers and segments the process relies on', () => {

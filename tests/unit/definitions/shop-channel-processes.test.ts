@@ -143,7 +143,7 @@ describe('shopflow definitions validate with a shop and its processes', () => {
     const order = join(templates, 'processes', 'order.yaml');
     expect(await validateFiles([bad, order], join(templates, 'shop.yaml'), (l) => lines.push(l))).toBe(1);
     expect(lines.at(-1)).toBe(
-      `${bad}: quy trình mặc định là "wholesale-order" nhưng không có quy trình bán hàng (OrderProcess) nào tên này đang hoạt động — các quy trình đang hoạt động: standard-order (at spec.defaultProcess)`,
+      `${bad}: quy trình mặc định là "wholesale-order" nhưng không có quy trình bán hàng (OrderProcess hoặc StoreSaleProcess) nào tên này đang hoạt động — các quy trình đang hoạt động: standard-order (at spec.defaultProcess)`,
     );
     const fine: string[] = [];
     expect(await validateFiles([join(templates, 'shop.yaml'), order], join(templates, 'shop.yaml'), (l) => fine.push(l))).toBe(0);
