@@ -253,7 +253,14 @@ export interface ShippingAddress {
  */
 export function orderFacts(stepData: Array<Record<string, unknown>>): { items: OrderItem[]; shippingAddress: ShippingAddress | null } {
   const merged: Record<string, unknown> = {};
-  for (const data of stepData) Object.assign(merged, data);
+  for (const data of stepData) {
+    Object.assign(merged, data);
+    // "Khách đổi địa chỉ" ticked on the confirm step: its new address is the order's (a street line typed before it no longer applies).
+    if (data.addressChanged === true && data.newShippingAddress !== null && typeof data.newShippingAddress === 'object') {
+      merged.shippingAddress = data.newShippingAddress;
+      delete merged.newAddress;
+    }
+  }
   const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v : null);
   const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
   const items = (Array.isArray(merged.items) ? merged.items : [])

@@ -13,6 +13,7 @@ import { contextSpecOf, CONTEXT_FACTS, suggestedOutcome, type ContextFact, type 
 import { isRecord, type PlainRecord } from '../../definitions/loading/plain';
 import { shippingFeeFor, type ShippingFeeRules } from '../../definitions/rules/shipping-fee';
 import type { CompiledShop } from '../../definitions/types';
+import { ownEntry } from '../../definitions/rules/own';
 import type { TaskRow } from './tasks';
 
 /** One fact as the task shows it. */
@@ -155,8 +156,14 @@ export function createTaskContext(deps: { db: Db; figures: (orderId: string) => 
           : task.subjectType === 'complaint'
             ? await complaintFacts(task.subjectId)
             : {};
+      // The courier by the shop's name for it (shop.yaml couriers.<id>.title), not its id; suggestions test the id.
+      const courier = known['shipment.courier'];
+      const shown: Partial<Record<ContextFact, unknown>> = {
+        ...known,
+        ...(typeof courier === 'string' && { 'shipment.courier': ownEntry(shop?.couriers, courier)?.title ?? courier }),
+      };
       const context: ContextEntry[] = (spec?.show ?? [])
-        .map((fact) => ({ fact, shape: CONTEXT_FACTS[fact].shape as ContextShape, value: known[fact] }))
+        .map((fact) => ({ fact, shape: CONTEXT_FACTS[fact].shape as ContextShape, value: shown[fact] }))
         .filter((e) => e.value !== undefined && e.value !== null && !(Array.isArray(e.value) && e.value.length === 0));
       return {
         context,

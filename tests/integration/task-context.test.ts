@@ -158,6 +158,9 @@ describe('the shipped order process', () => {
       );
     expect(changed).toMatchObject({ actor: admin.id, data: { from: hanoi, to: saigon } });
 
+    // The order's page says where the parcel goes now.
+    const order = await api().get(`/api/v1/orders/${orderId}`);
+    expect(order.body.shippingAddress).toMatchObject({ ...saigon, text: '12 Lê Lợi, Phường Sài Gòn, Hồ Chí Minh' });
     const pack = await openTask(orderId, 'pack');
     expect(fact(pack, 'order.items')).toHaveLength(2);
     expect(fact(pack, 'order.shippingAddress')).toMatchObject({ ...saigon, text: '12 Lê Lợi, Phường Sài Gòn, Hồ Chí Minh' });
@@ -174,7 +177,8 @@ describe('the shipped order process', () => {
     expect(packed.status).toBe(200);
     const first = await openTask(orderId, 'call-customer', 60_000);
     expect(fact(first, 'shipment.reason')).toBe('Người nhận không đồng ý nhận sản phẩm');
-    expect(fact(first, 'shipment.courier')).toBe('ghn'); // Hồ Chí Minh: the new address chose the courier
+    // Hồ Chí Minh: the new address chose the courier, named as the shop names it.
+    expect(fact(first, 'shipment.courier')).toBe('Giao Hàng Nhanh (GHN)');
     const returned = await eventually(
       async () => {
         const d = (await api().get(`/api/v1/tasks/${first.id}`)).body;
