@@ -171,11 +171,13 @@ async function audit(page: Page, viewport: Viewport, route: string, name: string
     findings.push({ page: `${viewport} ${name}`, problem: `the page drew no <main> (${await page.title()})` });
     return;
   }
-  await page
-    .waitForFunction(`!document.querySelector('main [aria-live="polite"].muted') && !!document.querySelector('main h1, main h2')`, null, {
-      timeout: 20_000,
-    })
-    .catch(() => undefined);
+  // Polled from here: a predicate evaluated in the page (waitForFunction) is refused by the console's CSP (no eval).
+  await eventually(
+    () =>
+      page.evaluate<boolean>(`!document.querySelector('main [aria-live="polite"].muted') && !!document.querySelector('main h1, main h2')`),
+    20_000,
+    `${name} drawn`,
+  ).catch(() => undefined);
   if (before) await before();
   await page.waitForTimeout(300); // charts and late rows
   await page.evaluate(AXE_SOURCE);

@@ -203,7 +203,7 @@ function TaskItem({
             {t('claim')}
           </button>
         )}
-        <button type="button" aria-expanded={open} aria-controls={`work-${task.id}`} onClick={onToggle}>
+        <button type="button" aria-expanded={open} aria-controls={open ? `work-${task.id}` : undefined} onClick={onToggle}>
           {open ? t('close') : t('work')}
         </button>
       </div>
@@ -248,8 +248,19 @@ function TaskWork({ id, me, onDone }: { id: string; me: Me; onDone: (message: st
     };
   }, [id]);
 
-  if (loadError) return <ErrorNote error={loadError} />;
-  if (!detail) return <Loading />;
+  // The "Xử lý" button controls `work-<id>`: the form, or what stands in for it while it loads.
+  if (loadError)
+    return (
+      <div id={`work-${id}`}>
+        <ErrorNote error={loadError} />
+      </div>
+    );
+  if (!detail)
+    return (
+      <div id={`work-${id}`}>
+        <Loading />
+      </div>
+    );
   const chosen = detail.outcomes.find((o) => o.name === outcome);
   const schema = chosen?.form ?? detail.form;
   // Scan to pack: the gated outcome waits for a matching box or the lead's override (the server refuses it too).
