@@ -25,4 +25,6 @@ export function languageOf(header: string | undefined): WordsLang {
 }
 
 /** The language of this request's answer. */
-export const requestLang = (req: Pick<Request, 'get'>): WordsLang => languageOf(req.get('accept-language'));
+export const requestLang = (req: Partial<Pick<Request, 'get'>>): WordsLang =>
+  // A request object without headers (a handler called directly) is answered in the default language.
+  languageOf(typeof req.get === 'function' ? req.get('accept-language') : undefined);
