@@ -142,13 +142,16 @@ describe('closing an order with a form that knows the shop', () => {
     await form.getByRole('button', { name: 'Thêm Nón lưỡi trai (NON-01)' }).click();
     expect(await form.getByTestId('items-total').textContent()).toMatch(/440\.000\s₫/);
 
-    // COD adds up the items and the shipping fee until the rep types over it.
+    // COD adds up the items and the shipping fee until the rep types over it; the fee starts at the
+    // shop's rate for the address's province (shop.yaml shippingFee: Hồ Chí Minh 25.000 ₫).
     const cod = field(form, 'Tiền thu hộ (COD, VND)');
-    await hasValue(cod, '440000');
+    await hasValue(field(form, 'Phí ship khách trả (VND)'), '25000');
+    await hasValue(cod, '465000');
     await field(form, 'Phí ship khách trả (VND)').fill('30.000');
     await hasValue(cod, '470000');
     await cod.fill('450000'); // a discount agreed on the phone
-    await form.getByRole('button', { name: 'Tính lại' }).waitFor();
+    // Both the fee (typed over the shop's rate) and COD now offer to recompute.
+    await eventually(async () => (await form.getByRole('button', { name: 'Tính lại' }).count()) === 2, 10_000, 'two Tính lại');
     await cod.fill('470000');
 
     // A phone typed the way the customer said it.
@@ -199,7 +202,8 @@ describe('closing an order with a form that knows the shop', () => {
     await eventually(async () => await ward.isEnabled(), 10_000, 'the ward enabled');
     await ward.selectOption('Phường Ba Đình');
     await field(form, 'Số nhà, đường').fill('5 Kim Mã');
-    await hasValue(field(form, 'Tiền thu hộ (COD, VND)'), '175000');
+    // The items and the shop's fee for Hà Nội (25.000 ₫).
+    await hasValue(field(form, 'Tiền thu hộ (COD, VND)'), '200000');
     await screenshot(page, 'forms-02-close-phone');
     await form.getByRole('button', { name: 'Hoàn thành' }).click();
     await page.getByText(/^Đã hoàn thành\./).waitFor();
@@ -207,7 +211,8 @@ describe('closing an order with a form that knows the shop', () => {
     expect(data).toMatchObject({
       items: [{ sku: 'AO-DO-L', name: 'Áo thun Đỏ size L', qty: 1, price: 175000 }],
       shippingAddress: { street: '5 Kim Mã', ward: 'Phường Ba Đình', province: 'Hà Nội' },
-      codAmount: 175000,
+      shippingFee: 25000,
+      codAmount: 200000,
     });
     expect(errors).toEqual([]);
     await context.close();
