@@ -219,16 +219,20 @@ async function openStep(orderId: string, matches: (t: Task) => boolean): Promise
 }
 
 /**
- * The forward outcome's data: what the server fills in for the step, and for a required choice it
- * does not, the form's first choice (a confirmation's "called the customer").
+ * The forward outcome's data, taking the order as it is: only the fields the form requires —
+ * what the server fills in for them, else for a required choice the form's first one (a
+ * confirmation's "called the customer"). Optional prefilled fields (a new address) are left
+ * out: sending them would say something changed.
  */
 function forwardData(task: TaskDetail): { outcome: string; data: Record<string, unknown> } {
   const forward = task.outcomes.find((o) => o.forward) ?? task.outcomes[0]!;
-  const data: Record<string, unknown> = { ...((forward.prefill as Record<string, unknown> | undefined) ?? {}) };
+  const prefill = (forward.prefill as Record<string, unknown> | undefined) ?? {};
   const form = (forward.form ?? {}) as { required?: string[]; properties?: Record<string, { enum?: unknown[] }> };
+  const data: Record<string, unknown> = {};
   for (const field of form.required ?? []) {
     const choices = form.properties?.[field]?.enum;
-    if (data[field] === undefined && Array.isArray(choices) && choices.length) data[field] = choices[0];
+    if (Object.hasOwn(prefill, field) && prefill[field] !== undefined) data[field] = prefill[field];
+    else if (Array.isArray(choices) && choices.length) data[field] = choices[0];
   }
   return { outcome: forward.name, data };
 }
