@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
@@ -37,17 +36,9 @@ export interface LeadInput {
 /** Workflow id of an order: business-derived, so starting the same order twice is refused. */
 export const orderWorkflowId = (orderId: string) => `order:${orderId}`;
 
-/**
- * Order ids read well on a phone call: DH + date + 6 characters. With an Idempotency-Key the id
- * is derived from the key, so a retried request maps to the same workflow instead of a new order.
- */
-export function newOrderId(now: Date, idempotencyKey?: string): string {
-  const day = now.toISOString().slice(2, 10).replace(/-/g, '');
-  const suffix = idempotencyKey
-    ? crypto.createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 8).toUpperCase()
-    : crypto.randomBytes(4).toString('hex').toUpperCase();
-  return `DH${day}-${suffix}`;
-}
+import { newOrderId } from './ids';
+
+export { newOrderId };
 
 /** Starts `order:<id>` for a lead with a snapshot of the active order definition. */
 export function createOrdersService(deps: {

@@ -6,7 +6,7 @@ import { requirePermission } from '../http/auth';
 import { body, queryOf, queryValues } from '../http/contract';
 import { conflict } from '../http/errors';
 import { createIdempotency, idempotencyKeyOf } from '../http/idempotency';
-import { newOrderId } from '../orders/orders';
+import { newOrderId } from '../orders/ids';
 import type { ShopCache } from '../shop/shop-cache';
 import { CheckoutBody, OpenSaleBody, ReturnBody, SaleBody, SalesQuery, ScanBody } from './contract';
 import { receiptPdf } from './receipt';

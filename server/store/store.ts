@@ -35,7 +35,7 @@ import type { DefinitionsStore } from '../shop/definitions';
 import type { ShopCache } from '../shop/shop-cache';
 import type { CustomersStore } from '../customers/customers';
 import { normalizePhone } from '../../definitions/rules/phone';
-import { newOrderId } from '../orders/orders';
+import { newOrderId } from '../orders/ids';
 
 /** Workflow id an order row of a counter sale carries: no workflow runs it (see above), the id says so. */
 export const storeSaleRef = (orderId: string) => `store-sale:${orderId}`;
