@@ -128,7 +128,7 @@ test('When a rep opens the page on a phone and the manager on a desktop, then ea
   await page.getByLabel('Theo kênh').check();
   await page.getByRole('img', { name: 'Doanh thu thuần và chỉ tiêu theo kênh' }).waitFor();
   // Phone width: nothing wider than the screen but the scrolling tables.
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
   expect(overflow).toBeLessThanOrEqual(1);
   await screenshot(page, 'motivation-01-rep-phone');
   expect(errors).toEqual([]);
