@@ -45,9 +45,14 @@ export function storeRouter(deps: { store: StoreService; db: Db; shop: ShopCache
       .json({ sale: await deps.store.get(id), created: !answer.replayed && answer.status === 201 });
   });
   router.post('/sales/open', body(OpenSaleBody), async (req, res) => {
+    const actor = req.principal!.staffId;
     const key = idempotencyKeyOf(req.get('idempotency-key'));
-    const sale = await deps.store.open({ customer: req.body.customer, actor: req.principal!.staffId, idempotencyKey: key });
-    res.status(sale.status === 'cart' && sale.lines.length === 0 ? 201 : 200).json(sale);
+    // The key is claimed with this body first: another body under it is 409 and opens nothing.
+    const answer = await keyed.claimed({ scope: 'store.open', actor, key, body: req.body }, async () => {
+      const sale = await deps.store.open({ customer: req.body.customer, actor, idempotencyKey: key });
+      return { status: 201, body: { orderId: sale.id } };
+    });
+    res.status(answer.replayed ? 200 : 201).json(await deps.store.get((answer.body as { orderId: string }).orderId));
   });
   router.get('/sales/:id', async (req, res) => {
     res.json(await deps.store.get(String(req.params.id)));

@@ -436,9 +436,20 @@ export function createStoreService(deps: {
     ) {
       const shop = await deps.shop.get();
       const process = await activeProcess(shop);
-      const customer = await customerFor(input.customer);
-      await openStoreSaleIn(tx, { orderId: input.orderId, process, actor: input.actor, customer, source: 'counter' });
-      return payIn(tx, shop, process.compiled, input.orderId, input);
+      await openStoreSaleIn(tx, { orderId: input.orderId, process, actor: input.actor, customer: null, source: 'counter' });
+      const paid = await payIn(tx, shop, process.compiled, input.orderId, input);
+      // The customer is found or created only once the sale is accepted: a refused sale creates nobody.
+      const customer = paid.created ? await customerFor(input.customer) : null;
+      if (customer) {
+        const who = { customerId: customer.id ?? null, customerName: customer.name ?? null, customerPhone: customer.phone ?? null };
+        await tx.update(storeSales).set(who).where(eq(storeSales.orderId, input.orderId));
+        await tx.update(orders).set(who).where(eq(orders.id, input.orderId));
+        await tx
+          .update(salesDocuments)
+          .set({ customerName: who.customerName ?? 'Khách lẻ', customerPhone: who.customerPhone ?? '' })
+          .where(and(eq(salesDocuments.orderId, input.orderId), eq(salesDocuments.kind, 'sale')));
+      }
+      return paid;
     },
 
     /** Pays an open cart (a lead's, or one opened empty). */
