@@ -8,15 +8,15 @@ import { asc, desc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { kpiPeriods, kpiTargetRevisions } from '../../db/schema';
 import type { KpiPeriodRef } from '../../activities/kpi/kpi';
-import type { KpiActuals, KpiTargets, StaffEvaluation, TargetRevision } from '../../activities/kpi/model';
+import type { KpiActuals, KpiTargets, StaffEvaluation, TargetRevision } from '../../definitions/kpi/model';
 import { periodContaining, periodFromKey } from '../../definitions/kpi/period';
 import type { CompiledKpiPlan } from '../../definitions/kpi/types';
 import { kpiWorkflowId, reviseTargetUpdate } from '../../workflows/kpi/kpi';
 import type { DefinitionsStore } from '../shop/definitions';
 import { conflict, HttpError, notFound, unprocessable } from '../http/errors';
 import { toCsvText } from '../http/csv';
-import { computeActuals } from '../../activities/kpi/kpi';
-import { pacingOf } from '../../activities/kpi/model';
+import { computeActuals } from '../../db/kpi/actuals';
+import { pacingOf } from '../../definitions/kpi/model';
 
 /** How long a period's live actuals are reused (the dashboard polls every few seconds; each read is a few SQL aggregations). */
 const LIVE_ACTUALS_TTL_MS = 2_000;

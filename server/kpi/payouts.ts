@@ -12,7 +12,7 @@ import { periodContaining } from '../../definitions/kpi/period';
 import { bonusTargetOf, commissionOf, ruleFor, type CommissionResult, type CreditedRevenue } from '../../definitions/kpi/payout';
 import type { CompiledCommissionRule, CompiledKpiPlan } from '../../definitions/kpi/types';
 import { ownEntry } from '../../definitions/rules/own';
-import type { KpiTargets } from '../../activities/kpi/model';
+import type { KpiTargets } from '../../definitions/kpi/model';
 import type { DefinitionsStore } from '../shop/definitions';
 import type { ShopCache } from '../shop/shop-cache';
 import { HttpError, notFound } from '../http/errors';

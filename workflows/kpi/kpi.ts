@@ -15,7 +15,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { KpiPeriodRef } from '../../activities/kpi/kpi';
-import type { KpiTargets, TargetRevision } from '../../activities/kpi/model';
+import type { KpiTargets, TargetRevision } from '../../definitions/kpi/model';
 import type { CompiledWorkingHours } from '../../definitions/rules/business-time';
 import { periodContaining } from '../../definitions/kpi/period';
 import { hasOwnEntry, isPrototypeName, ownEntry } from '../../definitions/rules/own';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { actualsFromRows, evaluate, snapshotTargets } from '../../../activities/kpi/model';
+import { actualsFromRows, evaluate, snapshotTargets } from '../../../definitions/kpi/model';
 import type { CompiledKpiPlan } from '../../../definitions/kpi/types';
 import { returnedLinesOf, returnedValue } from '../../../definitions/kpi/returns';
 import { loadDefinitionText } from '../../../definitions/loading/loader';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { allocateReps, evaluate, metricScore, pacingBreaches, snapshotTargets } from '../../../activities/kpi/model';
+import { allocateReps, evaluate, metricScore, pacingBreaches, snapshotTargets } from '../../../definitions/kpi/model';
 import { splitByWeight } from '../../../definitions/kpi/compile';
 import { periodContaining, periodFromKey } from '../../../definitions/kpi/period';
 import type { CompiledKpiPlan } from '../../../definitions/kpi/types';

@@ -3,10 +3,10 @@
  * (expected by now vs actual), alert conditions, scores, grades and ranking. The workflow imports
  * only its types; activities and tests call the functions.
  */
-import { RATIO_TYPES } from '../../definitions/kpi/check';
-import { splitByWeight } from '../../definitions/kpi/compile';
-import type { CompiledKpiMetric, CompiledKpiPlan } from '../../definitions/kpi/types';
-import { hasOwnEntry, ownEntry } from '../../definitions/rules/own';
+import { RATIO_TYPES } from './check';
+import { splitByWeight } from './compile';
+import type { CompiledKpiMetric, CompiledKpiPlan } from './types';
+import { hasOwnEntry, ownEntry } from '../rules/own';
 import type { CareRow, ComplaintRow, LeadRow, PackerRow, ReturnRow, RevenueRow, TaskRow } from '../../db/kpi/queries';
 
 /** A metric's target and its split, as snapshotted at period start (and revised by managers). */
