@@ -42,11 +42,15 @@ export const setUnauthorizedHandler = (handler: () => void) => {
   onUnauthorized = handler;
 };
 
+/** A fresh Idempotency-Key (getRandomValues works on plain-HTTP pages too, where randomUUID does not). */
+export const newIdempotencyKey = () =>
+  Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+
 export async function api<T>(
   method: string,
   path: string,
   body?: unknown,
-  options: { yaml?: boolean; token?: string; quiet401?: boolean } = {},
+  options: { yaml?: boolean; token?: string; quiet401?: boolean; idempotencyKey?: string } = {},
 ): Promise<T> {
   const token = options.token ?? session.token();
   // The language chosen in the menu (i18n.tsx keeps it here): the server words field errors in it.
@@ -55,6 +59,8 @@ export async function api<T>(
     'accept-language': localStorage.getItem('shopflow.lang') === 'en' ? 'en' : 'vi',
   };
   if (token) headers.authorization = `Bearer ${token}`;
+  // A retried write with the same key gets the first answer (the server books nothing twice).
+  if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
   let payload: string | undefined;
   if (body !== undefined) {
     headers['content-type'] = options.yaml ? 'application/yaml' : 'application/json';

@@ -7,7 +7,7 @@
  */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import QRCode from 'qrcode';
-import { api, ApiError, get, post, session } from '../api';
+import { api, ApiError, get, newIdempotencyKey, post, session } from '../api';
 import { PageTitle } from '../components';
 import { useI18n } from '../i18n';
 import type { components } from '../api-types.gen';
@@ -466,6 +466,7 @@ function Returns({
 }) {
   const [q, setQ] = useState('');
   const [found, setFound] = useState<Sale | null>(null);
+  const returnKey = useRef<{ key: string; body: string } | null>(null);
   const [back, setBack] = useState<Record<string, number>>({});
   const [reason, setReason] = useState('');
   const [refundMethod, setRefundMethod] = useState<Method | ''>('');
@@ -494,14 +495,21 @@ function Returns({
     setBusy(true);
     setNote(null);
     try {
-      const answer = await api<ReturnAnswer>('POST', `/store/sales/${encodeURIComponent(found.id)}/returns`, {
+      const body = {
         lines,
         ...(reason.trim() && { reason: reason.trim() }),
         ...(refundMethod && { refundMethod }),
         ...(exchange && {
           exchange: { lines: exchangeCart.map((l) => ({ sku: l.sku, qty: l.qty })), payment: { method: refundMethod || 'cash' } },
         }),
+      };
+      // One key per return: pressing again after a lost answer repeats the same return, never a second one.
+      const fingerprint = JSON.stringify([found.id, body]);
+      if (!returnKey.current || returnKey.current.body !== fingerprint) returnKey.current = { key: newIdempotencyKey(), body: fingerprint };
+      const answer = await api<ReturnAnswer>('POST', `/store/sales/${encodeURIComponent(found.id)}/returns`, body, {
+        idempotencyKey: returnKey.current.key,
       });
+      returnKey.current = null;
       setFound(answer.sale);
       setBack({});
       if (answer.exchange) {
