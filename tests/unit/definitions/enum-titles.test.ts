@@ -3,9 +3,12 @@
  * field's enum (the value stored stays the enum's). The shipped process titles every choice; a
  * title for a value the enum lacks, or titles on a field without an enum, are refused at their path.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import { loadDefinitionText } from '../../../definitions/loading/loader';
 import type { CompiledHumanStage, CompiledOrderProcess } from '../../../definitions/types';
-import { errorAt, errorsOf, orderText, ORDER_FILE, processWithCloseForm, shippedShop } from './helpers';
+import { DEFINITIONS_DIR, errorAt, errorsOf, orderText, ORDER_FILE, processWithCloseForm, shippedShop } from './helpers';
 
 const shop = shippedShop();
 
@@ -59,4 +62,23 @@ test('When titles name a value the enum lacks, are not texts, or sit on a field 
   );
   expect(errorAt(errors, 'spec.stages[0].form.properties.note.x-shopflow.titles').message).toMatch(/field with an enum/);
   expect(errorAt(errors, 'spec.stages[0].form.properties.via.x-shopflow.titels').message).toMatch(/did you mean "titles"/);
+});
+
+test('When any shipped definition is read (processes and the shop-size templates), then every choice of every enum has a title', () => {
+  const files = readdirSync(DEFINITIONS_DIR, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml'));
+  expect(files.some((f) => f.startsWith('templates'))).toBe(true);
+  const untitled: string[] = [];
+  const walk = (node: unknown, at: string, file: string): void => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach((child, i) => walk(child, `${at}.${i}`, file));
+    const field = node as Field;
+    if (Array.isArray(field.enum) && field.enum.every((v) => typeof v === 'string')) {
+      const titles = field['x-shopflow']?.titles ?? {};
+      for (const value of field.enum as string[]) if (!Object.hasOwn(titles, value)) untitled.push(`${file} ${at} ${value}`);
+    }
+    for (const [key, child] of Object.entries(node)) walk(child, `${at}.${key}`, file);
+  };
+  for (const file of files)
+    for (const doc of parseAllDocuments(readFileSync(join(DEFINITIONS_DIR, file), 'utf8'))) walk(doc.toJSON(), '', file);
+  expect(untitled).toEqual([]);
 });
