@@ -1068,6 +1068,19 @@ export type T = ReturnType<typeof translator>;
 export const LangContext = createContext<{ lang: Lang; t: T }>({ lang: 'vi', t: translator('vi') });
 export const useI18n = () => useContext(LangContext);
 
+/**
+ * A page's own dictionary (Vietnamese first, English beside it, the same keys): the hook gives
+ * `w(key, vars)` in the menu's language, `{name}` in a text filled from vars.
+ */
+export function usePageWords<K extends string>(words: {
+  readonly vi: Readonly<Record<K, string>>;
+  readonly en: Readonly<Record<K, string>>;
+}) {
+  const { lang } = useI18n();
+  return (key: K, vars: Record<string, string | number> = {}) =>
+    String(words[lang][key]).replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
+}
+
 const SHOP_TZ = 'Asia/Ho_Chi_Minh';
 const locale = (lang: Lang) => (lang === 'vi' ? 'vi-VN' : 'en-GB');
 

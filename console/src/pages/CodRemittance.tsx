@@ -8,7 +8,7 @@ import { useState, type FormEvent } from 'react';
 import { ApiError, get, session } from '../api';
 import { Card, ErrorNote } from '../components';
 import { useLoad } from '../hooks';
-import { formatVnd, useI18n } from '../i18n';
+import { formatVnd, useI18n, usePageWords } from '../i18n';
 import { Link } from '../router';
 import { loadOrderChoices } from './ManualOrder';
 
@@ -78,11 +78,7 @@ const TEXT = {
 } as const;
 type Word = keyof (typeof TEXT)['vi'];
 
-function useText() {
-  const { lang } = useI18n();
-  return (key: Word, vars: Record<string, string | number> = {}) =>
-    String(TEXT[lang][key]).replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
-}
+const useText = () => usePageWords(TEXT);
 
 interface Parcel {
   lineNo: number;

@@ -9,7 +9,7 @@ import { api, ApiError, get } from '../api';
 import { Card, ErrorNote, Loading } from '../components';
 import { AddressPicker, PhoneHint } from '../FormWidgets';
 import { useLoad } from '../hooks';
-import { useI18n } from '../i18n';
+import { usePageWords } from '../i18n';
 import type { FieldErrors, Raw } from '../SchemaForm';
 import type { JsonSchema } from '../api';
 
@@ -59,13 +59,8 @@ const TEXT = {
     orders: 'Orders: {n}',
   },
 } as const;
-type Word = keyof (typeof TEXT)['vi'];
 
-function useText() {
-  const { lang } = useI18n();
-  return (key: Word, vars: Record<string, string | number> = {}) =>
-    String(TEXT[lang][key]).replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
-}
+const useText = () => usePageWords(TEXT);
 
 interface Address {
   label?: string;

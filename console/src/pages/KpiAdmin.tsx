@@ -7,7 +7,7 @@ import { useState, type FormEvent } from 'react';
 import { ApiError, get, post, type KpiPeriod } from '../api';
 import { Card, ErrorNote, Loading } from '../components';
 import { useLoad } from '../hooks';
-import { formatDateTime, formatPercent, formatVnd, useI18n } from '../i18n';
+import { formatDateTime, formatPercent, formatVnd, useI18n, usePageWords } from '../i18n';
 import { loadOrderChoices } from './ManualOrder';
 
 const TEXT = {
@@ -74,13 +74,8 @@ const TEXT = {
     chooseMetric: '— Choose a metric —',
   },
 } as const;
-type Word = keyof (typeof TEXT)['vi'];
 
-function useText() {
-  const { lang } = useI18n();
-  return (key: Word, vars: Record<string, string | number> = {}) =>
-    String(TEXT[lang][key]).replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
-}
+const useText = () => usePageWords(TEXT);
 
 type Metric = KpiPeriod['metrics'][number];
 const MONEY = new Set(['revenue', 'costPerLead', 'newCustomerRevenue']);

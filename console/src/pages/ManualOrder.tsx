@@ -8,7 +8,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, get, post, type JsonSchema } from '../api';
 import { Card, ErrorNote } from '../components';
 import { AddressPicker, linesTotal, MoneyHint, PhoneHint, ProductPicker, typedNumber } from '../FormWidgets';
-import { formatVnd, useI18n } from '../i18n';
+import { formatVnd, useI18n, usePageWords } from '../i18n';
 import { navigate } from '../router';
 import { useLoad } from '../hooks';
 import type { FieldErrors, Raw } from '../SchemaForm';
@@ -63,13 +63,8 @@ const TEXT = {
     existing: 'Returning customer: {name}',
   },
 } as const;
-type Word = keyof (typeof TEXT)['vi'];
 
-function useText() {
-  const { lang } = useI18n();
-  return (key: Word, vars: Record<string, string | number> = {}) =>
-    String(TEXT[lang][key]).replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
-}
+const useText = () => usePageWords(TEXT);
 
 /** The shop's channels and couriers with their titles (GET /orders/choices). */
 export interface OrderChoices {

@@ -8,7 +8,7 @@ import { useState, type FormEvent } from 'react';
 import { ApiError, get, post, type Me, type OrderDetail, type Task, type TaskDetail } from '../api';
 import { can, ErrorNote } from '../components';
 import { useLoad } from '../hooks';
-import { useI18n, type Key } from '../i18n';
+import { useI18n, type Key, usePageWords } from '../i18n';
 import { Link, navigate, usePath } from '../router';
 import { BulkPrint } from './Packing';
 import { loadOrderChoices } from './ManualOrder';
@@ -97,11 +97,7 @@ const TEXT = {
 } as const;
 type Word = keyof (typeof TEXT)['vi'];
 
-export function useOrderOpsText() {
-  const { lang } = useI18n();
-  return (key: Word, vars: Record<string, string | number> = {}) =>
-    String(TEXT[lang][key]).replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
-}
+export const useOrderOpsText = () => usePageWords(TEXT);
 
 const FILTERS = ['q', 'status', 'stage', 'channel', 'courier', 'from', 'to', 'late'] as const;
 type Filter = (typeof FILTERS)[number];
