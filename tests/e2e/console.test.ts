@@ -137,7 +137,10 @@ describe('staff console in headless Chromium', () => {
     const details = await page.locator('dl.meta').textContent();
     expect(details).toContain('Trần Thị Hoa');
     expect(details).toMatch(/350\.000\s₫/);
-    expect(details).toContain('Xác nhận đơn (confirm)');
+    // The stage and the channel by the shop's words, never their ids.
+    expect(details).toContain('Xác nhận đơn');
+    expect(details).not.toContain('(confirm)');
+    expect(details).toContain('Facebook');
     // The items and address the rep agreed, from the order API (a sales rep has no stock ledger access).
     expect(details).toContain('12 Lê Lợi, Bến Nghé, Hồ Chí Minh');
     const agreed = await page.getByTestId('order-items').textContent();
@@ -146,7 +149,8 @@ describe('staff console in headless Chromium', () => {
     expect(agreed).toMatch(/350\.000\s₫/);
     const timeline = await page.locator('ol.timeline').textContent();
     expect(timeline).toContain('Hoàn thành «Chốt đơn»');
-    expect(timeline).toContain('Vào bước confirm');
+    expect(timeline).toContain('Chuyển sang bước «Xác nhận đơn»');
+    expect(timeline).not.toContain('confirm');
     await screenshot(page, '04-order');
 
     // English on request; signing out forgets the token.
@@ -320,7 +324,7 @@ describe('staff console in headless Chromium', () => {
       expect(await items.textContent()).toContain('AO-01');
     }
 
-    await page.getByRole('link', { name: 'Khách hàng' }).click();
+    await page.getByRole('link', { name: 'Khách hàng', exact: true }).click();
     // Typed the way a customer reads it out: spaces and +84 are accepted by the search.
     const spoken = `+84 ${order.customer.phone.slice(1, 4)} ${order.customer.phone.slice(4)}`;
     await page.getByLabel('Tìm theo số điện thoại').fill(spoken);
@@ -331,11 +335,11 @@ describe('staff console in headless Chromium', () => {
     await page.getByRole('link', { name: orderId }).waitFor();
     await screenshot(page, '12-customer');
 
-    await page.getByRole('link', { name: 'Tồn kho' }).click();
+    await page.getByRole('link', { name: 'Tồn kho', exact: true }).click();
     await page.getByRole('row', { name: /AO-01/ }).first().waitFor();
     await screenshot(page, '13-stock');
 
-    await page.getByRole('link', { name: 'Đối soát COD' }).click();
+    await page.getByRole('link', { name: 'Đối soát COD', exact: true }).click();
     await page.getByRole('heading', { name: 'Chênh lệch COD' }).waitFor();
     await page.getByText('Không có chênh lệch.').waitFor();
     await screenshot(page, '14-cod');
@@ -439,7 +443,7 @@ describe('staff console in headless Chromium', () => {
     expect(csv).toContain(/HD-\d{4}-\d{6}/.exec(text)![0]);
     await screenshot(bookPage, '19-sales-book');
 
-    await bookPage.getByRole('link', { name: 'Tổng hợp sổ sách' }).click();
+    await bookPage.getByRole('link', { name: 'Tổng hợp sổ sách', exact: true }).click();
     const summary = (await apiClient(base, accountant.token).get('/api/v1/books/summary')).body;
     const vnd = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '.');
     const totals = bookPage.getByTestId('books-summary').locator('tr.total');
@@ -455,7 +459,7 @@ describe('staff console in headless Chromium', () => {
       price: 150000,
     });
     expect(product.status).toBe(201);
-    await bookPage.getByRole('link', { name: 'Nhập hàng' }).click();
+    await bookPage.getByRole('link', { name: 'Nhập hàng', exact: true }).click();
     await bookPage.getByRole('heading', { name: 'Lập phiếu nhập' }).waitFor();
     await bookPage.getByLabel('Mã hàng').fill('TUI-01');
     await bookPage.getByLabel('Số lượng').fill('5');
@@ -482,7 +486,7 @@ describe('staff console in headless Chromium', () => {
     await screenshot(phoneBooks, '22-sales-book-phone');
     // On a phone the pages are behind the header's menu button.
     await phoneBooks.getByRole('button', { name: 'Menu' }).click();
-    await phoneBooks.getByRole('link', { name: 'Nhập hàng' }).click();
+    await phoneBooks.getByRole('link', { name: 'Nhập hàng', exact: true }).click();
     await phoneBooks.getByTestId('purchases').waitFor();
     expect(await phoneBooks.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(0);
     await screenshot(phoneBooks, '23-purchases-phone');

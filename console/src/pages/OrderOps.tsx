@@ -133,6 +133,17 @@ export function useOrderFilters() {
   return { values, set, query: api.toString() };
 }
 
+/** The shop's titles for channel and courier ids (GET /orders/choices); the id itself until they load or when the shop no longer has it. */
+export function useChoiceTitles() {
+  const choices = useLoad(loadOrderChoices, []);
+  const channels = new Map(choices.data?.channels.map((c) => [c.id, c.title]));
+  const couriers = new Map(choices.data?.couriers.map((c) => [c.id, c.title]));
+  return {
+    channel: (id: string | null | undefined) => (id ? (channels.get(id) ?? id) : '—'),
+    courier: (id: string | null | undefined) => (id ? (couriers.get(id) ?? id) : '—'),
+  };
+}
+
 /** The search box and filters above the order list. */
 export function OrderFilters({ f, me }: { f: ReturnType<typeof useOrderFilters>; me?: Me }) {
   const x = useOrderOpsText();

@@ -7,7 +7,7 @@ import { formatDateTime, formatVnd, useI18n } from '../i18n';
 import { Link, useOrderJump } from '../router';
 import { useTaskChanges } from '../live';
 import { PrintButtons, usePackingText } from './Packing';
-import { BulkActions, OrderActions, OrderFilters, useOrderFilters } from './OrderOps';
+import { BulkActions, OrderActions, OrderFilters, useChoiceTitles, useOrderFilters } from './OrderOps';
 import { Phone } from '../Phone';
 import { OrderTimeline } from './OrderTimeline';
 import { courierStatusText } from '../../../definitions/orders/timeline-words';
@@ -108,6 +108,7 @@ export function OrderPage({ id, me }: { id: string; me?: Me }) {
   );
   // Staff names for the holders and the timeline: the order answer names the people it mentions.
   const names = new Map(Object.entries(order?.people ?? {}));
+  const titles = useChoiceTitles();
   if (error && !order)
     return (
       <Card level={1} id="order-title" title={t('orderTitle', { id })}>
@@ -134,7 +135,7 @@ export function OrderPage({ id, me }: { id: string; me?: Me }) {
           </div>
           <div>
             <dt>{t('channel')}</dt>
-            <dd>{order.channel ?? '—'}</dd>
+            <dd>{titles.channel(order.channel)}</dd>
           </div>
           <div>
             <dt>{t('status')}</dt>
@@ -166,7 +167,7 @@ export function OrderPage({ id, me }: { id: string; me?: Me }) {
           </div>
           <div>
             <dt>{t('courier')}</dt>
-            <dd>{order.shipment?.courier ?? order.courier ?? '—'}</dd>
+            <dd>{titles.courier(order.shipment?.courier ?? order.courier)}</dd>
           </div>
           <div>
             <dt>{t('tracking')}</dt>
