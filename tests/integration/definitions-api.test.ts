@@ -209,9 +209,17 @@ describe('shopflow definitions CLI', () => {
     });
 
   test('When the shipped files are validated, then it exits 0; when a file is invalid, it prints file:line:col: message and exits 1', async () => {
-    const ok = await cli(['definitions', 'validate', 'definitions/shop.yaml', 'definitions/processes/order.yaml']);
+    // Given together, a shop and its processes are one set: the shipped shop's channels run the order process and the store sale.
+    const ok = await cli([
+      'definitions',
+      'validate',
+      'definitions/shop.yaml',
+      'definitions/processes/order.yaml',
+      'definitions/processes/store-sale.yaml',
+    ]);
     expect(ok.status).toBe(0);
     expect(ok.stdout).toContain('definitions/processes/order.yaml: ok');
+    expect(ok.stdout).toContain('definitions/processes/store-sale.yaml: ok');
     const bad = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sf-cli-')), 'order.yaml');
     fs.writeFileSync(
       bad,

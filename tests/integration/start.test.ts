@@ -111,6 +111,7 @@ test('When shopflow is started, stopped with SIGTERM and started again, then it 
     ['shop-kpi', 1],
     ['standard-complaint', 1],
     ['standard-order', 1],
+    ['store-sale', 1],
   ]);
   const lead = await api.post('/api/v1/leads', { channel: 'tiktok', customer: { name: 'Lê Văn C', phone: '0901234567' } });
   expect(lead.status).toBe(201);
