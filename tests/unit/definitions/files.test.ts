@@ -1,9 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadDefinitionFile, loadDefinitionsDir, loadShopFile, MAX_DEFINITION_BYTES } from '../../../definitions/loading/loader';
 import { parseYamlSource } from '../../../definitions/loading/yaml-source';
-import { CLOSE_AND_DONE, errorsOf, orderText, processYaml, shippedShop, shopText } from './helpers';
+import { CLOSE_AND_DONE, DEFINITIONS_DIR, errorsOf, orderText, processYaml, shippedShop, shopText } from './helpers';
+
+/** The shipped shop without its store channel's process (for sets that hold no store sale). */
+const shopWithoutStoreSale = () => shopText().replace('store: { title: "Cửa hàng", process: store-sale }', 'store: { title: "Cửa hàng" }');
 
 describe('loading definition files and folders', () => {
   let dir: string;
@@ -23,15 +26,17 @@ describe('loading definition files and folders', () => {
     write('shop.yaml', shopText());
     write('processes/order.yaml', orderText());
     write('processes/quick.yml', processYaml(CLOSE_AND_DONE));
+    // The shipped shop's store channel runs the store sale, so the set holds it too.
+    write('processes/store-sale.yaml', readFileSync(join(DEFINITIONS_DIR, 'processes/store-sale.yaml'), 'utf8'));
     write('processes/notes.txt', 'not a definition');
     const loaded = await loadDefinitionsDir(dir);
     expect(loaded.errors).toEqual([]);
-    expect(loaded.definitions.map((d) => d.value.name)).toEqual(['standard-order', 'test-order']);
+    expect(loaded.definitions.map((d) => d.value.name).sort()).toEqual(['standard-order', 'store-sale', 'test-order']);
     expect(loaded.definitions[0].file).toBe(join(dir, 'processes/order.yaml'));
   });
 
   it('When two processes share a name, then the second is reported at its metadata.name', async () => {
-    write('shop.yaml', shopText());
+    write('shop.yaml', shopWithoutStoreSale());
     write('processes/a.yaml', processYaml(CLOSE_AND_DONE));
     const second = write('processes/b.yaml', processYaml(CLOSE_AND_DONE));
     const loaded = await loadDefinitionsDir(dir);
